@@ -1,0 +1,5 @@
+import sys
+
+from passgenau.cli import main
+
+sys.exit(main())
