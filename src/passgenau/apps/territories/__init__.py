@@ -1,0 +1,1 @@
+"""Territories: Länder, Regierungsbezirke, Kreise and Gemeinden with their official keys."""
