@@ -1,3 +1,16 @@
-from django.urls import path
+"""URL map: one include per app, one line each."""
 
-urlpatterns: list = []
+from django.contrib import admin
+from django.urls import include, path
+
+from passgenau.web.api import api
+
+urlpatterns = [
+    path("", include("passgenau.apps.core.urls")),
+    path("accounts/", include("passgenau.apps.accounts.urls")),
+    path("audit/", include("passgenau.apps.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    # further apps: one line each
+]

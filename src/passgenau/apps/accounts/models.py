@@ -1,0 +1,85 @@
+"""Organisations, users with one role each, and the record of log-in attempts for the lock-out."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ROLES_REQUIRING_TOTP, Role
+
+
+class OrganisationKind(models.TextChoices):
+    COORDINATING = "coordinating", _("Coordinating organisation")
+    NGO = "ngo", _("Non-governmental organisation")
+    MUNICIPALITY = "municipality", _("Municipality")
+    PROVIDER = "provider", _("Provider")
+    FUNDER = "funder", _("Funder")
+    OPERATOR = "operator", _("Operator")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    # A municipality's territory (Land, Kreis or Gemeinde) is added once the territories app exists.
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member: one organisation and one role (administrators may have no organisation)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
+    totp_secret = models.CharField(_("TOTP secret"), max_length=64, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(
+        _("TOTP confirmed at"), null=True, blank=True, editable=False
+    )
+    # The last accepted time step, so that one code cannot be used twice.
+    totp_last_counter = models.BigIntegerField(
+        _("last TOTP time step"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    @property
+    def requires_totp(self) -> bool:
+        return self.role in ROLES_REQUIRING_TOTP
+
+    @property
+    def has_totp(self) -> bool:
+        return bool(self.totp_secret) and self.totp_confirmed_at is not None
+
+
+class LoginAttempt(models.Model):
+    """One log-in attempt (password or one-time code), kept for the lock-out rule."""
+
+    username = models.CharField(_("user name"), max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    succeeded = models.BooleanField(_("succeeded"))
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("log-in attempt")
+        verbose_name_plural = _("log-in attempts")
+        indexes = [models.Index(fields=["username", "ip_address", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip_address} {self.at:%Y-%m-%d %H:%M:%S} {self.succeeded}"

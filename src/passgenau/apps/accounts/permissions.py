@@ -1,0 +1,139 @@
+"""Who may do what: THE permission table, in one place.
+
+Views (``access.require``), API operations (``access.ApiPermission``), the navigation and
+``docs/roles.md`` all read this table; ``tests/apps/accounts/test_access_matrix.py`` proves that
+every view and API endpoint grants and refuses exactly what it says. A module adds its rights by
+adding rows here (and its pages to ``tests/access_cases.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .roles import PUBLIC, Role
+
+ALL_STAFF: frozenset[str] = frozenset(Role.values)
+EVERYONE: frozenset[str] = ALL_STAFF | {PUBLIC}
+
+
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    description: str | Promise
+    roles: frozenset[str]
+    # True when no page or endpoint uses the right yet (shown as "planned" in docs/roles.md).
+    planned: bool = False
+
+
+def _roles(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+PERMISSIONS: tuple[Permission, ...] = (
+    # --- platform
+    Permission("core.view_start", _("See the start page"), EVERYONE),
+    Permission(
+        "accounts.view_own_account",
+        _("See one's own account and enrol a one-time password"),
+        ALL_STAFF,
+    ),
+    Permission(
+        "accounts.manage_users",
+        _("List and manage organisations and user accounts"),
+        _roles(Role.ADMINISTRATOR),
+    ),
+    Permission(
+        "audit.view_log",
+        _("Search the audit trail and export it as CSV"),
+        _roles(Role.ADMINISTRATOR),
+    ),
+    # --- territories (public facts)
+    Permission("territories.view", _("See Länder, Kreise and Gemeinden"), EVERYONE),
+    # --- relocation (issue for the relocation module)
+    Permission(
+        "relocation.manage_rounds",
+        _("Open rounds, run matching, publish proposals, oversee travel"),
+        _roles(Role.COORDINATOR),
+        planned=True,
+    ),
+    Permission(
+        "relocation.view_households",
+        _("See households (coordinators: in their rounds; interviewers: their organisation's)"),
+        _roles(Role.COORDINATOR, Role.INTERVIEWER),
+        planned=True,
+    ),
+    Permission(
+        "relocation.register_households",
+        _("Register households with consent and conduct interviews"),
+        _roles(Role.INTERVIEWER),
+        planned=True,
+    ),
+    Permission(
+        "relocation.decide_proposals",
+        _("Keep the municipality's profile current and decide on proposals addressed to it"),
+        _roles(Role.MUNICIPAL_OFFICER),
+        planned=True,
+    ),
+    # --- case management
+    Permission(
+        "cases.manage_own",
+        _("Keep one's own cases, integration plans and specialist hours"),
+        _roles(Role.CASEWORKER),
+        planned=True,
+    ),
+    # --- directory of offers
+    Permission("directory.search", _("Search the public directory of offers"), EVERYONE, True),
+    Permission(
+        "directory.edit_own_offers",
+        _("Keep one's own organisation's offers current"),
+        _roles(Role.PROVIDER),
+        planned=True,
+    ),
+    # --- funding and distribution by key
+    Permission(
+        "funding.manage",
+        _("Programmes, allocations, grants and reports (aggregates only of people)"),
+        _roles(Role.FUNDER),
+        planned=True,
+    ),
+    Permission(
+        "funding.apportion",
+        _("Distribute an amount or a number of people by a key"),
+        _roles(Role.FUNDER, Role.COORDINATOR),
+        planned=True,
+    ),
+)
+
+PERMISSION_BY_CODE: dict[str, Permission] = {p.code: p for p in PERMISSIONS}
+
+
+def roles_with(code: str) -> frozenset[str]:
+    """The roles (``public`` included when it applies) that hold the permission ``code``."""
+    try:
+        return PERMISSION_BY_CODE[code].roles
+    except KeyError:
+        raise KeyError(f"unknown permission {code!r}; add it to PERMISSIONS") from None
+
+
+def role_has_perm(role: str, code: str) -> bool:
+    return role in roles_with(code)
+
+
+def codes_for_role(role: str) -> list[str]:
+    return [p.code for p in PERMISSIONS if role in p.roles]
+
+
+def check_table(permissions: Iterable[Permission] = PERMISSIONS) -> None:
+    """Raise ValueError for a duplicate code or an unknown role (run by the tests)."""
+    seen: set[str] = set()
+    for permission in permissions:
+        if permission.code in seen:
+            raise ValueError(f"duplicate permission {permission.code!r}")
+        seen.add(permission.code)
+        unknown = permission.roles - EVERYONE
+        if unknown:
+            raise ValueError(f"permission {permission.code!r} names unknown roles {unknown}")

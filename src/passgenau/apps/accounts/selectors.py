@@ -1,0 +1,59 @@
+"""Reads for accounts. Staff accounts are personal data: reached only through these access
+functions, which take the user who asks and log what they return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from passgenau.apps.audit.services import log_read
+
+from .access import user_has_perm
+from .models import Organisation, User
+
+
+def users_for_user(*, user: Any) -> QuerySet[User]:
+    """The accounts ``user`` may see: all for administrators, otherwise only their own."""
+    accounts = User.objects.select_related("organisation")
+    if user_has_perm(user, "accounts.manage_users"):
+        return accounts.all()
+    if user is not None and user.is_authenticated:
+        return accounts.filter(pk=user.pk)
+    return accounts.none()
+
+
+def user_get_for_user(*, user: Any, id: int) -> User:
+    """One account, if ``user`` may see it (404 otherwise, so that IDs do not leak); logged."""
+    try:
+        account = users_for_user(user=user).get(pk=id)
+    except User.DoesNotExist:
+        raise Http404 from None
+    if account.pk != getattr(user, "pk", None):
+        log_read(actor=user, obj=account)
+    return account
+
+
+def users_list_for_user(*, user: Any) -> list[User]:
+    """The list page of accounts for administrators; the read is logged."""
+    if not user_has_perm(user, "accounts.manage_users"):
+        raise PermissionDenied
+    accounts = list(users_for_user(user=user))
+    log_read(actor=user, objects=accounts)
+    return accounts
+
+
+def organisations_for_user(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations are not personal data; staff see all of them, visitors none."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.all()
+
+
+def organisation_get_for_user(*, user: Any, id: int) -> Organisation:
+    try:
+        return organisations_for_user(user=user).get(pk=id)
+    except Organisation.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,171 @@
+"""Writes for accounts: organisations and users (logged), the lock-out and one-time passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from passgenau.apps.audit.services import log_action
+
+from .models import LoginAttempt, Organisation, User
+
+# A code is accepted one time step (30 s) early or late, for clocks that drift.
+TOTP_VALID_WINDOW = 1
+
+
+@dataclass(frozen=True)
+class LockoutStatus:
+    locked: bool
+    failures: int
+
+
+def organisation_create(*, actor: Any, name: str, kind: str) -> Organisation:
+    organisation = Organisation(name=name, kind=kind)
+    organisation.full_clean()
+    organisation.save()
+    log_action("accounts.organisation.created", actor=actor, obj=organisation, data={"kind": kind})
+    return organisation
+
+
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    organisation: Organisation | None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    user = User(
+        username=username,
+        role=role,
+        organisation=organisation,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save()
+        log_action(
+            "accounts.user.created",
+            actor=actor,
+            obj=user,
+            data={"role": role, "organisation": organisation.pk if organisation else None},
+        )
+    return user
+
+
+# --- lock-out ---
+
+
+def lockout_status(*, username: str, ip_address: str | None) -> LockoutStatus:
+    """Failures for this user name from this address since the window began or since the last
+    success, whichever is later."""
+    since = timezone.now() - timedelta(seconds=settings.LOCKOUT_WINDOW_SECONDS)
+    attempts = LoginAttempt.objects.filter(
+        username=username.lower(), ip_address=ip_address, at__gte=since
+    )
+    last_success = attempts.filter(succeeded=True).order_by("-at").values_list("at", flat=True)
+    failures = attempts.filter(succeeded=False)
+    if last_success:
+        failures = failures.filter(at__gt=last_success[0])
+    count = failures.count()
+    return LockoutStatus(locked=count >= settings.LOCKOUT_MAX_FAILURES, failures=count)
+
+
+def login_attempt_record(*, username: str, ip_address: str | None, succeeded: bool) -> None:
+    LoginAttempt.objects.create(
+        username=username.lower(), ip_address=ip_address, succeeded=succeeded
+    )
+    if not succeeded:
+        log_action(
+            "accounts.login.failed",
+            actor=None,
+            data={"username": username[:150]},
+            ip_address=ip_address,
+        )
+
+
+def login_attempts_prune(*, older_than: timedelta) -> int:
+    """Delete attempts older than ``older_than`` (kept only for the lock-out)."""
+    deleted, _ = LoginAttempt.objects.filter(at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+# --- one-time passwords (RFC 6238) ---
+
+
+def totp_provisioning_uri(*, user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.get_username(), issuer_name=settings.TOTP_ISSUER
+    )
+
+
+def totp_new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def _totp_matching_counter(secret: str, code: str, *, after: int | None) -> int | None:
+    """The time step whose code equals ``code`` (within the window), if later than ``after``."""
+    code = code.strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = timezone.now()
+    current = totp.timecode(now)
+    for offset in range(-TOTP_VALID_WINDOW, TOTP_VALID_WINDOW + 1):
+        counter = current + offset
+        if after is not None and counter <= after:
+            continue  # a code already used (or older) is refused: no replay
+        if pyotp.utils.strings_equal(totp.generate_otp(counter), code):
+            return counter
+    return None
+
+
+def totp_enrol(*, user: User, secret: str, code: str) -> bool:
+    """Confirm enrolment with a first code from the authenticator app; True on success."""
+    counter = _totp_matching_counter(secret, code, after=None)
+    if counter is None:
+        return False
+    user.totp_secret = secret
+    user.totp_confirmed_at = timezone.now()
+    user.totp_last_counter = counter
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_counter"])
+    log_action("accounts.user.totp_enrolled", actor=user, obj=user)
+    return True
+
+
+def totp_verify(*, user: User, code: str) -> bool:
+    """Check a code at log-in; each code is accepted once."""
+    if not user.has_totp:
+        return False
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        counter = _totp_matching_counter(locked.totp_secret, code, after=locked.totp_last_counter)
+        if counter is None:
+            return False
+        locked.totp_last_counter = counter
+        locked.save(update_fields=["totp_last_counter"])
+    user.totp_last_counter = counter
+    return True
+
+
+def totp_reset(*, actor: Any, user: User) -> None:
+    """Remove a user's one-time password (lost phone); they enrol again at the next log-in."""
+    user.totp_secret = ""
+    user.totp_confirmed_at = None
+    user.totp_last_counter = None
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_counter"])
+    log_action("accounts.user.totp_reset", actor=actor, obj=user)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("login/code/", views.totp_verify, name="totp_verify"),
+    path("totp/enrol/", views.totp_enrol, name="totp_enrol"),
+    path("me/", views.profile, name="profile"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/<int:id>/", views.user_detail, name="user_detail"),
+]

@@ -1,0 +1,192 @@
+"""Log-in in two steps (password, then one-time code for roles that need it), enrolment of the
+authenticator app, one's own account, and the administrators' list of accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from passgenau.apps.audit.context import client_ip
+from passgenau.apps.audit.services import log_action
+
+from . import selectors, services
+from .access import SESSION_OTP_VERIFIED, public, require
+from .forms import LoginForm, OneTimeCodeForm
+
+SESSION_NEXT = "passgenau_next"
+SESSION_ENROL_SECRET = "passgenau_totp_enrol_secret"  # noqa: S105 - a session key name
+LOGIN_STEP = "login_step"  # access rule: any logged-in user, before or after the second factor
+
+
+def login_step(view: Any) -> Any:
+    """Views of the log-in itself: for logged-in users whose second factor may still be pending."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    wrapped.access_rule = LOGIN_STEP  # type: ignore[attr-defined]
+    return wrapped
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("core:home")
+
+
+def _finish_login(request: HttpRequest) -> HttpResponse:
+    request.session[SESSION_OTP_VERIFIED] = True
+    log_action("accounts.user.logged_in", actor=request.user, obj=request.user)
+    return redirect(_safe_next(request, request.session.pop(SESSION_NEXT, None)))
+
+
+@public
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    locked = False
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        ip = client_ip(request)
+        status = services.lockout_status(username=username, ip_address=ip)
+        if status.locked:
+            locked = True
+            log_action("accounts.login.locked_out", actor=None, data={"username": username[:150]})
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            services.login_attempt_record(
+                username=username, ip_address=ip, succeeded=user is not None
+            )
+            if user is None:
+                form.add_error(None, _("User name or password is wrong."))
+            else:
+                login(request, user)  # rotates the session key
+                request.session[SESSION_NEXT] = _safe_next(
+                    request, request.POST.get("next") or request.GET.get("next")
+                )
+                if user.requires_totp:
+                    request.session[SESSION_OTP_VERIFIED] = False
+                    return redirect(
+                        "accounts:totp_verify" if user.has_totp else "accounts:totp_enrol"
+                    )
+                return _finish_login(request)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "locked": locked, "next": request.GET.get("next", "")},
+        status=403 if locked else 200,
+    )
+
+
+@public
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        log_action("accounts.user.logged_out", actor=request.user, obj=request.user)
+    logout(request)
+    return redirect("core:home")
+
+
+@login_step
+@never_cache
+@require_http_methods(["GET", "POST"])
+def totp_verify(request: HttpRequest) -> HttpResponse:
+    """Second step of the log-in: the code from the authenticator app."""
+    user = request.user
+    if request.session.get(SESSION_OTP_VERIFIED) or not user.requires_totp:
+        return redirect("core:home")
+    if not user.has_totp:
+        return redirect("accounts:totp_enrol")
+    form = OneTimeCodeForm(request.POST or None)
+    locked = False
+    if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
+        if services.lockout_status(username=user.get_username(), ip_address=ip).locked:
+            locked = True
+        elif services.totp_verify(user=user, code=form.cleaned_data["code"]):
+            services.login_attempt_record(
+                username=user.get_username(), ip_address=ip, succeeded=True
+            )
+            request.session.cycle_key()
+            return _finish_login(request)
+        else:
+            services.login_attempt_record(
+                username=user.get_username(), ip_address=ip, succeeded=False
+            )
+            form.add_error("code", _("This code is wrong or was already used."))
+    if locked:
+        logout(request)
+        messages.error(request, _("Too many failed attempts. Please try again later."))
+        return redirect("accounts:login")
+    return render(request, "accounts/totp_verify.html", {"form": form})
+
+
+@login_step
+@never_cache
+@require_http_methods(["GET", "POST"])
+def totp_enrol(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: scan the QR code (or type the key), confirm with a code."""
+    user = request.user
+    if user.has_totp and not request.session.get(SESSION_OTP_VERIFIED):
+        return redirect("accounts:totp_verify")  # an enrolled user proves the old factor first
+    secret = request.session.get(SESSION_ENROL_SECRET)
+    if not secret:
+        secret = services.totp_new_secret()
+        request.session[SESSION_ENROL_SECRET] = secret
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_enrol(user=user, secret=secret, code=form.cleaned_data["code"]):
+            del request.session[SESSION_ENROL_SECRET]
+            messages.success(request, _("Your authenticator app is set up."))
+            if not request.session.get(SESSION_OTP_VERIFIED):
+                request.session.cycle_key()
+                return _finish_login(request)
+            return redirect("accounts:profile")
+        form.add_error("code", _("This code is wrong. Check the time on your phone and retry."))
+    uri = services.totp_provisioning_uri(user=user, secret=secret)
+    # segno writes a plain <svg> with no scripts or style attributes: safe under our CSP.
+    qr_svg = mark_safe(  # noqa: S308 - generated by segno from our own URI, not user input
+        segno.make(uri, error="m").svg_inline(scale=5, title=_("QR code for the authenticator app"))
+    )
+    return render(
+        request,
+        "accounts/totp_enrol.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret},
+    )
+
+
+@require("accounts.view_own_account")
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html", {"account": request.user})
+
+
+@require("accounts.manage_users")
+def user_list(request: HttpRequest) -> HttpResponse:
+    accounts = selectors.users_list_for_user(user=request.user)
+    return render(request, "accounts/user_list.html", {"accounts": accounts})
+
+
+@require("accounts.manage_users")
+def user_detail(request: HttpRequest, id: int) -> HttpResponse:
+    account = selectors.user_get_for_user(user=request.user, id=id)
+    return render(request, "accounts/user_detail.html", {"account": account})

@@ -1,0 +1,81 @@
+"""Writing to the audit trail. Services call ``log_action`` for every change of personal data,
+selectors call ``log_read`` for every read of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .context import current_ip
+from .models import AuditEntry
+
+__all__ = ["log_action", "log_read"]
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_repr": ""}
+    return {"actor": actor, "actor_repr": actor.get_username()[:150]}
+
+
+def _object_fields(obj: models.Model | None) -> dict[str, Any]:
+    if obj is None:
+        return {"content_type": None, "object_id": "", "object_repr": ""}
+    return {
+        "content_type": ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:200],
+    }
+
+
+def log_action(
+    action: str,
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEntry:
+    """Append one entry: ``actor`` did ``action`` (``"<app>.<entity>.<verb>"``) to ``obj``.
+
+    The client address defaults to the one of the request being served.
+    """
+    return AuditEntry.objects.create(
+        action=action,
+        ip_address=ip_address if ip_address is not None else current_ip.get(),
+        data=data or {},
+        **_actor_fields(actor),
+        **_object_fields(obj),
+    )
+
+
+def log_read(
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    objects: Iterable[models.Model] | None = None,
+    data: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEntry | None:
+    """Record that ``actor`` saw personal data: one object, or a list of them (one entry with
+    their IDs). A list that turned out empty is not logged."""
+    if (obj is None) == (objects is None):
+        raise ValueError("log_read needs exactly one of obj= or objects=")
+    if obj is not None:
+        label = obj._meta.label_lower
+        return log_action(f"{label}.read", actor=actor, obj=obj, data=data, ip_address=ip_address)
+    items = list(objects or [])
+    if not items:
+        return None
+    model = type(items[0])
+    return AuditEntry.objects.create(
+        action=f"{model._meta.label_lower}.list",
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_repr=str(model._meta.verbose_name_plural)[:200],
+        ip_address=ip_address if ip_address is not None else current_ip.get(),
+        data={**(data or {}), "ids": [str(item.pk) for item in items]},
+        **_actor_fields(actor),
+    )

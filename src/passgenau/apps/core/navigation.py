@@ -1,0 +1,43 @@
+"""The main navigation: each entry is shown to the roles holding its permission. Modules add
+their entries here (one line each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from passgenau.apps.accounts.access import request_has_perm
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    permission: str
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry(_("Start"), "core:home", "core.view_start"),
+    NavEntry(_("Territories"), "territories:index", "territories.view"),
+    NavEntry(_("Users"), "accounts:user_list", "accounts.manage_users"),
+    NavEntry(_("Audit trail"), "audit:entry_list", "audit.view_log"),
+    NavEntry(_("My account"), "accounts:profile", "accounts.view_own_account"),
+]
+
+
+def navigation_for_request(request: HttpRequest) -> list[dict[str, object]]:
+    entries = []
+    for entry in NAVIGATION:
+        if not request_has_perm(request, entry.permission):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:  # a module not installed (yet)
+            continue
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        entries.append({"label": entry.label, "url": url, "current": current})
+    return entries

@@ -1,0 +1,78 @@
+"""The JSON API (OpenAPI 3 at /api/v1/openapi.json). Every operation declares its right from the
+permission table with ``auth=ApiPermission(code)``; the access-matrix test checks them all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.audit import selectors as audit_selectors
+
+api = NinjaAPI(
+    title="passgenau API",
+    version="1",
+    urls_namespace="api",
+    description="Session-authenticated API of passgenau. Rights: docs/roles.md.",
+)
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    organisation: str | None
+    totp_enrolled: bool
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    object_type: str | None
+    object_id: str
+    ip_address: str | None
+
+
+@api.get("/me", response=MeOut, auth=ApiPermission("accounts.view_own_account"), tags=["accounts"])
+def me(request: HttpRequest) -> MeOut:
+    """The account of the logged-in user."""
+    user = request.user
+    return MeOut(
+        username=user.get_username(),
+        role=user.role,
+        organisation=user.organisation.name if user.organisation else None,
+        totp_enrolled=user.has_totp,
+    )
+
+
+@api.get(
+    "/audit/entries",
+    response=list[AuditEntryOut],
+    auth=ApiPermission("audit.view_log"),
+    tags=["audit"],
+)
+def audit_entries(request: HttpRequest, action: str = "", limit: int = 100) -> list[AuditEntryOut]:
+    """The newest audit entries, optionally those whose action begins with ``action``."""
+    limit = max(1, min(limit, 1000))
+    entries = audit_selectors.audit_entries_filter(user=request.user, filters={"action": action})[
+        :limit
+    ]
+    return [
+        AuditEntryOut(
+            id=entry.pk,
+            at=entry.at,
+            actor=entry.actor_repr,
+            action=entry.action,
+            object_type=(
+                f"{entry.content_type.app_label}.{entry.content_type.model}"
+                if entry.content_type
+                else None
+            ),
+            object_id=entry.object_id,
+            ip_address=entry.ip_address,
+        )
+        for entry in entries
+    ]

@@ -1,0 +1,115 @@
+"""Shared fixtures: one user per role, logged-in clients (second factor confirmed).
+
+Use ``user_for_role("caseworker")`` / ``client_for_role("caseworker")`` in any test, or the
+``<role>_user`` / ``<role>_client`` fixtures; ``ROLES_AND_PUBLIC`` to parametrise over every role.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+
+from passgenau.apps.accounts.roles import PUBLIC, Role
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
+# unless told that this is intended (only the tests do this).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROLES: list[str] = list(Role.values)
+ROLES_AND_PUBLIC: list[str] = [*ROLES, PUBLIC]
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+ORGANISATION_KIND_FOR_ROLE = {
+    Role.COORDINATOR: "coordinating",
+    Role.INTERVIEWER: "ngo",
+    Role.MUNICIPAL_OFFICER: "municipality",
+    Role.CASEWORKER: "municipality",
+    Role.PROVIDER: "provider",
+    Role.FUNDER: "funder",
+    Role.ADMINISTRATOR: "operator",
+}
+
+
+def make_user(role: str, *, username: str | None = None, organisation=None, **fields):
+    """A saved user of ``role`` in an organisation of the matching kind (created if needed)."""
+    from passgenau.apps.accounts.models import Organisation, User
+
+    if organisation is None:
+        organisation, _ = Organisation.objects.get_or_create(
+            name=f"Test organisation {role}", defaults={"kind": ORGANISATION_KIND_FOR_ROLE[role]}
+        )
+    user = User(
+        username=username or f"test-{role}",
+        role=role,
+        organisation=organisation,
+        is_staff=role == Role.ADMINISTRATOR,
+        **fields,
+    )
+    user.set_password(TEST_PASSWORD)
+    user.save()
+    return user
+
+
+def login_client(client, user):
+    """Log ``client`` in as ``user`` with the second factor already confirmed."""
+    from passgenau.apps.accounts.access import SESSION_OTP_VERIFIED
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_OTP_VERIFIED] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def user_for_role(db) -> Callable[[str], object]:
+    """``user_for_role(role)`` → the (one) test user of that role; None for ``public``."""
+    cache: dict[str, object] = {}
+
+    def get(role: str):
+        if role == PUBLIC:
+            return None
+        if role not in cache:
+            cache[role] = make_user(role)
+        return cache[role]
+
+    return get
+
+
+@pytest.fixture
+def client_for_role(db, user_for_role) -> Callable[[str], object]:
+    """``client_for_role(role)`` → a Django test client logged in as that role (anonymous for
+    ``public``). Each call gives a fresh client."""
+    from django.test import Client
+
+    def get(role: str):
+        client = Client()
+        user = user_for_role(role)
+        if user is not None:
+            login_client(client, user)
+        return client
+
+    return get
+
+
+def _user_fixture(role: str):
+    @pytest.fixture(name=f"{role}_user")
+    def fixture(user_for_role):
+        return user_for_role(role)
+
+    return fixture
+
+
+def _client_fixture(role: str):
+    @pytest.fixture(name=f"{role}_client")
+    def fixture(client_for_role):
+        return client_for_role(role)
+
+    return fixture
+
+
+for _role in ROLES:
+    globals()[f"{_role}_user"] = _user_fixture(_role)
+    globals()[f"{_role}_client"] = _client_fixture(_role)
