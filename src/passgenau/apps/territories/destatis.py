@@ -311,10 +311,11 @@ def parse_directory(text: str, *, source: str) -> Directory:
 # --- number and key parsing -------------------------------------------------------------------
 
 # Thousands separated by spaces (Destatis), by points (German) or not at all.
-_INTEGER = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,3}(?:\.\d{3})+|\d+")
+_INTEGER = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,3}(?:\.\d{3})+|\d+", re.ASCII)
 _DECIMAL = re.compile(
     r"-?(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,]\d+)?"  # spaces as thousands, . or , decimal
-    r"|-?\d{1,3}(?:\.\d{3})+,\d+"  # German: 1.234,56
+    r"|-?\d{1,3}(?:\.\d{3})+,\d+",  # German: 1.234,56
+    re.ASCII,
 )
 
 

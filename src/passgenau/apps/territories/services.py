@@ -90,15 +90,27 @@ def territories_import(
 
 
 def territories_import_directory(
-    *, directory: destatis.Directory, reference_date: dt.date | None, dry_run: bool = False
+    *,
+    directory: destatis.Directory,
+    reference_date: dt.date | None,
+    dry_run: bool = False,
+    only_missing: bool = False,
 ) -> ImportReport:
-    """Upsert every level of a parsed directory in one transaction."""
+    """Upsert every level of a parsed directory in one transaction.
+
+    With ``only_missing`` existing territories are left as they are (the demo data uses this, so
+    that it never overwrites figures an administrator imported).
+    """
     rows = _rows_by_level(directory, reference_date)
     levels: list[LevelReport] = []
     with transaction.atomic():
         # Parents first, so that every foreign key points at a saved row.
         for label, model, level_rows, fields in rows:
-            levels.append(_upsert(label, model, level_rows, fields, dry_run=dry_run))
+            levels.append(
+                _upsert(
+                    label, model, level_rows, fields, dry_run=dry_run, only_missing=only_missing
+                )
+            )
     return ImportReport(
         source=directory.source,
         format=directory.format,
@@ -255,6 +267,7 @@ def _upsert(
     fields: tuple[str, ...],
     *,
     dry_run: bool,
+    only_missing: bool = False,
 ) -> LevelReport:
     """Create missing rows and update changed ones, comparing only ``fields``."""
     report = LevelReport(label)
@@ -271,7 +284,7 @@ def _upsert(
             report.created += 1
             continue
         changed = tuple(name for name in fields if getattr(obj, name) != values[name])
-        if not changed:
+        if not changed or only_missing:
             report.unchanged += 1
             continue
         for name in changed:
