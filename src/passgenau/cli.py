@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "passgenau.engine.matching.commands",
     "passgenau.engine.apportionment_commands",
     "passgenau.web.commands",
+    "passgenau.apps.territories.commands",
 )
 
 
