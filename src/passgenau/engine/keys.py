@@ -421,7 +421,7 @@ class KeyTable:
     columns: tuple[str, ...]  # the other columns, in file order
     extra: dict[str, dict[str, str]]  # id -> other column -> text
     rows: dict[str, int]  # id -> line number
-    number_format: str  # the format the weights were read in
+    number_format: str  # "de" or "en" as chosen or shown by the weights; "auto" if undecided
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -555,5 +555,5 @@ def read_key_csv(
         columns=tuple(others),
         extra={uid: extra for _, uid, _, extra in raw_rows},
         rows={uid: line for line, uid, _, _ in raw_rows},
-        number_format=fmt if fmt != "auto" else "en",
+        number_format=fmt,
     )
