@@ -1,0 +1,343 @@
+"""The criteria catalogue: criteria as data, loaded and validated from a versioned YAML file.
+
+Each criterion has an id, a kind (``hard``: breaking it makes a pair not allowed; ``soft``: it
+scores a pair in [0, 1]), labels in German, English, Ukrainian and Russian, and a *rule* — one
+of the small set of rule types in :data:`RULES`, implemented by :mod:`.scoring` — with its
+parameters. The catalogue shipped with the package is ``criteria/catalogue-v1.yaml``; a programme
+can pass its own with ``passgenau match --criteria FILE``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .profiles import DEMAND_DIMENSIONS, RecordProblem
+
+__all__ = [
+    "LANGUAGES",
+    "RULES",
+    "Catalogue",
+    "CatalogueError",
+    "Criterion",
+    "default_catalogue_path",
+    "load_catalogue",
+    "parse_catalogue",
+]
+
+LANGUAGES: tuple[str, ...] = ("de", "en", "uk", "ru")
+KINDS = ("hard", "soft")
+RATED_BY = ("household", "site")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+ParamCheck = Callable[[Any], str | None]  # returns an error message, or None when valid
+
+
+def _str_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        return "must be a list of non-empty strings"
+    return None
+
+
+def _dimensions(value: Any) -> str | None:
+    error = _str_list(value)
+    if error or not value:
+        return error or "must name at least one dimension"
+    unknown = [v for v in value if v not in DEMAND_DIMENSIONS]
+    if unknown:
+        return f"unknown dimension(s) {unknown}; expected some of {list(DEMAND_DIMENSIONS)}"
+    return None
+
+
+def _requires(value: Any) -> str | None:
+    if not isinstance(value, dict) or not value:
+        return "must map need tags to lists of services, e.g. {dialysis: [dialysis]}"
+    for tag, services in value.items():
+        if not isinstance(tag, str) or not tag:
+            return f"need tag {tag!r} must be a non-empty string"
+        error = _str_list(services)
+        if error or not services:
+            return f"services for {tag!r} {error or 'must not be empty'}"
+    return None
+
+
+def _positive(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return None if ok else f"must be a positive number, got {value!r}"
+
+
+def _unit(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+    return None if ok else f"must be a number in [0, 1], got {value!r}"
+
+
+def _tag(value: Any) -> str | None:
+    return None if isinstance(value, str) and value else "must be a non-empty tag"
+
+
+@dataclass(frozen=True)
+class RuleType:
+    """A rule type: which kinds it supports and its parameters (required, optional with default)."""
+
+    kinds: tuple[str, ...]
+    required: Mapping[str, ParamCheck] = field(default_factory=dict)
+    optional: Mapping[str, tuple[ParamCheck, Any]] = field(default_factory=dict)
+    summary: str = ""
+
+
+RULES: dict[str, RuleType] = {
+    "capacity_fit": RuleType(
+        ("hard",),
+        {"dimensions": _dimensions},
+        summary="the household's demand in the listed dimensions fits the site's capacity",
+    ),
+    "need_service": RuleType(
+        ("hard", "soft"),
+        {"requires": _requires},
+        summary="each need tag the household has is met by one of the listed site services "
+        "(hard: all must be met; soft: share met)",
+    ),
+    "excluded_places": RuleType(
+        ("hard",), summary="the site is not among the household's exclusions"
+    ),
+    "tie": RuleType(("soft",), summary="1 where the household has family or friends, else 0"),
+    "ranked_places": RuleType(
+        ("soft",),
+        optional={"unranked": (_unit, 0.0)},
+        summary="(k - i) / k for the i-th (0-based) of k ranked places; unranked places score "
+        "`unranked`",
+    ),
+    "occupation_demand": RuleType(
+        ("soft",),
+        optional={"missing": (_unit, 0.0)},
+        summary="mean local demand (0–1) for the occupations of the household's adults",
+    ),
+    "size_class": RuleType(
+        ("soft",),
+        optional={"step_penalty": (_unit, 0.5)},
+        summary="1 - step_penalty × distance between preferred and actual size class (≥ 0)",
+    ),
+    "region": RuleType(("soft",), summary="1 in the preferred region, else 0"),
+    "community_language": RuleType(
+        ("soft",),
+        optional={"full_at": (_positive, 500), "ignore": (_str_list, [])},
+        summary="min(1, size / full_at) of the largest community speaking one of the "
+        "household's languages",
+    ),
+    "language_courses": RuleType(
+        ("soft",),
+        optional={"full_at": (_positive, 40), "applies_to": (_tag, "needs_german_course")},
+        summary="min(1, course places / full_at), for households with the `applies_to` tag",
+    ),
+    "site_priority": RuleType(
+        ("soft",),
+        summary="1 when the household has one of the site's priority groups, else 0 "
+        "(counts only at sites that name priority groups)",
+    ),
+}
+
+_FIELDS = {
+    "id",
+    "kind",
+    "rule",
+    "labels",
+    "params",
+    "default_importance",
+    "rated_by",
+    "description",
+}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of the catalogue."""
+
+    id: str
+    kind: str
+    rule: str
+    labels: Mapping[str, str]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    default_importance: int = 1
+    rated_by: str = "household"
+    description: str = ""
+
+    def label(self, language: str = "en") -> str:
+        return self.labels.get(language) or self.labels.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A versioned list of criteria."""
+
+    version: str
+    criteria: tuple[Criterion, ...]
+    source: str = ""
+
+    @property
+    def hard(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.kind == "hard")
+
+    @property
+    def soft(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.kind == "soft")
+
+    def get(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+
+class CatalogueError(ValueError):
+    """A catalogue that cannot be used; carries every problem found (file, criterion, field)."""
+
+    def __init__(self, problems: list[RecordProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def default_catalogue_path() -> Path:
+    """The catalogue shipped with the package."""
+    return Path(
+        str(resources.files(__package__ or __name__).joinpath("criteria/catalogue-v1.yaml"))
+    )
+
+
+def parse_catalogue(data: Any, source: str = "<catalogue>") -> Catalogue:
+    """Validate a parsed catalogue (the YAML's top-level mapping) and build it."""
+    problems: list[RecordProblem] = []
+
+    def add(record: int | None, cid: str | None, fld: str | None, message: str) -> None:
+        problems.append(RecordProblem(source, record, fld, message, cid, "criterion"))
+
+    if not isinstance(data, dict):
+        raise CatalogueError(
+            [RecordProblem(source, None, None, "must be a mapping with 'version' and 'criteria'")]
+        )
+    for key in data:
+        if key not in ("version", "criteria"):
+            add(None, None, str(key), "unknown top-level field")
+    version = data.get("version")
+    if version is None or isinstance(version, bool) or not isinstance(version, int | str):
+        add(None, None, "version", "is missing or not a number/string")
+    raw_criteria = data.get("criteria")
+    if not isinstance(raw_criteria, list) or not raw_criteria:
+        add(None, None, "criteria", "must be a non-empty list")
+        raw_criteria = []
+    criteria: list[Criterion] = []
+    seen: set[str] = set()
+    for no, raw in enumerate(raw_criteria, start=1):
+        if not isinstance(raw, dict):
+            add(no, None, None, "must be a mapping")
+            continue
+        before = len(problems)
+        cid = raw.get("id")
+        if not isinstance(cid, str) or not _ID.match(cid):
+            add(no, None, "id", f"must be lower-case letters, digits and _, got {cid!r}")
+            cid = None
+        elif cid in seen:
+            add(no, cid, "id", "duplicate criterion id")
+        else:
+            seen.add(cid)
+        for key in raw:
+            if key not in _FIELDS:
+                add(no, cid, str(key), f"unknown field; expected some of {sorted(_FIELDS)}")
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            add(no, cid, "kind", f"must be one of {list(KINDS)}, got {kind!r}")
+        rule_name = raw.get("rule")
+        rule = RULES.get(rule_name) if isinstance(rule_name, str) else None
+        if rule is None:
+            add(no, cid, "rule", f"unknown rule {rule_name!r}; expected one of {sorted(RULES)}")
+        elif kind in KINDS and kind not in rule.kinds:
+            add(no, cid, "kind", f"rule {rule_name!r} cannot be {kind!r}")
+        labels = raw.get("labels")
+        if not isinstance(labels, dict):
+            add(no, cid, "labels", f"must give a label in each of {list(LANGUAGES)}")
+            labels = {}
+        for lang in LANGUAGES:
+            text = labels.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                add(no, cid, f"labels.{lang}", "is missing or empty")
+        params = raw.get("params", {}) or {}
+        if not isinstance(params, dict):
+            add(no, cid, "params", "must be a mapping")
+            params = {}
+        full_params: dict[str, Any] = {}
+        if rule is not None:
+            for name, check in rule.required.items():
+                if name not in params:
+                    add(no, cid, f"params.{name}", "is missing")
+                    continue
+                error = check(params[name])
+                if error:
+                    add(no, cid, f"params.{name}", error)
+                full_params[name] = params[name]
+            for name, (check, default) in rule.optional.items():
+                if name in params:
+                    error = check(params[name])
+                    if error:
+                        add(no, cid, f"params.{name}", error)
+                    full_params[name] = params[name]
+                else:
+                    full_params[name] = default
+            for name in params:
+                if name not in rule.required and name not in rule.optional:
+                    add(no, cid, f"params.{name}", f"not a parameter of rule {rule_name!r}")
+        importance = raw.get("default_importance", 1)
+        rated_by = raw.get("rated_by", "household")
+        if kind == "soft":
+            if isinstance(importance, bool) or importance not in (0, 1, 2, 3):
+                add(no, cid, "default_importance", f"must be 0, 1, 2 or 3, got {importance!r}")
+            if rated_by not in RATED_BY:
+                add(no, cid, "rated_by", f"must be one of {list(RATED_BY)}, got {rated_by!r}")
+        elif kind == "hard":
+            for key in ("default_importance", "rated_by"):
+                if key in raw:
+                    add(no, cid, key, "applies only to soft criteria")
+        description = raw.get("description", "")
+        if not isinstance(description, str):
+            add(no, cid, "description", "must be a string")
+        if len(problems) == before:
+            assert isinstance(cid, str) and isinstance(kind, str) and isinstance(rule_name, str)
+            criteria.append(
+                Criterion(
+                    id=cid,
+                    kind=kind,
+                    rule=rule_name,
+                    labels={k: str(v) for k, v in labels.items()},
+                    params=full_params,
+                    default_importance=int(importance),
+                    rated_by=str(rated_by),
+                    description=str(description),
+                )
+            )
+    if problems:
+        raise CatalogueError(problems)
+    return Catalogue(version=str(version), criteria=tuple(criteria), source=source)
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Load and validate a catalogue file (YAML or JSON); ``None`` loads the shipped one."""
+    path = default_catalogue_path() if path is None else Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(
+            [RecordProblem(str(path), None, None, f"cannot be read: {exc}")]
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise CatalogueError(
+            [RecordProblem(str(path), None, None, f"not valid YAML{where}: {exc}")]
+        ) from None
+    return parse_catalogue(data, str(path))
