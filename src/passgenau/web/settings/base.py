@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "passgenau.apps.core",
     "passgenau.apps.accounts",
     "passgenau.apps.audit",
+    "passgenau.apps.territories",
     # further apps: one line each
 ]
 

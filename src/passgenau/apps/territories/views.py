@@ -1,0 +1,68 @@
+"""Territory pages: an overview with search, and one page per Land, Kreis and Gemeinde.
+
+Territories are official public statistics (Destatis, Datenlizenz Deutschland) and hold no personal
+data, so the pages are open to everyone, anonymous visitors included (permission
+``territories.view``, which the permission table grants to every role and the public). Reads are
+therefore not written to the audit trail.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from passgenau.apps.accounts.access import require
+
+from . import selectors
+from .forms import TerritorySearchForm
+
+GEMEINDEN_PER_PAGE = 50
+
+
+@require("territories.view")
+def territory_index(request: HttpRequest) -> HttpResponse:
+    laender = selectors.laender_list()
+    form = TerritorySearchForm(request.GET or None, laender=laender)
+    context: dict[str, object] = {"form": form, "laender": laender}
+    if form.is_search:
+        result = selectors.territories_search(
+            query=form.cleaned_data["q"],
+            land=form.cleaned_data["land"],
+            level=form.cleaned_data["level"],
+        )
+        context["result"] = result
+        context["page"] = Paginator(result.gemeinden, GEMEINDEN_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "territories/index.html", context)
+
+
+@require("territories.view")
+def territory_detail(request: HttpRequest, key: str) -> HttpResponse:
+    if len(key) == 2:
+        land = selectors.land_get(ags=key)
+        if land is None:
+            raise Http404
+        return render(
+            request,
+            "territories/land.html",
+            {
+                "territory": land,
+                "kreise": selectors.kreise_of_land(land=land),
+                "loose_gemeinden": selectors.gemeinden_without_kreis(land=land),
+            },
+        )
+    if len(key) == 5:
+        kreis = selectors.kreis_get(ags=key)
+        if kreis is None:
+            raise Http404
+        return render(
+            request,
+            "territories/kreis.html",
+            {"territory": kreis, "gemeinden": selectors.gemeinden_of_kreis(kreis=kreis)},
+        )
+    gemeinde = selectors.gemeinde_get(ags=key)
+    if gemeinde is None:
+        raise Http404
+    return render(request, "territories/gemeinde.html", {"territory": gemeinde})
