@@ -509,10 +509,12 @@ def _start_divisor(
     signpost: Signpost,
 ) -> Fraction:
     """A divisor whose bounded seat count is close to ``total`` (floating-point bisection)."""
-    floats = [float(w) for w in weights]
-    positive = [w for w in floats if w > 0]
-    if not positive:
+    largest = max(weights)
+    if largest == 0:
         return Fraction(1)
+    # Scaled to (0, 1] so that huge or tiny exact weights do not overflow a float.
+    floats = [float(w / largest) for w in weights]
+    positive = [w for w in floats if w > 0]
 
     offset = float(signpost(0))
 
@@ -534,14 +536,14 @@ def _start_divisor(
         middle = math.sqrt(low * high)
         c = count(middle)
         if c == total:
-            return Fraction(middle)
+            return Fraction(middle) * largest
         if c > total:
             low = middle
         else:
             high = middle
         if high / low < 1 + 1e-15:
             break
-    return Fraction(high)
+    return Fraction(high) * largest
 
 
 def _divisor_method(
