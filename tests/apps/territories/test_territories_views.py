@@ -123,3 +123,19 @@ def test_query_counts_do_not_grow_with_the_data(
         with django_assert_max_num_queries(6):  # measured: 1 to 6, whatever the data size
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "population"),
+    [
+        ("de", "<h1>Gebiete</h1>", "Bevölkerung"),
+        ("en", "<h1>Territories</h1>", "Population"),
+        ("uk", "<h1>Території</h1>", "Населення"),
+        ("ru", "<h1>Территории</h1>", "Население"),
+    ],
+)
+def test_pages_are_translated(client, demo, language: str, heading: str, population: str) -> None:
+    client.cookies["django_language"] = language
+    html = client.get(reverse("territories:index")).content.decode()
+    assert heading in html
+    assert population in html
