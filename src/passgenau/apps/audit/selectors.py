@@ -90,7 +90,7 @@ def _csv_lines(entries: QuerySet[AuditEntry]) -> Iterator[str]:
             [
                 entry.pk,
                 entry.at.isoformat(),
-                entry.actor_repr,
+                _csv_safe(entry.actor_repr),
                 entry.action,
                 f"{content_type.app_label}.{content_type.model}" if content_type else "",
                 entry.object_id,

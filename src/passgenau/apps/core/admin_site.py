@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from passgenau.apps.accounts.access import request_has_perm
+from passgenau.apps.accounts.access import request_has_perm, session_is_verified
 
 
 class PassgenauAdminSite(admin.AdminSite):
@@ -23,4 +24,7 @@ class PassgenauAdminSite(admin.AdminSite):
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         # One log-in for the whole application: ours, with the lock-out and the second factor.
+        # Logged-in users who are not administrators get a plain refusal, not a log-in loop.
+        if request.user.is_authenticated and session_is_verified(request):
+            raise PermissionDenied
         return redirect_to_login(request.GET.get("next", request.get_full_path()))

@@ -1,0 +1,46 @@
+"""Rows of the access matrix: every page of the application, with how to build its URL.
+
+``tests/apps/accounts/test_access_matrix.py`` requests each page as every role (and as an
+anonymous visitor) and compares the answer with the permission table. A module adds one
+``PageCase`` per page here; a page that has no row fails ``test_every_page_has_a_case``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PageCase:
+    url_name: str
+    # Builds the URL's keyword arguments (may create objects; runs with database access).
+    kwargs: Callable[[], dict[str, object]] | None = None
+    query: str = ""
+    # Status codes meaning "granted" for this page (a redirect for pages that forward).
+    granted: frozenset[int] = field(default_factory=lambda: frozenset({200}))
+
+
+def _some_user_id() -> dict[str, object]:
+    from accounts_helpers import make_user
+
+    return {"id": make_user("caseworker", username="matrix-subject").pk}
+
+
+PAGE_CASES: list[PageCase] = [
+    PageCase("core:home"),
+    PageCase("core:healthz"),
+    PageCase("accounts:login"),
+    # the second-factor pages forward users who already confirmed theirs
+    PageCase("accounts:totp_verify", granted=frozenset({200, 302})),
+    PageCase("accounts:totp_enrol", granted=frozenset({200, 302})),
+    PageCase("accounts:profile"),
+    PageCase("accounts:user_list"),
+    PageCase("accounts:user_detail", kwargs=_some_user_id),
+    PageCase("audit:entry_list"),
+    PageCase("audit:entry_export"),
+    PageCase("audit:entry_list", query="action=accounts&date_from=2020-01-01"),
+]
+
+# Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
+POST_ONLY = {"accounts:logout", "set_language"}

@@ -1,0 +1,121 @@
+"""Every page and API operation, requested as every role and as an anonymous visitor, is granted
+or refused exactly as the permission table says."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from access_cases import PAGE_CASES, POST_ONLY, PageCase
+from accounts_helpers import ROLES_AND_PUBLIC
+from passgenau.apps.accounts.access import PUBLIC_VIEW
+from passgenau.apps.accounts.permissions import roles_with
+from passgenau.apps.accounts.roles import PUBLIC
+from passgenau.apps.accounts.views import LOGIN_STEP
+from passgenau.web.api import api
+
+# URL namespaces that are not ours to check here: Django's admin has its own site-wide check
+# (tested in test_admin.py) and the API is checked operation by operation below.
+FOREIGN_NAMESPACES = {"admin", "api"}
+
+
+def _named_patterns(resolver: URLResolver | None = None, namespace: str = ""):
+    """(qualified URL name, view callable) for every named URL outside FOREIGN_NAMESPACES."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or ""
+            if inner in FOREIGN_NAMESPACES:
+                continue
+            prefix = f"{namespace}{inner}:" if inner else namespace
+            yield from _named_patterns(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry.callback
+
+
+def _rule_of(view) -> str | None:
+    return getattr(view, "access_rule", None)
+
+
+def test_every_view_declares_an_access_rule():
+    missing = [
+        name for name, view in _named_patterns() if name not in POST_ONLY and _rule_of(view) is None
+    ]
+    assert missing == [], f"views without @require/@public: {missing}"
+
+
+def test_every_page_has_a_case():
+    covered = {case.url_name for case in PAGE_CASES}
+    pages = {name for name, _ in _named_patterns() if name not in POST_ONLY}
+    assert pages - covered == set(), "add these pages to tests/access_cases.py"
+
+
+def _expected_granted(rule: str, role: str) -> bool:
+    if rule == PUBLIC_VIEW:
+        return True
+    if rule == LOGIN_STEP:
+        return role != PUBLIC
+    return role in roles_with(rule)
+
+
+@pytest.mark.parametrize("role", ROLES_AND_PUBLIC)
+@pytest.mark.parametrize(
+    "case", PAGE_CASES, ids=[f"{c.url_name}{'?' + c.query if c.query else ''}" for c in PAGE_CASES]
+)
+def test_page_access(case: PageCase, role: str, client_for_role):
+    url = reverse(case.url_name, kwargs=case.kwargs() if case.kwargs else None)
+    if case.query:
+        url = f"{url}?{case.query}"
+    view = get_resolver().resolve(url.split("?")[0]).func
+    rule = _rule_of(view)
+    response = client_for_role(role).get(url)
+    if _expected_granted(rule, role):
+        assert response.status_code in case.granted, (rule, role, response.status_code)
+    elif role == PUBLIC:
+        # anonymous visitors are sent to the log-in, never shown the page
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == 403, (rule, role, response.status_code)
+
+
+def _api_operations():
+    """(method, path, permission code) of every operation of the API."""
+    prefix = reverse("api:api-root")
+    for router_prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                codes = [getattr(cb, "code", None) for cb in operation.auth_callbacks]
+                for method in operation.methods:
+                    full = f"{prefix}{router_prefix}{path}".replace("//", "/")
+                    yield method, full, codes
+
+
+def test_every_api_operation_declares_a_permission():
+    operations = list(_api_operations())
+    assert operations, "the API has no operations?"
+    for method, path, codes in operations:
+        assert len(codes) == 1 and codes[0], f"{method} {path}: use auth=ApiPermission(code)"
+
+
+@pytest.mark.parametrize("role", ROLES_AND_PUBLIC)
+def test_api_access(role: str, client_for_role):
+    client = client_for_role(role)
+    checked = 0
+    for method, path, codes in _api_operations():
+        if method != "GET" or "{" in path:
+            continue  # write and parametrised operations get their own tests in their modules
+        response = client.get(path)
+        if role in roles_with(codes[0]) or PUBLIC in roles_with(codes[0]):
+            assert response.status_code == 200, (path, role, response.status_code)
+        elif role == PUBLIC:
+            assert response.status_code == 401, (path, role, response.status_code)
+        else:
+            assert response.status_code == 403, (path, role, response.status_code)
+        checked += 1
+    assert checked >= 2
+
+
+def test_logout_refuses_get(client):
+    # a GET (say, an <img src> on another site) must not end a session
+    assert client.get(reverse("accounts:logout")).status_code == 405

@@ -1,0 +1,114 @@
+"""The admin site is for administrators with a confirmed second factor only; the demo loader."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+from types import SimpleNamespace
+
+import pyotp
+import pytest
+from django.urls import reverse
+
+from accounts_helpers import ROLES
+from passgenau.apps.accounts.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_accounts
+from passgenau.apps.accounts.models import Organisation, User
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.models import AuditEntry
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_index(role, client_for_role, user_for_role):
+    user = user_for_role(role)
+    user.is_staff = True  # the staff flag alone must not open the admin
+    user.save()
+    response = client_for_role(role).get("/admin/", follow=True)
+    if role == Role.ADMINISTRATOR:
+        assert response.status_code == 200
+        assert response.redirect_chain == []
+    else:
+        assert response.status_code == 403
+
+
+def test_admin_without_second_factor_is_refused(client, administrator_user):
+    client.force_login(administrator_user)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:totp_enrol")
+
+
+def test_admin_login_page_is_ours(client, db):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_admin_changes_are_audited(administrator_client):
+    response = administrator_client.post(
+        "/admin/accounts/organisation/add/", {"name": "Stadt Beispiel", "kind": "municipality"}
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="Stadt Beispiel")
+    entry = AuditEntry.objects.get(action="accounts.organisation.created")
+    assert entry.object_id == str(organisation.pk)
+
+
+def test_audit_entries_are_read_only_in_the_admin(administrator_client, administrator_user):
+    from passgenau.apps.audit.services import log_action
+
+    entry = log_action("test.thing.done", actor=administrator_user)
+    url = f"/admin/audit/auditentry/{entry.pk}/change/"
+    assert administrator_client.get(url).status_code == 200  # viewable
+    administrator_client.post(url, {"action": "tampered"})
+    entry.refresh_from_db()
+    assert entry.action == "test.thing.done"
+    assert (
+        administrator_client.get(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
+    )
+
+
+def test_demo_accounts_are_idempotent(db):
+    logins, created = load_demo_accounts()
+    assert created == len(DEMO_USERS) + Organisation.objects.count()
+    assert {login.role for login in logins} == set(Role.values)
+    snapshot = list(User.objects.order_by("pk").values())
+    entries = AuditEntry.objects.count()
+    again, created_again = load_demo_accounts()
+    assert created_again == 0
+    assert list(User.objects.order_by("pk").values()) == snapshot
+    assert AuditEntry.objects.count() == entries
+    assert again == logins
+
+
+def test_demo_users_can_log_in(client, db):
+    logins, _ = load_demo_accounts()
+    coordinator = next(login for login in logins if login.role == Role.COORDINATOR)
+    provider = next(login for login in logins if login.role == Role.PROVIDER)
+    assert provider.totp_secret == ""
+    assert coordinator.totp_secret
+    client.post("/accounts/login/", {"username": coordinator.username, "password": DEMO_PASSWORD})
+    code = pyotp.TOTP(coordinator.totp_secret).now()
+    response = client.post("/accounts/login/code/", {"code": code})
+    assert response.status_code == 302
+    assert client.get("/accounts/me/").status_code == 200
+
+
+def test_demo_command_refused_without_debug(db, settings, capsys):
+    from passgenau.web.commands import cmd_demo
+
+    settings.DEBUG = False
+    assert cmd_demo(SimpleNamespace()) == 2
+    assert "refused" in capsys.readouterr().err
+    assert not User.objects.exists()
+
+
+def test_demo_command_prints_every_role(db, settings):
+    from passgenau.web.commands import cmd_demo
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cmd_demo(SimpleNamespace()) == 0
+    text = out.getvalue()
+    for username, _, _ in DEMO_USERS:
+        assert username in text
+    assert DEMO_PASSWORD in text

@@ -1,0 +1,196 @@
+"""The audit trail: append-only, written for changes and reads, searchable and exportable by
+administrators only."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.test import RequestFactory
+from django.utils import timezone
+
+from accounts_helpers import make_user
+from passgenau.apps.accounts import services as account_services
+from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.audit import selectors
+from passgenau.apps.audit.context import client_ip
+from passgenau.apps.audit.models import AuditEntry, AuditTrailIsAppendOnly
+from passgenau.apps.audit.services import log_action, log_read
+
+
+def test_log_action_records_who_what_which_and_where(administrator_user):
+    organisation = Organisation.objects.create(name="Stadt A", kind="municipality")
+    entry = log_action(
+        "accounts.organisation.renamed",
+        actor=administrator_user,
+        obj=organisation,
+        data={"old": "Stadt B"},
+        ip_address="192.0.2.7",
+    )
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.actor == administrator_user
+    assert entry.actor_repr == administrator_user.username
+    assert entry.action == "accounts.organisation.renamed"
+    assert (entry.content_type.model, entry.object_id) == ("organisation", str(organisation.pk))
+    assert entry.object_repr == "Stadt A"
+    assert entry.ip_address == "192.0.2.7"
+    assert entry.data == {"old": "Stadt B"}
+    assert abs(entry.at - timezone.now()) < dt.timedelta(seconds=10)
+
+
+def test_entries_cannot_be_changed(administrator_user):
+    entry = log_action("x.y.z", actor=administrator_user)
+    entry.action = "tampered"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        entry.save()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="tampered")
+    with pytest.raises(AuditTrailIsAppendOnly), transaction.atomic():
+        AuditEntry.objects.bulk_update([entry], ["action"])
+    assert AuditEntry.objects.get(pk=entry.pk).action == "x.y.z"
+
+
+def test_entries_cannot_be_deleted(administrator_user):
+    entry = log_action("x.y.z", actor=administrator_user)
+    with pytest.raises(AuditTrailIsAppendOnly):
+        entry.delete()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_entry_outlives_the_actor_account(db):
+    user = make_user("funder", username="leaving")
+    log_action("x.y.z", actor=user)
+    user.delete()
+    entry = AuditEntry.objects.get(action="x.y.z")
+    assert entry.actor_id is None or not type(user).objects.filter(pk=entry.actor_id).exists()
+    assert entry.actor_repr == "leaving"
+
+
+def test_writes_through_services_are_logged(administrator_user):
+    organisation = account_services.organisation_create(
+        actor=administrator_user, name="Verein C", kind="provider"
+    )
+    user = account_services.user_create(
+        actor=administrator_user,
+        username="new-provider",
+        password="ein-langes-Passwort-2026",
+        role="provider",
+        organisation=organisation,
+    )
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", "object_id"))
+    assert actions == [
+        ("accounts.organisation.created", str(organisation.pk)),
+        ("accounts.user.created", str(user.pk)),
+    ]
+
+
+def test_reads_of_personal_data_are_logged(administrator_client, administrator_user):
+    subject = make_user("caseworker", username="subject")
+    response = administrator_client.get(f"/accounts/users/{subject.pk}/")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="accounts.user.read")
+    assert (entry.actor, entry.object_id) == (administrator_user, str(subject.pk))
+    assert entry.ip_address == "127.0.0.1"  # the test client's REMOTE_ADDR
+
+
+def test_log_read_needs_one_target(administrator_user):
+    with pytest.raises(ValueError, match="exactly one"):
+        log_read(actor=administrator_user)
+    assert log_read(actor=administrator_user, objects=[]) is None
+
+
+def test_client_address_behind_a_proxy(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.5"  # the header is not trusted without a proxy
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "1.2.3.4"
+    spoofed = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4"
+    )
+    assert client_ip(spoofed) == "1.2.3.4"  # only the proxy's own addition counts
+
+
+def test_only_administrators_may_search(caseworker_user):
+    with pytest.raises(PermissionDenied):
+        selectors.audit_entries_for_user(user=caseworker_user)
+
+
+def _seed(administrator_user):
+    alice = make_user("funder", username="alice")
+    log_action("funding.grant.created", actor=alice, ip_address="192.0.2.1")
+    log_action("accounts.user.created", actor=administrator_user, obj=alice)
+    return alice
+
+
+def test_filter_page(administrator_client, administrator_user):
+    _seed(administrator_user)
+    response = administrator_client.get("/audit/", {"action": "funding", "actor": "alice"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "funding.grant.created" in body
+    assert "accounts.user.created" not in body
+    # the search itself is logged
+    entry = AuditEntry.objects.filter(action="audit.auditentry.list").latest("id")
+    assert entry.data["filters"] == {"action": "funding", "actor": "alice"}
+
+
+def test_filter_by_object_and_dates(administrator_user):
+    alice = _seed(administrator_user)
+    found = selectors.audit_entries_filter(
+        user=administrator_user,
+        filters={"object_type": "accounts.user", "object_id": str(alice.pk)},
+    )
+    assert [e.action for e in found] == ["accounts.user.created"]
+    today = timezone.localdate()
+    assert (
+        selectors.audit_entries_filter(
+            user=administrator_user, filters={"date_from": today, "date_to": today}
+        )
+        .filter(action="funding.grant.created")
+        .exists()
+    )
+    tomorrow = today + dt.timedelta(days=1)
+    assert (
+        not selectors.audit_entries_filter(user=administrator_user, filters={"date_from": tomorrow})
+        .filter(action="funding.grant.created")
+        .exists()
+    )
+
+
+def test_invalid_filter_shows_errors(administrator_client, administrator_user):
+    response = administrator_client.get(
+        "/audit/", {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert administrator_client.get("/audit/export.csv", {"ip_address": "x"}).status_code == 400
+
+
+def test_csv_export(administrator_client, administrator_user):
+    alice = _seed(administrator_user)
+    trap = Organisation.objects.create(name="=HYPERLINK(1)", kind="ngo")
+    log_action("x.y.z", actor=alice, obj=trap, ip_address="192.0.2.9")
+    response = administrator_client.get("/audit/export.csv", {"actor": "alice"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["id", "at", "actor", "action"]
+    assert {row[3] for row in rows[1:]} == {"funding.grant.created", "x.y.z"}
+    formula_row = next(row for row in rows[1:] if row[3] == "x.y.z")
+    assert formula_row[6] == "'=HYPERLINK(1)"  # neutralised for spreadsheet programs
+    assert AuditEntry.objects.filter(action="audit.auditentry.exported").exists()
+
+
+def test_api_lists_entries(administrator_client, administrator_user):
+    _seed(administrator_user)
+    response = administrator_client.get("/api/v1/audit/entries", {"action": "funding"})
+    assert response.status_code == 200
+    assert [e["action"] for e in response.json()] == ["funding.grant.created"]

@@ -1,0 +1,166 @@
+"""Start page, health check, security headers, languages, navigation, settings."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from django.db.utils import OperationalError
+from django.urls import reverse
+from django.utils import translation
+
+from accounts_helpers import ROLES_AND_PUBLIC
+from passgenau.apps.accounts.permissions import roles_with
+from passgenau.apps.core.navigation import NAVIGATION
+
+
+def test_healthz_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_503_when_the_database_fails(client, db):
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable", "vendor": mock.ANY}
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/healthz", "/nowhere/"])
+def test_security_headers(client, db, path):
+    response = client.get(path)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
+EXTERNAL = re.compile(r"""(?:src|href|action)=["'](?:https?:)?//""", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("public", "/"),
+        ("public", "/accounts/login/"),
+        ("administrator", "/audit/"),
+        ("administrator", "/accounts/users/"),
+        ("caseworker", "/accounts/me/"),
+        ("caseworker", "/accounts/totp/enrol/"),
+    ],
+)
+def test_pages_have_no_inline_code_and_no_third_party_links(client_for_role, role, path):
+    client = client_for_role(role)
+    if path.endswith("enrol/"):
+        from passgenau.apps.accounts.access import SESSION_OTP_VERIFIED
+
+        session = client.session
+        session[SESSION_OTP_VERIFIED] = True
+        session.save()
+    body = client.get(path).content.decode()
+    assert not INLINE_SCRIPT.search(body)
+    assert not INLINE_STYLE.search(body)
+    assert not EXTERNAL.search(body)
+
+
+def test_static_files_are_served_by_the_application(client, db):
+    response = client.get("/static/passgenau/css/passgenau.css")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"--brand" in body
+
+
+def test_start_page_is_german_by_default(client, db):
+    response = client.get("/")
+    assert '<html lang="de" dir="ltr">' in response.content.decode()
+    assert "Anmelden" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase"),
+    [("en", "Log in"), ("uk", "Увійти"), ("ru", "Войти"), ("de", "Anmelden")],
+)
+def test_language_switch(client, db, language, phrase):
+    response = client.post(reverse("set_language"), {"language": language, "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert f'lang="{language}"' in page
+    assert phrase in page
+
+
+def test_right_to_left_languages_set_dir(client, db, settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("ar", "Arabic")]
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    assert 'dir="rtl"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES_AND_PUBLIC)
+def test_navigation_follows_the_table(client_for_role, role):
+    body = client_for_role(role).get("/").content.decode()
+    nav = body.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    with translation.override("de"):
+        for entry in NAVIGATION:
+            try:
+                url = reverse(entry.url_name)
+            except Exception:
+                continue
+            shown = f'href="{url}"' in nav
+            assert shown == (
+                role in roles_with(entry.permission) or "public" in roles_with(entry.permission)
+            ), (
+                role,
+                entry.url_name,
+            )
+
+
+def _import_settings(module: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env)
+    code = f"import importlib; importlib.import_module({module!r})"
+    return subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_refuses_without_secret_key():
+    result = _import_settings("passgenau.web.settings.production", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _import_settings(
+        "passgenau.web.settings.production",
+        SECRET_KEY="x" * 50,
+        DEBUG="1",
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_production_starts_with_a_proper_environment():
+    result = _import_settings(
+        "passgenau.web.settings.production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_url_selects_postgresql(monkeypatch):
+    import dj_database_url
+
+    config = dj_database_url.parse("postgres://app:pw@db.example:5432/passgenau")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "passgenau"
