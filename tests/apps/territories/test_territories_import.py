@@ -20,6 +20,7 @@ from passgenau.apps.territories.services import territories_import
 pytestmark = pytest.mark.django_db
 
 DATE_2019 = dt.date(2019, 12, 31)
+DATE_2020 = dt.date(2020, 12, 31)
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -193,3 +194,16 @@ def test_kreise_table_keeps_what_only_the_full_directory_knows(
     assert kreis.reference_date == dt.date(2018, 12, 31)
     assert Land.objects.get(ags="03").name == "Niedersachsen"
     assert Gemeinde.objects.get(ags="03102000").population == 104_291  # untouched: 2019
+
+
+def test_an_import_that_changes_data_is_logged_once(small_gv: Path) -> None:
+    from passgenau.apps.audit.models import AuditEntry
+
+    territories_import(path=small_gv, reference_date=DATE_2019)
+    entries = list(AuditEntry.objects.filter(action="territories.directory.imported"))
+    assert len(entries) == 1
+    assert entries[0].data["levels"]["Gemeinden"]["created"] == 4
+    assert entries[0].data["reference_date"] == "2019-12-31"
+    territories_import(path=small_gv, reference_date=DATE_2019)  # no change: nothing logged
+    territories_import(path=small_gv, reference_date=DATE_2020, dry_run=True)
+    assert AuditEntry.objects.filter(action="territories.directory.imported").count() == 1

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from passgenau.apps.audit.services import log_action
+
 from . import destatis
 from .models import Gemeinde, Kreis, Land, Regierungsbezirk
 
@@ -63,6 +65,23 @@ class ImportReport:
     def level(self, label: str) -> LevelReport:
         return next(level for level in self.levels if level.label == label)
 
+    def as_data(self) -> dict[str, Any]:
+        """A summary for the audit trail (plain JSON types)."""
+        return {
+            "source": self.source,
+            "format": self.format,
+            "reference_date": self.reference_date.isoformat() if self.reference_date else None,
+            "levels": {
+                level.label: {
+                    "created": level.created,
+                    "updated": level.updated,
+                    "unchanged": level.unchanged,
+                    "fields_changed": dict(level.changed_fields),
+                }
+                for level in self.levels
+            },
+        }
+
     def as_text(self) -> str:
         date = self.reference_date.isoformat() if self.reference_date else "not given"
         head = [
@@ -76,16 +95,20 @@ class ImportReport:
 
 
 def territories_import(
-    *, path: str | Path, reference_date: dt.date | None = None, dry_run: bool = False
+    *,
+    path: str | Path,
+    reference_date: dt.date | None = None,
+    dry_run: bool = False,
+    actor: Any = None,
 ) -> ImportReport:
     """Read a Destatis file and upsert its territories; raise DirectoryFormatError when malformed.
 
     Nothing is written unless the whole file is well-formed, and then everything is written in
-    one transaction.
+    one transaction. ``actor`` is the user who imports (None on the command line).
     """
     directory = destatis.read_directory(path)
     return territories_import_directory(
-        directory=directory, reference_date=reference_date, dry_run=dry_run
+        directory=directory, reference_date=reference_date, dry_run=dry_run, actor=actor
     )
 
 
@@ -95,6 +118,7 @@ def territories_import_directory(
     reference_date: dt.date | None,
     dry_run: bool = False,
     only_missing: bool = False,
+    actor: Any = None,
 ) -> ImportReport:
     """Upsert every level of a parsed directory in one transaction.
 
@@ -111,13 +135,17 @@ def territories_import_directory(
                     label, model, level_rows, fields, dry_run=dry_run, only_missing=only_missing
                 )
             )
-    return ImportReport(
-        source=directory.source,
-        format=directory.format,
-        reference_date=reference_date,
-        dry_run=dry_run,
-        levels=levels,
-    )
+        report = ImportReport(
+            source=directory.source,
+            format=directory.format,
+            reference_date=reference_date,
+            dry_run=dry_run,
+            levels=levels,
+        )
+        if report.changed and not dry_run:
+            # One entry per import that changed anything, in the same transaction as the data.
+            log_action("territories.directory.imported", actor=actor, data=report.as_data())
+    return report
 
 
 # --- from records to rows -----------------------------------------------------------------------
