@@ -227,11 +227,11 @@ def generate_sites(n_sites: int, rng: np.random.Generator) -> list[SiteProfile]:
         pop = int(population[i])
         size_i = int(np.searchsorted(bounds, pop, side="right"))
         size = SIZE_CLASSES[size_i]
-        name = (
-            _NAME_PREFIX[int(rng.integers(len(_NAME_PREFIX)))]
-            + _NAME_ROOT[int(rng.integers(len(_NAME_ROOT)))]
-            + _NAME_SUFFIX[int(rng.integers(len(_NAME_SUFFIX)))]
-        )
+        prefix = _NAME_PREFIX[int(rng.integers(len(_NAME_PREFIX)))]
+        root = _NAME_ROOT[int(rng.integers(len(_NAME_ROOT)))]
+        if prefix and not prefix.endswith(" "):
+            root = root.lower()  # "Neu" + "Hausen" → "Neuhausen"
+        name = prefix + root + _NAME_SUFFIX[int(rng.integers(len(_NAME_SUFFIX)))]
         if name in names:
             name = f"{name} {i + 1}"
         names.add(name)
