@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `passgenau` commands use the development settings (DEBUG on, SQLite under var/) unless
+# DJANGO_SETTINGS_MODULE says otherwise; the tests always use passgenau.web.settings.test.
 
-.PHONY: run test test-engine bench lint fmt typecheck messages demo install clean
+.PHONY: run test test-engine bench lint fmt typecheck messages demo migrate install browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +18,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
-	$(BIN)/pytest
+migrate: $(STAMP)
+	$(BIN)/passgenau manage migrate --noinput
+
+demo: migrate
+	$(BIN)/passgenau demo
+
+run: demo
+	$(BIN)/passgenau serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download). Installed
+# only when missing and we may (root); otherwise the browser tests skip and say why.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: $(STAMP) browser-deps
+	DJANGO_SETTINGS_MODULE=passgenau.web.settings.test $(BIN)/pytest
 
 test-engine: $(STAMP)
 	$(BIN)/pytest tests/engine src/passgenau/engine
@@ -33,6 +54,14 @@ fmt: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Refresh the catalogues from the source and compile them (the .mo files are committed, so a
+# fresh clone needs no gettext tools; CI checks that they match the .po files).
+messages: $(STAMP)
+	cd src/passgenau && DJANGO_SETTINGS_MODULE=passgenau.web.settings.test \
+		../../$(BIN)/django-admin makemessages -l de -l en -l uk -l ru --no-obsolete --ignore 'engine/*'
+	cd src/passgenau && DJANGO_SETTINGS_MODULE=passgenau.web.settings.test \
+		../../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

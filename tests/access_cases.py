@@ -27,6 +27,14 @@ def _some_user_id() -> dict[str, object]:
     return {"id": make_user("caseworker", username="matrix-subject").pk}
 
 
+def _demo_territory() -> dict[str, object]:
+    from passgenau.apps.territories.demo import territories_load_demo
+    from passgenau.apps.territories.models import Kreis
+
+    territories_load_demo()
+    return {"key": Kreis.objects.order_by("ags").first().ags}
+
+
 PAGE_CASES: list[PageCase] = [
     PageCase("core:home"),
     PageCase("core:healthz"),
@@ -40,6 +48,9 @@ PAGE_CASES: list[PageCase] = [
     PageCase("audit:entry_list"),
     PageCase("audit:entry_export"),
     PageCase("audit:entry_list", query="action=accounts&date_from=2020-01-01"),
+    PageCase("territories:index"),
+    PageCase("territories:index", query="q=Berlin"),
+    PageCase("territories:detail", kwargs=_demo_territory),
 ]
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).

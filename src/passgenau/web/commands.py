@@ -48,22 +48,36 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+# The demo data, one loader per module (dotted path to a function without arguments), loaded in
+# this order. Each is idempotent; what it returns is printed (``str()``, or the ``as_line()`` of
+# each level of a report that has ``levels``).
+DEMO_LOADERS: list[str] = [
+    "passgenau.apps.territories.demo.territories_load_demo",
+    "passgenau.apps.accounts.demo.load",
+]
+
+
 def demo_loaders() -> list[Any]:
-    """``demo.load`` of every installed passgenau app that has one, in INSTALLED_APPS order."""
+    """The loaders of DEMO_LOADERS whose app is installed."""
     from django.apps import apps
 
     loaders = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("passgenau.apps."):
+    for dotted in DEMO_LOADERS:
+        module_name, _, function = dotted.rpartition(".")
+        app_name = module_name.rpartition(".")[0]
+        if not apps.is_installed(app_name):
             continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        loaders.append(module.load)
+        loaders.append(getattr(importlib.import_module(module_name), function))
     return loaders
+
+
+def _summary(result: Any) -> str:
+    if result is None:
+        return ""
+    levels = getattr(result, "levels", None)
+    if levels is not None:
+        return "\n".join(f"territories: {level.as_line()}" for level in levels)
+    return str(result)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -78,7 +92,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         return 2
     for load in demo_loaders():
-        summary = load()
+        summary = _summary(load())
         if summary:
             print(summary)
     return 0

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("territories/", include("passgenau.apps.territories.urls")),
+    path("funding/", include("passgenau.apps.funding.urls")),
     # further apps: one line each
 ]

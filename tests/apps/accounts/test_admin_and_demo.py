@@ -112,3 +112,29 @@ def test_demo_command_prints_every_role(db, settings):
     for username, _, _ in DEMO_USERS:
         assert username in text
     assert DEMO_PASSWORD in text
+
+
+def test_demo_municipality_is_linked_to_its_kreis(db):
+    from passgenau.apps.territories.demo import territories_load_demo
+
+    territories_load_demo()
+    load_demo_accounts()
+    municipality = Organisation.objects.get(name="Demo-Kommune")
+    assert municipality.territory.ags == "03102"
+
+
+def test_organisation_territory_rules(db):
+    from django.core.exceptions import ValidationError
+
+    from passgenau.apps.territories.demo import territories_load_demo
+    from passgenau.apps.territories.models import Gemeinde, Kreis
+
+    territories_load_demo()
+    kreis, gemeinde = Kreis.objects.first(), Gemeinde.objects.first()
+    both = Organisation(name="X", kind="municipality", kreis=kreis, gemeinde=gemeinde)
+    with pytest.raises(ValidationError):
+        both.full_clean()
+    not_a_municipality = Organisation(name="Y", kind="ngo", kreis=kreis)
+    with pytest.raises(ValidationError):
+        not_a_municipality.full_clean()
+    Organisation(name="Z", kind="municipality", gemeinde=gemeinde).full_clean()

@@ -57,7 +57,8 @@ class ManagedByAdministrators(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ManagedByAdministrators):
-    list_display = ["name", "kind"]
+    list_display = ["name", "kind", "kreis", "gemeinde"]
+    raw_id_fields = ["kreis", "gemeinde"]
     list_filter = ["kind"]
     search_fields = ["name"]
 

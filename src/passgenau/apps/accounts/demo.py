@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Any
+
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +29,10 @@ DEMO_ORGANISATIONS: dict[str, str] = {
     "Demo-Landesministerium": OrganisationKind.FUNDER,
     "Demo-Betrieb": OrganisationKind.OPERATOR,
 }
+
+# The demo municipality stands for this Kreis (Salzgitter, a city of about 100,000) when the
+# territories' demo places are loaded.
+DEMO_MUNICIPALITY_KREIS = "03102"
 
 # user name, role, organisation
 DEMO_USERS: tuple[tuple[str, str, str], ...] = (
@@ -47,6 +54,15 @@ class DemoLogin:
     totp_secret: str  # empty when the role needs no one-time password
 
 
+def _demo_kreis(kind: str) -> Any:
+    if kind != OrganisationKind.MUNICIPALITY or not apps.is_installed(
+        "passgenau.apps.territories"
+    ):
+        return None
+    kreis_model = apps.get_model("territories", "Kreis")
+    return kreis_model.objects.filter(ags=DEMO_MUNICIPALITY_KREIS).first()
+
+
 @transaction.atomic
 def load_demo_accounts() -> tuple[list[DemoLogin], int]:
     """Create what is missing; return the log-ins and how many objects were created."""
@@ -55,7 +71,9 @@ def load_demo_accounts() -> tuple[list[DemoLogin], int]:
     for name, kind in DEMO_ORGANISATIONS.items():
         organisation = Organisation.objects.filter(name=name).first()
         if organisation is None:
-            organisation = organisation_create(actor=None, name=name, kind=kind)
+            organisation = organisation_create(
+                actor=None, name=name, kind=kind, kreis=_demo_kreis(kind)
+            )
             created += 1
         organisations[name] = organisation
     logins = []

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .roles import ROLES_REQUIRING_TOTP, Role
@@ -21,16 +25,49 @@ class OrganisationKind(models.TextChoices):
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
-    # A municipality's territory (Land, Kreis or Gemeinde) is added once the territories app exists.
+    # A municipality is a Kreis (Landkreis, kreisfreie Stadt) or a Gemeinde; at most one is set.
+    kreis = models.ForeignKey(
+        "territories.Kreis",
+        verbose_name=_("Kreis"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
+    gemeinde = models.ForeignKey(
+        "territories.Gemeinde",
+        verbose_name=_("Gemeinde"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kreis__isnull=True) | Q(gemeinde__isnull=True),
+                name="organisation_one_territory_at_most",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def territory(self) -> Any:
+        """The Kreis or Gemeinde of a municipality, or None."""
+        return self.gemeinde or self.kreis
+
+    def clean(self) -> None:
+        if self.kreis_id and self.gemeinde_id:
+            raise ValidationError(_("Choose either a Kreis or a Gemeinde, not both."))
+        if (self.kreis_id or self.gemeinde_id) and self.kind != OrganisationKind.MUNICIPALITY:
+            raise ValidationError(_("Only a municipality is linked to a territory."))
 
 
 class User(AbstractUser):

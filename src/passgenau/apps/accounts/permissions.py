@@ -98,13 +98,16 @@ PERMISSIONS: tuple[Permission, ...] = (
         "funding.manage",
         _("Programmes, allocations, grants and reports (aggregates only of people)"),
         _roles(Role.FUNDER),
-        planned=True,
     ),
     Permission(
         "funding.apportion",
         _("Distribute an amount or a number of people by a key"),
         _roles(Role.FUNDER, Role.COORDINATOR),
-        planned=True,
+    ),
+    Permission(
+        "funding.view_grants",
+        _("See grants (funders: of their programmes; recipients: their own) and report on them"),
+        _roles(Role.FUNDER, Role.PROVIDER),
     ),
 )
 

@@ -26,8 +26,10 @@ class LockoutStatus:
     failures: int
 
 
-def organisation_create(*, actor: Any, name: str, kind: str) -> Organisation:
-    organisation = Organisation(name=name, kind=kind)
+def organisation_create(
+    *, actor: Any, name: str, kind: str, kreis: Any = None, gemeinde: Any = None
+) -> Organisation:
+    organisation = Organisation(name=name, kind=kind, kreis=kreis, gemeinde=gemeinde)
     organisation.full_clean()
     organisation.save()
     log_action("accounts.organisation.created", actor=actor, obj=organisation, data={"kind": kind})

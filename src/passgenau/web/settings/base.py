@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "passgenau.apps.accounts",
     "passgenau.apps.audit",
     "passgenau.apps.territories",
+    "passgenau.apps.funding",
+    "passgenau.apps.relocation",
     # further apps: one line each
 ]
 
@@ -151,6 +153,7 @@ LANGUAGES = [
     ("en", _("English")),
     ("uk", _("Ukrainian")),
     ("ru", _("Russian")),
+    ("pl", _("Polish")),  # the relocation questionnaire is also shown in Polish
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_HTTPONLY = True
