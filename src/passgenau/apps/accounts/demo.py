@@ -8,7 +8,6 @@ demo can be tried with any authenticator app (or ``python -c "import pyotp; ..."
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from django.apps import apps
