@@ -167,19 +167,19 @@ def _members(kind: str, rng: np.random.Generator) -> list[Member]:
     if kind == "mother_with_children":
         return [adult("mother"), *children(n_children())]
     if kind == "single_woman":
-        return [adult("self", _ADULT_P)]
+        return [adult("woman", _ADULT_P)]
     if kind == "single_man":
-        return [Member(_pick(rng, _PARENT_BANDS, (0.45, 0.25, 0.30)), "adult", "self")]
+        return [Member(_pick(rng, _PARENT_BANDS, (0.45, 0.25, 0.30)), "adult", "man")]
     if kind == "single_senior":
-        return [senior("self")]
+        return [senior("woman" if rng.random() < 0.7 else "man")]
     if kind == "couple_with_children":
         return [adult("mother"), adult("father"), *children(n_children())]
     if kind == "couple":
-        return [adult("partner", _ADULT_P), adult("partner", _ADULT_P)]
+        return [adult("wife", _ADULT_P), adult("husband", _ADULT_P)]
     if kind == "three_generations":
         return [adult("mother"), senior("grandmother"), *children(n_children())]
     if kind == "senior_couple":
-        return [senior("partner"), senior("partner")]
+        return [senior("wife"), senior("husband")]
     if kind == "adult_with_senior_parent":
         return [
             Member(_pick(rng, _PARENT_BANDS, (0.1, 0.4, 0.5)), "adult", "daughter"),
@@ -198,7 +198,8 @@ def _needs(members: Sequence[Member], rng: np.random.Generator) -> frozenset[str
     very_old = "75+" in bands
     school = bool(bands & {"6-9", "10-17"})
     young_woman = any(
-        m.relation in ("mother", "self", "partner") and m.age_band in ("18-29", "30-44")
+        m.relation in ("mother", "woman", "wife", "sister", "daughter")
+        and m.age_band in ("18-29", "30-44")
         for m in members
     )
     prevalence = {
