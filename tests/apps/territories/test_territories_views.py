@@ -67,6 +67,8 @@ def test_numbers_follow_the_chosen_language(client, demo) -> None:
         ("q=Stadt&land=03", ["Salzgitter"], ["Dresden", "Stuttgart, Landeshauptstadt"]),
         ("level=kreis&land=08", ["Tübingen", "Stuttgart, Stadtkreis"], ["Ammerbuch"]),
         ("q=Atlantis", ["No territory matches"], ["Dresden"]),
+        ("q=T%C3%9CBINGEN", ["Tübingen, Universitätsstadt"], ["Ammerbuch"]),  # ÜBINGEN, any case
+        ("q=72108", ["Rottenburg am Neckar"], ["Tübingen, Universitätsstadt"]),  # postcode
     ],
 )
 def test_search_by_name_key_land_and_level(

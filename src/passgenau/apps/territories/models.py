@@ -61,10 +61,19 @@ class Urbanisation(models.IntegerChoices):
     THIN = 3, _("thinly populated")
 
 
+def fold_name(name: str) -> str:
+    """The name as search compares it: case-folded, so "über" finds "Überlingen" and "gross"
+    finds "Groß-Gerau" on every database (SQLite's LIKE folds ASCII letters only)."""
+    return name.casefold()
+
+
 class Territory(models.Model):
     """What every level has: a name, area, population and the date the figures refer to."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(
+        _("name for searching"), max_length=200, editable=False, db_index=True, default=""
+    )
     area_km2 = models.DecimalField(
         _("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True
     )

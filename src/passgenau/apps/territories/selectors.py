@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Gemeinde, Kreis, Land
+from .models import Gemeinde, Kreis, Land, fold_name
 
 __all__ = [
     "SearchResult",
@@ -73,12 +73,15 @@ class SearchResult:
     gemeinden: QuerySet[Gemeinde]  # paginated by the caller
 
 
-def _matches(query: str) -> Q:
-    """A name containing the query, or an official key starting with it (digits only)."""
-    condition = Q(name__icontains=query)
+def _matches(query: str, *, with_postcode: bool = False) -> Q:
+    """A name containing the query, an official key starting with it, or (for Gemeinden) the
+    postcode of the seat."""
+    condition = Q(name_folded__contains=fold_name(query))
     digits = query.replace(" ", "")
-    if digits.isdigit():
+    if digits.isascii() and digits.isdigit():
         condition |= Q(ags__startswith=digits)
+        if with_postcode and len(digits) == 5:
+            condition |= Q(postcode=digits)
     return condition
 
 
@@ -90,6 +93,7 @@ def territories_search(*, query: str = "", land: str = "", level: str = "") -> S
     """
     query = query.strip()
     matches = _matches(query) if query else Q()
+    gemeinde_matches = _matches(query, with_postcode=True) if query else Q()
     in_land = Q(land_id=land) if land else Q()
     laender: list[Land] = []
     kreise: list[Kreis] = []
@@ -100,7 +104,7 @@ def territories_search(*, query: str = "", land: str = "", level: str = "") -> S
         kreise = list(Kreis.objects.filter(matches, in_land).select_related("land").order_by("ags"))
     if level in ("", "gemeinde"):
         gemeinden = (
-            Gemeinde.objects.filter(matches, in_land)
+            Gemeinde.objects.filter(gemeinde_matches, in_land)
             .select_related("kreis", "land")
             .order_by("ags")
         )

@@ -15,7 +15,7 @@ from django.db import models, transaction
 from passgenau.apps.audit.services import log_action
 
 from . import destatis
-from .models import Gemeinde, Kreis, Land, Regierungsbezirk
+from .models import Gemeinde, Kreis, Land, Regierungsbezirk, fold_name
 
 __all__ = ["ImportReport", "LevelReport", "territories_import", "territories_import_directory"]
 
@@ -193,6 +193,7 @@ def _own_or_sum(own: destatis.Figures, parts: list[destatis.Figures]) -> destati
 
 _GEMEINDE_FIELDS = (
     "name",
+    "name_folded",
     "ars",
     "land_id",
     "kreis_id",
@@ -225,6 +226,7 @@ def _rows_by_level(directory: destatis.Directory, reference_date: dt.date | None
     laender = {
         land.ags: {
             "name": land.name,
+            "name_folded": fold_name(land.name),
             **_figures(
                 _own_or_sum(land.figures, figures_of_land.get(land.ags, [])), reference_date
             ),
@@ -238,6 +240,7 @@ def _rows_by_level(directory: destatis.Directory, reference_date: dt.date | None
     kreise = {
         kreis.ags: {
             "name": kreis.name,
+            "name_folded": fold_name(kreis.name),
             "land_id": kreis.land,
             "regierungsbezirk_id": kreis.regierungsbezirk,
             "kind": kreis.kind,
@@ -251,6 +254,7 @@ def _rows_by_level(directory: destatis.Directory, reference_date: dt.date | None
     gemeinden = {
         g.ags: {
             "name": g.name,
+            "name_folded": fold_name(g.name),
             "ars": g.ars,
             "land_id": g.land,
             "kreis_id": g.kreis,
@@ -272,10 +276,10 @@ def _rows_by_level(directory: destatis.Directory, reference_date: dt.date | None
         # The table names no Land (names come from a fixed list) and no Regierungsbezirk:
         # keep what an earlier import of the full directory stored.
         land_fields = _FIGURES
-        kreis_fields = ("name", "land_id", "kind", "nuts3", *_FIGURES)
+        kreis_fields = ("name", "name_folded", "land_id", "kind", "nuts3", *_FIGURES)
     else:
-        land_fields = ("name", *_FIGURES)
-        kreis_fields = ("name", "land_id", "regierungsbezirk_id", "kind", *_FIGURES)
+        land_fields = ("name", "name_folded", *_FIGURES)
+        kreis_fields = ("name", "name_folded", "land_id", "regierungsbezirk_id", "kind", *_FIGURES)
     levels: list[Level] = [("Länder", Land, laender, land_fields)]
     if directory.format != "kreise":
         levels.append(("Regierungsbezirke", Regierungsbezirk, bezirke, ("name", "land_id")))
@@ -318,7 +322,9 @@ def _upsert(
         for name in changed:
             setattr(obj, name, values[name])
         report.updated += 1
-        report.changed_fields.update(_public_name(name) for name in changed)
+        report.changed_fields.update(
+            _public_name(name) for name in changed if name not in _DERIVED_FIELDS
+        )
         to_update.setdefault(changed, []).append(obj)
     if dry_run:
         return report
@@ -329,6 +335,9 @@ def _upsert(
             objs, [_public_name(n) for n in changed], batch_size=_BATCH
         )
     return report
+
+
+_DERIVED_FIELDS = frozenset({"name_folded"})  # follow "name"; not worth a line in the report
 
 
 def _public_name(attname: str) -> str:
