@@ -1,0 +1,492 @@
+"""The exact mechanism: a MIP with an LP bound, an LP-rounded start and reduced-cost fixing.
+
+Model (one binary ``x[p]`` per allowed pair ``p = (u, s)`` of a placement unit ``u`` — a household,
+or a group of linked households, see :mod:`._units` — and a site ``s``)::
+
+    maximise    sum_p c[p] x[p]
+    subject to  sum_{p of u} x[p]             <= 1               every unit is placed at most once
+                sum_{p at s} a[u(p), d] x[p]  <= capacity[s, d]   no site is over capacity
+                sum_{p at s} a[u(p), d] x[p]  >= min_load[s, d]   every site gets its minimum
+                x[p] = 1 for fixed pairs
+
+The lexicographic goal is solved exactly in two phases: phase 1 maximises placed persons
+(``c[p]`` = persons of the unit, an integer objective), phase 2 maximises the total score subject
+to ``sum_p persons[p] x[p] >= P*`` with ``P*`` the proven phase-1 optimum.
+
+Each phase runs the same procedure, which is what makes it fast on assignment-like models whose LP
+relaxation is nearly integral (measured in ``bench/``):
+
+1. solve the LP relaxation with the dual simplex method and turn its row duals ``y >= 0`` into a
+   bound that is valid whatever the LP solver's accuracy: for any ``y >= 0``,
+   ``c.x <= sum_p max(r[p] lb[p], r[p] ub[p]) + y.b`` with reduced costs ``r = c - A^T y``;
+2. build an incumbent: keep every unit the LP places integrally and solve the small MIP over the
+   remaining (fractional or unplaced) units with the residual capacities;
+3. if the incumbent meets the bound, stop; otherwise fix every variable whose reduced cost shows
+   that flipping it cannot beat the incumbent (reduced-cost fixing), and solve the remaining MIP
+   with HiGHS branch-and-cut.
+
+All LPs and MIPs are solved with HiGHS through SciPy (``scipy.optimize.linprog``/``milp``), which
+unlike ``highspy`` can share a process with OR-Tools.
+
+References
+----------
+.. [1] G. L. Nemhauser and L. A. Wolsey, *Integer and Combinatorial Optimization*, Wiley, 1988
+   (LP bounds and reduced-cost fixing, ch. II.5).
+.. [2] N. Ahani, T. Andersson, A. Martinello, A. Teytelboym and A. C. Trapp, "Placement
+   optimization in refugee resettlement", *Operations Research* 69(5), 2021 (the multidimensional
+   knapsack-constrained assignment model of Annie MOORE).
+.. [3] Q. Huangfu and J. A. J. Hall, "Parallelizing the dual revised simplex method",
+   *Mathematical Programming Computation* 10, 2018 (HiGHS).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint
+from scipy.optimize import linprog as _scipy_linprog
+from scipy.optimize import milp as _scipy_milp
+
+try:  # SciPy's own HiGHS object (SciPy >= 1.15); unlike highspy it coexists with OR-Tools
+    from scipy.optimize._highspy import _core as _HighsCore
+except ImportError:  # pragma: no cover - older SciPy: fall back to scipy.optimize.milp
+    _HighsCore = None
+
+from ..model import Instance, Result, SolveOptions, Status
+from ..solution import placed_counts
+from ._prepared import Prepared, prepare
+
+__all__ = ["solve_optimal"]
+
+# SciPy's stubs type these narrowly; the calls below pass sparse matrices and option dicts.
+linprog: Any = _scipy_linprog
+milp: Any = _scipy_milp
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_INT_TOL = 1e-6  # an LP value this close to 0 or 1 counts as integral
+
+
+@dataclass
+class _Model:
+    """The MIP in ``A x <= b``, ``lb <= x <= ub`` form over unit pairs (rows: see module doc)."""
+
+    a: sp.csr_matrix
+    b: FloatArray
+    lb: FloatArray
+    ub: FloatArray
+    cap_rows: IntArray  # (S, D) row index of each capacity row
+
+
+@dataclass
+class _Phase:
+    """Outcome of one phase: best x found (or None), its value, a proven bound, LP duals."""
+
+    status: Status
+    x: FloatArray | None
+    value: float
+    bound: float
+    duals: FloatArray | None
+    notes: tuple[str, ...] = ()
+
+
+class _Clock:
+    def __init__(self, limit: float | None) -> None:
+        self.start = time.perf_counter()
+        self.limit = limit
+
+    def remaining(self) -> float | None:
+        if self.limit is None:
+            return None
+        return max(0.0, self.limit - (time.perf_counter() - self.start))
+
+    def options(self, **extra: float | bool) -> dict[str, float | bool]:
+        left = self.remaining()
+        if left is not None:
+            extra["time_limit"] = max(left, 0.01)
+        return extra
+
+
+def _build_model(units: Prepared, capacity: IntArray, min_load: IntArray) -> _Model:
+    # data
+    n_u, n_p = units.n_units, units.n_pairs
+    n_s, n_d = capacity.shape
+    cols = np.arange(n_p, dtype=np.int64)
+    rows: list[IntArray] = []
+    columns: list[IntArray] = []
+    values: list[FloatArray] = []
+    rhs: list[FloatArray] = []
+    # every unit is placed at most once
+    rows.append(units.pair_unit)
+    columns.append(cols)
+    values.append(np.ones(n_p))
+    rhs.append(np.ones(n_u))
+    # no site is over capacity in any dimension: row n_u + s * n_d + d
+    cap_rows = (n_u + np.arange(n_s * n_d, dtype=np.int64)).reshape(n_s, n_d)
+    for d in range(n_d):
+        coef = units.demand[units.pair_unit, d].astype(np.float64)
+        nz = coef != 0
+        rows.append(cap_rows[units.pair_site[nz], d])
+        columns.append(cols[nz])
+        values.append(coef[nz])
+    rhs.append(capacity.astype(np.float64).ravel())
+    # every site receives at least its minimum load (written as -load <= -min)
+    need = np.argwhere(min_load > 0)
+    next_row = n_u + n_s * n_d
+    if len(need):
+        min_row = np.full((n_s, n_d), -1, dtype=np.int64)
+        min_row[need[:, 0], need[:, 1]] = next_row + np.arange(len(need))
+        for d in range(n_d):
+            coef = units.demand[units.pair_unit, d].astype(np.float64)
+            target = min_row[units.pair_site, d]
+            nz = (coef != 0) & (target >= 0)
+            rows.append(target[nz])
+            columns.append(cols[nz])
+            values.append(-coef[nz])
+        rhs.append(-min_load[need[:, 0], need[:, 1]].astype(np.float64))
+        next_row += len(need)
+    a = sp.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
+        shape=(next_row, n_p),
+    )
+    lb = units.pair_fixed.astype(np.float64)  # fixed pairs must be used
+    return _Model(a=a, b=np.concatenate(rhs), lb=lb, ub=np.ones(n_p), cap_rows=cap_rows)
+
+
+def _with_row(model: _Model, coef: FloatArray, rhs: float) -> _Model:
+    """The model with one more row ``coef . x <= rhs``."""
+    a = sp.vstack([model.a, sp.csr_matrix(coef[None, :])], format="csr")
+    return _Model(a, np.append(model.b, rhs), model.lb, model.ub, model.cap_rows)
+
+
+def _dual_bound(c: FloatArray, model: _Model, y: FloatArray) -> tuple[float, FloatArray]:
+    """Bound ``max_{lb<=x<=ub} (c - A^T y) x + y b`` (valid for any ``y >= 0``), reduced costs."""
+    reduced = c - model.a.T @ y
+    best = np.where(reduced > 0, reduced * model.ub, reduced * model.lb)
+    return float(best.sum() + y @ model.b), reduced
+
+
+def _is_feasible(model: _Model, x: FloatArray) -> bool:
+    return bool(np.all(model.a @ x <= model.b + 1e-6) and np.all(x >= model.lb - 1e-9))
+
+
+def _as_float(array: Any) -> FloatArray:
+    return np.asarray(array, dtype=np.float64)
+
+
+@dataclass
+class _MipOutcome:
+    status: str  # "optimal", "infeasible", "limit"
+    x: FloatArray | None
+    dual_bound: float  # proven upper bound on the maximum (inf when unknown)
+
+
+def _mip(
+    c: FloatArray,
+    model: _Model,
+    lb: FloatArray,
+    ub: FloatArray,
+    clock: _Clock,
+    gap: float,
+    start: FloatArray | None = None,
+    presolve: bool = True,
+) -> _MipOutcome:
+    """Maximise ``c . x`` over the model with bounds ``lb <= x <= ub``, x integer.
+
+    Uses SciPy's bundled HiGHS object directly where it exists (to pass a starting solution and
+    to switch presolve off, which measured faster once a near-optimal start is known), else the
+    public ``scipy.optimize.milp``.
+    """
+    if _HighsCore is None:
+        res = milp(
+            -c,
+            constraints=LinearConstraint(model.a, -np.inf, model.b),
+            integrality=np.ones(len(c)),
+            bounds=Bounds(lb, ub),
+            options=clock.options(mip_rel_gap=gap, presolve=presolve),
+        )
+        status = {0: "optimal", 2: "infeasible"}.get(res.status, "limit")
+        dual = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else np.inf
+        x = None if res.x is None else _as_float(np.round(res.x))
+        return _MipOutcome(status, x, dual if status != "optimal" else -float(res.fun))
+    core = _HighsCore
+    a = model.a.tocsc()
+    highs = core._Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("mip_rel_gap", gap)
+    highs.setOptionValue("random_seed", 0)
+    highs.setOptionValue("presolve", "on" if presolve else "off")
+    left = clock.remaining()
+    if left is not None:
+        highs.setOptionValue("time_limit", max(left, 0.01))
+    lp = core.HighsLp()
+    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+    lp.col_cost_ = -c
+    lp.col_lower_, lp.col_upper_ = lb, ub
+    lp.row_lower_ = np.full(a.shape[0], -np.inf)
+    lp.row_upper_ = model.b
+    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = a.shape[1], a.shape[0]
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
+    lp.integrality_ = [core.HighsVarType.kInteger] * a.shape[1]
+    highs.passModel(lp)
+    if start is not None and np.all(start >= lb) and np.all(start <= ub):
+        solution = core.HighsSolution()
+        solution.col_value = list(start)
+        solution.value_valid = True
+        highs.setSolution(solution)
+    highs.run()
+    model_status = highs.getModelStatus()
+    info = highs.getInfo()
+    x = None
+    if info.primal_solution_status == 2:  # feasible
+        x = _as_float(np.round(np.asarray(highs.getSolution().col_value)))
+    if model_status == core.HighsModelStatus.kOptimal:
+        return _MipOutcome("optimal", x, -float(info.objective_function_value))
+    if model_status == core.HighsModelStatus.kInfeasible:
+        return _MipOutcome("infeasible", None, -np.inf)
+    return _MipOutcome("limit", x, -float(info.mip_dual_bound))
+
+
+def _round(c: FloatArray, model: _Model, units: Prepared, x_lp: FloatArray) -> FloatArray | None:
+    """LP rounding: keep what the LP places integrally, then place the other units greedily.
+
+    Units go in order of their largest fractional LP value, each to its best-scoring pair that
+    still fits. Returns None when the result misses a minimum load (or the persons row).
+    """
+    x = (x_lp >= 1 - _INT_TOL).astype(np.float64)
+    x[model.lb > 0] = 1.0
+    settled = np.zeros(units.n_units, dtype=bool)
+    settled[units.pair_unit[x > 0]] = True
+    residual = model.b - model.a @ x
+    cols = model.a.tocsc()
+    start = units.unit_pair_start
+    open_units = np.flatnonzero(~settled & (np.diff(start) > 0))
+    best_frac = np.zeros(units.n_units)
+    np.maximum.at(best_frac, units.pair_unit, x_lp)
+    for u in open_units[np.argsort(-best_frac[open_units], kind="stable")]:
+        pairs = np.arange(start[u], start[u + 1])
+        for p in pairs[np.lexsort((-c[pairs], -x_lp[pairs]))]:
+            lo, hi = cols.indptr[p], cols.indptr[p + 1]
+            rows, coef = cols.indices[lo:hi], cols.data[lo:hi]
+            if np.all(coef <= residual[rows] + 1e-9):
+                residual[rows] -= coef
+                x[p] = 1.0
+                break
+    return x if _is_feasible(model, x) else None
+
+
+def _lp(
+    c: FloatArray, model: _Model, clock: _Clock
+) -> tuple[FloatArray, FloatArray, float, FloatArray] | str | None:
+    """LP relaxation: (x, duals, bound, reduced costs); None: infeasible; str: no answer."""
+    # dual simplex returns a vertex, hence few fractional values
+    lp = linprog(
+        -c,
+        A_ub=model.a,
+        b_ub=model.b,
+        bounds=np.column_stack([model.lb, model.ub]),
+        method="highs-ds",
+        options=clock.options(),
+    )
+    if lp.status == 2:
+        return None
+    if lp.status != 0 or lp.x is None:
+        return "no LP solution in time"
+    y = np.maximum(-np.asarray(lp.ineqlin.marginals, dtype=np.float64), 0.0)
+    bound, reduced = _dual_bound(c, model, y)
+    return np.asarray(lp.x, dtype=np.float64), y, bound, reduced
+
+
+def _solve_phase(
+    c: FloatArray,
+    model: _Model,
+    units: Prepared,
+    clock: _Clock,
+    gap: float,
+    integral: bool,
+    start: FloatArray | None = None,
+) -> _Phase:
+    """Maximise ``c . x`` over the model exactly (see the module docstring for the procedure).
+
+    ``start`` is a known feasible solution (phase 1's placement in phase 2), used as incumbent.
+    """
+    lp = _lp(c, model, clock)
+    if lp is None:
+        return _Phase("infeasible", None, 0.0, 0.0, None, ("the LP relaxation is infeasible",))
+    if isinstance(lp, str):
+        return _Phase("time_limit", start, -np.inf, float(np.inf), None, (lp,))
+    x_lp, y, bound, reduced = lp
+    if integral:
+        bound = float(np.floor(bound + 1e-6))
+    tol = max(1e-6, gap * abs(bound))
+    step = 1.0 - 1e-6 if integral else tol  # a better solution is worth at least value + step
+
+    # incumbent: the given start, the LP if it is integral, an LP rounding
+    candidates = [start]
+    if np.all(np.abs(x_lp - np.round(x_lp)) <= _INT_TOL):
+        candidates.append(np.round(x_lp))
+    candidates.append(_round(c, model, units, x_lp))
+    x_best: FloatArray | None = None
+    value = -np.inf
+    for x in candidates:
+        if x is not None and _is_feasible(model, x) and float(c @ x) > value:
+            x_best, value = x, float(c @ x)
+
+    if x_best is not None and bound - value < step:
+        return _Phase("optimal", x_best, value, max(bound, value), y)
+
+    # Proof: every solution better than the incumbent uses only pairs whose reduced cost is within
+    # the gap (reduced-cost fixing); branch and cut over those, starting from the incumbent.
+    width = bound - value - step if x_best is not None else np.inf
+    lb, ub = _band(model, reduced, width)
+    proof = _mip(c, model, lb, ub, clock, gap, start=x_best)
+    if proof.x is not None and _is_feasible(model, proof.x) and float(c @ proof.x) > value:
+        x_best, value = proof.x, float(c @ proof.x)
+    if proof.status in ("optimal", "infeasible"):
+        if x_best is None:
+            return _Phase("infeasible", None, 0.0, 0.0, y, ("no placement meets every constraint",))
+        return _Phase("optimal", x_best, value, value, y)
+    proven = min(bound, max(value, proof.dual_bound))
+    notes = (f"time limit reached in branch and bound over {int((ub > lb).sum())} free pairs",)
+    return _Phase("time_limit", x_best, value, proven, y, notes)
+
+
+def _band(model: _Model, reduced: FloatArray, width: float) -> tuple[FloatArray, FloatArray]:
+    """Bounds that fix every free pair whose reduced cost exceeds ``width`` at its LP bound."""
+    lb, ub = model.lb.copy(), model.ub.copy()
+    free = model.ub > model.lb
+    ub[free & (reduced < -width)] = 0.0
+    lb[free & (reduced > width)] = 1.0
+    return lb, ub
+
+
+def solve_optimal(instance: Instance, options: SolveOptions) -> Result:
+    """Place households so that the lexicographic goal is met exactly (or report the gap).
+
+    Parameters
+    ----------
+    instance
+        The plain instance; never mutated.
+    options
+        ``time_limit`` bounds the whole run; ``mip_gap`` is the relative gap at which a phase is
+        called optimal; ``maximise_persons_first`` selects the lexicographic goal.
+
+    Returns
+    -------
+    Result
+        ``status`` is ``optimal`` (proven), ``time_limit`` (best found, ``bound`` a proven upper
+        bound on the score of any placement placing at least as many persons) or ``infeasible``.
+        ``site_duals[s, d]`` is the shadow price of capacity ``(s, d)`` in the LP relaxation of the
+        last phase: how much the LP bound on the total score (with the phase-1 number of persons
+        held) rises per extra unit of that capacity. It is zero for capacities that do not bind.
+
+    Notes
+    -----
+    See the module docstring for the model and the procedure.
+    """
+    clock = _Clock(options.time_limit)
+    gap = max(float(options.mip_gap), 1e-9)
+    assert instance.min_load is not None
+    units = prepare(instance)
+    notes: list[str] = []
+
+    def finish(phase: _Phase, model: _Model | None = None) -> Result:
+        notes.extend(phase.notes)
+        duals = None
+        if model is not None and phase.duals is not None:
+            duals = phase.duals[model.cap_rows]
+        return _result(
+            instance, units, phase.x, phase.status, phase.bound, duals, clock, notes, options.seed
+        )
+
+    if units.infeasible is not None:
+        return finish(_Phase("infeasible", None, 0.0, 0.0, None, (units.infeasible,)))
+    if units.n_pairs == 0:  # nobody can be placed: feasible unless a site needs a minimum
+        if np.any(instance.min_load > 0):
+            return finish(
+                _Phase("infeasible", None, 0.0, 0.0, None, ("no minimum load can be met",))
+            )
+        return finish(_Phase("optimal", np.zeros(0), 0.0, 0.0, None))
+    model = _build_model(units, instance.capacity, instance.min_load)
+    score = units.pair_score
+    if not options.maximise_persons_first:
+        return finish(_solve_phase(score, model, units, clock, gap, integral=False), model)
+
+    persons = units.persons[units.pair_unit].astype(np.float64)
+    # Optimistic phase 2: the LP bound on persons is usually attained, and then one MIP proves
+    # both levels (every placement it considers places the most persons there can be).
+    lp = _lp(persons, model, clock)
+    if lp is None:
+        return finish(_Phase("infeasible", None, 0.0, 0.0, None, ("no placement is feasible",)))
+    if isinstance(lp, str):
+        return finish(_Phase("time_limit", None, 0.0, np.inf, None, (lp,)))
+    most_persons = int(np.floor(lp[2] + 1e-6))
+    keep_persons = _with_row(model, -persons, -most_persons + 0.5)
+    second = _solve_phase(score, keep_persons, units, clock, gap, integral=False)
+    if second.status == "infeasible":
+        # the LP bound is not attained: find the most persons exactly (phase 1), then phase 2
+        first = _solve_phase(persons, model, units, clock, gap, integral=True)
+        if first.status == "infeasible" or first.x is None:
+            return finish(first)
+        if first.status != "optimal":
+            notes.append("time limit: the number of placed persons is not proven maximal")
+            return finish(_Phase("time_limit", first.x, 0.0, np.inf, None, first.notes))
+        most_persons = round(first.value)
+        keep_persons = _with_row(model, -persons, -most_persons + 0.5)
+        second = _solve_phase(score, keep_persons, units, clock, gap, integral=False, start=first.x)
+    if second.x is not None:
+        notes.append(f"no placement places more than {most_persons} persons (proven)")
+    return finish(second, keep_persons)
+
+
+def _result(
+    instance: Instance,
+    units: Prepared,
+    x: FloatArray | None,
+    status: Status,
+    bound: float,
+    duals: FloatArray | None,
+    clock: _Clock,
+    notes: list[str],
+    seed: int,
+) -> Result:
+    unit_site = np.full(units.n_units, -1, dtype=np.int64)
+    if x is not None:
+        chosen = np.flatnonzero(x > 0.5)
+        unit_site[units.pair_unit[chosen]] = units.pair_site[chosen]
+    assignment = (
+        units.expand(unit_site)
+        if x is not None
+        else np.full(instance.n_households, -1, dtype=np.int32)
+    )
+    objective = float(units.pair_score[np.flatnonzero(x > 0.5)].sum()) if x is not None else 0.0
+    households, persons = placed_counts(instance, assignment)
+    reported_bound: float | None = None
+    if x is not None and status != "infeasible" and np.isfinite(bound):
+        reported_bound = bound
+    if status == "optimal":
+        reported_bound = max(objective, bound)
+    return Result(
+        mechanism="optimal",
+        status=status,
+        assignment=assignment,
+        objective=objective,
+        bound=reported_bound,
+        seconds=time.perf_counter() - clock.start,
+        solver="HiGHS (scipy.optimize)",
+        solver_version=f"scipy {scipy.__version__}",
+        seed=seed,
+        input_hash=instance.input_hash(),
+        placed_households=households,
+        placed_persons=persons,
+        site_duals=duals,
+        notes=tuple(notes),
+    )
