@@ -35,6 +35,28 @@ def _demo_territory() -> dict[str, object]:
     return {"key": Kreis.objects.order_by("ags").first().ags}
 
 
+def _funding_distribution() -> dict[str, object]:
+    from funding_helpers import make_distribution
+
+    return {"pk": make_distribution().pk}
+
+
+def _funding_download() -> dict[str, object]:
+    return {**_funding_distribution(), "fmt": "pdf"}
+
+
+def _funding_programme() -> dict[str, object]:
+    from funding_helpers import make_programme
+
+    return {"pk": make_programme().pk}  # of the funder role's own organisation
+
+
+def _funding_grant() -> dict[str, object]:
+    from funding_helpers import make_grant
+
+    return {"pk": make_grant(approve=True).pk}  # funder role's programme, provider role's grant
+
+
 PAGE_CASES: list[PageCase] = [
     PageCase("core:home"),
     PageCase("core:healthz"),
@@ -51,7 +73,18 @@ PAGE_CASES: list[PageCase] = [
     PageCase("territories:index"),
     PageCase("territories:index", query="q=Berlin"),
     PageCase("territories:detail", kwargs=_demo_territory),
+    PageCase("funding:calculator"),
+    PageCase("funding:distribution_list"),
+    PageCase("funding:distribution_detail", kwargs=_funding_distribution),
+    PageCase("funding:distribution_download", kwargs=_funding_download),
+    PageCase("funding:programme_list"),
+    PageCase("funding:programme_create"),
+    PageCase("funding:programme_detail", kwargs=_funding_programme),
+    PageCase("funding:grant_create", kwargs=_funding_programme),
+    PageCase("funding:grant_list"),
+    PageCase("funding:grant_detail", kwargs=_funding_grant),
+    PageCase("funding:grant_notice", kwargs=_funding_grant),
 ]
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
-POST_ONLY = {"accounts:logout", "set_language"}
+POST_ONLY = {"accounts:logout", "set_language", "funding:grant_action"}

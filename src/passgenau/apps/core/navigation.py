@@ -23,6 +23,9 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Start"), "core:home", "core.view_start"),
     NavEntry(_("Territories"), "territories:index", "territories.view"),
+    NavEntry(_("Distribution by key"), "funding:calculator", "funding.apportion"),
+    NavEntry(_("Programmes"), "funding:programme_list", "funding.manage"),
+    NavEntry(_("Grants"), "funding:grant_list", "funding.view_grants"),
     NavEntry(_("Users"), "accounts:user_list", "accounts.manage_users"),
     NavEntry(_("Audit trail"), "audit:entry_list", "audit.view_log"),
     NavEntry(_("My account"), "accounts:profile", "accounts.view_own_account"),

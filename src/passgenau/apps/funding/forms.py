@@ -1,0 +1,189 @@
+"""Forms of the calculator, programmes and grants. Amounts may be typed in German or English
+notation ("8.000.000,00" or "8000000.00")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from passgenau.apps.accounts.models import Organisation, OrganisationKind
+from passgenau.engine.keys import koenigsteiner_years, parse_number
+
+from .models import Distribution, KeyKind, Level, Method, Ties, Unit
+from .services import CalculatorInput
+
+
+class AmountField(forms.CharField):
+    """A non-negative amount with at most two decimals, in German or English notation."""
+
+    def __init__(self, *args: Any, decimals: int = 2, **kwargs: Any) -> None:
+        self.decimals = decimals
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            parsed = parse_number(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter an amount such as 8.000.000,00 or 8000000.00."), code="invalid"
+            ) from None
+        if parsed < 0:
+            raise forms.ValidationError(_("The amount must not be negative."), code="negative")
+        scaled = parsed * 10**self.decimals
+        if scaled.denominator != 1:
+            raise forms.ValidationError(
+                _("At most %(n)s decimals.") % {"n": self.decimals}, code="decimals"
+            )
+        return Decimal(scaled.numerator).scaleb(-self.decimals)
+
+
+class CalculatorForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Distribute among"), choices=Level.choices, initial=Level.KREISE
+    )
+    land = forms.ChoiceField(label=_("Land"), required=False)
+    key_kind = forms.ChoiceField(
+        label=_("Key"), choices=KeyKind.choices, initial=KeyKind.POPULATION
+    )
+    key_year = forms.TypedChoiceField(
+        label=_("Year of the Königsteiner Schlüssel"), required=False, coerce=int, empty_value=None
+    )
+    unit = forms.ChoiceField(label=_("What"), choices=Unit.choices, initial=Unit.EUR)
+    amount = AmountField(label=_("Amount"), help_text=_("e.g. 8.000.000,00"))
+    method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
+    minimum = AmountField(label=_("Minimum per territory"), required=False)
+    maximum = AmountField(label=_("Maximum per territory"), required=False)
+    ties = forms.ChoiceField(label=_("Ties"), choices=Ties.choices, initial=Ties.ORDER)
+    seed = forms.IntegerField(
+        label=_("Seed of the lot"),
+        required=False,
+        min_value=0,
+        help_text=_("Any number; the same number draws the same lot again."),
+    )
+
+    def __init__(self, *args: Any, laender: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["land"].choices = [("", _("– choose –")), *laender]
+        years = koenigsteiner_years()
+        self.fields["key_year"].choices = [(y, str(y)) for y in reversed(years)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        level = data.get("level")
+        if level and level != Level.LAENDER and not data.get("land"):
+            self.add_error("land", _("Choose the Land whose territories share the amount."))
+        if data.get("key_kind") == KeyKind.KOENIGSTEINER:
+            if level != Level.LAENDER:
+                self.add_error(
+                    "key_kind", _("The Königsteiner Schlüssel distributes among the Länder.")
+                )
+            if not data.get("key_year"):
+                self.add_error("key_year", _("Choose the year of the key."))
+        if data.get("ties") == Ties.LOT and data.get("seed") is None:
+            self.add_error("seed", _("A lot needs a seed so that it can be reproduced."))
+        decimals = 2 if data.get("unit") == Unit.EUR else 0
+        for name in ("amount", "minimum", "maximum"):
+            value = data.get(name)
+            if value is not None and value != value.quantize(Decimal(1).scaleb(-decimals)):
+                self.add_error(name, _("Persons are counted in whole numbers."))
+        return data
+
+    def to_input(self) -> CalculatorInput:
+        data = self.cleaned_data
+        return CalculatorInput(
+            level=data["level"],
+            land_key=data.get("land") or "",
+            key_kind=data["key_kind"],
+            key_year=data.get("key_year"),
+            method=data["method"],
+            ties=data["ties"],
+            seed=data.get("seed"),
+            unit=data["unit"],
+            amount=data["amount"],
+            minimum=data.get("minimum"),
+            maximum=data.get("maximum"),
+        )
+
+
+class SaveDistributionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    budget = AmountField(label=_("Budget (EUR)"))
+    period_start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    purpose = forms.CharField(
+        label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period must not end before it starts."))
+        return data
+
+
+class AllocateForm(forms.Form):
+    distribution = forms.ModelChoiceField(
+        label=_("Saved distribution"), queryset=Distribution.objects.filter(unit=Unit.EUR)
+    )
+
+
+class GrantForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Recipient"),
+        queryset=Organisation.objects.exclude(kind=OrganisationKind.OPERATOR).order_by("name"),
+    )
+    title = forms.CharField(label=_("Project"), max_length=200)
+    amount = AmountField(label=_("Grant amount (EUR)"))
+    own_funds = AmountField(label=_("Own funds (EUR)"), required=False)
+    third_party_funds = AmountField(label=_("Third-party funds (EUR)"), required=False)
+
+
+class CostLineForm(forms.Form):
+    description = forms.CharField(label=_("Cost item"), max_length=200, required=False)
+    amount = AmountField(label=_("Amount (EUR)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("description")) != (data.get("amount") is not None):
+            raise forms.ValidationError(_("Give both the cost item and its amount."))
+        return data
+
+
+CostLineFormSet = forms.formset_factory(CostLineForm, extra=4, max_num=30)
+
+
+class ApproveForm(forms.Form):
+    notice_number = forms.CharField(label=_("Notice number"), max_length=100)
+    notice_date = forms.DateField(
+        label=_("Date of the notice"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class FreezeForm(forms.Form):
+    amount = AmountField(label=_("Amount to freeze (EUR)"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, initial=_("Budget freeze"))
+
+
+class PayForm(forms.Form):
+    amount = AmountField(label=_("Instalment (EUR)"))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReportForm(forms.Form):
+    submitted_on = forms.DateField(
+        label=_("Submitted on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    spent = AmountField(label=_("Amount spent (EUR)"))
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))

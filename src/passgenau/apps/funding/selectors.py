@@ -1,0 +1,290 @@
+"""Reads for funding: the inputs of a key, and who may see which programme and grant.
+
+Access functions (``programme_get_for_user``, ``grant_get_for_user``) are the only way views
+reach a single programme or grant: a funder sees the programmes of its own organisation, a
+recipient organisation sees its own grants, nobody sees the others'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from passgenau.apps.accounts.access import user_role
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.territories.models import Gemeinde, Kreis, Land
+from passgenau.engine.keys import koenigsteiner, nrw_fluechtlingsaufnahme_key
+
+from .models import (
+    CENTS,
+    Distribution,
+    Freeze,
+    Grant,
+    GrantStatus,
+    KeyKind,
+    Level,
+    Programme,
+)
+
+__all__ = [
+    "KeyInput",
+    "KeyInputError",
+    "ProgrammeReport",
+    "distribution_get",
+    "distributions_list",
+    "grant_get_for_user",
+    "grant_money",
+    "grants_for_user",
+    "key_input",
+    "laender_choices",
+    "programme_get_for_user",
+    "programme_report",
+    "programmes_for_user",
+]
+
+
+class KeyInputError(ValueError):
+    """The key cannot be built from the data at hand (say, a territory without population)."""
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    key: str  # official key (AGS)
+    name: str
+    weight: Fraction
+
+
+@dataclass(frozen=True)
+class KeyInput:
+    rows: list[KeyRow]
+    reference_date: dt.date | None
+    land_name: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def laender_choices() -> list[tuple[str, str]]:
+    return list(Land.objects.order_by("ags").values_list("ags", "name"))
+
+
+def _territories(level: str, land_key: str) -> list[Any]:
+    if level == Level.LAENDER:
+        return list(Land.objects.order_by("ags"))
+    if level == Level.KREISE:
+        return list(Kreis.objects.filter(land_id=land_key).order_by("ags"))
+    return list(
+        Gemeinde.objects.filter(land_id=land_key, population__gt=0).order_by("ags")
+    )  # uninhabited areas (forests, lakes) are no municipalities to distribute to
+
+
+def key_input(*, level: str, land_key: str, key_kind: str, key_year: int | None) -> KeyInput:
+    """The weights of a key for the chosen territories, ordered by official key.
+
+    Population and area come from the territories app (one reference date per figure); the
+    Königsteiner Schlüssel from the published data shipped with the engine.
+    """
+    land_name = ""
+    if level != Level.LAENDER:
+        land = Land.objects.filter(ags=land_key).first()
+        if land is None:
+            raise KeyInputError(f"unknown Land {land_key!r}")
+        land_name = land.name
+    if key_kind == KeyKind.KOENIGSTEINER:
+        if level != Level.LAENDER:
+            raise KeyInputError("the Königsteiner Schlüssel distributes among the Länder only")
+        if key_year is None:
+            raise KeyInputError("choose the year of the Königsteiner Schlüssel")
+        published = koenigsteiner(key_year)
+        rows = [
+            KeyRow(code, published.lands[code], Fraction(value))
+            for code, value in sorted(published.percent.items())
+        ]
+        return KeyInput(
+            rows=rows,
+            reference_date=None,
+            notes=[f"Königsteiner Schlüssel {key_year} ({published.source})"],
+        )
+
+    territories = _territories(level, land_key)
+    if not territories:
+        raise KeyInputError("there are no territories of that kind in the database")
+    missing = [t for t in territories if t.population is None or t.area_km2 is None]
+    needs_area = key_kind in (KeyKind.AREA, KeyKind.NRW)
+    if key_kind == KeyKind.POPULATION:
+        missing = [t for t in territories if t.population is None]
+    elif not needs_area:
+        raise KeyInputError(f"unknown key {key_kind!r}")
+    if missing:
+        names = ", ".join(f"{t.name} ({t.ags})" for t in missing[:5])
+        raise KeyInputError(f"figures missing for {len(missing)} territories: {names}")
+    dates = {t.reference_date for t in territories}
+    reference_date = dates.pop() if len(dates) == 1 else None
+    notes = [] if reference_date or not dates else ["the territories' figures have different dates"]
+    if key_kind == KeyKind.POPULATION:
+        weights = {t.ags: Fraction(t.population) for t in territories}
+    elif key_kind == KeyKind.AREA:
+        weights = {t.ags: Fraction(t.area_km2) for t in territories}
+    else:
+        key = nrw_fluechtlingsaufnahme_key(
+            {t.ags: t.population for t in territories},
+            {t.ags: Fraction(t.area_km2) for t in territories},
+        )
+        weights = key.shares
+        notes.append(f"cap applied to {len(key.capped)} territories")
+    rows = [KeyRow(t.ags, t.name, weights[t.ags]) for t in territories]
+    return KeyInput(rows=rows, reference_date=reference_date, land_name=land_name, notes=notes)
+
+
+# --- distributions ---------------------------------------------------------------------------
+
+
+def distributions_list() -> QuerySet[Distribution]:
+    """Saved distributions (computed from public figures, visible to everyone who may compute)."""
+    return Distribution.objects.select_related("organisation", "created_by").order_by(
+        "-created_at", "-id"
+    )
+
+
+def distribution_get(*, pk: int) -> Distribution:
+    distribution = Distribution.objects.filter(pk=pk).prefetch_related("lines").first()
+    if distribution is None:
+        raise Http404
+    return distribution
+
+
+# --- programmes and grants: access functions -------------------------------------------------
+
+
+def programmes_for_user(*, user: Any) -> QuerySet[Programme]:
+    """The programmes of the user's own organisation (funders); none for anybody else."""
+    if user_role(user) != Role.FUNDER or user.organisation_id is None:
+        return Programme.objects.none()
+    return Programme.objects.filter(funder_id=user.organisation_id).select_related("funder")
+
+
+def programme_get_for_user(*, user: Any, pk: int) -> Programme:
+    programme = programmes_for_user(user=user).filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def grants_for_user(*, user: Any) -> QuerySet[Grant]:
+    """Funders: the grants of their programmes; recipients: their own organisation's grants."""
+    role = user_role(user)
+    base = Grant.objects.select_related("programme", "programme__funder", "organisation")
+    if user.organisation_id is None:
+        return base.none()
+    if role == Role.FUNDER:
+        return base.filter(programme__funder_id=user.organisation_id)
+    if role == Role.PROVIDER:
+        return base.filter(organisation_id=user.organisation_id)
+    return base.none()
+
+
+def grant_get_for_user(*, user: Any, pk: int) -> Grant:
+    grant = (
+        grants_for_user(user=user)
+        .filter(pk=pk)
+        .prefetch_related(
+            "cost_lines",
+            "payments",
+            Prefetch("freezes", queryset=Freeze.objects.order_by("frozen_at", "id")),
+        )
+        .first()
+    )
+    if grant is None:
+        raise Http404
+    return grant
+
+
+# --- money -----------------------------------------------------------------------------------
+
+APPROVED_STATES = (
+    GrantStatus.APPROVED,
+    GrantStatus.PAID,
+    GrantStatus.REPORTED,
+    GrantStatus.CLOSED,
+)
+
+
+@dataclass(frozen=True)
+class GrantMoney:
+    """What is approved, frozen, paid and still payable on one grant."""
+
+    approved: Decimal
+    frozen: Decimal
+    paid: Decimal
+
+    @property
+    def payable(self) -> Decimal:
+        return self.approved - self.frozen - self.paid
+
+
+def grant_money(*, grant: Grant) -> GrantMoney:
+    approved = grant.amount if grant.status in APPROVED_STATES else Decimal(0)
+    frozen = grant.freezes.filter(released_at__isnull=True).aggregate(s=Sum("amount"))["s"]
+    paid = grant.payments.aggregate(s=Sum("amount"))["s"]
+    return GrantMoney(
+        approved=approved.quantize(CENTS),
+        frozen=(frozen or Decimal(0)).quantize(CENTS),
+        paid=(paid or Decimal(0)).quantize(CENTS),
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeReport:
+    """Budget, approved, frozen, paid and remaining of a programme.
+
+    The figures add up by construction and are checked: ``budget = approved + remaining`` and
+    ``approved = paid + frozen + open`` (open: approved, not frozen, not yet paid).
+    """
+
+    budget: Decimal
+    applied: Decimal
+    approved: Decimal
+    frozen: Decimal
+    paid: Decimal
+    open: Decimal
+    remaining: Decimal
+    allocated: Decimal
+    grants: int
+
+    @property
+    def adds_up(self) -> bool:
+        return (
+            self.budget == self.approved + self.remaining
+            and self.approved == self.paid + self.frozen + self.open
+        )
+
+
+def programme_report(*, programme: Programme) -> ProgrammeReport:
+    """The programme's figures from four aggregate queries, whatever the number of grants."""
+    grants = Grant.objects.filter(programme=programme)
+    applied = grants.filter(status=GrantStatus.APPLIED).aggregate(s=Sum("amount"))["s"]
+    approved = grants.filter(status__in=APPROVED_STATES).aggregate(s=Sum("amount"))["s"]
+    frozen = Freeze.objects.filter(grant__programme=programme, released_at__isnull=True).aggregate(
+        s=Sum("amount")
+    )["s"]
+    paid = grants.aggregate(s=Sum("payments__amount"))["s"]
+    allocated = programme.allocations.aggregate(s=Sum("amount"))["s"]
+    zero = Decimal(0)
+    approved = (approved or zero).quantize(CENTS)
+    frozen = (frozen or zero).quantize(CENTS)
+    paid = (paid or zero).quantize(CENTS)
+    return ProgrammeReport(
+        budget=programme.budget,
+        applied=(applied or zero).quantize(CENTS),
+        approved=approved,
+        frozen=frozen,
+        paid=paid,
+        open=approved - frozen - paid,
+        remaining=programme.budget - approved,
+        allocated=(allocated or zero).quantize(CENTS),
+        grants=grants.count(),
+    )

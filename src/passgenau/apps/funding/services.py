@@ -1,0 +1,540 @@
+"""Writes for funding. Every change goes through a service here and is written to the audit trail.
+
+The calculator's arithmetic is the engine's (``passgenau.engine.apportionment``): services gather
+the key through selectors, call the engine, and store the result in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passgenau.apps.audit.services import log_action
+from passgenau.engine.apportionment import Apportionment, ApportionmentError, apportion
+
+from . import selectors
+from .models import (
+    CENTS,
+    Allocation,
+    CostLine,
+    Distribution,
+    DistributionLine,
+    Freeze,
+    Grant,
+    GrantStatus,
+    KeyKind,
+    Level,
+    Payment,
+    Programme,
+    Unit,
+    UseOfFundsReport,
+)
+
+__all__ = [
+    "CalculatorInput",
+    "Computed",
+    "FundingError",
+    "allocations_from_distribution",
+    "distribution_compute",
+    "distribution_recompute",
+    "distribution_save",
+    "freeze_release",
+    "grant_approve",
+    "grant_close",
+    "grant_create",
+    "grant_freeze",
+    "grant_pay",
+    "grant_report",
+    "programme_create",
+]
+
+
+class FundingError(ValueError):
+    """A change that the rules do not allow; the message is shown to the user."""
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+# --- the calculator --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalculatorInput:
+    level: str
+    land_key: str
+    key_kind: str
+    key_year: int | None
+    method: str
+    ties: str
+    seed: int | None
+    unit: str
+    amount: Decimal
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ComputedLine:
+    key: str
+    name: str
+    weight: Fraction
+    quota: Decimal  # in the unit of the amount, rounded to 6 places for display and storage
+    allocation: Decimal
+
+    @property
+    def territory_key(self) -> str:  # the name a stored DistributionLine uses
+        return self.key
+
+
+@dataclass(frozen=True)
+class Computed:
+    inputs: CalculatorInput
+    key: selectors.KeyInput
+    result: Apportionment
+    lines: list[ComputedLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.allocation for line in self.lines), Decimal(0))
+
+    @property
+    def tied_names(self) -> list[str]:
+        names = {line.key: line.name for line in self.lines}
+        return [names[k] for k in self.result.tied]
+
+
+def _scale(unit: str) -> int:
+    return 100 if unit == Unit.EUR else 1
+
+
+def _to_units(value: Decimal, unit: str, what: str) -> int:
+    scaled = value * _scale(unit)
+    if scaled != scaled.to_integral_value():
+        raise FundingError(
+            _("%(what)s must be a whole number of cents or persons.") % {"what": what}
+        )
+    return int(scaled)
+
+
+def _apportion(inputs: CalculatorInput, weights: dict[str, Fraction]) -> Apportionment:
+    minimum = _to_units(inputs.minimum, inputs.unit, _("The minimum")) if inputs.minimum else None
+    maximum = (
+        _to_units(inputs.maximum, inputs.unit, _("The maximum"))
+        if inputs.maximum is not None
+        else None
+    )
+    try:
+        return apportion(
+            _to_units(inputs.amount, inputs.unit, _("The amount")),
+            weights,
+            method=inputs.method,
+            minimum=minimum,
+            maximum=maximum,
+            ties=inputs.ties,
+            seed=inputs.seed,
+        )
+    except ApportionmentError as exc:
+        raise FundingError("; ".join(exc.problems)) from exc
+
+
+def _lines(
+    inputs: CalculatorInput, names: dict[str, str], result: Apportionment
+) -> list[ComputedLine]:
+    scale = _scale(inputs.unit)
+    quantum = Decimal("0.000001")
+    lines = []
+    for key, weight, quota, allocation in zip(
+        result.ids, result.weights, result.quotas, result.allocations, strict=True
+    ):
+        exact = quota / scale
+        lines.append(
+            ComputedLine(
+                key=key,
+                name=names[key],
+                weight=weight,
+                quota=(Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum),
+                allocation=(Decimal(allocation) / scale).quantize(
+                    CENTS if scale == 100 else Decimal(1)
+                ),
+            )
+        )
+    return lines
+
+
+def distribution_compute(*, inputs: CalculatorInput) -> Computed:
+    """Build the key from the territories' figures and apportion the amount (nothing saved)."""
+    if inputs.level == Level.LAENDER and inputs.key_kind == KeyKind.NRW:
+        raise FundingError(_("The NRW rule distributes among the municipalities of a Land."))
+    try:
+        key = selectors.key_input(
+            level=inputs.level,
+            land_key=inputs.land_key,
+            key_kind=inputs.key_kind,
+            key_year=inputs.key_year,
+        )
+    except (selectors.KeyInputError, KeyError) as exc:
+        raise FundingError(str(exc)) from exc
+    weights = {row.key: row.weight for row in key.rows}  # ordered by official key
+    result = _apportion(inputs, weights)
+    names = {row.key: row.name for row in key.rows}
+    return Computed(inputs=inputs, key=key, result=result, lines=_lines(inputs, names, result))
+
+
+def _weight_text(weight: Fraction) -> str:
+    return (
+        str(weight.numerator)
+        if weight.denominator == 1
+        else f"{weight.numerator}/{weight.denominator}"
+    )
+
+
+@transaction.atomic
+def distribution_save(*, actor: Any, name: str, computed: Computed) -> Distribution:
+    """Store a computed distribution with its complete input."""
+    inputs = computed.inputs
+    distribution = Distribution.objects.create(
+        name=name,
+        organisation=getattr(actor, "organisation", None),
+        created_by=actor,
+        level=inputs.level,
+        land_key=inputs.land_key if inputs.level != Level.LAENDER else "",
+        land_name=computed.key.land_name,
+        key_kind=inputs.key_kind,
+        key_year=inputs.key_year if inputs.key_kind == KeyKind.KOENIGSTEINER else None,
+        reference_date=computed.key.reference_date,
+        method=inputs.method,
+        ties=inputs.ties,
+        seed=inputs.seed,
+        unit=inputs.unit,
+        amount=inputs.amount,
+        minimum=inputs.minimum,
+        maximum=inputs.maximum,
+        inputs=[
+            {"key": row.key, "name": row.name, "weight": _weight_text(row.weight)}
+            for row in computed.key.rows
+        ],
+        tied=list(computed.result.tied),
+        tie_seats=computed.result.tie_seats,
+    )
+    DistributionLine.objects.bulk_create(
+        DistributionLine(
+            distribution=distribution,
+            position=position,
+            territory_key=line.key,
+            name=line.name,
+            weight=_weight_text(line.weight),
+            quota=line.quota,
+            allocation=line.allocation,
+        )
+        for position, line in enumerate(computed.lines, start=1)
+    )
+    log_action(
+        "funding.distribution.saved",
+        actor=actor,
+        obj=distribution,
+        data={
+            "amount": _money(inputs.amount) if inputs.unit == Unit.EUR else str(inputs.amount),
+            "unit": inputs.unit,
+            "method": inputs.method,
+            "key": inputs.key_kind,
+            "territories": len(computed.lines),
+        },
+    )
+    return distribution
+
+
+def distribution_recompute(*, distribution: Distribution) -> Apportionment:
+    """Apportion a saved distribution again from its stored input (to check it is reproducible)."""
+    inputs = CalculatorInput(
+        level=distribution.level,
+        land_key=distribution.land_key,
+        key_kind=distribution.key_kind,
+        key_year=distribution.key_year,
+        method=distribution.method,
+        ties=distribution.ties,
+        seed=distribution.seed,
+        unit=distribution.unit,
+        amount=distribution.amount,
+        minimum=distribution.minimum,
+        maximum=distribution.maximum,
+    )
+    return _apportion(inputs, distribution.input_weights())
+
+
+# --- programmes and allocations --------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor: Any,
+    name: str,
+    budget: Decimal,
+    period_start: dt.date,
+    period_end: dt.date,
+    purpose: str = "",
+) -> Programme:
+    """A programme of the actor's own organisation."""
+    if actor.organisation_id is None:
+        raise FundingError(_("Only members of a funding organisation can create programmes."))
+    if period_end < period_start:
+        raise FundingError(_("The period must not end before it starts."))
+    if budget < 0:
+        raise FundingError(_("The budget must not be negative."))
+    programme = Programme.objects.create(
+        funder_id=actor.organisation_id,
+        name=name,
+        purpose=purpose,
+        budget=budget,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    log_action(
+        "funding.programme.created",
+        actor=actor,
+        obj=programme,
+        data={"budget": _money(budget), "period": [str(period_start), str(period_end)]},
+    )
+    return programme
+
+
+@transaction.atomic
+def allocations_from_distribution(
+    *, actor: Any, programme: Programme, distribution: Distribution
+) -> list[Allocation]:
+    """Allocate the programme to territories as the saved distribution says (replacing any
+    earlier allocation)."""
+    if distribution.unit != Unit.EUR:
+        raise FundingError(_("Only a distribution of money can allocate a programme."))
+    if distribution.amount > programme.budget:
+        raise FundingError(
+            _("The distribution (%(amount)s EUR) exceeds the budget (%(budget)s EUR).")
+            % {"amount": _money(distribution.amount), "budget": _money(programme.budget)}
+        )
+    programme.allocations.all().delete()
+    allocations = Allocation.objects.bulk_create(
+        Allocation(
+            programme=programme,
+            distribution=distribution,
+            territory_key=line.territory_key,
+            name=line.name,
+            amount=line.allocation,
+        )
+        for line in distribution.lines.all()
+    )
+    log_action(
+        "funding.programme.allocated",
+        actor=actor,
+        obj=programme,
+        data={
+            "distribution": distribution.pk,
+            "territories": len(allocations),
+            "amount": _money(distribution.amount),
+        },
+    )
+    return allocations
+
+
+# --- grants ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_create(
+    *,
+    actor: Any,
+    programme: Programme,
+    organisation: Any,
+    title: str,
+    amount: Decimal,
+    own_funds: Decimal = Decimal(0),
+    third_party_funds: Decimal = Decimal(0),
+    cost_lines: list[tuple[str, Decimal]] | None = None,
+) -> Grant:
+    """An application for a grant (status *applied*) with its cost and financing plan."""
+    if amount <= 0:
+        raise FundingError(_("The grant amount must be positive."))
+    if own_funds < 0 or third_party_funds < 0:
+        raise FundingError(_("Own and third-party funds must not be negative."))
+    lines = cost_lines or []
+    if any(value < 0 for _description, value in lines):
+        raise FundingError(_("Costs must not be negative."))
+    grant = Grant.objects.create(
+        programme=programme,
+        organisation=organisation,
+        title=title,
+        amount=amount,
+        own_funds=own_funds,
+        third_party_funds=third_party_funds,
+    )
+    CostLine.objects.bulk_create(
+        CostLine(grant=grant, description=description, amount=value) for description, value in lines
+    )
+    log_action(
+        "funding.grant.applied",
+        actor=actor,
+        obj=grant,
+        data={
+            "programme": programme.pk,
+            "organisation": organisation.pk,
+            "amount": _money(amount),
+            "costs": _money(sum((v for _d, v in lines), Decimal(0))),
+        },
+    )
+    return grant
+
+
+def _locked(grant: Grant) -> Grant:
+    """The grant re-read with a row lock, so that two changes cannot interleave."""
+    return Grant.objects.select_for_update().select_related("programme").get(pk=grant.pk)
+
+
+def financing_gap(*, grant: Grant) -> Decimal:
+    """Costs minus financing (own + third-party funds + grant); zero for a balanced plan."""
+    costs = sum((line.amount for line in grant.cost_lines.all()), Decimal(0))
+    return costs - grant.own_funds - grant.third_party_funds - grant.amount
+
+
+@transaction.atomic
+def grant_approve(*, actor: Any, grant: Grant, notice_number: str, notice_date: dt.date) -> Grant:
+    """Approve an application: notice number and date; the programme's budget must suffice."""
+    grant = _locked(grant)
+    if grant.status != GrantStatus.APPLIED:
+        raise FundingError(_("Only an application can be approved."))
+    if not notice_number.strip():
+        raise FundingError(_("The notice needs a number."))
+    if grant.cost_lines.exists() and financing_gap(grant=grant) != 0:
+        raise FundingError(
+            _("The cost and financing plan does not balance (difference %(gap)s EUR).")
+            % {"gap": _money(financing_gap(grant=grant))}
+        )
+    # Lock the programme too: two approvals must not both pass the budget check.
+    programme = Programme.objects.select_for_update().get(pk=grant.programme_id)
+    report = selectors.programme_report(programme=programme)
+    if report.approved + grant.amount > programme.budget:
+        raise FundingError(
+            _("Approving %(amount)s EUR would exceed the budget; %(left)s EUR remain.")
+            % {"amount": _money(grant.amount), "left": _money(report.remaining)}
+        )
+    grant.status = GrantStatus.APPROVED
+    grant.notice_number = notice_number.strip()
+    grant.notice_date = notice_date
+    grant.save(update_fields=["status", "notice_number", "notice_date"])
+    log_action(
+        "funding.grant.approved",
+        actor=actor,
+        obj=grant,
+        data={
+            "notice": grant.notice_number,
+            "date": str(notice_date),
+            "amount": _money(grant.amount),
+        },
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_freeze(*, actor: Any, grant: Grant, amount: Decimal, reason: str) -> Freeze:
+    """Freeze a part of an approved grant that has not been paid (e.g. a budget freeze)."""
+    grant = _locked(grant)
+    if grant.status not in (GrantStatus.APPROVED,):
+        raise FundingError(_("Only an approved grant that is not fully paid can be frozen."))
+    money = selectors.grant_money(grant=grant)
+    if amount <= 0 or amount > money.payable:
+        raise FundingError(
+            _("The frozen amount must be positive and at most %(payable)s EUR.")
+            % {"payable": _money(money.payable)}
+        )
+    freeze = Freeze.objects.create(grant=grant, amount=amount, reason=reason)
+    log_action(
+        "funding.grant.frozen",
+        actor=actor,
+        obj=grant,
+        data={"freeze": freeze.pk, "amount": _money(amount), "reason": reason},
+    )
+    return freeze
+
+
+@transaction.atomic
+def freeze_release(*, actor: Any, freeze: Freeze) -> Freeze:
+    """Release a frozen part: it may be paid from now on."""
+    freeze = Freeze.objects.select_for_update().select_related("grant").get(pk=freeze.pk)
+    if freeze.released_at is not None:
+        raise FundingError(_("This freeze has already been released."))
+    freeze.released_at = timezone.now()
+    freeze.save(update_fields=["released_at"])
+    log_action(
+        "funding.grant.released",
+        actor=actor,
+        obj=freeze.grant,
+        data={"freeze": freeze.pk, "amount": _money(freeze.amount)},
+    )
+    return freeze
+
+
+@transaction.atomic
+def grant_pay(*, actor: Any, grant: Grant, amount: Decimal, paid_on: dt.date) -> Payment:
+    """Pay an instalment; never more than approved, not frozen and not yet paid."""
+    grant = _locked(grant)
+    if grant.status != GrantStatus.APPROVED:
+        raise FundingError(_("Only an approved grant can be paid."))
+    money = selectors.grant_money(grant=grant)
+    if amount <= 0 or amount > money.payable:
+        raise FundingError(
+            _("The instalment must be positive and at most %(payable)s EUR.")
+            % {"payable": _money(money.payable)}
+        )
+    payment = Payment.objects.create(grant=grant, amount=amount, paid_on=paid_on)
+    if money.paid + amount == money.approved:
+        grant.status = GrantStatus.PAID
+        grant.save(update_fields=["status"])
+    log_action(
+        "funding.grant.paid",
+        actor=actor,
+        obj=grant,
+        data={"payment": payment.pk, "amount": _money(amount), "paid_on": str(paid_on)},
+    )
+    return payment
+
+
+@transaction.atomic
+def grant_report(
+    *, actor: Any, grant: Grant, submitted_on: dt.date, spent: Decimal, summary: str
+) -> UseOfFundsReport:
+    """The recipient's use-of-funds report, after the grant has been paid."""
+    grant = _locked(grant)
+    if grant.status != GrantStatus.PAID:
+        raise FundingError(_("The use of funds is reported once the grant has been paid."))
+    if spent < 0:
+        raise FundingError(_("The amount spent must not be negative."))
+    report = UseOfFundsReport.objects.create(
+        grant=grant, submitted_on=submitted_on, spent=spent, summary=summary
+    )
+    grant.status = GrantStatus.REPORTED
+    grant.save(update_fields=["status"])
+    log_action(
+        "funding.grant.reported",
+        actor=actor,
+        obj=grant,
+        data={"spent": _money(spent), "submitted_on": str(submitted_on)},
+    )
+    return report
+
+
+@transaction.atomic
+def grant_close(*, actor: Any, grant: Grant) -> Grant:
+    grant = _locked(grant)
+    if grant.status != GrantStatus.REPORTED:
+        raise FundingError(_("A grant is closed after its use-of-funds report."))
+    grant.status = GrantStatus.CLOSED
+    grant.save(update_fields=["status"])
+    log_action("funding.grant.closed", actor=actor, obj=grant, data={})
+    return grant

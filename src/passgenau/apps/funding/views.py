@@ -1,0 +1,320 @@
+"""Pages: the calculator and saved distributions; programmes, allocations and grants.
+
+Views parse input, call one service or selector, and render. Programmes and grants are reached
+only through the access functions in ``selectors`` (a funder: its own programmes; a recipient:
+its own grants); everything else gets a 404, so that nobody learns what exists elsewhere.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from passgenau.apps.accounts.access import request_role, require
+from passgenau.apps.accounts.roles import Role
+
+from . import exports, selectors, services
+from .forms import (
+    AllocateForm,
+    ApproveForm,
+    CalculatorForm,
+    CostLineFormSet,
+    FreezeForm,
+    GrantForm,
+    PayForm,
+    ProgrammeForm,
+    ReportForm,
+    SaveDistributionForm,
+)
+from .models import Freeze, GrantStatus
+
+# --- calculator and distributions ------------------------------------------------------------
+
+
+def _chart(items: list[tuple[str, Decimal]], decimals: int) -> Any:
+    return exports.bar_chart_svg(items, decimals=decimals, title=_("Allocation per territory"))
+
+
+@require("funding.apportion")
+def calculator(request: HttpRequest) -> HttpResponse:
+    """GET computes and shows (nothing stored); POST with a name saves the distribution."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = CalculatorForm(data or None, laender=selectors.laender_choices())
+    context: dict[str, Any] = {"form": form, "save_form": SaveDistributionForm()}
+    if form.is_bound and form.is_valid():
+        try:
+            computed = services.distribution_compute(inputs=form.to_input())
+        except services.FundingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            decimals = 2 if computed.inputs.unit == "eur" else 0
+            context.update(
+                computed=computed,
+                decimals=decimals,
+                chart=_chart([(line.name, line.allocation) for line in computed.lines], decimals),
+            )
+            if request.method == "POST":
+                save_form = SaveDistributionForm(request.POST)
+                if save_form.is_valid():
+                    distribution = services.distribution_save(
+                        actor=request.user, name=save_form.cleaned_data["name"], computed=computed
+                    )
+                    messages.success(request, _("The distribution has been saved."))
+                    return redirect(distribution)
+                context["save_form"] = save_form
+    return render(request, "funding/calculator.html", context)
+
+
+@require("funding.apportion")
+def distribution_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "funding/distribution_list.html", {"distributions": selectors.distributions_list()}
+    )
+
+
+@require("funding.apportion")
+def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    distribution = selectors.distribution_get(pk=pk)
+    lines = list(distribution.lines.all())
+    recomputed = services.distribution_recompute(distribution=distribution)
+    scale = 100 if distribution.decimals == 2 else 1
+    reproduced = [int(line.allocation * scale) for line in lines] == list(recomputed.allocations)
+    return render(
+        request,
+        "funding/distribution_detail.html",
+        {
+            "distribution": distribution,
+            "lines": lines,
+            "total": sum((line.allocation for line in lines), Decimal(0)),
+            "reproduced": reproduced,
+            "chart": _chart(
+                [(line.name, line.allocation) for line in lines], distribution.decimals
+            ),
+        },
+    )
+
+
+DOWNLOADS = {
+    "csv": ("text/csv; charset=utf-8", exports.distribution_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.distribution_xlsx,
+    ),
+    "pdf": ("application/pdf", exports.distribution_pdf),
+}
+
+
+@require("funding.apportion")
+def distribution_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in DOWNLOADS:
+        raise Http404
+    distribution = selectors.distribution_get(pk=pk)
+    content_type, build = DOWNLOADS[fmt]
+    response = HttpResponse(build(distribution), content_type=content_type)
+    filename = f"{slugify(distribution.name) or 'distribution'}-{distribution.pk}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- programmes ------------------------------------------------------------------------------
+
+
+@require("funding.manage")
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = selectors.programmes_for_user(user=request.user)
+    return render(request, "funding/programme_list.html", {"programmes": programmes})
+
+
+@require("funding.manage")
+def programme_create(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(actor=request.user, **form.cleaned_data)
+        except services.FundingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The programme has been created."))
+            return redirect(programme)
+    return render(request, "funding/programme_form.html", {"form": form})
+
+
+@require("funding.manage")
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get_for_user(user=request.user, pk=pk)
+    allocate_form = AllocateForm(request.POST or None)
+    if request.method == "POST" and allocate_form.is_valid():
+        try:
+            services.allocations_from_distribution(
+                actor=request.user,
+                programme=programme,
+                distribution=allocate_form.cleaned_data["distribution"],
+            )
+        except services.FundingError as exc:
+            allocate_form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The programme has been allocated to the territories."))
+            return redirect(programme)
+    return render(
+        request,
+        "funding/programme_detail.html",
+        {
+            "programme": programme,
+            "report": selectors.programme_report(programme=programme),
+            "allocations": programme.allocations.all(),
+            "grants": programme.grants.select_related("organisation"),
+            "allocate_form": allocate_form,
+        },
+    )
+
+
+@require("funding.manage")
+def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get_for_user(user=request.user, pk=pk)
+    form = GrantForm(request.POST or None)
+    costs = CostLineFormSet(request.POST or None, prefix="costs")
+    if request.method == "POST" and form.is_valid() and costs.is_valid():
+        data = form.cleaned_data
+        lines = [
+            (row["description"], row["amount"])
+            for row in costs.cleaned_data
+            if row.get("description")
+        ]
+        try:
+            grant = services.grant_create(
+                actor=request.user,
+                programme=programme,
+                organisation=data["organisation"],
+                title=data["title"],
+                amount=data["amount"],
+                own_funds=data["own_funds"] or Decimal(0),
+                third_party_funds=data["third_party_funds"] or Decimal(0),
+                cost_lines=lines,
+            )
+        except services.FundingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The application has been recorded."))
+            return redirect(grant)
+    return render(
+        request, "funding/grant_form.html", {"programme": programme, "form": form, "costs": costs}
+    )
+
+
+# --- grants ----------------------------------------------------------------------------------
+
+
+@require("funding.view_grants")
+def grant_list(request: HttpRequest) -> HttpResponse:
+    grants = selectors.grants_for_user(user=request.user)
+    return render(request, "funding/grant_list.html", {"grants": grants})
+
+
+@require("funding.view_grants")
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = selectors.grant_get_for_user(user=request.user, pk=pk)
+    return render(request, "funding/grant_detail.html", _grant_context(request, grant))
+
+
+def _grant_context(request: HttpRequest, grant: Any, **forms: Any) -> dict[str, Any]:
+    is_funder = request_role(request) == Role.FUNDER
+    costs = sum((line.amount for line in grant.cost_lines.all()), Decimal(0))
+    return {
+        "grant": grant,
+        "money": selectors.grant_money(grant=grant),
+        "is_funder": is_funder,
+        "costs": costs,
+        "gap": services.financing_gap(grant=grant) if grant.cost_lines.all() else None,
+        "approve_form": forms.get("approve") or ApproveForm(),
+        "freeze_form": forms.get("freeze") or FreezeForm(),
+        "pay_form": forms.get("pay") or PayForm(),
+        "report_form": forms.get("report") or ReportForm(),
+        "statuses": GrantStatus,
+    }
+
+
+FUNDER_ACTIONS = {"approve", "freeze", "release", "pay", "close"}
+ACTIONS = {*FUNDER_ACTIONS, "report"}
+
+
+@require_POST
+@require("funding.view_grants")
+def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One change of a grant (POST): approve, freeze, release, pay, report, close."""
+    if action not in ACTIONS:
+        raise Http404
+    grant = selectors.grant_get_for_user(user=request.user, pk=pk)
+    if action in FUNDER_ACTIONS and request_role(request) != Role.FUNDER:
+        raise PermissionDenied
+    actor = request.user
+    form: Any = None
+    try:
+        if action == "approve":
+            form = ApproveForm(request.POST)
+            if form.is_valid():
+                services.grant_approve(actor=actor, grant=grant, **form.cleaned_data)
+        elif action == "freeze":
+            form = FreezeForm(request.POST)
+            if form.is_valid():
+                services.grant_freeze(actor=actor, grant=grant, **form.cleaned_data)
+        elif action == "release":
+            freeze = Freeze.objects.filter(grant=grant, pk=request.POST.get("freeze")).first()
+            if freeze is None:
+                raise Http404
+            services.freeze_release(actor=actor, freeze=freeze)
+        elif action == "pay":
+            form = PayForm(request.POST)
+            if form.is_valid():
+                services.grant_pay(actor=actor, grant=grant, **form.cleaned_data)
+        elif action == "report":
+            form = ReportForm(request.POST)
+            if form.is_valid():
+                services.grant_report(actor=actor, grant=grant, **form.cleaned_data)
+        else:
+            services.grant_close(actor=actor, grant=grant)
+    except services.FundingError as exc:
+        messages.error(request, str(exc))
+        return redirect(grant)
+    if form is not None and not form.is_valid():
+        grant = selectors.grant_get_for_user(user=request.user, pk=pk)
+        context = _grant_context(request, grant, **{action: form})
+        return render(request, "funding/grant_detail.html", context, status=400)
+    messages.success(request, _("The grant has been updated."))
+    return redirect(grant)
+
+
+@require("funding.view_grants")
+def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approval notice as PDF (only for an approved grant)."""
+    grant = selectors.grant_get_for_user(user=request.user, pk=pk)
+    if grant.status == GrantStatus.APPLIED:
+        raise Http404
+    pdf = exports.grant_notice_pdf(grant, selectors.grant_money(grant=grant))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"notice-{slugify(grant.notice_number) or grant.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+__all__ = [
+    "calculator",
+    "distribution_detail",
+    "distribution_download",
+    "distribution_list",
+    "grant_action",
+    "grant_create",
+    "grant_detail",
+    "grant_list",
+    "grant_notice",
+    "programme_create",
+    "programme_detail",
+    "programme_list",
+]

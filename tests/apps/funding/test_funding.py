@@ -1,0 +1,491 @@
+"""Funding: the calculator, saved distributions and downloads, programmes, allocations, grants."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from funding_helpers import (
+    KREISE_CSV,
+    load_bw_kreise,
+    make_distribution,
+    make_grant,
+    make_land,
+    make_programme,
+    make_sample_kreise,
+    organisation,
+)
+from passgenau.apps.audit.models import AuditEntry
+from passgenau.apps.funding import selectors, services
+from passgenau.apps.funding.models import Distribution, GrantStatus
+
+pytestmark = pytest.mark.django_db
+
+EIGHT_MILLION = {
+    "level": "kreis",
+    "land": "08",
+    "key_kind": "population",
+    "unit": "eur",
+    "amount": "8.000.000,00",
+    "method": "largest-remainder",
+    "ties": "order",
+}
+
+
+def actions() -> list[str]:
+    return list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
+
+
+# --- calculator ------------------------------------------------------------------------------
+
+
+def test_calculator_shows_the_form(funder_client, coordinator_client) -> None:
+    for client in (funder_client, coordinator_client):
+        response = client.get(reverse("funding:calculator"))
+        assert response.status_code == 200
+        assert b'name="amount"' in response.content
+
+
+def test_calculator_computes_to_the_cent_in_german_numbers(funder_client) -> None:
+    make_sample_kreise()
+    response = funder_client.get(reverse("funding:calculator"), EIGHT_MILLION)
+    assert response.status_code == 200
+    computed = response.context["computed"]
+    assert computed.total == Decimal("8000000.00")
+    assert len(computed.lines) == 4
+    page = response.content.decode()
+    assert "8.000.000,00" in page  # German number format
+    assert "<svg" in page and "Stuttgart" in page  # the inline bar chart
+    assert Distribution.objects.count() == 0  # computing stores nothing
+
+
+def test_calculator_saves_with_inputs_and_audits(funder_client, funder_user) -> None:
+    make_sample_kreise()
+    response = funder_client.post(
+        reverse("funding:calculator"), {**EIGHT_MILLION, "name": "Soforthilfe Ukraine"}
+    )
+    distribution = Distribution.objects.get()
+    assert response.status_code == 302 and response["Location"] == distribution.get_absolute_url()
+    assert distribution.created_by == funder_user
+    assert distribution.organisation == funder_user.organisation
+    assert distribution.reference_date == dt.date(2018, 12, 31)
+    assert [row["key"] for row in distribution.inputs] == ["08111", "08115", "08116", "08117"]
+    assert sum(line.allocation for line in distribution.lines.all()) == Decimal("8000000.00")
+    assert actions() == ["funding.distribution.saved"]
+    detail = funder_client.get(distribution.get_absolute_url())
+    assert detail.context["reproduced"] is True
+    assert "8.000.000,00" in detail.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"amount": "1.000"}, "amount", "8.000.000,00"),
+        ({"amount": "-5"}, "amount", "negative"),
+        ({"amount": "10,0051"}, "amount", "decimals"),
+        ({"land": ""}, "land", "Land"),
+        ({"ties": "lot"}, "seed", "seed"),
+        ({"key_kind": "koenigsteiner"}, "key_kind", "Länder"),
+        ({"unit": "persons", "amount": "10,5"}, "amount", "whole"),
+    ],
+)
+def test_calculator_explains_bad_input(funder_client, change, field, message) -> None:
+    make_sample_kreise()
+    response = funder_client.get(reverse("funding:calculator"), {**EIGHT_MILLION, **change})
+    form = response.context["form"]
+    assert field in form.errors
+    assert message in " ".join(form.errors[field])
+    assert "computed" not in response.context
+
+
+def test_calculator_reports_impossible_bounds(funder_client) -> None:
+    make_sample_kreise()
+    response = funder_client.get(
+        reverse("funding:calculator"), {**EIGHT_MILLION, "minimum": "3.000.000,00"}
+    )
+    assert "minimums add up to" in " ".join(response.context["form"].non_field_errors())
+
+
+def test_calculator_reports_ties_and_draws_reproducible_lots(funder_client) -> None:
+    from passgenau.apps.territories.models import Kreis
+
+    land = make_land()
+    for ags in ("08111", "08115", "08116"):
+        Kreis.objects.create(ags=ags, land=land, name=f"K{ags}", kind="landkreis", population=1000)
+    params = {**EIGHT_MILLION, "unit": "persons", "amount": "2", "ties": "lot", "seed": "5"}
+    first = funder_client.get(reverse("funding:calculator"), params).context["computed"]
+    again = funder_client.get(reverse("funding:calculator"), params).context["computed"]
+    assert first.result.tied == ("08111", "08115", "08116") and first.result.tie_seats == 2
+    assert [x.allocation for x in first.lines] == [x.allocation for x in again.lines]
+
+
+def test_koenigsteiner_among_the_laender(funder_client) -> None:
+    from passgenau.engine.keys import koenigsteiner
+
+    key = koenigsteiner(2016)
+    for code, name in key.lands.items():
+        make_land(code, name)
+    params = {
+        **EIGHT_MILLION,
+        "level": "land",
+        "land": "",
+        "key_kind": "koenigsteiner",
+        "key_year": "2016",
+        "unit": "persons",
+        "amount": "100000",
+    }
+    computed = funder_client.get(reverse("funding:calculator"), params).context["computed"]
+    assert len(computed.lines) == 16
+    assert computed.total == 100_000
+    nrw = next(line for line in computed.lines if line.key == "05")
+    assert abs(nrw.allocation - Decimal("21144.24")) < 1
+
+
+def test_nrw_rule_among_gemeinden(funder_client) -> None:
+    from passgenau.apps.territories.models import Gemeinde
+
+    land = make_land("05", "Nordrhein-Westfalen")
+    for ags, population, area in [
+        ("05315000", 1_085_664, "405.01"),
+        ("05958044", 21_000, "150.0"),
+        ("05766020", 16_000, "120.0"),
+    ]:
+        Gemeinde.objects.create(
+            ags=ags,
+            land=land,
+            name=ags,
+            kind="gemeinde",
+            population=population,
+            area_km2=Decimal(area),
+        )
+    params = {
+        **EIGHT_MILLION,
+        "level": "gemeinde",
+        "land": "05",
+        "key_kind": "nrw",
+        "unit": "persons",
+        "amount": "1000",
+    }
+    computed = funder_client.get(reverse("funding:calculator"), params).context["computed"]
+    assert computed.total == 1000
+    assert any("cap applied to 2" in note for note in computed.key.notes)
+
+
+@pytest.mark.skipif(not KREISE_CSV.exists(), reason=f"real data not available: {KREISE_CSV}")
+def test_bw_8_million_across_all_44_kreise(funder_client) -> None:
+    assert load_bw_kreise() == 44
+    computed = funder_client.get(reverse("funding:calculator"), EIGHT_MILLION).context["computed"]
+    assert len(computed.lines) == 44
+    assert computed.total == Decimal("8000000.00")
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+
+def test_downloads_csv_excel_pdf(funder_client) -> None:
+    distribution = make_distribution()
+    base = {"pk": distribution.pk}
+    response = funder_client.get(
+        reverse("funding:distribution_download", kwargs={**base, "fmt": "csv"})
+    )
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert len(rows) == 5 and rows[1][0] == "08111"
+    total = sum(Decimal(r[4].replace(".", "").replace(",", ".")) for r in rows[1:])
+    assert total == Decimal("8000000.00")
+
+    response = funder_client.get(
+        reverse("funding:distribution_download", kwargs={**base, "fmt": "xlsx"})
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [
+        row
+        for row in sheet.iter_rows(values_only=True)
+        if row and row[0] and str(row[0]).startswith("08")
+    ]
+    assert len(values) == 4
+    assert sum(Decimal(str(v[4])) for v in values) == Decimal("8000000.00")
+
+    response = funder_client.get(
+        reverse("funding:distribution_download", kwargs={**base, "fmt": "pdf"})
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert (
+        funder_client.get(
+            reverse("funding:distribution_download", kwargs={**base, "fmt": "doc"})
+        ).status_code
+        == 404
+    )
+
+
+def test_saved_distribution_is_reproducible_after_figures_change(funder_client) -> None:
+    from passgenau.apps.territories.models import Kreis
+
+    distribution = make_distribution()
+    Kreis.objects.filter(ags="08111").update(population=1)  # new figures arrive later
+    recomputed = services.distribution_recompute(distribution=distribution)
+    stored = [int(line.allocation * 100) for line in distribution.lines.all()]
+    assert list(recomputed.allocations) == stored
+
+
+# --- programmes, allocations -----------------------------------------------------------------
+
+
+def test_programme_create_and_isolation(funder_client, funder_user, client_for_role) -> None:
+    response = funder_client.post(
+        reverse("funding:programme_create"),
+        {
+            "name": "Ukrainisches Zentrum",
+            "budget": "100.000,00",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "purpose": "Lotsenfunktion",
+        },
+    )
+    programme = funder_user.organisation.programmes.get()
+    assert response.status_code == 302
+    assert programme.budget == Decimal("100000.00")
+    assert actions() == ["funding.programme.created"]
+
+    # Another funder organisation sees neither the programme nor its grants.
+    from django.test import Client
+
+    from accounts_helpers import login_client, make_user
+
+    other = make_user(
+        "funder", username="other-funder", organisation=organisation("Stadt Leipzig", "funder")
+    )
+    other_client = login_client(Client(), other)
+    assert other_client.get(programme.get_absolute_url()).status_code == 404
+    assert (
+        programme.name not in other_client.get(reverse("funding:programme_list")).content.decode()
+    )
+    assert (
+        other_client.get(reverse("funding:grant_create", kwargs={"pk": programme.pk})).status_code
+        == 404
+    )
+
+
+def test_allocation_from_a_saved_distribution(funder_client, funder_user) -> None:
+    distribution = make_distribution(amount=Decimal("80000.00"))
+    programme = make_programme()
+    response = funder_client.post(programme.get_absolute_url(), {"distribution": distribution.pk})
+    assert response.status_code == 302
+    assert programme.allocations.count() == 4
+    assert selectors.programme_report(programme=programme).allocated == Decimal("80000.00")
+    assert "funding.programme.allocated" in actions()
+    too_big = make_distribution(amount=Decimal("8000000.00"), name="zu groß")
+    response = funder_client.post(programme.get_absolute_url(), {"distribution": too_big.pk})
+    assert response.status_code == 200
+    assert "exceeds the budget" in " ".join(response.context["allocate_form"].non_field_errors())
+    assert programme.allocations.count() == 4  # unchanged
+
+
+# --- grants ----------------------------------------------------------------------------------
+
+
+def test_grant_application_with_cost_plan(funder_client) -> None:
+    programme = make_programme()
+    recipient = organisation("Ausländerrat Dresden e. V.", "provider")
+    response = funder_client.post(
+        reverse("funding:grant_create", kwargs={"pk": programme.pk}),
+        {
+            "organisation": recipient.pk,
+            "title": "Koordinierungsstelle",
+            "amount": "50.000,00",
+            "own_funds": "2.500,00",
+            "third_party_funds": "",
+            "costs-TOTAL_FORMS": "4",
+            "costs-INITIAL_FORMS": "0",
+            "costs-MIN_NUM_FORMS": "0",
+            "costs-MAX_NUM_FORMS": "30",
+            "costs-0-description": "Personal",
+            "costs-0-amount": "45.000,00",
+            "costs-1-description": "Sachkosten",
+            "costs-1-amount": "7.500,00",
+        },
+    )
+    grant = programme.grants.get()
+    assert response.status_code == 302
+    assert grant.status == GrantStatus.APPLIED
+    assert grant.cost_lines.count() == 2
+    assert services.financing_gap(grant=grant) == 0
+    assert actions() == ["funding.grant.applied"]
+
+
+def test_two_grants_one_half_frozen_then_released(funder_client, provider_client) -> None:
+    """The Dresden case: 100,000 EUR, two grants of 50,000; half of one under a budget freeze."""
+    programme = make_programme()
+    first = make_grant(programme=programme, approve=True)
+    second = make_grant(
+        programme=programme,
+        recipient=organisation("Plattform Dresden e. V.", "provider"),
+        approve=True,
+    )
+    url = reverse("funding:grant_action", kwargs={"pk": second.pk, "action": "freeze"})
+    assert (
+        funder_client.post(
+            url, {"amount": "25.000,00", "reason": "Haushaltssperre 2026"}
+        ).status_code
+        == 302
+    )
+    report = selectors.programme_report(programme=programme)
+    assert (report.budget, report.approved, report.frozen, report.remaining) == (
+        Decimal("100000.00"),
+        Decimal("100000.00"),
+        Decimal("25000.00"),
+        Decimal("0.00"),
+    )
+    assert report.adds_up
+
+    # The frozen half cannot be paid.
+    pay = reverse("funding:grant_action", kwargs={"pk": second.pk, "action": "pay"})
+    funder_client.post(pay, {"amount": "50.000,00", "paid_on": "2026-11-20"})
+    assert selectors.grant_money(grant=second).paid == 0
+    assert (
+        funder_client.post(pay, {"amount": "25.000,00", "paid_on": "2026-11-20"}).status_code == 302
+    )
+    second.refresh_from_db()
+    assert second.status == GrantStatus.APPROVED  # not fully paid while frozen
+
+    freeze = second.freezes.get()
+    release = reverse("funding:grant_action", kwargs={"pk": second.pk, "action": "release"})
+    assert funder_client.post(release, {"freeze": freeze.pk}).status_code == 302
+    assert (
+        funder_client.post(pay, {"amount": "25.000,00", "paid_on": "2026-12-01"}).status_code == 302
+    )
+    second.refresh_from_db()
+    assert second.status == GrantStatus.PAID
+    report = selectors.programme_report(programme=programme)
+    assert (report.frozen, report.paid, report.open) == (
+        Decimal(0),
+        Decimal("50000.00"),
+        Decimal("50000.00"),
+    )
+    assert report.adds_up
+    assert actions().count("funding.grant.frozen") == 1
+    assert actions().count("funding.grant.released") == 1
+
+    # The recipient reports on the use of funds; the funder closes.
+    report_url = reverse("funding:grant_action", kwargs={"pk": second.pk, "action": "report"})
+    from django.test import Client
+
+    from accounts_helpers import login_client, make_user
+
+    platform_user = make_user("provider", username="plattform", organisation=second.organisation)
+    platform = login_client(Client(), platform_user)
+    response = platform.post(
+        report_url,
+        {"submitted_on": "2027-02-01", "spent": "49.800,00", "summary": "Anlaufstelle betrieben"},
+    )
+    assert response.status_code == 302
+    close = reverse("funding:grant_action", kwargs={"pk": second.pk, "action": "close"})
+    assert platform.post(close).status_code == 403  # only the funder closes
+    assert funder_client.post(close).status_code == 302
+    second.refresh_from_db()
+    assert second.status == GrantStatus.CLOSED
+    assert first.organisation.name == "Test organisation provider"
+
+
+def test_budget_cannot_be_overcommitted() -> None:
+    programme = make_programme(budget=Decimal("80000.00"))
+    make_grant(programme=programme, approve=True)
+    second = make_grant(programme=programme)
+    with pytest.raises(services.FundingError, match="exceed the budget"):
+        services.grant_approve(
+            actor=None, grant=second, notice_number="X", notice_date=dt.date(2026, 1, 1)
+        )
+
+
+def test_unbalanced_plan_cannot_be_approved() -> None:
+    grant = make_grant()
+    grant.own_funds = Decimal("1.00")
+    grant.save()
+    with pytest.raises(services.FundingError, match="does not balance"):
+        services.grant_approve(
+            actor=None, grant=grant, notice_number="X", notice_date=dt.date(2026, 1, 1)
+        )
+
+
+def test_freeze_and_payment_limits() -> None:
+    grant = make_grant(approve=True)
+    with pytest.raises(services.FundingError):
+        services.grant_freeze(actor=None, grant=grant, amount=Decimal("50000.01"), reason="x")
+    services.grant_freeze(actor=None, grant=grant, amount=Decimal("20000.00"), reason="x")
+    with pytest.raises(services.FundingError):
+        services.grant_pay(
+            actor=None, grant=grant, amount=Decimal("30000.01"), paid_on=dt.date(2026, 5, 1)
+        )
+    services.grant_pay(
+        actor=None, grant=grant, amount=Decimal("30000.00"), paid_on=dt.date(2026, 5, 1)
+    )
+    freeze = grant.freezes.get()
+    services.freeze_release(actor=None, freeze=freeze)
+    with pytest.raises(services.FundingError, match="already"):
+        services.freeze_release(actor=None, freeze=freeze)
+
+
+def test_notice_pdf_for_funder_and_recipient_only(
+    funder_client, provider_client, client_for_role
+) -> None:
+    grant = make_grant(approve=True)
+    url = reverse("funding:grant_notice", kwargs={"pk": grant.pk})
+    for client in (funder_client, provider_client):
+        response = client.get(url)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    from django.test import Client
+
+    from accounts_helpers import login_client, make_user
+
+    stranger = make_user(
+        "provider", username="stranger", organisation=organisation("Anderer Verein", "provider")
+    )
+    stranger_client = login_client(Client(), stranger)
+    assert stranger_client.get(url).status_code == 404
+    assert stranger_client.get(grant.get_absolute_url()).status_code == 404
+    assert grant.title not in stranger_client.get(reverse("funding:grant_list")).content.decode()
+    assert grant.title in provider_client.get(reverse("funding:grant_list")).content.decode()
+
+
+def test_notice_only_after_approval(funder_client) -> None:
+    grant = make_grant()
+    assert (
+        funder_client.get(reverse("funding:grant_notice", kwargs={"pk": grant.pk})).status_code
+        == 404
+    )
+
+
+def test_recipient_cannot_approve_or_freeze(provider_client) -> None:
+    grant = make_grant()
+    for action in ("approve", "freeze", "pay", "close"):
+        url = reverse("funding:grant_action", kwargs={"pk": grant.pk, "action": action})
+        assert provider_client.post(url, {}).status_code == 403
+    assert (
+        provider_client.get(
+            reverse("funding:grant_action", kwargs={"pk": grant.pk, "action": "approve"})
+        ).status_code
+        == 405
+    )
+
+
+def test_programme_page_query_count_does_not_grow_with_grants(
+    funder_client, django_assert_max_num_queries
+) -> None:
+    programme = make_programme(budget=Decimal("10000000.00"))
+    for _ in range(5):
+        make_grant(programme=programme, approve=True)
+    with django_assert_max_num_queries(20):
+        assert funder_client.get(programme.get_absolute_url()).status_code == 200
+    for _ in range(10):
+        make_grant(programme=programme, approve=True)
+    with django_assert_max_num_queries(20):
+        assert funder_client.get(programme.get_absolute_url()).status_code == 200
