@@ -180,3 +180,54 @@ class ConsentPurpose(models.TextChoices):
 REQUIRED_CONSENT_PURPOSES: frozenset[str] = frozenset(
     {ConsentPurpose.MATCHING, ConsentPurpose.SHARE_PSEUDONYMISED, ConsentPurpose.SHARE_CONTACT}
 )
+
+
+class HouseholdTrait(models.TextChoices):
+    """Traits the engine derives from the members; municipalities may give them priority."""
+
+    FAMILY_WITH_CHILDREN = "family_with_children", _("families with children")
+    SINGLE_PARENT = "single_parent", _("single parents")
+    LARGE_FAMILY = "large_family", _("large families (five or more)")
+    HAS_SENIOR = "has_senior", _("households with older people")
+    SINGLE_ADULT = "single_adult", _("single adults")
+    HAS_SCHOOL_CHILD = "has_school_child", _("households with school children")
+    HAS_KITA_CHILD = "has_kita_child", _("households with small children")
+    NEEDS_GERMAN_COURSE = "needs_german_course", _("adults who need a German course")
+
+
+PRIORITY_GROUP_CHOICES: list[tuple[str, object]] = [
+    *HouseholdTrait.choices,
+    *[(value, label) for value, label in Need.choices],
+]
+
+# Labels of the catalogue's criteria in the interface's one translation mechanism (gettext), so
+# the questionnaire reads the same in every language, Polish included. Criteria missing here
+# fall back to the catalogue's own labels.
+CRITERION_LABELS: dict[str, object] = {
+    "room": _("Room for the whole household"),
+    "barrier_free_housing": _("Barrier-free housing"),
+    "school_kita_places": _("School and kita places"),
+    "medical_care": _("Medical care for essential needs"),
+    "excluded_places": _("Places the household excluded"),
+    "family_ties": _("Family or friends at the place"),
+    "ranked_places": _("Getting one of the places asked for"),
+    "specialist_care": _("Specialist medical care and counselling"),
+    "school_kita_services": _("Welcome class and an immediate kita place"),
+    "language_courses": _("Places in language and integration courses"),
+    "labour_market": _("Jobs in the adults' occupations"),
+    "size_of_place": _("The preferred size of place"),
+    "region": _("The preferred region"),
+    "community": _("A community speaking the same language"),
+    "site_priority": _("The place's priority groups"),
+}
+
+
+def criterion_label(criterion: object) -> str:
+    """The label of a catalogue criterion in the active language."""
+    from django.utils.translation import get_language
+
+    cid = str(getattr(criterion, "id", criterion))
+    if cid in CRITERION_LABELS:
+        return str(CRITERION_LABELS[cid])
+    label = getattr(criterion, "label", None)
+    return label((get_language() or "en")[:2]) if callable(label) else cid

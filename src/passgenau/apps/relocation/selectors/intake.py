@@ -1,0 +1,81 @@
+"""Households: who may see which (access functions) and the reads, each logged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from passgenau.apps.accounts.access import user_role
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.services import log_read
+
+from ..models import Household, Round
+
+
+def households_for_user(*, user: Any) -> QuerySet[Household]:
+    """Coordinators: households in the rounds their organisation coordinates. Interviewers: their
+    own organisation's households. Everyone else: none (municipal officers see proposals)."""
+    role = user_role(user)
+    organisation_id = getattr(user, "organisation_id", None)
+    households = Household.objects.select_related("round", "interviewing_organisation", "interview")
+    if organisation_id is None:
+        return households.none()
+    if role == Role.COORDINATOR:
+        return households.filter(round__coordinating_organisation_id=organisation_id)
+    if role == Role.INTERVIEWER:
+        return households.filter(interviewing_organisation_id=organisation_id)
+    return households.none()
+
+
+def households_search(
+    *,
+    user: Any,
+    round_: Round | None = None,
+    status: str = "",
+    query: str = "",
+) -> QuerySet[Household]:
+    """The user's households, filtered, with the number of members (no query per row)."""
+    households = households_for_user(user=user)
+    if round_ is not None:
+        households = households.filter(round=round_)
+    if status:
+        households = households.filter(status=status)
+    if query:
+        query = query.strip()
+        households = households.filter(
+            Q(reference__icontains=query) | Q(external_reference__icontains=query)
+        )
+    return households.annotate(member_count=Count("members")).order_by("-created_at", "-id")
+
+
+def household_get_for_user(*, user: Any, pk: int, log: bool = True) -> Household:
+    """A household the user may see, with members and consents loaded; the read is logged."""
+    household = (
+        households_for_user(user=user)
+        .select_related("contact", "interviewer")
+        .prefetch_related("members", "consents__recorded_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None:
+        raise Http404("no such household")
+    if log:
+        log_read(actor=user, obj=household)
+    return household
+
+
+def household_get_for_interviewer(*, user: Any, pk: int) -> Household:
+    """A household of the interviewer's own organisation (for changes), or Http404; logged."""
+    if user_role(user) != Role.INTERVIEWER:
+        raise Http404("no such household")
+    return household_get_for_user(user=user, pk=pk)
+
+
+def households_log_read(*, user: Any, households: Iterable[Household]) -> list[Household]:
+    """Log that ``user`` saw this list of households (one entry with their ids)."""
+    shown = list(households)
+    log_read(actor=user, objects=shown)
+    return shown

@@ -1,0 +1,455 @@
+"""Importing households from CSV or Excel: every row is checked first, every problem is reported
+with file, row and field, and nothing is imported unless every row is right (one transaction).
+
+The columns are documented on the import page and in ``import_columns()``; the first row holds
+the column names, row numbers in messages are those a spreadsheet shows (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from passgenau.apps.audit.services import log_action
+
+from ..models import Household, Round, RoundAction
+from ..vocab import ConsentPurpose
+from .intake import (
+    Registration,
+    _create_household,
+    _require_interviewer,
+    _store_interview,
+    household_rated_criteria,
+    interview_errors,
+    registration_errors,
+)
+from .rounds import round_require
+
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+REQUIRED_COLUMNS = (
+    "contact_name",
+    "language",
+    "consent_purposes",
+    "consent_date",
+    "consent_language",
+    "members",
+)
+OPTIONAL_COLUMNS = (
+    "external_reference",
+    "member_names",
+    "phone",
+    "email",
+    "current_location",
+    "languages",
+    "german_level",
+    "occupations",
+    "qualifications",
+    "needs",
+    "needs_notes",
+    "ties",
+    "ranked_places",
+    "excluded_places",
+    "preferred_size",
+    "preferred_region",
+    "notes",
+    "interview_complete",
+)
+INTERVIEW_COLUMNS = (
+    "languages",
+    "german_level",
+    "occupations",
+    "qualifications",
+    "needs",
+    "needs_notes",
+    "ties",
+    "ranked_places",
+    "excluded_places",
+    "preferred_size",
+    "preferred_region",
+    "notes",
+)
+IMPORTANCE_PREFIX = "importance."
+_LIST_SPLIT = re.compile(r"[;,|\n]")
+_YES = {"yes", "ja", "y", "j", "true", "1", "x"}
+_NO = {"no", "nein", "n", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += _(", row %(row)d") % {"row": self.row}
+        if self.field:
+            where += _(", field “%(field)s”") % {"field": self.field}
+        return f"{where}: {self.message}"
+
+
+class HouseholdImportError(ValueError):
+    """The file was not imported; carries every problem found."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    households: list[Household]
+    file: str
+
+
+def import_columns(*, round_: Round) -> list[str]:
+    """Every column the import understands, in the order of the template."""
+    importance = [f"{IMPORTANCE_PREFIX}{c.id}" for c in household_rated_criteria(round_)]
+    return [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *importance]
+
+
+def import_template_csv(*, round_: Round) -> str:
+    """A CSV with the header and one example row."""
+    names = list(round_.profiles.values_list("municipality__name", flat=True)[:2])
+    example: dict[str, str] = {
+        "contact_name": "Olena Example",
+        "language": "uk",
+        "consent_purposes": "all",
+        "consent_date": dt.date.today().isoformat(),
+        "consent_language": "uk",
+        "members": "30-44 main_contact; 6-9 child",
+        "languages": "uk; ru",
+        "occupations": "2",
+        "ranked_places": "; ".join(names[:1]),
+        "interview_complete": "no",
+    }
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=import_columns(round_=round_), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(example)
+    return out.getvalue()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError("utf-8", content, 0, 1, "not UTF-8 or Windows-1252")
+
+
+def _csv_rows(content: bytes) -> Iterator[list[Any]]:
+    text = _decode(content)
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.reader(io.StringIO(text), dialect)
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_table(file_name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (row number, cells) of the file; raises HouseholdImportError if unreadable."""
+    suffix = PurePath(file_name).suffix.lower()
+    try:
+        if suffix == ".xlsx":
+            rows = [[_cell_text(v) for v in row] for row in _xlsx_rows(content)]
+        elif suffix in (".csv", ".txt"):
+            rows = [[_cell_text(v) for v in row] for row in _csv_rows(content)]
+        else:
+            raise HouseholdImportError(
+                [ImportProblem(file_name, None, None, _("Upload a .csv or .xlsx file."))]
+            )
+    except HouseholdImportError:
+        raise
+    except Exception as exc:  # a broken file: say so, naming the file
+        raise HouseholdImportError(
+            [
+                ImportProblem(
+                    file_name, None, None, _("The file cannot be read: %(error)s") % {"error": exc}
+                )
+            ]
+        ) from None
+    if not rows or not any(rows[0]):
+        raise HouseholdImportError(
+            [ImportProblem(file_name, 1, None, _("The first row must hold the column names."))]
+        )
+    header = [h.strip().lower() for h in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    body = [(number, cells) for number, cells in enumerate(rows[1:], start=2) if any(cells)]
+    return header, body
+
+
+# -- converting one row ---------------------------------------------------------------------
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_members(text: str) -> list[dict[str, str]]:
+    """``30-44 main_contact; 6-9 child`` → member dicts (age band, then optional relation)."""
+    members = []
+    for entry in _split(text):
+        parts = re.split(r"[\s/:]+", entry, maxsplit=1)
+        members.append({"age_band": parts[0], "relation": parts[1] if len(parts) > 1 else ""})
+    return members
+
+
+class _Row:
+    def __init__(self, file_name: str, number: int, values: dict[str, str]) -> None:
+        self.file, self.number, self.values = file_name, number, values
+        self.problems: list[ImportProblem] = []
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+    def problem(self, column: str | None, message: str) -> None:
+        self.problems.append(ImportProblem(self.file, self.number, column, message))
+
+
+# Service field names → import columns, so that the service's messages name the right column.
+_FIELD_TO_COLUMN = {"consent_given_on": "consent_date", "consent_explained_in": "consent_language"}
+
+
+def _column_for(field_name: str) -> str:
+    if field_name.startswith("members"):
+        return "members"
+    if field_name.startswith("importance."):
+        return field_name
+    return _FIELD_TO_COLUMN.get(field_name, field_name)
+
+
+def _convert_row(
+    row: _Row, *, round_: Round, places: dict[str, int], rated: list[str], has_interview: bool
+) -> tuple[Registration, dict[str, Any], list[dict[str, str]], bool]:
+    purposes_text = row.get("consent_purposes").lower()
+    purposes = (
+        list(ConsentPurpose.values) if purposes_text in ("all", "alle") else _split(purposes_text)
+    )
+    given_on = None
+    if row.get("consent_date"):
+        given_on = _parse_date(row.get("consent_date"))
+        if given_on is None:
+            row.problem(
+                "consent_date",
+                _("“%(value)s” is not a date (use 2026-03-01 or 01.03.2026).")
+                % {"value": row.get("consent_date")},
+            )
+    registration = Registration(
+        contact_name=row.get("contact_name"),
+        language=row.get("language").lower(),
+        consent_purposes=purposes,
+        consent_given_on=given_on,
+        consent_explained_in=row.get("consent_language").lower(),
+        member_names=row.get("member_names"),
+        phone=row.get("phone"),
+        email=row.get("email"),
+        current_location=row.get("current_location"),
+        external_reference=row.get("external_reference"),
+    )
+    members = _parse_members(row.get("members"))
+    # the interview counts as held in the household's language (checked as "language" above)
+    answers: dict[str, Any] = {"conducted_in": ""}
+    for column in ("languages", "occupations", "needs"):
+        answers[column] = [v.lower() for v in _split(row.get(column))]
+    for column in ("german_level", "preferred_size", "preferred_region"):
+        value = row.get(column)
+        answers[column] = value.upper() if column in ("german_level", "preferred_region") else value
+    for column in ("qualifications", "needs_notes", "notes"):
+        answers[column] = row.get(column)
+    for column in ("ties", "ranked_places", "excluded_places"):
+        ids = []
+        for name in _split(row.get(column)):
+            pk = places.get(name.casefold())
+            if pk is None:
+                row.problem(
+                    column, _("“%(name)s” is not a municipality of this round.") % {"name": name}
+                )
+            else:
+                ids.append(pk)
+        answers[column] = ids
+    importance: dict[str, int] = {}
+    for cid in rated:
+        text = row.get(f"{IMPORTANCE_PREFIX}{cid}")
+        if not text:
+            continue
+        if text not in ("0", "1", "2", "3"):
+            row.problem(
+                f"{IMPORTANCE_PREFIX}{cid}",
+                _("Rate from 0 (does not matter) to 3 (very important), not “%(value)s”.")
+                % {"value": text},
+            )
+            continue
+        importance[cid] = int(text)
+    answers["importance"] = importance
+    complete_text = row.get("interview_complete").lower()
+    if complete_text not in _YES | _NO:
+        row.problem("interview_complete", _("Write yes or no."))
+    complete = complete_text in _YES
+    if complete and not has_interview:
+        row.problem("interview_complete", _("A complete interview needs the interview columns."))
+    return registration, answers, members, complete
+
+
+@transaction.atomic
+def households_import(*, actor: Any, round_: Round, file_name: str, content: bytes) -> ImportResult:
+    """Import every household of the file, or none: raises HouseholdImportError with every
+    problem (file, row, field) if any row is wrong."""
+    _require_interviewer(actor)
+    round_require(round_=round_, action=RoundAction.REGISTER_HOUSEHOLDS)
+    file_name = PurePath(file_name).name or "upload"
+    if len(content) > MAX_BYTES:
+        raise HouseholdImportError(
+            [ImportProblem(file_name, None, None, _("The file is larger than 5 MB."))]
+        )
+    header, body = _read_table(file_name, content)
+    problems: list[ImportProblem] = []
+    known = set(import_columns(round_=round_))
+    for column in header:
+        if column and column not in known:
+            problems.append(ImportProblem(file_name, 1, column, _("Unknown column.")))
+    for column in REQUIRED_COLUMNS:
+        if column not in header:
+            problems.append(ImportProblem(file_name, 1, column, _("This column is missing.")))
+    if len(set(header)) != len(header):
+        problems.append(ImportProblem(file_name, 1, None, _("A column name appears twice.")))
+    if not body:
+        problems.append(ImportProblem(file_name, None, None, _("The file has no households.")))
+    if len(body) > MAX_ROWS:
+        problems.append(
+            ImportProblem(
+                file_name, None, None, _("At most %(n)d households per file.") % {"n": MAX_ROWS}
+            )
+        )
+    if problems:
+        raise HouseholdImportError(problems)
+
+    places = {
+        name.casefold(): pk
+        for pk, name in round_.profiles.values_list("municipality_id", "municipality__name")
+    }
+    rated = [c.id for c in household_rated_criteria(round_)]
+    has_interview = any(c in header for c in INTERVIEW_COLUMNS) or any(
+        c.startswith(IMPORTANCE_PREFIX) for c in header
+    )
+    existing = set(
+        Household.objects.filter(interviewing_organisation_id=actor.organisation_id)
+        .exclude(external_reference="")
+        .values_list("external_reference", flat=True)
+    )
+    seen_references: dict[str, int] = {}
+    prepared = []
+    for number, cells in body:
+        values = {column: cells[i] if i < len(cells) else "" for i, column in enumerate(header)}
+        if len(cells) > len(header) and any(cells[len(header) :]):
+            problems.append(
+                ImportProblem(file_name, number, None, _("The row has more cells than columns."))
+            )
+            continue
+        row = _Row(file_name, number, values)
+        registration, answers, members, complete = _convert_row(
+            row, round_=round_, places=places, rated=rated, has_interview=has_interview
+        )
+        for field_name, message in registration_errors(registration).items():
+            row.problem(_column_for(field_name), message)
+        already = {p.field for p in row.problems}
+        for field_name, message in interview_errors(
+            round_=round_, answers=answers, members=members, complete=complete
+        ).items():
+            if _column_for(field_name) not in already:
+                row.problem(_column_for(field_name), message)
+        reference = registration.external_reference.strip()
+        if reference:
+            if reference in existing:
+                row.problem(
+                    "external_reference",
+                    _("Your organisation already registered a household with this reference."),
+                )
+            elif reference in seen_references:
+                row.problem(
+                    "external_reference",
+                    _("The same reference is in row %(row)d.")
+                    % {"row": seen_references[reference]},
+                )
+            seen_references.setdefault(reference, number)
+        problems.extend(row.problems)
+        prepared.append((registration, answers, members, complete))
+    if problems:
+        raise HouseholdImportError(problems)
+
+    households = []
+    for registration, answers, members, complete in prepared:
+        household = _create_household(actor=actor, round_=round_, reg=registration)
+        if has_interview or members:
+            _store_interview(
+                actor=actor,
+                household=household,
+                answers=answers,
+                members=members,
+                complete=complete,
+            )
+        log_action(
+            "relocation.household.registered",
+            actor=actor,
+            obj=household,
+            data={"round": round_.pk, "import": file_name},
+        )
+        households.append(household)
+    log_action(
+        "relocation.households.imported",
+        actor=actor,
+        obj=round_,
+        data={"file": file_name, "households": len(households)},
+    )
+    return ImportResult(households=households, file=file_name)

@@ -1,0 +1,252 @@
+"""Intake: registration with consent, the interview saved unfinished or completed, the access
+functions (only one's own organisation's households) and the audit trail of reads and changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from passgenau.apps.audit.models import AuditEntry
+from passgenau.apps.relocation.models import (
+    Household,
+    HouseholdStatus,
+    Interview,
+    RoundStatus,
+)
+from passgenau.apps.relocation.selectors import intake as intake_selectors
+from passgenau.apps.relocation.services import intake, rounds
+
+from .helpers import FAMILY, full_answers, make_round, municipality, register, user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_household_with_consent():
+    round_ = make_round()
+    household = register(round_, member_names="Olena\nDmytro", phone="+48 600 000 000")
+    assert household.interviewing_organisation == user("interviewer").organisation
+    assert household.status == HouseholdStatus.REGISTERED
+    assert household.contact.contact_name == "Olena K."
+    consent = household.consents.get()
+    assert consent.recorded_by == user("interviewer")
+    assert consent.explained_in == "uk" and consent.given_on == dt.date(2026, 3, 1)
+    assert consent.covers("matching")
+    entry = AuditEntry.objects.get(action="relocation.household.registered")
+    assert entry.object_id == str(household.pk)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"contact_name": ""}, "contact_name", "contact person"),
+        ({"consent_purposes": ["matching"]}, "consent_purposes", "cannot take part"),
+        ({"consent_purposes": ["matching", "spam"]}, "consent_purposes", "spam"),
+        ({"consent_given_on": None}, "consent_given_on", "Enter the date"),
+        ({"consent_given_on": dt.date(2999, 1, 1)}, "consent_given_on", "future"),
+        ({"consent_explained_in": "fr"}, "consent_explained_in", "language"),
+        ({"language": "xx"}, "language", "uk, ru, pl, de or en"),
+        ({"email": "not-an-address"}, "email", "not-an-address"),
+    ],
+)
+def test_registration_errors_are_specific(overrides, field, words):
+    round_ = make_round()
+    with pytest.raises(ValidationError) as info:
+        register(round_, **overrides)
+    messages = info.value.message_dict
+    assert field in messages and words in messages[field][0]
+    assert not Household.objects.exists()
+
+
+@pytest.mark.parametrize("status", [RoundStatus.DRAFT, RoundStatus.MATCHING, RoundStatus.CLOSED])
+def test_no_registration_outside_open_rounds(status):
+    round_ = make_round(status=status)
+    with pytest.raises(rounds.RoundStateError):
+        register(round_)
+    assert not Household.objects.exists()
+
+
+def test_only_interviewers_register():
+    round_ = make_round()
+    with pytest.raises(ValidationError):
+        register(round_, actor=user("coordinator"))
+
+
+def test_external_reference_unique_per_organisation():
+    round_ = make_round()
+    register(round_, external_reference="WAW-1")
+    with pytest.raises(ValidationError) as info:
+        register(round_, external_reference="WAW-1")
+    assert "external_reference" in info.value.message_dict
+
+
+def test_interview_saved_unfinished_then_completed():
+    round_ = make_round()
+    household = register(round_)
+    interviewer = user("interviewer")
+    # unfinished: only what was entered is checked; nothing required yet
+    intake.interview_save(
+        actor=interviewer,
+        household=household,
+        answers={"languages": ["uk"], "importance": {"family_ties": 3}},
+        members=[{"age_band": "30-44", "relation": "main_contact"}],
+        complete=False,
+    )
+    interview = Interview.objects.get(household=household)
+    assert not interview.completed and interview.completed_at is None
+    assert Household.objects.get(pk=household.pk).status == HouseholdStatus.REGISTERED
+    # completing needs every rating
+    with pytest.raises(ValidationError) as info:
+        intake.interview_save(
+            actor=interviewer,
+            household=household,
+            answers={"languages": ["uk"], "importance": {"family_ties": 3}},
+            members=FAMILY,
+            complete=True,
+        )
+    missing = [k for k in info.value.message_dict if k.startswith("importance.")]
+    assert len(missing) == len(intake.household_rated_criteria(round_)) - 1
+    kiel = round_.profiles.get(municipality__name="Kiel").municipality
+    intake.interview_save(
+        actor=interviewer,
+        household=household,
+        answers=full_answers(round_, ranked_places=[kiel.pk], needs=["barrier_free"]),
+        members=FAMILY,
+        complete=True,
+    )
+    household = Household.objects.get(pk=household.pk)
+    assert household.status == HouseholdStatus.INTERVIEWED
+    assert household.interview.completed and household.interview.completed_at
+    assert [m.role for m in household.members.all()] == ["adult", "child"]
+    profile = household.to_domain()
+    assert profile.ranked_places == (f"m{kiel.pk}",) and profile.persons == 2
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="relocation.interview").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["relocation.interview.completed", "relocation.interview.saved"]
+    # saving unfinished again takes the household out of the matching
+    intake.interview_save(
+        actor=interviewer, household=household, answers={}, members=FAMILY, complete=False
+    )
+    assert Household.objects.get(pk=household.pk).status == HouseholdStatus.REGISTERED
+
+
+def _errors(round_, *, answers=None, members=None, complete=True):
+    return intake.interview_errors(
+        round_=round_,
+        answers=full_answers(round_, **(answers or {})),
+        members=FAMILY if members is None else members,
+        complete=complete,
+    )
+
+
+def test_interview_validation_messages_are_specific():
+    round_ = make_round()
+    kiel = round_.profiles.get(municipality__name="Kiel").municipality
+    outsider = municipality("Not in the round")
+    assert _errors(round_) == {}
+    assert _errors(round_, members=[]) == {
+        "members": "Add every member of the household (at least one)."
+    }
+    assert _errors(round_, members=[{"age_band": "6-9", "relation": "child"}])["members"] == (
+        "Mark one adult member as the main contact person."
+    )
+    bad_band = _errors(round_, members=[{"age_band": "40", "relation": "main_contact"}])
+    assert bad_band["members.1.age_band"] == "Member 1: choose an age band."
+    child_contact = _errors(round_, members=[{"age_band": "3-5", "relation": "main_contact"}])
+    assert "must be 18 or older" in child_contact["members.1.age_band"]
+    both = _errors(round_, answers={"ranked_places": [kiel.pk], "excluded_places": [kiel.pk]})
+    assert both["excluded_places"] == "A place cannot be both preferred and excluded: Kiel."
+    assert (
+        "not a municipality of this round"
+        in _errors(round_, answers={"ties": [outsider.pk]})["ties"]
+    )
+    everything = [p.municipality_id for p in round_.profiles.all()]
+    assert (
+        "Every place of the round is excluded"
+        in _errors(round_, answers={"excluded_places": everything})["excluded_places"]
+    )
+    assert _errors(round_, answers={"languages": []})["languages"] == (
+        "Choose at least one language the household speaks."
+    )
+    assert _errors(round_, answers={"languages": []}, complete=False) == {}
+    assert (
+        "0 (does not matter) to 3"
+        in _errors(round_, answers={"importance": {"region": 5}})["importance.region"]
+    )
+
+
+def test_interview_of_another_organisation_is_refused():
+    round_ = make_round()
+    household = register(round_)
+    other_ngo = municipality("Other NGO")
+    other_ngo.kind = "ngo"
+    other_ngo.save()
+    stranger = user("interviewer", "stranger", organisation=other_ngo)
+    with pytest.raises(ValidationError):
+        intake.interview_save(
+            actor=stranger, household=household, answers={}, members=FAMILY, complete=False
+        )
+    with pytest.raises(Http404):
+        intake_selectors.household_get_for_user(user=stranger, pk=household.pk)
+
+
+def test_interview_only_while_round_is_open():
+    round_ = make_round()
+    household = register(round_)
+    round_.status = RoundStatus.MATCHING
+    round_.save()
+    with pytest.raises(rounds.RoundStateError):
+        intake.interview_save(
+            actor=user("interviewer"),
+            household=household,
+            answers={},
+            members=FAMILY,
+            complete=False,
+        )
+
+
+def test_access_functions_by_role():
+    round_ = make_round()
+    mine = register(round_)
+    other_ngo = municipality("Other NGO")
+    other_ngo.kind = "ngo"
+    other_ngo.save()
+    theirs = register(round_, actor=user("interviewer", "stranger", organisation=other_ngo))
+    # a round of another coordinating organisation
+    assert set(intake_selectors.households_for_user(user=user("interviewer"))) == {mine}
+    assert set(intake_selectors.households_for_user(user=user("coordinator"))) == {mine, theirs}
+    for role in ("municipal_officer", "caseworker", "provider", "funder", "administrator"):
+        assert not intake_selectors.households_for_user(user=user(role)).exists()
+        with pytest.raises(Http404):
+            intake_selectors.household_get_for_user(user=user(role), pk=mine.pk)
+    other_coordinator = user(
+        "coordinator", "other-coordinator", organisation=municipality("Another coordinator")
+    )
+    assert not intake_selectors.households_for_user(user=other_coordinator).exists()
+
+
+def test_every_household_read_is_logged():
+    round_ = make_round()
+    household = register(round_)
+    before = AuditEntry.objects.count()
+    intake_selectors.household_get_for_user(user=user("coordinator"), pk=household.pk)
+    entry = AuditEntry.objects.exclude(pk__lte=before).get()
+    assert entry.action == "relocation.household.read"
+    assert entry.actor == user("coordinator") and entry.object_id == str(household.pk)
+    intake_selectors.households_log_read(user=user("interviewer"), households=[household])
+    listed = AuditEntry.objects.get(action="relocation.household.list")
+    assert listed.data["ids"] == [str(household.pk)]
+
+
+def test_withdrawing_consent():
+    round_ = make_round()
+    household = register(round_)
+    intake.consent_withdraw(actor=user("interviewer"), household=household)
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.WITHDRAWN
+    assert household.consents.get().withdrawn_at is not None
