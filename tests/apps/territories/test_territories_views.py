@@ -141,3 +141,17 @@ def test_pages_are_translated(client, demo, language: str, heading: str, populat
     html = client.get(reverse("territories:index")).content.decode()
     assert heading in html
     assert population in html
+
+
+@pytest.mark.parametrize(
+    "query", ["land=99", "level=planet", "q=" + "x" * 101, "q=Dresden&page=abc"]
+)
+def test_bad_filters_are_answered_with_the_form_not_an_error(client, demo, query: str) -> None:
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("territories:index") + "?" + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if "page=abc" in query:
+        assert "Dresden, Stadt" in html  # an unusable page number shows the first page
+    else:
+        assert 'class="errorlist' in html
