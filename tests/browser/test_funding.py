@@ -72,7 +72,7 @@ def test_eight_million_across_the_kreise_saved_and_downloaded(watched, funder, t
     page.locator("main form[method=post] button[type=submit]").click()
     page.wait_for_url("**/funding/distributions/*/")
     assert page.get_by_role("heading", level=1).inner_text() == "Soforthilfe Ukraine 2022"
-    assert page.get_by_test_id("reproduced").inner_text().startswith("yes")
+    assert page.get_by_test_id("reproduced").inner_text().startswith("ja")
 
     downloads = {}
     for fmt in ("csv", "xlsx", "pdf"):
@@ -126,13 +126,13 @@ def test_programme_with_two_grants_half_of_one_frozen_then_released(watched, fun
         page.locator("input[name='costs-1-amount']").fill("7.000,00")
         page.locator("main form.stacked button[type=submit]").click()
         page.wait_for_url("**/funding/grants/*/")
-        assert page.get_by_test_id("status").inner_text() == "applied"
+        assert page.get_by_test_id("status").inner_text() == "beantragt"
         approve = page.locator("form[action$='/approve/']")
         approve.locator("input[name=notice_number]").fill(f"SO-2026-{number:03d}")
         approve.locator("input[name=notice_date]").fill("2026-11-03")
         approve.locator("button[type=submit]").click()
         page.wait_for_url("**/funding/grants/*/")
-        assert page.get_by_test_id("status").inner_text() == "approved"
+        assert page.get_by_test_id("status").inner_text() == "bewilligt"
     second_grant_url = page.url
 
     # Half of the second grant falls under the budget freeze.
@@ -152,7 +152,7 @@ def test_programme_with_two_grants_half_of_one_frozen_then_released(watched, fun
     assert page.get_by_test_id("approved").inner_text() == "100.000,00"
     assert page.get_by_test_id("frozen").inner_text() == "25.000,00"
     assert page.get_by_test_id("remaining").inner_text() == "0,00"
-    assert page.get_by_test_id("adds-up").inner_text().startswith("The report adds up")
+    assert page.get_by_test_id("adds-up").inner_text().startswith("Der Bericht geht auf")
     assert serious_violations(page) == []
 
     # Released later: nothing is frozen any more, all 50,000 EUR may be paid.
@@ -163,7 +163,7 @@ def test_programme_with_two_grants_half_of_one_frozen_then_released(watched, fun
     assert page.get_by_test_id("grant-payable").inner_text() == "50.000,00"
     page.goto(programme_url)
     assert page.get_by_test_id("frozen").inner_text() == "0,00"
-    assert page.get_by_test_id("adds-up").inner_text().startswith("The report adds up")
+    assert page.get_by_test_id("adds-up").inner_text().startswith("Der Bericht geht auf")
 
     from passgenau.apps.audit.models import AuditEntry
 

@@ -87,12 +87,12 @@ def test_calculator_saves_with_inputs_and_audits(funder_client, funder_user) -> 
     ("change", "field", "message"),
     [
         ({"amount": "1.000"}, "amount", "8.000.000,00"),
-        ({"amount": "-5"}, "amount", "negative"),
-        ({"amount": "10,0051"}, "amount", "decimals"),
+        ({"amount": "-5"}, "amount", "negativ"),
+        ({"amount": "10,0051"}, "amount", "Nachkommastellen"),
         ({"land": ""}, "land", "Land"),
-        ({"ties": "lot"}, "seed", "seed"),
+        ({"ties": "lot"}, "seed", "Startwert"),
         ({"key_kind": "koenigsteiner"}, "key_kind", "Länder"),
-        ({"unit": "persons", "amount": "10,5"}, "amount", "whole"),
+        ({"unit": "persons", "amount": "10,5"}, "amount", "ganzen Zahlen"),
     ],
 )
 def test_calculator_explains_bad_input(funder_client, change, field, message) -> None:
@@ -286,7 +286,9 @@ def test_allocation_from_a_saved_distribution(funder_client, funder_user) -> Non
     too_big = make_distribution(amount=Decimal("8000000.00"), name="zu groß")
     response = funder_client.post(programme.get_absolute_url(), {"distribution": too_big.pk})
     assert response.status_code == 200
-    assert "exceeds the budget" in " ".join(response.context["allocate_form"].non_field_errors())
+    assert "übersteigt das Budget (100.000,00 EUR)" in " ".join(
+        response.context["allocate_form"].non_field_errors()
+    )
     assert programme.allocations.count() == 4  # unchanged
 
 
@@ -400,7 +402,7 @@ def test_budget_cannot_be_overcommitted() -> None:
     programme = make_programme(budget=Decimal("80000.00"))
     make_grant(programme=programme, approve=True)
     second = make_grant(programme=programme)
-    with pytest.raises(services.FundingError, match="exceed the budget"):
+    with pytest.raises(services.FundingError, match="überschritte das Budget"):
         services.grant_approve(
             actor=None, grant=second, notice_number="X", notice_date=dt.date(2026, 1, 1)
         )
@@ -410,7 +412,7 @@ def test_unbalanced_plan_cannot_be_approved() -> None:
     grant = make_grant()
     grant.own_funds = Decimal("1.00")
     grant.save()
-    with pytest.raises(services.FundingError, match="does not balance"):
+    with pytest.raises(services.FundingError, match="nicht ausgeglichen"):
         services.grant_approve(
             actor=None, grant=grant, notice_number="X", notice_date=dt.date(2026, 1, 1)
         )
@@ -430,7 +432,7 @@ def test_freeze_and_payment_limits() -> None:
     )
     freeze = grant.freezes.get()
     services.freeze_release(actor=None, freeze=freeze)
-    with pytest.raises(services.FundingError, match="already"):
+    with pytest.raises(services.FundingError, match="bereits freigegeben"):
         services.freeze_release(actor=None, freeze=freeze)
 
 

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
@@ -61,7 +61,13 @@ class FundingError(ValueError):
 
 
 def _money(value: Decimal) -> str:
+    """An amount for the audit trail (machine-readable)."""
     return f"{value:.2f}"
+
+
+def _shown(value: Decimal) -> str:
+    """An amount for a message to the user, in the active language's format."""
+    return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 # --- the calculator --------------------------------------------------------------------------
@@ -318,7 +324,7 @@ def allocations_from_distribution(
     if distribution.amount > programme.budget:
         raise FundingError(
             _("The distribution (%(amount)s EUR) exceeds the budget (%(budget)s EUR).")
-            % {"amount": _money(distribution.amount), "budget": _money(programme.budget)}
+            % {"amount": _shown(distribution.amount), "budget": _shown(programme.budget)}
         )
     programme.allocations.all().delete()
     allocations = Allocation.objects.bulk_create(
@@ -414,7 +420,7 @@ def grant_approve(*, actor: Any, grant: Grant, notice_number: str, notice_date: 
     if grant.cost_lines.exists() and financing_gap(grant=grant) != 0:
         raise FundingError(
             _("The cost and financing plan does not balance (difference %(gap)s EUR).")
-            % {"gap": _money(financing_gap(grant=grant))}
+            % {"gap": _shown(financing_gap(grant=grant))}
         )
     # Lock the programme too: two approvals must not both pass the budget check.
     programme = Programme.objects.select_for_update().get(pk=grant.programme_id)
@@ -422,7 +428,7 @@ def grant_approve(*, actor: Any, grant: Grant, notice_number: str, notice_date: 
     if report.approved + grant.amount > programme.budget:
         raise FundingError(
             _("Approving %(amount)s EUR would exceed the budget; %(left)s EUR remain.")
-            % {"amount": _money(grant.amount), "left": _money(report.remaining)}
+            % {"amount": _shown(grant.amount), "left": _shown(report.remaining)}
         )
     grant.status = GrantStatus.APPROVED
     grant.notice_number = notice_number.strip()
@@ -451,7 +457,7 @@ def grant_freeze(*, actor: Any, grant: Grant, amount: Decimal, reason: str) -> F
     if amount <= 0 or amount > money.payable:
         raise FundingError(
             _("The frozen amount must be positive and at most %(payable)s EUR.")
-            % {"payable": _money(money.payable)}
+            % {"payable": _shown(money.payable)}
         )
     freeze = Freeze.objects.create(grant=grant, amount=amount, reason=reason)
     log_action(
@@ -490,7 +496,7 @@ def grant_pay(*, actor: Any, grant: Grant, amount: Decimal, paid_on: dt.date) ->
     if amount <= 0 or amount > money.payable:
         raise FundingError(
             _("The instalment must be positive and at most %(payable)s EUR.")
-            % {"payable": _money(money.payable)}
+            % {"payable": _shown(money.payable)}
         )
     payment = Payment.objects.create(grant=grant, amount=amount, paid_on=paid_on)
     if money.paid + amount == money.approved:
