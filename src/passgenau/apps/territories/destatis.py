@@ -21,13 +21,16 @@ This module knows nothing of Django. :func:`read_directory` returns plain record
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
+
+_T = TypeVar("_T")
 
 __all__ = [
     "ASSOCIATION_KINDS",
@@ -390,7 +393,7 @@ class _Reader:
             Problem(self.source, self.line if line is None else line, name, message, value)
         )
 
-    def get(self, name: str, convert, *, required: bool = True):  # type: ignore[no-untyped-def]
+    def get(self, name: str, convert: Callable[[str], _T], *, required: bool = True) -> _T | None:
         """Convert one field of the current row; record a problem and return None on failure."""
         value = self.row[name]
         if not value.strip():
@@ -417,11 +420,21 @@ class _Reader:
             population_male=self.get(male, _integer, required=required),
             population_female=self.get(female, _integer, required=required),
         )
-        parts = (figures.population, figures.population_male, figures.population_female)
-        if None not in parts and parts[0] != parts[1] + parts[2]:  # type: ignore[operator]
+        everyone, male_count, female_count = (
+            figures.population,
+            figures.population_male,
+            figures.population_female,
+        )
+        if (
+            everyone is not None
+            and male_count is not None
+            and female_count is not None
+            and everyone != male_count + female_count
+        ):
             self.problem(
                 total,
-                f"population {parts[0]} is not the sum of male {parts[1]} and female {parts[2]}",
+                f"population {everyone} is not the sum of male {male_count} "
+                f"and female {female_count}",
                 self.row[total],
             )
         return figures
@@ -478,10 +491,10 @@ class _GvReader(_Reader):
     # Each record type: convert the key parts, check that the parents were declared, store.
 
     def _key(self, *parts: tuple[str, int]) -> str | None:
-        converted = [self.get(name, lambda v, w=width: _digits(v, w)) for name, width in parts]
+        converted = [self.get(name, functools.partial(_digits, width=w)) for name, w in parts]
         if None in converted:
             return None
-        return "".join(converted)  # type: ignore[arg-type]
+        return "".join(part for part in converted if part is not None)
 
     def _kind(self, kinds: dict[str, str]) -> str | None:
         value = self.row["textkennzeichen"].strip()
@@ -493,7 +506,7 @@ class _GvReader(_Reader):
             return None
         return kinds[value]
 
-    def _unique(self, seen: dict[str, object], key: str, what: str) -> bool:
+    def _unique(self, seen: Mapping[str, object], key: str, what: str) -> bool:
         if key in seen:
             earlier = getattr(seen[key], "line", "?")
             self.problem("-", f"{what} {key} appears twice (first on line {earlier})")
