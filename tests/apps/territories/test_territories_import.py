@@ -207,3 +207,16 @@ def test_an_import_that_changes_data_is_logged_once(small_gv: Path) -> None:
     territories_import(path=small_gv, reference_date=DATE_2019)  # no change: nothing logged
     territories_import(path=small_gv, reference_date=DATE_2020, dry_run=True)
     assert AuditEntry.objects.filter(action="territories.directory.imported").count() == 1
+
+
+def test_population_key_for_the_kreise_of_a_land(gv_file: Path) -> None:
+    from passgenau.apps.territories.selectors import population_key
+
+    territories_import(path=gv_file, reference_date=DATE_2019)
+    key = population_key(level="kreis", land="08")
+    assert len(key) == 44  # the 44 Stadt- und Landkreise of Baden-Württemberg
+    assert sum(entry.population for entry in key) == Land.objects.get(ags="08").population
+    assert {entry.reference_date for entry in key} == {DATE_2019}
+    assert len(population_key(level="land")) == 16
+    gemeinden = population_key(level="gemeinde", land="14")
+    assert sum(e.population for e in gemeinden) == Land.objects.get(ags="14").population

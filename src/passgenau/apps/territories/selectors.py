@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -9,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from .models import Gemeinde, Kreis, Land, fold_name
 
 __all__ = [
+    "KeyEntry",
     "SearchResult",
     "gemeinde_get",
     "gemeinden_of_kreis",
@@ -17,6 +19,7 @@ __all__ = [
     "kreise_of_land",
     "laender_list",
     "land_get",
+    "population_key",
     "territories_search",
 ]
 
@@ -64,6 +67,37 @@ def gemeinden_without_kreis(*, land: Land) -> QuerySet[Gemeinde]:
 
 def gemeinden_of_kreis(*, kreis: Kreis) -> QuerySet[Gemeinde]:
     return Gemeinde.objects.filter(kreis=kreis).order_by("ags")
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    ags: str
+    name: str
+    population: int
+    reference_date: dt.date | None
+
+
+def population_key(*, level: str, land: str = "") -> list[KeyEntry]:
+    """Territories of one level (``land``, ``kreis`` or ``gemeinde``) with their population, for
+    distribution by key (e.g. the 44 Stadt- und Landkreise of Baden-Württemberg: ``land="08"``).
+
+    Territories without a population figure are left out; one query.
+    """
+    models_by_level: dict[str, type[Land] | type[Kreis] | type[Gemeinde]] = {
+        "land": Land,
+        "kreis": Kreis,
+        "gemeinde": Gemeinde,
+    }
+    model = models_by_level[level]
+    rows = model.objects.filter(population__isnull=False)
+    if land:
+        rows = rows.filter(ags__startswith=land)
+    return [
+        KeyEntry(ags=ags, name=name, population=population, reference_date=date)
+        for ags, name, population, date in rows.order_by("ags").values_list(
+            "ags", "name", "population", "reference_date"
+        )
+    ]
 
 
 @dataclass(frozen=True)
