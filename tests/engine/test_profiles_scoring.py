@@ -534,3 +534,17 @@ def test_missing_files_and_bad_site_values(tmp_path: Path):
     for field in ("capacity.persons", "capacity.ponies", "size_class", "labour_demand.2"):
         assert any(f"field '{field}'" in m for m in msgs), (field, msgs)
     assert any("households.json: file is empty" in m for m in msgs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 9), st.data())
+def test_top_k_mask_breaks_ties_by_site_order(rows, cols, data):
+    from passgenau.engine.matching.scoring import _top_k_mask
+
+    values = data.draw(st.lists(st.integers(0, 3), min_size=rows * cols, max_size=rows * cols))
+    keyed = np.array(values, dtype=float).reshape(rows, cols)
+    k = data.draw(st.integers(1, cols))
+    order = np.argsort(-keyed, axis=1, kind="stable")[:, :k]
+    expected = np.zeros(keyed.shape, dtype=bool)
+    np.put_along_axis(expected, order, True, axis=1)
+    np.testing.assert_array_equal(_top_k_mask(keyed, k), expected)

@@ -2,11 +2,21 @@
 
 The entry point is :func:`score_profiles`. Profiles are first *encoded* once into NumPy arrays
 (tags as boolean matrices, ties/ranked/excluded places as sorted sparse keys, occupations as
-fractions per ISCO major group, …). Every rule of :mod:`.criteria` is then evaluated on a *pair
-selector*: either a block of consecutive households against all sites (a dense ``(Hb, S)`` grid,
-used to score everything) or an explicit list of pairs (used by explanations). The same rule code
-serves both, so the per-criterion contributions of any pair can be recomputed on demand instead of
-storing an ``H × S × C`` array.
+fractions per ISCO major group, …). Each rule of :mod:`.criteria` is defined once, as a function
+evaluated on any list of pairs; explanations use it to recompute the per-criterion contributions
+of the pairs they need instead of storing an ``H × S × C`` array.
+
+Scoring all pairs uses a faster, equivalent route, in blocks of consecutive households against all
+sites (memory proportional to the block, never to ``H × S``):
+
+* hard criteria are evaluated once per *pattern* of household features they look at (demand in
+  the compared dimensions, hard need tags) and gathered; excluded places are scattered in;
+* every soft rule's score factorises as ``x_c(h, s) = U_c[h] · V_c[s]`` plus a sparse correction
+  (one-hot codes for size class, region and language patterns; shares for occupations and needs;
+  sparse keys for ties and ranked places), so the numerators of a block are one matrix product
+  plus a scatter, and the totals of the weights another matrix product.
+
+The tests check both routes against a plain per-pair reference implementation.
 
 Scoring formula
 ---------------
@@ -56,30 +66,6 @@ Array = npt.NDArray[Any]
 # -- pair selectors -------------------------------------------------------------------------------
 
 
-class _Grid:
-    """All pairs of households ``h0 … h1-1`` with all ``n_sites`` sites, as ``(Hb, S)`` arrays."""
-
-    def __init__(self, h0: int, h1: int, n_sites: int) -> None:
-        self.h0, self.h1, self.n_sites = h0, h1, n_sites
-        self.shape = (h1 - h0, n_sites)
-
-    def hv(self, a: Array) -> Array:
-        block = a[self.h0 : self.h1]
-        return block[:, None] if block.ndim == 1 else block[:, None, :]
-
-    def sv(self, a: Array) -> Array:
-        return a[None, :] if a.ndim == 1 else a[None, :, :]
-
-    def dot(self, hm: FloatArray, sm: FloatArray) -> FloatArray:
-        return np.asarray(hm[self.h0 : self.h1] @ sm.T, dtype=np.float64)
-
-    def sparse(self, keys: IntArray, values: FloatArray, default: float = 0.0) -> FloatArray:
-        out = np.full(self.shape, default, dtype=np.float64)
-        lo, hi = np.searchsorted(keys, [self.h0 * self.n_sites, self.h1 * self.n_sites])
-        out.reshape(-1)[keys[lo:hi] - self.h0 * self.n_sites] = values[lo:hi]
-        return out
-
-
 class _Pairs:
     """An explicit list of pairs ``(h_idx[p], s_idx[p])``, as ``(P,)`` arrays."""
 
@@ -104,7 +90,7 @@ class _Pairs:
         return np.asarray(np.where(keys[pos] == query, values[pos], default), dtype=np.float64)
 
 
-_Selector = _Grid | _Pairs
+_Selector = _Pairs
 
 
 # -- encoding -------------------------------------------------------------------------------------
@@ -317,6 +303,215 @@ def _prepare_soft(c: Criterion, enc: _Encoded) -> SoftEval:
     raise ValueError(f"rule {c.rule!r} is not a soft rule")
 
 
+# -- the fast path: scores as a low-rank product plus sparse corrections --------------------------
+# Every soft rule's weighted term factorises: ω_c x_c = (r_c a^h_c)(h) · (π_c a^s_c)(s) · x_c, with
+# x_c(h, s) = U_c[h] · V_c[s] + a sparse correction (ties, ranked places). So a block of numerators
+# is one matrix product HF[h0:h1] @ SF.T plus a scatter, and the totals Σ ω another product. The
+# rule functions above remain the definition (used for explanations); the tests check both paths.
+
+
+@dataclass(frozen=True)
+class _Factors:
+    h_applies: FloatArray  # (H,) 1.0 where the criterion can apply to the household
+    s_applies: FloatArray  # (S,) 1.0 where it can apply at the site
+    u: FloatArray  # (H, k)
+    v: FloatArray  # (S, k)
+    keys: IntArray  # sorted pair keys h * S + s with a correction to U·V
+    delta: FloatArray
+
+
+def _one_hot(codes: IntArray, n: int) -> FloatArray:
+    """``(len(codes), n)``: 1.0 at each code; rows with a negative code stay zero."""
+    out = np.zeros((len(codes), n))
+    rows = np.flatnonzero(codes >= 0)
+    out[rows, codes[rows]] = 1.0
+    return out
+
+
+def _patterns(matrix: Array) -> tuple[IntArray, Array]:
+    """Distinct rows of ``matrix`` and, per row, the index of its pattern."""
+    if matrix.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), matrix[:0]
+    unique, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    return np.asarray(inverse, dtype=np.int64).reshape(-1), unique
+
+
+def _factor_soft(c: Criterion, enc: _Encoded) -> _Factors:
+    p = c.params
+    n_h, n_s = enc.n_households, enc.n_sites
+    ones_h, ones_s = np.ones((n_h, 1)), np.ones((n_s, 1))
+    no_keys, no_delta = np.zeros(0, dtype=np.int64), np.zeros(0)
+    all_h, all_s = np.ones(n_h), np.ones(n_s)
+    if c.rule == "tie":
+        return _Factors(
+            enc.has_ties.astype(float),
+            all_s,
+            np.zeros((n_h, 0)),
+            np.zeros((n_s, 0)),
+            enc.tie_keys,
+            enc.tie_values,
+        )
+    if c.rule == "ranked_places":
+        unranked = float(p["unranked"])
+        return _Factors(
+            enc.has_ranked.astype(float),
+            all_s,
+            ones_h,
+            ones_s * unranked,
+            enc.rank_keys,
+            enc.rank_values - unranked,
+        )
+    if c.rule == "need_service":
+        needs, unmet = _need_matrices(c, enc)
+        count = needs.sum(axis=1)
+        share = needs / np.maximum(count, 1.0)[:, None]
+        return _Factors((count > 0).astype(float), all_s, share, 1.0 - unmet, no_keys, no_delta)
+    if c.rule == "occupation_demand":
+        labour = np.nan_to_num(enc.labour, nan=float(p["missing"]))
+        return _Factors(
+            enc.has_occupation.astype(float),
+            all_s,
+            enc.occupation_share,
+            labour,
+            no_keys,
+            no_delta,
+        )
+    if c.rule == "size_class":
+        penalty = float(p["step_penalty"])
+        n = len(SIZE_CLASSES)
+        table = np.maximum(0.0, 1.0 - penalty * np.abs(np.arange(n)[:, None] - np.arange(n)))
+        v = np.where(enc.s_size[:, None] >= 0, table[:, np.maximum(enc.s_size, 0)].T, 0.0)
+        return _Factors(
+            (enc.h_size >= 0).astype(float),
+            (enc.s_size >= 0).astype(float),
+            _one_hot(enc.h_size, n),
+            v,
+            no_keys,
+            no_delta,
+        )
+    if c.rule == "region":
+        n = int(max(enc.h_region.max(initial=-1), enc.s_region.max(initial=-1))) + 1
+        return _Factors(
+            (enc.h_region >= 0).astype(float),
+            all_s,
+            _one_hot(enc.h_region, n),
+            _one_hot(enc.s_region, n),
+            no_keys,
+            no_delta,
+        )
+    if c.rule == "community_language":
+        ignore = set(p["ignore"])
+        keep = [i for i, lang in enumerate(enc.languages) if lang not in ignore]
+        community = np.minimum(1.0, enc.s_community[:, keep] / float(p["full_at"]))
+        inverse, patterns = _patterns(enc.h_lang[:, keep])
+        # For each language pattern: the best community among its languages, at each site.
+        v = np.array(
+            [community[:, row.astype(bool)].max(axis=1, initial=0.0) for row in patterns]
+        ).T.reshape(n_s, len(patterns))
+        speaks = enc.h_lang[:, keep].any(axis=1).astype(float)
+        return _Factors(speaks, all_s, _one_hot(inverse, len(patterns)), v, no_keys, no_delta)
+    if c.rule == "language_courses":
+        applies = enc.h_has([str(p["applies_to"])])[:, 0]
+        places = np.minimum(1.0, enc.s_course / float(p["full_at"]))
+        return _Factors(applies, all_s, ones_h, places[:, None], no_keys, no_delta)
+    if c.rule == "site_priority":
+        groups = sorted({g for gs in enc.s_groups for g in gs})
+        inverse, patterns = _patterns(enc.h_has(groups) > 0)
+        s_in = np.array([[g in gs for g in groups] for gs in enc.s_groups], dtype=bool)
+        s_in = s_in.reshape(n_s, len(groups))
+        v = (s_in.astype(float) @ patterns.T.astype(float) > 0).astype(float)
+        site_has = s_in.any(axis=1).astype(float)
+        return _Factors(all_h, site_has, _one_hot(inverse, len(patterns)), v, no_keys, no_delta)
+    raise ValueError(f"rule {c.rule!r} is not a soft rule")
+
+
+class _FastScores:
+    """Pair scores of blocks of households via two matrix products and one scatter."""
+
+    def __init__(
+        self, enc: _Encoded, soft: Sequence[Criterion], rating: FloatArray, priority: FloatArray
+    ) -> None:
+        self.n_sites = enc.n_sites
+        hf, sf, wh, ws, keys, values = [], [], [], [], [], []
+        for k, c in enumerate(soft):
+            f = _factor_soft(c, enc)
+            h_weight = rating[:, k] * f.h_applies  # r_c a^h_c
+            s_weight = priority[:, k] * f.s_applies  # π_c a^s_c
+            wh.append(h_weight)
+            ws.append(s_weight)
+            hf.append(h_weight[:, None] * f.u)
+            sf.append(s_weight[:, None] * f.v)
+            if len(f.keys):
+                h_of, s_of = np.divmod(f.keys, max(enc.n_sites, 1))
+                keys.append(f.keys)
+                values.append(h_weight[h_of] * s_weight[s_of] * f.delta)
+        n_h, n_s = enc.n_households, enc.n_sites
+        self.hf = np.hstack(hf) if hf else np.zeros((n_h, 0))
+        self.sf_t = np.ascontiguousarray((np.hstack(sf) if sf else np.zeros((n_s, 0))).T)
+        self.wh = np.column_stack(wh) if wh else np.zeros((n_h, 0))
+        self.ws_t = np.ascontiguousarray((np.column_stack(ws) if ws else np.zeros((n_s, 0))).T)
+        self.keys: IntArray = np.zeros(0, dtype=np.int64)
+        self.values: FloatArray = np.zeros(0)
+        if keys:
+            all_keys, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+            self.keys = np.asarray(all_keys, dtype=np.int64)
+            summed = np.bincount(inverse.reshape(-1), weights=np.concatenate(values))
+            self.values = np.asarray(summed, dtype=np.float64)
+
+    def block(self, h0: int, h1: int) -> FloatArray:
+        numerator = np.asarray(self.hf[h0:h1] @ self.sf_t, dtype=np.float64)
+        lo, hi = np.searchsorted(self.keys, [h0 * self.n_sites, h1 * self.n_sites])
+        numerator.reshape(-1)[self.keys[lo:hi] - h0 * self.n_sites] += self.values[lo:hi]
+        total = self.wh[h0:h1] @ self.ws_t
+        positive = total > 0
+        np.divide(numerator, total, out=numerator, where=positive)
+        numerator[~positive] = NEUTRAL_SCORE
+        return numerator
+
+
+class _FastAllowed:
+    """Allowed pairs of blocks of households: a table per household pattern, then exclusions.
+
+    Households with the same demand in the dimensions hard criteria compare and the same hard
+    need tags are allowed at the same sites, so the hard rules are evaluated once per pattern.
+    """
+
+    def __init__(self, enc: _Encoded, hard: Sequence[Criterion], evals: Sequence[HardEval]) -> None:
+        self.n_sites = enc.n_sites
+        features: list[Array] = [np.zeros((enc.n_households, 0), dtype=np.int64)]
+        self.exclusions: list[tuple[IntArray, FloatArray]] = []
+        patterned: list[HardEval] = []
+        for c, evaluate in zip(hard, evals, strict=True):
+            if c.rule == "capacity_fit":
+                cols = [DEMAND_DIMENSIONS.index(d) for d in c.params["dimensions"]]
+                features.append(enc.demand_all[:, cols])
+                patterned.append(evaluate)
+            elif c.rule == "need_service":
+                features.append(_need_matrices(c, enc)[0].astype(np.int64))
+                patterned.append(evaluate)
+            elif c.rule == "excluded_places":
+                self.exclusions.append((enc.excl_keys, enc.excl_values))
+            else:
+                raise ValueError(f"rule {c.rule!r} is not a hard rule")
+        self.pattern, patterns = _patterns(np.hstack(features))
+        n_p, n_s = len(patterns), enc.n_sites
+        first = np.full(n_p, -1, dtype=np.int64)
+        first[self.pattern[::-1]] = np.arange(len(self.pattern))[::-1]  # first of each pattern
+        pairs = _Pairs(np.repeat(first, n_s), np.tile(np.arange(n_s, dtype=np.int64), n_p), n_s)
+        table = np.ones(n_p * n_s, dtype=bool)
+        for evaluate in patterned:
+            table &= ~np.broadcast_to(evaluate(pairs), pairs.shape)
+        self.table = table.reshape(n_p, n_s)
+
+    def block(self, h0: int, h1: int) -> BoolArray:
+        allowed = self.table[self.pattern[h0:h1]]
+        for keys, values in self.exclusions:
+            lo, hi = np.searchsorted(keys, [h0 * self.n_sites, h1 * self.n_sites])
+            hit = keys[lo:hi][values[lo:hi] > 0]
+            allowed.reshape(-1)[hit - h0 * self.n_sites] = False
+        return np.asarray(allowed, dtype=bool)
+
+
 # -- the breakdown and the entry point ------------------------------------------------------------
 
 
@@ -335,6 +530,7 @@ class ScoreBreakdown:
     _soft: tuple[SoftEval, ...]
     _rating: FloatArray  # (H, C_soft)
     _priority: FloatArray  # (S, C_soft)
+    _fast: _FastScores
 
     @property
     def soft_ids(self) -> tuple[str, ...]:
@@ -356,26 +552,9 @@ class ScoreBreakdown:
             total = total + weight
         return terms, total
 
-    def _block_scores(self, grid: _Grid) -> FloatArray:
-        """Pair scores of a grid block, accumulated in place (the fast path of scoring)."""
-        numerator = np.zeros(grid.shape)
-        total = np.zeros(grid.shape)
-        weight = np.empty(grid.shape)
-        for k, evaluate in enumerate(self._soft):
-            score, applies = evaluate(grid)
-            np.multiply(grid.hv(self._rating[:, k]), grid.sv(self._priority[:, k]), out=weight)
-            weight *= applies
-            total += weight
-            weight *= score
-            numerator += weight
-        positive = total > 0
-        np.divide(numerator, total, out=numerator, where=positive)
-        numerator[~positive] = NEUTRAL_SCORE
-        return numerator
-
     def soft_scores_block(self, h0: int, h1: int) -> FloatArray:
         """``(h1 - h0, S)`` soft scores of households ``h0 … h1-1`` at all sites, allowed or not."""
-        return self._block_scores(_Grid(h0, h1, self._enc.n_sites))
+        return self._fast.block(h0, h1)
 
     def _violations(self, sel: _Selector) -> list[BoolArray]:
         return [np.broadcast_to(v(sel), sel.shape) for v in self._hard]
@@ -422,6 +601,15 @@ class ScoreBreakdown:
         if not found:
             return np.zeros((sel.shape[0], 0), dtype=bool)
         return np.stack(found, axis=1)
+
+
+def _top_k_mask(keyed: FloatArray, k: int) -> BoolArray:
+    """Per row, the ``k`` largest entries, ties broken by column order (without a full sort)."""
+    threshold = -np.partition(-keyed, k - 1, axis=1)[:, k - 1 : k]  # the k-th largest per row
+    above = keyed > threshold
+    tied = keyed == threshold
+    room = k - above.sum(axis=1, keepdims=True)
+    return np.asarray(above | (tied & (np.cumsum(tied, axis=1) <= room)), dtype=bool)
 
 
 def score_profiles(
@@ -488,29 +676,25 @@ def score_profiles(
         _soft=tuple(_prepare_soft(c, enc) for c in soft),
         _rating=rating,
         _priority=priority,
+        _fast=_FastScores(enc, soft, rating, priority),
     )
+    fast_allowed = _FastAllowed(enc, catalogue.hard, breakdown._hard)
     n_h, n_s = len(households), len(sites)
     rows = max(1, block_pairs // max(n_s, 1))
     pair_h: list[IntArray] = []
     pair_s: list[IntArray] = []
     pair_score: list[FloatArray] = []
     for h0 in range(0, n_h, rows):
-        grid = _Grid(h0, min(n_h, h0 + rows), n_s)
-        allowed = np.ones(grid.shape, dtype=bool)
-        for violated in breakdown._violations(grid):
-            allowed &= ~violated
-        score = breakdown._block_scores(grid)
+        h1 = min(n_h, h0 + rows)
+        allowed = fast_allowed.block(h0, h1)
+        score = breakdown._fast.block(h0, h1)
         if top_k is not None and top_k < n_s:
-            # Keep the top_k allowed sites per household: rank by score, not-allowed last.
-            keyed = np.where(allowed, score, -1.0)
-            order = np.argsort(-keyed, axis=1, kind="stable")[:, :top_k]
-            keep = np.zeros(grid.shape, dtype=bool)
-            np.put_along_axis(keep, order, True, axis=1)
-            allowed &= keep
-        r, s = np.nonzero(allowed)
-        pair_h.append(r.astype(np.int64) + h0)
-        pair_s.append(s.astype(np.int64))
-        pair_score.append(score[r, s])
+            allowed &= _top_k_mask(np.where(allowed, score, -1.0), top_k)
+        flat = np.flatnonzero(allowed)
+        rows_of, sites_of = np.divmod(flat, n_s)
+        pair_h.append(rows_of + h0)
+        pair_s.append(sites_of)
+        pair_score.append(score.reshape(-1)[flat])
     instance = Instance(
         household_ids=tuple(h.id for h in households),
         site_ids=tuple(ids),
