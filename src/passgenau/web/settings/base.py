@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves its API docs from local static files when installed
     "django_tasks",
+    "django_tasks_db",
     "passgenau.apps.core",
     "passgenau.apps.accounts",
     "passgenau.apps.audit",
@@ -173,9 +174,8 @@ STORAGES = {
 # Serve straight from the apps' static folders unless collectstatic ran (production does).
 WHITENOISE_USE_FINDERS = True
 
-# Tasks run in the request for now; a module with long runs adds the database backend
-# (package django-tasks-db) and a worker.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Matching runs go to the database queue; `passgenau manage db_worker` executes them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,
