@@ -29,7 +29,9 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
-        on_delete=models.SET_NULL,  # the entry outlives the account; actor_repr keeps the name
+        # The entry outlives the account unchanged: no cascade, no SET NULL (both would write to
+        # the trail); actor_repr keeps the name. Accounts are deactivated rather than deleted.
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
