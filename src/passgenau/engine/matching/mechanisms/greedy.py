@@ -1,0 +1,201 @@
+"""A fast greedy baseline: households propose down their list, sites accept by score per person.
+
+Used as the benchmark baseline and as a warm start. It proves nothing (``bound`` is None).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import numpy.typing as npt
+
+from ..model import Instance, Result, SolveOptions
+from ..solution import placed_counts, site_load
+from ._units import Units, build_units, package_version
+
+__all__ = [
+    "assignment_score",
+    "greedy_unit_assignment",
+    "solve_greedy",
+    "unmet_min_load_notes",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+_MAX_RETRIES = 3
+
+
+def solve_greedy(instance: Instance, options: SolveOptions | None = None) -> Result:
+    """Place households greedily, in vectorised rounds of proposals.
+
+    Parameters
+    ----------
+    instance
+        The instance; never mutated.
+    options
+        Only ``seed`` is used (it is recorded; the greedy is deterministic).
+
+    Returns
+    -------
+    Result
+        Status ``"feasible"`` with ``bound=None``. Capacities, fixed pairs, forbidden pairs and
+        links always hold; a minimum load the greedy could not reach is listed in ``notes``
+        (and ``solution.violations`` reports it).
+
+    Notes
+    -----
+    Linked households move as one unit (:mod:`._units`). Fixed units are placed first. Every
+    site first gets, where it has a minimum load, the units with the highest score there until
+    the minimum is met (when they fit). Then, in rounds, every unplaced unit proposes to the
+    best-scoring site it has not yet given up on (ties: lower site index); each site sorts its
+    proposals by score per person (ties: lower household index) and accepts the
+    longest run that fits its remaining capacity in every dimension. A rejected unit that would
+    still fit the remaining capacity on its own proposes there again in the next round (at most
+    three times), the others move on to their next site. Each round every site that receives
+    proposals accepts one or drops one, so the procedure ends; placements are never undone. Each
+    round costs time linear in the number of proposals; the preparation sorts the allowed pairs.
+    """
+    options = options or SolveOptions()
+    start = time.perf_counter()
+    units = build_units(instance)
+    notes: list[str] = []
+    if units.infeasible is not None:
+        unit_site = np.full(units.n_units, -1, dtype=np.int64)
+        notes.append(f"fixed pairs cannot all be honoured: {units.infeasible}")
+    else:
+        unit_site = greedy_unit_assignment(units, instance.capacity, instance.min_load)
+    assignment = units.expand(unit_site)
+    notes.extend(unmet_min_load_notes(instance, assignment))
+    households, persons = placed_counts(instance, assignment)
+    return Result(
+        mechanism="greedy",
+        status="feasible",
+        assignment=assignment,
+        objective=assignment_score(instance, assignment),
+        bound=None,
+        seconds=time.perf_counter() - start,
+        solver="passgenau greedy",
+        solver_version=package_version(),
+        seed=options.seed,
+        input_hash=instance.input_hash(),
+        placed_households=households,
+        placed_persons=persons,
+        notes=tuple(notes),
+    )
+
+
+def assignment_score(instance: Instance, assignment: npt.NDArray[np.integer]) -> float:
+    """Total score of the placed households (their pairs must be allowed)."""
+    placed = np.flatnonzero(np.asarray(assignment) >= 0)
+    if len(placed) == 0:
+        return 0.0
+    # The pairs are sorted by household, then site, so their keys h * S + s are sorted too.
+    n_s = instance.n_sites
+    keys = placed.astype(np.int64) * n_s + np.asarray(assignment)[placed]
+    all_keys = instance.pair_household.astype(np.int64) * n_s + instance.pair_site
+    pos = np.searchsorted(all_keys, keys)
+    return float(instance.pair_score[pos].sum())
+
+
+def unmet_min_load_notes(instance: Instance, assignment: npt.NDArray[np.integer]) -> list[str]:
+    """One note per site and dimension whose minimum load the assignment misses."""
+    assert instance.min_load is not None
+    load = site_load(instance, np.asarray(assignment))
+    notes = []
+    for s, d in zip(*np.nonzero(load < instance.min_load), strict=True):
+        notes.append(
+            f"minimum load not met: site {instance.site_ids[s]} has {load[s, d]} "
+            f"{instance.dimensions[d]}, minimum {instance.min_load[s, d]}"
+        )
+    return notes
+
+
+def greedy_unit_assignment(
+    units: Units, capacity: npt.NDArray[np.int64], min_load: npt.NDArray[np.int64] | None = None
+) -> IntArray:
+    """The greedy placement of units (site per unit, -1 unplaced); see :func:`solve_greedy`."""
+    unit_site = np.where(units.fixed_site >= 0, units.fixed_site, -1).astype(np.int64)
+    remaining = capacity.astype(np.int64).copy()
+    fixed = np.flatnonzero(unit_site >= 0)
+    np.subtract.at(remaining, unit_site[fixed], units.demand[fixed])
+
+    start = units.pair_start
+    pu, ps, score = units.pair_unit, units.pair_site, units.pair_score
+    if min_load is not None and np.any(min_load > 0):
+        _meet_min_loads(units, unit_site, remaining, capacity, min_load)
+
+    # Each unit's pairs in its order of preference: score descending, then site ascending (the
+    # pairs are sorted by unit, then site; stable sorts keep that order among ties).
+    pref = np.argsort(-score, kind="stable")
+    pref = pref[np.argsort(pu[pref], kind="stable")]
+    # Each site's order of acceptance, as one rank per pair: by site, then score per person
+    # descending, then household order (the order of the units).
+    density = score / np.maximum(units.persons[pu], 1)
+    accept_order = np.argsort(-density, kind="stable")
+    accept_order = accept_order[np.argsort(ps[accept_order], kind="stable")]
+    accept_rank = np.empty(len(accept_order), dtype=np.int64)
+    accept_rank[accept_order] = np.arange(len(accept_order))
+    pointer = start[:-1].copy()
+    end = start[1:]
+    retries = np.zeros(len(pointer), dtype=np.int64)
+    active = np.flatnonzero((unit_site < 0) & (pointer < end))
+    while len(active):
+        k = pref[pointer[active]]
+        order = np.argsort(accept_rank[k])
+        u_o, s_o = active[order], ps[k[order]]
+        demand = units.demand[u_o]
+        new_site = np.ones(len(s_o), dtype=bool)
+        new_site[1:] = s_o[1:] != s_o[:-1]
+        seg = np.cumsum(new_site) - 1
+        seg_first = np.flatnonzero(new_site)
+        cum = np.cumsum(demand, axis=0)
+        before = cum[seg_first] - demand[seg_first]
+        within = cum - before[seg]
+        fits = np.all(within <= remaining[s_o], axis=1)
+        misfits = np.cumsum(~fits)
+        misfits_before = misfits[seg_first] - (~fits[seg_first]).astype(np.int64)
+        accept = (misfits - misfits_before[seg]) == 0
+        acc_u, acc_s = u_o[accept], s_o[accept]
+        unit_site[acc_u] = acc_s
+        np.subtract.at(remaining, acc_s, units.demand[acc_u])
+        rej_u, rej_s = u_o[~accept], s_o[~accept]
+        retry = np.all(units.demand[rej_u] <= remaining[rej_s], axis=1)
+        # A bounded number of retries per site keeps the number of rounds small on tight sites.
+        retries[rej_u] += 1
+        retry &= retries[rej_u] <= _MAX_RETRIES
+        retries[rej_u[~retry]] = 0
+        pointer[rej_u[~retry]] += 1
+        active = np.sort(rej_u[pointer[rej_u] < end[rej_u]])
+    return unit_site
+
+
+def _meet_min_loads(
+    units: Units,
+    unit_site: IntArray,
+    remaining: IntArray,
+    capacity: npt.NDArray[np.int64],
+    min_load: npt.NDArray[np.int64],
+) -> None:
+    """Fill sites below their minimum with the best-scoring units that help and fit (in place)."""
+    load = capacity - remaining
+    by_site = np.argsort(units.pair_site, kind="stable")
+    site_sorted = units.pair_site[by_site]
+    for s in np.flatnonzero(np.any(load < min_load, axis=1)):
+        lo, hi = np.searchsorted(site_sorted, [s, s + 1])
+        cand = by_site[lo:hi]
+        cand = cand[np.argsort(-units.pair_score[cand], kind="stable")]
+        for k in cand:
+            short = min_load[s] - load[s]
+            if not np.any(short > 0):
+                break
+            u = int(units.pair_unit[k])
+            dem = units.demand[u]
+            if unit_site[u] >= 0 or not np.any(dem[short > 0] > 0):
+                continue
+            if np.all(dem <= remaining[s]):
+                unit_site[u] = s
+                remaining[s] -= dem
+                load[s] += dem
