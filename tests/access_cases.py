@@ -57,6 +57,29 @@ def _funding_grant() -> dict[str, object]:
     return {"pk": make_grant(approve=True).pk}  # funder role's programme, provider role's grant
 
 
+def _relocation_round() -> dict[str, object]:
+    """An open round of the coordinator role's organisation; the municipal officer role's
+    municipality takes part (made by a separate user so the role users can still be created)."""
+    from relocation_helpers import make_round, user
+
+    return {"pk": make_round(actor=user("coordinator", "matrix-coordinator")).pk}
+
+
+def _relocation_transition() -> dict[str, object]:
+    return {**_relocation_round(), "status": "matching"}
+
+
+def _relocation_household() -> dict[str, object]:
+    """A household of the interviewer role's organisation in the round above."""
+    from relocation_helpers import register, user
+
+    round_pk = _relocation_round()["pk"]
+    from passgenau.apps.relocation.models import Round
+
+    interviewer = user("interviewer", "matrix-interviewer")
+    return {"pk": register(Round.objects.get(pk=round_pk), actor=interviewer).pk}
+
+
 PAGE_CASES: list[PageCase] = [
     PageCase("core:home"),
     PageCase("core:healthz"),
@@ -73,6 +96,21 @@ PAGE_CASES: list[PageCase] = [
     PageCase("territories:index"),
     PageCase("territories:index", query="q=Berlin"),
     PageCase("territories:detail", kwargs=_demo_territory),
+    PageCase("relocation:round_list"),
+    PageCase("relocation:round_create"),
+    PageCase("relocation:round_detail", kwargs=_relocation_round),
+    PageCase("relocation:round_edit", kwargs=_relocation_round),
+    PageCase("relocation:round_transition", kwargs=_relocation_transition),
+    PageCase("relocation:profile_edit", kwargs=_relocation_round),
+    PageCase("relocation:household_register", kwargs=_relocation_round),
+    PageCase("relocation:household_import", kwargs=_relocation_round),
+    PageCase("relocation:import_template", kwargs=_relocation_round),
+    PageCase("relocation:household_list"),
+    PageCase("relocation:household_list", query="status=registered&q=H-"),
+    PageCase("relocation:household_detail", kwargs=_relocation_household),
+    PageCase("relocation:interview", kwargs=_relocation_household),
+    PageCase("relocation:interview", kwargs=_relocation_household, query="lang=pl"),
+    PageCase("relocation:household_withdraw", kwargs=_relocation_household),
     PageCase("funding:calculator"),
     PageCase("funding:distribution_list"),
     PageCase("funding:distribution_detail", kwargs=_funding_distribution),

@@ -1,4 +1,8 @@
-"""Building relocation objects for tests (rounds with municipalities, registered households)."""
+"""Building relocation objects for tests (rounds with municipalities, registered households).
+
+Objects belong to the organisations of the shared role users (``Test organisation <role>``), so
+that the role fixtures see them; pass another ``actor`` to create them before those users exist.
+"""
 
 from __future__ import annotations
 
@@ -35,11 +39,16 @@ def user(role: str, username: str | None = None, organisation=None):
 
 
 def make_round(
-    *, status: str = RoundStatus.OPEN, municipalities=None, name: str = "Round 2026", **fields
+    *,
+    status: str = RoundStatus.OPEN,
+    municipalities=None,
+    name: str = "Round 2026",
+    actor=None,
+    **fields,
 ) -> Round:
     """A round of the test coordinator's organisation, with the test officer's municipality and
     two more, moved (directly) to ``status``."""
-    coordinator = user("coordinator")
+    coordinator = actor or user("coordinator")
     if municipalities is None:
         municipalities = [
             organisation("municipal_officer"),

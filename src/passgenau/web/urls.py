@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("territories/", include("passgenau.apps.territories.urls")),
+    path("relocation/", include("passgenau.apps.relocation.urls")),
     path("funding/", include("passgenau.apps.funding.urls")),
     # further apps: one line each
 ]

@@ -12,8 +12,7 @@ from openpyxl import Workbook
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.relocation.models import Household, HouseholdStatus, RoundStatus
 from passgenau.apps.relocation.services import imports, intake, rounds
-
-from .helpers import make_round, register, user
+from relocation_helpers import make_round, register, user
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from passgenau.apps.relocation.models import (
 )
 from passgenau.apps.relocation.selectors import intake as intake_selectors
 from passgenau.apps.relocation.services import intake, rounds
-
-from .helpers import FAMILY, full_answers, make_round, municipality, register, user
+from relocation_helpers import FAMILY, full_answers, make_round, municipality, register, user
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,15 @@ from passgenau.apps.relocation.models import (
     RunStatus,
 )
 from passgenau.apps.relocation.services import intake, rounds
-
-from .helpers import FAMILY, full_answers, make_round, municipality, organisation, register, user
+from relocation_helpers import (
+    FAMILY,
+    full_answers,
+    make_round,
+    municipality,
+    organisation,
+    register,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -53,28 +53,43 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     # --- territories (public facts)
     Permission("territories.view", _("See Länder, Kreise and Gemeinden"), EVERYONE),
-    # --- relocation (issue for the relocation module)
+    # --- relocation
+    Permission(
+        "relocation.view_rounds",
+        _(
+            "See relocation rounds (coordinators: their own; municipal officers: those their "
+            "municipality takes part in; interviewers: every round past its draft)"
+        ),
+        _roles(Role.COORDINATOR, Role.INTERVIEWER, Role.MUNICIPAL_OFFICER),
+    ),
     Permission(
         "relocation.manage_rounds",
         _("Open rounds, run matching, publish proposals, oversee travel"),
         _roles(Role.COORDINATOR),
-        planned=True,
+    ),
+    Permission(
+        "relocation.view_profiles",
+        _("See municipality profiles (coordinators: of their rounds; officers: their own)"),
+        _roles(Role.COORDINATOR, Role.MUNICIPAL_OFFICER),
+    ),
+    Permission(
+        "relocation.keep_profile",
+        _("Keep the municipality's profile and capacities for a round current"),
+        _roles(Role.MUNICIPAL_OFFICER),
     ),
     Permission(
         "relocation.view_households",
         _("See households (coordinators: in their rounds; interviewers: their organisation's)"),
         _roles(Role.COORDINATOR, Role.INTERVIEWER),
-        planned=True,
     ),
     Permission(
         "relocation.register_households",
-        _("Register households with consent and conduct interviews"),
+        _("Register and import households with consent and conduct interviews"),
         _roles(Role.INTERVIEWER),
-        planned=True,
     ),
     Permission(
         "relocation.decide_proposals",
-        _("Keep the municipality's profile current and decide on proposals addressed to it"),
+        _("Decide on proposals addressed to the municipality"),
         _roles(Role.MUNICIPAL_OFFICER),
         planned=True,
     ),

@@ -23,6 +23,8 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Start"), "core:home", "core.view_start"),
     NavEntry(_("Territories"), "territories:index", "territories.view"),
+    NavEntry(_("Relocation rounds"), "relocation:round_list", "relocation.view_rounds"),
+    NavEntry(_("Households"), "relocation:household_list", "relocation.view_households"),
     NavEntry(_("Distribution by key"), "funding:calculator", "funding.apportion"),
     NavEntry(_("Programmes"), "funding:programme_list", "funding.manage"),
     NavEntry(_("Grants"), "funding:grant_list", "funding.view_grants"),

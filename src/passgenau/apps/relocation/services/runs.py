@@ -1,0 +1,554 @@
+"""Matching runs: snapshot a round's inputs, run the engine as a background task, store the
+proposals with their explanations, export and reproduce a run.
+
+A run works on a *snapshot* taken when it is started (the engine dictionaries of every household
+and municipality profile, plus fixed and forbidden pairs, linked households, mechanism and seed),
+so that later changes to profiles or interviews do not change it, and so that the plain instance
+can be rebuilt from the run alone: same snapshot, same instance (same input hash), same result.
+
+Who takes part in a run:
+
+* households with a complete interview that are waiting for a place (status "interview complete");
+* households already accepted by both sides, or whose published proposal awaits a decision, are
+  **fixed** at that municipality (they keep their place and use up its capacity);
+* a (household, municipality) pair that either side declined is **forbidden**.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.services import log_action
+from passgenau.engine.matching.criteria import load_catalogue
+from passgenau.engine.matching.explain import explain, explanation_to_dict
+from passgenau.engine.matching.instance import write_instance
+from passgenau.engine.matching.mechanisms import choose_mechanism, solve
+from passgenau.engine.matching.metrics import run_metrics
+from passgenau.engine.matching.model import Instance, SolveOptions
+from passgenau.engine.matching.profiles import (
+    HouseholdProfile,
+    SiteProfile,
+    household_from_dict,
+    household_to_dict,
+    site_from_dict,
+    site_to_dict,
+)
+from passgenau.engine.matching.scoring import ScoreBreakdown, score_profiles
+
+from ..models import (
+    Household,
+    HouseholdStatus,
+    MatchingRun,
+    Mechanism,
+    Member,
+    MunicipalityProfile,
+    Proposal,
+    ProposalStatus,
+    Round,
+    RoundAction,
+    RoundStatus,
+    RunStatus,
+    organisation_id_from_site_id,
+    site_id_for,
+)
+from . import rounds as round_services
+
+SNAPSHOT_FORMAT = 1
+# Households waiting for a place; households in these states take part in a run as free ones.
+FREE_STATUSES = (HouseholdStatus.INTERVIEWED,)
+# Proposals that hold a place: accepted by both sides, or published and awaiting decisions.
+HOLDING_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.PUBLISHED)
+ALTERNATIVES_SHOWN = 3
+
+
+class RunError(ValidationError):
+    """A run cannot be started, reproduced or exported as asked."""
+
+
+def _require_coordinator(*, actor: Any, round_: Round) -> None:
+    if getattr(actor, "role", None) != Role.COORDINATOR or (
+        actor.organisation_id != round_.coordinating_organisation_id
+    ):
+        raise RunError(_("Only the round's coordinators start matching runs."), code="forbidden")
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshot: models → engine dictionaries
+# ---------------------------------------------------------------------------------------------
+
+
+def _household_queryset() -> Any:
+    return Household.objects.select_related("interview").prefetch_related(
+        Prefetch("members", queryset=Member.objects.order_by("position", "id"))
+    )
+
+
+def round_snapshot(*, round_: Round, mechanism: str, seed: int) -> dict[str, Any]:
+    """Everything a run needs, as plain JSON: the inputs are frozen at this moment."""
+    dims = list(round_.capacity_dimensions)
+    profiles = list(
+        MunicipalityProfile.objects.filter(round=round_)
+        .select_related("municipality", "round")
+        .order_by("municipality_id")
+    )
+    sites = [p.to_domain(dimensions=dims) for p in profiles]
+    site_ids = {s.id for s in sites}
+    holding = list(
+        Proposal.objects.filter(
+            run__round=round_, status__in=HOLDING_STATUSES, run__published_at__isnull=False
+        ).values_list("household_id", "municipality_id")
+    )
+    fixed_site = {hh: site_id_for(m) for hh, m in holding}
+    declined = Proposal.objects.filter(
+        run__round=round_, status=ProposalStatus.DECLINED
+    ).values_list("household_id", "municipality_id")
+    households = list(
+        _household_queryset()
+        .filter(round=round_, interview__completed=True)
+        .filter(
+            # waiting for a place, or holding one (fixed)
+            pk__in=[
+                *Household.objects.filter(round=round_, status__in=FREE_STATUSES).values_list(
+                    "pk", flat=True
+                ),
+                *fixed_site,
+            ]
+        )
+        .order_by("reference")
+    )
+    reference_of = {h.pk: h.reference for h in households}
+    domain = [_known_places(h.to_domain(), site_ids) for h in households]
+    links: dict[int, list[str]] = {}
+    for h in households:
+        if h.linked_with_id in reference_of:
+            root = min(h.pk, h.linked_with_id)
+            group = links.setdefault(root, [reference_of[root]])
+            other = reference_of[h.pk if root != h.pk else h.linked_with_id]
+            if other not in group:
+                group.append(other)
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "round": round_.pk,
+        "taken_at": timezone.now().isoformat(),
+        "criteria_version": round_.criteria_version,
+        "mechanism": mechanism,
+        "seed": seed,
+        "dimensions": dims,
+        "households": [household_to_dict(h) for h in domain],
+        "sites": [site_to_dict(s) for s in sites],
+        "household_pks": {h.reference: h.pk for h in households},
+        "fixed": sorted(
+            [reference_of[hh], site] for hh, site in fixed_site.items() if hh in reference_of
+        ),
+        "forbidden": sorted(
+            {(reference_of[hh], site_id_for(m)) for hh, m in declined if hh in reference_of}
+        ),
+        "links": [sorted(g) for g in links.values() if len(g) > 1],
+    }
+
+
+def _known_places(profile: HouseholdProfile, site_ids: set[str]) -> HouseholdProfile:
+    """Drop places the household named that no longer take part in the round."""
+    return dataclasses.replace(
+        profile,
+        ties=tuple(s for s in profile.ties if s in site_ids),
+        ranked_places=tuple(s for s in profile.ranked_places if s in site_ids),
+        excluded_places=frozenset(s for s in profile.excluded_places if s in site_ids),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshot → plain instance (the same snapshot always gives the same instance)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Built:
+    instance: Instance
+    breakdown: ScoreBreakdown
+    households: list[HouseholdProfile]
+    sites: list[SiteProfile]
+
+
+def _profiles_from_snapshot(
+    snapshot: dict[str, Any],
+) -> tuple[list[HouseholdProfile], list[SiteProfile]]:
+    problems: list[Any] = []
+    households = [
+        household_from_dict(raw, file="snapshot:households", record=i + 1, problems=problems)
+        for i, raw in enumerate(snapshot["households"])
+    ]
+    sites = [
+        site_from_dict(raw, file="snapshot:sites", record=i + 1, problems=problems)
+        for i, raw in enumerate(snapshot["sites"])
+    ]
+    if problems or any(x is None for x in (*households, *sites)):
+        raise RunError("; ".join(str(p) for p in problems) or _("The snapshot is damaged."))
+    return list(households), list(sites)  # type: ignore[arg-type]
+
+
+def build_instance(snapshot: dict[str, Any]) -> Built:
+    """Score the snapshot's profiles and apply its fixed, forbidden and linked households."""
+    households, sites = _profiles_from_snapshot(snapshot)
+    catalogue = load_catalogue()
+    scored, breakdown = score_profiles(households, sites, catalogue)
+    h_index = {hid: k for k, hid in enumerate(scored.household_ids)}
+    s_index = {sid: k for k, sid in enumerate(scored.site_ids)}
+    ph = np.asarray(scored.pair_household, dtype=np.int64)
+    ps = np.asarray(scored.pair_site, dtype=np.int64)
+    sc = np.asarray(scored.pair_score, dtype=np.float64)
+    n_s = max(scored.n_sites, 1)
+    keys = ph * n_s + ps
+    forbidden = [
+        h_index[h] * n_s + s_index[s]
+        for h, s in snapshot["forbidden"]
+        if h in h_index and s in s_index
+    ]
+    keep = ~np.isin(keys, np.asarray(forbidden, dtype=np.int64))
+    ph, ps, sc = ph[keep], ps[keep], sc[keep]
+    fixed_h: list[int] = []
+    fixed_s: list[int] = []
+    extra_h: list[int] = []
+    extra_s: list[int] = []
+    allowed = set((ph * n_s + ps).tolist())
+    for h, s in snapshot["fixed"]:
+        hi, si = h_index[h], s_index[s]
+        fixed_h.append(hi)
+        fixed_s.append(si)
+        if hi * n_s + si not in allowed:
+            # an accepted placement stays even if a hard criterion would now rule it out
+            extra_h.append(hi)
+            extra_s.append(si)
+    if extra_h:
+        extra_scores = breakdown.scores(np.asarray(extra_h), np.asarray(extra_s))
+        ph = np.concatenate([ph, np.asarray(extra_h, dtype=np.int64)])
+        ps = np.concatenate([ps, np.asarray(extra_s, dtype=np.int64)])
+        sc = np.concatenate([sc, np.maximum(np.asarray(extra_scores, dtype=np.float64), 0.0)])
+    links = tuple(
+        tuple(sorted(h_index[h] for h in group if h in h_index)) for group in snapshot["links"]
+    )
+    instance = Instance(
+        household_ids=scored.household_ids,
+        site_ids=scored.site_ids,
+        dimensions=scored.dimensions,
+        demand=scored.demand,
+        capacity=scored.capacity,
+        pair_household=ph,
+        pair_site=ps,
+        pair_score=sc,
+        fixed_household=np.asarray(fixed_h, dtype=np.int32),
+        fixed_site=np.asarray(fixed_s, dtype=np.int32),
+        links=tuple(g for g in links if len(g) > 1),
+        site_names=scored.site_names,
+    )
+    return Built(instance, breakdown, households, sites)
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting and executing runs
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def run_start(
+    *,
+    actor: Any,
+    round_: Round,
+    mechanism: str | None = None,
+    seed: int = 0,
+    label: str = "",
+    snapshot: dict[str, Any] | None = None,
+    based_on: MatchingRun | None = None,
+) -> MatchingRun:
+    """Snapshot the round's inputs, create the run and hand it to the task queue.
+
+    The round moves to "matching" (from "open", or from "proposals" for a re-matching).
+    """
+    _require_coordinator(actor=actor, round_=round_)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_services.round_require(round_=round_, action=RoundAction.START_RUN)
+    mechanism = mechanism or round_.mechanism
+    if mechanism not in Mechanism.values:
+        raise RunError(_("Unknown mechanism “%(value)s”.") % {"value": mechanism})
+    if seed < 0:
+        raise RunError(_("The seed must be 0 or more."))
+    if round_.status != RoundStatus.MATCHING:
+        round_services.round_transition(actor=actor, round_=round_, to_status=RoundStatus.MATCHING)
+    if snapshot is None:
+        snapshot = round_snapshot(round_=round_, mechanism=mechanism, seed=seed)
+        if not snapshot["households"]:
+            raise RunError(_("No household is waiting for a place."))
+        if based_on is None and (snapshot["fixed"] or snapshot["forbidden"]):
+            based_on = round_.runs.filter(published_at__isnull=False).order_by("-number").first()
+    number = (round_.runs.aggregate(n=Max("number"))["n"] or 0) + 1
+    run = MatchingRun.objects.create(
+        round=round_,
+        number=number,
+        label=label,
+        mechanism=mechanism,
+        seed=seed,
+        criteria_version=snapshot["criteria_version"],
+        snapshot=snapshot,
+        based_on=based_on,
+        started_by=actor,
+        progress_message=_("queued"),
+    )
+    log_action(
+        "relocation.run.started",
+        actor=actor,
+        obj=run,
+        data={
+            "mechanism": mechanism,
+            "seed": seed,
+            "households": len(snapshot["households"]),
+            "fixed": len(snapshot["fixed"]),
+            "forbidden": len(snapshot["forbidden"]),
+        },
+    )
+    result = execute_run.enqueue(run.pk)
+    MatchingRun.objects.filter(pk=run.pk, task_id="").update(task_id=str(result.id))
+    run.refresh_from_db()
+    return run
+
+
+def run_reproduce(*, actor: Any, run: MatchingRun) -> MatchingRun:
+    """A new run on exactly the same snapshot, mechanism and seed (for audits)."""
+    return run_start(
+        actor=actor,
+        round_=run.round,
+        mechanism=run.mechanism,
+        seed=run.seed,
+        label=_("reproduction of run %(number)s") % {"number": run.number},
+        snapshot=run.snapshot,
+        based_on=run,
+    )
+
+
+def _progress(run_id: int, percent: int, message: str, **fields: Any) -> None:
+    MatchingRun.objects.filter(pk=run_id).update(
+        progress=percent, progress_message=message, **fields
+    )
+
+
+@task()
+def execute_run(run_id: int) -> None:
+    """The background task: never raises; a failure is stored on the run."""
+    run_execute(run_id=run_id)
+
+
+def run_execute(*, run_id: int) -> MatchingRun:
+    run = MatchingRun.objects.select_related("round").get(pk=run_id)
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return run
+    timings: dict[str, float] = {}
+    _progress(run.pk, 5, _("scoring"), status=RunStatus.RUNNING, started_at=timezone.now())
+    try:
+        started = time.perf_counter()
+        built = build_instance(run.snapshot)
+        timings["scoring"] = time.perf_counter() - started
+        _progress(run.pk, 30, _("solving"), input_hash=built.instance.input_hash())
+        started = time.perf_counter()
+        mechanism = run.mechanism
+        if mechanism == Mechanism.AUTO:
+            mechanism = choose_mechanism(built.instance)
+        result = solve(built.instance, mechanism, SolveOptions(seed=run.seed))
+        timings["solving"] = time.perf_counter() - started
+        _progress(run.pk, 70, _("explaining"))
+        started = time.perf_counter()
+        catalogue = load_catalogue()
+        labels = {c.id: c.label("en") for c in catalogue.criteria}
+        explanations = explain(built.instance, result, built.breakdown, top=ALTERNATIVES_SHOWN)
+        metrics = run_metrics(
+            built.instance, result, built.households, catalogue_version=catalogue.version
+        )
+        timings["explaining"] = time.perf_counter() - started
+        _progress(run.pk, 90, _("storing proposals"))
+        started = time.perf_counter()
+        with transaction.atomic():
+            _store(run, built, result, explanations, labels, metrics, timings)
+        return MatchingRun.objects.get(pk=run.pk)
+    except Exception as exc:  # the run records what went wrong; the worker keeps going
+        _progress(
+            run.pk,
+            100,
+            _("failed"),
+            status=RunStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:4000],
+            finished_at=timezone.now(),
+            timings=timings,
+        )
+        return MatchingRun.objects.get(pk=run.pk)
+
+
+def _store(
+    run: MatchingRun,
+    built: Built,
+    result: Any,
+    explanations: Sequence[Any],
+    labels: dict[str, str],
+    metrics: dict[str, Any],
+    timings: dict[str, float],
+) -> None:
+    instance = built.instance
+    pk_of = run.snapshot["household_pks"]
+    fixed = {ref for ref, _site in run.snapshot["fixed"]}
+    started = time.perf_counter()
+    proposals = []
+    unplaced = []
+    for e in explanations:
+        if e.household_id in fixed:
+            continue
+        if e.site_id is None:
+            unplaced.append(
+                {
+                    "household": pk_of[e.household_id],
+                    "reference": e.household_id,
+                    "reason": e.unplaced_reason,
+                }
+            )
+            continue
+        proposals.append(
+            Proposal(
+                run=run,
+                household_id=pk_of[e.household_id],
+                municipality_id=organisation_id_from_site_id(e.site_id),
+                score=e.score,
+                explanation=explanation_to_dict(e, labels),
+                status=ProposalStatus.DRAFT,
+            )
+        )
+    Proposal.objects.bulk_create(proposals, batch_size=500)
+    timings["storing"] = time.perf_counter() - started
+    run.status = RunStatus.SUCCEEDED
+    run.progress = 100
+    run.progress_message = _("finished")
+    run.finished_at = timezone.now()
+    run.input_hash = instance.input_hash()
+    run.timings = timings
+    run.metrics = metrics
+    run.result = {
+        "mechanism": result.mechanism,
+        "status": result.status,
+        "objective": float(result.objective),
+        "bound": None if result.bound is None else float(result.bound),
+        "gap": result.gap,
+        "solver": result.solver,
+        "solver_version": result.solver_version,
+        "seconds": float(result.seconds),
+        "households": instance.n_households,
+        "fixed": len(fixed),
+        "proposals": len(proposals),
+        "unplaced": unplaced,
+        "allowed_pairs": instance.n_pairs,
+    }
+    run.save(
+        update_fields=[
+            "status",
+            "progress",
+            "progress_message",
+            "finished_at",
+            "input_hash",
+            "timings",
+            "metrics",
+            "result",
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Export in the plain instance format
+# ---------------------------------------------------------------------------------------------
+
+
+def run_export_zip(*, run: MatchingRun) -> bytes:
+    """The run's plain instance (households, sites, scores, fixed, forbidden, links), its
+    profiles, its placements and a ``run.json`` with the settings, as one zip file."""
+    built = build_instance(run.snapshot)
+    if run.input_hash and built.instance.input_hash() != run.input_hash:
+        raise RunError(_("The rebuilt instance differs from the run's input hash."))
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
+        directory = Path(tmp) / "instance"
+        write_instance(built.instance, directory)
+        for path in sorted(directory.iterdir()):
+            archive.write(path, f"instance/{path.name}")
+        archive.writestr(
+            "instance/forbidden.csv",
+            _csv_text(["household_id", "site_id"], run.snapshot["forbidden"]),
+        )
+        archive.writestr("profiles/households.jsonl", _jsonl(run.snapshot["households"]))
+        archive.writestr("profiles/sites.jsonl", _jsonl(run.snapshot["sites"]))
+        placements = (
+            Proposal.objects.filter(run=run)
+            .select_related("household")
+            .order_by("household__reference")
+        )
+        archive.writestr(
+            "placements.csv",
+            _csv_text(
+                ["household_id", "site_id", "score", "overridden"],
+                [
+                    [p.household.reference, site_id_for(p.municipality_id), p.score, p.overridden]
+                    for p in placements
+                ],
+            ),
+        )
+        archive.writestr(
+            "run.json",
+            json.dumps(
+                {
+                    "round": run.round_id,
+                    "run": run.number,
+                    "mechanism": run.mechanism,
+                    "seed": run.seed,
+                    "criteria_version": run.criteria_version,
+                    "input_hash": built.instance.input_hash(),
+                    "result": {k: v for k, v in run.result.items() if k != "unplaced"},
+                },
+                indent=1,
+            ),
+        )
+    return buffer.getvalue()
+
+
+def _csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _jsonl(records: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+__all__ = [
+    "RunError",
+    "build_instance",
+    "execute_run",
+    "round_snapshot",
+    "run_execute",
+    "run_export_zip",
+    "run_reproduce",
+    "run_start",
+]
