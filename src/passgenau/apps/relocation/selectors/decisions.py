@@ -1,0 +1,128 @@
+"""What each side sees of a published proposal.
+
+A municipal officer sees only proposals addressed to the municipality, with a *pseudonymised*
+profile (composition, needs, languages, qualifications: no name, no contact); names and contact
+data only once both sides accepted. An interviewer sees the proposals of the organisation's own
+households, to record their consent. Every read of a household is logged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from passgenau.apps.accounts.access import user_role
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.services import log_read
+
+from ..models import (
+    Decision,
+    HouseholdContact,
+    Member,
+    Proposal,
+    ProposalStatus,
+)
+
+VISIBLE_TO_SIDES = (ProposalStatus.PUBLISHED, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED)
+
+
+def _proposals() -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(status__in=VISIBLE_TO_SIDES, run__published_at__isnull=False)
+        .select_related("run__round", "municipality", "household__interview")
+        .prefetch_related(
+            Prefetch("household__members", queryset=Member.objects.order_by("position", "id")),
+            Prefetch("decisions", queryset=Decision.objects.order_by("decided_at")),
+        )
+        .order_by("-run__round__created_at", "household__reference")
+    )
+
+
+def proposals_for_user(*, user: Any) -> QuerySet[Proposal]:
+    """Officers: proposals to their municipality. Interviewers: proposals for their
+    organisation's households. Coordinators: proposals in their rounds. Others: none."""
+    role = user_role(user)
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is None:
+        return Proposal.objects.none()
+    if role == Role.MUNICIPAL_OFFICER:
+        return _proposals().filter(municipality_id=organisation_id)
+    if role == Role.INTERVIEWER:
+        return _proposals().filter(household__interviewing_organisation_id=organisation_id)
+    if role == Role.COORDINATOR:
+        return _proposals().filter(run__round__coordinating_organisation_id=organisation_id)
+    return Proposal.objects.none()
+
+
+def proposals_list_for_user(
+    *, user: Any, status: str = "", round_id: int | None = None
+) -> list[Proposal]:
+    """The user's proposals (optionally of one status or round); the read is logged."""
+    proposals = proposals_for_user(user=user)
+    if status:
+        proposals = proposals.filter(status=status)
+    if round_id is not None:
+        proposals = proposals.filter(run__round_id=round_id)
+    shown = list(proposals)
+    log_read(actor=user, objects=[p.household for p in shown], data={"page": "proposals"})
+    return shown
+
+
+def proposal_get_for_user(*, user: Any, pk: int, log: bool = True) -> Proposal:
+    found = proposals_for_user(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such proposal")
+    if log:
+        log_read(actor=user, obj=found.household, data={"proposal": found.pk})
+    return found
+
+
+def pseudonymised_profile(proposal: Proposal) -> dict[str, Any]:
+    """The decision data of the proposal's household: no name, no contact, no free-text notes."""
+    household = proposal.household
+    members = list(household.members.all())
+    interview = getattr(household, "interview", None)
+    composition = Counter(m.age_band for m in members)
+    return {
+        "reference": household.reference,
+        "persons": len(members),
+        "members": [
+            {"age_band": m.age_band, "relation": m.get_relation_display()} for m in members
+        ],
+        "composition": sorted(composition.items()),
+        "needs": list(interview.needs) if interview else [],
+        "languages": list(interview.languages) if interview else [],
+        "german_level": interview.german_level if interview else "",
+        "occupations": list(interview.occupations) if interview else [],
+        "qualifications": interview.qualifications if interview else "",
+    }
+
+
+def contact_visible(proposal: Proposal) -> bool:
+    """Names and contact data are shown to the municipality only after both sides accepted."""
+    return proposal.status == ProposalStatus.ACCEPTED
+
+
+def proposal_contact_for_user(*, user: Any, proposal: Proposal) -> HouseholdContact | None:
+    """The household's contact data for the municipality, or None while not both accepted."""
+    if (
+        user_role(user) != Role.MUNICIPAL_OFFICER
+        or user.organisation_id != proposal.municipality_id
+    ):
+        return None
+    if not contact_visible(proposal):
+        return None
+    contact = HouseholdContact.objects.filter(household_id=proposal.household_id).first()
+    if contact is not None:
+        log_read(actor=user, obj=contact, data={"proposal": proposal.pk})
+    return contact
+
+
+def decision_of(proposal: Proposal, side: str) -> Decision | None:
+    for decision in proposal.decisions.all():
+        if decision.side == side:
+            return decision
+    return None

@@ -1,0 +1,190 @@
+"""Follow-up surveys and the evaluation of rounds: aggregates per round and across rounds, and
+an export for researchers with pseudonymous ids (keyed hashes: stable across exports, not
+reversible without the server's secret key, and not the reference staff use)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q, QuerySet
+from django.http import Http404
+
+from passgenau.apps.accounts.access import user_role
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.services import log_read
+
+from ..models import (
+    FollowUpSurvey,
+    FollowUpWave,
+    Proposal,
+    ProposalStatus,
+    Round,
+    SurveyStatus,
+    YesNo,
+)
+
+
+def surveys_for_user(*, user: Any) -> QuerySet[FollowUpSurvey]:
+    """Interviewers: surveys of their organisation's households; coordinators: of their rounds."""
+    role = user_role(user)
+    organisation_id = getattr(user, "organisation_id", None)
+    surveys = FollowUpSurvey.objects.select_related("household__round").order_by(
+        "due_on", "household__reference", "wave"
+    )
+    if organisation_id is None:
+        return surveys.none()
+    if role == Role.INTERVIEWER:
+        return surveys.filter(household__interviewing_organisation_id=organisation_id)
+    if role == Role.COORDINATOR:
+        return surveys.filter(household__round__coordinating_organisation_id=organisation_id)
+    return surveys.none()
+
+
+def survey_get_for_user(*, user: Any, pk: int) -> FollowUpSurvey:
+    found = surveys_for_user(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such survey")
+    log_read(actor=user, obj=found.household, data={"survey": found.pk})
+    return found
+
+
+def _survey_figures(surveys: QuerySet[FollowUpSurvey]) -> dict[str, Any]:
+    done = surveys.filter(status=SurveyStatus.COMPLETED)
+    figures = done.aggregate(
+        satisfaction=Avg("satisfaction"),
+        good_decision=Avg("good_decision"),
+        place_fits=Avg("place_fits"),
+        completed=Count("id"),
+        working_yes=Count("id", filter=Q(working=YesNo.YES)),
+        working_asked=Count("id", filter=Q(working__in=[YesNo.YES, YesNo.NO])),
+        school_yes=Count("id", filter=Q(children_in_school=YesNo.YES)),
+        school_asked=Count("id", filter=Q(children_in_school__in=[YesNo.YES, YesNo.NO])),
+        course_yes=Count("id", filter=Q(language_course=YesNo.YES)),
+        course_asked=Count("id", filter=Q(language_course__in=[YesNo.YES, YesNo.NO])),
+    )
+    figures["due"] = surveys.count()
+    for key in ("working", "school", "course"):
+        asked = figures.pop(f"{key}_asked")
+        yes = figures.pop(f"{key}_yes")
+        figures[f"{key}_share"] = None if not asked else yes / asked
+    return figures
+
+
+def round_evaluation(*, round_: Round) -> dict[str, Any]:
+    """Decisions and follow-up figures of one round (aggregates only: no household shown)."""
+    proposals = Proposal.objects.filter(run__round=round_, run__published_at__isnull=False)
+    decided = proposals.aggregate(
+        published=Count("id"),
+        accepted=Count("id", filter=Q(status=ProposalStatus.ACCEPTED)),
+        declined=Count("id", filter=Q(status=ProposalStatus.DECLINED)),
+        arrived=Count("id", filter=Q(arrival__isnull=False)),
+    )
+    waves = []
+    for wave, label in FollowUpWave.choices:
+        surveys = FollowUpSurvey.objects.filter(household__round=round_, wave=wave)
+        waves.append({"wave": wave, "label": label, **_survey_figures(surveys)})
+    return {"round": round_, "decisions": decided, "waves": waves}
+
+
+def rounds_evaluation(*, rounds: QuerySet[Round]) -> list[dict[str, Any]]:
+    """One row per round: decisions, arrivals and the 1-month figures (a handful of queries
+    per round; rounds are few)."""
+    return [round_evaluation(round_=r) for r in rounds]
+
+
+def pseudonymous_id(household_pk: int) -> str:
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"household:{household_pk}".encode(), hashlib.sha256
+    ).hexdigest()
+    return f"P{digest[:12]}"
+
+
+EXPORT_COLUMNS = (
+    "pseudonymous_id",
+    "round",
+    "municipality",
+    "persons",
+    "children",
+    "wave",
+    "due_on",
+    "status",
+    "completed_on",
+    "satisfaction",
+    "good_decision",
+    "place_fits",
+    "working",
+    "children_in_school",
+    "language_course",
+    "language",
+)
+
+
+def evaluation_rows(*, user: Any, rounds: QuerySet[Round]) -> list[list[Any]]:
+    """One row per survey of the given rounds, identified only by a pseudonymous id."""
+    surveys = (
+        FollowUpSurvey.objects.filter(household__round__in=rounds)
+        .select_related("household__round")
+        .annotate(
+            persons=Count("household__members", distinct=True),
+            children=Count(
+                "household__members",
+                filter=Q(household__members__role="child"),
+                distinct=True,
+            ),
+        )
+        .order_by("household__round_id", "household_id", "wave")
+    )
+    placed_at = dict(
+        Proposal.objects.filter(run__round__in=rounds, status=ProposalStatus.ACCEPTED).values_list(
+            "household_id", "municipality__name"
+        )
+    )
+    rows = [
+        [
+            pseudonymous_id(s.household_id),
+            s.household.round.name,
+            placed_at.get(s.household_id, ""),
+            s.persons,
+            s.children,
+            s.wave,
+            s.due_on.isoformat(),
+            s.status,
+            s.completed_on.isoformat() if s.completed_on else "",
+            s.satisfaction if s.satisfaction is not None else "",
+            s.good_decision if s.good_decision is not None else "",
+            s.place_fits if s.place_fits is not None else "",
+            s.working,
+            s.children_in_school,
+            s.language_course,
+            s.language,
+        ]
+        for s in surveys
+    ]
+    return rows
+
+
+def evaluation_csv(rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def evaluation_xlsx(rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "surveys"
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

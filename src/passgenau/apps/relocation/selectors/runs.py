@@ -1,0 +1,142 @@
+"""Matching runs and their review: what the coordinator sees (runs of its rounds, the proposals
+of a run with explanations, load per municipality and dimension, comparisons of two runs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from passgenau.apps.accounts.access import user_role
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.services import log_read
+from passgenau.engine.matching.criteria import load_catalogue
+
+from ..models import MatchingRun, Proposal, ProposalStatus, Round
+
+PROPOSALS_PER_PAGE = 100
+
+
+def runs_of_round(*, round_: Round) -> QuerySet[MatchingRun]:
+    return (
+        MatchingRun.objects.filter(round=round_)
+        .defer("snapshot")
+        .select_related("started_by", "based_on")
+        .annotate(
+            proposal_count=Count("proposals"),
+            overridden_count=Count("proposals", filter=Q(proposals__overridden=True)),
+        )
+        .order_by("-number")
+    )
+
+
+def runs_for_user(*, user: Any) -> QuerySet[MatchingRun]:
+    """Coordinators: runs of the rounds their organisation coordinates. Others: none."""
+    organisation_id = getattr(user, "organisation_id", None)
+    if user_role(user) != Role.COORDINATOR or organisation_id is None:
+        return MatchingRun.objects.none()
+    return MatchingRun.objects.filter(round__coordinating_organisation_id=organisation_id)
+
+
+def run_get_for_user(*, user: Any, pk: int, with_snapshot: bool = False) -> MatchingRun:
+    runs = runs_for_user(user=user).select_related("round", "started_by", "based_on")
+    if not with_snapshot:
+        runs = runs.defer("snapshot")
+    found = runs.filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such run")
+    return found
+
+
+def criterion_labels(language: str) -> dict[str, str]:
+    return {c.id: c.label(language) for c in load_catalogue().criteria}
+
+
+def run_proposals(*, run: MatchingRun) -> QuerySet[Proposal]:
+    """The proposals of a run, with household and municipality (two queries, however many)."""
+    return (
+        Proposal.objects.filter(run=run)
+        .select_related("household", "municipality", "original_municipality")
+        .order_by("municipality__name", "household__reference")
+    )
+
+
+def run_proposals_page(
+    *, user: Any, run: MatchingRun, page: int = 1, per_page: int = PROPOSALS_PER_PAGE
+) -> tuple[list[Proposal], int]:
+    """One page of proposals (households are personal data: the read is logged)."""
+    proposals = run_proposals(run=run)
+    total = proposals.count()
+    start = max(0, (page - 1) * per_page)
+    shown = list(proposals[start : start + per_page])
+    log_read(actor=user, objects=[p.household for p in shown], data={"run": run.pk})
+    return shown, total
+
+
+def run_load_chart(*, run: MatchingRun) -> list[dict[str, Any]]:
+    """Per municipality: each dimension's load, capacity and share (0–100) for bars."""
+    rows = []
+    for site in run.metrics.get("load", []):
+        bars = []
+        for dim, capacity in site["capacity"].items():
+            load = site["load"].get(dim, 0)
+            share = 0.0 if not capacity else min(100.0, 100.0 * load / capacity)
+            bars.append({"dimension": dim, "load": load, "capacity": capacity, "share": share})
+        rows.append({"name": site["site_name"], "site_id": site["site_id"], "bars": bars})
+    return rows
+
+
+COMPARED = (
+    ("mechanism", "text"),
+    ("status", "text"),
+    ("households", "int"),
+    ("placed_households", "int"),
+    ("placed_persons", "int"),
+    ("placed_household_share", "share"),
+    ("first_share", "share"),
+    ("top3_share", "share"),
+    ("objective", "float"),
+    ("bound", "float"),
+    ("gap", "share"),
+    ("blocking_pairs", "int"),
+    ("seconds", "float"),
+    ("input_hash", "hash"),
+)
+
+
+def runs_compare(*, first: MatchingRun, second: MatchingRun) -> list[dict[str, Any]]:
+    """The engine's metrics of two runs side by side (plus the score mean and load spread)."""
+    if first.round_id != second.round_id:
+        raise Http404("runs of different rounds")
+    rows = []
+    for key, kind in COMPARED:
+        a, b = first.metrics.get(key), second.metrics.get(key)
+        rows.append({"key": key, "kind": kind, "first": a, "second": b, "differs": a != b})
+    for label, path in (("score_mean", ("scores", "mean")), ("score_min", ("scores", "min"))):
+        a = (first.metrics.get(path[0]) or {}).get(path[1])
+        b = (second.metrics.get(path[0]) or {}).get(path[1])
+        rows.append({"key": label, "kind": "float", "first": a, "second": b, "differs": a != b})
+    dims = sorted(set(first.metrics.get("spread", {})) | set(second.metrics.get("spread", {})))
+    for dim in dims:
+        a = first.metrics.get("spread", {}).get(dim, {}).get("max_abs_deviation_pp")
+        b = second.metrics.get("spread", {}).get(dim, {}).get("max_abs_deviation_pp")
+        rows.append(
+            {
+                "key": f"spread:{dim}",
+                "kind": "float",
+                "first": a,
+                "second": b,
+                "differs": a != b,
+            }
+        )
+    return rows
+
+
+def run_decision_counts(*, run: MatchingRun) -> dict[str, int]:
+    counts = dict.fromkeys(ProposalStatus.values, 0)
+    for status, n in (
+        Proposal.objects.filter(run=run).values_list("status").annotate(n=Count("id")).order_by()
+    ):
+        counts[status] = n
+    return counts

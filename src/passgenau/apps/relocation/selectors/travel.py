@@ -1,0 +1,59 @@
+"""Accepted placements on their way: travel plans for coordinators, upcoming arrivals (with what
+the municipality needs to know) for municipal officers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from passgenau.apps.accounts.access import user_role
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.services import log_read
+
+from ..models import Member, Proposal, ProposalStatus
+
+
+def placements_for_user(*, user: Any) -> QuerySet[Proposal]:
+    """Accepted placements: coordinators of the round, officers of the receiving municipality."""
+    role = user_role(user)
+    organisation_id = getattr(user, "organisation_id", None)
+    placements = (
+        Proposal.objects.filter(status=ProposalStatus.ACCEPTED)
+        .select_related("run__round", "municipality", "household__interview", "household__contact")
+        .prefetch_related(
+            Prefetch("household__members", queryset=Member.objects.order_by("position", "id"))
+        )
+        .order_by("travel__departure_on", "household__reference")
+    )
+    if organisation_id is None:
+        return placements.none()
+    if role == Role.COORDINATOR:
+        return placements.filter(run__round__coordinating_organisation_id=organisation_id)
+    if role == Role.MUNICIPAL_OFFICER:
+        return placements.filter(municipality_id=organisation_id)
+    return placements.none()
+
+
+def _with_travel_and_arrival(placements: QuerySet[Proposal]) -> list[Proposal]:
+    """Attach ``travel_plan`` and ``arrival_record`` (or None) without a query per row."""
+    from ..models import Arrival, Travel
+
+    shown = list(placements)
+    ids = [p.pk for p in shown]
+    travel = {t.proposal_id: t for t in Travel.objects.filter(proposal_id__in=ids)}
+    arrival = {a.proposal_id: a for a in Arrival.objects.filter(proposal_id__in=ids)}
+    for p in shown:
+        p.travel_plan = travel.get(p.pk)  # type: ignore[attr-defined]
+        p.arrival_record = arrival.get(p.pk)  # type: ignore[attr-defined]
+    return shown
+
+
+def placements_list_for_user(*, user: Any, upcoming_only: bool = False) -> list[Proposal]:
+    """Accepted placements with travel and arrival; ``upcoming_only``: not yet arrived. Logged."""
+    placements = placements_for_user(user=user)
+    if upcoming_only:
+        placements = placements.filter(arrival__isnull=True)
+    shown = _with_travel_and_arrival(placements)
+    log_read(actor=user, objects=[p.household for p in shown], data={"page": "placements"})
+    return shown

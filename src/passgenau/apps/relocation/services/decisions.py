@@ -1,0 +1,191 @@
+"""Decisions on published proposals: the municipality's (by its officer) and the household's
+consent (recorded by its interviewer). A proposal is accepted when both sides accepted, declined
+as soon as one side declines; a declined pair is never proposed again.
+
+Confirmations can never overbook a capacity: the municipality's profile row is locked
+(``SELECT … FOR UPDATE``) for the whole check-and-write, so two officers confirming at the same
+moment are serialised, and the second sees the first's confirmation when it adds up the load.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.services import log_action
+
+from ..models import (
+    Decision,
+    DecisionOutcome,
+    DecisionSide,
+    Household,
+    HouseholdStatus,
+    Member,
+    MunicipalityProfile,
+    Proposal,
+    ProposalStatus,
+    RoundAction,
+)
+from ..vocab import CapacityDimension
+from . import rounds as round_services
+
+
+class CapacityExceeded(ValidationError):
+    """Confirming would put more on a municipality than its capacity allows."""
+
+
+def household_demand(household: Household) -> dict[str, int]:
+    """What placing the household uses up, per dimension (members and needs)."""
+    return dict(household.to_domain().demand())
+
+
+def _with_members() -> Any:
+    return Proposal.objects.select_related("household__interview").prefetch_related(
+        Prefetch("household__members", queryset=Member.objects.order_by("position", "id"))
+    )
+
+
+def _committed_load(profile: MunicipalityProfile, dims: list[str]) -> dict[str, int]:
+    """What the municipality has confirmed in this round (accepted placements included)."""
+    load = dict.fromkeys(dims, 0)
+    confirmed = _with_members().filter(
+        run__round_id=profile.round_id,
+        municipality_id=profile.municipality_id,
+        status__in=[ProposalStatus.PUBLISHED, ProposalStatus.ACCEPTED],
+        decisions__side=DecisionSide.MUNICIPALITY,
+        decisions__outcome=DecisionOutcome.ACCEPT,
+    )
+    for proposal in confirmed:
+        demand = household_demand(proposal.household)
+        for d in dims:
+            load[d] += int(demand.get(d, 0))
+    return load
+
+
+def _validate(outcome: str, reason: str) -> str:
+    reason = (reason or "").strip()
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": _("Choose accept or decline.")})
+    if outcome == DecisionOutcome.DECLINE and not reason:
+        raise ValidationError({"reason": _("Give the reason for declining.")})
+    return reason
+
+
+def _settle(proposal: Proposal, actor: Any) -> None:
+    """Move the proposal (and its household) on once a side declined or both accepted."""
+    outcomes = dict(proposal.decisions.values_list("side", "outcome"))
+    household = proposal.household
+    if DecisionOutcome.DECLINE in outcomes.values():
+        proposal.status = ProposalStatus.DECLINED
+        household.status = HouseholdStatus.INTERVIEWED  # waits for the re-matching
+    elif len(outcomes) == len(DecisionSide.values):
+        proposal.status = ProposalStatus.ACCEPTED
+        household.status = HouseholdStatus.PLACED
+    else:
+        return
+    proposal.save(update_fields=["status", "updated_at"])
+    household.save(update_fields=["status", "updated_at"])
+    log_action(
+        f"relocation.proposal.{proposal.status}",
+        actor=actor,
+        obj=proposal,
+        data={"household": household.pk, "municipality": proposal.municipality_id},
+    )
+
+
+def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: Any) -> Decision:
+    if proposal.status != ProposalStatus.PUBLISHED:
+        raise ValidationError(_("This proposal is not awaiting decisions."), code="proposal_state")
+    round_services.round_require(round_=proposal.run.round, action=RoundAction.DECIDE)
+    if proposal.decisions.filter(side=side).exists():
+        raise ValidationError(_("This side has already decided."), code="decided")
+    decision = Decision.objects.create(
+        proposal=proposal, side=side, outcome=outcome, reason=reason, decided_by=actor
+    )
+    log_action(
+        f"relocation.decision.{side}.{outcome}",
+        actor=actor,
+        obj=proposal,
+        data={"reason": reason, "household": proposal.household_id},
+    )
+    _settle(proposal, actor)
+    return decision
+
+
+@transaction.atomic
+def proposal_decide_municipality(
+    *, actor: Any, proposal: Proposal, outcome: str, reason: str = ""
+) -> Decision:
+    """The officer's answer for the municipality; confirming checks every capacity under a
+    lock on the municipality's profile."""
+    reason = _validate(outcome, reason)
+    if getattr(actor, "role", None) != Role.MUNICIPAL_OFFICER or (
+        actor.organisation_id != proposal.municipality_id
+    ):
+        raise ValidationError(_("Only the municipality's officers decide on this proposal."))
+    # Lock order: the profile first, then the proposal (the household side locks only the
+    # proposal), so that two confirmations for one municipality queue here.
+    profile = (
+        MunicipalityProfile.objects.select_for_update()
+        .select_related("round")
+        .get(round_id=proposal.run.round_id, municipality_id=proposal.municipality_id)
+    )
+    proposal = (
+        _with_members()
+        .select_for_update(of=("self",))
+        .select_related("run__round")
+        .get(pk=proposal.pk)
+    )
+    if outcome == DecisionOutcome.ACCEPT:
+        dims = list(profile.round.capacity_dimensions)
+        load = _committed_load(profile, dims)
+        demand = household_demand(proposal.household)
+        over = [
+            d
+            for d in dims
+            if load[d] + int(demand.get(d, 0)) > int(profile.capacities.get(d, 0) or 0)
+        ]
+        if over:
+            labels = dict(CapacityDimension.choices)
+            raise CapacityExceeded(
+                _("Confirming would exceed the capacity for: %(dims)s.")
+                % {"dims": ", ".join(str(labels.get(d, d)) for d in over)},
+                code="capacity",
+            )
+    return _record(
+        proposal, side=DecisionSide.MUNICIPALITY, outcome=outcome, reason=reason, actor=actor
+    )
+
+
+@transaction.atomic
+def proposal_decide_household(
+    *, actor: Any, proposal: Proposal, outcome: str, reason: str = ""
+) -> Decision:
+    """The household's consent to its proposal, recorded by an interviewer of its organisation."""
+    reason = _validate(outcome, reason)
+    proposal = (
+        _with_members()
+        .select_for_update(of=("self",))
+        .select_related("run__round")
+        .get(pk=proposal.pk)
+    )
+    if getattr(actor, "role", None) != Role.INTERVIEWER or (
+        actor.organisation_id != proposal.household.interviewing_organisation_id
+    ):
+        raise ValidationError(_("Only the household's interviewers record its answer."))
+    return _record(
+        proposal, side=DecisionSide.HOUSEHOLD, outcome=outcome, reason=reason, actor=actor
+    )
+
+
+__all__ = [
+    "CapacityExceeded",
+    "household_demand",
+    "proposal_decide_household",
+    "proposal_decide_municipality",
+]

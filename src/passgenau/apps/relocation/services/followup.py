@@ -1,0 +1,84 @@
+"""Follow-up surveys 1, 6 and 12 months after arrival, recorded by the household's interviewing
+organisation (or the coordinator) in the household's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.roles import Role
+from passgenau.apps.audit.services import log_action
+
+from ..models import FollowUpSurvey, RoundAction, SurveyStatus, YesNo
+from . import rounds as round_services
+
+RATINGS = ("satisfaction", "good_decision", "place_fits")
+YES_NO = ("working", "children_in_school", "language_course")
+
+
+def survey_may_record(*, actor: Any, survey: FollowUpSurvey) -> bool:
+    role = getattr(actor, "role", None)
+    household = survey.household
+    if role == Role.INTERVIEWER:
+        return actor.organisation_id == household.interviewing_organisation_id
+    if role == Role.COORDINATOR:
+        return actor.organisation_id == household.round.coordinating_organisation_id
+    return False
+
+
+@transaction.atomic
+def survey_record(
+    *, actor: Any, survey: FollowUpSurvey, values: dict[str, Any], today: dt.date | None = None
+) -> FollowUpSurvey:
+    """Store the answers (ratings 1–5, yes/no/does not apply) or that the household could not
+    be reached or declined to answer."""
+    survey = (
+        FollowUpSurvey.objects.select_for_update(of=("self",))
+        .select_related("household__round")
+        .get(pk=survey.pk)
+    )
+    if not survey_may_record(actor=actor, survey=survey):
+        raise ValidationError(_("Only the household's organisation records its surveys."))
+    round_services.round_require(round_=survey.household.round, action=RoundAction.FOLLOW_UP)
+    status = values.get("status") or SurveyStatus.COMPLETED
+    if status not in SurveyStatus.values or status == SurveyStatus.DUE:
+        raise ValidationError({"status": _("Choose how the survey ended.")})
+    errors: dict[str, str] = {}
+    if status == SurveyStatus.COMPLETED:
+        for name in RATINGS:
+            value = values.get(name)
+            if value in (None, ""):
+                errors[name] = _("Give a rating from 1 to 5.")
+            elif not str(value).isdigit() or not 1 <= int(value) <= 5:
+                errors[name] = _("A rating is a whole number from 1 to 5.")
+        for name in YES_NO:
+            if values.get(name) not in YesNo.values:
+                errors[name] = _("Choose yes, no or does not apply.")
+    if errors:
+        raise ValidationError(errors)
+    survey.status = status
+    completed = status == SurveyStatus.COMPLETED
+    survey.completed_on = (today or dt.date.today()) if completed else None
+    for name in RATINGS:
+        setattr(survey, name, int(values[name]) if completed else None)
+    for name in YES_NO:
+        setattr(survey, name, values[name] if completed else "")
+    comment = (values.get("comment") or "").strip()
+    if comment:
+        survey.answers = {**survey.answers, "comment": comment}
+    survey.recorded_by = actor
+    survey.save()
+    log_action(
+        "relocation.survey.recorded",
+        actor=actor,
+        obj=survey,
+        data={"wave": survey.wave, "status": status},
+    )
+    return survey
+
+
+__all__ = ["RATINGS", "YES_NO", "survey_may_record", "survey_record"]

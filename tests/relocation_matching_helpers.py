@@ -1,0 +1,47 @@
+"""A round ready for matching: three municipalities with capacities, interviewed households."""
+
+from __future__ import annotations
+
+from passgenau.apps.relocation.models import MunicipalityProfile, Round, RoundStatus
+from passgenau.apps.relocation.services import intake
+from relocation_helpers import FAMILY, full_answers, make_round, register, user
+
+SINGLE = [{"age_band": "30-44", "relation": "main_contact"}]
+
+
+def set_capacities(round_: Round, capacities: dict[str, dict[str, int]]) -> None:
+    """``{"Kiel": {"persons": 4, ...}}``; the test officer's municipality is ``"officer"``."""
+    for profile in MunicipalityProfile.objects.filter(round=round_).select_related("municipality"):
+        key = (
+            "officer"
+            if profile.municipality.name.startswith("Test organisation")
+            else (profile.municipality.name)
+        )
+        if key in capacities:
+            profile.capacities = capacities[key]
+            profile.save(update_fields=["capacities"])
+
+
+def interviewed(round_: Round, n: int, *, members=None, **answers) -> list:
+    interviewer = user("interviewer")
+    households = []
+    for k in range(n):
+        household = register(round_, contact_name=f"Contact {k}")
+        intake.interview_save(
+            actor=interviewer,
+            household=household,
+            answers=full_answers(round_, **answers),
+            members=members or FAMILY,
+            complete=True,
+        )
+        household.refresh_from_db()
+        households.append(household)
+    return households
+
+
+def ready_round(n_households: int = 3, capacities=None, members=None, **fields) -> Round:
+    round_ = make_round(status=RoundStatus.OPEN, **fields)
+    big = {"persons": 20, "school": 10, "kita": 10}
+    set_capacities(round_, capacities or {"officer": big, "Kiel": big, "Ulm": big})
+    interviewed(round_, n_households, members=members)
+    return round_
