@@ -136,3 +136,36 @@ def test_reports_escape_and_carry_the_metrics():
     text = report_text(report)
     assert "placed households: 1 of 1" in text
     assert np.isclose(report["run"]["objective"], 0.5)
+
+
+def test_preference_ranks_equal_a_plain_sort_with_ties():
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        n_h, n_s = 6, 5
+        mask = rng.random((n_h, n_s)) < 0.7
+        ph, ps = np.nonzero(mask)
+        scores = rng.integers(0, 3, len(ph)) / 2  # many ties
+        inst = Instance(
+            household_ids=tuple(f"h{i}" for i in range(n_h)),
+            site_ids=tuple(f"s{j}" for j in range(n_s)),
+            dimensions=("persons",),
+            demand=np.ones((n_h, 1)),
+            capacity=np.full((n_s, 1), n_h),
+            pair_household=ph,
+            pair_site=ps,
+            pair_score=scores,
+        )
+        assignment = np.array(
+            [
+                rng.choice(ps[ph == h]) if (ph == h).any() and rng.random() < 0.8 else -1
+                for h in range(n_h)
+            ]
+        )
+        expected = []
+        for h in range(n_h):
+            if assignment[h] < 0:
+                expected.append(0)
+                continue
+            mine = [(-scores[k], ps[k]) for k in np.flatnonzero(ph == h)]
+            expected.append(sorted(mine).index(next(m for m in mine if m[1] == assignment[h])) + 1)
+        assert list(preference_ranks(inst, assignment)) == expected

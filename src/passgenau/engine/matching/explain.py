@@ -58,6 +58,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 MAX_LP_PAIRS = 400_000  # above this, the LP for shadow prices takes too long to be worth it
 
 
@@ -124,10 +125,12 @@ def lp_shadow_prices(instance: Instance, *, max_pairs: int = MAX_LP_PAIRS) -> Fl
         rhs.append(-min_load[needed])
     lower = np.zeros(n_p)
     assert instance.fixed_household is not None and instance.fixed_site is not None
-    for h, s in zip(instance.fixed_household, instance.fixed_site, strict=True):
-        k = instance.pair_index(int(h), int(s))
-        if k is not None:
-            lower[k] = 1.0  # fixed placements stay
+    if len(instance.fixed_household):
+        pair_keys = ph * n_s + ps
+        fixed = _find_pairs(
+            pair_keys, instance.fixed_household.astype(np.int64) * n_s + instance.fixed_site
+        )
+        lower[fixed[fixed >= 0]] = 1.0  # fixed placements stay
     res = linprog(  # type: ignore[call-overload]  # the stubs do not list sparse A_ub
         -instance.pair_score,
         A_ub=vstack(blocks).tocsr(),
@@ -172,6 +175,8 @@ def explain(
     soft_ids = breakdown.soft_ids
     hard_ids = breakdown.hard_ids
     start = instance.household_pair_start
+    # Sorted keys h * S + s of the allowed pairs, for vectorised lookups of (household, site).
+    pair_keys = instance.pair_household.astype(np.int64) * n_s + instance.pair_site
     placed = np.flatnonzero(assignment >= 0)
     contrib, baseline = breakdown.contributions(placed, assignment[placed])
     contrib_of = {int(h): k for k, h in enumerate(placed)}
@@ -191,12 +196,13 @@ def explain(
         alt_h = np.repeat(np.arange(h0, h1), k_alt)
         alt_s = order.ravel().astype(np.int64)
         broken = breakdown.violations(alt_h, alt_s)
+        offered = _find_pairs(pair_keys, alt_h * n_s + alt_s) >= 0
+        here = _find_pairs(pair_keys, np.arange(h0, h1) * n_s + np.maximum(mine, 0))
         for i, h in enumerate(range(h0, h1)):
             s_here = int(assignment[h])
             here_score = None
-            if s_here >= 0:
-                k = instance.pair_index(h, s_here)
-                here_score = float(instance.pair_score[k]) if k is not None else None
+            if s_here >= 0 and here[i] >= 0:
+                here_score = float(instance.pair_score[here[i]])
             alternatives: list[Alternative] = []
             for j in range(k_alt):
                 s_alt = int(order[i, j])
@@ -205,7 +211,7 @@ def explain(
                 binding: tuple[Binding, ...] = ()
                 if hard:
                     reason = "not_allowed"
-                elif instance.pair_index(h, s_alt) is None:
+                elif not offered[i * k_alt + j]:
                     reason = "not_offered"
                 elif here_score is not None and score_alt <= here_score:
                     reason = "lower_score"
@@ -250,6 +256,14 @@ def explain(
                     )
                 )
     return out
+
+
+def _find_pairs(pair_keys: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -> IntArray:
+    """Index of each key ``h * S + s`` among the allowed pairs, or -1 where it is not allowed."""
+    if len(pair_keys) == 0:
+        return np.full(len(keys), -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(pair_keys, keys), len(pair_keys) - 1)
+    return np.where(pair_keys[pos] == keys, pos, -1).astype(np.int64)
 
 
 def _binding(

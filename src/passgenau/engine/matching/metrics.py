@@ -52,14 +52,21 @@ def preference_ranks(
     n_h = instance.n_households
     ph = instance.pair_household.astype(np.int64)
     ps = instance.pair_site.astype(np.int64)
-    # Rank of every pair within its household: by score descending, ties by site.
-    order = np.lexsort((ps, -instance.pair_score, ph))
-    start = instance.household_pair_start.astype(np.int64)
-    position = np.empty(len(order), dtype=np.int64)
-    position[order] = np.arange(len(order)) - start[ph[order]] + 1
-    ranks = np.zeros(n_h, dtype=np.int64)
+    # Rank of the placement = 1 + the household's allowed sites ordered before it (higher score,
+    # or the same score at a lower site index): one pass over the pairs, no sort.
     is_mine = a[ph] == ps
-    ranks[ph[is_mine]] = position[is_mine]
+    my_score = np.full(n_h, np.inf)
+    my_score[ph[is_mine]] = instance.pair_score[is_mine]
+    my_site = np.full(n_h, -1, dtype=np.int64)
+    my_site[ph[is_mine]] = ps[is_mine]
+    before = (instance.pair_score > my_score[ph]) | (
+        (instance.pair_score == my_score[ph]) & (ps < my_site[ph])
+    )
+    ahead = np.bincount(ph[before], minlength=n_h)
+    ranks = np.zeros(n_h, dtype=np.int64)
+    placed = np.zeros(n_h, dtype=bool)
+    placed[ph[is_mine]] = True
+    ranks[placed] = ahead[placed] + 1
     if households is not None:
         index = {sid: i for i, sid in enumerate(instance.site_ids)}
         for h, profile in enumerate(households):
