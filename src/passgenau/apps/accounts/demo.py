@@ -54,9 +54,7 @@ class DemoLogin:
 
 
 def _demo_kreis(kind: str) -> Any:
-    if kind != OrganisationKind.MUNICIPALITY or not apps.is_installed(
-        "passgenau.apps.territories"
-    ):
+    if kind != OrganisationKind.MUNICIPALITY or not apps.is_installed("passgenau.apps.territories"):
         return None
     kreis_model = apps.get_model("territories", "Kreis")
     return kreis_model.objects.filter(ags=DEMO_MUNICIPALITY_KREIS).first()
