@@ -491,3 +491,25 @@ def test_programme_page_query_count_does_not_grow_with_grants(
         make_grant(programme=programme, approve=True)
     with django_assert_max_num_queries(20):
         assert funder_client.get(programme.get_absolute_url()).status_code == 200
+
+
+def test_demo_loader_is_idempotent() -> None:
+    from passgenau.apps.accounts.demo import load_demo_accounts
+    from passgenau.apps.funding import demo
+    from passgenau.apps.funding.models import Programme
+    from passgenau.apps.territories.demo import territories_load_demo
+
+    assert "skipped" in demo.load()
+    territories_load_demo()
+    load_demo_accounts()
+    first = demo.load()
+    assert "2 grants" in first and "demo distribution across" in first
+    programme = Programme.objects.get(name=demo.DEMO_PROGRAMME)
+    report = selectors.programme_report(programme=programme)
+    assert (report.approved, report.frozen, report.remaining) == (
+        Decimal("100000.00"),
+        Decimal("25000.00"),
+        Decimal("0.00"),
+    )
+    assert "already" in demo.load()
+    assert Programme.objects.count() == 1
