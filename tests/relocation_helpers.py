@@ -33,7 +33,7 @@ def municipality(name: str) -> Organisation:
 def user(role: str, username: str | None = None, organisation=None):
     from passgenau.apps.accounts.models import User
 
-    username = username or f"test-{role}"
+    username = username or f"helper-{role}"  # the role fixtures own "test-<role>"
     found = User.objects.filter(username=username).first()
     return found or make_user(role, username=username, organisation=organisation)
 

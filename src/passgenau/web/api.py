@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 
 from passgenau.apps.accounts.access import ApiPermission
 from passgenau.apps.audit import selectors as audit_selectors
+from passgenau.apps.relocation.api import router as relocation_router
 
 api = NinjaAPI(
     title="passgenau API",
@@ -76,3 +77,6 @@ def audit_entries(request: HttpRequest, action: str = "", limit: int = 100) -> l
         )
         for entry in entries
     ]
+
+
+api.add_router("/relocation/", relocation_router)
