@@ -513,3 +513,18 @@ def test_demo_loader_is_idempotent() -> None:
     )
     assert "already" in demo.load()
     assert Programme.objects.count() == 1
+
+
+def test_chart_shows_at_most_60_bars_but_the_table_all(funder_client) -> None:
+    from passgenau.apps.territories.models import Kreis
+
+    land = make_land()
+    for i in range(70):
+        Kreis.objects.create(
+            ags=f"08{i:03d}", land=land, name=f"Kreis {i}", kind="landkreis", population=1000 + i
+        )
+    response = funder_client.get(reverse("funding:calculator"), EIGHT_MILLION)
+    page = response.content.decode()
+    assert page.count("<rect") == 60
+    assert len(response.context["computed"].lines) == 70
+    assert "Kreis 69" in page and "Kreis 0<" in page  # the smallest is in the table

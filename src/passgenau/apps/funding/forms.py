@@ -53,7 +53,11 @@ class CalculatorForm(forms.Form):
         label=_("Key"), choices=KeyKind.choices, initial=KeyKind.POPULATION
     )
     key_year = forms.TypedChoiceField(
-        label=_("Year of the Königsteiner Schlüssel"), required=False, coerce=int, empty_value=None
+        label=_("Year of the Königsteiner Schlüssel"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Only for the Königsteiner Schlüssel."),
     )
     unit = forms.ChoiceField(label=_("What"), choices=Unit.choices, initial=Unit.EUR)
     amount = AmountField(label=_("Amount"), help_text=_("e.g. 8.000.000,00"))

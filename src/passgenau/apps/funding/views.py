@@ -39,8 +39,15 @@ from .models import Freeze, GrantStatus
 # --- calculator and distributions ------------------------------------------------------------
 
 
+CHART_BARS = 60  # more bars than this would make a chart nobody can read
+
+
 def _chart(items: list[tuple[str, Decimal]], decimals: int) -> Any:
-    return exports.bar_chart_svg(items, decimals=decimals, title=_("Allocation per territory"))
+    title = _("Allocation per territory")
+    if len(items) > CHART_BARS:
+        items = sorted(items, key=lambda item: item[1], reverse=True)[:CHART_BARS]
+        title = _("The %(n)s largest allocations") % {"n": CHART_BARS}
+    return exports.bar_chart_svg(items, decimals=decimals, title=title)
 
 
 @require("funding.apportion")
@@ -60,6 +67,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 computed=computed,
                 decimals=decimals,
                 chart=_chart([(line.name, line.allocation) for line in computed.lines], decimals),
+                lines_count=len(computed.lines),
             )
             if request.method == "POST":
                 save_form = SaveDistributionForm(request.POST)
@@ -98,6 +106,7 @@ def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": _chart(
                 [(line.name, line.allocation) for line in lines], distribution.decimals
             ),
+            "lines_count": len(lines),
         },
     )
 
