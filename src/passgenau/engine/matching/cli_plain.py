@@ -1,0 +1,298 @@
+"""``passgenau solve`` and ``passgenau convert-hias``: the plain-instance commands.
+
+Exit codes: 0 success (also when nobody can be placed), 1 internal failure, 2 bad input — one line
+per problem on stderr, naming the file, the row and the column, never a traceback (set the
+environment variable ``PASSGENAU_DEBUG=1`` to see one for an internal failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import math
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .model import Instance, InstanceError, Result, SolveOptions
+
+__all__ = ["register", "run_convert_hias", "run_solve"]
+
+MECHANISM_CHOICES = ("optimal", "scalable", "stable", "auto", "greedy")
+# Print "still solving" on stderr every this many seconds (human-readable mode only).
+PROGRESS_INTERVAL = 5.0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    solve = subparsers.add_parser(
+        "solve",
+        help="place the households of a plain instance directory at its sites",
+        description=(
+            "Read a plain instance (households.csv, sites.csv, scores.csv; optional fixed.csv, "
+            "forbidden.csv, links.csv, priorities.csv; any of them .csv.gz), solve it and report."
+        ),
+    )
+    solve.add_argument("instance_dir", metavar="INSTANCE_DIR", type=Path)
+    solve.add_argument("--mechanism", choices=MECHANISM_CHOICES, default="auto")
+    solve.add_argument(
+        "--time-limit", type=_seconds, default=None, metavar="S", help="seconds (default: none)"
+    )
+    solve.add_argument("--seed", type=int, default=0, metavar="N")
+    solve.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="PLACEMENTS.csv",
+        help="write household_id,site_id,score of every placed household",
+    )
+    solve.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    solve.set_defaults(func=run_solve)
+
+    convert = subparsers.add_parser(
+        "convert-hias",
+        help="convert the public HIAS FY17 resettlement data into a plain instance",
+    )
+    convert.add_argument("src_dir", metavar="SRC_DIR", type=Path)
+    convert.add_argument("instance_dir", metavar="INSTANCE_DIR", type=Path)
+    convert.set_defaults(func=run_convert_hias)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+    return value
+
+
+# -- solve ----------------------------------------------------------------------------------------
+def run_solve(args: argparse.Namespace) -> int:
+    return _guarded(lambda: _solve(args))
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from .instance import read_instance, read_priorities
+    from .mechanisms import choose_mechanism, solve
+    from .mechanisms.stable import blocking_pairs, solve_stable
+
+    say = _stderr_printer(quiet=args.json)
+    started = time.perf_counter()
+    say(f"reading {args.instance_dir} …")
+    instance = read_instance(args.instance_dir)
+    priorities = read_priorities(args.instance_dir, instance)
+    say(
+        f"read {instance.n_households} households, {instance.n_sites} sites, "
+        f"{instance.n_pairs} allowed pairs in {time.perf_counter() - started:.1f} s"
+    )
+    mechanism = args.mechanism
+    if mechanism == "auto":
+        mechanism = choose_mechanism(instance)
+        say(f"auto: using the {mechanism} mechanism")
+    options = SolveOptions(time_limit=args.time_limit, seed=args.seed, progress=not args.json)
+    with _heartbeat(say, f"solving with {mechanism}", enabled=not args.json):
+        if mechanism == "stable":
+            result = solve_stable(instance, options, priorities)
+        else:
+            try:
+                result = solve(instance, mechanism, options)
+            except ModuleNotFoundError as exc:
+                if exc.name and exc.name.endswith(f"mechanisms.{mechanism}"):
+                    print(
+                        f"error: the {mechanism} mechanism is not available in this version",
+                        file=sys.stderr,
+                    )
+                    return 1
+                raise
+    if result.blocking_pairs is None:
+        result = dataclasses.replace(
+            result, blocking_pairs=blocking_pairs(instance, result.assignment, priorities)
+        )
+    if args.out is not None:
+        _write_placements(instance, result, args.out)
+        say(f"wrote {result.placed_households} placements to {args.out}")
+    summary = summarise(instance, result, requested=args.mechanism)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, allow_nan=False))
+    else:
+        print(_text_summary(summary))
+    return 0
+
+
+def summarise(instance: Instance, result: Result, requested: str | None = None) -> dict[str, Any]:
+    """The JSON-serialisable summary of a result that ``solve --json`` prints."""
+    assignment = np.asarray(result.assignment)
+    start = instance.household_pair_start
+    no_allowed_site = (np.diff(start) == 0) & (assignment < 0)
+    summary: dict[str, Any] = {
+        "mechanism": result.mechanism,
+        "requested_mechanism": requested or result.mechanism,
+        "status": result.status,
+        "objective": _finite(result.objective),
+        "bound": _finite(result.bound),
+        "gap": _finite(result.gap),
+        "households": instance.n_households,
+        "sites": instance.n_sites,
+        "allowed_pairs": instance.n_pairs,
+        "dimensions": list(instance.dimensions),
+        "placed_households": result.placed_households,
+    }
+    if "persons" in instance.dimensions:
+        summary["placed_persons"] = result.placed_persons
+        summary["persons"] = int(instance.persons.sum())
+    summary.update(
+        {
+            "unplaced_households": int((assignment < 0).sum()),
+            "unplaced_no_allowed_site": int(no_allowed_site.sum()),
+            "seconds": round(result.seconds, 6),
+            "input_hash": result.input_hash,
+            "seed": result.seed,
+            "solver": result.solver,
+            "solver_version": result.solver_version,
+            "blocking_pairs": result.blocking_pairs,
+            "notes": list(result.notes),
+        }
+    )
+    return summary
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _text_summary(summary: dict[str, Any]) -> str:
+    def number(value: float | None) -> str:
+        return "—" if value is None else f"{value:,.6g}"
+
+    placed = f"{summary['placed_households']} of {summary['households']} households"
+    if "placed_persons" in summary:
+        placed += f" ({summary['placed_persons']} of {summary['persons']} persons)"
+    gap = summary["gap"]
+    lines = [
+        f"mechanism   {summary['mechanism']} ({summary['solver']}) — status {summary['status']}",
+        f"placed      {placed}",
+        f"objective   {number(summary['objective'])}   bound {number(summary['bound'])}   "
+        f"gap {'—' if gap is None else f'{100 * gap:.4f} %'}",
+        f"blocking    {summary['blocking_pairs']} pairs",
+        f"time        {summary['seconds']:.2f} s   seed {summary['seed']}   "
+        f"input {summary['input_hash'][:12]}",
+    ]
+    if summary["unplaced_no_allowed_site"]:
+        lines.append(f"unplaced    {summary['unplaced_no_allowed_site']} have no allowed site")
+    lines.extend(f"note        {note}" for note in summary["notes"])
+    return "\n".join(lines)
+
+
+def _write_placements(instance: Instance, result: Result, path: Path) -> None:
+    assignment = np.asarray(result.assignment)
+    placed = np.flatnonzero(assignment >= 0)
+    n_s = instance.n_sites
+    keys = placed.astype(np.int64) * n_s + assignment[placed]
+    all_keys = instance.pair_household.astype(np.int64) * n_s + instance.pair_site
+    scores = instance.pair_score[np.searchsorted(all_keys, keys)]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["household_id", "site_id", "score"])
+            for h, score in zip(placed.tolist(), scores.tolist(), strict=True):
+                writer.writerow(
+                    [instance.household_ids[h], instance.site_ids[assignment[h]], score]
+                )
+    except OSError as exc:
+        raise _OutputError(f"{path}: cannot write the placements: {exc.strerror or exc}") from exc
+
+
+# -- convert-hias ---------------------------------------------------------------------------------
+def run_convert_hias(args: argparse.Namespace) -> int:
+    return _guarded(lambda: _convert_hias(args))
+
+
+def _convert_hias(args: argparse.Namespace) -> int:
+    from .hias import read_hias
+    from .instance import write_instance
+
+    instance = read_hias(args.src_dir)
+    try:
+        write_instance(instance, args.instance_dir)
+    except OSError as exc:
+        raise _OutputError(f"{args.instance_dir}: cannot write the instance: {exc}") from exc
+    print(
+        f"wrote {instance.n_households} households, {instance.n_sites} sites, "
+        f"{instance.n_pairs} allowed pairs ({', '.join(instance.dimensions)}) "
+        f"to {args.instance_dir}"
+    )
+    return 0
+
+
+# -- shared ---------------------------------------------------------------------------------------
+class _OutputError(Exception):
+    """An output file that cannot be written: the user's to fix, like bad input."""
+
+
+def _guarded(action: Callable[[], int]) -> int:
+    """Run a command: bad input → exit 2 with one line per problem; a bug → exit 1, one line."""
+    try:
+        return action()
+    except InstanceError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except _OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:
+        if os.environ.get("PASSGENAU_DEBUG"):
+            raise
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        print(
+            f"internal error: {type(exc).__name__}: {detail} "
+            "(this is a bug; run again with PASSGENAU_DEBUG=1 for details and report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _stderr_printer(*, quiet: bool) -> Callable[[str], None]:
+    def say(message: str) -> None:
+        if not quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    return say
+
+
+@contextmanager
+def _heartbeat(say: Callable[[str], None], what: str, *, enabled: bool) -> Iterator[None]:
+    """Say what is running, and every few seconds that it still is."""
+    if not enabled:
+        yield
+        return
+    say(f"{what} …")
+    done = threading.Event()
+    started = time.perf_counter()
+
+    def beat() -> None:
+        while not done.wait(PROGRESS_INTERVAL):
+            say(f"{what}: still running after {time.perf_counter() - started:.0f} s")
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
