@@ -55,11 +55,14 @@ fmt: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# Refresh the catalogues from the source and compile them (the .mo files are committed, so a
-# fresh clone needs no gettext tools; CI checks that they match the .po files).
+# Refresh the platform's catalogues from the source and compile every catalogue (the .mo files
+# are committed, so a fresh clone needs no gettext tools; CI checks that they match the .po
+# files). Apps with their own locale/ folder keep their strings there and are left out here.
+OWN_LOCALE_APPS := $(notdir $(patsubst %/locale,%,$(wildcard src/passgenau/apps/*/locale)))
 messages: $(STAMP)
 	cd src/passgenau && DJANGO_SETTINGS_MODULE=passgenau.web.settings.test \
-		../../$(BIN)/django-admin makemessages -l de -l en -l uk -l ru --no-obsolete --ignore 'engine/*'
+		../../$(BIN)/django-admin makemessages -l de -l en -l uk -l ru --no-obsolete \
+		--ignore 'engine/*' $(foreach app,$(OWN_LOCALE_APPS),--ignore 'apps/$(app)/*')
 	cd src/passgenau && DJANGO_SETTINGS_MODULE=passgenau.web.settings.test \
 		../../$(BIN)/django-admin compilemessages
 
