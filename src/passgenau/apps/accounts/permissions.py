@@ -88,10 +88,38 @@ PERMISSIONS: tuple[Permission, ...] = (
         _roles(Role.INTERVIEWER),
     ),
     Permission(
+        "relocation.view_proposals",
+        _(
+            "See published proposals (municipal officers: those addressed to their municipality, "
+            "pseudonymised until both sides accepted; interviewers: their organisation's "
+            "households')"
+        ),
+        _roles(Role.MUNICIPAL_OFFICER, Role.INTERVIEWER),
+    ),
+    Permission(
         "relocation.decide_proposals",
         _("Decide on proposals addressed to the municipality"),
         _roles(Role.MUNICIPAL_OFFICER),
-        planned=True,
+    ),
+    Permission(
+        "relocation.record_household_consent",
+        _("Record a household's acceptance or refusal of its proposal"),
+        _roles(Role.INTERVIEWER),
+    ),
+    Permission(
+        "relocation.record_arrival",
+        _("See upcoming arrivals with what the municipality needs to know; record arrival"),
+        _roles(Role.MUNICIPAL_OFFICER),
+    ),
+    Permission(
+        "relocation.record_followup",
+        _("Record follow-up surveys (interviewers: their households; coordinators: their rounds)"),
+        _roles(Role.INTERVIEWER, Role.COORDINATOR),
+    ),
+    Permission(
+        "relocation.view_evaluation",
+        _("See the evaluation of rounds and export survey answers with pseudonymous ids"),
+        _roles(Role.COORDINATOR),
     ),
     # --- case management
     Permission(

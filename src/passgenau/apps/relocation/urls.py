@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_matching, views
 
 app_name = "relocation"
 
@@ -23,3 +23,6 @@ urlpatterns = [
     path("households/<int:pk>/interview/", views.interview, name="interview"),
     path("households/<int:pk>/withdraw/", views.household_withdraw, name="household_withdraw"),
 ]
+
+# runs, review, decisions, travel, arrival, follow-up and evaluation
+urlpatterns += urls_matching.urlpatterns

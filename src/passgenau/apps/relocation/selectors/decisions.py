@@ -80,6 +80,22 @@ def proposal_get_for_user(*, user: Any, pk: int, log: bool = True) -> Proposal:
     return found
 
 
+def proposal_for_coordinator(*, user: Any, pk: int) -> Proposal:
+    """A proposal of a run in a round the coordinator's organisation coordinates (any state)."""
+    organisation_id = getattr(user, "organisation_id", None)
+    if user_role(user) != Role.COORDINATOR or organisation_id is None:
+        raise Http404("no such proposal")
+    found = (
+        Proposal.objects.select_related("run__round", "household", "municipality")
+        .filter(pk=pk, run__round__coordinating_organisation_id=organisation_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("no such proposal")
+    log_read(actor=user, obj=found.household, data={"proposal": found.pk})
+    return found
+
+
 def pseudonymised_profile(proposal: Proposal) -> dict[str, Any]:
     """The decision data of the proposal's household: no name, no contact, no free-text notes."""
     household = proposal.household

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from passgenau.apps.accounts.access import user_role
 from passgenau.apps.accounts.roles import Role
@@ -57,3 +58,12 @@ def placements_list_for_user(*, user: Any, upcoming_only: bool = False) -> list[
     shown = _with_travel_and_arrival(placements)
     log_read(actor=user, objects=[p.household for p in shown], data={"page": "placements"})
     return shown
+
+
+def placement_get_for_user(*, user: Any, pk: int) -> Proposal:
+    """One accepted placement the user may see, with travel and arrival; logged."""
+    found = _with_travel_and_arrival(placements_for_user(user=user).filter(pk=pk))
+    if not found:
+        raise Http404("no such placement")
+    log_read(actor=user, obj=found[0].household, data={"proposal": found[0].pk})
+    return found[0]

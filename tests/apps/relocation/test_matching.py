@@ -1,0 +1,367 @@
+"""Matching runs, review, decisions, re-matching, travel, arrival and follow-up: services and pages."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from passgenau.apps.audit.models import AuditEntry
+from passgenau.apps.relocation.models import (
+    FollowUpSurvey,
+    Household,
+    HouseholdContact,
+    HouseholdStatus,
+    MatchingRun,
+    Proposal,
+    ProposalStatus,
+    RoundStatus,
+    RunStatus,
+)
+from passgenau.apps.relocation.selectors import evaluation as evaluation_selectors
+from passgenau.apps.relocation.services import decisions, followup, review, runs, travel
+from passgenau.engine.matching.instance import read_instance
+from relocation_helpers import organisation, user
+from relocation_matching_helpers import ready_round
+
+pytestmark = pytest.mark.django_db
+
+BIG = {"persons": 20, "school": 10, "kita": 10}
+
+
+def started(round_, **kwargs) -> MatchingRun:
+    run = runs.run_start(actor=user("coordinator"), round_=round_, **kwargs)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    return run
+
+
+def published(n: int = 3, capacities=None) -> tuple:
+    round_ = ready_round(n, capacities=capacities)
+    run = started(round_)
+    review.run_publish(actor=user("coordinator"), run=run)
+    round_.refresh_from_db()
+    return round_, run
+
+
+def test_run_snapshots_inputs_and_stores_proposals_with_explanations():
+    round_ = ready_round(3)
+    run = started(round_, seed=7)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.MATCHING
+    assert run.progress == 100 and run.input_hash and run.seed == 7
+    assert len(run.snapshot["households"]) == 3 and len(run.snapshot["sites"]) == 3
+    proposals = list(run.proposals.all())
+    assert len(proposals) == 3
+    assert all(p.status == ProposalStatus.DRAFT for p in proposals)
+    assert all("alternatives" in p.explanation for p in proposals)
+    assert run.metrics["placed_households"] == 3
+    assert AuditEntry.objects.filter(action="relocation.run.started").count() == 1
+
+
+def test_run_reproduces_exactly_and_exports_the_plain_instance(tmp_path):
+    round_ = ready_round(4)
+    run = started(round_, seed=3)
+    again = runs.run_reproduce(actor=user("coordinator"), run=run)
+    assert again.status == RunStatus.SUCCEEDED
+    assert again.input_hash == run.input_hash
+    placements = {(p.household_id, p.municipality_id) for p in run.proposals.all()}
+    assert {(p.household_id, p.municipality_id) for p in again.proposals.all()} == placements
+    archive = zipfile.ZipFile(io.BytesIO(runs.run_export_zip(run=run)))
+    archive.extractall(tmp_path)
+    instance = read_instance(tmp_path / "instance")
+    assert instance.input_hash() == run.input_hash
+    assert instance.n_households == 4
+    assert "profiles/households.jsonl" in archive.namelist()
+
+
+def test_capacity_is_respected_and_unplaced_reported():
+    tiny = {"persons": 2, "school": 1, "kita": 0}
+    round_ = ready_round(3, capacities={"officer": tiny, "Kiel": tiny, "Ulm": {"persons": 0}})
+    run = started(round_)
+    # families of two (one school child) — one per municipality with room
+    assert run.metrics["placed_households"] == 2
+    assert len(run.result["unplaced"]) == 1
+
+
+def test_a_failed_run_records_its_error():
+    round_ = ready_round(2)
+    run = runs.run_start(actor=user("coordinator"), round_=round_, mechanism="optimal")
+    assert run.status == RunStatus.SUCCEEDED
+    broken = MatchingRun.objects.create(
+        round=round_, number=99, mechanism="optimal", criteria_version="1", snapshot={"x": 1}
+    )
+    runs.run_execute(run_id=broken.pk)
+    broken.refresh_from_db()
+    assert broken.status == RunStatus.FAILED and "KeyError" in broken.error
+
+
+def test_only_the_coordinator_starts_runs():
+    round_ = ready_round(1)
+    with pytest.raises(ValidationError):
+        runs.run_start(actor=user("interviewer"), round_=round_)
+
+
+def test_override_needs_a_reason_and_is_logged():
+    round_ = ready_round(2)
+    run = started(round_)
+    proposal = run.proposals.first()
+    other = next(
+        p.municipality
+        for p in round_.profiles.select_related("municipality")
+        if p.municipality_id != proposal.municipality_id
+    )
+    with pytest.raises(ValidationError) as error:
+        review.proposal_override(
+            actor=user("coordinator"), proposal=proposal, municipality=other, reason="  "
+        )
+    assert "reason" in error.value.message_dict
+    review.proposal_override(
+        actor=user("coordinator"), proposal=proposal, municipality=other, reason="school nearby"
+    )
+    proposal.refresh_from_db()
+    assert proposal.overridden and proposal.municipality_id == other.pk
+    assert proposal.original_municipality_id is not None
+    entry = AuditEntry.objects.get(action="relocation.proposal.overridden")
+    assert entry.data["reason"] == "school nearby"
+
+
+def test_publish_moves_round_households_and_supersedes_other_runs():
+    round_ = ready_round(2)
+    first = started(round_)
+    second = started(round_, mechanism="greedy")
+    review.run_publish(actor=user("coordinator"), run=second)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.PROPOSALS
+    assert set(Household.objects.values_list("status", flat=True)) == {HouseholdStatus.PROPOSED}
+    assert not first.proposals.exclude(status=ProposalStatus.SUPERSEDED).exists()
+    with pytest.raises(ValidationError):
+        review.run_publish(actor=user("coordinator"), run=second)
+
+
+def _decide_both(proposal, municipality="accept", household="accept", reason="r"):
+    officer = user("municipal_officer")
+    if proposal.municipality_id != officer.organisation_id:
+        raise AssertionError("test proposals must go to the officer's municipality")
+    decisions.proposal_decide_municipality(
+        actor=officer, proposal=proposal, outcome=municipality, reason=reason
+    )
+    proposal.refresh_from_db()
+    if proposal.status == ProposalStatus.PUBLISHED:
+        decisions.proposal_decide_household(
+            actor=user("interviewer"), proposal=proposal, outcome=household, reason=reason
+        )
+        proposal.refresh_from_db()
+    return proposal
+
+
+def only_officer():
+    # capacity only at the test officer's municipality: every proposal goes there
+    return {"officer": BIG, "Kiel": {"persons": 0}, "Ulm": {"persons": 0}}
+
+
+def test_decisions_contact_only_after_both_accept_and_declines_need_reasons():
+    from passgenau.apps.relocation.selectors import decisions as selectors
+
+    round_, run = published(2, capacities=only_officer())
+    officer = user("municipal_officer")
+    first, second = run.proposals.order_by("pk")
+    assert selectors.proposal_contact_for_user(user=officer, proposal=first) is None
+    with pytest.raises(ValidationError):
+        decisions.proposal_decide_municipality(
+            actor=officer, proposal=second, outcome="decline", reason=""
+        )
+    decisions.proposal_decide_municipality(actor=officer, proposal=first, outcome="accept")
+    first.refresh_from_db()
+    assert first.status == ProposalStatus.PUBLISHED
+    assert selectors.proposal_contact_for_user(user=officer, proposal=first) is None
+    decisions.proposal_decide_household(actor=user("interviewer"), proposal=first, outcome="accept")
+    first.refresh_from_db()
+    assert first.status == ProposalStatus.ACCEPTED
+    assert Household.objects.get(pk=first.household_id).status == HouseholdStatus.PLACED
+    contact = selectors.proposal_contact_for_user(user=officer, proposal=first)
+    assert isinstance(contact, HouseholdContact)
+    assert AuditEntry.objects.filter(action="relocation.householdcontact.read").exists()
+    # the page shows names only now
+    client = _client("municipal_officer")
+    page = client.get(reverse("relocation:proposal_detail", args=[first.pk])).content.decode()
+    assert contact.contact_name in page
+    page = client.get(reverse("relocation:proposal_detail", args=[second.pk])).content.decode()
+    assert second.household.contact.contact_name not in page
+    with pytest.raises(ValidationError):  # a side decides once
+        decisions.proposal_decide_municipality(actor=officer, proposal=first, outcome="accept")
+
+
+def test_confirmation_never_overbooks_a_capacity():
+    round_, run = published(2, capacities={"officer": BIG, "Kiel": BIG, "Ulm": BIG})
+    officer = user("municipal_officer")
+    mine = organisation("municipal_officer")
+    # put both at the officer's municipality, then shrink its capacity to one family
+    for p in run.proposals.all():
+        Proposal.objects.filter(pk=p.pk).update(municipality=mine)
+    profile = round_.profiles.get(municipality=mine)
+    profile.capacities = {"persons": 3, "school": 1, "kita": 0}
+    profile.save(update_fields=["capacities"])
+    first, second = run.proposals.order_by("pk")
+    decisions.proposal_decide_municipality(actor=officer, proposal=first, outcome="accept")
+    with pytest.raises(decisions.CapacityExceeded):
+        decisions.proposal_decide_municipality(actor=officer, proposal=second, outcome="accept")
+
+
+def test_rematching_forbids_declined_pairs_and_fixes_accepted():
+    round_, run = published(3, capacities=only_officer())
+    kept, declined, pending = run.proposals.order_by("pk")
+    _decide_both(kept)
+    _decide_both(declined, municipality="decline", household="accept", reason="no school place")
+    declined.refresh_from_db()
+    assert declined.status == ProposalStatus.DECLINED
+    assert declined.household.status == HouseholdStatus.INTERVIEWED
+    # open another municipality for the re-matching
+    for profile in round_.profiles.exclude(municipality=organisation("municipal_officer")):
+        profile.capacities = BIG
+        profile.save(update_fields=["capacities"])
+    rematch = started(round_)
+    assert rematch.based_on_id == run.pk
+    snapshot = rematch.snapshot
+    reference = declined.household.reference
+    assert [reference, f"m{declined.municipality_id}"] in [list(x) for x in snapshot["forbidden"]]
+    fixed = {ref for ref, _site in snapshot["fixed"]}
+    assert kept.household.reference in fixed and pending.household.reference in fixed
+    new = list(rematch.proposals.all())
+    assert [p.household_id for p in new] == [declined.household_id]
+    assert new[0].municipality_id != declined.municipality_id
+    review.run_publish(actor=user("coordinator"), run=rematch)
+    kept.refresh_from_db()
+    assert kept.status == ProposalStatus.ACCEPTED
+
+
+def test_travel_arrival_and_follow_up():
+    round_, run = published(1, capacities=only_officer())
+    proposal = _decide_both(run.proposals.get())
+    coordinator = user("coordinator")
+    with pytest.raises(ValidationError):
+        travel.travel_save(actor=coordinator, proposal=proposal, values={"status": "booked"})
+    travel.travel_save(
+        actor=coordinator,
+        proposal=proposal,
+        values={
+            "status": "booked",
+            "departure_on": dt.date(2026, 5, 4),
+            "route": "Przemyśl – Berlin",
+            "contact_at_arrival": "Frau Weber",
+        },
+    )
+    assert Household.objects.get(pk=proposal.household_id).status == HouseholdStatus.TRAVELLING
+    officer = user("municipal_officer")
+    page = _client("municipal_officer").get(reverse("relocation:arrival_list")).content.decode()
+    assert "Frau Weber" in page and proposal.household.reference in page
+    travel.arrival_record(
+        actor=officer, proposal=proposal, arrived_on=dt.date(2026, 5, 5), housing_ready=True
+    )
+    surveys = FollowUpSurvey.objects.filter(household=proposal.household).order_by("wave")
+    assert [(s.wave, s.due_on) for s in surveys] == [
+        (1, dt.date(2026, 6, 5)),
+        (6, dt.date(2026, 11, 5)),
+        (12, dt.date(2027, 5, 5)),
+    ]
+    assert surveys[0].language == proposal.household.language
+    with pytest.raises(ValidationError) as error:
+        followup.survey_record(
+            actor=user("interviewer"), survey=surveys[0], values={"satisfaction": "9"}
+        )
+    assert "satisfaction" in error.value.message_dict
+    values = {
+        "satisfaction": "4",
+        "good_decision": "5",
+        "place_fits": "4",
+        "working": "yes",
+        "children_in_school": "yes",
+        "language_course": "no",
+    }
+    followup.survey_record(actor=user("interviewer"), survey=surveys[0], values=values)
+    figures = evaluation_selectors.round_evaluation(round_=round_)
+    assert figures["waves"][0]["satisfaction"] == 4
+    assert figures["waves"][0]["course_share"] == 0
+    assert figures["decisions"]["arrived"] == 1
+    rows = evaluation_selectors.evaluation_rows(
+        user=coordinator, rounds=type(round_).objects.filter(pk=round_.pk)
+    )
+    text = evaluation_selectors.evaluation_csv(rows)
+    parsed = list(csv.DictReader(io.StringIO(text)))
+    assert len(parsed) == 3 and parsed[0]["satisfaction"] == "4"
+    assert proposal.household.reference not in text
+    assert proposal.household.contact.contact_name not in text
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last():
+    assert travel.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert travel.add_months(dt.date(2026, 8, 15), 6) == dt.date(2027, 2, 15)
+
+
+def _client(role):
+    from django.test import Client
+
+    from accounts_helpers import login_client
+
+    return login_client(Client(), user(role))
+
+
+def test_pages_of_the_journey_render_for_their_roles():
+    round_, run = published(2, capacities=only_officer())
+    coordinator = _client("coordinator")
+    for name, args in (
+        ("relocation:run_list", [round_.pk]),
+        ("relocation:run_detail", [run.pk]),
+        ("relocation:placement_list", []),
+        ("relocation:evaluation", []),
+    ):
+        response = coordinator.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+    response = coordinator.get(reverse("relocation:run_export", args=[run.pk]))
+    assert response["Content-Type"] == "application/zip"
+    for fmt in ("csv", "xlsx"):
+        response = coordinator.get(reverse("relocation:evaluation_export", args=[fmt]))
+        assert response.status_code == 200
+    officer = _client("municipal_officer")
+    page = officer.get(reverse("relocation:proposal_list")).content.decode()
+    for p in run.proposals.all():
+        assert p.household.reference in page
+        assert p.household.contact.contact_name not in page
+    response = officer.post(
+        reverse("relocation:proposal_detail", args=[run.proposals.first().pk]),
+        {"outcome": "decline", "reason": ""},
+    )
+    assert response.status_code == 200 and "reason" in response.content.decode().lower()
+    interviewer = _client("interviewer")
+    assert interviewer.get(reverse("relocation:proposal_list")).status_code == 200
+    # another officer sees nothing of these proposals
+    from passgenau.apps.relocation.models import Proposal as P
+
+    other = P.objects.first()
+    stranger = _stranger_officer()
+    assert stranger.get(reverse("relocation:proposal_detail", args=[other.pk])).status_code == 404
+
+
+def _stranger_officer():
+    from django.test import Client
+
+    from accounts_helpers import login_client, make_user
+    from relocation_helpers import municipality
+
+    person = make_user(
+        "municipal_officer", username="kiel-officer", organisation=municipality("Kiel")
+    )
+    return login_client(Client(), person)
+
+
+def test_run_page_polls_while_running():
+    round_ = ready_round(1)
+    run = started(round_)
+    MatchingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=40)
+    response = _client("coordinator").get(reverse("relocation:run_detail", args=[run.pk]))
+    assert response["Refresh"] == "3"
+    assert 'value="40"' in response.content.decode()
