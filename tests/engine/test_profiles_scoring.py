@@ -246,6 +246,10 @@ def profiles(draw):
 
 def check_against_reference(households, sites, **kwargs):
     instance, breakdown = score_profiles(households, sites, CATALOGUE, **kwargs)
+    for i, h in enumerate(households):
+        expected_demand = ref_demand(h)
+        assert list(instance.demand[i]) == [expected_demand[d] for d in instance.dimensions]
+        assert h.demand() == expected_demand and h.tags() == ref_tags(h)
     got = {
         (int(h), int(s)): float(x)
         for h, s, x in zip(

@@ -52,7 +52,17 @@ import numpy.typing as npt
 
 from .criteria import Catalogue, Criterion, load_catalogue
 from .model import Instance
-from .profiles import DEMAND_DIMENSIONS, SIZE_CLASSES, HouseholdProfile, SiteProfile
+from .profiles import (
+    AGE_BANDS,
+    DEMAND_DIMENSIONS,
+    KITA_BANDS,
+    LARGE_FLAT_PERSONS,
+    ROLES,
+    SCHOOL_BANDS,
+    SIZE_CLASSES,
+    HouseholdProfile,
+    SiteProfile,
+)
 
 __all__ = ["NEUTRAL_SCORE", "ScoreBreakdown", "score_profiles"]
 
@@ -117,13 +127,8 @@ class _Encoded:
         self.n_households, self.n_sites = len(households), len(sites)
         site_index = {s.id: i for i, s in enumerate(sites)}
         self.site_index = site_index
-        # Tags: need tags and derived traits of households, services and priority groups of sites.
-        self.h_tag_sets = [h.tags() for h in households]
+        self._household_arrays(households)
         # Demand and capacity over all known dimensions; a dimension no site gives is unlimited.
-        demands = [h.demand() for h in households]
-        self.demand_all = np.array(
-            [[dem[d] for d in DEMAND_DIMENSIONS] for dem in demands], dtype=np.int64
-        ).reshape(len(households), len(DEMAND_DIMENSIONS))
         unlimited = np.iinfo(np.int64).max
         self.capacity_all = np.array(
             [[s.capacity.get(d, unlimited) for d in DEMAND_DIMENSIONS] for s in sites],
@@ -186,10 +191,85 @@ class _Encoded:
         self.s_services = [s.services for s in sites]
         self.s_groups = [s.priority_groups for s in sites]
 
+    def _household_arrays(self, households: Sequence[HouseholdProfile]) -> None:
+        """Demand per dimension, traits and need tags, from one pass over the members.
+
+        Mirrors :meth:`HouseholdProfile.demand` and :meth:`HouseholdProfile.traits` with array
+        operations (the tests compare both with an independent per-pair reference).
+        """
+        n_h = len(households)
+        band_pos = {b: i for i, b in enumerate(AGE_BANDS)}
+        role_pos = {r: i for i, r in enumerate(ROLES)}
+        member_h: list[int] = []
+        member_band: list[int] = []
+        member_role: list[int] = []
+        need_h: list[int] = []
+        need_tag: list[str] = []
+        no_german = np.zeros(n_h, dtype=bool)
+        barrier_free = np.zeros(n_h, dtype=np.int64)
+        for i, h in enumerate(households):
+            for m in h.members:
+                member_h.append(i)
+                member_band.append(band_pos[m.age_band])
+                member_role.append(role_pos[m.role])
+            for tag in h.needs:
+                need_h.append(i)
+                need_tag.append(tag)
+            no_german[i] = "de" not in h.languages
+            barrier_free[i] = "barrier_free" in h.needs
+        mh = np.array(member_h, dtype=np.int64)
+        band = np.array(member_band, dtype=np.int64)
+        role = np.array(member_role, dtype=np.int64)
+
+        def count(selected: BoolArray) -> IntArray:
+            return np.bincount(mh[selected], minlength=n_h).astype(np.int64)
+
+        kita_bands = np.array([b in KITA_BANDS for b in AGE_BANDS])
+        school_bands = np.array([b in SCHOOL_BANDS for b in AGE_BANDS])
+        persons = count(np.ones(len(mh), dtype=bool))
+        adults = count(role == role_pos["adult"])
+        children = count(role == role_pos["child"])
+        seniors = count(role == role_pos["senior"])
+        kita = count(kita_bands[band]) if len(band) else np.zeros(n_h, dtype=np.int64)
+        school = count(school_bands[band]) if len(band) else np.zeros(n_h, dtype=np.int64)
+        large = (persons >= LARGE_FLAT_PERSONS).astype(np.int64)
+        by_dimension = {
+            "persons": persons,
+            "adults": adults,
+            "children": children,
+            "seniors": seniors,
+            "school": school,
+            "kita": kita,
+            "barrier_free": barrier_free,
+            "large_flat": large,
+        }
+        self.demand_all = np.column_stack([by_dimension[d] for d in DEMAND_DIMENSIONS]).reshape(
+            n_h, len(DEMAND_DIMENSIONS)
+        )
+        grown = adults + seniors
+        self.traits: dict[str, BoolArray] = {
+            "has_child": children > 0,
+            "family_with_children": children > 0,
+            "has_kita_child": kita > 0,
+            "has_school_child": school > 0,
+            "has_senior": seniors > 0,
+            "single_adult": (persons == 1) & (adults == 1),
+            "single_parent": (children > 0) & (grown == 1),
+            "large_family": persons >= LARGE_FLAT_PERSONS,
+            "needs_german_course": (grown > 0) & no_german,
+        }
+        self.need_h = np.array(need_h, dtype=np.int64)
+        self.need_tag = np.array(need_tag, dtype=object)
+
     def h_has(self, tags: Sequence[str]) -> FloatArray:
-        """``(H, len(tags))`` 1.0 where the household has the tag."""
-        out = np.array([[t in ts for t in tags] for ts in self.h_tag_sets], dtype=np.float64)
-        return out.reshape(self.n_households, len(tags))
+        """``(H, len(tags))`` 1.0 where the household has the tag (a need or a trait)."""
+        out = np.zeros((self.n_households, len(tags)))
+        for j, tag in enumerate(tags):
+            trait = self.traits.get(tag)
+            if trait is not None:
+                out[trait, j] = 1.0
+            out[self.need_h[self.need_tag == tag], j] = 1.0
+        return out
 
 
 # -- rules ----------------------------------------------------------------------------------------
@@ -652,18 +732,17 @@ def score_profiles(
         raise ValueError(f"households refer to unknown sites: {sorted(missing)[:5]}")
     enc = _Encoded(households, sites)
     soft = catalogue.soft
-    rating = np.array(
-        [
-            [
-                float(h.importance.get(c.id, c.default_importance))
-                if c.rated_by == "household"
-                else float(c.default_importance)
-                for c in soft
-            ]
-            for h in households
-        ],
-        dtype=np.float64,
-    ).reshape(len(households), len(soft))
+    # Ratings: the catalogue's defaults, overwritten by what each household rated.
+    rating = np.tile(
+        np.array([float(c.default_importance) for c in soft], dtype=np.float64),
+        (len(households), 1),
+    )
+    rated = {c.id: k for k, c in enumerate(soft) if c.rated_by == "household"}
+    for i, h in enumerate(households):
+        for cid, value in h.importance.items():
+            k = rated.get(cid)
+            if k is not None:
+                rating[i, k] = float(value)
     priority = np.array(
         [[float(s.priorities.get(c.id, 1.0)) for c in soft] for s in sites], dtype=np.float64
     ).reshape(len(sites), len(soft))
