@@ -138,3 +138,30 @@ def test_organisation_territory_rules(db):
     with pytest.raises(ValidationError):
         not_a_municipality.full_clean()
     Organisation(name="Z", kind="municipality", gemeinde=gemeinde).full_clean()
+
+
+def test_admin_action_resets_the_one_time_password(administrator_client, administrator_user):
+    from django.utils import timezone
+
+    from accounts_helpers import make_user
+
+    user = make_user("caseworker", username="lost-phone")
+    user.totp_secret, user.totp_confirmed_at = pyotp.random_base32(), timezone.now()
+    user.save()
+    response = administrator_client.post(
+        "/admin/accounts/user/",
+        {"action": "reset_one_time_password", "_selected_action": [user.pk]},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.has_totp
+    assert AuditEntry.objects.get(action="accounts.user.totp_reset").object_id == str(user.pk)
+
+
+def test_api_schema_and_docs_are_served_locally(client, db):
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert "/api/v1/me" in schema.json()["paths"]
+    docs = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs
+    assert "cdn." not in docs

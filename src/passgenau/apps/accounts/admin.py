@@ -11,6 +11,7 @@ from passgenau.apps.audit.services import log_action
 
 from .access import request_has_perm
 from .models import LoginAttempt, Organisation, User
+from .services import totp_reset
 
 
 class ManagedByAdministrators(admin.ModelAdmin):
@@ -84,6 +85,15 @@ class UserAdmin(ManagedByAdministrators, DjangoUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_one_time_password"]
+
+    @admin.action(description=_("Reset the one-time password (the user enrols again)"))
+    def reset_one_time_password(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            totp_reset(actor=request.user, user=user)
+        self.message_user(
+            request, _("One-time passwords reset: %(count)d") % {"count": len(queryset)}
+        )
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("organisation")
