@@ -10,7 +10,6 @@ import argparse
 import csv
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -132,33 +131,30 @@ def _match(args: argparse.Namespace) -> int:
 
 
 def _match_run(args: argparse.Namespace, catalogue: Catalogue, households: Any, sites: Any) -> int:
-    from .explain import explain
     from .instance import write_instance
-    from .mechanisms import solve
-    from .metrics import run_metrics
-    from .report import build_report, report_html, report_text
-    from .scoring import score_profiles
+    from .pipeline import match_profiles
+    from .report import report_html, report_text
 
     out = Path(args.out) if args.out else Path(args.profiles_dir) / "result"
-    started = time.perf_counter()
-    instance, breakdown = score_profiles(households, sites, catalogue, top_k=args.top_sites)
-    scored = time.perf_counter() - started
-    out.mkdir(parents=True, exist_ok=True)
-    write_instance(instance, out / "instance")
     options = SolveOptions(time_limit=args.time_limit, seed=args.seed, progress=not args.json)
-    result = solve(instance, args.mechanism, options)
-    explanations = explain(instance, result, breakdown, top=args.alternatives)
-    metrics = run_metrics(instance, result, households, catalogue_version=catalogue.version)
-    metrics["scoring_seconds"] = scored
-    report = build_report(
-        instance, result, metrics, explanations, catalogue, language=args.language
+    run = match_profiles(
+        households,
+        sites,
+        catalogue,
+        mechanism=args.mechanism,
+        options=options,
+        top_k=args.top_sites,
+        alternatives=args.alternatives,
+        language=args.language,
     )
+    metrics, report = run.metrics, run.report
+    out.mkdir(parents=True, exist_ok=True)
+    write_instance(run.instance, out / "instance")
     with open(out / "placements.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["household_id", "site_id", "score"])
-        for e in explanations:
-            if e.site_id is not None:
-                writer.writerow([e.household_id, e.site_id, repr(e.score)])
+        for household_id, site_id, score in run.placements():
+            writer.writerow([household_id, site_id, repr(score)])
     (out / "explanations.json").write_text(
         json.dumps(report["explanations"], ensure_ascii=False, indent=1), encoding="utf-8"
     )
