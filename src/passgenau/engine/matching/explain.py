@@ -8,8 +8,8 @@ get it:
 ``not_allowed``
     a hard criterion excludes the pair (named);
 ``not_offered``
-    the pair breaks no hard criterion but was dropped when scoring kept only each household's
-    best sites (``top_k``);
+    the pair breaks no hard criterion but is not in the instance: dropped when scoring kept only
+    each household's best sites (``top_k``), or removed as forbidden (e.g. declined);
 ``lower_score``
     the alternative does not score higher than the placement;
 ``capacity``

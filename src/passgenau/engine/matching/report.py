@@ -19,7 +19,7 @@ __all__ = ["REASONS", "build_report", "report_html", "report_text"]
 
 REASONS: dict[str, str] = {
     "not_allowed": "not allowed",
-    "not_offered": "not among the household's best sites kept for matching",
+    "not_offered": "not offered for matching (declined, forbidden, or beyond the best sites kept)",
     "lower_score": "scores no higher than the placement",
     "capacity": "no room left",
     "trade_off": "room left, but the mechanism placed the household elsewhere "
