@@ -80,6 +80,40 @@ def _relocation_household() -> dict[str, object]:
     return {"pk": register(Round.objects.get(pk=round_pk), actor=interviewer).pk}
 
 
+def _relocation_run() -> dict[str, object]:
+    from relocation_matching_helpers import published_round
+
+    return {"pk": published_round()[1].pk}
+
+
+def _relocation_run_compare() -> dict[str, object]:
+    from relocation_matching_helpers import published_round
+
+    return {"pk": published_round()[0].pk}
+
+
+def _relocation_proposal() -> dict[str, object]:
+    """A published proposal to the officer role's municipality, for a household of the
+    interviewer role's organisation."""
+    from relocation_matching_helpers import published_round
+
+    return {"pk": published_round()[1].proposals.first().pk}
+
+
+def _relocation_placement() -> dict[str, object]:
+    from relocation_matching_helpers import accepted_proposal
+
+    return {"pk": accepted_proposal().pk}
+
+
+def _relocation_survey() -> dict[str, object]:
+    from passgenau.apps.relocation.models import FollowUpSurvey
+    from relocation_matching_helpers import arrived_proposal
+
+    proposal = arrived_proposal()
+    return {"pk": FollowUpSurvey.objects.filter(household_id=proposal.household_id).first().pk}
+
+
 PAGE_CASES: list[PageCase] = [
     PageCase("core:home"),
     PageCase("core:healthz"),
@@ -111,6 +145,25 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:interview", kwargs=_relocation_household),
     PageCase("relocation:interview", kwargs=_relocation_household, query="lang=pl"),
     PageCase("relocation:household_withdraw", kwargs=_relocation_household),
+    PageCase("relocation:run_list", kwargs=_relocation_round),
+    PageCase("relocation:run_detail", kwargs=_relocation_run),
+    PageCase("relocation:run_export", kwargs=_relocation_run),
+    # without two runs to compare the page answers "not found"; the runs tests compare two
+    PageCase("relocation:run_compare", kwargs=_relocation_run_compare, granted=frozenset({404})),
+    PageCase("relocation:proposal_list"),
+    PageCase("relocation:proposal_list", query="status=published"),
+    PageCase("relocation:proposal_detail", kwargs=_relocation_proposal),
+    # a published proposal can no longer be changed: the form is shown, the service refuses
+    PageCase("relocation:proposal_override", kwargs=_relocation_proposal),
+    PageCase("relocation:placement_list"),
+    PageCase("relocation:travel_edit", kwargs=_relocation_placement),
+    PageCase("relocation:arrival_list"),
+    PageCase("relocation:arrival_record", kwargs=_relocation_placement),
+    PageCase("relocation:survey_list"),
+    PageCase("relocation:survey_record", kwargs=_relocation_survey),
+    PageCase("relocation:evaluation"),
+    PageCase("relocation:evaluation_export", kwargs=lambda: {"fmt": "csv"}),
+    PageCase("relocation:evaluation_export", kwargs=lambda: {"fmt": "xlsx"}),
     PageCase("funding:calculator"),
     PageCase("funding:distribution_list"),
     PageCase("funding:distribution_detail", kwargs=_funding_distribution),
@@ -125,4 +178,10 @@ PAGE_CASES: list[PageCase] = [
 ]
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
-POST_ONLY = {"accounts:logout", "set_language", "funding:grant_action"}
+POST_ONLY = {
+    "relocation:run_publish",
+    "relocation:run_reproduce",
+    "accounts:logout",
+    "set_language",
+    "funding:grant_action",
+}

@@ -45,3 +45,47 @@ def ready_round(n_households: int = 3, capacities=None, members=None, **fields) 
     set_capacities(round_, capacities or {"officer": big, "Kiel": big, "Ulm": big})
     interviewed(round_, n_households, members=members)
     return round_
+
+
+ONLY_OFFICER = {"officer": {"persons": 20, "school": 10, "kita": 10}, "Kiel": {}, "Ulm": {}}
+
+
+def published_round(n_households: int = 2, capacities=None):
+    """A round whose first run is published; by default every proposal goes to the test
+    officer's municipality and every household belongs to the test interviewer's organisation."""
+    from passgenau.apps.relocation.services import review, runs
+
+    round_ = ready_round(n_households, capacities=capacities or ONLY_OFFICER)
+    run = runs.run_start(actor=user("coordinator"), round_=round_)
+    review.run_publish(actor=user("coordinator"), run=run)
+    round_.refresh_from_db()
+    run.refresh_from_db()
+    return round_, run
+
+
+def accepted_proposal():
+    """A proposal accepted by the officer's municipality and the household."""
+    from passgenau.apps.relocation.services import decisions
+
+    _round, run = published_round(1)
+    proposal = run.proposals.get()
+    decisions.proposal_decide_municipality(
+        actor=user("municipal_officer"), proposal=proposal, outcome="accept"
+    )
+    decisions.proposal_decide_household(
+        actor=user("interviewer"), proposal=proposal, outcome="accept"
+    )
+    proposal.refresh_from_db()
+    return proposal
+
+
+def arrived_proposal():
+    import datetime as dt
+
+    from passgenau.apps.relocation.services import travel
+
+    proposal = accepted_proposal()
+    travel.arrival_record(
+        actor=user("municipal_officer"), proposal=proposal, arrived_on=dt.date(2026, 5, 5)
+    )
+    return proposal

@@ -1,4 +1,4 @@
-"""Matching runs, review, decisions, re-matching, travel, arrival and follow-up: services and pages."""
+"""Matching runs, review, decisions, re-matching, travel, arrival, follow-up: services, pages."""
 
 from __future__ import annotations
 
@@ -167,7 +167,7 @@ def only_officer():
 def test_decisions_contact_only_after_both_accept_and_declines_need_reasons():
     from passgenau.apps.relocation.selectors import decisions as selectors
 
-    round_, run = published(2, capacities=only_officer())
+    _round, run = published(2, capacities=only_officer())
     officer = user("municipal_officer")
     first, second = run.proposals.order_by("pk")
     assert selectors.proposal_contact_for_user(user=officer, proposal=first) is None
