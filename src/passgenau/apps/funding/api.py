@@ -1,0 +1,245 @@
+"""JSON API of funding: apportion a total by any key (stateless), saved distributions, and the
+funder's own programmes with their report. Same rights and access functions as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from passgenau.apps.accounts.access import ApiPermission
+from passgenau.engine.apportionment import METHODS, TIE_RULES, ApportionmentError, apportion
+from passgenau.engine.keys import parse_number
+
+from . import selectors
+from .models import Distribution
+
+router = Router(tags=["funding"])
+
+APPORTION = ApiPermission("funding.apportion")
+MANAGE = ApiPermission("funding.manage")
+
+
+class ErrorOut(Schema):
+    detail: str
+    problems: list[str] = []
+
+
+class WeightIn(Schema):
+    id: str
+    weight: str  # a number in English or German notation, read exactly ("13.01280", "1.234,5")
+
+
+class ApportionIn(Schema):
+    total: str  # e.g. "8000000.00" or "8.000.000,00"
+    decimals: int = 0  # 2: apportion euro cents
+    method: str = "largest-remainder"
+    minimum: str | None = None
+    maximum: str | None = None
+    ties: str = "order"
+    seed: int | None = None
+    weights: list[WeightIn]
+
+
+class AllocationOut(Schema):
+    id: str
+    quota: str  # exact quota as a fraction "n/d" of the smallest unit
+    allocation: str  # with exactly `decimals` decimals
+
+
+class ApportionOut(Schema):
+    method: str
+    total: str
+    decimals: int
+    allocations: list[AllocationOut]
+    tied: list[str]
+    tie_seats: int
+
+
+def _scaled(text: str, decimals: int, what: str, problems: list[str]) -> int | None:
+    try:
+        value = parse_number(text) * 10**decimals
+    except ValueError as exc:
+        problems.append(f"{what}: {exc}")
+        return None
+    if value.denominator != 1 or value < 0:
+        problems.append(f"{what}: {text!r} must be non-negative with at most {decimals} decimals")
+        return None
+    return int(value)
+
+
+def _shown(units: int, decimals: int) -> str:
+    if decimals == 0:
+        return str(units)
+    sign = "-" if units < 0 else ""
+    whole, part = divmod(abs(units), 10**decimals)
+    return f"{sign}{whole}.{part:0{decimals}d}"
+
+
+@router.post("/apportion", response={200: ApportionOut, 422: ErrorOut}, auth=APPORTION)
+def apportion_total(request: HttpRequest, payload: ApportionIn) -> object:
+    """Distribute a total by the given weights; the allocations add up exactly to the total."""
+    problems: list[str] = []
+    if not 0 <= payload.decimals <= 9:
+        problems.append("decimals: choose 0 to 9")
+        return Status(422, ErrorOut(detail="invalid input", problems=problems))
+    if payload.method not in METHODS:
+        problems.append(f"method: choose one of {', '.join(METHODS)}")
+    if payload.ties not in TIE_RULES:
+        problems.append(f"ties: choose one of {', '.join(TIE_RULES)}")
+    total = _scaled(payload.total, payload.decimals, "total", problems)
+    minimum = (
+        _scaled(payload.minimum, payload.decimals, "minimum", problems) if payload.minimum else None
+    )
+    maximum = (
+        _scaled(payload.maximum, payload.decimals, "maximum", problems) if payload.maximum else None
+    )
+    weights: dict[str, Fraction] = {}
+    seen: set[str] = set()
+    for index, row in enumerate(payload.weights):
+        if row.id in seen:
+            problems.append(f"weights[{index}].id: {row.id!r} appears twice")
+            continue
+        seen.add(row.id)
+        try:
+            weights[row.id] = parse_number(row.weight)
+        except ValueError as exc:
+            problems.append(f"weights[{index}].weight: {exc}")
+    if problems or total is None:
+        return Status(422, ErrorOut(detail="invalid input", problems=problems))
+    try:
+        result = apportion(
+            total,
+            weights,
+            method=payload.method,
+            minimum=minimum,
+            maximum=maximum,
+            ties=payload.ties,
+            seed=payload.seed,
+        )
+    except ApportionmentError as exc:
+        return Status(422, ErrorOut(detail="cannot apportion", problems=exc.problems))
+    return ApportionOut(
+        method=result.method,
+        total=_shown(total, payload.decimals),
+        decimals=payload.decimals,
+        allocations=[
+            AllocationOut(
+                id=uid,
+                quota=f"{quota.numerator}/{quota.denominator}",
+                allocation=_shown(allocation, payload.decimals),
+            )
+            for uid, quota, allocation in zip(
+                result.ids, result.quotas, result.allocations, strict=True
+            )
+        ],
+        tied=list(result.tied),
+        tie_seats=result.tie_seats,
+    )
+
+
+class DistributionOut(Schema):
+    id: int
+    name: str
+    level: str
+    land_key: str
+    key_kind: str
+    key_year: int | None
+    reference_date: dt.date | None
+    method: str
+    unit: str
+    amount: str
+    created_at: dt.datetime
+
+
+class LineOut(Schema):
+    territory_key: str
+    name: str
+    weight: str
+    quota: str
+    allocation: str
+
+
+class DistributionDetailOut(DistributionOut):
+    lines: list[LineOut]
+    tied: list[str]
+
+
+def _distribution(d: Distribution, *, lines: bool = False) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": d.pk,
+        "name": d.name,
+        "level": d.level,
+        "land_key": d.land_key,
+        "key_kind": d.key_kind,
+        "key_year": d.key_year,
+        "reference_date": d.reference_date,
+        "method": d.method,
+        "unit": d.unit,
+        "amount": f"{d.amount:.2f}",
+        "created_at": d.created_at,
+    }
+    if lines:
+        data["tied"] = list(d.tied)
+        data["lines"] = [
+            {
+                "territory_key": line.territory_key,
+                "name": line.name,
+                "weight": line.weight,
+                "quota": f"{line.quota}",
+                "allocation": f"{line.allocation:.2f}",
+            }
+            for line in d.lines.all()
+        ]
+    return data
+
+
+@router.get("/distributions", response=list[DistributionOut], auth=APPORTION)
+def distributions(request: HttpRequest, limit: int = 100) -> list[dict[str, object]]:
+    """Saved distributions, newest first."""
+    limit = max(1, min(limit, 1000))
+    return [_distribution(d) for d in selectors.distributions_list()[:limit]]
+
+
+@router.get("/distributions/{pk}", response=DistributionDetailOut, auth=APPORTION)
+def distribution(request: HttpRequest, pk: int) -> dict[str, object]:
+    """One saved distribution with its lines."""
+    return _distribution(selectors.distribution_get(pk=pk), lines=True)
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    budget: str
+    period_start: dt.date
+    period_end: dt.date
+    approved: str
+    frozen: str
+    paid: str
+    remaining: str
+    adds_up: bool
+
+
+@router.get("/programmes", response=list[ProgrammeOut], auth=MANAGE)
+def programmes(request: HttpRequest) -> list[ProgrammeOut]:
+    """The programmes of the caller's own organisation with their report figures."""
+    out = []
+    for programme in selectors.programmes_for_user(user=request.user):
+        report = selectors.programme_report(programme=programme)
+        out.append(
+            ProgrammeOut(
+                id=programme.pk,
+                name=programme.name,
+                budget=f"{report.budget:.2f}",
+                period_start=programme.period_start,
+                period_end=programme.period_end,
+                approved=f"{report.approved:.2f}",
+                frozen=f"{report.frozen:.2f}",
+                paid=f"{report.paid:.2f}",
+                remaining=f"{report.remaining:.2f}",
+                adds_up=report.adds_up,
+            )
+        )
+    return out
