@@ -207,3 +207,25 @@ def test_list_page_makes_a_bounded_number_of_queries(
         response = administrator_client.get("/audit/")
     assert response.status_code == 200
     assert response.context["page"].paginator.count > 50
+
+
+def test_the_database_refuses_updates_below_the_application(administrator_user):
+    from django.db import DatabaseError, connection
+
+    entry = log_action("x.y.z", actor=administrator_user)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE audit_auditentry SET action = %s WHERE id = %s", ["tampered", entry.pk]
+        )
+    if connection.vendor == "postgresql":
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).action == "x.y.z"
