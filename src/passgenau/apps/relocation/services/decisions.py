@@ -35,6 +35,10 @@ from ..vocab import CapacityDimension
 from . import rounds as round_services
 
 
+def _after_capacity_check() -> None:
+    """A seam for the concurrency test: it widens the window between check and write."""
+
+
 class CapacityExceeded(ValidationError):
     """Confirming would put more on a municipality than its capacity allows."""
 
@@ -157,6 +161,7 @@ def proposal_decide_municipality(
                 % {"dims": ", ".join(str(labels.get(d, d)) for d in over)},
                 code="capacity",
             )
+        _after_capacity_check()
     return _record(
         proposal, side=DecisionSide.MUNICIPALITY, outcome=outcome, reason=reason, actor=actor
     )
