@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from accounts_helpers import make_user
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.relocation.models import Round, RoundStatus
@@ -101,3 +103,13 @@ FAMILY = [
     {"age_band": "30-44", "relation": "main_contact"},
     {"age_band": "6-9", "relation": "child"},
 ]
+
+
+@pytest.fixture
+def english(settings):
+    """English messages (the source language) in services and pages; German is the default."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

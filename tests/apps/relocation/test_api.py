@@ -9,9 +9,17 @@ import pytest
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.relocation.models import Household, Round, RoundStatus
 from passgenau.apps.relocation.services import intake
-from relocation_helpers import FAMILY, make_round, municipality, organisation, register, user
+from relocation_helpers import (
+    FAMILY,
+    english,  # noqa: F401 (the fixture)
+    make_round,
+    municipality,
+    organisation,
+    register,
+    user,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 API = "/api/v1/relocation"
 
 

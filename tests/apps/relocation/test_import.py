@@ -12,9 +12,14 @@ from openpyxl import Workbook
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.relocation.models import Household, HouseholdStatus, RoundStatus
 from passgenau.apps.relocation.services import imports, intake, rounds
-from relocation_helpers import make_round, register, user
+from relocation_helpers import (
+    english,  # noqa: F401 (the fixture)
+    make_round,
+    register,
+    user,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 GOOD = {
     "external_reference": "WAW-1",

@@ -18,9 +18,17 @@ from passgenau.apps.relocation.models import (
 )
 from passgenau.apps.relocation.selectors import intake as intake_selectors
 from passgenau.apps.relocation.services import intake, rounds
-from relocation_helpers import FAMILY, full_answers, make_round, municipality, register, user
+from relocation_helpers import (
+    FAMILY,
+    english,  # noqa: F401 (the fixture)
+    full_answers,
+    make_round,
+    municipality,
+    register,
+    user,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_register_household_with_consent():
@@ -249,3 +257,196 @@ def test_withdrawing_consent():
     household.refresh_from_db()
     assert household.status == HouseholdStatus.WITHDRAWN
     assert household.consents.get().withdrawn_at is not None
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def _interview_post(round_, *, action, members, **answers):
+    data = {
+        "members-TOTAL_FORMS": str(len(members)),
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "20",
+        "action": action,
+    }
+    for i, member in enumerate(members):
+        data[f"members-{i}-age_band"] = member.get("age_band", "")
+        data[f"members-{i}-relation"] = member.get("relation", "")
+    data.update(answers)
+    return data
+
+
+def test_registration_page_then_interview(interviewer_client):
+    from django.urls import reverse
+
+    round_ = make_round()
+    url = reverse("relocation:household_register", kwargs={"pk": round_.pk})
+    response = interviewer_client.post(
+        url,
+        {
+            "contact_name": "Olena",
+            "language": "pl",
+            "consent_purposes": ["matching"],
+            "consent_given_on": "2026-03-01",
+            "consent_explained_in": "pl",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "cannot take part" in page
+    assert 'href="#id_consent_purposes_group"' in page
+    response = interviewer_client.post(
+        url,
+        {
+            "contact_name": "Olena",
+            "language": "pl",
+            "consent_purposes": ["matching", "share_pseudonymised", "share_contact"],
+            "consent_given_on": "2026-03-01",
+            "consent_explained_in": "pl",
+        },
+    )
+    household = Household.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("relocation:interview", kwargs={"pk": household.pk})
+    # the questionnaire opens in the household's language
+    page = interviewer_client.get(response["Location"]).content.decode()
+    assert '<html lang="pl"' in page
+    interview_url = response["Location"]
+    # saved unfinished with one member; blank member rows are ignored
+    response = interviewer_client.post(
+        f"{interview_url}?lang=de",
+        _interview_post(
+            round_,
+            action="save",
+            members=[{"age_band": "30-44", "relation": "main_contact"}, {}],
+            languages=["uk"],
+        ),
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?lang=de")
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.REGISTERED
+    assert household.interview.conducted_in == "de" and not household.interview.completed
+    # completing without ratings: specific messages next to each question, nothing completed
+    response = interviewer_client.post(
+        f"{interview_url}?lang=en",
+        _interview_post(
+            round_,
+            action="complete",
+            members=[{"age_band": "30-44", "relation": "main_contact"}, {"age_band": "3-5"}],
+            languages=["uk"],
+        ),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_importance_family_ties_group"' in page
+    assert "Rate how important this is: Family or friends at the place." in page
+    assert not Interview.objects.get(household=household).completed
+    ratings = {f"importance_{c.id}": "3" for c in intake.household_rated_criteria(round_)}
+    response = interviewer_client.post(
+        f"{interview_url}?lang=en",
+        _interview_post(
+            round_,
+            action="complete",
+            members=[{"age_band": "30-44", "relation": "main_contact"}, {"age_band": "3-5"}],
+            languages=["uk"],
+            **ratings,
+        ),
+    )
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.INTERVIEWED
+    assert [m.relation for m in household.members.all()] == ["main_contact", "other"]
+
+
+def test_member_errors_are_shown_on_the_member_row(interviewer_client):
+    from django.urls import reverse
+
+    round_ = make_round()
+    household = register(round_)
+    url = reverse("relocation:interview", kwargs={"pk": household.pk}) + "?lang=en"
+    response = interviewer_client.post(
+        url,
+        _interview_post(
+            round_,
+            action="save",
+            members=[
+                {"age_band": "30-44", "relation": "main_contact"},
+                {"age_band": "6-9", "relation": "main_contact"},
+            ],
+        ),
+    )
+    page = response.content.decode()
+    assert "Member 2: the main contact person must be 18 or older." in page
+    assert "Only one member can be the main contact person." in page
+
+
+@pytest.mark.parametrize("language", ["uk", "ru", "pl", "de", "en"])
+def test_questionnaire_in_every_language(interviewer_client, language):
+    from django.urls import reverse
+
+    round_ = make_round()
+    household = register(round_)
+    url = reverse("relocation:interview", kwargs={"pk": household.pk})
+    page = interviewer_client.get(f"{url}?lang={language}").content.decode()
+    assert f'<html lang="{language}"' in page
+    title = {
+        "uk": "Хто входить до домогосподарства?",
+        "ru": "Кто входит в домохозяйство?",
+        "pl": "Kto należy do gospodarstwa domowego?",
+        "de": "Wer gehört zum Haushalt?",
+        "en": "Who belongs to the household?",
+    }[language]
+    assert title in page
+
+
+def test_household_list_logs_the_page_and_has_bounded_queries(
+    interviewer_client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    round_ = make_round()
+    for _ in range(12):
+        register(round_)
+    with django_assert_max_num_queries(12):
+        response = interviewer_client.get(reverse("relocation:household_list"))
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="relocation.household.list").latest("id")
+    assert len(entry.data["ids"]) == 12
+
+
+def test_import_page_shows_every_problem(interviewer_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    round_ = make_round()
+    url = reverse("relocation:household_import", kwargs={"pk": round_.pk})
+    content = (
+        b"contact_name,language,consent_purposes,consent_date,consent_language,members\n"
+        b"Olena,uk,all,2026-03-01,uk,30-44 main_contact\n"
+        b"Ihor,xx,all,2026-03-01,uk,30-44 main_contact\n"
+    )
+    response = interviewer_client.post(
+        url, {"file": SimpleUploadedFile("intake.csv", content, "text/csv")}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "intake.csv" in page and "<td>3</td>" in page
+    assert not Household.objects.exists()
+    good = content.replace(b",xx,", b",ru,")
+    response = interviewer_client.post(
+        url, {"file": SimpleUploadedFile("intake.csv", good, "text/csv")}
+    )
+    assert response.status_code == 302 and Household.objects.count() == 2
+    template = interviewer_client.get(
+        reverse("relocation:import_template", kwargs={"pk": round_.pk})
+    )
+    assert template["Content-Type"].startswith("text/csv")
+
+
+def test_pages_are_german_by_default(settings, coordinator_client):
+    from django.urls import reverse
+
+    settings.LANGUAGE_CODE = "de"
+    make_round()
+    page = coordinator_client.get(reverse("relocation:round_list")).content.decode()
+    assert '<html lang="de"' in page
+    assert "<h1>Relocation-Runden</h1>" in page and "offen für Profile und Interviews" in page

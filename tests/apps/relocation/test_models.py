@@ -28,8 +28,9 @@ from passgenau.apps.relocation.models import (
 )
 from passgenau.apps.relocation.vocab import Need, Service
 from passgenau.engine.matching.criteria import load_catalogue
+from relocation_helpers import english  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

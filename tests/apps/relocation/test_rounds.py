@@ -19,6 +19,7 @@ from passgenau.apps.relocation.models import (
 from passgenau.apps.relocation.services import intake, rounds
 from relocation_helpers import (
     FAMILY,
+    english,  # noqa: F401 (the fixture)
     full_answers,
     make_round,
     municipality,
@@ -27,7 +28,7 @@ from relocation_helpers import (
     user,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_create_round_makes_profiles_and_logs():
@@ -198,3 +199,188 @@ def test_transition_conditions_are_explained():
     assert rounds.round_transition_problems(round_=round_, to_status=RoundStatus.OPEN) == [
         "A matching run is still in progress."
     ]
+
+
+# -- municipality profiles ---------------------------------------------------------------------
+
+
+def _officer_profile(round_):
+    return round_.profiles.get(municipality=organisation("municipal_officer"))
+
+
+def test_profile_update_stamps_changed_figures_only():
+    import datetime as dt
+
+    from passgenau.apps.relocation.services import profiles
+
+    round_ = make_round()
+    officer = user("municipal_officer")
+    profile = profiles.profile_update(
+        actor=officer,
+        profile=_officer_profile(round_),
+        capacities={"persons": 40, "school": 0, "kita": 3},
+        services=["dialysis"],
+        today=dt.date(2026, 3, 1),
+    )
+    # school stays 0 → unchanged only if it was 0 before; it was missing, so it is stamped too
+    assert profile.confirmed_at == {
+        "capacity.persons": "2026-03-01",
+        "capacity.school": "2026-03-01",
+        "capacity.kita": "2026-03-01",
+        "services": "2026-03-01",
+    }
+    profile = profiles.profile_update(
+        actor=officer,
+        profile=profile,
+        capacities={"persons": 35, "school": 0, "kita": 3},
+        today=dt.date(2026, 4, 1),
+    )
+    assert profile.confirmed_at["capacity.persons"] == "2026-04-01"
+    assert profile.confirmed_at["capacity.kita"] == "2026-03-01"
+    profile = profiles.profile_update(
+        actor=officer, profile=profile, confirm_all=True, today=dt.date(2026, 5, 1)
+    )
+    assert set(profile.confirmed_at.values()) == {"2026-05-01"}
+    assert profiles.profile_missing_figures(profile=profile) == []
+    site = profile.to_domain()
+    assert dict(site.capacity) == {"persons": 35, "school": 0, "kita": 3}
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"capacities": {"persons": -1}}, "capacity_persons"),
+        ({"capacities": {"barrier_free": 2}}, "capacity_barrier_free"),
+        ({"services": ["spa"]}, "services"),
+        ({"labour_demand": {"2": 1.5}}, "labour_demand_2"),
+        ({"communities": {"uk": -3}}, "community_uk"),
+        ({"priorities": {"family_ties": 9}}, "priority_family_ties"),
+        ({"priority_groups": ["everyone"]}, "priority_groups"),
+        ({"ags": "123"}, "ags"),
+    ],
+)
+def test_profile_validation(values, field):
+    from passgenau.apps.relocation.services import profiles
+
+    round_ = make_round()
+    with pytest.raises(ValidationError) as info:
+        profiles.profile_update(
+            actor=user("municipal_officer"), profile=_officer_profile(round_), **values
+        )
+    assert field in info.value.message_dict
+
+
+def test_profile_only_by_its_own_officer_and_only_while_open():
+    from passgenau.apps.relocation.services import profiles
+
+    round_ = make_round()
+    kiel = round_.profiles.get(municipality__name="Kiel")
+    with pytest.raises(ValidationError):
+        profiles.profile_update(actor=user("municipal_officer"), profile=kiel, services=[])
+    with pytest.raises(ValidationError):
+        profiles.profile_update(
+            actor=user("coordinator"), profile=_officer_profile(round_), services=[]
+        )
+    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.MATCHING)
+    with pytest.raises(rounds.RoundStateError):
+        profiles.profile_update(
+            actor=user("municipal_officer"), profile=_officer_profile(round_), services=[]
+        )
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def test_round_pages_for_the_coordinator(coordinator_client):
+    from django.urls import reverse
+
+    kiel = municipality("Kiel")
+    response = coordinator_client.post(
+        reverse("relocation:round_create"),
+        {
+            "name": "Spring 2026",
+            "municipalities": [kiel.pk],
+            "mechanism": "auto",
+            "criteria_version": "1",
+            "capacity_dimensions": ["persons", "kita"],
+            "interviews_close": "2026-05-01",
+            "decisions_due": "2026-04-01",
+        },
+    )
+    # the service's message lands on its field, in an error summary linking to it
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="error-summary"' in page and 'href="#id_decisions_due_group"' in page
+    assert "Decisions cannot be due before the interviews close" in page
+    assert not Round.objects.exists()
+    response = coordinator_client.post(
+        reverse("relocation:round_create"),
+        {
+            "name": "Spring 2026",
+            "municipalities": [kiel.pk],
+            "mechanism": "auto",
+            "criteria_version": "1",
+            "capacity_dimensions": ["persons", "kita"],
+        },
+    )
+    round_ = Round.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("relocation:round_detail", kwargs={"pk": round_.pk})
+    detail = coordinator_client.get(response["Location"]).content.decode()
+    assert "Kiel" in detail
+    # the transition page explains why a round cannot move on yet, and moves it when it can
+    url = reverse("relocation:round_transition", kwargs={"pk": round_.pk, "status": "open"})
+    assert coordinator_client.post(url, {"confirm": "True"}).status_code == 302
+    assert Round.objects.get().status == RoundStatus.OPEN
+    url = reverse("relocation:round_transition", kwargs={"pk": round_.pk, "status": "matching"})
+    page = coordinator_client.get(url).content.decode()
+    assert "No household has a complete interview yet." in page
+    assert coordinator_client.post(url, {"confirm": "True"}).status_code == 200
+    assert Round.objects.get().status == RoundStatus.OPEN
+    # in an open round the settings are shown disabled; a forged change is ignored
+    edit = reverse("relocation:round_edit", kwargs={"pk": round_.pk})
+    page = coordinator_client.get(edit).content.decode()
+    assert 'name="mechanism"' in page and "disabled" in page
+    response = coordinator_client.post(
+        edit,
+        {
+            "name": "Spring 2026 (2)",
+            "municipalities": [kiel.pk],
+            "mechanism": "stable",
+            "criteria_version": "1",
+            "capacity_dimensions": ["persons"],
+        },
+    )
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert round_.name == "Spring 2026 (2)" and round_.mechanism == "auto"
+    assert round_.capacity_dimensions == ["persons", "kita"]
+
+
+def test_profile_page_for_the_officer(municipal_officer_client):
+    from django.urls import reverse
+
+    round_ = make_round()
+    url = reverse("relocation:profile_edit", kwargs={"pk": round_.pk})
+    page = municipal_officer_client.get(url).content.decode()
+    assert "never confirmed" in page
+    data = {
+        "capacity_persons": "25",
+        "capacity_school": "3",
+        "capacity_kita": "-2",
+        "services": ["dialysis", "welcome_class"],
+        "language_course_places": "10",
+        "community_uk": "300",
+        "labour_demand_7": "0.8",
+        **{f"priority_{c.id}": "1" for c in round_.catalogue().soft},
+    }
+    response = municipal_officer_client.post(url, data)
+    assert response.status_code == 200
+    assert 'href="#id_capacity_kita_group"' in response.content.decode()
+    response = municipal_officer_client.post(url, data | {"capacity_kita": "2"})
+    assert response.status_code == 302
+    profile = _officer_profile(round_)
+    assert profile.capacities == {"persons": 25, "school": 3, "kita": 2}
+    assert profile.communities == {"uk": 300} and profile.labour_demand == {"7": 0.8}
+    assert profile.services == ["dialysis", "welcome_class"]
+    assert "capacity.kita" in profile.confirmed_at
