@@ -482,6 +482,7 @@ def _records(path: Path, problems: list[RecordProblem]) -> list[tuple[int, Any]]
         problems.append(RecordProblem(str(path), None, None, f"cannot be read: {exc}"))
         return []
     if path.suffix == ".jsonl":
+        before = len(problems)
         out = []
         for line_no, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -494,7 +495,7 @@ def _records(path: Path, problems: list[RecordProblem]) -> list[tuple[int, Any]]
                         str(path), line_no, None, f"not valid JSON: {exc.msg}", None, "line"
                     )
                 )
-        if not out and not problems:
+        if not out and len(problems) == before:
             problems.append(RecordProblem(str(path), None, None, "file is empty"))
         return out
     try:

@@ -18,6 +18,8 @@ few per cent of households and binds at some sites.
 
 from __future__ import annotations
 
+import bisect
+import random
 from collections.abc import Sequence
 
 import numpy as np
@@ -151,48 +153,91 @@ def _pick(rng: np.random.Generator, options: Sequence[str], p: Sequence[float]) 
     return str(options[int(rng.choice(len(options), p=np.asarray(p) / np.sum(p)))])
 
 
-def _members(kind: str, rng: np.random.Generator) -> list[Member]:
-    def adult(relation: str, p: Sequence[float] = _PARENT_P) -> Member:
-        return Member(_pick(rng, _PARENT_BANDS, p), "adult", relation)
+class _Draw:
+    """Fast scalar draws for the per-household loop (NumPy's scalar calls cost microseconds).
+
+    Seeded from the NumPy generator, so the output stays deterministic per seed.
+    """
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self._random = random.Random(int(rng.integers(2**63)))  # not for security
+        self.u = self._random.random
+
+    def index(self, cumulative: Sequence[float]) -> int:
+        """An index drawn with probability proportional to the increments of ``cumulative``."""
+        return min(bisect.bisect_right(cumulative, self.u() * cumulative[-1]), len(cumulative) - 1)
+
+    def pick(self, options: Sequence[str], cumulative: Sequence[float]) -> str:
+        return options[self.index(cumulative)]
+
+    def integer(self, low: int, high: int) -> int:
+        """Uniform in ``low … high - 1``."""
+        return low + min(int(self.u() * (high - low)), high - low - 1)
+
+    def distinct(self, cumulative: Sequence[float], k: int) -> list[int]:
+        """``k`` distinct indices, drawn one after another with the given weights."""
+        chosen: list[int] = []
+        attempts = 0
+        while len(chosen) < k and attempts < 50 * k:
+            i = self.index(cumulative)
+            attempts += 1
+            if i not in chosen:
+                chosen.append(i)
+        return chosen
+
+
+def _cum(p: Sequence[float]) -> list[float]:
+    return [float(x) for x in np.cumsum(p)]
+
+
+_PARENT_CUM = _cum(_PARENT_P)
+_ADULT_CUM = _cum(_ADULT_P)
+_SINGLE_MAN_CUM = _cum((0.45, 0.25, 0.30))
+_DAUGHTER_CUM = _cum((0.1, 0.4, 0.5))
+_SENIOR_CUM = _cum(_SENIOR_P)
+_CHILD_CUM = _cum(_CHILD_P)
+_N_CHILDREN_CUM = _cum((0.55, 0.35, 0.10))
+
+
+def _members(kind: str, draw: _Draw) -> list[Member]:
+    def adult(relation: str, cumulative: Sequence[float] = _PARENT_CUM) -> Member:
+        return Member(draw.pick(_PARENT_BANDS, cumulative), "adult", relation)
 
     def senior(relation: str) -> Member:
-        return Member(_pick(rng, _SENIOR_BANDS, _SENIOR_P), "senior", relation)
+        return Member(draw.pick(_SENIOR_BANDS, _SENIOR_CUM), "senior", relation)
 
     def children(n: int) -> list[Member]:
-        return [Member(_pick(rng, _CHILD_BANDS, _CHILD_P), "child", "child") for _ in range(n)]
+        return [Member(draw.pick(_CHILD_BANDS, _CHILD_CUM), "child", "child") for _ in range(n)]
 
     def n_children() -> int:
-        return int(rng.choice([1, 2, 3], p=[0.55, 0.35, 0.10]))
+        return 1 + draw.index(_N_CHILDREN_CUM)
 
     if kind == "mother_with_children":
         return [adult("mother"), *children(n_children())]
     if kind == "single_woman":
-        return [adult("woman", _ADULT_P)]
+        return [adult("woman", _ADULT_CUM)]
     if kind == "single_man":
-        return [Member(_pick(rng, _PARENT_BANDS, (0.45, 0.25, 0.30)), "adult", "man")]
+        return [adult("man", _SINGLE_MAN_CUM)]
     if kind == "single_senior":
-        return [senior("woman" if rng.random() < 0.7 else "man")]
+        return [senior("woman" if draw.u() < 0.7 else "man")]
     if kind == "couple_with_children":
         return [adult("mother"), adult("father"), *children(n_children())]
     if kind == "couple":
-        return [adult("wife", _ADULT_P), adult("husband", _ADULT_P)]
+        return [adult("wife", _ADULT_CUM), adult("husband", _ADULT_CUM)]
     if kind == "three_generations":
         return [adult("mother"), senior("grandmother"), *children(n_children())]
     if kind == "senior_couple":
         return [senior("wife"), senior("husband")]
     if kind == "adult_with_senior_parent":
-        return [
-            Member(_pick(rng, _PARENT_BANDS, (0.1, 0.4, 0.5)), "adult", "daughter"),
-            senior("mother"),
-        ]
+        return [adult("daughter", _DAUGHTER_CUM), senior("mother")]
     if kind == "two_women_with_children":
-        return [adult("mother"), adult("sister"), *children(int(rng.integers(1, 4)))]
+        return [adult("mother"), adult("sister"), *children(draw.integer(1, 4))]
     if kind == "large_family":
-        return [adult("mother"), adult("father"), *children(int(rng.integers(3, 6)))]
+        return [adult("mother"), adult("father"), *children(draw.integer(3, 6))]
     raise ValueError(kind)
 
 
-def _needs(members: Sequence[Member], rng: np.random.Generator) -> frozenset[str]:
+def _needs(members: Sequence[Member], draw: _Draw) -> frozenset[str]:
     bands = {m.age_band for m in members}
     senior = bool(bands & {"65-74", "75+"})
     very_old = "75+" in bands
@@ -214,8 +259,7 @@ def _needs(members: Sequence[Member], rng: np.random.Generator) -> frozenset[str
         "pregnancy": 0.03 if young_woman else 0.0,
         "care_need": 0.25 if very_old else 0.01,
     }
-    draws = rng.random(len(prevalence))
-    return frozenset(tag for (tag, p), u in zip(prevalence.items(), draws, strict=True) if u < p)
+    return frozenset(tag for tag, p in prevalence.items() if draw.u() < p)
 
 
 def generate_sites(n_sites: int, rng: np.random.Generator) -> list[SiteProfile]:
@@ -301,82 +345,71 @@ def generate_households(
     n_households: int, sites: Sequence[SiteProfile], rng: np.random.Generator
 ) -> list[HouseholdProfile]:
     """Households whose ties and wishes refer to ``sites``."""
+    draw = _Draw(rng)
     kinds = [k for k, _ in HOUSEHOLD_TYPES]
-    shares = np.array([p for _, p in HOUSEHOLD_TYPES])
+    kind_cum = _cum([p for _, p in HOUSEHOLD_TYPES])
     site_ids = [s.id for s in sites]
-    community = np.array([s.communities.get("uk", 0) + 1.0 for s in sites])
-    tie_p = community / community.sum()  # relatives and friends live where Ukrainians already are
-    size_rank = np.array(
-        [SIZE_CLASSES.index(s.size_class or "village") for s in sites], dtype=float
-    )
-    popular = (1.0 + size_rank) ** 2  # bigger places are asked for more often
-    popular_p = popular / popular.sum()
+    # relatives and friends live where Ukrainians already are
+    tie_cum = _cum([s.communities.get("uk", 0) + 1.0 for s in sites])
+    # bigger places are asked for more often
+    popular_cum = _cum([(1.0 + SIZE_CLASSES.index(s.size_class or "village")) ** 2 for s in sites])
+    uniform_cum = _cum([1.0] * len(sites))
+    isco_cum = _cum(_ISCO_P)
+    rating_cum = _cum((0.15, 0.3, 0.3, 0.25))
+    size_cum = _cum((0.05, 0.1, 0.2, 0.3, 0.35))
     regions = sorted({s.region or "" for s in sites})
     width = len(str(n_households))
     out: list[HouseholdProfile] = []
     for i in range(n_households):
-        kind = kinds[int(rng.choice(len(kinds), p=shares))]
-        members = _members(kind, rng)
-        adults = [m for m in members if m.role == "adult"]
-        languages = ["uk", "ru"] if rng.random() < 0.6 else ["uk"]
-        if rng.random() < 0.08:
+        members = _members(kinds[draw.index(kind_cum)], draw)
+        n_adults = sum(m.role == "adult" for m in members)
+        languages = ["uk", "ru"] if draw.u() < 0.6 else ["uk"]
+        if draw.u() < 0.08:
             languages = ["ru"]
-        if adults and rng.random() < 0.30:
+        if n_adults and draw.u() < 0.30:
             languages.append("en")
-        if rng.random() < 0.07:
+        if draw.u() < 0.07:
             languages.append("de")
-        if rng.random() < 0.10:
+        if draw.u() < 0.10:
             languages.append("pl")
-        occupations = tuple(
-            str(int(rng.choice(10, p=_ISCO_P))) for _ in adults if rng.random() < 0.85
-        )
+        occupations = tuple(str(draw.index(isco_cum)) for _ in range(n_adults) if draw.u() < 0.85)
         ties: tuple[str, ...] = ()
-        if rng.random() < 0.25 and sites:
-            n_ties = 2 if rng.random() < 0.2 else 1
-            ties = tuple(
-                site_ids[int(k)]
-                for k in rng.choice(
-                    len(sites), size=min(n_ties, len(sites)), replace=False, p=tie_p
-                )
-            )
+        if sites and draw.u() < 0.25:
+            n_ties = min(2 if draw.u() < 0.2 else 1, len(sites))
+            ties = tuple(site_ids[k] for k in draw.distinct(tie_cum, n_ties))
         ranked: tuple[str, ...] = ()
-        if rng.random() < 0.45 and sites:
-            n_ranked = min(int(rng.integers(1, 6)), len(sites))
-            ranked = tuple(
-                site_ids[int(k)]
-                for k in rng.choice(len(sites), size=n_ranked, replace=False, p=popular_p)
-            )
+        if sites and draw.u() < 0.45:
+            n_ranked = min(draw.integer(1, 6), len(sites))
+            ranked = tuple(site_ids[k] for k in draw.distinct(popular_cum, n_ranked))
         excluded: frozenset[str] = frozenset()
-        if rng.random() < 0.12 and len(sites) > 3:
-            candidates = [s for s in site_ids if s not in ranked and s not in ties]
-            n_excl = min(int(rng.integers(1, 4)), len(candidates))
+        if len(sites) > 3 and draw.u() < 0.12:
+            wanted = set(ranked) | set(ties)
+            n_excluded = draw.integer(1, 4)
+            picks = draw.distinct(uniform_cum, min(n_excluded + len(wanted), len(sites)))
             excluded = frozenset(
-                candidates[int(k)] for k in rng.choice(len(candidates), n_excl, replace=False)
+                [site_ids[k] for k in picks if site_ids[k] not in wanted][:n_excluded]
             )
-        importance = {
-            c: int(rng.choice(4, p=[0.15, 0.3, 0.3, 0.25]))
-            for c in _SOFT_RATED
-            if rng.random() < 0.7
-        }
+        importance = {c: draw.index(rating_cum) for c in _SOFT_RATED if draw.u() < 0.7}
         if ties and "family_ties" in importance:
             importance["family_ties"] = max(importance["family_ties"], 2)
+        needs = _needs(members, draw)
+        preferred_size = draw.pick(SIZE_CLASSES, size_cum) if draw.u() < 0.5 else None
+        preferred_region = (
+            regions[draw.integer(0, len(regions))] if regions and draw.u() < 0.25 else None
+        )
         out.append(
             HouseholdProfile(
                 id=f"H{i + 1:0{width}d}",
                 members=tuple(members),
                 languages=tuple(languages),
                 occupations=occupations,
-                needs=_needs(members, rng),
+                needs=needs,
                 ties=ties,
                 importance=importance,
                 ranked_places=ranked,
                 excluded_places=excluded,
-                preferred_size=_pick(rng, SIZE_CLASSES, (0.05, 0.1, 0.2, 0.3, 0.35))
-                if rng.random() < 0.5
-                else None,
-                preferred_region=regions[int(rng.integers(len(regions)))]
-                if rng.random() < 0.25 and regions
-                else None,
+                preferred_size=preferred_size,
+                preferred_region=preferred_region,
             )
         )
     return out
