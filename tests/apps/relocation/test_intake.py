@@ -449,4 +449,4 @@ def test_pages_are_german_by_default(settings, coordinator_client):
     make_round()
     page = coordinator_client.get(reverse("relocation:round_list")).content.decode()
     assert '<html lang="de"' in page
-    assert "<h1>Relocation-Runden</h1>" in page and "offen für Profile und Interviews" in page
+    assert "<h1>Umverteilungsrunden</h1>" in page and "offen für Profile und Interviews" in page
