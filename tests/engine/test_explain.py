@@ -181,3 +181,18 @@ def test_shadow_prices_are_skipped_above_the_pair_limit():
     e = explain(instance, result, breakdown, max_lp_pairs=2)[1]
     alt_a = next(a for a in e.alternatives if a.site_id == "A")
     assert alt_a.reason == "capacity" and alt_a.binding[0].shadow_price is None
+
+
+def test_match_profiles_bundles_score_solve_explain_and_metrics():
+    from passgenau.engine.matching.pipeline import match_profiles
+    from passgenau.engine.matching.solution import violations
+
+    households, sites = generate_profiles(120, 6, seed=9)
+    run = match_profiles(households, sites, CATALOGUE, mechanism="greedy", alternatives=2)
+    assert violations(run.instance, run.result.assignment) == []
+    assert len(run.explanations) == 120
+    assert run.metrics["placed_households"] == len(run.placements())
+    assert sum(score for _, _, score in run.placements()) == pytest.approx(run.result.objective)
+    assert run.report["run"]["catalogue_version"] == "1"
+    assert all(len(e.alternatives) == 2 for e in run.explanations)
+    json.dumps(run.report)
