@@ -502,3 +502,7 @@ def interview_save(request: HttpRequest, household_id: int, payload: InterviewIn
         return _error(error)
     detail = intake_selectors.household_get_for_user(user=request.user, pk=household.pk, log=False)
     return Status(200, _household_detail_out(detail))
+
+
+# Runs and proposals register their operations on this router.
+from . import api_matching  # noqa: E402, F401
