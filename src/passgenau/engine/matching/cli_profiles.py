@@ -52,15 +52,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     match.add_argument("profiles_dir", metavar="PROFILES_DIR")
     match.add_argument("--criteria", metavar="FILE", help="criteria catalogue (default: shipped)")
-    match.add_argument("--mechanism", choices=MECHANISM_CHOICES, default="auto")
-    match.add_argument("--time-limit", type=float, metavar="SECONDS")
-    match.add_argument("--seed", type=int, default=0)
+    match.add_argument(
+        "--mechanism", choices=MECHANISM_CHOICES, default="auto", help="default: auto"
+    )
+    match.add_argument("--time-limit", type=float, metavar="SECONDS", help="for the solver")
+    match.add_argument("--seed", type=int, default=0, help="default: 0")
     match.add_argument(
         "--out", metavar="DIR", help="output directory (default PROFILES_DIR/result)"
     )
-    match.add_argument("--top-sites", type=int, metavar="K", help="keep each household's K best")
-    match.add_argument("--alternatives", type=int, default=3, metavar="N")
-    match.add_argument("--language", choices=("de", "en", "uk", "ru"), default="en")
+    match.add_argument(
+        "--top-sites", type=int, metavar="K", help="keep each household's K best allowed sites"
+    )
+    match.add_argument(
+        "--alternatives", type=int, default=3, metavar="N", help="alternatives explained (3)"
+    )
+    match.add_argument(
+        "--language",
+        choices=("de", "en", "uk", "ru"),
+        default="en",
+        help="language of the criteria labels in the reports (default: en)",
+    )
     match.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     match.set_defaults(func=_match)
 
@@ -113,6 +124,8 @@ def _match(args: argparse.Namespace) -> int:
         return _bad(["--time-limit: must be positive"])
     if args.top_sites is not None and args.top_sites < 1:
         return _bad(["--top-sites: must be at least 1"])
+    if args.alternatives < 0:
+        return _bad(["--alternatives: must be 0 or more"])
     try:
         catalogue = _catalogue(args.criteria)
         households, sites = read_profiles(args.profiles_dir)
