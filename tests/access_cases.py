@@ -122,6 +122,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("accounts:totp_verify", granted=frozenset({200, 302})),
     PageCase("accounts:totp_enrol", granted=frozenset({200, 302})),
     PageCase("accounts:profile"),
+    PageCase("accounts:password_change"),
     PageCase("accounts:user_list"),
     PageCase("accounts:user_detail", kwargs=_some_user_id),
     PageCase("audit:entry_list"),

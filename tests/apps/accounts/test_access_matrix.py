@@ -58,25 +58,37 @@ def _expected_granted(rule: str, role: str) -> bool:
     return role in roles_with(rule)
 
 
-@pytest.mark.parametrize("role", ROLES_AND_PUBLIC)
+def _outcome(case: PageCase, rule: str, role: str, response) -> str | None:
+    """None when the answer is what the table says, else a line describing the mismatch."""
+    status = response.status_code
+    if _expected_granted(rule, role):
+        if status not in case.granted:
+            return f"{role}: expected {sorted(case.granted)} (granted), got {status}"
+    elif role == PUBLIC:
+        # anonymous visitors are sent to the log-in, never shown the page
+        location = response.get("Location", "")
+        if status != 302 or not location.startswith(reverse("accounts:login")):
+            return f"{role}: expected a redirect to the log-in, got {status} {location}"
+    elif status != 403:
+        return f"{role}: expected 403 (refused), got {status}"
+    return None
+
+
+# One test per page: its objects are built once, then it is requested as every role.
 @pytest.mark.parametrize(
     "case", PAGE_CASES, ids=[f"{c.url_name}{'?' + c.query if c.query else ''}" for c in PAGE_CASES]
 )
-def test_page_access(case: PageCase, role: str, client_for_role):
+def test_page_access(case: PageCase, client_for_role):
     url = reverse(case.url_name, kwargs=case.kwargs() if case.kwargs else None)
     if case.query:
         url = f"{url}?{case.query}"
-    view = get_resolver().resolve(url.split("?")[0]).func
-    rule = _rule_of(view)
-    response = client_for_role(role).get(url)
-    if _expected_granted(rule, role):
-        assert response.status_code in case.granted, (rule, role, response.status_code)
-    elif role == PUBLIC:
-        # anonymous visitors are sent to the log-in, never shown the page
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == 403, (rule, role, response.status_code)
+    rule = _rule_of(get_resolver().resolve(url.split("?")[0]).func)
+    mismatches = [
+        line
+        for role in ROLES_AND_PUBLIC
+        if (line := _outcome(case, rule, role, client_for_role(role).get(url))) is not None
+    ]
+    assert mismatches == [], f"{url} (rule {rule}): " + "; ".join(mismatches)
 
 
 def _api_operations():

@@ -284,3 +284,20 @@ def test_login_page_sets_no_session_for_anonymous_get(client, db):
     response = client.get(LOGIN)
     assert response.status_code == 200
     assert 'autocomplete="current-password"' in response.content.decode()
+
+
+def test_password_change(funder_client, funder_user):
+    url = reverse("accounts:password_change")
+    weak = funder_client.post(
+        url, {"old_password": TEST_PASSWORD, "new_password1": "short", "new_password2": "short"}
+    )
+    assert weak.status_code == 200  # the policy applies here too
+    new = "Neues-langes-Passwort-2026"
+    response = funder_client.post(
+        url, {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 302
+    funder_user.refresh_from_db()
+    assert funder_user.check_password(new)
+    assert funder_client.get(reverse("accounts:profile")).status_code == 200  # still logged in
+    assert AuditEntry.objects.filter(action="accounts.user.password_changed").count() == 1

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/code/", views.totp_verify, name="totp_verify"),
     path("totp/enrol/", views.totp_enrol, name="totp_enrol"),
     path("me/", views.profile, name="profile"),
+    path("me/password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),
     path("users/<int:id>/", views.user_detail, name="user_detail"),
 ]

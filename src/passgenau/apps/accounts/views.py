@@ -7,7 +7,8 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -178,6 +179,20 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
 @require("accounts.view_own_account")
 def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"account": request.user})
+
+
+@require("accounts.view_own_account")
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # stay logged in with the new password
+        log_action("accounts.user.password_changed", actor=user, obj=user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 @require("accounts.manage_users")
