@@ -395,6 +395,11 @@ def test_two_grants_one_half_frozen_then_released(funder_client, provider_client
     assert funder_client.post(close).status_code == 302
     second.refresh_from_db()
     assert second.status == GrantStatus.CLOSED
+    logged = actions()
+    assert logged.count("funding.grant.approved") == 2
+    assert logged.count("funding.grant.paid") == 2
+    assert logged.count("funding.grant.reported") == 1
+    assert logged.count("funding.grant.closed") == 1
     assert first.organisation.name == "Test organisation provider"
 
 
@@ -528,3 +533,29 @@ def test_chart_shows_at_most_60_bars_but_the_table_all(funder_client) -> None:
     assert page.count("<rect") == 60
     assert len(response.context["computed"].lines) == 70
     assert "Kreis 69" in page and "Kreis 0<" in page  # the smallest is in the table
+
+
+def test_list_pages_use_a_fixed_number_of_queries(
+    funder_client, provider_client, django_assert_max_num_queries
+) -> None:
+    programme = make_programme(budget=Decimal("10000000.00"))
+    for _ in range(3):
+        make_grant(programme=programme, approve=True)
+        make_distribution(amount=Decimal("1000.00"))
+    pages = [
+        (funder_client, reverse("funding:grant_list")),
+        (provider_client, reverse("funding:grant_list")),
+        (funder_client, reverse("funding:distribution_list")),
+        (funder_client, reverse("funding:programme_list")),
+    ]
+    counts = []
+    for client, url in pages:
+        with django_assert_max_num_queries(15) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    for _ in range(5):
+        make_grant(programme=programme, approve=True)
+        make_distribution(amount=Decimal("1000.00"))
+    for (client, url), before in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(before):
+            assert client.get(url).status_code == 200
