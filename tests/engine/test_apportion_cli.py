@@ -146,10 +146,10 @@ def test_bad_weights_file_names_file_row_and_field(
     assert run("--total", "10", "--weights", str(key)) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3
-    text = "\n".join(err)
-    assert f"{key}, row 3, column 'weight': negative weight -2" in text
-    assert f"{key}, row 4, column 'weight': 'zwei' is not a number" in text
-    assert f"{key}, row 5, column 'id': id 'A' also in row 2" in text
+    # in file order
+    assert f"{key}, row 3, column 'weight': negative weight -2" in err[0]
+    assert f"{key}, row 4, column 'weight': 'zwei' is not a number" in err[1]
+    assert f"{key}, row 5, column 'id': id 'A' also in row 2" in err[2]
     assert all(line.startswith("passgenau apportion: error:") for line in err)
 
 

@@ -72,9 +72,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="order: the unit earlier in the file wins a tie; lot: a seeded lot decides",
     )
     parser.add_argument("--seed", type=int, metavar="N", help="seed of the lot (--ties lot)")
-    parser.add_argument("--number-format", choices=NUMBER_FORMATS, default="auto")
-    parser.add_argument("--id-column", default="id", metavar="NAME")
-    parser.add_argument("--weight-column", default="weight", metavar="NAME")
+    parser.add_argument(
+        "--number-format",
+        choices=NUMBER_FORMATS,
+        default="auto",
+        help="how input numbers are written: de (1.234,5), en (1,234.5) or auto (default: "
+        "decide from the values, refuse ones like 1.234 that read differently)",
+    )
+    parser.add_argument("--id-column", default="id", metavar="NAME", help="default: id")
+    parser.add_argument("--weight-column", default="weight", metavar="NAME", help="default: weight")
     parser.add_argument(
         "--out", metavar="FILE.csv", help="write CSV here ('-' for standard output)"
     )

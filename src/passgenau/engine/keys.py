@@ -547,7 +547,7 @@ def read_key_csv(
     if not raw_rows and not problems:
         problems.append(Problem(label, None, None, "the key is empty: no rows after the header"))
     if problems:
-        raise KeyFileError(problems)
+        raise KeyFileError(sorted(problems, key=lambda p: p.row or 0))  # in file order
     return KeyTable(
         file=label,
         ids=tuple(uid for _, uid, _, _ in raw_rows),
