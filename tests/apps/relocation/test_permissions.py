@@ -119,3 +119,15 @@ def test_household_pages_of_other_organisations_are_not_found(client_for_role):
         coordinator.get(reverse("relocation:interview", kwargs={"pk": theirs.pk})).status_code
         == 403
     )
+
+
+def test_admin_shows_rounds_but_does_not_change_them(administrator_client):
+    round_ = make_round()
+    assert administrator_client.get("/admin/relocation/round/").status_code == 200
+    change = f"/admin/relocation/round/{round_.pk}/change/"
+    assert administrator_client.get(change).status_code == 200
+    administrator_client.post(change, {"name": "Tampered", "status": "closed"})
+    round_.refresh_from_db()
+    assert round_.name == "Round 2026" and round_.status == RoundStatus.OPEN
+    # personal data of households is not in the admin at all
+    assert administrator_client.get("/admin/relocation/household/").status_code == 404
