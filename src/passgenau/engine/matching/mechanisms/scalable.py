@@ -1,0 +1,612 @@
+"""The scalable mechanism: a Lagrangian dual bound and a dual-guided primal for 10⁵–10⁶ households.
+
+The capacities (and, for the lexicographic goal, the persons level) are moved into the objective
+with prices ``λ[s, d] >= 0`` and ``μ >= 0``. For fixed prices the problem splits by placement unit
+(:mod:`._prepared`): each unit takes its pair of highest *reduced value*
+``r[p] = c[p] + μ n[u] - Σ_d λ[s, d] a[u, d]``, or stays unplaced (value 0; fixed units have only
+their fixed pair). Hence, for every placement ``x`` that respects the capacities and places at
+least ``P`` persons,
+
+    score(x) <= L(λ, μ; P) = Σ_u max(0, max_{p of u} r[p]) + Σ_{s,d} λ[s, d] cap[s, d] - μ P.
+
+**What is bounded.** The reported ``bound`` is ``min L(λ, μ; P)`` over the prices tried, with
+``P`` the number of persons our placement places: an upper bound on the total score of every
+placement that places at least as many persons as ours — in particular on the lexicographic
+optimum's score, since that optimum places at least as many persons. Minimum loads are left out
+of the relaxation (dropping constraints keeps the bound valid). With ``maximise_persons_first``
+off, ``μ = 0`` and the bound is on the total score of every feasible placement.
+
+**Dual.** ``L`` is convex and piecewise linear; it is minimised through its entropic smoothing
+``L_τ`` (each ``max`` replaced by ``τ log Σ exp(·/τ)``, which is at most ``τ log(k + 1)`` above it)
+with L-BFGS-B, first on a random sample of units with proportionally scaled capacities (a cheap
+warm start: prices are per unit of capacity, so they carry over), then on all units. Every
+evaluation also gives the exact ``L``, and the best one is kept. One evaluation is a handful of
+vectorised passes over the allowed pairs in CSR order (``np.maximum.reduceat`` over the pairs of
+each unit); prices enter through a table over (site, demand type), so there is no dense H × S
+array: memory is linear in the number of allowed pairs.
+
+**Primal.** Every unit takes its pair of highest reduced value; sites over capacity shed the
+units that lose least by leaving (smallest regret, the gap to their next option); shed units are
+re-inserted greedily in order of their reduced values wherever they fit; then units move to a
+better pair where capacity is left. Minimum loads are met on a best-effort basis (units are pulled
+from sites that keep their own minimum); a note says where that fails.
+
+References
+----------
+.. [1] M. L. Fisher, "The Lagrangian relaxation method for solving integer programming problems",
+   *Management Science* 27(1), 1981.
+.. [2] A. M. Geoffrion, "Lagrangean relaxation for integer programming", *Mathematical
+   Programming Study* 2, 1974 (the Lagrangian bound equals the LP bound when the subproblem has
+   the integrality property, as this assignment subproblem has).
+.. [3] Y. Nesterov, "Smooth minimization of non-smooth functions", *Mathematical Programming*
+   103, 2005 (entropic smoothing of a max).
+.. [4] D. C. Liu and J. Nocedal, "On the limited memory BFGS method for large scale
+   optimization", *Mathematical Programming* 45, 1989.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy
+from scipy.optimize import minimize as _scipy_minimize
+
+from ..model import Instance, Result, SolveOptions
+from ..solution import placed_counts
+from ._prepared import Prepared, prepare
+
+__all__ = ["solve_scalable"]
+
+minimize: Any = _scipy_minimize  # SciPy's stubs type the callback narrowly
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_SAMPLE_UNITS = 10_000  # units in the warm-start sample (when there are many more)
+# (temperature relative to the mean score, L-BFGS evaluations, best pairs kept per unit)
+# (temperature relative to the mean score, L-BFGS evaluations) of each round
+_ROUNDS = ((0.01, 40), (0.003, 40), (0.001, 60))
+
+
+@dataclass
+class _Pairs:
+    """The allowed pairs of the units that have any, in CSR order, and their price keys."""
+
+    unit: IntArray  # (P,) unit of each pair (sorted)
+    site: IntArray  # (P,)
+    score: FloatArray  # (P,)
+    key: npt.NDArray[np.int32] | IntArray  # (P,) site * T + demand type of the unit
+    starts: IntArray  # (K,) first pair of each unit that has pairs
+    counts: IntArray  # (K,)
+    seg_unit: IntArray  # (K,) the unit of each segment
+    seg_fixed: BoolArray  # (K,) the unit is fixed (must be placed)
+
+
+@dataclass
+class _Dual:
+    """Problem data of the Lagrangian dual and the prices and bounds seen so far."""
+
+    pairs: _Pairs
+    types: IntArray  # (T, D) distinct demand vectors
+    type_persons: FloatArray  # (T,)
+    capacity: FloatArray  # (S, D)
+    persons_target: float
+    lexicographic: bool
+    tau: float
+    # (sum of unit maxima + λ·cap, μ) of every exact evaluation: L(P) = first - μ P
+    history: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def n_sites(self) -> int:
+        return int(self.capacity.shape[0])
+
+    def split(self, x: FloatArray) -> tuple[FloatArray, float]:
+        n = self.capacity.size
+        lam = x[:n].reshape(self.capacity.shape)
+        mu = float(x[n]) if self.lexicographic else 0.0
+        return lam, mu
+
+    def reduced(self, lam: FloatArray, mu: float) -> FloatArray:
+        """Reduced value of every pair: score + μ persons - λ·demand."""
+        table = lam @ self.types.T - mu * self.type_persons[None, :]  # (S, T)
+        return self.pairs.score - table.ravel()[self.pairs.key]
+
+    def unit_max(self, r: FloatArray) -> FloatArray:
+        """Per segment: the best reduced value, or 0 (unplaced) when that is better and allowed."""
+        best = np.maximum.reduceat(r, self.pairs.starts)
+        return np.where(self.pairs.seg_fixed, best, np.maximum(best, 0.0))
+
+    def smoothed(self, x: FloatArray) -> tuple[float, FloatArray]:
+        """``L_τ`` and its gradient; records the exact ``L`` of the same prices."""
+        lam, mu = self.split(x)
+        pairs = self.pairs
+        r = self.reduced(lam, mu)
+        top = self.unit_max(r)
+        priced = float(lam.ravel() @ self.capacity.ravel())
+        self.history.append((float(top.sum()) + priced, mu))
+        z = np.exp((r - np.repeat(top, pairs.counts)) / self.tau)
+        total = np.add.reduceat(z, pairs.starts)
+        # the unplaced option, worth 0 (top >= 0 there); fixed units do not have it
+        total += np.where(
+            pairs.seg_fixed, 0.0, np.exp(-np.where(pairs.seg_fixed, 0.0, top) / self.tau)
+        )
+        value = float((top + self.tau * np.log(total)).sum()) + priced - mu * self.persons_target
+        z /= np.repeat(total, pairs.counts)  # probability of each pair
+        by_key = np.bincount(pairs.key, weights=z, minlength=self.n_sites * len(self.types))
+        by_key = by_key.reshape(self.n_sites, len(self.types))
+        grad_lam = self.capacity - by_key @ self.types
+        grad = grad_lam.ravel()
+        if self.lexicographic:
+            grad = np.append(grad, by_key.sum(axis=0) @ self.type_persons - self.persons_target)
+        return value, grad
+
+    def record(self, r: FloatArray, lam: FloatArray, mu: float) -> None:
+        """Record the exact ``L`` at these prices (``r``: their reduced values)."""
+        top = float(self.unit_max(r).sum())
+        self.history.append((top + float(lam.ravel() @ self.capacity.ravel()), mu))
+
+    def bound(self, persons: float) -> float:
+        """The best exact bound seen, for placements that place at least ``persons`` persons."""
+        return min(first - mu * persons for first, mu in self.history)
+
+
+def _pairs_of(prep: Prepared, unit_type: IntArray, n_types: int, keep: BoolArray | None) -> _Pairs:
+    unit, site, score = prep.pair_unit, prep.pair_site, prep.pair_score
+    if keep is not None:
+        mask = keep[unit]
+        unit, site, score = unit[mask], site[mask], score[mask]
+    key = site * n_types + unit_type[unit]
+    if key.size and key.max() < 2**31:
+        key = key.astype(np.int32)
+    first = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]]) if len(unit) else np.zeros(0, int)
+    starts = first.astype(np.int64)
+    counts = np.diff(np.r_[starts, len(unit)]).astype(np.int64)
+    seg_unit = unit[starts]
+    fixed_unit = np.zeros(prep.n_units, dtype=bool)
+    fixed_unit[prep.pair_unit[prep.pair_fixed]] = True
+    return _Pairs(unit, site, score, key, starts, counts, seg_unit, fixed_unit[seg_unit])
+
+
+def _minimise(dual: _Dual, x0: FloatArray, max_evaluations: int) -> FloatArray:
+    n = dual.capacity.size
+    upper_mu = 4.0 * float(np.abs(dual.pairs.score).max(initial=1.0)) + 1.0
+    bounds = [(0.0, None)] * n + ([(0.0, upper_mu)] if dual.lexicographic else [])
+    res = minimize(
+        dual.smoothed,
+        x0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxfun": max_evaluations, "maxiter": max_evaluations, "ftol": 1e-12},
+    )
+    return np.asarray(res.x, dtype=np.float64)
+
+
+def _best_pairs(dual: _Dual, r: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Per segment: index of the best pair, its reduced value, and the next best option's."""
+    pairs = dual.pairs
+    top = np.maximum.reduceat(r, pairs.starts)
+    hit = np.flatnonzero(r >= np.repeat(top, pairs.counts))
+    first = hit[np.r_[True, pairs.unit[hit][1:] != pairs.unit[hit][:-1]]]
+    masked = r.copy()
+    masked[first] = -np.inf
+    second = np.maximum.reduceat(masked, pairs.starts)
+    second = np.where(pairs.seg_fixed, second, np.maximum(second, 0.0))
+    return first, top, second
+
+
+def _primal(
+    prep: Prepared,
+    dual: _Dual,
+    r: FloatArray,
+    capacity: IntArray,
+    min_load: IntArray,
+) -> tuple[IntArray, list[str]]:
+    """A feasible unit assignment guided by the reduced values ``r`` (see the module docstring)."""
+    pairs = dual.pairs
+    demand = prep.demand
+    n_s = capacity.shape[0]
+    notes: list[str] = []
+    unit_pair = np.full(prep.n_units, -1, dtype=np.int64)
+    best, top, second = _best_pairs(dual, r)
+    wants = pairs.seg_fixed | (top > 0) | (dual.lexicographic & (top > -np.inf))
+    if not dual.lexicographic:
+        wants = pairs.seg_fixed | (top > 0) | ((top == 0) & (pairs.score[best] > 0))
+    unit_pair[pairs.seg_unit[wants]] = best[wants]
+    regret = np.full(prep.n_units, np.inf)
+    regret[pairs.seg_unit] = np.where(pairs.seg_fixed, np.inf, top - second)
+    fixed_unit = np.zeros(prep.n_units, dtype=bool)
+    fixed_unit[pairs.seg_unit[pairs.seg_fixed]] = True
+
+    def load_of(assigned: IntArray) -> IntArray:
+        placed = np.flatnonzero(assigned >= 0)
+        load = np.zeros(capacity.shape, dtype=np.int64)
+        sites = pairs.site[assigned[placed]]
+        for d in range(capacity.shape[1]):
+            load[:, d] = np.bincount(sites, weights=demand[placed, d], minlength=n_s).astype(
+                np.int64
+            )
+        return load
+
+    load = load_of(unit_pair)
+    # 1. sites over capacity shed the units that lose least by leaving (smallest regret per unit
+    # of the excess they remove); shed units then take their best pair that still fits
+    seg_of_unit = np.full(prep.n_units, -1, dtype=np.int64)
+    seg_of_unit[pairs.seg_unit] = np.arange(len(pairs.seg_unit))
+    placed = np.flatnonzero((unit_pair >= 0) & ~fixed_unit)
+    site_of = pairs.site[unit_pair[placed]]
+    shed: list[int] = []
+    for s in np.flatnonzero(np.any(load > capacity, axis=1)):
+        here = placed[site_of == s]
+        while True:
+            excess = np.maximum(load[s] - capacity[s], 0)
+            if not excess.any() or not len(here):
+                break
+            relief = (np.minimum(demand[here], excess) / np.maximum(excess, 1)).sum(axis=1)
+            useful = relief > 0
+            if not useful.any():
+                break
+            cost = np.where(useful, regret[here] / np.maximum(relief, 1e-12), np.inf)
+            k = int(np.argmin(cost))
+            u = int(here[k])
+            load[s] -= demand[u]
+            unit_pair[u] = -1
+            shed.append(u)
+            here = np.delete(here, k)
+    residual = capacity - load
+    if np.any(residual < 0):
+        notes.append("fixed households alone exceed a capacity")
+    order = np.asarray(shed, dtype=np.int64)
+    order = order[np.argsort(-regret[order], kind="stable")]
+    for u in order:
+        _insert(int(u), unit_pair, residual, r, pairs, demand, seg_of_unit, dual.lexicographic)
+    # 2. units that fit nowhere take the place of a unit that can move elsewhere (ejection)
+    left_out = [int(u) for u in order if unit_pair[u] < 0]
+    if left_out:
+        _eject(left_out, unit_pair, residual, r, pairs, demand, seg_of_unit, fixed_unit, regret)
+    # 3. moves to a better pair where capacity is left
+    gain_units = np.flatnonzero(unit_pair >= 0)
+    gain_units = gain_units[~fixed_unit[gain_units]]
+    current = r[unit_pair[gain_units]]
+    lost = top[seg_of_unit[gain_units]] - current
+    for u in gain_units[np.argsort(-lost, kind="stable")][: int((lost > 1e-12).sum())]:
+        _improve(int(u), unit_pair, residual, pairs, demand, seg_of_unit)
+    # 4. minimum loads, best effort
+    if np.any(min_load > 0):
+        notes.extend(_meet_minimum(prep, pairs, unit_pair, capacity, min_load, fixed_unit, r))
+    unit_site = np.where(unit_pair >= 0, pairs.site[np.maximum(unit_pair, 0)], -1)
+    return unit_site.astype(np.int64), notes
+
+
+def _insert(
+    u: int,
+    unit_pair: IntArray,
+    residual: IntArray,
+    r: FloatArray,
+    pairs: _Pairs,
+    demand: IntArray,
+    seg_of_unit: IntArray,
+    any_pair: bool,
+) -> None:
+    seg = seg_of_unit[u]
+    lo = int(pairs.starts[seg])
+    hi = lo + int(pairs.counts[seg])
+    candidates = np.arange(lo, hi)
+    if not any_pair:
+        candidates = candidates[pairs.score[lo:hi] > 0]
+    fits = np.all(residual[pairs.site[candidates]] >= demand[u], axis=1)
+    candidates = candidates[fits]
+    if len(candidates):
+        p = int(candidates[np.argmax(r[candidates])])
+        unit_pair[u] = p
+        residual[pairs.site[p]] -= demand[u]
+
+
+def _eject(
+    left_out: list[int],
+    unit_pair: IntArray,
+    residual: IntArray,
+    r: FloatArray,
+    pairs: _Pairs,
+    demand: IntArray,
+    seg_of_unit: IntArray,
+    fixed_unit: BoolArray,
+    regret: FloatArray,
+) -> None:
+    """Place left-out units by moving one unit out of the way (a one-step ejection chain).
+
+    For a left-out unit ``u`` and one of its sites ``s`` (best reduced value first), a unit
+    ``v`` at ``s`` may make room if ``v`` fits at another of its sites and ``u`` then fits at
+    ``s``; the move with the smallest loss of reduced value is taken.
+    """
+    placed = np.flatnonzero(unit_pair >= 0)
+    at_site: dict[int, list[int]] = {}
+    for v, site in zip(placed.tolist(), pairs.site[unit_pair[placed]].tolist(), strict=True):
+        at_site.setdefault(site, []).append(v)
+
+    def spans(u: int) -> IntArray:
+        seg = seg_of_unit[u]
+        lo = int(pairs.starts[seg])
+        return np.arange(lo, lo + int(pairs.counts[seg]))
+
+    for u in left_out:
+        own = spans(u)
+        done = False
+        for p in own[np.argsort(-r[own], kind="stable")]:
+            s = int(pairs.site[p])
+            need = demand[u] - residual[s]
+            if np.all(need <= 0):
+                unit_pair[u] = p
+                residual[s] -= demand[u]
+                at_site.setdefault(s, []).append(u)
+                break
+            candidates = np.asarray(at_site.get(s, []), dtype=np.int64)
+            if not len(candidates):
+                continue
+            candidates = candidates[~fixed_unit[candidates]]
+            room = np.all(demand[candidates] >= need, axis=1)
+            for v in candidates[room][np.argsort(regret[candidates[room]], kind="stable")][:20]:
+                alt = spans(int(v))
+                alt = alt[pairs.site[alt] != s]
+                fits = alt[np.all(residual[pairs.site[alt]] >= demand[v], axis=1)]
+                if not len(fits):
+                    continue
+                q = int(fits[np.argmax(r[fits])])
+                t = int(pairs.site[q])
+                residual[t] -= demand[v]
+                residual[s] += demand[v] - demand[u]
+                unit_pair[v] = q
+                unit_pair[u] = p
+                at_site[s].remove(int(v))
+                at_site[s].append(u)
+                at_site.setdefault(t, []).append(int(v))
+                done = True
+                break
+            if done:
+                break
+
+
+def _improve(
+    u: int,
+    unit_pair: IntArray,
+    residual: IntArray,
+    pairs: _Pairs,
+    demand: IntArray,
+    seg_of_unit: IntArray,
+) -> None:
+    seg = seg_of_unit[u]
+    lo = int(pairs.starts[seg])
+    hi = lo + int(pairs.counts[seg])
+    now = int(unit_pair[u])
+    candidates = np.arange(lo, hi)
+    better = candidates[pairs.score[lo:hi] > pairs.score[now] + 1e-12]
+    fits = np.all(residual[pairs.site[better]] >= demand[u], axis=1)
+    better = better[fits]
+    if len(better):
+        p = int(better[np.argmax(pairs.score[better])])
+        residual[pairs.site[now]] += demand[u]
+        residual[pairs.site[p]] -= demand[u]
+        unit_pair[u] = p
+
+
+def _meet_minimum(
+    prep: Prepared,
+    pairs: _Pairs,
+    unit_pair: IntArray,
+    capacity: IntArray,
+    min_load: IntArray,
+    fixed_unit: BoolArray,
+    r: FloatArray,
+) -> list[str]:
+    """Pull units to sites under their minimum, from unplaced units or sites above theirs."""
+    demand = prep.demand
+    n_s = capacity.shape[0]
+    placed = unit_pair >= 0
+    load = np.zeros(capacity.shape, dtype=np.int64)
+    np.add.at(load, pairs.site[unit_pair[placed]], demand[placed])
+    notes = []
+    for s in np.flatnonzero(np.any(load < min_load, axis=1)):
+        candidates = np.flatnonzero(pairs.site == s)
+        candidates = candidates[np.argsort(-r[candidates], kind="stable")]
+        for p in candidates:
+            short = load[s] < min_load[s]
+            if not short.any():
+                break
+            u = int(pairs.unit[p])
+            if fixed_unit[u] or unit_pair[u] == p or not np.any(demand[u, short] > 0):
+                continue
+            if np.any(load[s] + demand[u] > capacity[s]):
+                continue
+            if unit_pair[u] >= 0:
+                donor = int(pairs.site[unit_pair[u]])
+                if np.any((load[donor] - demand[u] < min_load[donor]) & (demand[u] > 0)):
+                    continue
+                load[donor] -= demand[u]
+            load[s] += demand[u]
+            unit_pair[u] = p
+        if np.any(load[s] < min_load[s]):
+            notes.append(
+                f"minimum load of site index {s} not met by the heuristic "
+                f"(load {load[s].tolist()}, minimum {min_load[s].tolist()})"
+            )
+    del n_s
+    return notes
+
+
+def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
+    """Place households with a proven Lagrangian bound, for very large instances.
+
+    Parameters
+    ----------
+    instance
+        The instance; never mutated. Memory use is linear in its allowed pairs.
+    options
+        ``target_gap`` (relative) ends the refinement early, ``time_limit`` bounds it,
+        ``seed`` picks the warm-start sample, ``maximise_persons_first`` the goal.
+
+    Returns
+    -------
+    Result
+        Status ``feasible`` (``optimal`` when the gap is below ``mip_gap``, ``infeasible`` when the
+        fixed pairs alone break a capacity or a link), with the bound described in the module
+        docstring and ``site_duals`` = the capacity prices ``λ`` of the best bound.
+
+    Notes
+    -----
+    See the module docstring for the bound, the dual method and the primal heuristic.
+    """
+    started = time.perf_counter()
+    prep = prepare(instance)
+    assert instance.min_load is not None
+    capacity = np.asarray(instance.capacity, dtype=np.int64)
+    min_load = np.asarray(instance.min_load, dtype=np.int64)
+    n_s, n_d = capacity.shape
+
+    def finish(
+        unit_site: IntArray | None, status: str, bound: float | None, duals: Any, notes: list[str]
+    ) -> Result:
+        if unit_site is None:
+            assignment = np.full(instance.n_households, -1, dtype=np.int32)
+        else:
+            assignment = prep.expand(unit_site)
+        households, persons = placed_counts(instance, assignment)
+        objective = _objective(instance, assignment)
+        return Result(
+            mechanism="scalable",
+            status=status,  # type: ignore[arg-type]
+            assignment=assignment,
+            objective=objective,
+            bound=bound,
+            seconds=time.perf_counter() - started,
+            solver="Lagrangian dual (L-BFGS-B on the smoothed dual) + dual-guided repair",
+            solver_version=f"numpy {np.__version__}, scipy {scipy.__version__}",
+            seed=options.seed,
+            input_hash=instance.input_hash(),
+            placed_households=households,
+            placed_persons=persons,
+            site_duals=duals,
+            notes=tuple(notes),
+        )
+
+    if prep.infeasible is not None:
+        return finish(None, "infeasible", None, None, [prep.infeasible])
+    if prep.n_pairs == 0:
+        status = "infeasible" if np.any(min_load > 0) else "optimal"
+        return finish(None, status, 0.0, np.zeros((n_s, n_d)), ["no household has an allowed site"])
+
+    # demand types: units with the same demand and persons share one price entry per site
+    typed = np.column_stack([prep.demand, prep.persons])
+    kinds, unit_type = np.unique(typed, axis=0, return_inverse=True)
+    unit_type = unit_type.ravel().astype(np.int64)
+    types = np.ascontiguousarray(kinds[:, :n_d], dtype=np.int64)
+    type_persons = kinds[:, n_d].astype(np.float64)
+    pairs = _pairs_of(prep, unit_type, len(types), None)
+    lexicographic = options.maximise_persons_first
+    placeable = float(prep.persons[pairs.seg_unit].sum())
+    scale = float(np.mean(np.abs(pairs.score))) or 1.0
+    x = np.zeros(capacity.size + (1 if lexicographic else 0))
+
+    # warm start on a sample of units, capacities scaled to the sample's share of persons
+    rng = np.random.default_rng(options.seed)
+    if len(pairs.seg_unit) > 4 * _SAMPLE_UNITS:
+        keep = np.zeros(prep.n_units, dtype=bool)
+        keep[rng.choice(pairs.seg_unit, _SAMPLE_UNITS, replace=False)] = True
+        fixed_units = pairs.seg_unit[pairs.seg_fixed]
+        keep[fixed_units] = False  # fixed units are not a random sample; leave them out
+        sample = _pairs_of(prep, unit_type, len(types), keep)
+        share = float(prep.persons[sample.seg_unit].sum()) / max(placeable, 1.0)
+        scaled = capacity.astype(np.float64) * share
+        warm = _Dual(
+            sample, types, type_persons, scaled, placeable * share, lexicographic, 0.02 * scale
+        )
+        x = _minimise(warm, x, 100)
+
+    # Rounds of L-BFGS-B on the smoothed dual over all pairs, each with a smaller temperature,
+    # each followed by the primal heuristic at the prices reached.
+    dual = _Dual(
+        pairs, types, type_persons, capacity.astype(np.float64), placeable, lexicographic, 1.0
+    )
+    notes: list[str] = []
+    notes_best: list[str] = []
+    best: tuple[float, IntArray] | None = None
+    for tau, evaluations in _ROUNDS:
+        dual.tau = tau * scale
+        x = _minimise(dual, x, evaluations)
+        lam, mu = dual.split(x)
+        r = dual.reduced(lam, mu)
+        dual.record(r, lam, mu)
+        unit_site, primal_notes = _primal(prep, dual, r, capacity, min_load)
+        value = _objective_units(prep, unit_site)
+        if best is None or _better(prep, unit_site, value, best):
+            best = (value, unit_site)
+            notes_best = primal_notes
+        persons = float(prep.persons[best[1] >= 0].sum())
+        bound = dual.bound(persons if lexicographic else 0.0)
+        if (bound - best[0]) / max(abs(bound), 1e-9) <= options.target_gap:
+            break
+        elapsed = time.perf_counter() - started
+        if options.time_limit is not None and elapsed > options.time_limit / 2:
+            break
+    assert best is not None
+    notes = notes_best
+    persons = float(prep.persons[best[1] >= 0].sum())
+    bound = dual.bound(persons if lexicographic else 0.0)
+    if lexicographic and persons < placeable:
+        notes.append(
+            f"{int(placeable - persons)} persons with an allowed site are not placed; the bound "
+            "holds for placements that place at least as many persons as this one"
+        )
+    lam, _ = dual.split(x)
+    gap = (bound - best[0]) / max(abs(bound), 1e-9)
+    status = "optimal" if gap <= options.mip_gap else "feasible"
+    return finish(best[1], status, max(bound, best[0]), lam.copy(), notes)
+
+
+def _objective_units(prep: Prepared, unit_site: IntArray) -> float:
+    placed = np.flatnonzero(unit_site >= 0)
+    start = prep.unit_pair_start
+    total = 0.0
+    # the pair of each placed unit: search its site among the unit's sorted pairs
+    lo = start[placed]
+    hi = start[placed + 1]
+    idx = lo + _segment_search(prep.pair_site, lo, hi, unit_site[placed])
+    total = float(prep.pair_score[idx].sum())
+    return total
+
+
+def _segment_search(sites: IntArray, lo: IntArray, hi: IntArray, target: IntArray) -> IntArray:
+    """Offset of ``target`` within each sorted segment ``sites[lo:hi]`` (vectorised)."""
+    width = hi - lo
+    left = np.zeros_like(lo)
+    right = width.copy()
+    while True:
+        active = left < right
+        if not active.any():
+            return left
+        mid = (left + right) // 2
+        go_right = active & (sites[np.minimum(lo + mid, len(sites) - 1)] < target)
+        left = np.where(go_right, mid + 1, left)
+        right = np.where(active & ~go_right, mid, right)
+
+
+def _better(
+    prep: Prepared, unit_site: IntArray, value: float, best: tuple[float, IntArray]
+) -> bool:
+    persons = int(prep.persons[unit_site >= 0].sum())
+    best_persons = int(prep.persons[best[1] >= 0].sum())
+    return (persons, value) > (best_persons, best[0])
+
+
+def _objective(instance: Instance, assignment: npt.NDArray[np.int32]) -> float:
+    placed = np.flatnonzero(assignment >= 0)
+    start = instance.household_pair_start.astype(np.int64)
+    lo, hi = start[placed], start[placed + 1]
+    idx = lo + _segment_search(
+        instance.pair_site.astype(np.int64), lo, hi, assignment[placed].astype(np.int64)
+    )
+    return float(instance.pair_score[idx].sum())
