@@ -85,12 +85,18 @@ def build_units(instance: Instance) -> Units:
     for group in instance.links:
         members = np.asarray(group, dtype=np.int64)
         label[members] = members.min()
-    first_member, unit_of = np.unique(label, return_inverse=True)
-    unit_of = unit_of.astype(np.int64)
-    n_u = len(first_member)
-    demand = np.zeros((n_u, len(instance.dimensions)), dtype=np.int64)
-    np.add.at(demand, unit_of, instance.demand)
-    persons = np.bincount(unit_of, weights=instance.persons, minlength=n_u).astype(np.int64)
+    if instance.links:
+        first_member, unit_of = np.unique(label, return_inverse=True)
+        unit_of = unit_of.astype(np.int64)
+        n_u = len(first_member)
+        demand = np.zeros((n_u, len(instance.dimensions)), dtype=np.int64)
+        np.add.at(demand, unit_of, instance.demand)
+        persons = np.bincount(unit_of, weights=instance.persons, minlength=n_u).astype(np.int64)
+    else:  # every household is a unit of its own (the common, large case: no copies needed)
+        first_member = unit_of = label
+        n_u = n_h
+        demand = np.asarray(instance.demand, dtype=np.int64)
+        persons = np.asarray(instance.persons, dtype=np.int64)
 
     ph = instance.pair_household.astype(np.int64)
     ps = instance.pair_site.astype(np.int64)
@@ -124,7 +130,7 @@ def build_units(instance: Instance) -> Units:
         order = np.lexsort((psite, pu))
         pu, psite, pscore = pu[order], psite[order], pscore[order]
     else:
-        pu, psite, pscore = unit_of[ph], ps, sc.astype(np.float64)
+        pu, psite, pscore = ph, ps, np.asarray(sc, dtype=np.float64)
 
     fixed_site = np.full(n_u, -1, dtype=np.int64)
     assert instance.fixed_household is not None and instance.fixed_site is not None
