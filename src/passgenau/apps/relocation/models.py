@@ -11,6 +11,7 @@ defined once, in ``ROUND_TRANSITIONS`` and ``ROUND_RULES``; services check them.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from typing import Any
 
@@ -103,6 +104,12 @@ class Mechanism(models.TextChoices):
     SCALABLE = "scalable", _("scalable (large rounds, proven bound)")
     STABLE = "stable", _("stable (no pair prefers each other)")
     GREEDY = "greedy", _("greedy (quick baseline)")
+
+
+@functools.cache
+def _shipped_catalogue() -> Any:
+    # parsed once per process: the catalogue is immutable (frozen dataclasses)
+    return load_catalogue()
 
 
 def site_id_for(organisation_id: int) -> str:
@@ -208,7 +215,7 @@ class Round(models.Model):
 
     def catalogue(self) -> Any:
         """The engine's criteria catalogue this round uses (only version 1 ships)."""
-        return load_catalogue()
+        return _shipped_catalogue()
 
 
 class MunicipalityProfile(models.Model):

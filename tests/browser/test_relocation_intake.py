@@ -1,0 +1,122 @@
+"""Intake in a real browser on a tablet-sized screen: an interviewer registers a household with
+consent and conducts the interview in Polish, saving it unfinished, then completing it; axe-core
+finds no serious problem on the pages, and nothing scrolls sideways."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+
+pytestmark = pytest.mark.browser
+TABLET = {"width": 768, "height": 1024}
+
+
+@pytest.fixture
+def interviewer(transactional_db):
+    from django.utils import timezone
+
+    from accounts_helpers import TEST_PASSWORD
+    from relocation_helpers import make_round, user
+
+    make_round(actor=user("coordinator", "coordination"))
+    secret = pyotp.random_base32()
+    person = user("interviewer", "ngo-warsaw")
+    person.totp_secret = secret
+    person.totp_confirmed_at = timezone.now()
+    person.save()
+    return person.username, TEST_PASSWORD, secret
+
+
+def log_in(watched, username, password, secret) -> None:
+    page = watched.page
+    watched.goto("/accounts/login/")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/accounts/login/code/")
+    page.get_by_label("Sechsstelliger Code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Bestätigen").click()
+    page.wait_for_url(watched.base_url + "/")
+
+
+def serious_violations(page) -> list[tuple[str, str, list]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def no_sideways_scrolling(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_register_and_interview_in_polish_on_a_tablet(watched, interviewer):
+    from passgenau.apps.relocation.models import Household, HouseholdStatus
+
+    page = watched.page
+    page.set_viewport_size(TABLET)
+    log_in(watched, *interviewer)
+
+    # from the navigation to the round, then to the registration form
+    page.get_by_role("link", name="Umverteilungsrunden").click()
+    page.get_by_role("link", name="Round 2026").click()
+    page.get_by_role("link", name="Haushalt erfassen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Haushalt erfassen"
+    assert serious_violations(page) == []
+    assert no_sideways_scrolling(page)
+
+    # a missing purpose gives a specific message in the error summary, linked to the field
+    page.get_by_label("Verwendung der Interviewantworten, um einen Ort vorzuschlagen").check()
+    page.get_by_label("Einwilligung erteilt am").fill("2026-03-01")
+    page.get_by_label("Einwilligung erklärt auf").select_option("pl")
+    page.get_by_label("Name der Kontaktperson").fill("Olena K.")
+    page.get_by_label("Sprache des Haushalts").select_option("pl")
+    page.get_by_role("button", name="Erfassen und Interview beginnen").click()
+    summary = page.get_by_role("alert")
+    assert "kann der Haushalt nicht teilnehmen" in summary.inner_text()
+    assert serious_violations(page) == []
+
+    # check the missing purposes with the keyboard
+    for label in (
+        "Weitergabe eines Profils ohne Namen und Kontakt an vorgeschlagene Kommunen",
+        "Weitergabe von Namen und Kontaktdaten an die Kommune",
+    ):
+        page.get_by_label(label).focus()
+        page.keyboard.press("Space")
+    page.get_by_role("button", name="Erfassen und Interview beginnen").click()
+    page.wait_for_url("**/interview/")
+
+    # the questionnaire opens in the household's language, Polish
+    assert page.locator("html").get_attribute("lang") == "pl"
+    assert page.get_by_role("heading", level=1).inner_text() == "Wywiad"
+    assert page.get_by_text("Kto należy do gospodarstwa domowego?").is_visible()
+    assert serious_violations(page) == []
+    assert no_sideways_scrolling(page)
+    page.get_by_label("Osoba 1: grupa wiekowa").select_option("30-44")
+    page.get_by_label("Osoba 1: pokrewieństwo").select_option("main_contact")
+    page.get_by_label("Osoba 2: grupa wiekowa").select_option("6-9")
+    page.get_by_label("ukraiński").check()
+    page.get_by_role("button", name="Zapisz jako niedokończony").click()
+    page.wait_for_url("**/interview/?lang=pl")
+    household = Household.objects.get()
+    assert household.status == HouseholdStatus.REGISTERED
+    assert household.members.count() == 2
+
+    # completing without the ratings: one specific message per missing rating
+    page.get_by_role("button", name="Zakończ wywiad").click()
+    summary = page.get_by_role("alert")
+    assert "Proszę ocenić, jak ważne jest: Rodzina lub przyjaciele w tym miejscu." in (
+        summary.inner_text()
+    )
+    assert serious_violations(page) == []
+    for group in page.locator("fieldset.rl-rating").all():
+        group.get_by_label("ważne", exact=True).check()
+    page.get_by_role("button", name="Zakończ wywiad").click()
+    page.wait_for_url(f"**/relocation/households/{household.pk}/")
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.INTERVIEWED
+    assert household.interview.conducted_in == "pl"
+    assert set(household.interview.importance.values()) == {2}
