@@ -172,6 +172,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("funding:programme_list"),
     PageCase("funding:programme_create"),
     PageCase("funding:programme_detail", kwargs=_funding_programme),
+    PageCase("funding:programme_report_download", kwargs=_funding_programme),
     PageCase("funding:grant_create", kwargs=_funding_programme),
     PageCase("funding:grant_list"),
     PageCase("funding:grant_detail", kwargs=_funding_grant),

@@ -559,3 +559,18 @@ def test_list_pages_use_a_fixed_number_of_queries(
     for (client, url), before in zip(pages, counts, strict=True):
         with django_assert_max_num_queries(before):
             assert client.get(url).status_code == 200
+
+
+def test_programme_report_pdf(funder_client, client_for_role) -> None:
+    programme = make_programme()
+    grant = make_grant(programme=programme, approve=True)
+    services.grant_freeze(actor=None, grant=grant, amount=Decimal("25000.00"), reason="Sperre")
+    url = reverse("funding:programme_report_download", kwargs={"pk": programme.pk})
+    response = funder_client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    from django.test import Client
+
+    from accounts_helpers import login_client, make_user
+
+    other = make_user("funder", username="fremd", organisation=organisation("Fremd", "funder"))
+    assert login_client(Client(), other).get(url).status_code == 404

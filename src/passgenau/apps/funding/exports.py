@@ -19,8 +19,8 @@ from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .models import Distribution, Grant, Unit
-from .selectors import GrantMoney
+from .models import Distribution, Grant, Programme, Unit
+from .selectors import GrantMoney, ProgrammeReport
 
 __all__ = [
     "bar_chart_svg",
@@ -29,6 +29,7 @@ __all__ = [
     "distribution_xlsx",
     "grant_notice_pdf",
     "number",
+    "programme_report_pdf",
 ]
 
 
@@ -315,6 +316,63 @@ def grant_notice_pdf(grant: Grant, money: GrantMoney) -> bytes:
             }
         ),
     )
+    return bytes(pdf.output())
+
+
+def programme_report_pdf(
+    programme: Programme, report: ProgrammeReport, grants: Sequence[tuple[Grant, GrantMoney]]
+) -> bytes:
+    """The programme report: the figures that add up, and one line per grant."""
+    today = formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    pdf = _new_document(_("passgenau · programme report of %(date)s") % {"date": today})
+    pdf.set_font("Helvetica", style="B", size=14)
+    _para(pdf, 7, _pdf_text(programme.name))
+    pdf.set_font("Helvetica", size=9)
+    period = (
+        f"{formats.date_format(programme.period_start, 'SHORT_DATE_FORMAT')} – "
+        f"{formats.date_format(programme.period_end, 'SHORT_DATE_FORMAT')}"
+    )
+    _para(pdf, 5, _pdf_text(f"{programme.funder} · {period}"))
+    pdf.ln(3)
+    rows = [
+        (_("Budget"), report.budget),
+        (_("Approved"), report.approved),
+        (_("of which frozen"), report.frozen),
+        (_("of which paid"), report.paid),
+        (_("of which open (approved, not frozen, not paid)"), report.open),
+        (_("Remaining (budget minus approved)"), report.remaining),
+        (_("Applied for, not yet decided"), report.applied),
+    ]
+    for label, value in rows:
+        pdf.cell(120, 5, _pdf_text(label))
+        pdf.cell(40, 5, _pdf_text(number(value, 2)), align="R")
+        pdf.ln()
+    pdf.ln(2)
+    check = (
+        _("The report adds up: budget = approved + remaining; approved = paid + frozen + open.")
+        if report.adds_up
+        else _("WARNING: the report does not add up.")
+    )
+    _para(pdf, 5, _pdf_text(check))
+    pdf.ln(3)
+    widths = (60, 50, 22, 22, 20)
+    header = [_("Project"), _("Recipient"), _("Approved"), _("Frozen"), _("Paid")]
+    pdf.set_font("Helvetica", style="B", size=9)
+    for width, text, align in zip(widths, header, "LLRRR", strict=True):
+        pdf.cell(width, 6, _pdf_text(text), border="B", align=align)
+    pdf.ln()
+    pdf.set_font("Helvetica", size=8)
+    for grant, money in grants:
+        cells = [
+            grant.title[:38],
+            str(grant.organisation)[:32],
+            number(money.approved, 2),
+            number(money.frozen, 2),
+            number(money.paid, 2),
+        ]
+        for width, text, align in zip(widths, cells, "LLRRR", strict=True):
+            pdf.cell(width, 5, _pdf_text(text), align=align)
+        pdf.ln()
     return bytes(pdf.output())
 
 

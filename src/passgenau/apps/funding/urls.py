@@ -16,6 +16,11 @@ urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/new/", views.programme_create, name="programme_create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path(
+        "programmes/<int:pk>/report.pdf",
+        views.programme_report_download,
+        name="programme_report_download",
+    ),
     path("programmes/<int:pk>/grants/new/", views.grant_create, name="grant_create"),
     path("grants/", views.grant_list, name="grant_list"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),

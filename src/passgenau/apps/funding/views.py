@@ -186,6 +186,23 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("funding.manage")
+def programme_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The programme report as PDF (figures that add up, one line per grant)."""
+    programme = selectors.programme_get_for_user(user=request.user, pk=pk)
+    grants = [
+        (grant, selectors.grant_money(grant=grant))
+        for grant in programme.grants.select_related("organisation")
+    ]
+    pdf = exports.programme_report_pdf(
+        programme, selectors.programme_report(programme=programme), grants
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{slugify(programme.name) or 'programme'}-report.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require("funding.manage")
 def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, pk=pk)
     form = GrantForm(request.POST or None)
@@ -326,4 +343,5 @@ __all__ = [
     "programme_create",
     "programme_detail",
     "programme_list",
+    "programme_report_download",
 ]
