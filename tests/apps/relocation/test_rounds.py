@@ -384,3 +384,34 @@ def test_profile_page_for_the_officer(municipal_officer_client):
     assert profile.communities == {"uk": 300} and profile.labour_demand == {"7": 0.8}
     assert profile.services == ["dialysis", "welcome_class"]
     assert "capacity.kita" in profile.confirmed_at
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_round_pages_do_not_query_per_row(coordinator_client):
+    """The same number of queries for 3 and for 12 municipalities, 1 and 4 rounds (no N+1)."""
+    from django.urls import reverse
+
+    small = make_round(name="Small")
+    counts_small = [
+        _queries(coordinator_client, reverse("relocation:round_list")),
+        _queries(coordinator_client, reverse("relocation:round_detail", kwargs={"pk": small.pk})),
+        _queries(coordinator_client, "/api/v1/relocation/rounds"),
+    ]
+    many = [municipality(f"Gemeinde {i}") for i in range(12)]
+    big = make_round(name="Big", municipalities=many)
+    for i in range(2):
+        make_round(name=f"Other {i}", municipalities=many[:5])
+    counts_big = [
+        _queries(coordinator_client, reverse("relocation:round_list")),
+        _queries(coordinator_client, reverse("relocation:round_detail", kwargs={"pk": big.pk})),
+        _queries(coordinator_client, "/api/v1/relocation/rounds"),
+    ]
+    assert counts_big == counts_small
