@@ -317,3 +317,17 @@ def test_not_a_directory(tmp_path: Path) -> None:
 def test_an_instance_without_pairs_is_valid(tmp_path: Path) -> None:
     inst = read_instance(make_dir(tmp_path, GOOD, **{"scores.csv": "household_id,site_id,score\n"}))
     assert inst.n_pairs == 0
+
+
+def test_text_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = make_dir(tmp_path, GOOD)
+    (path / "sites.csv").write_bytes(b"id,name,persons,school\nA,M\xfcnchen,4,2\nB,Beta,3,1\n")
+    assert ("sites.csv", 2, None, "is not valid UTF-8 text") in problems_of(path)
+
+
+def test_a_household_in_two_groups_is_an_error(tmp_path: Path) -> None:
+    links = "household_id,group\nh1,g\nh2,g\nh1,other\n"
+    problems = problems_of(make_dir(tmp_path, GOOD, **{"links.csv": links}))
+    assert problems == [
+        ("links.csv", 4, "household_id", "household 'h1' is in more than one group")
+    ]
