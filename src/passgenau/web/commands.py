@@ -119,5 +119,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     where = f"http://{args.host}:{args.port}/"
     mode = "DEBUG" if settings.DEBUG else "production"
     print(f"passgenau: serving {where} ({mode}; {settings.DATABASES['default']['ENGINE']})")
+    if settings.DEBUG:
+        print(
+            "passgenau: development settings with DEBUG on - for a real server set "
+            "DJANGO_SETTINGS_MODULE=passgenau.web.settings.production (docs/production.md)"
+        )
     _Server().run()
     return 0

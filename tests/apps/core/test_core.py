@@ -164,3 +164,23 @@ def test_database_url_selects_postgresql(monkeypatch):
     config = dj_database_url.parse("postgres://app:pw@db.example:5432/passgenau")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "passgenau"
+
+
+def test_production_health_check_is_not_redirected_to_https():
+    code = (
+        "import os, django\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'passgenau.web.settings.production'\n"
+        "django.setup()\n"
+        "from django.test import Client\n"
+        "c = Client()\n"
+        "assert c.get('/healthz').status_code in (200, 503), 'healthz redirected'\n"
+        "assert c.get('/').status_code == 301, 'no https redirect'\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    environment.update(
+        SECRET_KEY="x" * 50, ALLOWED_HOSTS="testserver", PASSGENAU_VAR_DIR="/nonexistent-passgenau"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
