@@ -104,21 +104,18 @@ HIAS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "hia
 
 
 def hias_fy17() -> Instance | None:
-    """The HIAS FY17 instance via the project's converter, or None when data or converter is absent."""
+    """The HIAS FY17 instance via the project's converter, or None when the data are absent."""
     if not HIAS_DIR.is_dir():
         print(f"HIAS FY17 data not found at {HIAS_DIR}; skipped", file=sys.stderr)
         return None
-    try:
-        from passgenau.engine.matching import hias
-    except ImportError:
-        print("the HIAS converter is not available; skipped", file=sys.stderr)
-        return None
-    return hias.convert_hias(HIAS_DIR)  # type: ignore[attr-defined,no-any-return]
+    from passgenau.engine.matching.hias import read_hias
+
+    return read_hias(HIAS_DIR)
 
 
 # name -> (builder, description)
 INSTANCES = {
-    "hias-fy17": (hias_fy17, "HIAS FY17, 329 cases x 21 affiliates x 3 dims"),
+    "hias-fy17": (hias_fy17, "HIAS FY17, 329 cases x 21 affiliates x 4 dims"),
     "pilot-500x20x5": (pilot, "pilot cohort 500 x 20 x 5"),
     "10k x 400": (lambda: synthetic(10_000, 400, seed=1), "10^4 households x 400 sites x 5"),
     "100k x 400 x 5": (lambda: synthetic(100_000, 400, seed=2), "10^5 x 400 x 5"),
