@@ -54,6 +54,7 @@ def cmd_manage(args: argparse.Namespace) -> int:
 DEMO_LOADERS: list[str] = [
     "passgenau.apps.territories.demo.territories_load_demo",
     "passgenau.apps.accounts.demo.load",
+    "passgenau.apps.relocation.demo.load",
     "passgenau.apps.funding.demo.load",
 ]
 

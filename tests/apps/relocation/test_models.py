@@ -217,3 +217,27 @@ def test_vocabulary_covers_the_catalogue():
     traits = {"has_school_child", "has_kita_child"}  # derived from members, not asked
     assert needs - traits <= set(Need.values)
     assert services <= set(Service.values)
+
+
+def test_demo_round_is_usable_by_the_engine():
+    from passgenau.apps.accounts.demo import load_demo_accounts
+    from passgenau.apps.relocation import demo
+    from passgenau.engine.matching.scoring import score_profiles
+
+    assert demo.load() == "relocation: skipped (load the accounts demo first)"
+    load_demo_accounts()
+    assert "12 households" in demo.load()
+    assert demo.load() == "relocation: demo round already there"
+    round_ = Round.objects.get(name=demo.DEMO_ROUND)
+    assert round_.status == RoundStatus.OPEN
+    statuses = list(round_.households.values_list("status", flat=True))
+    assert statuses.count("interviewed") == 11 and statuses.count("registered") == 1
+    households = [
+        h.to_domain()
+        for h in round_.households.filter(status="interviewed").prefetch_related("members")
+    ]
+    sites = [p.to_domain() for p in round_.profiles.select_related("municipality", "round")]
+    instance, _ = score_profiles(households, sites, round_.catalogue())
+    assert instance.dimensions == ("persons", "school", "kita", "barrier_free")
+    # every interviewed household has at least one place it may go to
+    assert set(instance.pair_household.tolist()) == set(range(11))
