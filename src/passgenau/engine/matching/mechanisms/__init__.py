@@ -6,9 +6,10 @@ from ..model import Instance, Result, SolveOptions
 
 __all__ = ["AUTO_MAX_PAIRS", "choose_mechanism", "solve"]
 
-# `auto` uses the exact mechanism up to this many allowed pairs: such instances are proven optimal
-# in about a second on a 2-core machine (see bench/); larger ones go to `scalable`.
-AUTO_MAX_PAIRS = 200_000
+# `auto` uses the exact mechanism up to this many allowed pairs. Measured (docs/engine.md): HIAS
+# FY17 (4,176 pairs) and a 500 x 20 x 5 pilot (4,782 pairs) are proven in seconds, while the LP
+# relaxation alone of 10^4 x 400 (363,000 pairs) took minutes; larger ones go to `scalable`.
+AUTO_MAX_PAIRS = 10_000
 
 
 def choose_mechanism(instance: Instance) -> str:
