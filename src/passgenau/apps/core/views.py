@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from passgenau.apps.accounts.access import public, require
+
+from . import selectors
 
 
 @require("core.view_start")
@@ -20,13 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = "ok"
-    except DatabaseError:
-        database = "unavailable"
+    database = selectors.database_status()
     status = 200 if database == "ok" else 503
     return JsonResponse(
         {

@@ -1,0 +1,1 @@
+"""The core app has no forms (kept for the common app layout)."""
