@@ -415,3 +415,22 @@ def test_round_pages_do_not_query_per_row(coordinator_client):
         _queries(coordinator_client, "/api/v1/relocation/rounds"),
     ]
     assert counts_big == counts_small
+
+
+def test_removing_a_municipality_takes_it_out_of_the_interviews():
+    round_ = make_round()
+    kiel, ulm = (round_.profiles.get(municipality__name=n).municipality for n in ("Kiel", "Ulm"))
+    household = register(round_)
+    intake.interview_save(
+        actor=user("interviewer"),
+        household=household,
+        answers=full_answers(round_, ranked_places=[kiel.pk, ulm.pk], ties=[kiel.pk]),
+        members=FAMILY,
+        complete=True,
+    )
+    keep = [p.municipality for p in round_.profiles.exclude(municipality=kiel)]
+    rounds.round_update(actor=user("coordinator"), round_=round_, municipalities=keep)
+    household.refresh_from_db()
+    assert household.interview.ranked_places == [ulm.pk] and household.interview.ties == []
+    profile = household.to_domain()
+    assert set(profile.ranked_places) <= {p.site_id for p in round_.profiles.all()}

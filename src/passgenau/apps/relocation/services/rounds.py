@@ -229,6 +229,7 @@ def round_update(
             [MunicipalityProfile(round=round_, municipality=chosen[pk]) for pk in added]
         )
         round_.profiles.filter(municipality_id__in=removed).delete()
+        _forget_places(round_=round_, removed=set(removed))
 
     for name in changed:
         setattr(round_, name, fields[name])
@@ -246,6 +247,22 @@ def round_update(
             },
         )
     return round_
+
+
+def _forget_places(*, round_: Round, removed: set[int]) -> None:
+    """Take municipalities that left the round out of the interviews' places (ties, ranking,
+    exclusions), so that no answer points at a place the engine does not know."""
+    if not removed:
+        return
+    changed = []
+    for interview in Interview.objects.filter(household__round=round_):
+        before = (interview.ties, interview.ranked_places, interview.excluded_places)
+        interview.ties = [pk for pk in interview.ties if pk not in removed]
+        interview.ranked_places = [pk for pk in interview.ranked_places if pk not in removed]
+        interview.excluded_places = [pk for pk in interview.excluded_places if pk not in removed]
+        if before != (interview.ties, interview.ranked_places, interview.excluded_places):
+            changed.append(interview)
+    Interview.objects.bulk_update(changed, ["ties", "ranked_places", "excluded_places"])
 
 
 def _transition_problems(round_: Round, to_status: str) -> list[str]:
