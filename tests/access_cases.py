@@ -145,6 +145,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:household_detail", kwargs=_relocation_household),
     PageCase("relocation:interview", kwargs=_relocation_household),
     PageCase("relocation:interview", kwargs=_relocation_household, query="lang=pl"),
+    PageCase("relocation:household_contact", kwargs=_relocation_household),
     PageCase("relocation:household_withdraw", kwargs=_relocation_household),
     PageCase("relocation:run_list", kwargs=_relocation_round),
     PageCase("relocation:run_detail", kwargs=_relocation_run),

@@ -450,3 +450,24 @@ def test_pages_are_german_by_default(settings, coordinator_client):
     page = coordinator_client.get(reverse("relocation:round_list")).content.decode()
     assert '<html lang="de"' in page
     assert "<h1>Umverteilungsrunden</h1>" in page and "offen für Profile und Interviews" in page
+
+
+def test_contact_data_can_be_changed_by_the_interviewer(interviewer_client):
+    from django.urls import reverse
+
+    round_ = make_round()
+    household = register(round_)
+    url = reverse("relocation:household_contact", kwargs={"pk": household.pk})
+    response = interviewer_client.post(url, {"contact_name": "", "email": "nope"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'href="#id_contact_name_group"' in page
+    response = interviewer_client.post(
+        url, {"contact_name": "Olena K.", "phone": "+49 431 000", "current_location": "Kiel"}
+    )
+    assert response.status_code == 302
+    household.contact.refresh_from_db()
+    assert household.contact.phone == "+49 431 000"
+    entry = AuditEntry.objects.get(action="relocation.household.contact_changed")
+    # the log names what changed, never the values
+    assert entry.data == {"fields": ["phone", "current_location"]}
+    assert "+49" not in str(entry.data)

@@ -103,7 +103,7 @@ def test_household_pages_of_other_organisations_are_not_found(client_for_role):
         round_, actor=user("interviewer", "stranger", organisation=municipality("NGO 2"))
     )
     interviewer = client_for_role("interviewer")
-    for name in ("household_detail", "interview", "household_withdraw"):
+    for name in ("household_detail", "interview", "household_contact", "household_withdraw"):
         url = reverse(f"relocation:{name}", kwargs={"pk": theirs.pk})
         assert interviewer.get(url).status_code == 404, name
         assert interviewer.post(url, {"confirm": "True"}).status_code == 404, name

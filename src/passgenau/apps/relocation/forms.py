@@ -284,6 +284,21 @@ class RegistrationForm(ErrorMappingMixin, forms.Form):
     )
 
 
+class ContactForm(ErrorMappingMixin, forms.Form):
+    contact_name = forms.CharField(label=_("Name of the contact person"), max_length=200)
+    member_names = forms.CharField(
+        label=_("Names of all members"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One name per line. Kept apart from the interview answers."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    current_location = forms.CharField(
+        label=_("Current place of stay"), max_length=200, required=False
+    )
+
+
 AGE_BAND_FORM_CHOICES = BLANK + [(b, b) for b in AGE_BANDS]
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("households/", views.household_list, name="household_list"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/interview/", views.interview, name="interview"),
+    path("households/<int:pk>/contact/", views.household_contact, name="household_contact"),
     path("households/<int:pk>/withdraw/", views.household_withdraw, name="household_withdraw"),
 ]
 

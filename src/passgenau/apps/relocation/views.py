@@ -22,6 +22,7 @@ from passgenau.apps.accounts.access import request_has_perm, require
 from passgenau.apps.accounts.roles import Role
 
 from .forms import (
+    ContactForm,
     HouseholdFilterForm,
     ImportForm,
     InterviewForm,
@@ -283,6 +284,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_interview": _role(request) == Role.INTERVIEWER
         and household.round.allows(RoundAction.EDIT_INTERVIEWS)
         and household.status in intake.EDITABLE_STATUSES,
+        "can_edit_contact": _role(request) == Role.INTERVIEWER,
         "can_withdraw": _role(request) == Role.INTERVIEWER
         and household.status != HouseholdStatus.WITHDRAWN,
     }
@@ -333,6 +335,29 @@ def household_register(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "relocation/household_register.html",
         {"form": form, "round": round_, "open": round_.allows(RoundAction.REGISTER_HOUSEHOLDS)},
+    )
+
+
+@require("relocation.register_households")
+def household_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
+    contact = household.contact
+    form = ContactForm(
+        request.POST or None,
+        initial={name: getattr(contact, name) for name in intake.CONTACT_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            intake.household_contact_update(
+                actor=request.user, household=household, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The contact data were saved."))
+            return redirect("relocation:household_detail", pk=household.pk)
+    return render(
+        request, "relocation/household_contact.html", {"household": household, "form": form}
     )
 
 

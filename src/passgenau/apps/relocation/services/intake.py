@@ -199,6 +199,46 @@ def consent_withdraw(*, actor: Any, household: Household) -> Household:
     return household
 
 
+CONTACT_FIELDS = ("contact_name", "member_names", "phone", "email", "current_location")
+
+
+@transaction.atomic
+def household_contact_update(*, actor: Any, household: Household, **fields: str) -> Household:
+    """Change names and contact data (the log names the changed fields, not their values)."""
+    _require_interviewer(actor)
+    if household.interviewing_organisation_id != actor.organisation_id:
+        raise ValidationError(_("This household belongs to another organisation."))
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown contact fields {sorted(unknown)}")
+    values = {name: (value or "").strip() for name, value in fields.items()}
+    errors: dict[str, str] = {}
+    if "contact_name" in values and not values["contact_name"]:
+        errors["contact_name"] = _("Enter the name of the contact person.")
+    if values.get("email"):
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            errors["email"] = _("“%(value)s” is not an e-mail address.") % {
+                "value": values["email"]
+            }
+    if errors:
+        raise ValidationError(errors)
+    contact = HouseholdContact.objects.select_for_update().get(household=household)
+    changed = [name for name, value in values.items() if getattr(contact, name) != value]
+    for name in changed:
+        setattr(contact, name, values[name])
+    if changed:
+        contact.save(update_fields=[*changed, "updated_at"])
+        log_action(
+            "relocation.household.contact_changed",
+            actor=actor,
+            obj=household,
+            data={"fields": changed},
+        )
+    return household
+
+
 # -- interview --------------------------------------------------------------------------------
 
 
