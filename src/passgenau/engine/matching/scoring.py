@@ -73,7 +73,7 @@ IntArray = npt.NDArray[np.int64]
 Array = npt.NDArray[Any]
 
 
-# -- pair selectors -------------------------------------------------------------------------------
+# -- pairs ----------------------------------------------------------------------------------------
 
 
 class _Pairs:
@@ -98,9 +98,6 @@ class _Pairs:
             return np.full(self.shape, default, dtype=np.float64)
         pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
         return np.asarray(np.where(keys[pos] == query, values[pos], default), dtype=np.float64)
-
-
-_Selector = _Pairs
 
 
 # -- encoding -------------------------------------------------------------------------------------
@@ -273,11 +270,11 @@ class _Encoded:
 
 
 # -- rules ----------------------------------------------------------------------------------------
-# A prepared rule is a function of a selector: hard rules return "violated" (bool), soft rules
-# return (score, applies), both broadcastable to the selector's shape.
+# A prepared rule is a function of a list of pairs: hard rules return "violated" (bool), soft
+# rules return (score, applies), both broadcastable to the number of pairs.
 
-HardEval = Callable[[_Selector], BoolArray]
-SoftEval = Callable[[_Selector], tuple[FloatArray, BoolArray]]
+HardEval = Callable[[_Pairs], BoolArray]
+SoftEval = Callable[[_Pairs], tuple[FloatArray, BoolArray]]
 
 
 def _prepare_hard(c: Criterion, enc: _Encoded) -> HardEval:
@@ -285,7 +282,7 @@ def _prepare_hard(c: Criterion, enc: _Encoded) -> HardEval:
         cols = [DEMAND_DIMENSIONS.index(d) for d in c.params["dimensions"]]
         demand, capacity = enc.demand_all[:, cols], enc.capacity_all[:, cols]
 
-        def capacity_fit(sel: _Selector) -> BoolArray:
+        def capacity_fit(sel: _Pairs) -> BoolArray:
             out = np.zeros(sel.shape, dtype=bool)
             for k in range(len(cols)):
                 out |= sel.hv(demand[:, k]) > sel.sv(capacity[:, k])
@@ -295,13 +292,13 @@ def _prepare_hard(c: Criterion, enc: _Encoded) -> HardEval:
     if c.rule == "need_service":
         needs, unmet = _need_matrices(c, enc)
 
-        def need_service(sel: _Selector) -> BoolArray:
+        def need_service(sel: _Pairs) -> BoolArray:
             return np.asarray(sel.dot(needs, unmet) > 0, dtype=bool)
 
         return need_service
     if c.rule == "excluded_places":
 
-        def excluded(sel: _Selector) -> BoolArray:
+        def excluded(sel: _Pairs) -> BoolArray:
             return np.asarray(sel.sparse(enc.excl_keys, enc.excl_values) > 0, dtype=bool)
 
         return excluded
@@ -342,7 +339,7 @@ def _prepare_soft(c: Criterion, enc: _Encoded) -> SoftEval:
     if c.rule == "size_class":
         penalty = float(p["step_penalty"])
 
-        def size_class(sel: _Selector) -> tuple[FloatArray, BoolArray]:
+        def size_class(sel: _Pairs) -> tuple[FloatArray, BoolArray]:
             hs, ss = sel.hv(enc.h_size), sel.sv(enc.s_size)
             score = np.maximum(0.0, 1.0 - penalty * np.abs(hs - ss))
             return score, (hs >= 0) & (ss >= 0)
@@ -350,7 +347,7 @@ def _prepare_soft(c: Criterion, enc: _Encoded) -> SoftEval:
         return size_class
     if c.rule == "region":
 
-        def region(sel: _Selector) -> tuple[FloatArray, BoolArray]:
+        def region(sel: _Pairs) -> tuple[FloatArray, BoolArray]:
             hr = sel.hv(enc.h_region)
             return (hr == sel.sv(enc.s_region)).astype(np.float64), hr >= 0
 
@@ -362,7 +359,7 @@ def _prepare_soft(c: Criterion, enc: _Encoded) -> SoftEval:
         community = np.minimum(1.0, enc.s_community[:, keep] / float(p["full_at"]))
         speaks = np.asarray(h_lang.any(axis=1), dtype=bool)
 
-        def community_language(sel: _Selector) -> tuple[FloatArray, BoolArray]:
+        def community_language(sel: _Pairs) -> tuple[FloatArray, BoolArray]:
             score = np.zeros(sel.shape)
             for k in range(len(keep)):
                 score = np.maximum(score, sel.hv(h_lang[:, k]) * sel.sv(community[:, k]))
@@ -620,7 +617,7 @@ class ScoreBreakdown:
     def hard_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.catalogue.hard)
 
-    def _evaluate(self, sel: _Selector) -> tuple[list[FloatArray], FloatArray]:
+    def _evaluate(self, sel: _Pairs) -> tuple[list[FloatArray], FloatArray]:
         """Weighted criterion terms ω_c·x_c (one array per soft criterion) and Σ ω."""
         terms: list[FloatArray] = []
         total = np.zeros(sel.shape)
@@ -636,10 +633,10 @@ class ScoreBreakdown:
         """``(h1 - h0, S)`` soft scores of households ``h0 … h1-1`` at all sites, allowed or not."""
         return self._fast.block(h0, h1)
 
-    def _violations(self, sel: _Selector) -> list[BoolArray]:
+    def _violations(self, sel: _Pairs) -> list[BoolArray]:
         return [np.broadcast_to(v(sel), sel.shape) for v in self._hard]
 
-    def _selector(self, households: npt.ArrayLike, sites: npt.ArrayLike) -> _Pairs:
+    def _pairs(self, households: npt.ArrayLike, sites: npt.ArrayLike) -> _Pairs:
         h = np.asarray(households, dtype=np.int64).reshape(-1)
         s = np.asarray(sites, dtype=np.int64).reshape(-1)
         return _Pairs(h, s, self._enc.n_sites)
@@ -653,7 +650,7 @@ class ScoreBreakdown:
         :data:`NEUTRAL_SCORE` where no criterion weighs for the pair, else 0. Pairs that are not
         allowed get their soft score too (useful to rank alternatives).
         """
-        sel = self._selector(households, sites)
+        sel = self._pairs(households, sites)
         terms, total = self._evaluate(sel)
         safe = np.where(total > 0, total, 1.0)
         contrib = np.stack([t / safe for t in terms], axis=1) if terms else np.zeros((len(safe), 0))
@@ -667,7 +664,7 @@ class ScoreBreakdown:
 
     def weights(self, households: npt.ArrayLike, sites: npt.ArrayLike) -> FloatArray:
         """The weights ω ``(P, C_soft)`` of each criterion for each pair (before normalising)."""
-        sel = self._selector(households, sites)
+        sel = self._pairs(households, sites)
         out = np.zeros((sel.shape[0], len(self._soft)))
         for k, evaluate in enumerate(self._soft):
             _, applies = evaluate(sel)
@@ -676,7 +673,7 @@ class ScoreBreakdown:
 
     def violations(self, households: npt.ArrayLike, sites: npt.ArrayLike) -> BoolArray:
         """``(P, C_hard)``: which hard criteria each pair breaks."""
-        sel = self._selector(households, sites)
+        sel = self._pairs(households, sites)
         found = self._violations(sel)
         if not found:
             return np.zeros((sel.shape[0], 0), dtype=bool)
