@@ -268,6 +268,7 @@ def check_against_reference(households, sites, **kwargs):
             ref_broken.append(broken)
             ref_contrib.append([contributions[c] for c in breakdown.soft_ids])
     assert got.keys() == expected.keys()
+    assert all(-1e-12 <= x <= 1 + 1e-12 for x in got.values())
     for pair, score in expected.items():
         assert got[pair] == pytest.approx(score, abs=1e-12), pair
     # The pair-list path (used by explanations) agrees with the reference too.
