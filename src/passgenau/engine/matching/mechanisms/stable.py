@@ -59,6 +59,7 @@ References
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -237,7 +238,13 @@ def blocking_pairs(
 
 # -- deferred acceptance --------------------------------------------------------------------------
 class _DeferredAcceptance:
-    """Unit-proposing deferred acceptance with the knapsack choice rule; resumable."""
+    """Unit-proposing deferred acceptance with the knapsack choice rule; resumable.
+
+    Each site keeps its held pairs sorted by priority with their total load, so that the common
+    cases cost little: a proposal that fits the spare room is simply added (everyone still fits),
+    one ranked below every holder that does not fit is rejected; only otherwise is the choice
+    recomputed, with the longest prefix that fits taken at once.
+    """
 
     def __init__(self, market: _Market) -> None:
         self.m = market
@@ -245,7 +252,11 @@ class _DeferredAcceptance:
         self.start = units.pair_start
         self.pointer = self.start[:-1].copy()  # next position in the unit's preference list
         self.unit_site = np.where(units.fixed_site >= 0, units.fixed_site, -1).astype(np.int64)
-        self.holders: list[list[int]] = [[] for _ in range(market.n_sites)]  # pair indices
+        n_s = market.n_sites
+        self.holders: list[list[int]] = [[] for _ in range(n_s)]  # pair indices by priority
+        self.ranks: list[list[int]] = [[] for _ in range(n_s)]  # their priority ranks
+        self.room = market.capacity - market.fixed_load  # (S, D) spare room left by holders
+        self.demand = units.demand[units.pair_unit]  # (P, D) demand of each pair's unit
         self.proposals = 0
 
     def run(self, free: list[int]) -> None:
@@ -258,28 +269,62 @@ class _DeferredAcceptance:
                 continue
             p = int(m.pref[self.pointer[u]])
             s = int(units.pair_site[p])
+            rank = int(m.priority[p])
+            need = self.demand[p]
             self.proposals += 1
-            candidates = sorted([*self.holders[s], p], key=lambda q: int(m.priority[q]))
-            room = m.capacity[s] - m.fixed_load[s]
-            kept: list[int] = []
-            for q in candidates:
-                need = units.demand[units.pair_unit[q]]
-                if np.all(need <= room):
-                    room = room - need
-                    kept.append(q)
-                else:
-                    v = int(units.pair_unit[q])
-                    self.unit_site[v] = -1
-                    self.pointer[v] += 1
-                    queue.append(v)
+            holders, ranks = self.holders[s], self.ranks[s]
+            if np.all(need <= self.room[s]):
+                at = bisect.bisect(ranks, rank)
+                holders.insert(at, p)
+                ranks.insert(at, rank)
+                self.room[s] -= need
+                self.unit_site[u] = s
+                continue
+            if not holders or rank > ranks[-1]:
+                self.pointer[u] += 1  # ranked below everyone held and does not fit
+                queue.append(u)
+                continue
+            at = bisect.bisect(ranks, rank)
+            candidates = [*holders[:at], p, *holders[at:]]
+            kept, rejected = self._choose(s, candidates)
             self.holders[s] = kept
+            self.ranks[s] = [int(m.priority[q]) for q in kept]
             for q in kept:
                 self.unit_site[int(units.pair_unit[q])] = s
+            for q in rejected:
+                v = int(units.pair_unit[q])
+                self.unit_site[v] = -1
+                self.pointer[v] += 1
+                queue.append(v)
+
+    def _choose(self, s: int, candidates: list[int]) -> tuple[list[int], list[int]]:
+        """The knapsack choice over candidates in priority order; sets the site's room."""
+        base = self.m.capacity[s] - self.m.fixed_load[s]
+        demand = self.demand[candidates]
+        cum = np.cumsum(demand, axis=0)
+        fits = np.all(cum <= base, axis=1)
+        first_misfit = len(candidates) if fits.all() else int(np.argmin(fits))
+        kept = candidates[:first_misfit]
+        rejected: list[int] = []
+        room = base - (cum[first_misfit - 1] if first_misfit else 0)
+        for i in range(first_misfit, len(candidates)):
+            if np.all(demand[i] <= room):
+                room = room - demand[i]
+                kept.append(candidates[i])
+            else:
+                rejected.append(candidates[i])
+        self.room[s] = room
+        return kept, rejected
 
     def leave(self, u: int) -> None:
         s = int(self.unit_site[u])
         if s >= 0:
-            self.holders[s] = [q for q in self.holders[s] if int(self.m.units.pair_unit[q]) != u]
+            keep = [i for i, q in enumerate(self.holders[s]) if int(self.m.units.pair_unit[q]) != u]
+            gone = [q for q in self.holders[s] if int(self.m.units.pair_unit[q]) == u]
+            self.holders[s] = [self.holders[s][i] for i in keep]
+            self.ranks[s] = [self.ranks[s][i] for i in keep]
+            for q in gone:
+                self.room[s] += self.demand[q]
             self.unit_site[u] = -1
 
 
