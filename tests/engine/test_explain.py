@@ -196,3 +196,14 @@ def test_match_profiles_bundles_score_solve_explain_and_metrics():
     assert run.report["run"]["catalogue_version"] == "1"
     assert all(len(e.alternatives) == 2 for e in run.explanations)
     json.dumps(run.report)
+
+
+def test_best_columns_order_like_a_stable_sort():
+    from passgenau.engine.matching.explain import _best_columns
+
+    rng = np.random.default_rng(8)
+    for _ in range(200):
+        values = rng.integers(0, 4, (4, 7)).astype(float)
+        k = int(rng.integers(0, 8))
+        expected = np.argsort(-values, axis=1, kind="stable")[:, :k]
+        np.testing.assert_array_equal(_best_columns(values, k), expected)

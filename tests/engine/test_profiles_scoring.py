@@ -543,8 +543,8 @@ def test_missing_files_and_bad_site_values(tmp_path: Path):
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 6), st.integers(1, 9), st.data())
-def test_top_k_mask_breaks_ties_by_site_order(rows, cols, data):
-    from passgenau.engine.matching.scoring import _top_k_mask
+def testtop_k_mask_breaks_ties_by_site_order(rows, cols, data):
+    from passgenau.engine.matching.scoring import top_k_mask
 
     values = data.draw(st.lists(st.integers(0, 3), min_size=rows * cols, max_size=rows * cols))
     keyed = np.array(values, dtype=float).reshape(rows, cols)
@@ -552,4 +552,4 @@ def test_top_k_mask_breaks_ties_by_site_order(rows, cols, data):
     order = np.argsort(-keyed, axis=1, kind="stable")[:, :k]
     expected = np.zeros(keyed.shape, dtype=bool)
     np.put_along_axis(expected, order, True, axis=1)
-    np.testing.assert_array_equal(_top_k_mask(keyed, k), expected)
+    np.testing.assert_array_equal(top_k_mask(keyed, k), expected)

@@ -46,7 +46,7 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, vstack
 
 from .model import Instance, Result
-from .scoring import ScoreBreakdown
+from .scoring import ScoreBreakdown, top_k_mask
 from .solution import site_load
 
 __all__ = [
@@ -182,6 +182,13 @@ def explain(
     contrib, baseline = breakdown.contributions(placed, assignment[placed])
     contrib_of = {int(h): k for k, h in enumerate(placed)}
     k_alt = max(0, min(top, n_s - 1))
+    # Plain lists for the per-household loop (NumPy scalars are slow to pull out one by one).
+    tables = (
+        load.tolist(),
+        instance.capacity.tolist(),
+        None if prices is None else np.asarray(prices, dtype=np.float64).tolist(),
+    )
+    demand = instance.demand.tolist()
     rows_per_block = max(1, block_pairs // max(n_s, 1))
     out: list[Explanation] = []
     for h0 in range(0, n_h, rows_per_block):
@@ -193,12 +200,15 @@ def explain(
         rows = np.flatnonzero(mine >= 0)
         ranked[rows, mine[rows]] = -np.inf
         # Best alternatives: highest soft score first, ties by site order.
-        order = np.argsort(-ranked, axis=1, kind="stable")[:, :k_alt]
+        order = _best_columns(ranked, k_alt)
         alt_h = np.repeat(np.arange(h0, h1), k_alt)
         alt_s = order.ravel().astype(np.int64)
-        broken = breakdown.violations(alt_h, alt_s)
-        offered = _find_pairs(pair_keys, alt_h * n_s + alt_s) >= 0
+        broken = breakdown.violations(alt_h, alt_s).tolist()
+        offered = (_find_pairs(pair_keys, alt_h * n_s + alt_s) >= 0).tolist()
+        # Dimensions in which each alternative has no room left for the household.
+        full = (load[alt_s] + instance.demand[alt_h] > instance.capacity[alt_s]).tolist()
         here = _find_pairs(pair_keys, np.arange(h0, h1) * n_s + np.maximum(mine, 0))
+        order_list = order.tolist()
         for i, h in enumerate(range(h0, h1)):
             s_here = int(assignment[h])
             here_score = None
@@ -206,18 +216,19 @@ def explain(
                 here_score = float(instance.pair_score[here[i]])
             alternatives: list[Alternative] = []
             for j in range(k_alt):
-                s_alt = int(order[i, j])
+                p = i * k_alt + j
+                s_alt = order_list[i][j]
                 score_alt = float(scores[i, s_alt])
-                hard = tuple(hard_ids[c] for c in np.flatnonzero(broken[i * k_alt + j]))
+                hard = tuple(c for c, b in zip(hard_ids, broken[p], strict=True) if b)
                 binding: tuple[Binding, ...] = ()
                 if hard:
                     reason = "not_allowed"
-                elif not offered[i * k_alt + j]:
+                elif not offered[p]:
                     reason = "not_offered"
                 elif here_score is not None and score_alt <= here_score:
                     reason = "lower_score"
                 else:
-                    binding = _binding(instance, load, prices, h, s_alt)
+                    binding = _binding(tables, instance.dimensions, demand[h], s_alt, full[p])
                     reason = "capacity" if binding else "trade_off"
                 alternatives.append(
                     Alternative(
@@ -267,25 +278,35 @@ def _find_pairs(pair_keys: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -
     return np.where(pair_keys[pos] == keys, pos, -1).astype(np.int64)
 
 
+def _best_columns(values: FloatArray, k: int) -> npt.NDArray[np.int64]:
+    """Per row, the columns of the ``k`` largest values, largest first, ties by column."""
+    if k == 0:
+        return np.zeros((values.shape[0], 0), dtype=np.int64)
+    rows, cols = np.nonzero(top_k_mask(values, k))
+    # exactly k per row; order each row's k by value (descending), then column
+    order = np.lexsort((cols, -values[rows, cols], rows))
+    return cols[order].reshape(values.shape[0], k).astype(np.int64)
+
+
 def _binding(
-    instance: Instance,
-    load: npt.NDArray[np.int64],
-    prices: FloatArray | None,
-    household: int,
+    tables: tuple[list[list[int]], list[list[int]], list[list[float]] | None],
+    dimensions: tuple[str, ...],
+    demand: list[int],
     site: int,
+    full: list[bool],
 ) -> tuple[Binding, ...]:
-    """Dimensions in which ``site`` has no room left for ``household``."""
-    demand = instance.demand[household]
-    over = np.flatnonzero(load[site] + demand > instance.capacity[site])
+    """The dimensions (``full``) in which ``site`` has no room left for a household."""
+    load, capacity, prices = tables
     return tuple(
         Binding(
-            dimension=instance.dimensions[d],
-            load=int(load[site, d]),
-            demand=int(demand[d]),
-            capacity=int(instance.capacity[site, d]),
-            shadow_price=None if prices is None else float(prices[site, d]),
+            dimension=dimensions[d],
+            load=load[site][d],
+            demand=demand[d],
+            capacity=capacity[site][d],
+            shadow_price=None if prices is None else prices[site][d],
         )
-        for d in over
+        for d, is_full in enumerate(full)
+        if is_full
     )
 
 

@@ -64,7 +64,7 @@ from .profiles import (
     SiteProfile,
 )
 
-__all__ = ["NEUTRAL_SCORE", "ScoreBreakdown", "score_profiles"]
+__all__ = ["NEUTRAL_SCORE", "ScoreBreakdown", "score_profiles", "top_k_mask"]
 
 NEUTRAL_SCORE = 0.5  # the score of a pair for which no criterion weighs: neither good nor bad
 FloatArray = npt.NDArray[np.float64]
@@ -680,7 +680,7 @@ class ScoreBreakdown:
         return np.stack(found, axis=1)
 
 
-def _top_k_mask(keyed: FloatArray, k: int) -> BoolArray:
+def top_k_mask(keyed: FloatArray, k: int) -> BoolArray:
     """Per row, the ``k`` largest entries, ties broken by column order (without a full sort)."""
     threshold = -np.partition(-keyed, k - 1, axis=1)[:, k - 1 : k]  # the k-th largest per row
     above = keyed > threshold
@@ -765,7 +765,7 @@ def score_profiles(
         allowed = fast_allowed.block(h0, h1)
         score = breakdown._fast.block(h0, h1)
         if top_k is not None and top_k < n_s:
-            allowed &= _top_k_mask(np.where(allowed, score, -1.0), top_k)
+            allowed &= top_k_mask(np.where(allowed, score, -1.0), top_k)
         flat = np.flatnonzero(allowed)
         rows_of, sites_of = np.divmod(flat, n_s)
         pair_h.append(rows_of + h0)
