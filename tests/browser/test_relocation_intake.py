@@ -53,6 +53,16 @@ def no_sideways_scrolling(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def too_wide(page) -> list[str]:
+    """Elements reaching past the right edge of the window (empty when nothing scrolls)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+                          && !el.closest('.table-scroll'))
+            .map(el => el.tagName + '.' + el.className)"""
+    )
+
+
 def test_register_and_interview_in_polish_on_a_tablet(watched, interviewer):
     from passgenau.apps.relocation.models import Household, HouseholdStatus
 
@@ -120,3 +130,63 @@ def test_register_and_interview_in_polish_on_a_tablet(watched, interviewer):
     assert household.status == HouseholdStatus.INTERVIEWED
     assert household.interview.conducted_in == "pl"
     assert set(household.interview.importance.values()) == {2}
+
+
+def _session_cookie(watched, person) -> None:
+    """Log ``person`` in by a session made on the server (second factor confirmed)."""
+    from django.test import Client
+
+    from accounts_helpers import login_client
+
+    client = login_client(Client(), person)
+    cookie = client.cookies["sessionid"]
+    watched.page.context.add_cookies(
+        [{"name": "sessionid", "value": cookie.value, "url": watched.base_url}]
+    )
+
+
+def test_every_relocation_page_is_accessible_on_a_tablet(watched, transactional_db):
+    """axe-core finds nothing serious on any page of rounds, profiles and intake, for the role
+    that uses it, and nothing needs sideways scrolling at tablet width."""
+    from django.urls import reverse
+
+    from passgenau.apps.relocation.services import intake
+    from relocation_helpers import FAMILY, full_answers, make_round, register, user
+
+    round_ = make_round()
+    household = register(round_)
+    intake.interview_save(
+        actor=user("interviewer"),
+        household=household,
+        answers=full_answers(round_),
+        members=FAMILY,
+        complete=True,
+    )
+    pages = {
+        "coordinator": [
+            reverse("relocation:round_list"),
+            reverse("relocation:round_create"),
+            reverse("relocation:round_detail", kwargs={"pk": round_.pk}),
+            reverse("relocation:round_edit", kwargs={"pk": round_.pk}),
+            reverse("relocation:round_transition", kwargs={"pk": round_.pk, "status": "matching"}),
+            reverse("relocation:household_list"),
+        ],
+        "municipal_officer": [reverse("relocation:profile_edit", kwargs={"pk": round_.pk})],
+        "interviewer": [
+            reverse("relocation:household_list"),
+            reverse("relocation:household_detail", kwargs={"pk": household.pk}),
+            reverse("relocation:household_contact", kwargs={"pk": household.pk}),
+            reverse("relocation:household_import", kwargs={"pk": round_.pk}),
+            reverse("relocation:household_withdraw", kwargs={"pk": household.pk}),
+        ],
+    }
+    page = watched.page
+    page.set_viewport_size(TABLET)
+    for role, urls in pages.items():
+        page.context.clear_cookies()
+        _session_cookie(watched, user(role))
+        for url in urls:
+            assert watched.goto(url).status == 200, url
+            assert serious_violations(page) == [], url
+            assert too_wide(page) == [], url
+            assert no_sideways_scrolling(page), url
