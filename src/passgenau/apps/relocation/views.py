@@ -22,6 +22,7 @@ from passgenau.apps.accounts.access import request_has_perm, require
 from passgenau.apps.accounts.roles import Role
 
 from .forms import (
+    IMPORTANCE_CHOICES,
     ContactForm,
     HouseholdFilterForm,
     ImportForm,
@@ -46,7 +47,11 @@ from .vocab import (
     QUESTIONNAIRE_LANGUAGES,
     CapacityDimension,
     ConsentPurpose,
+    Need,
+    Occupation,
     QuestionnaireLanguage,
+    SpokenLanguage,
+    criterion_label,
 )
 
 HOUSEHOLDS_PER_PAGE = 50
@@ -289,9 +294,6 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and household.status != HouseholdStatus.WITHDRAWN,
     }
     if interview is not None:
-        from .forms import IMPORTANCE_CHOICES
-        from .vocab import Need, Occupation, SpokenLanguage, criterion_label
-
         importance_labels = dict(IMPORTANCE_CHOICES)
         context["answers"] = {
             "languages": [SpokenLanguage(v).label for v in interview.languages],
@@ -459,9 +461,9 @@ def _put_interview_errors(form: InterviewForm, formset: Any, error: ValidationEr
                 if 0 <= position < len(rows) and field in rows[position].fields:
                     rows[position].add_error(field, message)
                     continue
-                formset._non_form_errors.append(message)
+                formset.non_form_errors().append(message)
             elif key == "members":
-                formset._non_form_errors.append(message)
+                formset.non_form_errors().append(message)
             else:
                 name = form.field_aliases.get(key, key).replace(".", "_")
                 form.add_error(name if name in form.fields else None, message)

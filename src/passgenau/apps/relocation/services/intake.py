@@ -38,6 +38,7 @@ from ..vocab import (
     Relation,
     SizeClass,
     SpokenLanguage,
+    criterion_label,
     role_for_age_band,
 )
 from .rounds import round_require
@@ -365,8 +366,6 @@ def interview_errors(
         ):
             errors[f"importance.{cid}"] = _("Rate from 0 (does not matter) to 3 (very important).")
     if complete:
-        from ..vocab import criterion_label
-
         for cid, criterion in rated.items():
             if importance.get(cid) is None and f"importance.{cid}" not in errors:
                 errors[f"importance.{cid}"] = _("Rate how important this is: %(label)s.") % {
