@@ -67,7 +67,7 @@ class InstanceError(ValueError):
 
 
 def _frozen(array: npt.ArrayLike, dtype: type) -> npt.NDArray[np.generic]:
-    out = np.array(array, dtype=dtype, copy=True)
+    out: npt.NDArray[np.generic] = np.array(array, dtype=dtype, copy=True)
     out.setflags(write=False)
     return out
 
@@ -142,8 +142,8 @@ class Instance:
         set_(self, "pair_score", _frozen(sc, np.float64))
         min_load = np.zeros((s, d)) if self.min_load is None else np.asarray(self.min_load)
         set_(self, "min_load", _frozen(min_load.reshape(s, d), np.int64))
-        fh = [] if self.fixed_household is None else self.fixed_household
-        fs = [] if self.fixed_site is None else self.fixed_site
+        fh: npt.ArrayLike = [] if self.fixed_household is None else self.fixed_household
+        fs: npt.ArrayLike = [] if self.fixed_site is None else self.fixed_site
         set_(self, "fixed_household", _frozen(fh, np.int32))
         set_(self, "fixed_site", _frozen(fs, np.int32))
         set_(self, "links", tuple(tuple(int(x) for x in g) for g in self.links))
