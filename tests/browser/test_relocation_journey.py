@@ -1,8 +1,7 @@
-"""The second half of a relocation round in a real browser: run → publish → one confirmed, one
-declined → re-match → travel → arrival → 1-month follow-up.
-
-The first half (round opened, capacities, three households interviewed) is set up through the
-services here; its pages have their own browser tests.
+"""A whole relocation round in a real browser: open round → municipality capacities → three
+households interviewed → run → publish → one confirmed, one declined → re-match → travel →
+arrival → 1-month follow-up. Each person acts through the pages; the test reads the database
+only to check what the pages did (and to let a second municipality offer places later).
 """
 
 from __future__ import annotations
@@ -14,16 +13,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def journey(transactional_db):
-    from relocation_helpers import user
-    from relocation_matching_helpers import ready_round
+def people(transactional_db):
+    from relocation_helpers import municipality, organisation, user
 
-    round_ = ready_round(
-        3, capacities={"officer": {"persons": 20, "school": 10, "kita": 10}, "Kiel": {}, "Ulm": {}}
-    )
-    return round_, {
-        role: user(role) for role in ("coordinator", "municipal_officer", "interviewer")
-    }
+    organisation("municipal_officer")  # the officer's municipality, Kiel and Ulm take part
+    municipality("Kiel")
+    municipality("Ulm")
+    return {role: user(role) for role in ("coordinator", "municipal_officer", "interviewer")}
 
 
 def act_as(watched, person) -> None:
@@ -46,11 +42,81 @@ def act_as(watched, person) -> None:
     )
 
 
-def test_run_publish_decide_rematch_travel_arrive_follow_up(watched, journey):
-    from passgenau.apps.relocation.models import FollowUpSurvey, MunicipalityProfile, Proposal
+def open_round(watched, people) -> int:
+    """The coordinator opens a round with three municipalities; returns its id."""
+    from passgenau.apps.accounts.models import Organisation
+    from passgenau.apps.relocation.models import Round
 
-    round_, people = journey
     page = watched.page
+    act_as(watched, people["coordinator"])
+    watched.goto("/relocation/rounds/new/")
+    page.locator("input[name=name]").fill("Runde Mai 2026")
+    for org in Organisation.objects.filter(kind="municipality"):
+        page.locator(f"input[name=municipalities][value='{org.pk}']").check()
+    page.locator("select[name=mechanism]").select_option("optimal")
+    for dim in ("persons", "school", "kita"):
+        page.locator(f"input[name=capacity_dimensions][value={dim}]").check()
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_url("**/relocation/rounds/*/")
+    round_ = Round.objects.get(name="Runde Mai 2026")
+    watched.goto(f"/relocation/rounds/{round_.pk}/status/open/")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(f"**/relocation/rounds/{round_.pk}/")
+    round_.refresh_from_db()
+    assert round_.status == "open"
+    return round_.pk
+
+
+def keep_capacities(watched, people, round_pk: int) -> None:
+    page = watched.page
+    act_as(watched, people["municipal_officer"])
+    watched.goto(f"/relocation/rounds/{round_pk}/profile/")
+    for dim, value in (("persons", "12"), ("school", "6"), ("kita", "4")):
+        page.locator(f"input[name=capacity_{dim}]").fill(value)
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def interview_three(watched, people, round_pk: int) -> None:
+    from passgenau.apps.relocation.models import Household
+
+    page = watched.page
+    act_as(watched, people["interviewer"])
+    for name in ("Olena K.", "Iryna S.", "Mykola P."):
+        watched.goto(f"/relocation/rounds/{round_pk}/households/new/")
+        page.locator("input[name=contact_name]").fill(name)
+        page.locator("main select[name=language]").select_option("uk")
+        for box in page.locator("input[name=consent_purposes]").all():
+            box.check()
+        page.locator("input[name=consent_given_on]").fill("2026-03-01")
+        page.locator("select[name=consent_explained_in]").select_option("uk")
+        page.locator("main form[method=post] button[type=submit]").click()
+        page.wait_for_url("**/interview/**")
+        page.locator("select[name='members-0-age_band']").select_option("30-44")
+        page.locator("select[name='members-0-relation']").select_option("main_contact")
+        page.locator("select[name='members-1-age_band']").select_option("6-9")
+        page.locator("select[name='members-1-relation']").select_option("child")
+        page.locator("input[name=languages][value=uk]").check()
+        for group in page.locator("fieldset.rl-rating").all():
+            group.locator("input[value='2']").check()
+        page.locator("button[name=action][value=complete]").click()
+        page.wait_for_url("**/relocation/households/*/")
+    assert sorted(Household.objects.values_list("status", flat=True)) == ["interviewed"] * 3
+
+
+def test_a_whole_round_in_the_browser(watched, people):
+    from passgenau.apps.relocation.models import (
+        FollowUpSurvey,
+        MunicipalityProfile,
+        Proposal,
+        Round,
+    )
+
+    page = watched.page
+    round_pk = open_round(watched, people)
+    keep_capacities(watched, people, round_pk)
+    interview_three(watched, people, round_pk)
+    round_ = Round.objects.get(pk=round_pk)
 
     # coordinator: start a run, see it finish, publish
     act_as(watched, people["coordinator"])
