@@ -205,18 +205,50 @@ def _mip(
     public ``scipy.optimize.milp``.
     """
     if _HighsCore is None:
-        res = milp(
-            -c,
-            constraints=LinearConstraint(model.a, -np.inf, model.b),
-            integrality=np.ones(len(c)),
-            bounds=Bounds(lb, ub),
-            options=clock.options(mip_rel_gap=gap, presolve=presolve),
-        )
-        status = {0: "optimal", 2: "infeasible"}.get(res.status, "limit")
-        dual = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else np.inf
-        x = None if res.x is None else _as_float(np.round(res.x))
-        return _MipOutcome(status, x, dual if status != "optimal" else -float(res.fun))
+        return _mip_public(c, model, lb, ub, clock, gap, presolve)
+    outcome = _mip_core(c, model, lb, ub, clock, gap, start, presolve)
+    if outcome is None and presolve:
+        # HiGHS 1.12 presolve reports a solve error on some tiny infeasible models: retry without
+        outcome = _mip_core(c, model, lb, ub, clock, gap, start, False)
+    if outcome is None:
+        return _mip_public(c, model, lb, ub, clock, gap, False)
+    return outcome
+
+
+def _mip_public(
+    c: FloatArray,
+    model: _Model,
+    lb: FloatArray,
+    ub: FloatArray,
+    clock: _Clock,
+    gap: float,
+    presolve: bool,
+) -> _MipOutcome:
+    res = milp(
+        -c,
+        constraints=LinearConstraint(model.a, -np.inf, model.b),
+        integrality=np.ones(len(c)),
+        bounds=Bounds(lb, ub),
+        options=clock.options(mip_rel_gap=gap, presolve=presolve),
+    )
+    status = {0: "optimal", 2: "infeasible"}.get(res.status, "limit")
+    dual = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else np.inf
+    x = None if res.x is None else _as_float(np.round(res.x))
+    return _MipOutcome(status, x, dual if status != "optimal" else -float(res.fun))
+
+
+def _mip_core(
+    c: FloatArray,
+    model: _Model,
+    lb: FloatArray,
+    ub: FloatArray,
+    clock: _Clock,
+    gap: float,
+    start: FloatArray | None,
+    presolve: bool,
+) -> _MipOutcome | None:
     core = _HighsCore
+    assert core is not None
     a = model.a.tocsc()
     highs = core._Highs()
     highs.setOptionValue("output_flag", False)
@@ -252,7 +284,15 @@ def _mip(
         return _MipOutcome("optimal", x, -float(info.objective_function_value))
     if model_status == core.HighsModelStatus.kInfeasible:
         return _MipOutcome("infeasible", None, -np.inf)
-    return _MipOutcome("limit", x, -float(info.mip_dual_bound))
+    limits = (
+        core.HighsModelStatus.kTimeLimit,
+        core.HighsModelStatus.kIterationLimit,
+        core.HighsModelStatus.kSolutionLimit,
+        core.HighsModelStatus.kInterrupt,
+    )
+    if model_status in limits:
+        return _MipOutcome("limit", x, -float(info.mip_dual_bound))
+    return None
 
 
 def _round(c: FloatArray, model: _Model, units: Prepared, x_lp: FloatArray) -> FloatArray | None:
