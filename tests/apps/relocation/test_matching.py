@@ -365,3 +365,20 @@ def test_run_page_polls_while_running():
     response = _client("coordinator").get(reverse("relocation:run_detail", args=[run.pk]))
     assert response["Refresh"] == "3"
     assert 'value="40"' in response.content.decode()
+
+
+def test_two_runs_compared_side_by_side():
+    from passgenau.apps.relocation.selectors import runs as run_selectors
+
+    round_ = ready_round(4)
+    optimal = started(round_, mechanism="optimal")
+    greedy = started(round_, mechanism="greedy")
+    rows = {r["key"]: r for r in run_selectors.runs_compare(first=optimal, second=greedy)}
+    assert rows["mechanism"]["first"] == "optimal" and rows["mechanism"]["second"] == "greedy"
+    assert rows["input_hash"]["differs"] is False  # same inputs, different mechanisms
+    assert rows["objective"]["first"] >= rows["objective"]["second"] - 1e-9
+    page = _client("coordinator").get(
+        reverse("relocation:run_compare", args=[round_.pk]), {"a": optimal.pk, "b": greedy.pk}
+    )
+    assert page.status_code == 200
+    assert "greedy" in page.content.decode()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.access import user_role
 from passgenau.apps.accounts.roles import Role
@@ -14,6 +15,7 @@ from passgenau.apps.audit.services import log_read
 from passgenau.engine.matching.criteria import load_catalogue
 
 from ..models import MatchingRun, Proposal, ProposalStatus, Round
+from ..vocab import CapacityDimension
 
 PROPOSALS_PER_PAGE = 100
 
@@ -88,20 +90,20 @@ def run_load_chart(*, run: MatchingRun) -> list[dict[str, Any]]:
 
 
 COMPARED = (
-    ("mechanism", "text"),
-    ("status", "text"),
-    ("households", "int"),
-    ("placed_households", "int"),
-    ("placed_persons", "int"),
-    ("placed_household_share", "share"),
-    ("first_share", "share"),
-    ("top3_share", "share"),
-    ("objective", "float"),
-    ("bound", "float"),
-    ("gap", "share"),
-    ("blocking_pairs", "int"),
-    ("seconds", "float"),
-    ("input_hash", "hash"),
+    ("mechanism", "text", _("mechanism")),
+    ("status", "text", _("solver status")),
+    ("households", "int", _("households")),
+    ("placed_households", "int", _("households placed")),
+    ("placed_persons", "int", _("persons placed")),
+    ("placed_household_share", "share", _("share of households placed")),
+    ("first_share", "share", _("share with their first choice")),
+    ("top3_share", "share", _("share among their top three")),
+    ("objective", "float", _("total score")),
+    ("bound", "float", _("proven upper bound")),
+    ("gap", "share", _("gap to the bound")),
+    ("blocking_pairs", "int", _("blocking pairs")),
+    ("seconds", "float", _("solver seconds")),
+    ("input_hash", "hash", _("input hash")),
 )
 
 
@@ -110,13 +112,28 @@ def runs_compare(*, first: MatchingRun, second: MatchingRun) -> list[dict[str, A
     if first.round_id != second.round_id:
         raise Http404("runs of different rounds")
     rows = []
-    for key, kind in COMPARED:
+    for key, kind, label in COMPARED:
         a, b = first.metrics.get(key), second.metrics.get(key)
-        rows.append({"key": key, "kind": kind, "first": a, "second": b, "differs": a != b})
-    for label, path in (("score_mean", ("scores", "mean")), ("score_min", ("scores", "min"))):
+        rows.append(
+            {"key": key, "label": label, "kind": kind, "first": a, "second": b, "differs": a != b}
+        )
+    for key, label, path in (
+        ("score_mean", _("mean score"), ("scores", "mean")),
+        ("score_min", _("lowest score"), ("scores", "min")),
+    ):
         a = (first.metrics.get(path[0]) or {}).get(path[1])
         b = (second.metrics.get(path[0]) or {}).get(path[1])
-        rows.append({"key": label, "kind": "float", "first": a, "second": b, "differs": a != b})
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "kind": "float",
+                "first": a,
+                "second": b,
+                "differs": a != b,
+            }
+        )
+    labels = dict(CapacityDimension.choices)
     dims = sorted(set(first.metrics.get("spread", {})) | set(second.metrics.get("spread", {})))
     for dim in dims:
         a = first.metrics.get("spread", {}).get(dim, {}).get("max_abs_deviation_pp")
@@ -124,6 +141,8 @@ def runs_compare(*, first: MatchingRun, second: MatchingRun) -> list[dict[str, A
         rows.append(
             {
                 "key": f"spread:{dim}",
+                "label": _("largest deviation from the quota in %(dimension)s (pp)")
+                % {"dimension": labels.get(dim, dim)},
                 "kind": "float",
                 "first": a,
                 "second": b,
