@@ -108,20 +108,29 @@ class _Market:
         return int(self.capacity.shape[0])
 
 
-def _market(instance: Instance, priorities: IntArray | None) -> _Market:
+def _market(
+    instance: Instance, priorities: IntArray | None, *, preferences: bool = True
+) -> _Market:
+    """Both sides' orders; ``preferences=False`` skips the households' lists (not needed to
+    count blocking pairs, and a full sort of every pair on large instances)."""
     units = build_units(instance)
     pu, ps, score = units.pair_unit, units.pair_site, units.pair_score
-    # Preference: score descending, then site ascending (pairs are sorted by unit, then site).
-    pref = np.argsort(-score, kind="stable")
-    pref = pref[np.argsort(pu[pref], kind="stable")]
-    start = units.pair_start
-    pref_pos = np.empty(len(pref), dtype=np.int64)
-    pref_pos[pref] = np.arange(len(pref)) - start[pu[pref]]
-    # Priority: rank, then score descending, then household order.
-    rank = np.zeros(len(pu), dtype=np.int64)
+    # Stable sorts from the last key to the first; the pairs come sorted by unit, then site.
+    by_score = np.argsort(-score, kind="stable")
+    if preferences:
+        # Preference: score descending, then site ascending.
+        pref = by_score[np.argsort(pu[by_score], kind="stable")]
+        start = units.pair_start
+        pref_pos = np.empty(len(pref), dtype=np.int64)
+        pref_pos[pref] = np.arange(len(pref)) - start[pu[pref]]
+    else:
+        pref = pref_pos = np.zeros(0, dtype=np.int64)
+    # Priority: by site, then rank, then score descending, then household order (= unit order).
+    site_order = by_score
     if priorities is not None:
         rank = _unit_ranks(instance, units, priorities)
-    site_order = np.lexsort((units.first_member[pu], -score, rank, ps))
+        site_order = site_order[np.argsort(rank[site_order], kind="stable")]
+    site_order = site_order[np.argsort(ps[site_order], kind="stable")]
     priority = np.empty(len(site_order), dtype=np.int64)
     priority[site_order] = np.arange(len(site_order))
     fixed_load = np.zeros_like(instance.capacity)
@@ -169,40 +178,46 @@ def _unit_assignment(units: Units, assignment: npt.NDArray[np.integer]) -> IntAr
 
 
 def _blocking_mask(market: _Market, unit_site: IntArray) -> BoolArray:
-    """Which unit pairs block the unit placement (see the module docstring)."""
+    """Which unit pairs block the unit placement (see the module docstring).
+
+    Linear in the allowed pairs with no ``(pairs × dimensions)`` temporaries: loads are only
+    computed for the pairs whose unit prefers the site, from prefix sums over the placed units.
+    """
     units = market.units
     pu, ps, score = units.pair_unit, units.pair_site, units.pair_score
-    n_p = len(pu)
+    n_p, n_s = len(pu), market.n_sites
     if n_p == 0:
         return np.zeros(0, dtype=bool)
-    order = market.site_order
-    o_u, o_s = pu[order], ps[order]
-    # Households placed at the site, not fixed there, in the site's priority order.
-    held = (unit_site[o_u] == o_s) & (units.fixed_site[o_u] < 0)
-    demand = units.demand[o_u] * held[:, None]
-    new_site = np.ones(n_p, dtype=bool)
-    new_site[1:] = o_s[1:] != o_s[:-1]
-    seg = np.cumsum(new_site) - 1
-    seg_first = np.flatnonzero(new_site)
-    cum = np.cumsum(demand, axis=0)
-    before_segment = cum[seg_first] - demand[seg_first]
-    higher = cum - demand - before_segment[seg]  # load of the ones strictly before in the order
-    fits_sorted = np.all(
-        market.fixed_load[o_s] + higher + units.demand[o_u] <= market.capacity[o_s], axis=1
-    )
-    fits = np.empty(n_p, dtype=bool)
-    fits[order] = fits_sorted
+    movable = units.fixed_site < 0
     # Preference: strictly better than the current site (unplaced is worst).
+    placed_units = np.flatnonzero(unit_site >= 0)
+    keys = pu * n_s + ps  # sorted: pairs come by unit, then site
+    current_pair = np.searchsorted(keys, placed_units * n_s + unit_site[placed_units])
+    current_score = np.full(units.n_units, -np.inf)
+    current_score[placed_units] = score[np.minimum(current_pair, n_p - 1)]
     current = unit_site[pu]
-    n_s = market.n_sites
-    keys = pu * n_s + ps
-    cur_pos = np.searchsorted(keys, pu * n_s + np.maximum(current, 0))
-    cur_pos = np.minimum(cur_pos, n_p - 1)
-    placed = current >= 0
-    cur_score = np.where(placed, score[cur_pos], -np.inf)
-    better = (score > cur_score) | ((score == cur_score) & (ps < current))
-    better &= ps != current
-    return np.asarray(better & fits & (units.fixed_site[pu] < 0), dtype=bool)
+    their_score = current_score[pu]
+    better = (score > their_score) | ((score == their_score) & (ps < current))
+    candidates = np.flatnonzero(better & (ps != current) & movable[pu])
+    if len(candidates) == 0:
+        return np.zeros(n_p, dtype=bool)
+    # Load that each site keeps ahead of a candidate: the movable units placed there that the
+    # site ranks higher (prefix sums in the site's priority order), plus its fixed units.
+    held_pairs = np.flatnonzero((current == ps) & movable[pu])
+    held_positions = np.sort(market.priority[held_pairs])
+    held_demand = units.demand[pu[market.site_order[held_positions]]]
+    prefix = np.zeros((len(held_positions) + 1, held_demand.shape[1]), dtype=np.int64)
+    np.cumsum(held_demand, axis=0, out=prefix[1:])
+    site_start = np.searchsorted(ps[market.site_order], np.arange(n_s))
+    c_site = ps[candidates]
+    before_candidate = np.searchsorted(held_positions, market.priority[candidates])
+    before_site = np.searchsorted(held_positions, site_start[c_site])
+    higher = prefix[before_candidate] - prefix[before_site]
+    need = units.demand[pu[candidates]]
+    fits = np.all(market.fixed_load[c_site] + higher + need <= market.capacity[c_site], axis=1)
+    mask = np.zeros(n_p, dtype=bool)
+    mask[candidates[fits]] = True
+    return mask
 
 
 def list_blocking_pairs(
@@ -216,7 +231,7 @@ def list_blocking_pairs(
     allowed pair (see :func:`..instance.read_priorities`); the definition is in the module
     docstring.
     """
-    market = _market(instance, priorities)
+    market = _market(instance, priorities, preferences=False)
     units = market.units
     mask = _blocking_mask(market, _unit_assignment(units, assignment))
     k = np.flatnonzero(mask)
@@ -232,7 +247,7 @@ def blocking_pairs(
     priorities: IntArray | None = None,
 ) -> int:
     """The number of blocking pairs of ``assignment`` (see :func:`list_blocking_pairs`)."""
-    market = _market(instance, priorities)
+    market = _market(instance, priorities, preferences=False)
     return int(_blocking_mask(market, _unit_assignment(market.units, assignment)).sum())
 
 
