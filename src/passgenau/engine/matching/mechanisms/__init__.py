@@ -17,7 +17,9 @@ def choose_mechanism(instance: Instance) -> str:
     return "optimal" if instance.n_pairs <= AUTO_MAX_PAIRS else "scalable"
 
 
-def solve(instance: Instance, mechanism: str = "auto", options: SolveOptions | None = None) -> Result:
+def solve(
+    instance: Instance, mechanism: str = "auto", options: SolveOptions | None = None
+) -> Result:
     """Place households at sites with the named mechanism; the instance is never mutated."""
     options = options or SolveOptions()
     if mechanism == "auto":
