@@ -382,3 +382,15 @@ def test_two_runs_compared_side_by_side():
     )
     assert page.status_code == 200
     assert "greedy" in page.content.decode()
+
+
+def test_survey_is_asked_in_the_households_language():
+    from relocation_matching_helpers import arrived_proposal
+
+    proposal = arrived_proposal()
+    survey = FollowUpSurvey.objects.get(household_id=proposal.household_id, wave=1)
+    assert survey.language == "uk"
+    page = _client("interviewer").get(reverse("relocation:survey_record", args=[survey.pk]))
+    text = page.content.decode()
+    assert "Наскільки ви задоволені новим місцем?" in text
+    assert 'lang="uk"' in text
