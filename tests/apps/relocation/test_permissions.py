@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
-from passgenau.apps.accounts.permissions import PERMISSION_BY_CODE
+from accounts_helpers import ROLES
+from passgenau.apps.accounts.permissions import PERMISSION_BY_CODE, roles_with
 from passgenau.apps.relocation.models import RoundStatus
 from relocation_helpers import (
     english,  # noqa: F401 (the fixture)
@@ -131,3 +132,66 @@ def test_admin_shows_rounds_but_does_not_change_them(administrator_client):
     assert round_.name == "Round 2026" and round_.status == RoundStatus.OPEN
     # personal data of households is not in the admin at all
     assert administrator_client.get("/admin/relocation/household/").status_code == 404
+
+
+# Operations of the rounds/profiles/intake API with the permission each declares.
+API_OPERATIONS = [
+    ("get", "/api/v1/relocation/rounds", "relocation.view_rounds"),
+    ("post", "/api/v1/relocation/rounds", "relocation.manage_rounds"),
+    ("get", "/api/v1/relocation/rounds/{round}", "relocation.view_rounds"),
+    ("patch", "/api/v1/relocation/rounds/{round}", "relocation.manage_rounds"),
+    ("post", "/api/v1/relocation/rounds/{round}/transition", "relocation.manage_rounds"),
+    ("get", "/api/v1/relocation/rounds/{round}/profiles", "relocation.view_profiles"),
+    ("put", "/api/v1/relocation/rounds/{round}/profile", "relocation.keep_profile"),
+    ("get", "/api/v1/relocation/households", "relocation.view_households"),
+    ("get", "/api/v1/relocation/households/{household}", "relocation.view_households"),
+    ("post", "/api/v1/relocation/rounds/{round}/households", "relocation.register_households"),
+    (
+        "put",
+        "/api/v1/relocation/households/{household}/interview",
+        "relocation.register_households",
+    ),
+]
+
+
+def test_api_operations_declare_the_listed_permissions():
+    from passgenau.web.api import api
+
+    declared = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    code = operation.auth_callbacks[0].code
+                    declared.add(
+                        (method.lower(), f"/api/v1/{prefix}{path}".replace("//", "/"), code)
+                    )
+    listed = {
+        (m, p.replace("{round}", "{round_id}").replace("{household}", "{household_id}"), c)
+        for m, p, c in API_OPERATIONS
+    }
+    assert listed <= declared
+
+
+@pytest.mark.parametrize("role", ["public", *ROLES])
+def test_api_grants_and_refuses_by_the_table(role, client_for_role):
+    """Every operation, as every role: 401 for the public, 403 for roles without the right, and
+    never 401/403 for roles with it (what they then get depends on the object and the input)."""
+    import json
+
+    round_ = make_round()
+    household = register(round_)
+    client = client_for_role(role)
+    for method, template, code in API_OPERATIONS:
+        url = template.format(round=round_.pk, household=household.pk)
+        if method == "get":
+            response = client.get(url)
+        else:
+            send = getattr(client, method)
+            response = send(url, data=json.dumps({}), content_type="application/json")
+        if role in roles_with(code):
+            assert response.status_code not in (401, 403), (method, url, role)
+        elif role == "public":
+            assert response.status_code == 401, (method, url, role)
+        else:
+            assert response.status_code == 403, (method, url, role)
