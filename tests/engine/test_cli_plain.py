@@ -187,3 +187,35 @@ def test_convert_hias_errors_name_the_file(
     code, _, err = run(["convert-hias", str(tmp_path / "nothing"), str(tmp_path / "out")], capsys)
     assert code == 2
     assert "error: FY17_size.csv: required file is missing" in err
+
+
+@pytest.mark.parametrize("mechanism", ["optimal", "scalable", "stable", "auto", "greedy"])
+def test_every_mechanism_runs_from_the_command_line_and_is_feasible(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mechanism: str
+) -> None:
+    import numpy as np
+
+    from passgenau.engine.matching.solution import violations
+
+    path = make_dir(
+        tmp_path / "inst",
+        GOOD,
+        **{
+            "fixed.csv": "household_id,site_id\nh1,A\n",
+            "links.csv": "household_id,group\nh1,g\nh2,g\n",
+        },
+    )
+    out_file = tmp_path / "placements.csv"
+    argv = ["solve", str(path), "--mechanism", mechanism, "--json", "--out", str(out_file)]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    inst = read_instance(path)
+    assignment = np.full(inst.n_households, -1)
+    for row in csv.DictReader(out_file.open(encoding="utf-8")):
+        assignment[inst.household_ids.index(row["household_id"])] = inst.site_ids.index(
+            row["site_id"]
+        )
+    assert violations(inst, assignment) == []
+    assert summary["placed_households"] == int((assignment >= 0).sum())
+    assert isinstance(summary["blocking_pairs"], int)
