@@ -183,17 +183,14 @@ def _read_table(path: Path, problems: _Problems) -> _Table | None:
             lambda i: f"expected {n_cols} fields, found {int(per_line[i]) + 1}",
         )
         return None
-    field_starts = np.empty((len(ends), n_cols), dtype=np.int64)
-    field_ends = np.empty((len(ends), n_cols), dtype=np.int64)
-    field_starts[:, 0] = starts
-    field_ends[:, -1] = ends
-    if n_cols > 1:
-        comma_grid = commas.reshape(len(ends), n_cols - 1)
-        field_ends[:, :-1] = comma_grid
-        field_starts[:, 1:] = comma_grid + 1
+    # Field j of each line runs from the (j-1)-th comma (or the line start) to the j-th comma
+    # (or the line end); taken column by column to keep the temporaries small.
+    comma_grid = commas.reshape(len(ends), n_cols - 1)
     columns: dict[str, BytesArray] = {}
     for j, name in enumerate(header):
-        columns[name] = _gather(body, field_starts[:, j], field_ends[:, j])
+        field_start = starts if j == 0 else comma_grid[:, j - 1] + 1
+        field_end = ends if j == n_cols - 1 else comma_grid[:, j]
+        columns[name] = _gather(body, field_start, field_end)
     return _Table(file, header, columns, line_numbers)
 
 
