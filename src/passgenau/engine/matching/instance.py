@@ -216,10 +216,17 @@ def _gather(body: npt.NDArray[np.uint8], starts: IntArray, ends: IntArray) -> By
     last = len(body) - 1
     # One byte position at a time over all rows (ids and numbers are short): measured faster
     # than one fancy index over an (n, width) index array, and it needs no such array.
+    # Reused buffers: fresh temporaries of this size cost more in page faults than in work.
+    position = np.empty(n, dtype=np.int64)
+    column = np.empty(n, dtype=np.uint8)
+    beyond = np.empty(n, dtype=bool)
     has_space = False
     for k in range(width):
-        column = body[np.minimum(starts + k, last)]
-        column[lengths <= k] = 0
+        np.add(starts, k, out=position)
+        np.minimum(position, last, out=position)
+        np.take(body, position, out=column)
+        np.less_equal(lengths, k, out=beyond)
+        column[beyond] = 0
         has_space = has_space or bool(np.any(column == ord(" ")))
         out[:, k] = column
     strings = out.view(f"S{width}").reshape(n)
