@@ -331,3 +331,21 @@ def test_a_household_in_two_groups_is_an_error(tmp_path: Path) -> None:
     assert problems == [
         ("links.csv", 4, "household_id", "household 'h1' is in more than one group")
     ]
+
+
+def test_bad_priorities_name_file_row_and_column(tmp_path: Path) -> None:
+    path = make_dir(
+        tmp_path,
+        GOOD,
+        **{"priorities.csv": "site_id,household_id,rank\nA,h1,1\nA,hX,2\nB,h1,x\nA,h1,3\n"},
+    )
+    inst = read_instance(path)
+    with pytest.raises(InstanceError) as info:
+        read_priorities(path, inst)
+    found = {(p.file, p.row, p.column) for p in info.value.problems}
+    assert ("priorities.csv", 3, "household_id") in found  # unknown household
+    assert ("priorities.csv", 4, "rank") in found  # not a whole number
+    (path / "priorities.csv").write_text("site_id,household_id,rank\nA,h1,1\nA,h1,2\n")
+    with pytest.raises(InstanceError) as info:
+        read_priorities(path, inst)
+    assert [(p.row, p.column) for p in info.value.problems] == [(3, "household_id")]

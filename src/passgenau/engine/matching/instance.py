@@ -843,6 +843,19 @@ def read_priorities(path: str | Path, instance: Instance) -> IntArray | None:
     n_s = instance.n_sites
     pair_keys = instance.pair_household.astype(np.int64) * n_s + instance.pair_site
     keys = h * n_s + s
+    order = np.argsort(keys, kind="stable")
+    twice = np.zeros(len(keys), dtype=bool)
+    if len(keys) > 1:
+        twice[order[1:]] = keys[order[1:]] == keys[order[:-1]]
+    if np.any(twice):
+        h_raw = table.columns["household_id"]
+        problems.add_rows(
+            table,
+            twice,
+            "household_id",
+            lambda i: f"household {_decode(h_raw[i])!r} is ranked twice by the same site",
+        )
+        problems.raise_if_any()
     pos = np.searchsorted(pair_keys, keys)
     pos = np.minimum(pos, max(len(pair_keys) - 1, 0))
     found = (pair_keys[pos] == keys) if len(pair_keys) else np.zeros(len(keys), dtype=bool)
