@@ -42,11 +42,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     solve.add_argument("instance_dir", metavar="INSTANCE_DIR", type=Path)
-    solve.add_argument("--mechanism", choices=MECHANISM_CHOICES, default="auto")
+    solve.add_argument(
+        "--mechanism",
+        choices=MECHANISM_CHOICES,
+        default="auto",
+        help="optimal: proven maximum; scalable: large instances, with a bound; stable: no "
+        "blocking pairs; greedy: fast baseline; auto (default): optimal if small, else scalable",
+    )
     solve.add_argument(
         "--time-limit", type=_seconds, default=None, metavar="S", help="seconds (default: none)"
     )
-    solve.add_argument("--seed", type=int, default=0, metavar="N")
+    solve.add_argument("--seed", type=int, default=0, metavar="N", help="recorded in the result")
     solve.add_argument(
         "--out",
         type=Path,

@@ -477,7 +477,7 @@ def read_instance(path: str | Path) -> Instance:
     for stem in ("households", "sites", "scores"):
         file = find_file(directory, stem)
         if file is None:
-            problems.add(f"{stem}.csv", None, None, "required file is missing")
+            problems.add(f"{stem}.csv", None, None, f"required file is missing (nor {stem}.csv.gz)")
             tables[stem] = None
         else:
             tables[stem] = _read_table(file, problems)
