@@ -188,3 +188,31 @@ POST_ONLY = {
     "set_language",
     "funding:grant_action",
 }
+
+
+@dataclass(frozen=True)
+class ApiCase:
+    """A GET operation of the API whose path has parameters, and how to fill them."""
+
+    path: str  # the template as in the OpenAPI schema, e.g. /api/v1/relocation/runs/{run_id}
+    params: Callable[[], dict[str, object]]
+    granted: frozenset[int] = field(default_factory=lambda: frozenset({200}))
+
+
+def _as(name: str, build: Callable[[], dict[str, object]]) -> Callable[[], dict[str, object]]:
+    return lambda: {name: build()["pk"]}
+
+
+API_CASES: list[ApiCase] = [
+    ApiCase("/api/v1/relocation/rounds/{round_id}", _as("round_id", _relocation_round)),
+    ApiCase("/api/v1/relocation/rounds/{round_id}/profiles", _as("round_id", _relocation_round)),
+    ApiCase("/api/v1/relocation/rounds/{round_id}/runs", _as("round_id", _relocation_round)),
+    ApiCase(
+        "/api/v1/relocation/households/{household_id}",
+        _as("household_id", _relocation_household),
+    ),
+    ApiCase("/api/v1/relocation/runs/{run_id}", _as("run_id", _relocation_run)),
+    ApiCase("/api/v1/relocation/runs/{run_id}/proposals", _as("run_id", _relocation_run)),
+    ApiCase("/api/v1/relocation/proposals/{proposal_id}", _as("proposal_id", _relocation_proposal)),
+    ApiCase("/api/v1/funding/distributions/{pk}", _as("pk", _funding_distribution)),
+]

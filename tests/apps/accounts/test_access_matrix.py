@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from access_cases import PAGE_CASES, POST_ONLY, PageCase
+from access_cases import API_CASES, PAGE_CASES, POST_ONLY, ApiCase, PageCase
 from accounts_helpers import ROLES_AND_PUBLIC
 from passgenau.apps.accounts.access import PUBLIC_VIEW
 from passgenau.apps.accounts.permissions import roles_with
@@ -126,6 +126,38 @@ def test_api_access(role: str, client_for_role):
             assert response.status_code == 403, (path, role, response.status_code)
         checked += 1
     assert checked >= 2
+
+
+def _api_expected(code: str, role: str, status: int, granted: frozenset[int]) -> str | None:
+    roles = roles_with(code)
+    if PUBLIC in roles or role in roles:
+        return None if status in granted else f"{role}: expected {sorted(granted)}, got {status}"
+    wanted = 401 if role == PUBLIC else 403
+    return None if status == wanted else f"{role}: expected {wanted}, got {status}"
+
+
+def test_every_parametrised_api_read_has_a_case():
+    templates = {path for method, path, _ in _api_operations() if method == "GET" and "{" in path}
+    covered = {case.path for case in API_CASES}
+    assert templates - covered == set(), "add these to API_CASES in tests/access_cases.py"
+
+
+@pytest.mark.parametrize("case", API_CASES, ids=[case.path for case in API_CASES])
+def test_parametrised_api_access(case: ApiCase, client_for_role):
+    codes = {path: codes for method, path, codes in _api_operations() if method == "GET"}
+    assert case.path in codes, f"no GET operation {case.path}"
+    url = case.path.format(**case.params())
+    mismatches = [
+        line
+        for role in ROLES_AND_PUBLIC
+        if (
+            line := _api_expected(
+                codes[case.path][0], role, client_for_role(role).get(url).status_code, case.granted
+            )
+        )
+        is not None
+    ]
+    assert mismatches == [], f"{url} ({codes[case.path][0]}): " + "; ".join(mismatches)
 
 
 def test_logout_refuses_get(client):
