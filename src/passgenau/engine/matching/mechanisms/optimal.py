@@ -440,6 +440,8 @@ def solve_optimal(instance: Instance, options: SolveOptions) -> Result:
 
     def finish(phase: _Phase, model: _Model | None = None) -> Result:
         notes.extend(phase.notes)
+        if phase.status == "time_limit" and phase.x is None:
+            return _fallback(instance, options, clock, notes)
         duals = None
         if model is not None and phase.duals is not None:
             duals = phase.duals[model.cap_rows]
@@ -485,6 +487,27 @@ def solve_optimal(instance: Instance, options: SolveOptions) -> Result:
     if second.x is not None:
         notes.append(f"no placement places more than {most_persons} persons (proven)")
     return finish(second, keep_persons)
+
+
+def _fallback(instance: Instance, options: SolveOptions, clock: _Clock, notes: list[str]) -> Result:
+    """Out of time before any placement: return the scalable mechanism's placement and bound."""
+    from dataclasses import replace
+
+    from .scalable import solve_scalable
+
+    quick = solve_scalable(instance, replace(options, time_limit=0.0))
+    return replace(
+        quick,
+        mechanism="optimal",
+        status="time_limit",
+        seconds=time.perf_counter() - clock.start,
+        notes=(
+            *notes,
+            "time limit before the exact search found a placement: the placement "
+            "and bound are those of the scalable mechanism",
+            *quick.notes,
+        ),
+    )
 
 
 def _result(
