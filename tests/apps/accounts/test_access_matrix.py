@@ -3,6 +3,8 @@ or refused exactly as the permission table says."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -158,6 +160,35 @@ def test_parametrised_api_access(case: ApiCase, client_for_role):
         is not None
     ]
     assert mismatches == [], f"{url} ({codes[case.path][0]}): " + "; ".join(mismatches)
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@pytest.mark.parametrize("role", ROLES_AND_PUBLIC)
+def test_api_writes_refuse_roles_without_the_right(role: str, client_for_role):
+    """Every write operation, sent an empty body (path IDs that do not exist): refused with
+    401/403 exactly for the roles the table refuses; the others get past the right check (an
+    answer about the body or the object, never 401/403)."""
+    client = client_for_role(role)
+    checked = 0
+    for method, path, codes in _api_operations():
+        if method not in WRITE_METHODS:
+            continue
+        url = re.sub(r"\{[^}]+\}", "999999", path)
+        response = client.generic(method, url, "{}", content_type="application/json")
+        roles = roles_with(codes[0])
+        if PUBLIC in roles or role in roles:
+            assert response.status_code not in {401, 403}, (method, path, role)
+        else:
+            assert response.status_code == (401 if role == PUBLIC else 403), (
+                method,
+                path,
+                role,
+                response.status_code,
+            )
+        checked += 1
+    assert checked > 0
 
 
 def test_logout_refuses_get(client):
