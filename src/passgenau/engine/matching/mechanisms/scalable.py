@@ -67,6 +67,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
+_EJECT_TRIES = 100  # units tried per site when making room for a left-out unit
 _SAMPLE_UNITS = 10_000  # units in the warm-start sample (when there are many more)
 # (temperature relative to the mean score, L-BFGS evaluations, best pairs kept per unit)
 # (temperature relative to the mean score, L-BFGS evaluations) of each round
@@ -276,6 +277,11 @@ def _primal(
     lost = top[seg_of_unit[gain_units]] - current
     for u in gain_units[np.argsort(-lost, kind="stable")][: int((lost > 1e-12).sum())]:
         _improve(int(u), unit_pair, residual, pairs, demand, seg_of_unit)
+    # 2b. moves may have opened room: units still left out try once more
+    wanted = pairs.seg_unit[wants]
+    left_out = [int(u) for u in wanted[unit_pair[wanted] < 0]]
+    if left_out and dual.lexicographic:
+        _eject(left_out, unit_pair, residual, r, pairs, demand, seg_of_unit, fixed_unit, regret)
     # 4. minimum loads, best effort
     if np.any(min_load > 0):
         notes.extend(_meet_minimum(prep, pairs, unit_pair, capacity, min_load, fixed_unit, r))
@@ -350,7 +356,9 @@ def _eject(
                 continue
             candidates = candidates[~fixed_unit[candidates]]
             room = np.all(demand[candidates] >= need, axis=1)
-            for v in candidates[room][np.argsort(regret[candidates[room]], kind="stable")][:20]:
+            for v in candidates[room][np.argsort(regret[candidates[room]], kind="stable")][
+                :_EJECT_TRIES
+            ]:
                 alt = spans(int(v))
                 alt = alt[pairs.site[alt] != s]
                 fits = alt[np.all(residual[pairs.site[alt]] >= demand[v], axis=1)]
