@@ -503,6 +503,16 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
 
     if prep.infeasible is not None:
         return finish(None, "infeasible", None, None, [prep.infeasible])
+    fixed_pairs = np.flatnonzero(prep.pair_fixed)
+    fixed_load = np.zeros((n_s, n_d), dtype=np.int64)
+    np.add.at(fixed_load, prep.pair_site[fixed_pairs], prep.demand[prep.pair_unit[fixed_pairs]])
+    if np.any(fixed_load > capacity):
+        s, d = (int(v) for v in np.argwhere(fixed_load > capacity)[0])
+        reason = (
+            f"the fixed households alone exceed the capacity of site {instance.site_ids[s]} in "
+            f"{instance.dimensions[d]}"
+        )
+        return finish(None, "infeasible", None, None, [reason])
     if prep.n_pairs == 0:
         status = "infeasible" if np.any(min_load > 0) else "optimal"
         return finish(None, status, 0.0, np.zeros((n_s, n_d)), ["no household has an allowed site"])
