@@ -67,7 +67,10 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-_EJECT_TRIES = 100  # units tried per site when making room for a left-out unit
+# ejection chains: sites tried per unit, displaced units tried per site, attempts per left-out unit
+_EJECT_SITES = 8
+_EJECT_TRIES = 12
+_EJECT_BUDGET = 150
 _SAMPLE_UNITS = 10_000  # units in the warm-start sample (when there are many more)
 # (temperature relative to the mean score, L-BFGS evaluations, best pairs kept per unit)
 # (temperature relative to the mean score, L-BFGS evaluations) of each round
@@ -324,59 +327,75 @@ def _eject(
     fixed_unit: BoolArray,
     regret: FloatArray,
 ) -> None:
-    """Place left-out units by moving one unit out of the way (a one-step ejection chain).
+    """Place left-out units through short ejection chains (depth 2, bounded effort).
 
-    For a left-out unit ``u`` and one of its sites ``s`` (best reduced value first), a unit
-    ``v`` at ``s`` may make room if ``v`` fits at another of its sites and ``u`` then fits at
-    ``s``; the move with the smallest loss of reduced value is taken.
+    A left-out unit ``u`` takes a site where it fits; failing that, it takes the place of a unit
+    ``v`` at one of its sites (``v`` frees enough in every dimension), and ``v`` is placed the
+    same way one level down (it may in turn displace one unit, which must then fit directly).
+    Sites are tried in order of reduced value, displaced units in order of regret; a failed
+    branch is undone. Each left-out unit gets a fixed budget of attempts.
     """
     placed = np.flatnonzero(unit_pair >= 0)
     at_site: dict[int, list[int]] = {}
     for v, site in zip(placed.tolist(), pairs.site[unit_pair[placed]].tolist(), strict=True):
         at_site.setdefault(site, []).append(v)
+    moving: set[int] = set()
+    budget = [0]
 
     def spans(u: int) -> IntArray:
         seg = seg_of_unit[u]
         lo = int(pairs.starts[seg])
-        return np.arange(lo, lo + int(pairs.counts[seg]))
+        own = np.arange(lo, lo + int(pairs.counts[seg]))
+        return own[np.argsort(-r[own], kind="stable")]
 
-    for u in left_out:
+    def put(u: int, p: int) -> None:
+        s = int(pairs.site[p])
+        unit_pair[u] = p
+        residual[s] -= demand[u]
+        at_site.setdefault(s, []).append(u)
+
+    def take(u: int) -> None:
+        s = int(pairs.site[unit_pair[u]])
+        residual[s] += demand[u]
+        at_site[s].remove(u)
+        unit_pair[u] = -1
+
+    def place(u: int, depth: int) -> bool:
         own = spans(u)
-        done = False
-        for p in own[np.argsort(-r[own], kind="stable")]:
+        fits = own[np.all(residual[pairs.site[own]] >= demand[u], axis=1)]
+        if len(fits):
+            put(u, int(fits[0]))
+            return True
+        if depth == 0:
+            return False
+        moving.add(u)
+        for p in own[:_EJECT_SITES]:
             s = int(pairs.site[p])
             need = demand[u] - residual[s]
-            if np.all(need <= 0):
-                unit_pair[u] = p
-                residual[s] -= demand[u]
-                at_site.setdefault(s, []).append(u)
-                break
             candidates = np.asarray(at_site.get(s, []), dtype=np.int64)
             if not len(candidates):
                 continue
             candidates = candidates[~fixed_unit[candidates]]
-            room = np.all(demand[candidates] >= need, axis=1)
-            for v in candidates[room][np.argsort(regret[candidates[room]], kind="stable")][
-                :_EJECT_TRIES
-            ]:
-                alt = spans(int(v))
-                alt = alt[pairs.site[alt] != s]
-                fits = alt[np.all(residual[pairs.site[alt]] >= demand[v], axis=1)]
-                if not len(fits):
+            candidates = candidates[np.all(demand[candidates] >= need, axis=1)]
+            for v in candidates[np.argsort(regret[candidates], kind="stable")][:_EJECT_TRIES]:
+                v = int(v)
+                if v in moving or budget[0] <= 0:
                     continue
-                q = int(fits[np.argmax(r[fits])])
-                t = int(pairs.site[q])
-                residual[t] -= demand[v]
-                residual[s] += demand[v] - demand[u]
-                unit_pair[v] = q
-                unit_pair[u] = p
-                at_site[s].remove(int(v))
-                at_site[s].append(u)
-                at_site.setdefault(t, []).append(int(v))
-                done = True
-                break
-            if done:
-                break
+                budget[0] -= 1
+                back = int(unit_pair[v])
+                take(v)
+                put(u, int(p))
+                if place(v, depth - 1):
+                    moving.discard(u)
+                    return True
+                take(u)
+                put(v, back)
+        moving.discard(u)
+        return False
+
+    for u in left_out:
+        budget[0] = _EJECT_BUDGET
+        place(int(u), 2)
 
 
 def _improve(
