@@ -27,8 +27,9 @@ array: memory is linear in the number of allowed pairs.
 
 **Primal.** Every unit takes its pair of highest reduced value; sites over capacity shed the
 units that lose least by leaving (smallest regret, the gap to their next option); shed units are
-re-inserted greedily in order of their reduced values wherever they fit; then units move to a
-better pair where capacity is left. Minimum loads are met on a best-effort basis (units are pulled
+re-inserted greedily (those with most to lose first) at their best pair that fits, or through
+short ejection chains (:func:`_eject`); then units move to a better pair where capacity is
+left. Minimum loads are met on a best-effort basis (units are pulled
 from sites that keep their own minimum); a note says where that fails.
 
 References
