@@ -108,8 +108,17 @@ schema = _load_schema()
 
 @pytest.fixture
 def coordinator_session(db):
+    from django.core import signals
+    from django.db import close_old_connections
+
     make_round()  # something to find (a run per operation would be too slow here)
-    return client("coordinator").cookies[settings.SESSION_COOKIE_NAME].value
+    # Like Django's test client: requests through WSGI must not close the test's connection
+    # (it holds the test's transaction; on PostgreSQL closing it loses everything).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield client("coordinator").cookies[settings.SESSION_COOKIE_NAME].value
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
