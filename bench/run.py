@@ -258,10 +258,11 @@ def _fmt(value: object, spec: str) -> str:
 def table(rows: list[tuple[str, str, dict]]) -> str:
     head = (
         "| instance | mechanism | seconds | CPU s | peak MB | persons | objective | bound | gap "
-        "| status | time ours/HiGHS | time ours/CP-SAT |"
+        "| status | ours/HiGHS (wall / CPU) | ours/CP-SAT (wall / CPU) |"
     )
     lines = [head, "|" + "---|" * 12]
     seconds = {(i, s): r.get("seconds") for i, s, r in rows}
+    cpu = {(i, s): r.get("cpu") for i, s, r in rows}
     for inst, solver, r in rows:
         obj, bound = r.get("objective"), r.get("bound")
         gap = None
@@ -269,9 +270,12 @@ def table(rows: list[tuple[str, str, dict]]) -> str:
             gap = 100 * max(0.0, bound - obj) / max(abs(bound), 1e-9)
         ratios = []
         for other in OFF_THE_SHELF:
-            mine, theirs = r.get("seconds"), seconds.get((inst, other))
-            ok = solver in OURS and mine is not None and theirs
-            ratios.append(f"{mine / theirs:.3f}" if ok else "")
+            text = []
+            for key, store in (("seconds", seconds), ("cpu", cpu)):
+                mine, theirs = r.get(key), store.get((inst, other))
+                if solver in OURS and mine is not None and theirs:
+                    text.append(f"{mine / theirs:.2f}")
+            ratios.append(" / ".join(text))
         lines.append(
             f"| {inst} | {solver} | {_fmt(r.get('seconds'), '.2f')} | {_fmt(r.get('cpu'), '.1f')} "
             f"| {_fmt(r.get('peak_mb'), '.0f')} "
