@@ -12,6 +12,13 @@ from django.conf import settings
 pytestmark = pytest.mark.browser
 
 
+def accessible(page) -> list:
+    """Serious or critical axe-core findings on the current page (empty when none)."""
+    from browser.test_relocation_intake import serious_violations
+
+    return serious_violations(page)
+
+
 @pytest.fixture
 def people(transactional_db):
     from relocation_helpers import municipality, organisation, user
@@ -126,6 +133,7 @@ def test_a_whole_round_in_the_browser(watched, people):
     page.wait_for_url("**/relocation/runs/*/")
     assert page.locator("#run-status").inner_text().strip() != ""
     assert page.locator("meter").count() >= 3  # load per municipality and dimension
+    assert accessible(page) == []
     page.locator("form[action$='/publish/'] button").click()
     page.wait_for_url("**/relocation/runs/*/")
     first_run = Proposal.objects.filter(run__round=round_).values_list("run_id", flat=True)[0]
@@ -139,6 +147,7 @@ def test_a_whole_round_in_the_browser(watched, people):
         assert p.household.reference in page.content()
     watched.goto(f"/relocation/proposals/{proposals[0].pk}/")
     assert page.locator("#contact-hidden").count() == 1
+    assert accessible(page) == []
     page.locator("input[name=outcome][value=accept]").check()
     page.locator("main form[method=post] button[type=submit]").click()
     page.wait_for_url(f"**/relocation/proposals/{proposals[0].pk}/")
@@ -191,6 +200,7 @@ def test_a_whole_round_in_the_browser(watched, people):
     act_as(watched, people["municipal_officer"])
     watched.goto("/relocation/arrivals/")
     assert "Frau Weber, Sozialamt" in page.content()
+    assert accessible(page) == []
     watched.goto(f"/relocation/arrivals/{proposals[0].pk}/")
     page.locator("input[name=arrived_on]").fill("2026-05-05")
     page.locator("main form[method=post] button[type=submit]").click()
@@ -201,6 +211,7 @@ def test_a_whole_round_in_the_browser(watched, people):
     act_as(watched, people["interviewer"])
     watched.goto(f"/relocation/surveys/{survey.pk}/")
     assert page.locator("form[lang=uk]").count() == 1
+    assert accessible(page) == []
     for name, value in (("satisfaction", "4"), ("good_decision", "5"), ("place_fits", "4")):
         page.locator(f"input[name={name}][value='{value}']").check()
     for name, value in (

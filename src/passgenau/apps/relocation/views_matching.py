@@ -48,6 +48,15 @@ from .vocab import CapacityDimension, Need, SpokenLanguage
 POLL_SECONDS = 3
 
 
+def _relabel(explanation: dict[str, Any], labels: dict[str, str]) -> None:
+    """Criterion labels in the reader's language (the stored explanation has English ones)."""
+    for item in explanation.get("contributions", []):
+        item["label"] = labels.get(item["criterion"], item["label"])
+    for alternative in explanation.get("alternatives", []):
+        for item in alternative.get("hard_criteria", []):
+            item["label"] = labels.get(item["id"], item["label"])
+
+
 def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -72,7 +81,10 @@ class OverrideForm(forms.Form):
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Decision"),
-        choices=DecisionOutcome.choices,
+        choices=[
+            (DecisionOutcome.ACCEPT, gettext_lazy("accept")),
+            (DecisionOutcome.DECLINE, gettext_lazy("decline")),
+        ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
@@ -217,8 +229,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     per_page = run_selectors.PROPOSALS_PER_PAGE
     labels = run_selectors.criterion_labels((get_language() or "en")[:2])
     for proposal in proposals:
-        for item in proposal.explanation.get("contributions", []):
-            item["label"] = labels.get(item["criterion"], item["label"])
+        _relabel(proposal.explanation, labels)
     running = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
     response = render(
         request,
@@ -395,8 +406,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The decision is recorded."))
             return redirect("relocation:proposal_detail", pk=proposal.pk)
     labels = run_selectors.criterion_labels((get_language() or "en")[:2])
-    for item in proposal.explanation.get("contributions", []):
-        item["label"] = labels.get(item["criterion"], item["label"])
+    _relabel(proposal.explanation, labels)
     decided = decision_selectors.decision_of(proposal, my_side) if my_side else None
     return render(
         request,
