@@ -372,16 +372,17 @@ def test_two_runs_compared_side_by_side():
 
     round_ = ready_round(4)
     optimal = started(round_, mechanism="optimal")
-    greedy = started(round_, mechanism="greedy")
-    rows = {r["key"]: r for r in run_selectors.runs_compare(first=optimal, second=greedy)}
-    assert rows["mechanism"]["first"] == "optimal" and rows["mechanism"]["second"] == "greedy"
+    stable = started(round_, mechanism="stable")
+    rows = {r["key"]: r for r in run_selectors.runs_compare(first=optimal, second=stable)}
+    assert rows["mechanism"]["first"] == "optimal" and rows["mechanism"]["second"] == "stable"
     assert rows["input_hash"]["differs"] is False  # same inputs, different mechanisms
     assert rows["objective"]["first"] >= rows["objective"]["second"] - 1e-9
+    assert rows["blocking_pairs"]["second"] == 0
     page = _client("coordinator").get(
-        reverse("relocation:run_compare", args=[round_.pk]), {"a": optimal.pk, "b": greedy.pk}
+        reverse("relocation:run_compare", args=[round_.pk]), {"a": optimal.pk, "b": stable.pk}
     )
     assert page.status_code == 200
-    assert "greedy" in page.content.decode()
+    assert "stable" in page.content.decode()
 
 
 def test_survey_is_asked_in_the_households_language():
