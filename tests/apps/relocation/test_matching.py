@@ -395,3 +395,18 @@ def test_survey_is_asked_in_the_households_language():
     text = page.content.decode()
     assert "Наскільки ви задоволені новим місцем?" in text
     assert 'lang="uk"' in text
+
+
+def test_a_withdrawn_household_frees_its_place_and_cannot_be_decided():
+    from passgenau.apps.relocation.services import intake
+
+    round_, run = published(2, capacities=only_officer())
+    gone, staying = run.proposals.order_by("pk")
+    intake.consent_withdraw(actor=user("interviewer"), household=gone.household)
+    with pytest.raises(ValidationError):
+        decisions.proposal_decide_municipality(
+            actor=user("municipal_officer"), proposal=gone, outcome="accept"
+        )
+    snapshot = runs.round_snapshot(round_=round_, mechanism="optimal", seed=0)
+    fixed = {ref for ref, _site in snapshot["fixed"]}
+    assert fixed == {staying.household.reference}

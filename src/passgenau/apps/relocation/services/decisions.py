@@ -106,6 +106,8 @@ def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: 
     if proposal.status != ProposalStatus.PUBLISHED:
         raise ValidationError(_("This proposal is not awaiting decisions."), code="proposal_state")
     round_services.round_require(round_=proposal.run.round, action=RoundAction.DECIDE)
+    if proposal.household.status == HouseholdStatus.WITHDRAWN:
+        raise ValidationError(_("The household has withdrawn."), code="withdrawn")
     if proposal.decisions.filter(side=side).exists():
         raise ValidationError(_("This side has already decided."), code="decided")
     decision = Decision.objects.create(

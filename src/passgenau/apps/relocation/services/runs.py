@@ -113,7 +113,9 @@ def round_snapshot(*, round_: Round, mechanism: str, seed: int) -> dict[str, Any
     holding = list(
         Proposal.objects.filter(
             run__round=round_, status__in=HOLDING_STATUSES, run__published_at__isnull=False
-        ).values_list("household_id", "municipality_id")
+        )
+        .exclude(household__status=HouseholdStatus.WITHDRAWN)  # a withdrawn household frees it
+        .values_list("household_id", "municipality_id")
     )
     fixed_site = {hh: site_id_for(m) for hh, m in holding}
     declined = Proposal.objects.filter(
