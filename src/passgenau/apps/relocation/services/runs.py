@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -118,21 +118,19 @@ def round_snapshot(*, round_: Round, mechanism: str, seed: int) -> dict[str, Any
         .values_list("household_id", "municipality_id")
     )
     fixed_site = {hh: site_id_for(m) for hh, m in holding}
+    holding_households = Household.objects.filter(
+        proposals__run__round=round_,
+        proposals__status__in=HOLDING_STATUSES,
+        proposals__run__published_at__isnull=False,
+    ).exclude(status=HouseholdStatus.WITHDRAWN)
     declined = Proposal.objects.filter(
         run__round=round_, status=ProposalStatus.DECLINED
     ).values_list("household_id", "municipality_id")
     households = list(
         _household_queryset()
         .filter(round=round_, interview__completed=True)
-        .filter(
-            # waiting for a place, or holding one (fixed)
-            pk__in=[
-                *Household.objects.filter(round=round_, status__in=FREE_STATUSES).values_list(
-                    "pk", flat=True
-                ),
-                *fixed_site,
-            ]
-        )
+        # waiting for a place, or holding one (fixed)
+        .filter(Q(status__in=FREE_STATUSES) | Q(pk__in=Subquery(holding_households.values("pk"))))
         .order_by("reference")
     )
     reference_of = {h.pk: h.reference for h in households}
