@@ -20,6 +20,28 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from accounts_helpers import ROLES, login_client, make_user
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _requests_keep_the_test_transaction():
+    """A request served in the test's own thread (a plain WSGI call, as schemathesis makes)
+    ends with Django's close_old_connections, which closes a connection whose autocommit differs
+    from the settings, as it does inside the test's transaction: on PostgreSQL that ends the test
+    (SQLite's in-memory database is never closed). Django's test client avoids this by
+    disconnecting the signal; here every such call is covered. Connections outside a transaction
+    (the live server's threads) are still closed as usual."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    original = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+    def close_unless_in_a_transaction(self):
+        if self.in_atomic_block:
+            return
+        original(self)
+
+    BaseDatabaseWrapper.close_if_unusable_or_obsolete = close_unless_in_a_transaction
+    yield
+    BaseDatabaseWrapper.close_if_unusable_or_obsolete = original
+
+
 @pytest.fixture
 def user_for_role(db) -> Callable[[str], object]:
     """``user_for_role(role)`` → the (one) test user of that role; None for ``public``."""
