@@ -26,6 +26,12 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve.add_argument(
+        "--no-task-worker",
+        dest="task_worker",
+        action="store_false",
+        help="do not start the background task worker (matching runs) next to the web server",
+    )
     serve.set_defaults(func=cmd_serve)
 
     demo = subparsers.add_parser(
@@ -125,5 +131,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "passgenau: development settings with DEBUG on - for a real server set "
             "DJANGO_SETTINGS_MODULE=passgenau.web.settings.production (docs/production.md)"
         )
-    _Server().run()
+    # Matching runs are background tasks in the database queue: without a worker they would stay
+    # queued, so the server starts one beside itself unless told not to (production runs its own).
+    worker = None
+    if args.task_worker:
+        import subprocess
+
+        worker = subprocess.Popen([sys.executable, "-m", "passgenau", "manage", "db_worker"])
+        print(f"passgenau: background task worker started (pid {worker.pid})")
+    try:
+        _Server().run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
     return 0
