@@ -72,6 +72,7 @@ BoolArray = npt.NDArray[np.bool_]
 _EJECT_SITES = 8
 _EJECT_TRIES = 12
 _EJECT_BUDGET = 150
+_EJECT_TOTAL = 6_000
 _SAMPLE_UNITS = 10_000  # units in the warm-start sample (when there are many more)
 # (temperature relative to the mean score, L-BFGS evaluations, best pairs kept per unit)
 # (temperature relative to the mean score, L-BFGS evaluations) of each round
@@ -394,9 +395,13 @@ def _eject(
         moving.discard(u)
         return False
 
+    total = _EJECT_TOTAL  # bounds the work on very large instances (deterministically)
     for u in left_out:
-        budget[0] = _EJECT_BUDGET
+        budget[0] = min(_EJECT_BUDGET, total)
+        if budget[0] <= 0:
+            break
         place(int(u), 2)
+        total -= _EJECT_BUDGET - budget[0]
 
 
 def _improve(
