@@ -463,7 +463,12 @@ def _find(directory: Path, stem: str, problems: list[RecordProblem]) -> Path | N
     found = [p for p in candidates if p.is_file()]
     if not found:
         problems.append(
-            RecordProblem(str(directory / f"{stem}.json"), None, None, "file is missing")
+            RecordProblem(
+                str(directory / f"{stem}.jsonl"),
+                None,
+                None,
+                f"file is missing (nor {stem}.json)",
+            )
         )
         return None
     if len(found) > 1:
