@@ -410,3 +410,17 @@ def test_a_withdrawn_household_frees_its_place_and_cannot_be_decided():
     snapshot = runs.round_snapshot(round_=round_, mechanism="optimal", seed=0)
     fixed = {ref for ref, _site in snapshot["fixed"]}
     assert fixed == {staying.household.reference}
+
+
+def test_run_page_names_household_groups_in_words():
+    round_ = ready_round(3)
+    run = started(round_)
+    assert run.metrics["groups"]  # the engine's codes, e.g. 'family_with_children'
+    page = _client("coordinator").get(
+        reverse("relocation:run_detail", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = page.content.decode()
+    for code in run.metrics["groups"]:
+        assert f'<th scope="row">{code}</th>' not in html
+    labels = {"family_with_children": "families with children", "single_adult": "single adults"}
+    assert any(f'<th scope="row">{labels.get(code, code)}</th>' in html for code in labels)

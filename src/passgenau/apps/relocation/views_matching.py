@@ -43,7 +43,15 @@ from .selectors import rounds as round_selectors
 from .selectors import runs as run_selectors
 from .selectors import travel as travel_selectors
 from .services import decisions, followup, review, runs, travel
-from .vocab import CapacityDimension, Need, SpokenLanguage
+from .vocab import CapacityDimension, HouseholdTrait, Need, SpokenLanguage
+
+# The engine's household groups for metrics (engine.matching.profiles.GROUPS), in words.
+GROUP_LABELS: dict[str, object] = {
+    "family_with_children": HouseholdTrait.FAMILY_WITH_CHILDREN.label,
+    "single_adult": HouseholdTrait.SINGLE_ADULT.label,
+    "seniors": CapacityDimension.SENIORS.label,
+    "adults": CapacityDimension.ADULTS.label,
+}
 
 POLL_SECONDS = 3
 
@@ -245,7 +253,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_page": page + 1 if page * per_page < total else None,
             "load_rows": run_selectors.run_load_chart(run=run),
             "spread": sorted(run.metrics.get("spread", {}).items()),
-            "groups": sorted(run.metrics.get("groups", {}).items()),
+            "groups": [
+                (GROUP_LABELS.get(name, name), values)
+                for name, values in sorted(run.metrics.get("groups", {}).items())
+            ],
             "dimension_labels": dict(CapacityDimension.choices),
             "can_review": run.round.allows(RoundAction.REVIEW_PROPOSALS)
             and run.status == RunStatus.SUCCEEDED
