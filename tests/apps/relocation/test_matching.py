@@ -424,3 +424,19 @@ def test_run_page_names_household_groups_in_words():
         assert f'<th scope="row">{code}</th>' not in html
     labels = {"family_with_children": "families with children", "single_adult": "single adults"}
     assert any(f'<th scope="row">{labels.get(code, code)}</th>' in html for code in labels)
+
+
+def test_officer_sees_occupations_in_words():
+    from passgenau.apps.relocation.models import Interview
+
+    _round, run = published(1, capacities=only_officer())
+    proposal = run.proposals.get()
+    Interview.objects.filter(household=proposal.household).update(occupations=["2", "7"])
+    officer = _client("municipal_officer")
+    for url in (
+        reverse("relocation:proposal_list"),
+        reverse("relocation:proposal_detail", args=[proposal.pk]),
+    ):
+        html = officer.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "professionals (e.g. doctors, teachers, engineers), craft and related trades" in html
+        assert "<dd>2, 7</dd>" not in html

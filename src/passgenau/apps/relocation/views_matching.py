@@ -43,7 +43,7 @@ from .selectors import rounds as round_selectors
 from .selectors import runs as run_selectors
 from .selectors import travel as travel_selectors
 from .services import decisions, followup, review, runs, travel
-from .vocab import CapacityDimension, HouseholdTrait, Need, SpokenLanguage
+from .vocab import CapacityDimension, HouseholdTrait, Need, Occupation, SpokenLanguage
 
 # The engine's household groups for metrics (engine.matching.profiles.GROUPS), in words.
 GROUP_LABELS: dict[str, object] = {
@@ -385,6 +385,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "is_officer": request.user.role == Role.MUNICIPAL_OFFICER,
             "need_labels": dict(Need.choices),
             "language_labels": dict(SpokenLanguage.choices),
+            "occupation_labels": dict(Occupation.choices),
         },
     )
 
@@ -437,6 +438,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_officer": role == Role.MUNICIPAL_OFFICER,
             "need_labels": dict(Need.choices),
             "language_labels": dict(SpokenLanguage.choices),
+            "occupation_labels": dict(Occupation.choices),
         },
     )
 
@@ -489,6 +491,7 @@ def arrival_list(request: HttpRequest) -> HttpResponse:
             "arrived": arrived,
             "need_labels": dict(Need.choices),
             "language_labels": dict(SpokenLanguage.choices),
+            "occupation_labels": dict(Occupation.choices),
         },
     )
 
