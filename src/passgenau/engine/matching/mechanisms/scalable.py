@@ -597,6 +597,13 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
             break
     assert best is not None
     notes = notes_best
+    if lexicographic and not np.any(min_load > 0):
+        # Persons come first: where the greedy baseline (sites accept by score, so it packs
+        # tightly) places more persons, its placement, polished by moves to better pairs, wins.
+        other = _polished_greedy(prep, pairs, capacity)
+        if other is not None and _better(prep, other, _objective_units(prep, other), best):
+            best = (_objective_units(prep, other), other)
+            notes = ["the polished greedy placement placed more persons than the dual-guided one"]
     persons = float(prep.persons[best[1] >= 0].sum())
     bound = dual.bound(persons if lexicographic else 0.0)
     if lexicographic and persons < placeable:
@@ -608,6 +615,39 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     gap = (bound - best[0]) / max(abs(bound), 1e-9)
     status = "optimal" if gap <= options.mip_gap else "feasible"
     return finish(best[1], status, max(bound, best[0]), lam.copy(), notes)
+
+
+def _polished_greedy(prep: Prepared, pairs: _Pairs, capacity: IntArray) -> IntArray | None:
+    """The greedy mechanism's unit placement, then moves to better-scoring pairs that fit."""
+    from .greedy import greedy_unit_assignment
+
+    unit_site = np.asarray(greedy_unit_assignment(prep.units, capacity), dtype=np.int64)
+    unit_pair = np.full(prep.n_units, -1, dtype=np.int64)
+    placed = np.flatnonzero(unit_site >= 0)
+    start = prep.unit_pair_start
+    lo, hi = start[placed], start[placed + 1]
+    offset = _segment_search(prep.pair_site, lo, hi, unit_site[placed])
+    index = lo + offset
+    if np.any(offset >= hi - lo) or np.any(
+        prep.pair_site[np.minimum(index, len(prep.pair_site) - 1)] != unit_site[placed]
+    ):
+        return None  # not a placement over the allowed (and fixed) pairs: leave it
+    unit_pair[placed] = index
+    load = np.zeros(capacity.shape, dtype=np.int64)
+    np.add.at(load, unit_site[placed], prep.demand[placed])
+    residual = capacity - load
+    if np.any(residual < 0):
+        return None
+    seg_of_unit = np.full(prep.n_units, -1, dtype=np.int64)
+    seg_of_unit[pairs.seg_unit] = np.arange(len(pairs.seg_unit))
+    fixed_unit = np.zeros(prep.n_units, dtype=bool)
+    fixed_unit[prep.pair_unit[prep.pair_fixed]] = True
+    best_score = np.maximum.reduceat(pairs.score, pairs.starts)
+    movable = placed[~fixed_unit[placed]]
+    lost = best_score[seg_of_unit[movable]] - pairs.score[unit_pair[movable]]
+    for u in movable[np.argsort(-lost, kind="stable")][: int((lost > 1e-12).sum())]:
+        _improve(int(u), unit_pair, residual, pairs, prep.demand, seg_of_unit)
+    return np.where(unit_pair >= 0, pairs.site[np.maximum(unit_pair, 0)], -1).astype(np.int64)
 
 
 def _objective_units(prep: Prepared, unit_site: IntArray) -> float:
