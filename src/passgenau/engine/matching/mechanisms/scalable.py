@@ -29,8 +29,9 @@ array: memory is linear in the number of allowed pairs.
 units that lose least by leaving (smallest regret, the gap to their next option); shed units are
 re-inserted greedily (those with most to lose first) at their best pair that fits, or through
 short ejection chains (:func:`_eject`); then units move to a better pair where capacity is
-left. Minimum loads are met on a best-effort basis (units are pulled
-from sites that keep their own minimum); a note says where that fails.
+left. Where the greedy mechanism's placement, polished the same way, places more persons, it
+is returned instead (persons come first). Minimum loads are met on a best-effort basis (units
+are pulled from sites that keep their own minimum); a note says where that fails.
 
 References
 ----------
