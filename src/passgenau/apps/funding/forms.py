@@ -70,6 +70,9 @@ class CalculatorForm(forms.Form):
         required=False,
         min_value=0,
         help_text=_("Any number; the same number draws the same lot again."),
+        # a text field with a numeric keyboard, styled like the other fields (GOV.UK's advice
+        # for numbers that are not quantities; type=number had no style and a tiny box)
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*"}),
     )
 
     def __init__(self, *args: Any, laender: list[tuple[str, str]], **kwargs: Any) -> None:
