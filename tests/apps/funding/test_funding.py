@@ -109,7 +109,26 @@ def test_calculator_reports_impossible_bounds(funder_client) -> None:
     response = funder_client.get(
         reverse("funding:calculator"), {**EIGHT_MILLION, "minimum": "3.000.000,00"}
     )
-    assert "minimums add up to" in " ".join(response.context["form"].non_field_errors())
+    # in euros and in the user's language, not in the engine's cents and English
+    assert " ".join(response.context["form"].non_field_errors()) == (
+        "Das Minimum für alle 4 Gebiete ergibt zusammen 12.000.000,00, mehr als der Betrag "
+        "8.000.000,00."
+    )
+    response = funder_client.get(
+        reverse("funding:calculator"), {**EIGHT_MILLION, "maximum": "1.000.000,00"}
+    )
+    assert " ".join(response.context["form"].non_field_errors()) == (
+        "Das Maximum für alle 4 Gebiete ergibt zusammen 4.000.000,00, weniger als der Betrag "
+        "8.000.000,00."
+    )
+    response = funder_client.get(
+        reverse("funding:calculator"),
+        {**EIGHT_MILLION, "minimum": "20,00", "maximum": "10,00"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.context["form"].non_field_errors() == [
+        "The minimum per territory is larger than the maximum."
+    ]
 
 
 def test_calculator_reports_ties_and_draws_reproducible_lots(funder_client) -> None:

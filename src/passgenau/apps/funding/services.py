@@ -131,7 +131,45 @@ def _to_units(value: Decimal, unit: str, what: str) -> int:
     return int(scaled)
 
 
+def _check_bounds(inputs: CalculatorInput, weights: dict[str, Fraction]) -> None:
+    """Bounds that cannot be met, said in the user's unit and language (the engine would say
+    it in English and in cents). Territories with weight zero get the minimum and never more."""
+    low = inputs.minimum or Decimal(0)
+    high = inputs.maximum
+    decimals = 2 if inputs.unit == Unit.EUR else 0
+    count = len(weights)
+    if high is not None and low > high:
+        raise FundingError(_("The minimum per territory is larger than the maximum."))
+    if count and low * count > inputs.amount:
+        raise FundingError(
+            _(
+                "The minimum for all %(count)s territories adds up to %(need)s, more than the "
+                "amount %(amount)s."
+            )
+            % {
+                "count": count,
+                "need": formats.number_format(low * count, decimals, force_grouping=True),
+                "amount": formats.number_format(inputs.amount, decimals, force_grouping=True),
+            }
+        )
+    if count and high is not None:
+        room = sum((high if weight > 0 else low for weight in weights.values()), Decimal(0))
+        if room < inputs.amount:
+            raise FundingError(
+                _(
+                    "The maximum for all %(count)s territories adds up to %(room)s, less than "
+                    "the amount %(amount)s."
+                )
+                % {
+                    "count": count,
+                    "room": formats.number_format(room, decimals, force_grouping=True),
+                    "amount": formats.number_format(inputs.amount, decimals, force_grouping=True),
+                }
+            )
+
+
 def _apportion(inputs: CalculatorInput, weights: dict[str, Fraction]) -> Apportionment:
+    _check_bounds(inputs, weights)
     minimum = _to_units(inputs.minimum, inputs.unit, _("The minimum")) if inputs.minimum else None
     maximum = (
         _to_units(inputs.maximum, inputs.unit, _("The maximum"))
