@@ -59,7 +59,7 @@ class Problem:
 
 
 class InstanceError(ValueError):
-    """An instance that cannot be solved as given; carries every problem found, not just the first."""
+    """An instance that cannot be solved as given; carries every problem found, not one."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
@@ -90,7 +90,8 @@ class Instance:
     household_ids, site_ids
         External ids, in index order.
     dimensions
-        Names of the capacity dimensions (``persons``, ``school``, …), shared by households and sites.
+        Names of the capacity dimensions (``persons``, ``school``, …), the same for households
+        and sites.
     demand
         ``(H, D)`` non-negative integers: what placing household ``h`` uses up in each dimension.
     capacity
@@ -192,7 +193,7 @@ class Instance:
         return None
 
     def input_hash(self) -> str:
-        """SHA-256 over the instance's content: the same input gives the same hash on any machine."""
+        """SHA-256 over the instance's content: the same input, the same hash on any machine."""
         if not self._hash:
             digest = hashlib.sha256()
             for ids in (self.household_ids, self.site_ids, self.dimensions):
