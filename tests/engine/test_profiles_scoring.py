@@ -553,3 +553,19 @@ def testtop_k_mask_breaks_ties_by_site_order(rows, cols, data):
     expected = np.zeros(keyed.shape, dtype=bool)
     np.put_along_axis(expected, order, True, axis=1)
     np.testing.assert_array_equal(top_k_mask(keyed, k), expected)
+
+
+def test_a_missing_age_band_or_role_is_called_missing(tmp_path: Path):
+    (tmp_path / "households.jsonl").write_text(
+        json.dumps({"id": "h1", "members": [{"age": "30-44", "role": "adult"}]})
+        + "\n"
+        + json.dumps({"id": "h2", "members": [{"age_band": "30-44"}]})
+        + "\n"
+    )
+    (tmp_path / "sites.jsonl").write_text(json.dumps({"id": "s1", "capacity": {"persons": 4}}))
+    with pytest.raises(ProfileError) as info:
+        read_profiles(tmp_path)
+    msgs = [str(p) for p in info.value.problems]
+    assert any("members[0].age_band'" in m and "is missing" in m for m in msgs), msgs
+    assert any("members[0].role'" in m and "is missing" in m for m in msgs), msgs
+    assert not any("None" in m for m in msgs), msgs

@@ -345,8 +345,14 @@ def household_from_dict(
             c.add(where, "must be an object with age_band and role")
             continue
         band, role = m.get("age_band"), m.get("role")
+        if band is None:
+            c.add(f"{where}.age_band", f"is missing; expected one of {AGE_BANDS}")
+            continue
         if band not in AGE_BANDS:
             c.add(f"{where}.age_band", f"unknown age band {band!r}; expected {AGE_BANDS}")
+            continue
+        if role is None:
+            c.add(f"{where}.role", f"is missing; expected one of {ROLES}")
             continue
         if role not in ROLES:
             c.add(f"{where}.role", f"unknown role {role!r}; expected {ROLES}")
