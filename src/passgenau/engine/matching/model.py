@@ -123,6 +123,7 @@ class Instance:
     links: tuple[tuple[int, ...], ...] = ()
     site_names: tuple[str, ...] = ()
     _hash: list[str] = field(default_factory=list, repr=False, compare=False)
+    _start: list[npt.NDArray[np.integer]] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         h, s, d = len(self.household_ids), len(self.site_ids), len(self.dimensions)
@@ -176,11 +177,31 @@ class Instance:
 
     @property
     def household_pair_start(self) -> IdxArray:
-        """CSR row pointer: the pairs of household ``h`` are ``start[h]:start[h+1]``."""
-        counts = np.bincount(self.pair_household, minlength=self.n_households)
-        start = np.zeros(self.n_households + 1, dtype=np.int64)
-        np.cumsum(counts, out=start[1:])
-        return start.astype(np.int32) if start[-1] < 2**31 else start  # type: ignore[return-value]
+        """CSR row pointer: the pairs of household ``h`` are ``start[h]:start[h+1]``.
+
+        Computed once and kept (read-only): mechanisms, checks and explanations ask for it often.
+        """
+        if not self._start:
+            counts = np.bincount(self.pair_household, minlength=self.n_households)
+            start = np.zeros(self.n_households + 1, dtype=np.int64)
+            np.cumsum(counts, out=start[1:])
+            kept = start.astype(np.int32) if start[-1] < 2**31 else start
+            kept.setflags(write=False)
+            self._start.append(kept)
+        return self._start[0]  # type: ignore[return-value]
+
+    def pair_indices(
+        self, households: npt.NDArray[np.integer], sites: npt.NDArray[np.integer]
+    ) -> npt.NDArray[np.int64]:
+        """Vectorised :meth:`pair_index`: the index of each allowed pair, -1 where not allowed."""
+        # Pairs are sorted by household then site, so the combined keys are sorted too.
+        wanted = np.asarray(households, dtype=np.int64) * self.n_sites + np.asarray(sites)
+        if self.n_pairs == 0:
+            return np.full(len(wanted), -1, dtype=np.int64)
+        keys = self.pair_household.astype(np.int64) * self.n_sites + self.pair_site
+        k = np.searchsorted(keys, wanted)
+        found = (k < len(keys)) & (keys[np.minimum(k, len(keys) - 1)] == wanted)
+        return np.where(found, k, -1).astype(np.int64)
 
     def pair_index(self, household: int, site: int) -> int | None:
         """Index of the allowed pair (household, site), or None when the pair is not allowed."""

@@ -33,12 +33,13 @@ def violations(instance: Instance, assignment: npt.NDArray[np.integer]) -> list[
     if np.any((a < -1) | (a >= instance.n_sites)):
         problems.append("assignment refers to a site that does not exist")
         return problems
-    for h in np.flatnonzero(a >= 0):
-        if instance.pair_index(int(h), int(a[h])) is None:
-            problems.append(
-                f"household {instance.household_ids[h]} placed at {instance.site_ids[a[h]]}, "
-                "a pair that is not allowed"
-            )
+    placed = np.flatnonzero(a >= 0)
+    not_allowed = placed[instance.pair_indices(placed, a[placed]) < 0]
+    for h in not_allowed:
+        problems.append(
+            f"household {instance.household_ids[h]} placed at {instance.site_ids[a[h]]}, "
+            "a pair that is not allowed"
+        )
     load = site_load(instance, a)
     for s, d in zip(*np.nonzero(load > instance.capacity), strict=True):
         problems.append(
