@@ -38,22 +38,29 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
+def form_add_service_errors(
+    form: Any, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError (field → messages) onto the form's fields; messages for
+    keys the form has no field for go to the form as a whole."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        name = (aliases or {}).get(key, key).replace(".", "_")
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
 class ErrorMappingMixin:
     """Put a service's ValidationError (field → messages) onto this form's fields."""
 
     field_aliases: dict[str, str] = {}
 
     def add_service_errors(self, error: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            for message in error.messages:
-                form.add_error(None, message)
-            return
-        for key, messages in error.message_dict.items():
-            name = self.field_aliases.get(key, key).replace(".", "_")
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
+        form_add_service_errors(self, error, self.field_aliases)
 
 
 # -- rounds ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from passgenau.apps.accounts.access import request_has_perm, require
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.accounts.roles import Role
 
+from .forms import form_add_service_errors
 from .models import (
     DecisionOutcome,
     DecisionSide,
@@ -344,11 +345,7 @@ def proposal_override(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             review.proposal_override(actor=request.user, proposal=proposal, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The proposal was changed."))
             return redirect("relocation:run_detail", pk=proposal.run_id)
@@ -409,11 +406,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             service(actor=request.user, proposal=proposal, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("relocation:proposal_detail", pk=proposal.pk)
@@ -464,11 +457,7 @@ def travel_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             travel.travel_save(actor=request.user, proposal=proposal, values=form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The travel plan is saved."))
             return redirect("relocation:placement_list")
@@ -504,11 +493,7 @@ def arrival_record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             travel.arrival_record(actor=request.user, proposal=proposal, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The arrival is recorded."))
             return redirect("relocation:arrival_list")
@@ -535,11 +520,7 @@ def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 followup.survey_record(actor=request.user, survey=survey, values=form.cleaned_data)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                form_add_service_errors(form, error)
             else:
                 recorded = True
         if not recorded:
