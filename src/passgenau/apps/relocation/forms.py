@@ -259,7 +259,7 @@ class ProfileForm(ErrorMappingMixin, forms.Form):
 # -- intake -----------------------------------------------------------------------------------
 
 
-class RegistrationForm(ErrorMappingMixin, forms.Form):
+class ContactForm(ErrorMappingMixin, forms.Form):
     contact_name = forms.CharField(label=_("Name of the contact person"), max_length=200)
     member_names = forms.CharField(
         label=_("Names of all members"),
@@ -272,6 +272,11 @@ class RegistrationForm(ErrorMappingMixin, forms.Form):
     current_location = forms.CharField(
         label=_("Current place of stay"), max_length=200, required=False
     )
+
+
+class RegistrationForm(ContactForm):
+    """Contact data (kept apart from the interview answers), reference, language, consent."""
+
     external_reference = forms.CharField(
         label=_("Your own reference"), max_length=50, required=False
     )
@@ -288,21 +293,6 @@ class RegistrationForm(ErrorMappingMixin, forms.Form):
     consent_given_on = forms.DateField(label=_("Consent given on"), widget=_date_input())
     consent_explained_in = forms.ChoiceField(
         label=_("Consent explained in"), choices=QuestionnaireLanguage.choices
-    )
-
-
-class ContactForm(ErrorMappingMixin, forms.Form):
-    contact_name = forms.CharField(label=_("Name of the contact person"), max_length=200)
-    member_names = forms.CharField(
-        label=_("Names of all members"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One name per line. Kept apart from the interview answers."),
-    )
-    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    current_location = forms.CharField(
-        label=_("Current place of stay"), max_length=200, required=False
     )
 
 
