@@ -1,0 +1,93 @@
+"""The scalable mechanism's multi-unit ejection, and its bound with every kind of side constraint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_scalable import _hard_violations, _synthetic
+
+from passgenau.engine.matching.mechanisms._prepared import prepare
+from passgenau.engine.matching.mechanisms.optimal import solve_optimal
+from passgenau.engine.matching.mechanisms.scalable import _make_room, _pairs_of, solve_scalable
+from passgenau.engine.matching.model import Instance, SolveOptions
+
+
+def test_make_room_moves_several_units_for_a_large_household() -> None:
+    # site A holds 4 persons, site B 2; the family of 3 may only go to A, where three single
+    # persons sit; two of them may also go to B. No single move makes room for the family.
+    instance = Instance(
+        household_ids=("family", "s1", "s2", "s3"),
+        site_ids=("A", "B"),
+        dimensions=("persons",),
+        demand=[[3], [1], [1], [1]],
+        capacity=[[4], [2]],
+        pair_household=[0, 1, 1, 2, 2, 3],
+        pair_site=[0, 0, 1, 0, 1, 0],
+        pair_score=[0.9, 0.8, 0.1, 0.7, 0.2, 0.6],
+    )
+    prep = prepare(instance)
+    pairs = _pairs_of(prep, np.zeros(prep.n_units, dtype=np.int64), 1, None)
+    seg_of_unit = np.arange(prep.n_units, dtype=np.int64)
+    # the singles at A (pairs 1, 3, 5), the family left out
+    unit_pair = np.array([-1, 1, 3, 5], dtype=np.int64)
+    residual = np.array([[1], [2]], dtype=np.int64)
+    fixed = np.zeros(prep.n_units, dtype=bool)
+    _make_room([0], unit_pair, residual, pairs.score, pairs, prep.demand, seg_of_unit, fixed, 2, 10)
+    assert unit_pair.tolist() == [0, 2, 4, 5]  # family at A, s1 and s2 moved to B, s3 stays
+    assert residual.tolist() == [[0], [0]]
+    # with room for only one of them at B, nothing changes (nobody is left unplaced)
+    unit_pair = np.array([-1, 1, 3, 5], dtype=np.int64)
+    residual = np.array([[1], [1]], dtype=np.int64)
+    _make_room([0], unit_pair, residual, pairs.score, pairs, prep.demand, seg_of_unit, fixed, 2, 10)
+    assert unit_pair.tolist() == [-1, 1, 3, 5]
+    assert residual.tolist() == [[1], [1]]
+
+
+def _with_side_constraints(seed: int) -> Instance:
+    """A medium instance with forbidden pairs (dropped), fixed pairs, links and a minimum load."""
+    base = _synthetic(seed, 150, 8)
+    rng = np.random.default_rng(seed)
+    keep = rng.random(base.n_pairs) >= 0.1  # 10 % of the pairs forbidden
+    h = base.pair_household[keep]
+    s = base.pair_site[keep]
+    score = base.pair_score[keep]
+    sites_of = {int(k): set(s[h == k].tolist()) for k in range(20, 40)}
+    links = []
+    for a in range(20, 40, 2):
+        if sites_of[a] & sites_of[a + 1]:
+            links.append((a, a + 1))
+    fixed_h = np.array([int(h[0]), int(h[np.searchsorted(h, 10)])])
+    fixed_s = np.array([int(s[0]), int(s[np.searchsorted(h, 10)])])
+    min_load = np.zeros_like(base.capacity)
+    min_load[1, 0] = min(3, int(base.capacity[1, 0]))
+    return Instance(
+        household_ids=base.household_ids,
+        site_ids=base.site_ids,
+        dimensions=base.dimensions,
+        demand=base.demand,
+        capacity=base.capacity,
+        pair_household=h,
+        pair_site=s,
+        pair_score=score,
+        min_load=min_load,
+        fixed_household=fixed_h,
+        fixed_site=fixed_s,
+        links=tuple(links),
+    )
+
+
+@pytest.mark.parametrize("seed", [41, 42, 43])
+def test_bound_covers_the_exact_optimum_with_side_constraints(seed: int) -> None:
+    """objective <= optimum <= bound, with the optimum from the exact mechanism (HiGHS)."""
+    instance = _with_side_constraints(seed)
+    options = SolveOptions()
+    approx = solve_scalable(instance, options)
+    exact = solve_optimal(instance, options)
+    assert exact.status == "optimal"
+    assert _hard_violations(instance, approx.assignment) == []
+    assert approx.bound is not None
+    assert approx.placed_persons <= exact.placed_persons
+    if approx.placed_persons == exact.placed_persons:
+        assert approx.objective <= exact.objective + 1e-9
+    # the exact optimum places at least as many persons as ours, so the bound covers it
+    assert exact.objective <= approx.bound + 1e-6
