@@ -1,4 +1,4 @@
-"""The scalable mechanism's multi-unit ejection, and its bound with every kind of side constraint."""
+"""Scalable mechanism: the multi-unit ejection, and its bound with every kind of side constraint."""
 
 from __future__ import annotations
 
