@@ -23,14 +23,19 @@ warm start: prices are per unit of capacity, so they carry over), then on all un
 evaluation also gives the exact ``L``, and the best one is kept. One evaluation is a handful of
 vectorised passes over the allowed pairs in CSR order (``np.maximum.reduceat`` over the pairs of
 each unit); prices enter through a table over (site, demand type), so there is no dense H × S
-array: memory is linear in the number of allowed pairs.
+array: memory is linear in the number of allowed pairs. The dual aims at the persons level of
+the polished greedy placement; when the returned placement places clearly more persons, it is
+minimised once more at that level, where the persons row may bind and ``L`` be lower.
 
-**Primal.** Every unit takes its pair of highest reduced value; sites over capacity shed the
-units that lose least by leaving (smallest regret, the gap to their next option); shed units are
-re-inserted greedily (those with most to lose first) at their best pair that fits, or through
-short ejection chains (:func:`_eject`); then units move to a better pair where capacity is
-left. Where the greedy mechanism's placement, polished the same way, places more persons, it
-is returned instead (persons come first). Minimum loads are met on a best-effort basis (units
+**Primal.** At the prices of the last round, every unit takes its pair of highest reduced
+value; sites over capacity shed the units that lose least by leaving (smallest regret, the gap
+to their next option); shed units are re-inserted greedily (those with most to lose first) at
+their best pair that fits, or through short ejection chains (:func:`_eject`); then units move to
+a better pair where capacity is left. Units still left out — mostly large households, for whom
+no single unit makes enough room — take a site from which several units move to other pairs of
+theirs that fit (:func:`_make_room`), and the moves to better pairs run once more. Where the
+greedy mechanism's placement, polished the same way, places more persons, it is returned
+instead (persons come first). Minimum loads are met on a best-effort basis (units
 are pulled from sites that keep their own minimum); a note says where that fails.
 
 References
