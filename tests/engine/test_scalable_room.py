@@ -91,3 +91,25 @@ def test_bound_covers_the_exact_optimum_with_side_constraints(seed: int) -> None
         assert approx.objective <= exact.objective + 1e-9
     # the exact optimum places at least as many persons as ours, so the bound covers it
     assert exact.objective <= approx.bound + 1e-6
+
+
+@pytest.mark.parametrize("seed", [51, 52])
+def test_bound_holds_when_the_rounds_run_over_near_pairs(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the rounds restricted to each unit's near pairs (as on instances above a million
+    pairs), only exact evaluations over all pairs enter the bound: it still covers the optimum."""
+    from passgenau.engine.matching.mechanisms import scalable
+
+    monkeypatch.setattr(scalable, "_RESTRICT_MIN_PAIRS", 0)
+    monkeypatch.setattr(scalable, "_RESTRICT_PAIRS_PER_UNIT", 2)
+    instance = _synthetic(seed, 150, 8)
+    approx = scalable.solve_scalable(instance, SolveOptions())
+    exact = solve_optimal(instance, SolveOptions())
+    assert exact.status == "optimal"
+    assert _hard_violations(instance, approx.assignment) == []
+    assert approx.bound is not None
+    assert approx.placed_persons <= exact.placed_persons
+    assert exact.objective <= approx.bound + 1e-6
+    if approx.placed_persons == exact.placed_persons:
+        assert approx.objective <= exact.objective + 1e-9
