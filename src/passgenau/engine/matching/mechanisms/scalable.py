@@ -34,13 +34,14 @@ lower.
 **Primal.** At the prices of the last round, every unit takes its pair of highest reduced
 value; sites over capacity shed the units that lose least by leaving (smallest regret, the gap
 to their next option); shed units are re-inserted greedily (those with most to lose first) at
-their best pair that fits, or through short ejection chains (:func:`_eject`); then units move to
-a better pair where capacity is left. Units still left out — mostly large households, for whom
-no single unit makes enough room — take a site from which several units move to other pairs of
-theirs that fit (:func:`_make_room`), and the moves to better pairs run once more. Where the
-greedy mechanism's placement, polished the same way, places more persons, it is returned
-instead (persons come first). Minimum loads are met on a best-effort basis (units
-are pulled from sites that keep their own minimum); a note says where that fails.
+their best pair that fits, or (without persons first) through short ejection chains
+(:func:`_eject`); then units move to a better pair where capacity is left. Units still left
+out — mostly large households, for whom no single unit makes enough room — take a site from
+which several units move to other pairs of theirs that fit (:func:`_make_room`), and the moves
+to better pairs run once more. Where the greedy mechanism's placement, polished the same way,
+places more persons, it is returned instead (persons come first). Minimum loads are met on a
+best-effort basis (units are pulled from sites that keep their own minimum); a note says where
+that fails.
 
 References
 ----------
@@ -326,9 +327,11 @@ def _primal(
     order = order[np.argsort(-regret[order], kind="stable")]
     for u in order:
         _insert(int(u), unit_pair, residual, r, pairs, demand, seg_of_unit, dual.lexicographic)
-    # 2. units that fit nowhere take the place of a unit that can move elsewhere (ejection)
+    # 2. units that fit nowhere take the place of a unit that can move elsewhere (ejection); with
+    # persons first the multi-unit ejection (2c) does this instead (measured: as many persons or
+    # more on HIAS FY17, 10^4 and 10^5, 1.5 s less on 10^5; 0.06 % less score on the pilot)
     left_out = [int(u) for u in order if unit_pair[u] < 0]
-    if left_out:
+    if left_out and not dual.lexicographic:
         _eject(left_out, unit_pair, residual, r, pairs, demand, seg_of_unit, fixed_unit, regret)
     # 3. moves to a better pair where capacity is left
     gain_units = np.flatnonzero(unit_pair >= 0)
@@ -337,11 +340,7 @@ def _primal(
     lost = top[seg_of_unit[gain_units]] - current
     for u in gain_units[np.argsort(-lost, kind="stable")][: int((lost > 1e-12).sum())]:
         _improve(int(u), unit_pair, residual, pairs, demand, seg_of_unit)
-    # 2b. moves may have opened room: units still left out try once more
     wanted = pairs.seg_unit[wants]
-    left_out = [int(u) for u in wanted[unit_pair[wanted] < 0]]
-    if left_out and dual.lexicographic:
-        _eject(left_out, unit_pair, residual, r, pairs, demand, seg_of_unit, fixed_unit, regret)
     # 2c. units still left out take a site where several placed units make room together, each
     # moving to another of its pairs that fits
     left_out = [int(u) for u in wanted[unit_pair[wanted] < 0]]
