@@ -587,6 +587,8 @@ def _movers(
     top = np.maximum.reduceat(value, offsets)
     hit = np.flatnonzero(fits & (value >= top[owner]))
     first = hit[np.r_[True, owner[hit][1:] != owner[hit][:-1]]] if len(hit) else hit
+    if np.any(demand[here[owner[first]]].sum(axis=0) < need):
+        return None  # even all movable units together would not free enough
     options = [
         (float(r[unit_pair[here[k]]] - r[own[i]]), int(here[k]), int(own[i]))
         for k, i in zip(owner[first].tolist(), first.tolist(), strict=True)
