@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from strategies import brute_force, instances, objective
 
 from passgenau.engine.matching.mechanisms.optimal import solve_optimal
@@ -212,3 +213,50 @@ def test_hias_fy17_two_exact_solvers_agree() -> None:
     )
     assert result.placed_persons == most
     assert result.objective == pytest.approx(-second.fun, abs=1e-6)
+
+
+@st.composite
+def _with_copies(draw: st.DrawFn) -> Instance:
+    """A tiny instance whose households come in copies: same demand, same allowed sites, own
+    scores (and fixed pairs or links kept on the originals), so that the persons level is solved
+    over classes of several interchangeable households."""
+    base = draw(instances(max_households=4, max_sites=3, max_dims=2))
+    copies = [draw(st.integers(0, 1)) for _ in range(base.n_households)]  # at most 8 in all
+    demand, pairs = [], []
+    for h in range(base.n_households):
+        lo, hi = int(base.household_pair_start[h]), int(base.household_pair_start[h + 1])
+        for copy in range(1 + copies[h]):
+            index = len(demand)
+            demand.append(base.demand[h])
+            for p in range(lo, hi):
+                score = base.pair_score[p] if copy == 0 else draw(st.integers(0, 12)) / 4
+                pairs.append((index, int(base.pair_site[p]), score))
+    original = np.cumsum([0] + [1 + c for c in copies])[:-1]  # new index of each original
+    return Instance(
+        household_ids=tuple(f"h{i}" for i in range(len(demand))),
+        site_ids=base.site_ids,
+        dimensions=base.dimensions,
+        demand=np.array(demand, dtype=np.int64),
+        capacity=base.capacity,
+        pair_household=np.array([p[0] for p in pairs], dtype=np.int32),
+        pair_site=np.array([p[1] for p in pairs], dtype=np.int32),
+        pair_score=np.array([p[2] for p in pairs], dtype=np.float64),
+        min_load=base.min_load,
+        fixed_household=original[base.fixed_household].astype(np.int32),
+        fixed_site=base.fixed_site,
+        links=tuple(tuple(int(original[h]) for h in group) for group in base.links),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_with_copies())
+def test_optimal_equals_brute_force_with_interchangeable_households(instance: Instance) -> None:
+    oracle = brute_force(instance)
+    result = solve_optimal(instance, SolveOptions())
+    if oracle.best_persons is None:
+        assert result.status == "infeasible"
+        return
+    assert result.status == "optimal", result.notes
+    assert violations(instance, result.assignment) == []
+    assert result.placed_persons == oracle.best_persons
+    assert result.objective == pytest.approx(oracle.best_score, abs=1e-7)
