@@ -760,7 +760,7 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     greedy: IntArray | None = None
     target = placeable
     if lexicographic and not np.any(min_load > 0):
-        greedy = _polished_greedy(prep, pairs, capacity)
+        greedy = _greedy_units(prep, capacity)
         if greedy is not None:
             target = float(prep.persons[greedy >= 0].sum())
     scale = float(np.mean(np.abs(pairs.score))) or 1.0
@@ -826,6 +826,9 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
         # Persons come first: where the greedy baseline (sites accept by score, so it packs
         # tightly) places more persons, its placement, polished by moves to better pairs, wins.
         other = greedy
+        if other is not None and prep.persons[other >= 0].sum() >= prep.persons[best[1] >= 0].sum():
+            # polished only where it can win (moves keep the persons)
+            other = _polished_greedy(prep, pairs, capacity, other)
         if other is not None and _better(prep, other, _objective_units(prep, other), best):
             best = (_objective_units(prep, other), other)
             notes = ["the polished greedy placement placed more persons than the dual-guided one"]
@@ -849,11 +852,29 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     return finish(best[1], status, max(bound, best[0]), lam.copy(), notes)
 
 
-def _polished_greedy(prep: Prepared, pairs: _Pairs, capacity: IntArray) -> IntArray | None:
-    """The greedy mechanism's unit placement, then moves to better-scoring pairs that fit."""
+def _greedy_units(prep: Prepared, capacity: IntArray) -> IntArray | None:
+    """The greedy mechanism's unit placement, or None where it does not fit the prepared pairs."""
     from .greedy import greedy_unit_assignment
 
     unit_site = np.asarray(greedy_unit_assignment(prep.units, capacity), dtype=np.int64)
+    placed = np.flatnonzero(unit_site >= 0)
+    start = prep.unit_pair_start
+    lo, hi = start[placed], start[placed + 1]
+    offset = _segment_search(prep.pair_site, lo, hi, unit_site[placed])
+    index = lo + offset
+    if np.any(offset >= hi - lo) or np.any(
+        prep.pair_site[np.minimum(index, len(prep.pair_site) - 1)] != unit_site[placed]
+    ):
+        return None  # not a placement over the allowed (and fixed) pairs: leave it
+    load = np.zeros(capacity.shape, dtype=np.int64)
+    np.add.at(load, unit_site[placed], prep.demand[placed])
+    return None if np.any(load > capacity) else unit_site
+
+
+def _polished_greedy(
+    prep: Prepared, pairs: _Pairs, capacity: IntArray, unit_site: IntArray
+) -> IntArray | None:
+    """The greedy placement ``unit_site``, then moves to better-scoring pairs that fit."""
     unit_pair = np.full(prep.n_units, -1, dtype=np.int64)
     placed = np.flatnonzero(unit_site >= 0)
     start = prep.unit_pair_start
