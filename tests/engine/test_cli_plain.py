@@ -12,6 +12,7 @@ import pytest
 from test_instance import BAD_CASES, GOOD, make_dir
 
 from passgenau.cli import main
+from passgenau.engine.matching.cli_plain import native_stdout_to_stderr
 from passgenau.engine.matching.instance import read_instance
 
 REPO = Path(__file__).resolve().parents[2]
@@ -219,3 +220,20 @@ def test_every_mechanism_runs_from_the_command_line_and_is_feasible(
     assert violations(inst, assignment) == []
     assert summary["placed_households"] == int((assignment >= 0).sum())
     assert isinstance(summary["blocking_pairs"], int)
+
+
+def test_native_output_during_a_solve_goes_to_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    """Lines a native solver library prints (HiGHS does, with presolve off) must not end up in
+    the ``--json`` output: during the solve, file descriptor 1 points at standard error."""
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    print("before", flush=True)
+    with native_stdout_to_stderr():
+        os.write(1, b"unbuffered native line\n")
+        libc.printf(b"buffered native line\n")
+    print("after")
+    out, err = capfd.readouterr()
+    assert out == "before\nafter\n"
+    assert "unbuffered native line" in err
+    assert "buffered native line" in err

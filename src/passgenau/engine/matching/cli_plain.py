@@ -106,7 +106,8 @@ def _solve(args: argparse.Namespace) -> int:
         mechanism = choose_mechanism(instance)
         say(f"auto: using the {mechanism} mechanism")
     options = SolveOptions(time_limit=args.time_limit, seed=args.seed, progress=not args.json)
-    with _heartbeat(say, f"solving with {mechanism}", enabled=not args.json):
+    heartbeat = _heartbeat(say, f"solving with {mechanism}", enabled=not args.json)
+    with heartbeat, native_stdout_to_stderr():
         if mechanism == "stable":
             result = solve_stable(instance, options, priorities)
         else:
@@ -271,6 +272,38 @@ def _guarded(action: Callable[[], int]) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+@contextmanager
+def native_stdout_to_stderr() -> Iterator[None]:
+    """Send what native libraries write to standard output to standard error meanwhile.
+
+    HiGHS prints some debugging lines with ``printf`` whatever its output options (seen with
+    presolve off); standard output is kept for our own result, the JSON object of ``--json``.
+    """
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor 1 (a detached process): nothing to protect
+        yield
+        return
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        _flush_c_stdio()  # what the C library still buffers belongs to the diverted stream
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _flush_c_stdio() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # pragma: no cover - no C library to flush
+        pass
 
 
 def _stderr_printer(*, quiet: bool) -> Callable[[str], None]:
