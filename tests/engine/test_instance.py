@@ -301,6 +301,21 @@ def test_all_problems_are_collected_not_just_the_first(tmp_path: Path) -> None:
     assert ("sites.csv", 2, "persons") in found
 
 
+def test_scores_are_checked_when_the_household_ids_are_unusable(tmp_path: Path) -> None:
+    path = make_dir(
+        tmp_path,
+        GOOD,
+        **{
+            "households.csv": "id,persons,school\nh1,3,1\n,1,0\n",
+            "scores.csv": "household_id,site_id,score\nh1,A,-1\nh1,C,0.5\n",
+        },
+    )
+    found = {(p[0], p[1], p[2]) for p in problems_of(path)}
+    assert ("households.csv", 3, "id") in found
+    assert ("scores.csv", 2, "score") in found  # negative score, found in the same run
+    assert ("scores.csv", 3, "site_id") in found  # unknown site: the sites file is fine
+
+
 def test_many_bad_rows_are_summarised(tmp_path: Path) -> None:
     rows = "".join(f"h1,A,-{i}\n" for i in range(1, 60))
     path = make_dir(tmp_path, GOOD, **{"scores.csv": "household_id,site_id,score\n" + rows})

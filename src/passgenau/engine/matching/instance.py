@@ -516,17 +516,18 @@ def read_instance(path: str | Path) -> Instance:
         if "name" in sites.columns:
             site_names = tuple(_decode(v) for v in sites.columns["name"])
 
+    # the scores are checked even when the households' or sites' ids are unusable, so that one
+    # run names the problems of every file (ids are looked up where they can be)
     pair_h = pair_s = pair_score = None
-    if (
-        scores is not None
-        and household_ids is not None
-        and site_ids is not None
-        and _require_columns(scores, ["household_id", "site_id", "score"], problems)
+    if scores is not None and _require_columns(
+        scores, ["household_id", "site_id", "score"], problems
     ):
-        pair_h = _lookup_column(scores, "household_id", household_ids, "household", problems)
-        pair_s = _lookup_column(scores, "site_id", site_ids, "site", problems)
+        if household_ids is not None:
+            pair_h = _lookup_column(scores, "household_id", household_ids, "household", problems)
+        if site_ids is not None:
+            pair_s = _lookup_column(scores, "site_id", site_ids, "site", problems)
         pair_score = _parse_scores(scores, problems)
-        if pair_h is not None and pair_s is not None:
+        if pair_h is not None and pair_s is not None and site_ids is not None:
             _check_duplicate_pairs(scores, pair_h, pair_s, len(site_ids.values), problems)
 
     forbidden_keys = None
