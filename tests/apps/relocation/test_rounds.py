@@ -4,6 +4,7 @@ transition table with its conditions."""
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -384,6 +385,15 @@ def test_profile_page_for_the_officer(municipal_officer_client):
     assert profile.communities == {"uk": 300} and profile.labour_demand == {"7": 0.8}
     assert profile.services == ["dialysis", "welcome_class"]
     assert "capacity.kita" in profile.confirmed_at
+    # the confirmation date is shown in the page's language, not as ISO text
+    from django.utils import formats, translation
+
+    page = municipal_officer_client.get(url)
+    confirmed = profile.confirmed_at["capacity.kita"]
+    with translation.override(page["Content-Language"]):
+        shown = formats.date_format(date.fromisoformat(confirmed))
+    assert shown in page.content.decode()
+    assert confirmed not in page.content.decode()
 
 
 def _queries(client, url):

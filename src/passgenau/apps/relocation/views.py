@@ -7,6 +7,7 @@ which answer 404 for what the user may not see. Every page showing households lo
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -92,7 +93,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request_has_perm(request, "relocation.view_profiles"):
         rows = []
         for profile in profile_selectors.profiles_for_user(user=request.user, round_=round_):
-            dates = sorted(profile.confirmed_at.values())
+            dates = sorted(_confirmation_dates(profile.confirmed_at).values())
             rows.append(
                 {
                     "profile": profile,
@@ -208,7 +209,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The profile was saved."))
             return redirect("relocation:profile_edit", pk=pk)
-    confirmed = profile.confirmed_at
+    confirmed = _confirmation_dates(profile.confirmed_at)
 
     def group(names: list[str], key: Any = None) -> list[dict[str, Any]]:
         return [
@@ -518,3 +519,15 @@ def import_template(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="households-round-{round_.pk}.csv"'
     return response
+
+
+def _confirmation_dates(confirmed_at: dict[str, str]) -> dict[str, date]:
+    """The profile's confirmation dates (stored as ISO text) as dates, which templates show in
+    the reader's language ("21. November 2026") rather than as "2026-11-21"."""
+    dates = {}
+    for key, value in confirmed_at.items():
+        try:
+            dates[key] = date.fromisoformat(str(value)[:10])
+        except ValueError:  # not a date: show nothing rather than fail the page
+            continue
+    return dates
