@@ -113,3 +113,37 @@ def test_bound_holds_when_the_rounds_run_over_near_pairs(
     assert exact.objective <= approx.bound + 1e-6
     if approx.placed_persons == exact.placed_persons:
         assert approx.objective <= exact.objective + 1e-9
+
+
+@pytest.mark.parametrize("keep_persons", [True, False])
+def test_neighbourhood_steps_never_make_a_placement_worse(keep_persons: bool) -> None:
+    """From the greedy placement, the MIP steps keep every capacity and (with persons first) the
+    persons, and raise the score; without persons first it stays within the exact optimum."""
+    from passgenau.engine.matching.mechanisms._neighbourhood import improve_by_neighbourhoods
+    from passgenau.engine.matching.mechanisms.greedy import greedy_unit_assignment
+    from passgenau.engine.matching.mechanisms.scalable import _seg_pairs
+
+    instance = _synthetic(61, 400, 10)
+    prep = prepare(instance)
+    pairs = _pairs_of(prep, np.zeros(prep.n_units, dtype=np.int64), 1, None)
+    capacity = np.asarray(instance.capacity, dtype=np.int64)
+    start = _seg_pairs(pairs, greedy_unit_assignment(prep.units, capacity))
+    rng = np.random.default_rng(0)
+    out = improve_by_neighbourhoods(
+        pairs, pairs.score, start, prep.demand, prep.persons, capacity, keep_persons, rng,
+        steps=4, size=80, pairs_per_unit=3, node_limit=200, seconds=10.0,
+    )  # fmt: skip
+    placed = out >= 0
+    load = np.zeros_like(capacity)
+    np.add.at(load, pairs.site[out[placed]], prep.demand[pairs.seg_unit[placed]])
+    assert np.all(load <= capacity)
+    assert np.all(pairs.unit[out[placed]] == pairs.seg_unit[placed])  # each its own pair
+    before = float(pairs.score[start[start >= 0]].sum())
+    after = float(pairs.score[out[placed]].sum())
+    assert after > before
+    if keep_persons:
+        persons = prep.persons[pairs.seg_unit]
+        assert persons[placed].sum() >= persons[start >= 0].sum()
+    else:  # a feasible placement: its score is within the exact score-only optimum
+        exact = solve_optimal(instance, SolveOptions(maximise_persons_first=False))
+        assert after <= exact.objective + 1e-9

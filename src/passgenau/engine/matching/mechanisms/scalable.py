@@ -39,9 +39,10 @@ their best pair that fits, or (without persons first) through short ejection cha
 out — mostly large households, for whom no single unit makes enough room — take a site from
 which several units move to other pairs of theirs that fit (:func:`_make_room`), and the moves
 to better pairs run once more. Where the greedy mechanism's placement, polished the same way,
-places more persons, it is returned instead (persons come first). Minimum loads are met on a
-best-effort basis (units are pulled from sites that keep their own minimum); a note says where
-that fails.
+places more persons, it is returned instead (persons come first). Last, a few small MIPs
+re-place a few hundred units each, keeping the persons (:mod:`._neighbourhood`). Minimum loads
+are met on a best-effort basis (units are pulled from sites that keep their own minimum); a note
+says where that fails.
 
 References
 ----------
@@ -107,6 +108,13 @@ _FINE_ROUNDS = ((0.00003, 60), (0.00001, 60))
 # the dual is minimised once more at the returned placement's persons when these exceed the level
 # it aimed at by more than this share
 _REAIM_SHARE = 1e-3
+# large-neighbourhood search after the primal: steps, units freed per step, best pairs per unit,
+# HiGHS node limit and time limit per step (see :mod:`._neighbourhood`)
+_LNS_STEPS = 10
+_LNS_UNITS = 600
+_LNS_PAIRS_PER_UNIT = 4
+_LNS_NODES = 200
+_LNS_SECONDS = 2.0
 
 
 @dataclass
@@ -832,6 +840,21 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
         if other is not None and _better(prep, other, _objective_units(prep, other), best):
             best = (_objective_units(prep, other), other)
             notes = ["the polished greedy placement placed more persons than the dual-guided one"]
+    if not np.any(min_load > 0) and _LNS_STEPS > 0:
+        # small MIPs re-place a few hundred units at a time (never worse, persons kept)
+        from ._neighbourhood import improve_by_neighbourhoods
+
+        seg_pair = _seg_pairs(pairs, best[1])
+        bound = dual.bound(float(prep.persons[best[1] >= 0].sum()) if lexicographic else 0.0)
+        seg_pair = improve_by_neighbourhoods(
+            pairs, r, seg_pair, prep.demand, prep.persons, capacity, lexicographic, rng,
+            _LNS_STEPS, _LNS_UNITS, _LNS_PAIRS_PER_UNIT, _LNS_NODES, _LNS_SECONDS,
+            enough=bound - options.target_gap * abs(bound),
+        )  # fmt: skip
+        unit_site = np.full(prep.n_units, -1, dtype=np.int64)
+        placed_segs = seg_pair >= 0
+        unit_site[pairs.seg_unit[placed_segs]] = pairs.site[seg_pair[placed_segs]]
+        best = (_objective_units(prep, unit_site), unit_site)
     persons = float(prep.persons[best[1] >= 0].sum())
     if lexicographic and persons > target * (1.0 + _REAIM_SHARE):
         # the placement places clearly more persons than the level the dual aimed at: aim again
@@ -850,6 +873,16 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     gap = (bound - best[0]) / max(abs(bound), 1e-9)
     status = "optimal" if gap <= options.mip_gap else "feasible"
     return finish(best[1], status, max(bound, best[0]), lam.copy(), notes)
+
+
+def _seg_pairs(pairs: _Pairs, unit_site: IntArray) -> IntArray:
+    """The pair (index into ``pairs``) of each segment's unit in ``unit_site``, or -1."""
+    site = unit_site[pairs.seg_unit]
+    placed = site >= 0
+    out = np.full(len(pairs.starts), -1, dtype=np.int64)
+    lo = pairs.starts[placed]
+    out[placed] = lo + _segment_search(pairs.site, lo, lo + pairs.counts[placed], site[placed])
+    return out
 
 
 def _greedy_units(prep: Prepared, capacity: IntArray) -> IntArray | None:
