@@ -150,6 +150,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:run_list", kwargs=_relocation_round),
     PageCase("relocation:run_detail", kwargs=_relocation_run),
     PageCase("relocation:run_export", kwargs=_relocation_run),
+    PageCase("relocation:run_publish", kwargs=_relocation_run),
     # without two runs to compare the page answers "not found"; the runs tests compare two
     PageCase("relocation:run_compare", kwargs=_relocation_run_compare, granted=frozenset({404})),
     PageCase("relocation:proposal_list"),
@@ -182,7 +183,6 @@ PAGE_CASES: list[PageCase] = [
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
 POST_ONLY = {
-    "relocation:run_publish",
     "relocation:run_reproduce",
     "accounts:logout",
     "set_language",

@@ -134,7 +134,10 @@ def test_a_whole_round_in_the_browser(watched, people):
     assert page.locator("#run-status").inner_text().strip() != ""
     assert page.locator("meter").count() >= 3  # load per municipality and dimension
     assert accessible(page) == []
-    page.locator("form[action$='/publish/'] button").click()
+    page.locator("a[href$='/publish/']").click()  # the confirmation page says what goes out
+    page.wait_for_url("**/relocation/runs/*/publish/")
+    assert accessible(page) == []
+    page.locator("form[action$='/publish/'] button[type=submit]").click()
     page.wait_for_url("**/relocation/runs/*/")
     first_run = Proposal.objects.filter(run__round=round_).values_list("run_id", flat=True)[0]
     proposals = list(Proposal.objects.filter(run_id=first_run).order_by("pk"))
@@ -182,7 +185,9 @@ def test_a_whole_round_in_the_browser(watched, people):
     page.locator("main form[method=post] button[type=submit]").click()
     page.wait_for_url("**/relocation/runs/*/")
     assert "Kiel" in page.content()
-    page.locator("form[action$='/publish/'] button").click()
+    page.locator("a[href$='/publish/']").click()  # the confirmation page says what goes out
+    page.wait_for_url("**/relocation/runs/*/publish/")
+    page.locator("form[action$='/publish/'] button[type=submit]").click()
     page.wait_for_url("**/relocation/runs/*/")
     rematched = Proposal.objects.filter(run__round=round_).exclude(run_id=first_run).get()
     assert rematched.household_id == proposals[1].household_id

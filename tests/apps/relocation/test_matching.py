@@ -440,3 +440,25 @@ def test_officer_sees_occupations_in_words():
         html = officer.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "professionals (e.g. doctors, teachers, engineers), craft and related trades" in html
         assert "<dd>2, 7</dd>" not in html
+
+
+def test_publishing_asks_for_confirmation_and_says_what_goes_out():
+    round_ = ready_round(3, capacities={"officer": BIG, "Kiel": {}, "Ulm": {}})
+    run = started(round_)
+    coordinator = _client("coordinator")
+    url = reverse("relocation:run_publish", args=[run.pk])
+    detail = coordinator.get(reverse("relocation:run_detail", args=[run.pk])).content.decode()
+    assert f'href="{url}"' in detail and f'action="{url}"' not in detail  # a link, not a form
+    page = coordinator.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    text = page.content.decode()
+    drafts = Proposal.objects.filter(run=run, status=ProposalStatus.DRAFT)
+    assert drafts.count() == 3
+    assert "<dd>3</dd>" in text and "<dd>1</dd>" in text  # 3 proposals, 1 municipality
+    assert f'action="{url}"' in text
+    # looking at the confirmation publishes nothing
+    assert not Proposal.objects.filter(run=run, status=ProposalStatus.PUBLISHED).exists()
+    assert coordinator.post(url).status_code == 302
+    assert Proposal.objects.filter(run=run, status=ProposalStatus.PUBLISHED).count() == 3
+    again = coordinator.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "already published" in again and f'action="{url}"' not in again

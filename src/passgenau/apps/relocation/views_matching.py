@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from passgenau.apps.accounts.access import request_has_perm, require
 from passgenau.apps.accounts.models import Organisation
@@ -288,16 +288,36 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.manage_rounds")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what publishing would send out, and a confirmation; POST: publish (cannot be undone:
+    the municipalities see their proposals at once)."""
     run = run_selectors.run_get_for_user(user=request.user, pk=pk)
-    try:
-        review.run_publish(actor=request.user, run=run)
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    else:
-        messages.success(request, _("The proposals are published."))
-    return redirect("relocation:run_detail", pk=run.pk)
+    if request.method == "POST":
+        try:
+            review.run_publish(actor=request.user, run=run)
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        else:
+            messages.success(request, _("The proposals are published."))
+        return redirect("relocation:run_detail", pk=run.pk)
+    reason = None
+    if run.status != RunStatus.SUCCEEDED:
+        reason = _("Only a finished run can be published.")
+    elif run.published_at is not None:
+        reason = _("This run is already published.")
+    elif not run.round.allows(RoundAction.REVIEW_PROPOSALS):
+        reason = _("The round is not in a state where proposals can be published.")
+    return render(
+        request,
+        "relocation/run_publish.html",
+        {
+            "run": run,
+            "round": run.round,
+            "reason": reason,
+            "summary": run_selectors.run_publish_summary(run=run),
+        },
+    )
 
 
 @require("relocation.manage_rounds")

@@ -152,6 +152,16 @@ def runs_compare(*, first: MatchingRun, second: MatchingRun) -> list[dict[str, A
     return rows
 
 
+def run_publish_summary(*, run: MatchingRun) -> dict[str, int]:
+    """What publishing the run would send out: its draft proposals and the municipalities
+    that would receive them."""
+    drafts = Proposal.objects.filter(run=run, status=ProposalStatus.DRAFT)
+    return {
+        "proposals": drafts.count(),
+        "municipalities": drafts.values("municipality").distinct().count(),
+    }
+
+
 def run_decision_counts(*, run: MatchingRun) -> dict[str, int]:
     counts = dict.fromkeys(ProposalStatus.values, 0)
     for status, n in (
