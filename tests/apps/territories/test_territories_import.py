@@ -86,6 +86,24 @@ def test_changes_are_reported_by_level_and_field(small_gv: Path, tmp_path: Path)
     assert Gemeinde.objects.get(ags="08416050").population == 4336
 
 
+def test_older_figures_do_not_replace_newer_ones_unless_allowed(
+    small_gv: Path, tmp_path: Path
+) -> None:
+    territories_import(path=small_gv, reference_date=DATE_2020)
+    before = snapshot()
+    starzach = SMALL_GV_LINES[10].replace(" 4 335, 2 176,", " 4 336, 2 177,")
+    older = write_variant(tmp_path, {10: starzach})
+    report = territories_import(path=older, reference_date=DATE_2019)
+    assert snapshot() == before  # the 2020 figures stay
+    gemeinden = report.level("Gemeinden")
+    assert gemeinden.updated == 0 and gemeinden.kept_newer == 4
+    assert "kept because their figures are newer than the file's" in report.as_text()
+    report = territories_import(path=older, reference_date=DATE_2019, allow_older=True)
+    assert report.level("Gemeinden").updated == 4
+    starzach_row = Gemeinde.objects.get(ags="08416050")
+    assert (starzach_row.population, starzach_row.reference_date) == (4336, DATE_2019)
+
+
 def test_dry_run_saves_nothing(small_gv: Path) -> None:
     report = territories_import(path=small_gv, reference_date=DATE_2019, dry_run=True)
     assert report.level("Gemeinden").created == 4
@@ -187,7 +205,12 @@ def test_kreise_table_keeps_what_only_the_full_directory_knows(
     gv_file: Path, kreise_file: Path
 ) -> None:
     territories_import(path=gv_file, reference_date=DATE_2019)
-    territories_import(path=kreise_file, reference_date=dt.date(2018, 12, 31))
+    # the older table keeps its hands off the newer figures ...
+    report = territories_import(path=kreise_file, reference_date=dt.date(2018, 12, 31))
+    assert report.level("Kreise").kept_newer > 0
+    assert Kreis.objects.get(ags="03102").population == 104_291  # 31.12.2019 stays
+    # ... unless told otherwise
+    territories_import(path=kreise_file, reference_date=dt.date(2018, 12, 31), allow_older=True)
     kreis = Kreis.objects.get(ags="03102")
     assert kreis.regierungsbezirk_id == "031"  # the Kreise table names no Regierungsbezirk
     assert kreis.population == 104_948  # 31.12.2018, from the Kreise table

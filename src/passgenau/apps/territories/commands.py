@@ -43,6 +43,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--dry-run", action="store_true", help="report what would change, save nothing"
     )
+    parser.add_argument(
+        "--allow-older",
+        action="store_true",
+        help=(
+            "replace figures even where the stored ones refer to a later date than the file's "
+            "(without it such territories are kept and counted in the report)"
+        ),
+    )
     parser.set_defaults(func=run)
 
 
@@ -81,7 +89,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"Reference date {reference_date.isoformat()} taken from the file name.")
     try:
         report = territories_import(
-            path=args.file, reference_date=reference_date, dry_run=args.dry_run
+            path=args.file,
+            reference_date=reference_date,
+            dry_run=args.dry_run,
+            allow_older=args.allow_older,
         )
     except DirectoryFormatError as exc:
         print(f"Nothing imported: {len(exc.problems)} problem(s) in the file.", file=sys.stderr)

@@ -31,6 +31,7 @@ class LevelReport:
     updated: int = 0
     unchanged: int = 0
     not_in_file: int = 0  # kept as they are: other records may refer to them
+    kept_newer: int = 0  # kept as they are: their figures are newer than the file's
     changed_fields: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -44,6 +45,11 @@ class LevelReport:
         )
         if self.not_in_file:
             line += f", {self.not_in_file} in the database but not in the file (kept)"
+        if self.kept_newer:
+            line += (
+                f", {self.kept_newer} kept because their figures are newer than the file's "
+                "(--allow-older replaces them)"
+            )
         if self.changed_fields:
             fields = ", ".join(f"{name} ({n})" for name, n in sorted(self.changed_fields.items()))
             line += f"; fields changed: {fields}"
@@ -99,16 +105,23 @@ def territories_import(
     path: str | Path,
     reference_date: dt.date | None = None,
     dry_run: bool = False,
+    allow_older: bool = False,
     actor: Any = None,
 ) -> ImportReport:
     """Read a Destatis file and upsert its territories; raise DirectoryFormatError when malformed.
 
     Nothing is written unless the whole file is well-formed, and then everything is written in
-    one transaction. ``actor`` is the user who imports (None on the command line).
+    one transaction. A territory whose stored figures refer to a later date than the file's is
+    left as it is unless ``allow_older`` (an older table must not silently replace newer
+    figures). ``actor`` is the user who imports (None on the command line).
     """
     directory = destatis.read_directory(path)
     return territories_import_directory(
-        directory=directory, reference_date=reference_date, dry_run=dry_run, actor=actor
+        directory=directory,
+        reference_date=reference_date,
+        dry_run=dry_run,
+        allow_older=allow_older,
+        actor=actor,
     )
 
 
@@ -118,6 +131,7 @@ def territories_import_directory(
     reference_date: dt.date | None,
     dry_run: bool = False,
     only_missing: bool = False,
+    allow_older: bool = False,
     actor: Any = None,
 ) -> ImportReport:
     """Upsert every level of a parsed directory in one transaction.
@@ -132,7 +146,13 @@ def territories_import_directory(
         for label, model, level_rows, fields in rows:
             levels.append(
                 _upsert(
-                    label, model, level_rows, fields, dry_run=dry_run, only_missing=only_missing
+                    label,
+                    model,
+                    level_rows,
+                    fields,
+                    dry_run=dry_run,
+                    only_missing=only_missing,
+                    allow_older=allow_older,
                 )
             )
         report = ImportReport(
@@ -300,8 +320,10 @@ def _upsert(
     *,
     dry_run: bool,
     only_missing: bool = False,
+    allow_older: bool = False,
 ) -> LevelReport:
-    """Create missing rows and update changed ones, comparing only ``fields``."""
+    """Create missing rows and update changed ones, comparing only ``fields``; rows whose stored
+    figures are newer than the incoming ones are kept unless ``allow_older``."""
     report = LevelReport(label)
     existing = model.objects.in_bulk(list(rows))  # type: ignore[attr-defined]
     report.not_in_file = model.objects.count() - len(existing)  # type: ignore[attr-defined]
@@ -316,6 +338,9 @@ def _upsert(
             report.created += 1
             continue
         changed = tuple(name for name in fields if getattr(obj, name) != values[name])
+        if changed and not only_missing and not allow_older and _newer(obj, values):
+            report.kept_newer += 1
+            continue
         if not changed or only_missing:
             report.unchanged += 1
             continue
@@ -335,6 +360,12 @@ def _upsert(
             objs, [_public_name(n) for n in changed], batch_size=_BATCH
         )
     return report
+
+
+def _newer(obj: models.Model, values: Mapping[str, Any]) -> bool:
+    """True when the stored figures refer to a later date than the incoming ones."""
+    stored, incoming = getattr(obj, "reference_date", None), values.get("reference_date")
+    return stored is not None and incoming is not None and stored > incoming
 
 
 _DERIVED_FIELDS = frozenset({"name_folded"})  # follow "name"; not worth a line in the report
