@@ -37,6 +37,8 @@ milp: Any = _scipy_milp
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+_MAX_FAILURES = 2  # consecutive steps without improvement before the search stops
+
 
 def improve_by_neighbourhoods(
     pairs: _Pairs,
@@ -72,6 +74,7 @@ def improve_by_neighbourhoods(
     option = np.where(pairs.seg_fixed, top, np.maximum(top, 0.0))
     regret = option - np.where(pairs.seg_fixed, second, np.maximum(second, 0.0))
     movable = ~pairs.seg_fixed
+    failures = 0
     for _ in range(steps):
         if float(pairs.score[seg_pair[seg_pair >= 0]].sum()) >= enough:
             break
@@ -95,8 +98,11 @@ def improve_by_neighbourhoods(
             pairs, r, seg_pair, free, seg_demand, seg_persons, capacity, keep_persons,
             pairs_per_unit, node_limit, seconds,
         )  # fmt: skip
+        failures = failures + 1 if step is None else 0
         if step is not None:
             seg_pair = step
+        if free.sum() >= movable.sum() or failures >= _MAX_FAILURES:
+            break  # the step covered every unit, or the neighbourhoods stopped paying
     return seg_pair
 
 
