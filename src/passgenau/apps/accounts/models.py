@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .roles import ROLES_REQUIRING_TOTP, Role
+from .sealing import seal, unseal
 
 
 class OrganisationKind(models.TextChoices):
@@ -70,6 +71,17 @@ class Organisation(models.Model):
             raise ValidationError(_("Only a municipality is linked to a territory."))
 
 
+class SealedCharField(models.CharField):  # type: ignore[type-arg]
+    """Text that is stored encrypted (:mod:`.sealing`) and reads back as plain text."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        return value if value is None else unseal(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return value if value is None else seal(value)
+
+
 class User(AbstractUser):
     """A staff member: one organisation and one role (administrators may have no organisation)."""
 
@@ -82,7 +94,8 @@ class User(AbstractUser):
         blank=True,
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
-    totp_secret = models.CharField(_("TOTP secret"), max_length=64, blank=True, editable=False)
+    # encrypted in the database: a dump must not give away the second factor
+    totp_secret = SealedCharField(_("TOTP secret"), max_length=255, blank=True, editable=False)
     totp_confirmed_at = models.DateTimeField(
         _("TOTP confirmed at"), null=True, blank=True, editable=False
     )

@@ -159,7 +159,8 @@ def totp_verify(*, user: User, code: str) -> bool:
         if counter is None:
             return False
         locked.totp_last_counter = counter
-        locked.save(update_fields=["totp_last_counter"])
+        # saving the secret again encrypts it with the current SECRET_KEY (key rotation)
+        locked.save(update_fields=["totp_last_counter", "totp_secret"])
     user.totp_last_counter = counter
     return True
 
