@@ -803,8 +803,10 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
         if restrict:
             # the round runs over each unit's pairs near its best at the current prices; only
             # the exact L over all pairs, after the round, counts for the bound
-            lam, mu = dual.split(x)
-            near = _near_pairs(dual, dual.reduced(lam, mu), rng)
+            if index == 0:  # later rounds start where the last one ended: its r is at hand
+                lam, mu = dual.split(x)
+                r = dual.reduced(lam, mu)
+            near = _near_pairs(dual, r, rng)
             sub = _Dual(near, types, type_persons, dual.capacity, target, lexicographic, 1.0)
             sub.tau = tau * scale
             x = _minimise(sub, x, evaluations)
