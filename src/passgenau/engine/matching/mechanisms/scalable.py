@@ -842,7 +842,8 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
         if other is not None and _better(prep, other, _objective_units(prep, other), best):
             best = (_objective_units(prep, other), other)
             notes = ["the polished greedy placement placed more persons than the dual-guided one"]
-    if not np.any(min_load > 0) and _LNS_STEPS > 0:
+    in_time = options.time_limit is None or time.perf_counter() - started < options.time_limit
+    if not np.any(min_load > 0) and _LNS_STEPS > 0 and in_time:
         # small MIPs re-place a few hundred units at a time (never worse, persons kept)
         from ._neighbourhood import improve_by_neighbourhoods
 
