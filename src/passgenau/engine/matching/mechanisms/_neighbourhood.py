@@ -38,6 +38,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _MAX_FAILURES = 2  # consecutive steps without improvement before the search stops
+_MIN_SIZE = 40  # units per step at least
 
 
 def improve_by_neighbourhoods(
@@ -74,6 +75,9 @@ def improve_by_neighbourhoods(
     option = np.where(pairs.seg_fixed, top, np.maximum(top, 0.0))
     regret = option - np.where(pairs.seg_fixed, second, np.maximum(second, 0.0))
     movable = ~pairs.seg_fixed
+    # at most a sixteenth of the units per step: on small instances a step over all of them is the
+    # whole problem, and its MIP is what the exact mechanism is for
+    size = min(size, max(_MIN_SIZE, int(movable.sum()) // 16))
     failures = 0
     for _ in range(steps):
         if float(pairs.score[seg_pair[seg_pair >= 0]].sum()) >= enough:
