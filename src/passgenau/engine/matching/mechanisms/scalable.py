@@ -895,6 +895,14 @@ def _greedy_units(prep: Prepared, capacity: IntArray) -> IntArray | None:
     from .greedy import greedy_unit_assignment
 
     unit_site = np.asarray(greedy_unit_assignment(prep.units, capacity), dtype=np.int64)
+    if _pairs_used(prep, unit_site) is None:
+        return None  # not a placement over the allowed (and fixed) pairs: leave it
+    return None if np.any(_load(prep, unit_site, capacity.shape) > capacity) else unit_site
+
+
+def _pairs_used(prep: Prepared, unit_site: IntArray) -> IntArray | None:
+    """The pair each placed unit uses (placed units in index order), or None when a placed
+    unit's site is not among its allowed (and fixed) pairs."""
     placed = np.flatnonzero(unit_site >= 0)
     start = prep.unit_pair_start
     lo, hi = start[placed], start[placed + 1]
@@ -903,10 +911,16 @@ def _greedy_units(prep: Prepared, capacity: IntArray) -> IntArray | None:
     if np.any(offset >= hi - lo) or np.any(
         prep.pair_site[np.minimum(index, len(prep.pair_site) - 1)] != unit_site[placed]
     ):
-        return None  # not a placement over the allowed (and fixed) pairs: leave it
-    load = np.zeros(capacity.shape, dtype=np.int64)
+        return None
+    return index
+
+
+def _load(prep: Prepared, unit_site: IntArray, shape: tuple[int, ...]) -> IntArray:
+    """Load per site and dimension of a unit placement."""
+    placed = np.flatnonzero(unit_site >= 0)
+    load = np.zeros(shape, dtype=np.int64)
     np.add.at(load, unit_site[placed], prep.demand[placed])
-    return None if np.any(load > capacity) else unit_site
+    return load
 
 
 def _polished_greedy(
@@ -915,18 +929,11 @@ def _polished_greedy(
     """The greedy placement ``unit_site``, then moves to better-scoring pairs that fit."""
     unit_pair = np.full(prep.n_units, -1, dtype=np.int64)
     placed = np.flatnonzero(unit_site >= 0)
-    start = prep.unit_pair_start
-    lo, hi = start[placed], start[placed + 1]
-    offset = _segment_search(prep.pair_site, lo, hi, unit_site[placed])
-    index = lo + offset
-    if np.any(offset >= hi - lo) or np.any(
-        prep.pair_site[np.minimum(index, len(prep.pair_site) - 1)] != unit_site[placed]
-    ):
+    index = _pairs_used(prep, unit_site)
+    if index is None:
         return None  # not a placement over the allowed (and fixed) pairs: leave it
     unit_pair[placed] = index
-    load = np.zeros(capacity.shape, dtype=np.int64)
-    np.add.at(load, unit_site[placed], prep.demand[placed])
-    residual = capacity - load
+    residual = capacity - _load(prep, unit_site, capacity.shape)
     if np.any(residual < 0):
         return None
     seg_of_unit = np.full(prep.n_units, -1, dtype=np.int64)
