@@ -470,7 +470,6 @@ class _Classes:
     branch and bound over identical households slow (HIAS FY17: 329 households, 136 classes).
     """
 
-    of_unit: IntArray  # (U,) class of each unit, -1 for a unit without allowed pairs
     members: list[IntArray]  # (K,) units of each class
     pair_class: IntArray  # (Q,) class pairs, sorted by class, then site
     pair_site: IntArray  # (Q,)
@@ -511,7 +510,6 @@ def _classes(units: Prepared) -> _Classes:
     if len(first):
         take = np.concatenate([np.arange(start[u], start[u + 1]) for u in first])
     return _Classes(
-        of_unit=of_unit,
         members=members,
         pair_class=np.repeat(np.arange(len(first), dtype=np.int64), n_pairs),
         pair_site=units.pair_site[take],
