@@ -461,4 +461,16 @@ def test_publishing_asks_for_confirmation_and_says_what_goes_out():
     assert coordinator.post(url).status_code == 302
     assert Proposal.objects.filter(run=run, status=ProposalStatus.PUBLISHED).count() == 3
     again = coordinator.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "already published" in again and f'action="{url}"' not in again
+    assert 'role="alert"' in again and f'action="{url}"' not in again  # says why, offers nothing
+
+
+def test_the_confirmation_page_names_a_household_withdrawn_since_the_run():
+    round_ = ready_round(2, capacities={"officer": BIG, "Kiel": {}, "Ulm": {}})
+    run = started(round_)
+    Household.objects.filter(round=round_).update(status=HouseholdStatus.WITHDRAWN)
+    page = _client("coordinator").get(
+        reverse("relocation:run_publish", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = page.content.decode()
+    assert "no longer waiting for a place" in text
+    assert "<form" not in text.split("<main", 1)[1].split("</main>", 1)[0]

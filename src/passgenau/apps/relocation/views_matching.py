@@ -301,13 +301,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The proposals are published."))
         return redirect("relocation:run_detail", pk=run.pk)
-    reason = None
-    if run.status != RunStatus.SUCCEEDED:
-        reason = _("Only a finished run can be published.")
-    elif run.published_at is not None:
-        reason = _("This run is already published.")
-    elif not run.round.allows(RoundAction.REVIEW_PROPOSALS):
-        reason = _("The round is not in a state where proposals can be published.")
+    reason = review.run_publish_problem(run=run)
     return render(
         request,
         "relocation/run_publish.html",

@@ -82,13 +82,18 @@ def proposal_override(
     return proposal
 
 
-@transaction.atomic
-def run_publish(*, actor: Any, run: MatchingRun) -> MatchingRun:
-    """Publish the run's proposals; proposals of the round's other unpublished runs are
-    superseded, and the round moves to "proposals"."""
-    run = MatchingRun.objects.select_for_update().select_related("round").get(pk=run.pk)
-    round_ = Round.objects.select_for_update().get(pk=run.round_id)
-    _require_coordinator(actor=actor, round_=round_)
+def run_publish_problem(*, run: MatchingRun) -> str | None:
+    """Why the run cannot be published now, or None: the checks of :func:`run_publish`, for the
+    page that asks for confirmation."""
+    try:
+        _require_publishable(run=run, round_=run.round)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+def _require_publishable(*, run: MatchingRun, round_: Round) -> list[int]:
+    """The households of the run's draft proposals; ValidationError when it cannot be published."""
     round_services.round_require(round_=round_, action=RoundAction.REVIEW_PROPOSALS)
     if run.status != RunStatus.SUCCEEDED:
         raise ValidationError(_("Only a finished run can be published."), code="run_state")
@@ -107,6 +112,18 @@ def run_publish(*, actor: Any, run: MatchingRun) -> MatchingRun:
             ),
             code="stale_run",
         )
+    return household_ids
+
+
+@transaction.atomic
+def run_publish(*, actor: Any, run: MatchingRun) -> MatchingRun:
+    """Publish the run's proposals; proposals of the round's other unpublished runs are
+    superseded, and the round moves to "proposals"."""
+    run = MatchingRun.objects.select_for_update().select_related("round").get(pk=run.pk)
+    round_ = Round.objects.select_for_update().get(pk=run.round_id)
+    _require_coordinator(actor=actor, round_=round_)
+    household_ids = _require_publishable(run=run, round_=round_)
+    drafts = Proposal.objects.filter(run=run, status=ProposalStatus.DRAFT)
     published = drafts.update(status=ProposalStatus.PUBLISHED, updated_at=timezone.now())
     Household.objects.filter(pk__in=household_ids).update(
         status=HouseholdStatus.PROPOSED, updated_at=timezone.now()
@@ -122,4 +139,4 @@ def run_publish(*, actor: Any, run: MatchingRun) -> MatchingRun:
     return run
 
 
-__all__ = ["proposal_override", "run_publish"]
+__all__ = ["proposal_override", "run_publish", "run_publish_problem"]
