@@ -104,6 +104,17 @@ def test_older_figures_do_not_replace_newer_ones_unless_allowed(
     assert (starzach_row.population, starzach_row.reference_date) == (4336, DATE_2019)
 
 
+def test_undated_figures_do_not_replace_dated_ones_unless_allowed(
+    small_gv: Path, tmp_path: Path
+) -> None:
+    territories_import(path=small_gv, reference_date=DATE_2019)
+    before = snapshot()
+    starzach = SMALL_GV_LINES[10].replace(" 4 335, 2 176,", " 4 336, 2 177,")
+    report = territories_import(path=write_variant(tmp_path, {10: starzach}))
+    assert snapshot() == before  # neither the figures nor their date are lost
+    assert report.level("Gemeinden").kept_newer == 4
+
+
 def test_dry_run_saves_nothing(small_gv: Path) -> None:
     report = territories_import(path=small_gv, reference_date=DATE_2019, dry_run=True)
     assert report.level("Gemeinden").created == 4

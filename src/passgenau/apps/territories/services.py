@@ -111,9 +111,10 @@ def territories_import(
     """Read a Destatis file and upsert its territories; raise DirectoryFormatError when malformed.
 
     Nothing is written unless the whole file is well-formed, and then everything is written in
-    one transaction. A territory whose stored figures refer to a later date than the file's is
-    left as it is unless ``allow_older`` (an older table must not silently replace newer
-    figures). ``actor`` is the user who imports (None on the command line).
+    one transaction. A territory whose stored figures refer to a later date than the file's (or
+    are dated while the file's are not) is left as it is unless ``allow_older`` (an older table
+    must not silently replace newer figures). ``actor`` is the user who imports (None on the
+    command line).
     """
     directory = destatis.read_directory(path)
     return territories_import_directory(
@@ -363,9 +364,9 @@ def _upsert(
 
 
 def _newer(obj: models.Model, values: Mapping[str, Any]) -> bool:
-    """True when the stored figures refer to a later date than the incoming ones."""
+    """True when the stored figures are dated and the incoming ones are older or undated."""
     stored, incoming = getattr(obj, "reference_date", None), values.get("reference_date")
-    return stored is not None and incoming is not None and stored > incoming
+    return stored is not None and (incoming is None or stored > incoming)
 
 
 _DERIVED_FIELDS = frozenset({"name_folded"})  # follow "name"; not worth a line in the report
