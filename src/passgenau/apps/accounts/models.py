@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .roles import ROLES_REQUIRING_TOTP, Role
-from .sealing import seal, unseal
+from .sealing import is_sealed, seal, unseal
+
+logger = logging.getLogger(__name__)
 
 
 class OrganisationKind(models.TextChoices):
@@ -72,14 +75,31 @@ class Organisation(models.Model):
 
 
 class SealedCharField(models.CharField):  # type: ignore[type-arg]
-    """Text that is stored encrypted (:mod:`.sealing`) and reads back as plain text."""
+    """Text that is stored encrypted (:mod:`.sealing`) and reads back as plain text.
+
+    A value that cannot be decrypted (its key is gone) reads back as the stored token, which
+    :mod:`.services` never accepts as a secret: the user cannot log in with a one-time code until
+    an administrator resets it, but the account can still be loaded, listed and reset.
+    """
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        return value if value is None else unseal(value)
+        if value is None:
+            return None
+        try:
+            return unseal(value)
+        except ImproperlyConfigured as exc:
+            logger.error("%s (user row with totp_secret %s…)", exc, value[:16])
+            return value
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
-        return value if value is None else seal(value)
+        if value is None or is_sealed(value):
+            return value  # already a token (e.g. one that could not be decrypted): keep it
+        return seal(value)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        """Serialised (dumpdata) as the token, never as the secret."""
+        return str(self.get_prep_value(self.value_from_object(obj)))
 
 
 class User(AbstractUser):

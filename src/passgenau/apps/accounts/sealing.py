@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["PREFIX", "seal", "unseal"]
+__all__ = ["PREFIX", "is_sealed", "seal", "unseal"]
 
 PREFIX = "fernet:"
 _INFO = b"passgenau: TOTP secrets at rest"
@@ -35,6 +35,11 @@ def _keys() -> MultiFernet:
         raise ImproperlyConfigured("SECRET_KEY is needed to encrypt the TOTP secrets")
     fallbacks = getattr(settings, "SECRET_KEY_FALLBACKS", [])
     return MultiFernet([_key(settings.SECRET_KEY), *(_key(k) for k in fallbacks)])
+
+
+def is_sealed(value: str) -> bool:
+    """True for a stored token (as opposed to a secret)."""
+    return value.startswith(PREFIX)
 
 
 def seal(plain: str) -> str:

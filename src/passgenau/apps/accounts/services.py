@@ -15,6 +15,7 @@ from django.utils import timezone
 from passgenau.apps.audit.services import log_action
 
 from .models import LoginAttempt, Organisation, User
+from .sealing import is_sealed
 
 # A code is accepted one time step (30 s) early or late, for clocks that drift.
 TOTP_VALID_WINDOW = 1
@@ -122,8 +123,8 @@ def totp_new_secret() -> str:
 def _totp_matching_counter(secret: str, code: str, *, after: int | None) -> int | None:
     """The time step whose code equals ``code`` (within the window), if later than ``after``."""
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
-        return None
+    if not (code.isdigit() and len(code) == 6) or is_sealed(secret):
+        return None  # a token that could not be decrypted is no secret: nothing matches it
     totp = pyotp.TOTP(secret)
     now = timezone.now()
     current = totp.timecode(now)

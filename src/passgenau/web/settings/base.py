@@ -30,7 +30,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # earlier secret keys, comma-separated: sessions signed and TOTP secrets encrypted with them
 # stay valid while a new key is rolled out
-SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

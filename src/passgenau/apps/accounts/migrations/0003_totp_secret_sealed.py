@@ -13,6 +13,16 @@ def seal_stored_secrets(apps, schema_editor):
         User.objects.filter(pk=pk).update(totp_secret=secret)
 
 
+def unseal_stored_secrets(apps, schema_editor):
+    # Back to plain text before the column narrows again; written with SQL because the field
+    # would encrypt what it writes.
+    User = apps.get_model("accounts", "User")
+    table = schema_editor.quote_name(User._meta.db_table)
+    with schema_editor.connection.cursor() as cursor:
+        for pk, secret in User.objects.exclude(totp_secret="").values_list("pk", "totp_secret"):
+            cursor.execute(f"UPDATE {table} SET totp_secret = %s WHERE id = %s", [secret, pk])
+
+
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0002_organisation_territory")]
 
@@ -24,5 +34,5 @@ class Migration(migrations.Migration):
                 blank=True, editable=False, max_length=255, verbose_name="TOTP secret"
             ),
         ),
-        migrations.RunPython(seal_stored_secrets, migrations.RunPython.noop),
+        migrations.RunPython(seal_stored_secrets, unseal_stored_secrets),
     ]
