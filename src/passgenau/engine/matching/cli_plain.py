@@ -282,6 +282,7 @@ def native_stdout_to_stderr() -> Iterator[None]:
     presolve off); standard output is kept for our own result, the JSON object of ``--json``.
     """
     sys.stdout.flush()
+    _flush_c_stdio()  # what the C library buffered before belongs to the real stdout
     try:
         saved = os.dup(1)
     except OSError:  # no file descriptor 1 (a detached process): nothing to protect
@@ -302,7 +303,7 @@ def _flush_c_stdio() -> None:
         import ctypes
 
         ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError):  # pragma: no cover - no C library to flush
+    except (OSError, AttributeError, TypeError):  # pragma: no cover - no C library to flush
         pass
 
 

@@ -375,10 +375,9 @@ def _solve_phase(
     units: Prepared,
     clock: _Clock,
     gap: float,
-    integral: bool,
     start: FloatArray | None = None,
 ) -> _Phase:
-    """Maximise ``c . x`` over the model exactly (see the module docstring for the procedure).
+    """Maximise ``c . x`` (the score) over the model exactly (see the module docstring).
 
     ``start`` is a known feasible solution (phase 1's placement in phase 2), used as incumbent.
     """
@@ -388,10 +387,8 @@ def _solve_phase(
     if isinstance(lp, str):
         return _Phase("time_limit", start, -np.inf, float(np.inf), None, (lp,))
     x_lp, y, bound, reduced = lp
-    if integral:
-        bound = float(np.floor(bound + 1e-6))
     tol = max(1e-6, gap * abs(bound))
-    step = 1.0 - 1e-6 if integral else tol  # a better solution is worth at least value + step
+    step = tol  # a better solution is worth at least value + step
 
     # incumbent: the given start, the LP if it is integral, an LP rounding
     candidates = [start]
@@ -409,9 +406,10 @@ def _solve_phase(
 
     # Narrow bands first: the solutions within a small share of the LP bound use only pairs of
     # small reduced cost, a MIP over those is small, and its optimum is the global one when it
-    # lies in the band; when the band is empty, the bound falls to its edge.
+    # lies in the band; otherwise no solution reaches the band, and the bound falls to its edge.
+    ceiling = bound
     for share in _NARROW_BANDS:
-        if integral or x_best is None:
+        if x_best is None:
             break
         width = share * abs(bound)
         if width >= bound - value - step:
@@ -422,9 +420,10 @@ def _solve_phase(
             x_best, value = narrow.x, float(c @ narrow.x)
         if narrow.status == "limit":
             notes = (f"time limit reached in branch and bound over {int((ub > lb).sum())} pairs",)
-            return _Phase("time_limit", x_best, value, bound, y, notes)
+            return _Phase("time_limit", x_best, value, ceiling, y, notes)
         if value >= bound - width - tol:  # the band's optimum is the global one
             return _Phase("optimal", x_best, value, value, y)
+        ceiling = bound - width
 
     # Proof: every solution better than the incumbent uses only pairs whose reduced cost is within
     # the gap (reduced-cost fixing); branch and cut over those, starting from the incumbent.
@@ -438,7 +437,7 @@ def _solve_phase(
         if x_best is None:
             return _Phase("infeasible", None, 0.0, 0.0, y, ("no placement meets every constraint",))
         return _Phase("optimal", x_best, value, value, y)
-    proven = min(bound, max(value, proof.dual_bound))
+    proven = min(ceiling, max(value, proof.dual_bound))
     notes = (f"time limit reached in branch and bound over {int((ub > lb).sum())} free pairs",)
     return _Phase("time_limit", x_best, value, proven, y, notes)
 
@@ -451,7 +450,7 @@ def _band(model: _Model, reduced: FloatArray, width: float) -> tuple[FloatArray,
     ``width / |reduced|`` in such a solution. For binaries this fixes the variable at its bound.
     """
     lb, ub = model.lb.copy(), model.ub.copy()
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         room = np.floor(width / np.abs(reduced) + 1e-9)
     below = reduced < 0
     ub[below] = np.minimum(ub[below], lb[below] + room[below])
@@ -660,7 +659,7 @@ def solve_optimal(instance: Instance, options: SolveOptions) -> Result:
     model = _build_model(units, instance.capacity, instance.min_load)
     score = units.pair_score
     if not options.maximise_persons_first:
-        return finish(_solve_phase(score, model, units, clock, gap, integral=False), model)
+        return finish(_solve_phase(score, model, units, clock, gap), model)
 
     persons = units.persons[units.pair_unit].astype(np.float64)
     first = _most_persons(units, instance.capacity, instance.min_load, clock, gap)
@@ -670,7 +669,7 @@ def solve_optimal(instance: Instance, options: SolveOptions) -> Result:
         return finish(_Phase("time_limit", first.x, 0.0, np.inf, None, first.notes))
     most_persons = round(first.value)
     keep_persons = _with_row(model, -persons, -most_persons + 0.5)
-    second = _solve_phase(score, keep_persons, units, clock, gap, integral=False, start=first.x)
+    second = _solve_phase(score, keep_persons, units, clock, gap, start=first.x)
     if second.x is not None:
         notes.append(f"no placement places more than {most_persons} persons (proven)")
     return finish(second, keep_persons)
