@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         RoundStatus,
     )
     from passgenau.apps.relocation.services import review, runs
+    from passgenau.engine.matching.profiles import DEMAND_DIMENSIONS
     from passgenau.engine.matching.synthetic import generate_profiles
 
     started = time.perf_counter()
@@ -80,19 +81,7 @@ def run(args: argparse.Namespace) -> int:
     coordinator = make_user("bench-coordinator", "coordinator", coordinating)
     interviewer = make_user("bench-interviewer", "interviewer", ngo)
     officer = make_user("bench-officer", "municipal_officer", munis[0])
-    dims = sorted(
-        {d for s in sites for d in s.capacity},
-        key=lambda d: [
-            "persons",
-            "adults",
-            "children",
-            "seniors",
-            "school",
-            "kita",
-            "barrier_free",
-            "large_flat",
-        ].index(d),
-    )
+    dims = sorted({d for s in sites for d in s.capacity}, key=DEMAND_DIMENSIONS.index)
     round_ = Round.objects.create(
         name="Bench round",
         coordinating_organisation=coordinating,
