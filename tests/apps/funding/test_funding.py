@@ -23,7 +23,7 @@ from funding_helpers import (
 )
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.funding import selectors, services
-from passgenau.apps.funding.models import Distribution, GrantStatus
+from passgenau.apps.funding.models import Distribution, GrantStatus, Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -406,7 +406,7 @@ def test_two_grants_one_half_frozen_then_released(funder_client, provider_client
     platform = login_client(Client(), platform_user)
     response = platform.post(
         report_url,
-        {"submitted_on": "2027-02-01", "spent": "49.800,00", "summary": "Anlaufstelle betrieben"},
+        {"submitted_on": "2026-11-20", "spent": "49.800,00", "summary": "Anlaufstelle betrieben"},
     )
     assert response.status_code == 302
     close = reverse("funding:grant_action", kwargs={"pk": second.pk, "action": "close"})
@@ -593,3 +593,130 @@ def test_programme_report_pdf(funder_client, client_for_role) -> None:
 
     other = make_user("funder", username="fremd", organisation=organisation("Fremd", "funder"))
     assert login_client(Client(), other).get(url).status_code == 404
+
+
+# --- issued documents as a reader sees them --------------------------------------------------
+
+
+def test_distribution_pdf_headers_do_not_overlap_and_quota_is_rounded() -> None:
+    """Bug: German headers ran into each other, the quota was cut off instead of rounded."""
+    from django.utils import translation
+
+    from passgenau.apps.funding.exports import distribution_pdf
+    from pdf_helpers import assert_readable_pdf, pdf_text
+
+    distribution = make_distribution()
+    with translation.override("de"):
+        data = distribution_pdf(distribution)
+        boxes = assert_readable_pdf(data)
+    text = pdf_text(data)
+    assert "Amtlicher" in text and "Gebiet" in text
+    line = distribution.lines.get(territory_key="08111")
+    rounded = line.quota.quantize(Decimal("0.0001"))
+    shown = f"{rounded:,.4f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert shown in text, (shown, [b.text for b in boxes if "08111" in b.text or "," in b.text])
+
+
+def test_distribution_xlsx_weight_is_a_number(funder_client) -> None:
+    distribution = make_distribution()
+    response = funder_client.get(
+        reverse("funding:distribution_download", kwargs={"pk": distribution.pk, "fmt": "xlsx"})
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and str(r[0]).startswith("08")]
+    assert rows and all(isinstance(r[2], int | float) for r in rows), rows
+
+
+def test_payment_in_the_future_is_not_paid_unless_planned_and_confirmed() -> None:
+    """Bug: a payout dated 01.01.2030 counted as paid at once."""
+    from django.utils import timezone
+
+    from passgenau.apps.funding import selectors
+
+    grant = make_grant(approve=True)
+    later = timezone.localdate() + dt.timedelta(days=30)
+    with pytest.raises(services.FundingError, match="geplant"):
+        services.grant_pay(actor=None, grant=grant, amount=Decimal("10.00"), paid_on=later)
+    with pytest.raises(services.FundingError):
+        services.grant_pay(
+            actor=None,
+            grant=grant,
+            amount=Decimal("10.00"),
+            paid_on=dt.date(2026, 1, 5),
+            planned=True,
+        )
+    payment = services.grant_pay(
+        actor=None, grant=grant, amount=grant.amount, paid_on=later, planned=True
+    )
+    grant.refresh_from_db()
+    money = selectors.grant_money(grant=grant)
+    assert grant.status == GrantStatus.APPROVED  # nothing paid yet
+    assert money.paid == 0 and money.planned == grant.amount and money.payable == 0
+    assert selectors.programme_report(programme=grant.programme).paid == 0
+    with pytest.raises(services.FundingError, match="Datum"):
+        services.payment_confirm(actor=None, payment=payment)
+    Payment.objects.filter(pk=payment.pk).update(paid_on=timezone.localdate())
+    services.payment_confirm(actor=None, payment=payment)
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.PAID
+    assert selectors.grant_money(grant=grant).paid == grant.amount
+
+
+def test_issued_notice_is_stored_as_issued_with_legal_remedy(funder_client) -> None:
+    """Bug: a freeze after approval appeared in the notice that had already gone out."""
+    import hashlib
+
+    from pdf_helpers import assert_readable_pdf, pdf_text
+
+    grant = make_grant(approve=True)
+    url = reverse("funding:grant_notice", kwargs={"pk": grant.pk})
+    first = funder_client.get(url).content
+    assert_readable_pdf(first)
+    notice = grant.issued_notices.get()
+    assert hashlib.sha256(first).hexdigest() == notice.sha256
+    assert "Rechtsbehelfsbelehrung" in pdf_text(first) and "Widerspruch" in pdf_text(first)
+    services.grant_freeze(actor=None, grant=grant, amount=Decimal("1000.00"), reason="Sperre")
+    grant.programme.legal_remedy = "Klage beim Verwaltungsgericht binnen eines Monats."
+    grant.programme.save()
+    assert funder_client.get(url).content == first  # served as issued, never regenerated
+    assert grant.issued_notices.count() == 1
+
+    other = make_grant(approve=False)
+    other.programme.legal_remedy = "Klage beim Verwaltungsgericht binnen eines Monats."
+    other.programme.save()
+    other = services.grant_approve(
+        actor=None, grant=other, notice_number="SO-2026-002", notice_date=dt.date(2026, 11, 4)
+    )
+    assert "Verwaltungsgericht" in pdf_text(bytes(other.issued_notices.get().content))
+
+
+def test_notice_date_in_the_future_refused() -> None:
+    from django.utils import timezone
+
+    grant = make_grant()
+    with pytest.raises(services.FundingError, match="Zukunft"):
+        services.grant_approve(
+            actor=None,
+            grant=grant,
+            notice_number="X-1",
+            notice_date=timezone.localdate() + dt.timedelta(days=1),
+        )
+
+
+def test_programme_report_pdf_is_readable() -> None:
+    from django.utils import translation
+
+    from passgenau.apps.funding import exports, selectors
+    from pdf_helpers import assert_readable_pdf
+
+    programme = make_programme()
+    grant = make_grant(programme=programme, approve=True)
+    grant.title = "Ein sehr langer Projekttitel für die Koordinierung der Integrationsarbeit"
+    grant.save()
+    with translation.override("de"):
+        data = exports.programme_report_pdf(
+            programme,
+            selectors.programme_report(programme=programme),
+            [(grant, selectors.grant_money(grant=grant))],
+        )
+    assert_readable_pdf(data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -33,9 +34,21 @@ __all__ = [
 ]
 
 
+# The quota as the pages show it (``floatformat:"4g"``): four decimals, rounded.
+QUOTA_DECIMALS = 4
+
+
 def number(value: Decimal | int, decimals: int) -> str:
-    """A number in the active language's format with thousands grouping."""
-    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    """A number in the active language's format with thousands grouping, rounded half up
+    (Django's ``number_format`` cuts digits off instead of rounding)."""
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _weight_value(weight: str) -> int | float:
+    """A stored weight ("634830" or "1/3") as the number a spreadsheet can sum."""
+    numerator, _slash, denominator = weight.partition("/")
+    return int(numerator) if not denominator else int(numerator) / int(denominator)
 
 
 def _unit_label(distribution: Distribution) -> str:
@@ -120,7 +133,13 @@ def distribution_xlsx(distribution: Distribution) -> bytes:
     first = header_row + 1
     for line in distribution.lines.all():
         sheet.append(
-            [line.territory_key, line.name, line.weight, float(line.quota), line.allocation]
+            [
+                line.territory_key,
+                line.name,
+                _weight_value(line.weight),
+                float(line.quota),
+                line.allocation,
+            ]
         )
         sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.000000"
         sheet.cell(row=sheet.max_row, column=5).number_format = money_format
@@ -173,6 +192,34 @@ def _para(pdf: FPDF, height: float, text: str) -> None:
     pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
+def _table(
+    pdf: FPDF,
+    widths: Sequence[float],
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    align: str,
+    size: float = 9,
+) -> None:
+    """A table whose cells wrap instead of running into their neighbours; the header row repeats
+    on every page. ``align`` holds one letter (L or R) per column."""
+    pdf.set_font("Helvetica", size=size)
+    with pdf.table(
+        col_widths=tuple(widths),
+        width=sum(widths),
+        align="LEFT",
+        text_align=tuple({"L": "LEFT", "R": "RIGHT"}[a] for a in align),
+        borders_layout="HORIZONTAL_LINES",
+        line_height=size * 0.5,
+        padding=(0.8, 1.2),
+        headings_style=FontFace(emphasis="BOLD"),
+    ) as table:
+        for cells in (header, *rows):
+            row = table.row()
+            for text in cells:
+                row.cell(_pdf_text(text))
+
+
 def _new_document(footer: str) -> _Document:
     pdf = _Document(orientation="portrait", unit="mm", format="A4")
     pdf.footer_text = footer
@@ -197,28 +244,20 @@ def distribution_pdf(distribution: Distribution) -> bytes:
         pdf.cell(45, 5, _pdf_text(label + ":"))
         _para(pdf, 5, _pdf_text(value))
     pdf.ln(3)
-    widths = (22, 78, 36, 38)
-    pdf.set_font("Helvetica", style="B", size=9)
-    header = [_("Official key"), _("Territory"), _("Quota"), _("Allocation")]
-    for width, text, align in zip(widths, header, "LLRR", strict=True):
-        pdf.cell(width, 6, _pdf_text(text), border="B", align=align)
-    pdf.ln()
-    pdf.set_font("Helvetica", size=9)
-    total = Decimal(0)
-    for line in distribution.lines.all():
-        total += line.allocation
-        cells = [
+    lines = list(distribution.lines.all())
+    total = sum((line.allocation for line in lines), Decimal(0))
+    rows = [
+        [
             line.territory_key,
-            line.name[:48],
-            number(line.quota, distribution.decimals + 2),
+            line.name,
+            number(line.quota, QUOTA_DECIMALS),
             number(line.allocation, distribution.decimals),
         ]
-        for width, text, align in zip(widths, cells, "LLRR", strict=True):
-            pdf.cell(width, 5, _pdf_text(text), align=align)
-        pdf.ln()
-    pdf.set_font("Helvetica", style="B", size=9)
-    pdf.cell(sum(widths[:3]), 6, _pdf_text(_("Total")), border="T")
-    pdf.cell(widths[3], 6, _pdf_text(number(total, distribution.decimals)), border="T", align="R")
+        for line in lines
+    ]
+    rows.append([_("Total"), "", "", number(total, distribution.decimals)])
+    header = [_("Official key"), _("Territory"), _("Quota"), _("Allocation")]
+    _table(pdf, (30, 74, 34, 36), header, rows, align="LLRR")
     pdf.ln(10)
     pdf.set_font("Helvetica", size=8)
     _para(
@@ -316,6 +355,15 @@ def grant_notice_pdf(grant: Grant, money: GrantMoney) -> bytes:
             }
         ),
     )
+    pdf.ln(4)
+    pdf.set_font("Helvetica", style="B", size=10)
+    _para(pdf, 6, _pdf_text(_("Information on legal remedies")))
+    pdf.set_font("Helvetica", size=10)
+    remedy = programme.legal_remedy.strip() or _(
+        "An objection to this notice may be lodged within one month of its notification, in "
+        "writing or for the record, with %(funder)s."
+    ) % {"funder": programme.funder.name}
+    _para(pdf, 5, _pdf_text(remedy))
     return bytes(pdf.output())
 
 
@@ -355,24 +403,18 @@ def programme_report_pdf(
     )
     _para(pdf, 5, _pdf_text(check))
     pdf.ln(3)
-    widths = (60, 50, 22, 22, 20)
     header = [_("Project"), _("Recipient"), _("Approved"), _("Frozen"), _("Paid")]
-    pdf.set_font("Helvetica", style="B", size=9)
-    for width, text, align in zip(widths, header, "LLRRR", strict=True):
-        pdf.cell(width, 6, _pdf_text(text), border="B", align=align)
-    pdf.ln()
-    pdf.set_font("Helvetica", size=8)
-    for grant, money in grants:
-        cells = [
-            grant.title[:38],
-            str(grant.organisation)[:32],
+    rows = [
+        [
+            grant.title,
+            str(grant.organisation),
             number(money.approved, 2),
             number(money.frozen, 2),
             number(money.paid, 2),
         ]
-        for width, text, align in zip(widths, cells, "LLRRR", strict=True):
-            pdf.cell(width, 5, _pdf_text(text), align=align)
-        pdf.ln()
+        for grant, money in grants
+    ]
+    _table(pdf, (52, 46, 26, 24, 26), header, rows, align="LLRRR", size=8)
     return bytes(pdf.output())
 
 

@@ -131,6 +131,16 @@ class ProgrammeForm(forms.Form):
     purpose = forms.CharField(
         label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    legal_remedy = forms.CharField(
+        label=_("Information on legal remedies"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+        help_text=_(
+            "Printed at the end of every approval notice (Rechtsbehelfsbelehrung). Left empty, "
+            "a general text naming the funder is used."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -186,6 +196,11 @@ class FreezeForm(forms.Form):
 class PayForm(forms.Form):
     amount = AmountField(label=_("Instalment (EUR)"))
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    planned = forms.BooleanField(
+        label=_("Planned (not paid yet)"),
+        required=False,
+        help_text=_("For a payment scheduled for a later date; confirm it once it has been made."),
+    )
 
 
 class ReportForm(forms.Form):

@@ -158,6 +158,14 @@ class Programme(models.Model):
     budget = models.DecimalField(_("budget"), max_digits=16, decimal_places=2)
     period_start = models.DateField(_("start of the period"))
     period_end = models.DateField(_("end of the period"))
+    legal_remedy = models.TextField(
+        _("information on legal remedies"),
+        blank=True,
+        help_text=_(
+            "Printed at the end of every approval notice of this programme "
+            "(Rechtsbehelfsbelehrung). Left empty, a general text naming the funder is used."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -317,6 +325,9 @@ class Payment(models.Model):
     )
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
+    # A payment scheduled for a later date: it reserves the amount but counts as paid only once
+    # it is confirmed on or after its date.
+    planned = models.BooleanField(_("planned"), default=False)
 
     class Meta:
         verbose_name = _("payment")
@@ -325,6 +336,28 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} ({self.paid_on})"
+
+
+class IssuedNotice(models.Model):
+    """An approval notice exactly as it was issued: the file and its SHA-256, never regenerated
+    (a later freeze or payment does not change a notice that has gone out)."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="issued_notices"
+    )
+    number = models.CharField(_("notice number"), max_length=100)
+    notice_date = models.DateField(_("date of the notice"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    content = models.BinaryField(_("file"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("issued notice")
+        verbose_name_plural = _("issued notices")
+        ordering = ["grant", "issued_at", "id"]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class UseOfFundsReport(models.Model):

@@ -29,6 +29,7 @@ from .models import (
     GrantStatus,
     KeyKind,
     Level,
+    Payment,
     Programme,
 )
 
@@ -220,20 +221,23 @@ class GrantMoney:
     approved: Decimal
     frozen: Decimal
     paid: Decimal
+    planned: Decimal = Decimal(0)  # scheduled for a later date, not yet paid
 
     @property
     def payable(self) -> Decimal:
-        return self.approved - self.frozen - self.paid
+        return self.approved - self.frozen - self.paid - self.planned
 
 
 def grant_money(*, grant: Grant) -> GrantMoney:
     approved = grant.amount if grant.status in APPROVED_STATES else Decimal(0)
     frozen = grant.freezes.filter(released_at__isnull=True).aggregate(s=Sum("amount"))["s"]
-    paid = grant.payments.aggregate(s=Sum("amount"))["s"]
+    paid = grant.payments.filter(planned=False).aggregate(s=Sum("amount"))["s"]
+    planned = grant.payments.filter(planned=True).aggregate(s=Sum("amount"))["s"]
     return GrantMoney(
         approved=approved.quantize(CENTS),
         frozen=(frozen or Decimal(0)).quantize(CENTS),
         paid=(paid or Decimal(0)).quantize(CENTS),
+        planned=(planned or Decimal(0)).quantize(CENTS),
     )
 
 
@@ -271,7 +275,9 @@ def programme_report(*, programme: Programme) -> ProgrammeReport:
     frozen = Freeze.objects.filter(grant__programme=programme, released_at__isnull=True).aggregate(
         s=Sum("amount")
     )["s"]
-    paid = grants.aggregate(s=Sum("payments__amount"))["s"]
+    paid = Payment.objects.filter(grant__programme=programme, planned=False).aggregate(
+        s=Sum("amount")
+    )["s"]
     allocated = programme.allocations.aggregate(s=Sum("amount"))["s"]
     zero = Decimal(0)
     approved = (approved or zero).quantize(CENTS)

@@ -7,6 +7,7 @@ the key through selectors, call the engine, and store the result in one transact
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from passgenau.apps.audit.services import log_action
 from passgenau.engine.apportionment import Apportionment, ApportionmentError, apportion
 
-from . import selectors
+from . import exports, selectors
 from .models import (
     CENTS,
     Allocation,
@@ -29,6 +30,7 @@ from .models import (
     Freeze,
     Grant,
     GrantStatus,
+    IssuedNotice,
     KeyKind,
     Level,
     Payment,
@@ -52,6 +54,9 @@ __all__ = [
     "grant_freeze",
     "grant_pay",
     "grant_report",
+    "notice_for_download",
+    "notice_issue",
+    "payment_confirm",
     "programme_create",
 ]
 
@@ -326,6 +331,7 @@ def programme_create(
     period_start: dt.date,
     period_end: dt.date,
     purpose: str = "",
+    legal_remedy: str = "",
 ) -> Programme:
     """A programme of the actor's own organisation."""
     if actor.organisation_id is None:
@@ -341,6 +347,7 @@ def programme_create(
         budget=budget,
         period_start=period_start,
         period_end=period_end,
+        legal_remedy=legal_remedy,
     )
     log_action(
         "funding.programme.created",
@@ -468,10 +475,13 @@ def grant_approve(*, actor: Any, grant: Grant, notice_number: str, notice_date: 
             _("Approving %(amount)s EUR would exceed the budget; %(left)s EUR remain.")
             % {"amount": _shown(grant.amount), "left": _shown(report.remaining)}
         )
+    if notice_date > timezone.localdate():
+        raise FundingError(_("The date of the notice cannot lie in the future."))
     grant.status = GrantStatus.APPROVED
     grant.notice_number = notice_number.strip()
     grant.notice_date = notice_date
     grant.save(update_fields=["status", "notice_number", "notice_date"])
+    notice_issue(grant=grant)
     log_action(
         "funding.grant.approved",
         actor=actor,
@@ -483,6 +493,28 @@ def grant_approve(*, actor: Any, grant: Grant, notice_number: str, notice_date: 
         },
     )
     return grant
+
+
+def notice_issue(*, grant: Grant) -> IssuedNotice:
+    """Store the approval notice as it goes out today; it is served from the stored file ever
+    after, so later freezes, payments or a changed programme text never alter it."""
+    content = exports.grant_notice_pdf(grant, selectors.grant_money(grant=grant))
+    return IssuedNotice.objects.create(
+        grant=grant,
+        number=grant.notice_number,
+        notice_date=grant.notice_date,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def notice_for_download(*, grant: Grant) -> IssuedNotice:
+    """The notice as issued; one approved before notices were stored is issued (stored) once."""
+    notice = grant.issued_notices.order_by("-issued_at", "-id").first()
+    if notice is None:
+        with transaction.atomic():
+            notice = notice_issue(grant=_locked(grant))
+    return notice
 
 
 @transaction.atomic
@@ -524,27 +556,66 @@ def freeze_release(*, actor: Any, freeze: Freeze) -> Freeze:
     return freeze
 
 
+def _mark_paid_when_complete(grant: Grant) -> None:
+    money = selectors.grant_money(grant=grant)
+    if money.paid == money.approved:
+        grant.status = GrantStatus.PAID
+        grant.save(update_fields=["status"])
+
+
 @transaction.atomic
-def grant_pay(*, actor: Any, grant: Grant, amount: Decimal, paid_on: dt.date) -> Payment:
-    """Pay an instalment; never more than approved, not frozen and not yet paid."""
+def grant_pay(
+    *, actor: Any, grant: Grant, amount: Decimal, paid_on: dt.date, planned: bool = False
+) -> Payment:
+    """Pay an instalment, or plan one for a later date; never more than approved, not frozen
+    and not yet paid or planned. Only payments made count as paid."""
     grant = _locked(grant)
     if grant.status != GrantStatus.APPROVED:
         raise FundingError(_("Only an approved grant can be paid."))
+    today = timezone.localdate()
+    if paid_on > today and not planned:
+        raise FundingError(
+            _("A payment dated in the future has not been made yet: mark it as planned.")
+        )
+    if planned and paid_on <= today:
+        raise FundingError(_("A planned payment needs a date after today."))
     money = selectors.grant_money(grant=grant)
     if amount <= 0 or amount > money.payable:
         raise FundingError(
             _("The instalment must be positive and at most %(payable)s EUR.")
             % {"payable": _shown(money.payable)}
         )
-    payment = Payment.objects.create(grant=grant, amount=amount, paid_on=paid_on)
-    if money.paid + amount == money.approved:
-        grant.status = GrantStatus.PAID
-        grant.save(update_fields=["status"])
+    payment = Payment.objects.create(grant=grant, amount=amount, paid_on=paid_on, planned=planned)
+    _mark_paid_when_complete(grant)
+    log_action(
+        "funding.grant.payment_planned" if planned else "funding.grant.paid",
+        actor=actor,
+        obj=grant,
+        data={"payment": payment.pk, "amount": _money(amount), "paid_on": str(paid_on)},
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_confirm(*, actor: Any, payment: Payment) -> Payment:
+    """A planned payment has been made: it counts as paid from now on (not before its date)."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    grant = _locked(payment.grant)
+    if not payment.planned:
+        raise FundingError(_("This payment has already been made."))
+    if payment.paid_on > timezone.localdate():
+        raise FundingError(
+            _("A planned payment is confirmed on or after its date (%(date)s).")
+            % {"date": formats.date_format(payment.paid_on, "SHORT_DATE_FORMAT")}
+        )
+    payment.planned = False
+    payment.save(update_fields=["planned"])
+    _mark_paid_when_complete(grant)
     log_action(
         "funding.grant.paid",
         actor=actor,
         obj=grant,
-        data={"payment": payment.pk, "amount": _money(amount), "paid_on": str(paid_on)},
+        data={"payment": payment.pk, "amount": _money(payment.amount)},
     )
     return payment
 
@@ -559,6 +630,8 @@ def grant_report(
         raise FundingError(_("The use of funds is reported once the grant has been paid."))
     if spent < 0:
         raise FundingError(_("The amount spent must not be negative."))
+    if submitted_on > timezone.localdate():
+        raise FundingError(_("A report cannot have been submitted in the future."))
     report = UseOfFundsReport.objects.create(
         grant=grant, submitted_on=submitted_on, spent=spent, summary=summary
     )

@@ -34,7 +34,7 @@ from .forms import (
     ReportForm,
     SaveDistributionForm,
 )
-from .models import Freeze, GrantStatus
+from .models import Freeze, GrantStatus, Payment
 
 # --- calculator and distributions ------------------------------------------------------------
 
@@ -267,7 +267,7 @@ def _grant_context(request: HttpRequest, grant: Any, **forms: Any) -> dict[str, 
     }
 
 
-FUNDER_ACTIONS = {"approve", "freeze", "release", "pay", "close"}
+FUNDER_ACTIONS = {"approve", "freeze", "release", "pay", "confirm_payment", "close"}
 ACTIONS = {*FUNDER_ACTIONS, "report"}
 
 
@@ -300,6 +300,11 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = PayForm(request.POST)
             if form.is_valid():
                 services.grant_pay(actor=actor, grant=grant, **form.cleaned_data)
+        elif action == "confirm_payment":
+            payment = Payment.objects.filter(grant=grant, pk=request.POST.get("payment")).first()
+            if payment is None:
+                raise Http404
+            services.payment_confirm(actor=actor, payment=payment)
         elif action == "report":
             form = ReportForm(request.POST)
             if form.is_valid():
@@ -323,8 +328,8 @@ def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
     grant = selectors.grant_get_for_user(user=request.user, pk=pk)
     if grant.status == GrantStatus.APPLIED:
         raise Http404
-    pdf = exports.grant_notice_pdf(grant, selectors.grant_money(grant=grant))
-    response = HttpResponse(pdf, content_type="application/pdf")
+    notice = services.notice_for_download(grant=grant)
+    response = HttpResponse(bytes(notice.content), content_type="application/pdf")
     filename = f"notice-{slugify(grant.notice_number) or grant.pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
