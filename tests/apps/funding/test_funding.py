@@ -193,7 +193,7 @@ def test_nrw_rule_among_gemeinden(funder_client) -> None:
     }
     computed = funder_client.get(reverse("funding:calculator"), params).context["computed"]
     assert computed.total == 1000
-    assert any("cap applied to 2" in note for note in computed.key.notes)
+    assert any("Obergrenze auf 2 Gebiete angewandt" in note for note in computed.key.notes)
 
 
 @pytest.mark.skipif(not KREISE_CSV.exists(), reason=f"real data not available: {KREISE_CSV}")
@@ -720,3 +720,51 @@ def test_programme_report_pdf_is_readable() -> None:
             [(grant, selectors.grant_money(grant=grant))],
         )
     assert_readable_pdf(data)
+
+
+def test_calculator_warns_when_the_land_is_only_partly_loaded(funder_client) -> None:
+    """Bug: 8 M EUR spread over 4 of BW's 44 Kreise (1.26 M of 11.1 M inhabitants) silently."""
+    land = make_sample_kreise()
+    land.population = 11_100_394
+    land.save()
+    response = funder_client.get(reverse("funding:calculator"), EIGHT_MILLION)
+    warnings = response.context["computed"].key.warnings
+    assert len(warnings) == 1
+    assert "1,82 Millionen der 11,10 Millionen Einwohner" in warnings[0]  # 4 sample Kreise
+    assert "passgenau import-territories" in warnings[0]
+    assert warnings[0] in response.content.decode()
+
+    # The whole Land loaded (its figure equals the sum): no warning.
+    from passgenau.apps.territories.models import Kreis
+
+    land.population = sum(Kreis.objects.filter(land=land).values_list("population", flat=True))
+    land.save()
+    response = funder_client.get(reverse("funding:calculator"), EIGHT_MILLION)
+    assert response.context["computed"].key.warnings == []
+
+    # A Land whose own total is unknown cannot be checked, and says so.
+    land.population = None
+    land.save()
+    warnings = (
+        funder_client.get(reverse("funding:calculator"), EIGHT_MILLION)
+        .context["computed"]
+        .key.warnings
+    )
+    assert len(warnings) == 1 and "nicht bekannt" in warnings[0]
+
+
+def test_calculator_warns_when_laender_are_missing(funder_client) -> None:
+    make_sample_kreise()
+    land = make_land("14", "Sachsen")
+    land.population, land.area_km2 = 4_071_971, Decimal("18449.95")
+    land.save()
+    bw = make_land()
+    bw.population, bw.area_km2 = 11_100_394, Decimal("35747.75")
+    bw.save()
+    params = {**EIGHT_MILLION, "level": "land", "land": ""}
+    computed = funder_client.get(reverse("funding:calculator"), params).context["computed"]
+    assert computed.key.warnings == [
+        "Nur 2 der 16 Länder sind in der Datenbank. Importieren Sie das amtliche "
+        "Destatis-Verzeichnis, um es zu vervollständigen: passgenau import-territories FILE "
+        "(siehe README)."
+    ]

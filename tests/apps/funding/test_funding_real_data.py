@@ -52,4 +52,4 @@ def test_imported_directory_bw_kreise_and_nrw_gemeinden(imported) -> None:
     )
     assert len(nrw.lines) == 396
     assert nrw.total == 10_000
-    assert any(note.startswith("cap applied to") for note in nrw.key.notes)
+    assert any(note.startswith("Obergrenze auf") for note in nrw.key.notes)

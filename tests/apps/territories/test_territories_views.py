@@ -155,3 +155,10 @@ def test_bad_filters_are_answered_with_the_form_not_an_error(client, demo, query
         assert "Dresden, Stadt" in html  # an unusable page number shows the first page
     else:
         assert 'class="errorlist' in html
+
+
+def test_overview_says_when_not_all_of_germany_is_loaded(client, demo) -> None:
+    """Bug: the page claimed all of Germany with the 3 demo Länder loaded."""
+    html = client.get(reverse("territories:index")).content.decode()
+    assert "Nur 3 der 16 Länder" in html and "passgenau import-territories" in html
+    assert "Deutschlands" not in html.split("<h1>")[1].split("</p>")[0]

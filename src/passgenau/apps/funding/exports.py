@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .models import Distribution, Grant, Programme, Unit
+from .numbers import number
 from .selectors import GrantMoney, ProgrammeReport
 
 __all__ = [
@@ -36,13 +37,6 @@ __all__ = [
 
 # The quota as the pages show it (``floatformat:"4g"``): four decimals, rounded.
 QUOTA_DECIMALS = 4
-
-
-def number(value: Decimal | int, decimals: int) -> str:
-    """A number in the active language's format with thousands grouping, rounded half up
-    (Django's ``number_format`` cuts digits off instead of rounding)."""
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def _weight_value(weight: str) -> int | float:

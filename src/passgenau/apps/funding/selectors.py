@@ -15,9 +15,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from passgenau.apps.accounts.access import user_role
 from passgenau.apps.accounts.roles import Role
+from passgenau.apps.territories.destatis import LAENDER_IN_GERMANY
 from passgenau.apps.territories.models import Gemeinde, Kreis, Land
 from passgenau.engine.keys import koenigsteiner, nrw_fluechtlingsaufnahme_key
 
@@ -32,6 +35,7 @@ from .models import (
     Payment,
     Programme,
 )
+from .numbers import number
 
 __all__ = [
     "KeyInput",
@@ -67,6 +71,73 @@ class KeyInput:
     reference_date: dt.date | None
     land_name: str = ""
     notes: list[str] = field(default_factory=list)
+    # Reasons to doubt the result: the chosen set of territories is incomplete or lacks figures.
+    warnings: list[str] = field(default_factory=list)
+
+
+# Below this share of the Land's own figure, the loaded territories are an incomplete set.
+COMPLETE_SHARE = Fraction(999, 1000)
+IMPORT_HINT = "passgenau import-territories FILE"
+
+
+def _millions(value: int | Decimal) -> str:
+    return number(Decimal(value) / 1_000_000, 2)
+
+
+def _completeness_warnings(
+    level: str, land: Land | None, territories: list[Any], key_kind: str
+) -> list[str]:
+    """Say when the territories in the database are only part of the set the user chose: fewer
+    than the 16 Länder, or Kreise/Gemeinden whose figures fall short of their Land's own."""
+    hint = _(
+        "Import the official Destatis directory to complete it: %(command)s (see the README)."
+    ) % {"command": IMPORT_HINT}
+    if level == Level.LAENDER:
+        if len(territories) >= LAENDER_IN_GERMANY:
+            return []
+        return [
+            _("Only %(count)s of the %(all)s Länder are in the database.")
+            % {"count": len(territories), "all": LAENDER_IN_GERMANY}
+            + " "
+            + hint
+        ]
+    assert land is not None
+    by_area = key_kind == KeyKind.AREA
+    whole = land.area_km2 if by_area else land.population
+    if not whole:
+        return [
+            _(
+                "The %(land)s total is not known, so it cannot be checked whether all its "
+                "territories are in the database."
+            )
+            % {"land": land.name}
+        ]
+    loaded = sum(((t.area_km2 if by_area else t.population) or 0) for t in territories)
+    if Fraction(loaded) >= COMPLETE_SHARE * Fraction(whole):
+        return []
+    if by_area:
+        text = _(
+            "The territories in the database cover %(part)s km² of the %(whole)s km² of "
+            "%(land)s (%(share)s %%): the result distributes the whole amount among part of "
+            "the Land only."
+        ) % {
+            "part": number(Decimal(loaded), 0),
+            "whole": number(whole, 0),
+            "land": land.name,
+            "share": number(100 * Fraction(loaded) / Fraction(whole), 1),
+        }
+    else:
+        text = _(
+            "The territories in the database hold %(part)s million of the %(whole)s million "
+            "inhabitants of %(land)s (%(share)s %%): the result distributes the whole amount "
+            "among part of the Land only."
+        ) % {
+            "part": _millions(loaded),
+            "whole": _millions(whole),
+            "land": land.name,
+            "share": number(Fraction(100 * loaded, whole), 1),
+        }
+    return [text + " " + hint]
 
 
 def laender_choices() -> list[tuple[str, str]]:
@@ -90,16 +161,17 @@ def key_input(*, level: str, land_key: str, key_kind: str, key_year: int | None)
     Königsteiner Schlüssel from the published data shipped with the engine.
     """
     land_name = ""
+    land = None
     if level != Level.LAENDER:
         land = Land.objects.filter(ags=land_key).first()
         if land is None:
-            raise KeyInputError(f"unknown Land {land_key!r}")
+            raise KeyInputError(_("Unknown Land %(key)s.") % {"key": land_key})
         land_name = land.name
     if key_kind == KeyKind.KOENIGSTEINER:
         if level != Level.LAENDER:
-            raise KeyInputError("the Königsteiner Schlüssel distributes among the Länder only")
+            raise KeyInputError(_("The Königsteiner Schlüssel distributes among the Länder only."))
         if key_year is None:
-            raise KeyInputError("choose the year of the Königsteiner Schlüssel")
+            raise KeyInputError(_("Choose the year of the Königsteiner Schlüssel."))
         published = koenigsteiner(key_year)
         rows = [
             KeyRow(code, published.lands[code], Fraction(value))
@@ -113,19 +185,34 @@ def key_input(*, level: str, land_key: str, key_kind: str, key_year: int | None)
 
     territories = _territories(level, land_key)
     if not territories:
-        raise KeyInputError("there are no territories of that kind in the database")
+        raise KeyInputError(
+            _("There are no territories of that kind in the database.")
+            + " "
+            + _("Import the official Destatis directory: %(command)s (see the README).")
+            % {"command": IMPORT_HINT}
+        )
     missing = [t for t in territories if t.population is None or t.area_km2 is None]
     needs_area = key_kind in (KeyKind.AREA, KeyKind.NRW)
     if key_kind == KeyKind.POPULATION:
         missing = [t for t in territories if t.population is None]
     elif not needs_area:
-        raise KeyInputError(f"unknown key {key_kind!r}")
+        raise KeyInputError(_("Unknown key %(key)s.") % {"key": key_kind})
     if missing:
         names = ", ".join(f"{t.name} ({t.ags})" for t in missing[:5])
-        raise KeyInputError(f"figures missing for {len(missing)} territories: {names}")
+        raise KeyInputError(
+            ngettext(
+                "Figures are missing for %(count)s territory: %(names)s.",
+                "Figures are missing for %(count)s territories: %(names)s.",
+                len(missing),
+            )
+            % {"count": len(missing), "names": names}
+        )
+    warnings = _completeness_warnings(level, land, territories, key_kind)
     dates = {t.reference_date for t in territories}
     reference_date = dates.pop() if len(dates) == 1 else None
-    notes = [] if reference_date or not dates else ["the territories' figures have different dates"]
+    notes = (
+        [] if reference_date or not dates else [_("The territories' figures have different dates")]
+    )
     if key_kind == KeyKind.POPULATION:
         weights = {t.ags: Fraction(t.population) for t in territories}
     elif key_kind == KeyKind.AREA:
@@ -136,9 +223,22 @@ def key_input(*, level: str, land_key: str, key_kind: str, key_year: int | None)
             {t.ags: Fraction(t.area_km2) for t in territories},
         )
         weights = key.shares
-        notes.append(f"cap applied to {len(key.capped)} territories")
+        notes.append(
+            ngettext(
+                "Cap applied to %(count)s territory",
+                "Cap applied to %(count)s territories",
+                len(key.capped),
+            )
+            % {"count": len(key.capped)}
+        )
     rows = [KeyRow(t.ags, t.name, weights[t.ags]) for t in territories]
-    return KeyInput(rows=rows, reference_date=reference_date, land_name=land_name, notes=notes)
+    return KeyInput(
+        rows=rows,
+        reference_date=reference_date,
+        land_name=land_name,
+        notes=notes,
+        warnings=warnings,
+    )
 
 
 # --- distributions ---------------------------------------------------------------------------

@@ -106,6 +106,7 @@ LAND_NAMES: dict[str, str] = {
     "15": "Sachsen-Anhalt",
     "16": "Thüringen",
 }
+LAENDER_IN_GERMANY = len(LAND_NAMES)
 
 # Destatis text keys (Textkennzeichen) of the directory, mapped to stable kind names.
 KREIS_KINDS: dict[str, str] = {

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from passgenau.apps.accounts.access import require
 
 from . import selectors
+from .destatis import LAENDER_IN_GERMANY
 from .forms import TerritorySearchForm
 
 GEMEINDEN_PER_PAGE = 50
@@ -24,7 +25,11 @@ GEMEINDEN_PER_PAGE = 50
 def territory_index(request: HttpRequest) -> HttpResponse:
     laender = selectors.laender_list()
     form = TerritorySearchForm(request.GET or None, laender=laender)
-    context: dict[str, object] = {"form": form, "laender": laender}
+    context: dict[str, object] = {
+        "form": form,
+        "laender": laender,
+        "laender_in_germany": LAENDER_IN_GERMANY,
+    }
     if form.is_search:
         result = selectors.territories_search(
             query=form.cleaned_data["q"],
