@@ -117,6 +117,7 @@ def _relocation_survey() -> dict[str, object]:
 PAGE_CASES: list[PageCase] = [
     PageCase("core:home"),
     PageCase("core:healthz"),
+    PageCase("core:favicon", granted=frozenset({301})),
     PageCase("accounts:login"),
     # the second-factor pages forward users who already confirmed theirs
     PageCase("accounts:totp_verify", granted=frozenset({200, 302})),

@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from django.db.utils import OperationalError
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -184,3 +185,36 @@ def test_production_health_check_is_not_redirected_to_https():
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True, DEBUG_ERROR_PAGES=False)
+def test_missing_page_shows_our_translated_page_even_with_debug_on(client) -> None:
+    """Bug: with DEBUG on (make run) a wrong address showed Django's technical 404 page."""
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Seite nicht gefunden" in html and "URLconf" not in html
+    client.cookies["django_language"] = "uk"
+    html = client.get("/relocation/no-such/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert 'lang="uk"' in html and "URLconf" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_crash_shows_our_translated_error_page(debug) -> None:
+    from django.test import Client
+
+    with override_settings(
+        DEBUG=debug, DEBUG_ERROR_PAGES=False, ROOT_URLCONF="apps.core.crash_urls"
+    ):
+        response = Client(raise_request_exception=False).get("/crash/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Etwas ist schiefgelaufen" in html and "Traceback" not in html and "boom" not in html
+
+
+@pytest.mark.django_db
+def test_favicon_ico_points_at_the_icon(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -31,3 +32,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=status,
     )
+
+
+@public
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: point them at ours."""
+    return redirect(static("passgenau/favicon.svg"), permanent=True)

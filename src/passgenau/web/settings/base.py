@@ -71,7 +71,10 @@ MIDDLEWARE = [
     "passgenau.apps.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "passgenau.apps.core.middleware.OwnErrorPagesMiddleware",
 ]
+# With DEBUG on, show Django's technical 404/500 pages instead of ours (developers only).
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
 
 ROOT_URLCONF = "passgenau.web.urls"
 WSGI_APPLICATION = "passgenau.web.wsgi.application"
