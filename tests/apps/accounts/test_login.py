@@ -301,3 +301,11 @@ def test_password_change(funder_client, funder_user):
     assert funder_user.check_password(new)
     assert funder_client.get(reverse("accounts:profile")).status_code == 200  # still logged in
     assert AuditEntry.objects.filter(action="accounts.user.password_changed").count() == 1
+
+
+@pytest.mark.parametrize(("role", "sees_personal_data"), [("funder", False), ("caseworker", True)])
+def test_enrolment_page_says_why_by_role(client_for_role, role, sees_personal_data):
+    """Bug: the funder's second-factor page said the role sees personal data."""
+    page = client_for_role(role).get(reverse("accounts:totp_enrol")).content.decode()
+    assert ("sieht personenbezogene Daten" in page) is sees_personal_data
+    assert ("sieht keine personenbezogenen Daten" in page) is not sees_personal_data
