@@ -218,3 +218,12 @@ def test_a_crash_shows_our_translated_error_page(debug) -> None:
 def test_favicon_ico_points_at_the_icon(client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.django_db
+def test_german_admin_says_speichern_and_no_english(client_for_role) -> None:
+    """Bug: the admin said "Sichern" next to our "Speichern" and showed an English sentence."""
+    admin = client_for_role("administrator")
+    html = admin.get("/admin/accounts/user/add/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Speichern und weiter bearbeiten" in html
+    assert "Sichern" not in html and "you’ll be able" not in html
