@@ -160,8 +160,11 @@ LANGUAGES = [
     ("en", _("English")),
     ("uk", _("Ukrainian")),
     ("ru", _("Russian")),
-    ("pl", _("Polish")),  # the relocation questionnaire is also shown in Polish
 ]
+# The global language switch offers only languages into which every page is translated (a test
+# checks the catalogues). Questionnaires and surveys may be shown in more languages (Polish):
+# they switch the language for their own page only.
+INTERFACE_LANGUAGES = ["de", "en", "uk", "ru"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
