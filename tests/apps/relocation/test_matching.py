@@ -23,7 +23,7 @@ from passgenau.apps.relocation.models import (
     RoundStatus,
     RunStatus,
 )
-from passgenau.apps.relocation.selectors import evaluation as evaluation_selectors
+from passgenau.apps.relocation.selectors import followup as evaluation_selectors
 from passgenau.apps.relocation.services import decisions, followup, review, runs, travel
 from passgenau.engine.matching.instance import read_instance
 from relocation_helpers import organisation, user

@@ -1,29 +1,53 @@
+"""URLs of relocation rounds, one block per area (the same areas as the views)."""
+
 from django.urls import path
 
-from . import urls_matching, views
+from .views import decisions, followup, imports, intake, profiles, review, rounds, runs, travel
 
 app_name = "relocation"
 
 urlpatterns = [
-    path("", views.round_list, name="round_list"),
-    path("rounds/new/", views.round_create, name="round_create"),
-    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
-    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
-    path("rounds/<int:pk>/status/<slug:status>/", views.round_transition, name="round_transition"),
-    path("rounds/<int:pk>/profile/", views.profile_edit, name="profile_edit"),
-    path("rounds/<int:pk>/households/new/", views.household_register, name="household_register"),
-    path("rounds/<int:pk>/households/import/", views.household_import, name="household_import"),
+    # rounds
+    path("", rounds.round_list, name="round_list"),
+    path("rounds/new/", rounds.round_create, name="round_create"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/edit/", rounds.round_edit, name="round_edit"),
+    path("rounds/<int:pk>/status/<slug:status>/", rounds.round_transition, name="round_transition"),
+    # profiles
+    path("rounds/<int:pk>/profile/", profiles.profile_edit, name="profile_edit"),
+    # intake
+    path("rounds/<int:pk>/households/new/", intake.household_register, name="household_register"),
+    path("households/", intake.household_list, name="household_list"),
+    path("households/<int:pk>/", intake.household_detail, name="household_detail"),
+    path("households/<int:pk>/interview/", intake.interview, name="interview"),
+    path("households/<int:pk>/contact/", intake.household_contact, name="household_contact"),
+    path("households/<int:pk>/withdraw/", intake.household_withdraw, name="household_withdraw"),
+    path("rounds/<int:pk>/households/import/", imports.household_import, name="household_import"),
     path(
         "rounds/<int:pk>/households/import/template.csv",
-        views.import_template,
+        imports.import_template,
         name="import_template",
     ),
-    path("households/", views.household_list, name="household_list"),
-    path("households/<int:pk>/", views.household_detail, name="household_detail"),
-    path("households/<int:pk>/interview/", views.interview, name="interview"),
-    path("households/<int:pk>/contact/", views.household_contact, name="household_contact"),
-    path("households/<int:pk>/withdraw/", views.household_withdraw, name="household_withdraw"),
+    # runs
+    path("rounds/<int:pk>/runs/", runs.run_list, name="run_list"),
+    path("rounds/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
+    path("runs/<int:pk>/", runs.run_detail, name="run_detail"),
+    path("runs/<int:pk>/instance.zip", runs.run_export, name="run_export"),
+    path("runs/<int:pk>/reproduce/", runs.run_reproduce, name="run_reproduce"),
+    # review
+    path("runs/<int:pk>/publish/", review.run_publish, name="run_publish"),
+    path("proposals/<int:pk>/override/", review.proposal_override, name="proposal_override"),
+    # decisions
+    path("proposals/", decisions.proposal_list, name="proposal_list"),
+    path("proposals/<int:pk>/", decisions.proposal_detail, name="proposal_detail"),
+    # travel
+    path("placements/", travel.placement_list, name="placement_list"),
+    path("placements/<int:pk>/travel/", travel.travel_edit, name="travel_edit"),
+    path("arrivals/", travel.arrival_list, name="arrival_list"),
+    path("arrivals/<int:pk>/", travel.arrival_record, name="arrival_record"),
+    # follow-up
+    path("surveys/", followup.survey_list, name="survey_list"),
+    path("surveys/<int:pk>/", followup.survey_record, name="survey_record"),
+    path("evaluation/", followup.evaluation, name="evaluation"),
+    path("evaluation/export.<slug:fmt>", followup.evaluation_export, name="evaluation_export"),
 ]
-
-# runs, review, decisions, travel, arrival, follow-up and evaluation
-urlpatterns += urls_matching.urlpatterns

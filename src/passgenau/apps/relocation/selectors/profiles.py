@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -44,3 +45,15 @@ def profile_get_for_officer(*, user: Any, round_pk: int) -> MunicipalityProfile:
     if found is None:
         raise Http404("no such profile")
     return found
+
+
+def confirmation_dates(confirmed_at: dict[str, str]) -> dict[str, date]:
+    """The profile's confirmation dates (stored as ISO text) as dates, which templates show in
+    the reader's language ("21. November 2026") rather than as "2026-11-21"."""
+    dates = {}
+    for key, value in confirmed_at.items():
+        try:
+            dates[key] = date.fromisoformat(str(value)[:10])
+        except ValueError:  # not a date: show nothing rather than fail the page
+            continue
+    return dates

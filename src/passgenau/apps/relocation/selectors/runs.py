@@ -169,3 +169,12 @@ def run_decision_counts(*, run: MatchingRun) -> dict[str, int]:
     ):
         counts[status] = n
     return counts
+
+
+def explanation_relabel(explanation: dict[str, Any], labels: dict[str, str]) -> None:
+    """Criterion labels in the reader's language (the stored explanation has English ones)."""
+    for item in explanation.get("contributions", []):
+        item["label"] = labels.get(item["criterion"], item["label"])
+    for alternative in explanation.get("alternatives", []):
+        for item in alternative.get("hard_criteria", []):
+            item["label"] = labels.get(item["id"], item["label"])

@@ -1,0 +1,257 @@
+"""Forms of the intake: registration with consent, contact data, members, the questionnaire
+and the household filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from passgenau.engine.matching.profiles import AGE_BANDS
+
+from ..models import (
+    HouseholdStatus,
+    Round,
+)
+from ..services.intake import GERMAN_LEVELS, household_rated_criteria
+from ..vocab import (
+    ConsentPurpose,
+    Need,
+    Occupation,
+    QuestionnaireLanguage,
+    Region,
+    Relation,
+    SizeClass,
+    SpokenLanguage,
+    criterion_label,
+)
+from .base import BLANK, ErrorMappingMixin, date_input
+
+
+class ContactForm(ErrorMappingMixin, forms.Form):
+    contact_name = forms.CharField(label=_("Name of the contact person"), max_length=200)
+    member_names = forms.CharField(
+        label=_("Names of all members"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One name per line. Kept apart from the interview answers."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    current_location = forms.CharField(
+        label=_("Current place of stay"), max_length=200, required=False
+    )
+
+
+class RegistrationForm(ContactForm):
+    """Contact data (kept apart from the interview answers), reference, language, consent."""
+
+    external_reference = forms.CharField(
+        label=_("Your own reference"), max_length=50, required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the household"), choices=QuestionnaireLanguage.choices
+    )
+    consent_purposes = forms.MultipleChoiceField(
+        label=_("The household agrees to"),
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The first three purposes are needed to take part."),
+    )
+    consent_given_on = forms.DateField(label=_("Consent given on"), widget=date_input())
+    consent_explained_in = forms.ChoiceField(
+        label=_("Consent explained in"), choices=QuestionnaireLanguage.choices
+    )
+
+
+AGE_BAND_FORM_CHOICES = BLANK + [(b, b) for b in AGE_BANDS]
+
+
+class MemberForm(forms.Form):
+    age_band = forms.ChoiceField(label=_("Age band"), choices=AGE_BAND_FORM_CHOICES)
+    relation = forms.ChoiceField(
+        label=_("Relation"), choices=BLANK + list(Relation.choices), required=False
+    )
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def members(self) -> list[dict[str, str]]:
+        """The filled-in, not deleted members, in order."""
+        out = []
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            out.append(
+                {
+                    "age_band": form.cleaned_data["age_band"],
+                    "relation": form.cleaned_data["relation"],
+                }
+            )
+        return out
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=2, can_delete=True, max_num=20
+)
+
+IMPORTANCE_CHOICES = [
+    ("0", _("does not matter")),
+    ("1", _("a little important")),
+    ("2", _("important")),
+    ("3", _("very important")),
+]
+
+
+class InterviewForm(ErrorMappingMixin, forms.Form):
+    """The questionnaire (without the members, which are a formset)."""
+
+    field_aliases = {"ranked_places": "ranked_1"}
+
+    languages = forms.MultipleChoiceField(
+        label=_("Which languages do you speak?"),
+        choices=SpokenLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    german_level = forms.ChoiceField(
+        label=_("How well does the best German speaker among you speak German?"),
+        choices=BLANK + [(x, x) for x in GERMAN_LEVELS],
+        required=False,
+    )
+    occupations = forms.MultipleChoiceField(
+        label=_("In which fields have the adults worked or trained?"),
+        choices=Occupation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    qualifications = forms.CharField(
+        label=_("Qualifications and professions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Does anyone in the household need any of the following?"),
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs_notes = forms.CharField(
+        label=_("Other needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    ties = forms.MultipleChoiceField(
+        label=_("Do you have family or friends in one of these places?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ranked_1 = forms.ChoiceField(label=_("First choice"), required=False)
+    ranked_2 = forms.ChoiceField(label=_("Second choice"), required=False)
+    ranked_3 = forms.ChoiceField(label=_("Third choice"), required=False)
+    excluded_places = forms.MultipleChoiceField(
+        label=_("Is there a place where you do not want to live?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preferred_size = forms.ChoiceField(
+        label=_("What size of place would you prefer?"),
+        choices=BLANK + list(SizeClass.choices),
+        required=False,
+    )
+    preferred_region = forms.ChoiceField(
+        label=_("Which Land would you prefer?"),
+        choices=BLANK + list(Region.choices),
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes of the interviewer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        places = [
+            (str(pk), name)
+            for pk, name in round_.profiles.values_list("municipality_id", "municipality__name")
+        ]
+        for name in ("ties", "excluded_places"):
+            self.fields[name].choices = places
+        for name in ("ranked_1", "ranked_2", "ranked_3"):
+            self.fields[name].choices = BLANK + places
+        self.importance_fields: list[str] = []
+        for criterion in household_rated_criteria(round_):
+            name = f"importance_{criterion.id}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=criterion_label(criterion),
+                choices=IMPORTANCE_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+            )
+            self.importance_fields.append(name)
+
+    @staticmethod
+    def initial_from(interview: Any) -> dict[str, Any]:
+        if interview is None:
+            return {}
+        ranked = [str(pk) for pk in interview.ranked_places]
+        initial: dict[str, Any] = {
+            name: getattr(interview, name)
+            for name in (
+                "languages",
+                "german_level",
+                "occupations",
+                "qualifications",
+                "needs",
+                "needs_notes",
+                "preferred_size",
+                "preferred_region",
+                "notes",
+            )
+        }
+        initial["ties"] = [str(pk) for pk in interview.ties]
+        initial["excluded_places"] = [str(pk) for pk in interview.excluded_places]
+        for i, pk in enumerate(ranked[:3], start=1):
+            initial[f"ranked_{i}"] = pk
+        for cid, value in interview.importance.items():
+            initial[f"importance_{cid}"] = str(value)
+        return initial
+
+    def answers(self, *, conducted_in: str) -> dict[str, Any]:
+        data = self.cleaned_data
+        ranked = [data[f"ranked_{i}"] for i in (1, 2, 3) if data.get(f"ranked_{i}")]
+        return {
+            "conducted_in": conducted_in,
+            "languages": data["languages"],
+            "german_level": data["german_level"],
+            "occupations": data["occupations"],
+            "qualifications": data["qualifications"],
+            "needs": data["needs"],
+            "needs_notes": data["needs_notes"],
+            "ties": data["ties"],
+            "ranked_places": ranked,
+            "excluded_places": data["excluded_places"],
+            "preferred_size": data["preferred_size"],
+            "preferred_region": data["preferred_region"],
+            "notes": data["notes"],
+            "importance": {
+                name.removeprefix("importance_"): data[name]
+                for name in self.importance_fields
+                if data.get(name) is not None
+            },
+        }
+
+
+class HouseholdFilterForm(forms.Form):
+    round = forms.ModelChoiceField(
+        label=_("Round"), queryset=Round.objects.none(), required=False, empty_label=_("all")
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    q = forms.CharField(label=_("Reference"), required=False, max_length=50)
+
+    def __init__(self, *args: Any, rounds: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds
+        self.fields["status"].choices = [("", _("all")), *HouseholdStatus.choices]

@@ -1,0 +1,108 @@
+"""Decisions on proposals: the municipal officer's and the household's (via its interviewer)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.access import request_has_perm, require
+from passgenau.apps.accounts.roles import Role
+
+from ..forms.base import form_add_service_errors
+from ..forms.decisions import DecisionForm
+from ..models import (
+    DecisionSide,
+    ProposalStatus,
+    RoundAction,
+)
+from ..selectors import decisions as decision_selectors
+from ..selectors import runs as run_selectors
+from ..services import decisions
+from ..vocab import (
+    Need,
+    Occupation,
+    SpokenLanguage,
+)
+
+
+@require("relocation.view_proposals")
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in ProposalStatus.values:
+        status = ""
+    proposals = decision_selectors.proposals_list_for_user(user=request.user, status=status)
+    rows = [
+        {
+            "proposal": p,
+            "profile": decision_selectors.pseudonymised_profile(p),
+            "municipality_decision": decision_selectors.decision_of(p, DecisionSide.MUNICIPALITY),
+            "household_decision": decision_selectors.decision_of(p, DecisionSide.HOUSEHOLD),
+        }
+        for p in proposals
+    ]
+    return render(
+        request,
+        "relocation/proposal_list.html",
+        {
+            "rows": rows,
+            "status": status,
+            "statuses": [c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT],
+            "is_officer": request.user.role == Role.MUNICIPAL_OFFICER,
+            "need_labels": dict(Need.choices),
+            "language_labels": dict(SpokenLanguage.choices),
+            "occupation_labels": dict(Occupation.choices),
+        },
+    )
+
+
+@require("relocation.view_proposals")
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = decision_selectors.proposal_get_for_user(user=request.user, pk=pk)
+    role = request.user.role
+    my_side = None
+    if request_has_perm(request, "relocation.decide_proposals"):
+        my_side = DecisionSide.MUNICIPALITY
+    elif request_has_perm(request, "relocation.record_household_consent"):
+        my_side = DecisionSide.HOUSEHOLD
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and my_side is not None and form.is_valid():
+        service = (
+            decisions.proposal_decide_municipality
+            if my_side == DecisionSide.MUNICIPALITY
+            else decisions.proposal_decide_household
+        )
+        try:
+            service(actor=request.user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("relocation:proposal_detail", pk=proposal.pk)
+    labels = run_selectors.criterion_labels((get_language() or "en")[:2])
+    run_selectors.explanation_relabel(proposal.explanation, labels)
+    decided = decision_selectors.decision_of(proposal, my_side) if my_side else None
+    return render(
+        request,
+        "relocation/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "profile": decision_selectors.pseudonymised_profile(proposal),
+            "contact": decision_selectors.proposal_contact_for_user(
+                user=request.user, proposal=proposal
+            ),
+            "decisions": list(proposal.decisions.all()),
+            "form": form,
+            "can_decide": my_side is not None
+            and decided is None
+            and proposal.status == ProposalStatus.PUBLISHED
+            and proposal.run.round.allows(RoundAction.DECIDE),
+            "is_officer": role == Role.MUNICIPAL_OFFICER,
+            "need_labels": dict(Need.choices),
+            "language_labels": dict(SpokenLanguage.choices),
+            "occupation_labels": dict(Occupation.choices),
+        },
+    )

@@ -1,0 +1,92 @@
+"""Follow-up surveys (interviewer) and the evaluation of rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.access import require
+
+from ..forms.base import form_add_service_errors
+from ..forms.followup import SurveyForm
+from ..models import (
+    Round,
+)
+from ..selectors import followup as followup_selectors
+from ..selectors import rounds as round_selectors
+from ..services import followup
+
+
+@require("relocation.record_followup")
+def survey_list(request: HttpRequest) -> HttpResponse:
+    surveys = list(followup_selectors.surveys_for_user(user=request.user))
+    return render(request, "relocation/survey_list.html", {"surveys": surveys})
+
+
+@require("relocation.record_followup")
+def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = followup_selectors.survey_get_for_user(user=request.user, pk=pk)
+    # The questions are shown in the household's language (the interviewer reads them out).
+    recorded = False
+    with translation.override(survey.language):
+        form = SurveyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                followup.survey_record(actor=request.user, survey=survey, values=form.cleaned_data)
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            else:
+                recorded = True
+        if not recorded:
+            return render(request, "relocation/survey_form.html", {"survey": survey, "form": form})
+    messages.success(request, _("The survey is recorded."))
+    return redirect("relocation:survey_list")
+
+
+def _evaluation_rounds(request: HttpRequest) -> Any:
+    return round_selectors.rounds_for_user(user=request.user)
+
+
+@require("relocation.view_evaluation")
+def evaluation(request: HttpRequest) -> HttpResponse:
+    rounds_ = _evaluation_rounds(request)
+    round_id = request.GET.get("round", "")
+    selected: Round | None = None
+    if round_id.isdigit():
+        selected = round_selectors.round_get_for_user(user=request.user, pk=int(round_id))
+    table = followup_selectors.rounds_evaluation(
+        rounds=rounds_.filter(pk=selected.pk) if selected else rounds_
+    )
+    return render(
+        request,
+        "relocation/evaluation.html",
+        {"table": table, "selected": selected, "rounds": rounds_},
+    )
+
+
+@require("relocation.view_evaluation")
+def evaluation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    rounds_ = _evaluation_rounds(request)
+    round_id = request.GET.get("round", "")
+    if round_id.isdigit():
+        rounds_ = rounds_.filter(pk=int(round_id))
+    rows = followup_selectors.evaluation_rows(user=request.user, rounds=rounds_)
+    if fmt == "csv":
+        response = HttpResponse(
+            followup_selectors.evaluation_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            followup_selectors.evaluation_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("unknown format")
+    response["Content-Disposition"] = f'attachment; filename="follow-up-surveys.{fmt}"'
+    return response

@@ -1,0 +1,280 @@
+"""Pages of the intake: households, registration with consent, contact data, withdrawal and
+the interview (interviewer); every page showing households logs the read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.access import request_role, require
+from passgenau.apps.accounts.roles import Role
+
+from ..forms.base import TransitionForm
+from ..forms.intake import (
+    IMPORTANCE_CHOICES,
+    ContactForm,
+    HouseholdFilterForm,
+    InterviewForm,
+    MemberFormSet,
+    RegistrationForm,
+)
+from ..models import (
+    HouseholdStatus,
+    RoundAction,
+)
+from ..selectors import intake as intake_selectors
+from ..selectors import rounds as round_selectors
+from ..services import intake
+from ..vocab import (
+    QUESTIONNAIRE_LANGUAGES,
+    ConsentPurpose,
+    Need,
+    Occupation,
+    QuestionnaireLanguage,
+    SpokenLanguage,
+    criterion_label,
+)
+
+HOUSEHOLDS_PER_PAGE = 50
+
+
+def _role(request: HttpRequest) -> str:
+    return getattr(request.user, "role", "")
+
+
+@require("relocation.view_households")
+def household_list(request: HttpRequest) -> HttpResponse:
+    visible_rounds = round_selectors.rounds_for_user(user=request.user)
+    form = HouseholdFilterForm(request.GET or None, rounds=visible_rounds)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {
+            "round_": form.cleaned_data["round"],
+            "status": form.cleaned_data["status"],
+            "query": form.cleaned_data["q"],
+        }
+    households = intake_selectors.households_search(user=request.user, **filters)
+    page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = intake_selectors.households_log_read(user=request.user, households=page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "relocation/household_list.html",
+        {
+            "form": form,
+            "page": page,
+            "households": shown,
+            "query": query.urlencode(),
+            "is_coordinator": request_role(request) == Role.COORDINATOR,
+            "open_rounds": [r for r in visible_rounds if r.allows(RoundAction.REGISTER_HOUSEHOLDS)]
+            if request_role(request) == Role.INTERVIEWER
+            else [],
+        },
+    )
+
+
+@require("relocation.view_households")
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = intake_selectors.household_get_for_user(user=request.user, pk=pk)
+    interview = getattr(household, "interview", None)
+    places = dict(household.round.profiles.values_list("municipality_id", "municipality__name"))
+    context: dict[str, Any] = {
+        "household": household,
+        "round": household.round,
+        "interview": interview,
+        "members": list(household.members.all()),
+        "consents": [
+            (consent, [ConsentPurpose(p).label for p in consent.purposes])
+            for consent in household.consents.all()
+        ],
+        "contact": getattr(household, "contact", None),
+        "can_interview": request_role(request) == Role.INTERVIEWER
+        and household.round.allows(RoundAction.EDIT_INTERVIEWS)
+        and household.status in intake.EDITABLE_STATUSES,
+        "can_edit_contact": request_role(request) == Role.INTERVIEWER,
+        "can_withdraw": request_role(request) == Role.INTERVIEWER
+        and household.status != HouseholdStatus.WITHDRAWN,
+    }
+    if interview is not None:
+        importance_labels = dict(IMPORTANCE_CHOICES)
+        context["answers"] = {
+            "languages": [SpokenLanguage(v).label for v in interview.languages],
+            "occupations": [Occupation(v).label for v in interview.occupations],
+            "needs": [Need(v).label for v in interview.needs],
+            "ties": [places.get(pk, pk) for pk in interview.ties],
+            "ranked": [places.get(pk, pk) for pk in interview.ranked_places],
+            "excluded": [places.get(pk, pk) for pk in interview.excluded_places],
+            "importance": [
+                (criterion_label(c), importance_labels.get(str(interview.importance.get(c.id))))
+                for c in intake.household_rated_criteria(household.round)
+            ],
+        }
+    return render(request, "relocation/household_detail.html", context)
+
+
+@require("relocation.register_households")
+def household_register(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_selectors.round_get_for_user(user=request.user, pk=pk)
+    form = RegistrationForm(
+        request.POST or None,
+        initial={"language": QuestionnaireLanguage.UK, "consent_explained_in": "uk"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = intake.household_register(
+                actor=request.user,
+                round_=round_,
+                registration=intake.Registration(**form.cleaned_data),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Household %(reference)s was registered. Now conduct the interview.")
+                % {"reference": household.reference},
+            )
+            return redirect("relocation:interview", pk=household.pk)
+    return render(
+        request,
+        "relocation/household_register.html",
+        {"form": form, "round": round_, "open": round_.allows(RoundAction.REGISTER_HOUSEHOLDS)},
+    )
+
+
+@require("relocation.register_households")
+def household_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
+    contact = household.contact
+    form = ContactForm(
+        request.POST or None,
+        initial={name: getattr(contact, name) for name in intake.CONTACT_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            intake.household_contact_update(
+                actor=request.user, household=household, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The contact data were saved."))
+            return redirect("relocation:household_detail", pk=household.pk)
+    return render(
+        request, "relocation/household_contact.html", {"household": household, "form": form}
+    )
+
+
+@require("relocation.register_households")
+def household_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        intake.consent_withdraw(actor=request.user, household=household)
+        messages.success(request, _("The consent was withdrawn."))
+        return redirect("relocation:household_detail", pk=household.pk)
+    return render(
+        request, "relocation/household_withdraw.html", {"household": household, "form": form}
+    )
+
+
+def _questionnaire_language(request: HttpRequest, default: str) -> str:
+    requested = request.GET.get("lang", "")
+    return requested if requested in QUESTIONNAIRE_LANGUAGES else default
+
+
+def _member_initial(household: Any) -> list[dict[str, str]]:
+    return [{"age_band": m.age_band, "relation": m.relation} for m in household.members.all()]
+
+
+@require("relocation.register_households")
+def interview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire, shown in the household's language (or the one chosen on the page)."""
+    household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
+    language = _questionnaire_language(request, household.language)
+    with translation.override(language):
+        return _interview(request, household, language)
+
+
+def _interview(request: HttpRequest, household: Any, language: str) -> HttpResponse:
+    round_ = household.round
+    existing = getattr(household, "interview", None)
+    editable = (
+        round_.allows(RoundAction.EDIT_INTERVIEWS) and household.status in intake.EDITABLE_STATUSES
+    )
+    if request.method == "POST" and editable:
+        form = InterviewForm(request.POST, round_=round_)
+        formset = MemberFormSet(request.POST, prefix="members")
+        complete = request.POST.get("action") == "complete"
+        if form.is_valid() and formset.is_valid():
+            try:
+                intake.interview_save(
+                    actor=request.user,
+                    household=household,
+                    answers=form.answers(conducted_in=language),
+                    members=formset.members(),
+                    complete=complete,
+                )
+            except ValidationError as error:
+                _put_interview_errors(form, formset, error)
+            else:
+                if complete:
+                    messages.success(request, _("The interview is complete."))
+                    return redirect("relocation:household_detail", pk=household.pk)
+                messages.success(request, _("The interview was saved unfinished."))
+                url = reverse("relocation:interview", kwargs={"pk": household.pk})
+                return redirect(f"{url}?lang={language}")
+    else:
+        form = InterviewForm(initial=InterviewForm.initial_from(existing), round_=round_)
+        formset = MemberFormSet(initial=_member_initial(household), prefix="members")
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    languages = [(code, label) for code, label in QuestionnaireLanguage.choices]
+    return render(
+        request,
+        "relocation/interview.html",
+        {
+            "household": household,
+            "round": round_,
+            "form": form,
+            "formset": formset,
+            "editable": editable,
+            "language": language,
+            "languages": languages,
+            "importance_fields": [form[name] for name in form.importance_fields],
+            "completed": bool(existing and existing.completed),
+        },
+    )
+
+
+def _put_interview_errors(form: InterviewForm, formset: Any, error: ValidationError) -> None:
+    """Service messages onto the questionnaire's fields and the members' rows."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    rows = [f for f in formset.forms if f.has_changed() and not formset._should_delete_form(f)]
+    for key, messages_ in error.message_dict.items():
+        for message in messages_:
+            if key.startswith("members."):
+                _, index, field = key.split(".")
+                position = int(index) - 1
+                if 0 <= position < len(rows) and field in rows[position].fields:
+                    rows[position].add_error(field, message)
+                    continue
+                formset.non_form_errors().append(message)
+            elif key == "members":
+                formset.non_form_errors().append(message)
+            else:
+                name = form.field_aliases.get(key, key).replace(".", "_")
+                form.add_error(name if name in form.fields else None, message)

@@ -1,0 +1,69 @@
+"""The municipality profile of a round (municipal officer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.access import require
+
+from ..forms.profiles import ProfileForm
+from ..models import (
+    RoundAction,
+)
+from ..selectors import profiles as profile_selectors
+from ..services import profiles
+
+
+@require("relocation.keep_profile")
+def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = profile_selectors.profile_get_for_officer(user=request.user, round_pk=pk)
+    editable = profile.round.allows(RoundAction.EDIT_PROFILES)
+    form = ProfileForm(request.POST or None, profile=profile)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            profiles.profile_update(
+                actor=request.user,
+                profile=profile,
+                confirm_all=form.cleaned_data["confirm_all"],
+                **form.service_values(),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The profile was saved."))
+            return redirect("relocation:profile_edit", pk=pk)
+    confirmed = profile_selectors.confirmation_dates(profile.confirmed_at)
+
+    def group(names: list[str], key: Any = None) -> list[dict[str, Any]]:
+        return [
+            {"field": form[name], "confirmed": confirmed.get(key(name) if key else name)}
+            for name in names
+        ]
+
+    return render(
+        request,
+        "relocation/profile_form.html",
+        {
+            "form": form,
+            "profile": profile,
+            "round": profile.round,
+            "editable": editable,
+            "capacity_rows": group(
+                form.capacity_fields, lambda n: "capacity." + n.removeprefix("capacity_")
+            ),
+            "labour_rows": group(form.labour_fields),
+            "community_rows": group(form.community_fields),
+            "priority_rows": group(form.priority_fields),
+            "confirmed": confirmed,
+            "missing": profiles.profile_missing_figures(profile=profile),
+        },
+    )

@@ -1,0 +1,67 @@
+"""Review of a run before it goes out (coordinator): publish, change a proposal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.models import Organisation
+
+from ..forms.base import form_add_service_errors
+from ..forms.review import OverrideForm
+from ..selectors import decisions as decision_selectors
+from ..selectors import runs as run_selectors
+from ..services import review
+from .common import errors_to_messages
+
+
+@require("relocation.manage_rounds")
+@require_http_methods(["GET", "POST"])
+def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what publishing would send out, and a confirmation; POST: publish (cannot be undone:
+    the municipalities see their proposals at once)."""
+    run = run_selectors.run_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            review.run_publish(actor=request.user, run=run)
+        except ValidationError as error:
+            errors_to_messages(request, error)
+        else:
+            messages.success(request, _("The proposals are published."))
+        return redirect("relocation:run_detail", pk=run.pk)
+    reason = review.run_publish_problem(run=run)
+    return render(
+        request,
+        "relocation/run_publish.html",
+        {
+            "run": run,
+            "round": run.round,
+            "reason": reason,
+            "summary": run_selectors.run_publish_summary(run=run),
+        },
+    )
+
+
+@require("relocation.manage_rounds")
+def proposal_override(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = decision_selectors.proposal_for_coordinator(user=request.user, pk=pk)
+    form = OverrideForm(request.POST or None)
+    form.fields["municipality"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        relocation_profiles__round_id=proposal.run.round_id
+    ).order_by("name")
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.proposal_override(actor=request.user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The proposal was changed."))
+            return redirect("relocation:run_detail", pk=proposal.run_id)
+    return render(
+        request, "relocation/proposal_override.html", {"proposal": proposal, "form": form}
+    )

@@ -1,0 +1,150 @@
+"""Pages of relocation rounds (coordinator: create, edit, change the state; everyone in the
+round: its overview)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.access import request_has_perm, request_role, require
+from passgenau.apps.accounts.roles import Role
+
+from ..forms.base import TransitionForm
+from ..forms.rounds import RoundForm
+from ..models import (
+    ROUND_TRANSITIONS,
+    HouseholdStatus,
+    RoundAction,
+    RoundStatus,
+)
+from ..selectors import profiles as profile_selectors
+from ..selectors import rounds as round_selectors
+from ..services import profiles, rounds
+from ..vocab import (
+    CapacityDimension,
+)
+
+
+@require("relocation.view_rounds")
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds_ = round_selectors.rounds_for_user(user=request.user)
+    return render(
+        request,
+        "relocation/round_list.html",
+        {
+            "rounds": rounds_,
+            "can_create": request_has_perm(request, "relocation.manage_rounds"),
+        },
+    )
+
+
+@require("relocation.view_rounds")
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_selectors.round_get_for_user(user=request.user, pk=pk)
+    role = request_role(request)
+    context: dict[str, Any] = {
+        "round": round_,
+        "is_coordinator": role == Role.COORDINATOR,
+        "is_officer": role == Role.MUNICIPAL_OFFICER,
+        "is_interviewer": role == Role.INTERVIEWER,
+        "dimension_labels": dict(CapacityDimension.choices),
+        "can_register": role == Role.INTERVIEWER and round_.allows(RoundAction.REGISTER_HOUSEHOLDS),
+    }
+    if request_has_perm(request, "relocation.view_profiles"):
+        rows = []
+        for profile in profile_selectors.profiles_for_user(user=request.user, round_=round_):
+            dates = sorted(profile_selectors.confirmation_dates(profile.confirmed_at).values())
+            rows.append(
+                {
+                    "profile": profile,
+                    "capacities": [
+                        profile.capacities.get(d, 0) for d in round_.capacity_dimensions
+                    ],
+                    "oldest_confirmation": dates[0] if dates else None,
+                    "missing": profiles.profile_missing_figures(profile=profile),
+                }
+            )
+        context["profile_rows"] = rows
+        context["show_profiles"] = True
+    if role == Role.COORDINATOR:
+        counts = round_selectors.round_household_counts(round_=round_)
+        context["household_counts"] = [
+            (HouseholdStatus(status).label, n) for status, n in counts.items()
+        ]
+        context["transitions"] = [
+            {
+                "status": target,
+                "label": RoundStatus(target).label,
+                "problems": rounds.round_transition_problems(round_=round_, to_status=target),
+            }
+            for target in sorted(ROUND_TRANSITIONS[round_.status])
+        ]
+    return render(request, "relocation/round_detail.html", context)
+
+
+@require("relocation.manage_rounds")
+def round_create(request: HttpRequest) -> HttpResponse:
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = rounds.round_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The round was created as a draft."))
+            return redirect("relocation:round_detail", pk=round_.pk)
+    return render(request, "relocation/round_form.html", {"form": form, "round": None})
+
+
+@require("relocation.manage_rounds")
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
+    form = RoundForm(request.POST or None, round_=round_)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        municipalities = data.pop("municipalities")
+        try:
+            rounds.round_update(
+                actor=request.user, round_=round_, municipalities=municipalities, **data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The round was saved."))
+            return redirect("relocation:round_detail", pk=round_.pk)
+    return render(request, "relocation/round_form.html", {"form": form, "round": round_})
+
+
+@require("relocation.manage_rounds")
+def round_transition(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
+    if status not in RoundStatus.values:
+        raise Http404("no such status")
+    problems = rounds.round_transition_problems(round_=round_, to_status=status)
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rounds.round_transition(actor=request.user, round_=round_, to_status=status)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(
+                request,
+                _("The round is now “%(status)s”.") % {"status": RoundStatus(status).label},
+            )
+            return redirect("relocation:round_detail", pk=round_.pk)
+    return render(
+        request,
+        "relocation/round_transition.html",
+        {
+            "round": round_,
+            "target": RoundStatus(status),
+            "problems": problems,
+            "form": form,
+        },
+    )

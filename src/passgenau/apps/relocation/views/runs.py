@@ -1,0 +1,154 @@
+"""Matching runs of a round (coordinator): start, follow, export, reproduce, compare."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from passgenau.apps.accounts.access import require
+
+from ..forms.runs import RunStartForm
+from ..models import (
+    RoundAction,
+    RunStatus,
+)
+from ..selectors import rounds as round_selectors
+from ..selectors import runs as run_selectors
+from ..services import runs
+from ..vocab import (
+    CapacityDimension,
+    HouseholdTrait,
+)
+from .common import errors_to_messages
+
+# The engine's household groups for metrics (engine.matching.profiles.GROUPS), in words.
+GROUP_LABELS: dict[str, object] = {
+    "family_with_children": HouseholdTrait.FAMILY_WITH_CHILDREN.label,
+    "single_adult": HouseholdTrait.SINGLE_ADULT.label,
+    "seniors": CapacityDimension.SENIORS.label,
+    "adults": CapacityDimension.ADULTS.label,
+}
+
+POLL_SECONDS = 3
+
+
+@require("relocation.manage_rounds")
+def run_list(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
+    form = RunStartForm(request.POST or None, initial={"mechanism": round_.mechanism})
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = runs.run_start(actor=request.user, round_=round_, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_messages(request, error)
+        else:
+            return redirect("relocation:run_detail", pk=run.pk)
+    run_rows = list(run_selectors.runs_of_round(round_=round_))
+    return render(
+        request,
+        "relocation/run_list.html",
+        {
+            "round": round_,
+            "runs": run_rows,
+            "form": form,
+            "can_start": round_.allows(RoundAction.START_RUN),
+            "finished": [r for r in run_rows if r.status == RunStatus.SUCCEEDED],
+        },
+    )
+
+
+@require("relocation.manage_rounds")
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = run_selectors.run_get_for_user(user=request.user, pk=pk)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    proposals, total = run_selectors.run_proposals_page(user=request.user, run=run, page=page)
+    per_page = run_selectors.PROPOSALS_PER_PAGE
+    labels = run_selectors.criterion_labels((get_language() or "en")[:2])
+    for proposal in proposals:
+        run_selectors.explanation_relabel(proposal.explanation, labels)
+    running = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    response = render(
+        request,
+        "relocation/run_detail.html",
+        {
+            "run": run,
+            "round": run.round,
+            "running": running,
+            "proposals": proposals,
+            "total": total,
+            "page": page,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if page * per_page < total else None,
+            "load_rows": run_selectors.run_load_chart(run=run),
+            "spread": sorted(run.metrics.get("spread", {}).items()),
+            "groups": [
+                (GROUP_LABELS.get(name, name), values)
+                for name, values in sorted(run.metrics.get("groups", {}).items())
+            ],
+            "dimension_labels": dict(CapacityDimension.choices),
+            "can_review": run.round.allows(RoundAction.REVIEW_PROPOSALS)
+            and run.status == RunStatus.SUCCEEDED
+            and run.published_at is None,
+            "counts": run_selectors.run_decision_counts(run=run),
+        },
+    )
+    if running:
+        response["Refresh"] = str(POLL_SECONDS)  # the page follows the run's progress
+    return response
+
+
+@require("relocation.manage_rounds")
+def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    run = run_selectors.run_get_for_user(user=request.user, pk=pk, with_snapshot=True)
+    if run.status != RunStatus.SUCCEEDED:
+        raise Http404("run not finished")
+    try:
+        content = runs.run_export_zip(run=run)
+    except ValidationError as error:
+        errors_to_messages(request, error)
+        return redirect("relocation:run_detail", pk=run.pk)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="round-{run.round_id}-run-{run.number}-instance.zip"'
+    )
+    return response
+
+
+@require("relocation.manage_rounds")
+@require_POST
+def run_reproduce(request: HttpRequest, pk: int) -> HttpResponse:
+    run = run_selectors.run_get_for_user(user=request.user, pk=pk, with_snapshot=True)
+    try:
+        again = runs.run_reproduce(actor=request.user, run=run)
+    except ValidationError as error:
+        errors_to_messages(request, error)
+        return redirect("relocation:run_detail", pk=run.pk)
+    return redirect("relocation:run_detail", pk=again.pk)
+
+
+@require("relocation.manage_rounds")
+def run_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
+    try:
+        first = run_selectors.run_get_for_user(user=request.user, pk=int(request.GET["a"]))
+        second = run_selectors.run_get_for_user(user=request.user, pk=int(request.GET["b"]))
+    except (KeyError, ValueError):
+        raise Http404("choose two runs") from None
+    if first.round_id != round_.pk or second.round_id != round_.pk:
+        raise Http404("runs of another round")
+    return render(
+        request,
+        "relocation/run_compare.html",
+        {
+            "round": round_,
+            "first": first,
+            "second": second,
+            "rows": run_selectors.runs_compare(first=first, second=second),
+        },
+    )

@@ -1,0 +1,85 @@
+"""Travel (coordinator) and arrival (municipal officer) of placed households."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.access import require
+
+from ..forms.base import form_add_service_errors
+from ..forms.travel import ArrivalForm, TravelForm
+from ..selectors import decisions as decision_selectors
+from ..selectors import travel as travel_selectors
+from ..services import travel
+from ..vocab import (
+    Need,
+    Occupation,
+    SpokenLanguage,
+)
+
+
+@require("relocation.manage_rounds")
+def placement_list(request: HttpRequest) -> HttpResponse:
+    placements = travel_selectors.placements_list_for_user(user=request.user)
+    return render(request, "relocation/placement_list.html", {"placements": placements})
+
+
+@require("relocation.manage_rounds")
+def travel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = travel_selectors.placement_get_for_user(user=request.user, pk=pk)
+    current = getattr(proposal, "travel_plan", None)
+    initial = {}
+    if current is not None:
+        initial = {name: getattr(current, name) for name in travel.TRAVEL_FIELDS}
+    form = TravelForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            travel.travel_save(actor=request.user, proposal=proposal, values=form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The travel plan is saved."))
+            return redirect("relocation:placement_list")
+    return render(request, "relocation/travel_form.html", {"proposal": proposal, "form": form})
+
+
+@require("relocation.record_arrival")
+def arrival_list(request: HttpRequest) -> HttpResponse:
+    placements = travel_selectors.placements_list_for_user(user=request.user)
+    upcoming = [p for p in placements if p.arrival_record is None]  # type: ignore[attr-defined]
+    arrived = [p for p in placements if p.arrival_record is not None]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "relocation/arrival_list.html",
+        {
+            "upcoming": [
+                {"proposal": p, "profile": decision_selectors.pseudonymised_profile(p)}
+                for p in upcoming
+            ],
+            "arrived": arrived,
+            "need_labels": dict(Need.choices),
+            "language_labels": dict(SpokenLanguage.choices),
+            "occupation_labels": dict(Occupation.choices),
+        },
+    )
+
+
+@require("relocation.record_arrival")
+def arrival_record(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = travel_selectors.placement_get_for_user(user=request.user, pk=pk)
+    form = ArrivalForm(request.POST or None, initial={"arrived_on": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            travel.arrival_record(actor=request.user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The arrival is recorded."))
+            return redirect("relocation:arrival_list")
+    return render(request, "relocation/arrival_form.html", {"proposal": proposal, "form": form})
