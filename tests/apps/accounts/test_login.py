@@ -309,3 +309,49 @@ def test_enrolment_page_says_why_by_role(client_for_role, role, sees_personal_da
     page = client_for_role(role).get(reverse("accounts:totp_enrol")).content.decode()
     assert ("sieht personenbezogene Daten" in page) is sees_personal_data
     assert ("sieht keine personenbezogenen Daten" in page) is not sees_personal_data
+
+
+# --- defect: the second factor could be brute-forced (issue 10, item 1) ---------------------------
+
+
+def test_wrong_codes_lock_out_the_account_whatever_the_password_step_does(client, db):
+    """A correct password used to reset the failure count: 4 wrong codes after each password step
+    were never locked out. Wrong codes now count per account until a right code is given."""
+    user = make_user("caseworker", username="carla")
+    totp = _enrol(user)
+    wrong = f"{(int(totp.now()) + 500000) % 1000000:06d}"
+    for _ in range(10):
+        assert _post_login(client, "carla", TEST_PASSWORD).status_code == 302
+        for _ in range(4):
+            client.post(reverse("accounts:totp_verify"), {"code": wrong})
+    _post_login(client, "carla", TEST_PASSWORD)
+    response = client.post(reverse("accounts:totp_verify"), {"code": totp.now()})
+    assert response["Location"] == reverse("accounts:login")
+    assert not client.session.get(SESSION_OTP_VERIFIED)
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_codes_lock_out_from_any_address(client, db):
+    user = make_user("caseworker", username="carla")
+    totp = _enrol(user)
+    for number in range(settings.LOCKOUT_MAX_FAILURES):
+        address = f"10.0.0.{number + 1}"
+        _post_login(client, "carla", TEST_PASSWORD, REMOTE_ADDR=address)
+        client.post(reverse("accounts:totp_verify"), {"code": "000000"}, REMOTE_ADDR=address)
+    _post_login(client, "carla", TEST_PASSWORD, REMOTE_ADDR="10.0.1.1")
+    response = client.post(
+        reverse("accounts:totp_verify"), {"code": totp.now()}, REMOTE_ADDR="10.0.1.1"
+    )
+    assert response["Location"] == reverse("accounts:login")
+    assert services.code_lockout_status(username="carla").locked
+
+
+def test_a_right_code_resets_the_code_failures(client, db):
+    user = make_user("caseworker", username="carla")
+    totp = _enrol(user)
+    _post_login(client, "carla", TEST_PASSWORD)
+    for _ in range(settings.LOCKOUT_MAX_FAILURES - 1):
+        client.post(reverse("accounts:totp_verify"), {"code": "000000"})
+    client.post(reverse("accounts:totp_verify"), {"code": totp.now()})
+    assert client.session[SESSION_OTP_VERIFIED] is True
+    assert services.code_lockout_status(username="carla").failures == 0

@@ -101,8 +101,8 @@ class UserAdmin(ManagedByAdministrators, DjangoUserAdmin):
 
 @admin.register(LoginAttempt)
 class LoginAttemptAdmin(ManagedByAdministrators):
-    list_display = ["at", "username", "ip_address", "succeeded"]
-    list_filter = ["succeeded"]
+    list_display = ["at", "username", "ip_address", "step", "succeeded"]
+    list_filter = ["succeeded", "step"]
     search_fields = ["username", "ip_address"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -138,12 +138,21 @@ class User(AbstractUser):
         return bool(self.totp_secret) and self.totp_confirmed_at is not None
 
 
+class LoginStep(models.TextChoices):
+    PASSWORD = "password", _("password")
+    CODE = "code", _("one-time code")
+
+
 class LoginAttempt(models.Model):
     """One log-in attempt (password or one-time code), kept for the lock-out rule."""
 
     username = models.CharField(_("user name"), max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     succeeded = models.BooleanField(_("succeeded"))
+    # Wrong passwords count per user name and address; wrong codes per account, from anywhere.
+    step = models.CharField(
+        _("step"), max_length=10, choices=LoginStep.choices, default=LoginStep.PASSWORD
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -152,4 +161,7 @@ class LoginAttempt(models.Model):
         indexes = [models.Index(fields=["username", "ip_address", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.ip_address} {self.at:%Y-%m-%d %H:%M:%S} {self.succeeded}"
+        return (
+            f"{self.username} {self.ip_address} {self.step} {self.at:%Y-%m-%d %H:%M:%S} "
+            f"{self.succeeded}"
+        )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from passgenau.apps.audit.services import log_action
 
-from .models import LoginAttempt, Organisation, User
+from .models import LoginAttempt, LoginStep, Organisation, User
 from .sealing import is_sealed
 
 # A code is accepted one time step (30 s) early or late, for clocks that drift.
@@ -73,13 +73,9 @@ def user_create(
 # --- lock-out ---
 
 
-def lockout_status(*, username: str, ip_address: str | None) -> LockoutStatus:
-    """Failures for this user name from this address since the window began or since the last
-    success, whichever is later."""
+def _failures_since_last_success(attempts: Any) -> LockoutStatus:
     since = timezone.now() - timedelta(seconds=settings.LOCKOUT_WINDOW_SECONDS)
-    attempts = LoginAttempt.objects.filter(
-        username=username.lower(), ip_address=ip_address, at__gte=since
-    )
+    attempts = attempts.filter(at__gte=since)
     last_success = attempts.filter(succeeded=True).order_by("-at").values_list("at", flat=True)
     failures = attempts.filter(succeeded=False)
     if last_success:
@@ -88,15 +84,40 @@ def lockout_status(*, username: str, ip_address: str | None) -> LockoutStatus:
     return LockoutStatus(locked=count >= settings.LOCKOUT_MAX_FAILURES, failures=count)
 
 
-def login_attempt_record(*, username: str, ip_address: str | None, succeeded: bool) -> None:
+def lockout_status(*, username: str, ip_address: str | None) -> LockoutStatus:
+    """Wrong passwords for this user name from this address since the window began or since the
+    last right one, whichever is later."""
+    return _failures_since_last_success(
+        LoginAttempt.objects.filter(
+            username=username.lower(), ip_address=ip_address, step=LoginStep.PASSWORD
+        )
+    )
+
+
+def code_lockout_status(*, username: str) -> LockoutStatus:
+    """Wrong one-time codes for this account, from any address, since the window began or since
+    the last right code. A right password does not reset it: otherwise a few guesses after each
+    password step would never be locked out."""
+    return _failures_since_last_success(
+        LoginAttempt.objects.filter(username=username.lower(), step=LoginStep.CODE)
+    )
+
+
+def login_attempt_record(
+    *,
+    username: str,
+    ip_address: str | None,
+    succeeded: bool,
+    step: str = LoginStep.PASSWORD,
+) -> None:
     LoginAttempt.objects.create(
-        username=username.lower(), ip_address=ip_address, succeeded=succeeded
+        username=username.lower(), ip_address=ip_address, succeeded=succeeded, step=step
     )
     if not succeeded:
         log_action(
             "accounts.login.failed",
             actor=None,
-            data={"username": username[:150]},
+            data={"username": username[:150], "step": str(step)},
             ip_address=ip_address,
         )
 

@@ -25,6 +25,7 @@ from passgenau.apps.audit.services import log_action
 from . import selectors, services
 from .access import SESSION_OTP_VERIFIED, public, require
 from .forms import LoginForm, OneTimeCodeForm
+from .models import LoginStep
 
 SESSION_NEXT = "passgenau_next"
 SESSION_ENROL_SECRET = "passgenau_totp_enrol_secret"  # noqa: S105 - a session key name
@@ -122,17 +123,18 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     locked = False
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
-        if services.lockout_status(username=user.get_username(), ip_address=ip).locked:
+        username = user.get_username()
+        if services.code_lockout_status(username=username).locked:
             locked = True
         elif services.totp_verify(user=user, code=form.cleaned_data["code"]):
             services.login_attempt_record(
-                username=user.get_username(), ip_address=ip, succeeded=True
+                username=username, ip_address=ip, succeeded=True, step=LoginStep.CODE
             )
             request.session.cycle_key()
             return _finish_login(request)
         else:
             services.login_attempt_record(
-                username=user.get_username(), ip_address=ip, succeeded=False
+                username=username, ip_address=ip, succeeded=False, step=LoginStep.CODE
             )
             form.add_error("code", _("This code is wrong or was already used."))
     if locked:
