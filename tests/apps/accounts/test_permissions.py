@@ -63,7 +63,13 @@ def test_rights_follow_product_md(code, role, granted):
 
 def test_only_public_facts_are_open_to_the_public():
     public_codes = {p.code for p in PERMISSIONS if PUBLIC in p.roles}
-    assert public_codes == {"core.view_start", "territories.view", "directory.search"}
+    # an adopted measures plan is a public council document (no personal data)
+    assert public_codes == {
+        "core.view_start",
+        "territories.view",
+        "directory.search",
+        "measures.view_public",
+    }
 
 
 def test_roles_seeing_personal_data_need_a_second_factor():

@@ -33,6 +33,10 @@ def _roles(*roles: str) -> frozenset[str]:
     return frozenset(roles)
 
 
+# Staff who work on a municipal plan: as its coordinating office or as one of its actors.
+MEASURES_STAFF: frozenset[str] = ALL_STAFF - {Role.ADMINISTRATOR}
+
+
 PERMISSIONS: tuple[Permission, ...] = (
     # --- platform
     Permission("core.view_start", _("See the start page"), EVERYONE),
@@ -151,6 +155,36 @@ PERMISSIONS: tuple[Permission, ...] = (
         "funding.view_grants",
         _("See grants (funders: of their programmes; recipients: their own) and report on them"),
         _roles(Role.FUNDER, Role.PROVIDER),
+    ),
+    # --- measures plan (no personal data: aggregates only)
+    Permission(
+        "measures.view_plans",
+        _(
+            "See measures plans whose coordinating office or one of whose actors is one's own "
+            "organisation"
+        ),
+        MEASURES_STAFF,
+    ),
+    Permission(
+        "measures.coordinate",
+        _(
+            "Coordinate a plan of one's own organisation: import and edit it, change any "
+            "measure's status, decide proposals, indicators, council reports"
+        ),
+        _roles(Role.COORDINATOR, Role.MUNICIPAL_OFFICER, Role.FUNDER),
+    ),
+    Permission(
+        "measures.take_part",
+        _(
+            "Take part as an actor: comment on measures, propose new ones during the "
+            "consultation, report progress on one's own organisation's measures"
+        ),
+        MEASURES_STAFF,
+    ),
+    Permission(
+        "measures.view_public",
+        _("See adopted plans and their progress (public page, no personal data)"),
+        EVERYONE,
     ),
 )
 

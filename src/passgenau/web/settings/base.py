@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "passgenau.apps.territories",
     "passgenau.apps.funding",
     "passgenau.apps.relocation",
+    "passgenau.apps.measures",
     # further apps: one line each
 ]
 

@@ -1,0 +1,175 @@
+"""The computed indicators of the platform's own apps: households and persons received in the
+territory and their follow-up answers (relocation), funds approved and paid (funding). Counted up
+to a date, aggregates only. Apps added later ship their own ``measure_indicators`` module."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from passgenau.apps.funding.models import Grant, Payment
+from passgenau.apps.funding.selectors import APPROVED_STATES
+from passgenau.apps.measures.indicators import Definition, Scope, register
+from passgenau.apps.relocation.models import (
+    Arrival,
+    FollowUpSurvey,
+    Member,
+    SurveyStatus,
+    YesNo,
+)
+
+from .models import Measure
+
+
+def _municipality_in(prefix: str, key: str) -> Q:
+    """Proposals (via ``prefix``) addressed to a municipality in the territory ``key``."""
+    if not key:
+        return Q()
+    organisation = f"{prefix}municipality__"
+    if len(key) <= 5:
+        return Q(**{f"{organisation}kreis_id": key}) | Q(
+            **{f"{organisation}gemeinde__kreis_id": key}
+        )
+    return Q(**{f"{organisation}gemeinde_id": key})
+
+
+def _arrivals(scope: Scope) -> Any:
+    return Arrival.objects.filter(
+        _municipality_in("proposal__", scope.territory_key), arrived_on__lte=scope.on
+    )
+
+
+def households_received(scope: Scope, params: Mapping[str, Any]) -> int:
+    return _arrivals(scope).values("proposal__household_id").distinct().count()
+
+
+def persons_received(scope: Scope, params: Mapping[str, Any]) -> int:
+    households = _arrivals(scope).values("proposal__household_id")
+    return Member.objects.filter(household_id__in=households).count()
+
+
+def _completed_surveys(scope: Scope, params: Mapping[str, Any]) -> Any:
+    households = _arrivals(scope).values("proposal__household_id")
+    surveys = FollowUpSurvey.objects.filter(
+        household_id__in=households,
+        status=SurveyStatus.COMPLETED,
+        completed_on__lte=scope.on,
+    )
+    if params.get("wave"):
+        surveys = surveys.filter(wave=int(params["wave"]))
+    return surveys
+
+
+def followups_completed(scope: Scope, params: Mapping[str, Any]) -> int:
+    return _completed_surveys(scope, params).count()
+
+
+def followups_in_work(scope: Scope, params: Mapping[str, Any]) -> int:
+    return _completed_surveys(scope, params).filter(working=YesNo.YES).count()
+
+
+def followups_in_language_course(scope: Scope, params: Mapping[str, Any]) -> int:
+    return _completed_surveys(scope, params).filter(language_course=YesNo.YES).count()
+
+
+register(
+    Definition(
+        "relocation.households_received",
+        _("Households received (relocation)"),
+        _("households"),
+        households_received,
+    )
+)
+register(
+    Definition(
+        "relocation.persons_received",
+        _("Persons received (relocation)"),
+        _("persons"),
+        persons_received,
+    )
+)
+register(
+    Definition(
+        "relocation.followups_completed",
+        _("Follow-up surveys answered"),
+        _("answers"),
+        followups_completed,
+        parameters=("wave",),
+    )
+)
+register(
+    Definition(
+        "relocation.followups_in_work",
+        _("Follow-up answers: in work"),
+        _("answers"),
+        followups_in_work,
+        parameters=("wave",),
+    )
+)
+register(
+    Definition(
+        "relocation.followups_in_language_course",
+        _("Follow-up answers: in a language course"),
+        _("answers"),
+        followups_in_language_course,
+        parameters=("wave",),
+    )
+)
+
+
+def _grants(scope: Scope, params: Mapping[str, Any]) -> Any:
+    """The grants counted: those given as parameters, else the measure's grant or programme,
+    else those of every measure of the plan."""
+    if params.get("grant"):
+        return Grant.objects.filter(pk=int(params["grant"]))
+    if params.get("programme"):
+        return Grant.objects.filter(programme_id=int(params["programme"]))
+    measures = Measure.objects.filter(plan_id=scope.plan_id)
+    if scope.measure_id is not None:
+        measures = measures.filter(pk=scope.measure_id)
+    by_grant = Q(pk__in=measures.filter(grant__isnull=False).values("grant_id"))
+    by_programme = Q(
+        programme_id__in=measures.filter(grant__isnull=True, programme__isnull=False).values(
+            "programme_id"
+        )
+    )
+    return Grant.objects.filter(by_grant | by_programme)
+
+
+def funds_approved(scope: Scope, params: Mapping[str, Any]) -> Decimal:
+    grants = _grants(scope, params).filter(status__in=APPROVED_STATES)
+    grants = grants.filter(Q(notice_date__isnull=True) | Q(notice_date__lte=scope.on))
+    return grants.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+def funds_paid(scope: Scope, params: Mapping[str, Any]) -> Decimal:
+    payments = Payment.objects.filter(
+        grant__in=_grants(scope, params), planned=False, paid_on__lte=scope.on
+    )
+    return payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+register(
+    Definition(
+        "funding.approved",
+        _("Funds approved"),
+        "EUR",
+        funds_approved,
+        parameters=("programme", "grant"),
+        help_text=_("Without parameters: the grants and programmes named by the measures."),
+    )
+)
+register(
+    Definition(
+        "funding.paid",
+        _("Funds paid"),
+        "EUR",
+        funds_paid,
+        parameters=("programme", "grant"),
+        help_text=_("Without parameters: the grants and programmes named by the measures."),
+    )
+)

@@ -1,0 +1,90 @@
+"""Who may do what with a plan, built on the permission table (``accounts/permissions.py``).
+
+The table says which roles hold a right; these functions add the object: a coordinator acts
+for plans of their own organisation, an actor for the plans their organisation takes part in
+and (for progress reports) for the measures it is responsible for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from passgenau.apps.accounts.access import user_has_perm
+
+from .models import Measure, Plan, PlanStatus
+
+__all__ = [
+    "may_comment",
+    "may_coordinate",
+    "may_coordinate_any",
+    "may_propose",
+    "may_report_progress",
+    "may_view_plan",
+    "organisation_takes_part",
+]
+
+
+def _organisation_id(user: Any) -> int | None:
+    return getattr(user, "organisation_id", None)
+
+
+def organisation_takes_part(*, user: Any, plan: Plan) -> bool:
+    """The user's organisation is the plan's coordinating office or one of its actors."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None:
+        return False
+    if plan.coordinating_organisation_id == organisation_id:
+        return True
+    return plan.actors.filter(organisation_id=organisation_id).exists()
+
+
+def may_coordinate_any(*, user: Any) -> bool:
+    """The user may create and coordinate plans (of their own organisation)."""
+    return user_has_perm(user, "measures.coordinate") and _organisation_id(user) is not None
+
+
+def may_coordinate(*, user: Any, plan: Plan) -> bool:
+    if not user_has_perm(user, "measures.coordinate"):
+        return False
+    return plan.coordinating_organisation_id == _organisation_id(user)
+
+
+def may_view_plan(*, user: Any, plan: Plan) -> bool:
+    if not user_has_perm(user, "measures.view_plans"):
+        return False
+    return organisation_takes_part(user=user, plan=plan)
+
+
+def _takes_part(user: Any, plan: Plan) -> bool:
+    if not user_has_perm(user, "measures.take_part"):
+        return False
+    return organisation_takes_part(user=user, plan=plan)
+
+
+def may_comment(*, user: Any, plan: Plan) -> bool:
+    """Actors comment while the plan is being made or carried out, not once it is closed."""
+    if plan.status == PlanStatus.CLOSED:
+        return False
+    return _takes_part(user, plan) or may_coordinate(user=user, plan=plan)
+
+
+def may_propose(*, user: Any, plan: Plan) -> bool:
+    """New measures are proposed during the consultation only."""
+    if plan.status != PlanStatus.CONSULTATION:
+        return False
+    return _takes_part(user, plan)
+
+
+def may_report_progress(*, user: Any, measure: Measure) -> bool:
+    """The coordinating office for every measure; an actor for the measures it leads."""
+    plan = measure.plan
+    if plan.status == PlanStatus.CLOSED:
+        return False
+    if may_coordinate(user=user, plan=plan):
+        return True
+    if not user_has_perm(user, "measures.take_part"):
+        return False
+    organisation_id = _organisation_id(user)
+    if organisation_id is None:
+        return False
+    return measure.lead_actors.filter(organisation_id=organisation_id).exists()
