@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from .permissions import PERMISSIONS
-from .roles import PUBLIC, ROLES_REQUIRING_TOTP, Role
+from .permissions import PERMISSIONS, role_requires_second_factor
+from .roles import PUBLIC, Role
 
 HEADER = """# Roles and rights
 
@@ -37,7 +37,7 @@ def roles_markdown() -> str:
                 + " |"
             )
         totp = ", ".join(
-            str(label) for value, label in Role.choices if value in ROLES_REQUIRING_TOTP
+            str(label) for value, label in Role.choices if role_requires_second_factor(value)
         )
         lines += [
             "",

@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ROLES_REQUIRING_TOTP, Role
+from .permissions import role_requires_second_factor
+from .roles import Role
 from .sealing import is_sealed, seal, unseal
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ class User(AbstractUser):
 
     @property
     def requires_totp(self) -> bool:
-        return self.role in ROLES_REQUIRING_TOTP
+        return role_requires_second_factor(self.role)
 
     @property
     def has_totp(self) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .roles import PUBLIC, Role
+from .roles import PUBLIC, ROLES_REQUIRING_TOTP, Role
 
 ALL_STAFF: frozenset[str] = frozenset(Role.values)
 EVERYONE: frozenset[str] = ALL_STAFF | {PUBLIC}
@@ -201,6 +201,11 @@ def roles_with(code: str) -> frozenset[str]:
 
 def role_has_perm(role: str, code: str) -> bool:
     return role in roles_with(code)
+
+
+def role_requires_second_factor(role: str) -> bool:
+    """Whether users of ``role`` confirm each log-in with a one-time password."""
+    return role in ROLES_REQUIRING_TOTP
 
 
 def codes_for_role(role: str) -> list[str]:

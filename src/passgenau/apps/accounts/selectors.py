@@ -11,14 +11,14 @@ from django.http import Http404
 
 from passgenau.apps.audit.services import log_read
 
-from .access import user_has_perm
+from . import policies
 from .models import Organisation, User
 
 
 def users_for_user(*, user: Any) -> QuerySet[User]:
     """The accounts ``user`` may see: all for administrators, otherwise only their own."""
     accounts = User.objects.select_related("organisation")
-    if user_has_perm(user, "accounts.manage_users"):
+    if policies.may_manage_users(user=user):
         return accounts.all()
     if user is not None and user.is_authenticated:
         return accounts.filter(pk=user.pk)
@@ -38,7 +38,7 @@ def user_get_for_user(*, user: Any, id: int) -> User:
 
 def users_list_for_user(*, user: Any) -> list[User]:
     """The list page of accounts for administrators; the read is logged."""
-    if not user_has_perm(user, "accounts.manage_users"):
+    if not policies.may_manage_users(user=user):
         raise PermissionDenied
     accounts = list(users_for_user(user=user))
     log_read(actor=user, objects=accounts)

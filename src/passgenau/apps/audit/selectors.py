@@ -12,15 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from passgenau.apps.accounts.access import user_has_perm
-
+from . import policies
 from .models import AuditEntry
 from .services import log_action
 
 
 def audit_entries_for_user(*, user: Any) -> QuerySet[AuditEntry]:
     """All entries for roles holding ``audit.view_log``; refused for everybody else."""
-    if not user_has_perm(user, "audit.view_log"):
+    if not policies.may_view_log(user=user):
         raise PermissionDenied
     return AuditEntry.objects.select_related("content_type")
 

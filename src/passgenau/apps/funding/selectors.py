@@ -18,12 +18,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from passgenau.apps.accounts.access import user_role
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.territories.destatis import LAENDER_IN_GERMANY
 from passgenau.apps.territories.models import Gemeinde, Kreis, Land
 from passgenau.engine.keys import koenigsteiner, nrw_fluechtlingsaufnahme_key
 
+from . import policies
 from .models import (
     CENTS,
     Distribution,
@@ -263,7 +262,7 @@ def distribution_get(*, pk: int) -> Distribution:
 
 def programmes_for_user(*, user: Any) -> QuerySet[Programme]:
     """The programmes of the user's own organisation (funders); none for anybody else."""
-    if user_role(user) != Role.FUNDER or user.organisation_id is None:
+    if not policies.may_manage_programmes(user=user):
         return Programme.objects.none()
     return Programme.objects.filter(funder_id=user.organisation_id).select_related("funder")
 
@@ -277,13 +276,10 @@ def programme_get_for_user(*, user: Any, pk: int) -> Programme:
 
 def grants_for_user(*, user: Any) -> QuerySet[Grant]:
     """Funders: the grants of their programmes; recipients: their own organisation's grants."""
-    role = user_role(user)
     base = Grant.objects.select_related("programme", "programme__funder", "organisation")
-    if user.organisation_id is None:
-        return base.none()
-    if role == Role.FUNDER:
+    if policies.sees_grants_as_funder(user=user):
         return base.filter(programme__funder_id=user.organisation_id)
-    if role == Role.PROVIDER:
+    if policies.sees_grants_as_recipient(user=user):
         return base.filter(organisation_id=user.organisation_id)
     return base.none()
 

@@ -18,10 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passgenau.apps.accounts.access import request_role, require
-from passgenau.apps.accounts.roles import Role
+from passgenau.apps.accounts.access import require
 
-from . import exports, selectors, services
+from . import exports, policies, selectors, services
 from .forms import (
     AllocateForm,
     ApproveForm,
@@ -251,7 +250,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _grant_context(request: HttpRequest, grant: Any, **forms: Any) -> dict[str, Any]:
-    is_funder = request_role(request) == Role.FUNDER
+    is_funder = policies.may_decide_grants(user=request.user)
     costs = sum((line.amount for line in grant.cost_lines.all()), Decimal(0))
     return {
         "grant": grant,
@@ -267,8 +266,7 @@ def _grant_context(request: HttpRequest, grant: Any, **forms: Any) -> dict[str, 
     }
 
 
-FUNDER_ACTIONS = {"approve", "freeze", "release", "pay", "confirm_payment", "close"}
-ACTIONS = {*FUNDER_ACTIONS, "report"}
+ACTIONS = {*policies.GRANT_DECISIONS, "report"}
 
 
 @require_POST
@@ -278,7 +276,7 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     grant = selectors.grant_get_for_user(user=request.user, pk=pk)
-    if action in FUNDER_ACTIONS and request_role(request) != Role.FUNDER:
+    if action in policies.GRANT_DECISIONS and not policies.may_decide_grants(user=request.user):
         raise PermissionDenied
     actor = request.user
     form: Any = None

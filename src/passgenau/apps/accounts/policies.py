@@ -1,0 +1,18 @@
+"""Who may do what with accounts, answered from the permission table (``permissions.py``).
+
+Pages are guarded by ``access.require(code)``; the decisions inside selectors, services and
+views ("may this user see that account?") are asked here, so that no role is compared by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .access import user_has_perm
+
+__all__ = ["may_manage_users"]
+
+
+def may_manage_users(*, user: Any) -> bool:
+    """Whether ``user`` lists and manages every organisation and user account."""
+    return user_has_perm(user, "accounts.manage_users")
