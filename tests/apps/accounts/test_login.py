@@ -130,6 +130,20 @@ def test_lockout_is_per_address(client, db):
     assert response.status_code == 302
 
 
+def test_a_spoofed_forwarded_address_does_not_escape_the_lockout(client, settings, db):
+    """Issue 10, item 12: without a proxy in front, a new X-Forwarded-For per attempt used to
+    make every attempt come from a new address."""
+    settings.TRUSTED_PROXY_COUNT = 1  # the production default
+    settings.TRUSTED_PROXIES = []
+    make_user("provider", username="anna")
+    for number in range(settings.LOCKOUT_MAX_FAILURES):
+        _post_login(client, "anna", "wrong-password", HTTP_X_FORWARDED_FOR=f"1.2.3.{number}")
+    response = _post_login(client, "anna", TEST_PASSWORD, HTTP_X_FORWARDED_FOR="1.2.3.200")
+    assert response.status_code == 403
+    addresses = set(AuditEntry.objects.values_list("ip_address", flat=True))
+    assert addresses == {"127.0.0.1"}
+
+
 def test_lockout_is_per_username(client, db):
     make_user("provider", username="anna")
     make_user("funder", username="bert")

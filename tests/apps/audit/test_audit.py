@@ -106,16 +106,41 @@ def test_log_read_needs_one_target(administrator_user):
     assert log_read(actor=administrator_user, objects=[]) is None
 
 
+def _request(remote: str, forwarded: str | None = None):
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
+
+
 def test_client_address_behind_a_proxy(settings):
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
-    settings.TRUSTED_PROXY_COUNT = 0
-    assert client_ip(request) == "10.0.0.5"  # the header is not trusted without a proxy
     settings.TRUSTED_PROXY_COUNT = 1
-    assert client_ip(request) == "1.2.3.4"
-    spoofed = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4"
-    )
-    assert client_ip(spoofed) == "1.2.3.4"  # only the proxy's own addition counts
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert client_ip(_request("10.0.0.5", "1.2.3.4")) == "1.2.3.4"
+    # only the proxy's own addition counts
+    assert client_ip(_request("10.0.0.5", "6.6.6.6, 1.2.3.4")) == "1.2.3.4"
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(_request("10.0.0.5", "1.2.3.4")) == "10.0.0.5"
+
+
+def test_forwarded_addresses_count_only_from_configured_proxies(settings):
+    """Issue 10, item 12: with the production default (one proxy) and no proxy in front, a
+    client wrote any address it liked into X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = []
+    assert client_ip(_request("203.0.113.9", "1.2.3.4")) == "203.0.113.9"
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+    assert client_ip(_request("203.0.113.9", "1.2.3.4")) == "203.0.113.9"
+    assert client_ip(_request("127.0.0.1", "1.2.3.4")) == "1.2.3.4"
+
+
+def test_two_proxies_and_what_is_not_an_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "192.168.1.1"]
+    assert client_ip(_request("10.0.0.5", "6.6.6.6, 1.2.3.4, 192.168.1.1")) == "1.2.3.4"
+    # the outer proxy is not ours: the address it claims is the nearest one we can vouch for
+    assert client_ip(_request("10.0.0.5", "6.6.6.6, 198.51.100.7")) == "198.51.100.7"
+    # garbage in the header is never returned (it would not even fit the address column)
+    assert client_ip(_request("10.0.0.5", "<script>, 1.2.3.4, x")) == "10.0.0.5"
+    assert client_ip(_request("10.0.0.5", "")) == "10.0.0.5"
 
 
 def test_only_administrators_may_search(caseworker_user):
@@ -229,3 +254,15 @@ def test_the_database_refuses_updates_below_the_application(administrator_user):
         ):
             cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "x.y.z"
+
+
+def test_a_trusted_proxy_that_is_no_address_stops_the_start(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from passgenau.web.settings.base import env_networks
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal")
+    with pytest.raises(ImproperlyConfigured, match=r"proxy\.internal"):
+        env_networks("TRUSTED_PROXIES", [])
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, ::1")
+    assert env_networks("TRUSTED_PROXIES", []) == ["10.0.0.0/8", "::1"]

@@ -98,6 +98,16 @@ class UserAdmin(ManagedByAdministrators, DjangoUserAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("organisation")
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """Django's page; a password set (the answer sends to the user's page) is audited."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and getattr(response, "url", request.get_full_path()) != (
+            request.get_full_path()
+        ):
+            user = self.get_object(request, id)
+            log_action("accounts.user.password_set", actor=request.user, obj=user)
+        return response
+
 
 @admin.register(LoginAttempt)
 class LoginAttemptAdmin(ManagedByAdministrators):

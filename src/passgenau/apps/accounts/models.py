@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import role_requires_second_factor
@@ -129,6 +130,18 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions are bound to the password and to the second factor: a new password or a
+        reset (or new) one-time password ends every session of the user."""
+        if self.totp_confirmed_at is None:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "passgenau.accounts.User.session_auth_hash",
+            f"{self.password}|{self.totp_confirmed_at.isoformat()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def requires_totp(self) -> bool:

@@ -160,6 +160,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if services.totp_enrol(user=user, secret=secret, code=form.cleaned_data["code"]):
             del request.session[SESSION_ENROL_SECRET]
+            update_session_auth_hash(request, user)  # the new factor ends other sessions only
             messages.success(request, _("Your authenticator app is set up."))
             if not request.session.get(SESSION_OTP_VERIFIED):
                 request.session.cycle_key()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]  # src/passgenau
@@ -25,6 +27,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of IP addresses or networks; refuses to start on a typo."""
+    entries = env_list(name, default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is no address or network") from exc
+    return entries
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -194,6 +207,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# How many reverse proxies in front of the application append to X-Forwarded-For; 0 means the
-# client address is REMOTE_ADDR (recorded in the audit trail and used by the lock-out).
+# Reverse proxies in front of the application: X-Forwarded-For is read only when the request comes
+# from one of TRUSTED_PROXIES (addresses or networks, comma-separated), for up to
+# TRUSTED_PROXY_COUNT proxies. Otherwise the client address is the socket's (REMOTE_ADDR); it is
+# recorded in the audit trail and used by the lock-out.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
