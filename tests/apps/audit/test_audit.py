@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from accounts_helpers import make_user
 from passgenau.apps.accounts import services as account_services
+from passgenau.apps.accounts.addresses import client_ip
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.audit import selectors
-from passgenau.apps.audit.context import client_ip
 from passgenau.apps.audit.models import AuditEntry, AuditTrailIsAppendOnly
 from passgenau.apps.audit.services import log_action, log_read
 

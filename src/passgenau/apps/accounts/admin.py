@@ -7,11 +7,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from passgenau.apps.audit.services import log_action
-
 from .access import request_has_perm
 from .models import LoginAttempt, Organisation, User
 from .services import totp_reset
+from .trail import log_action
 
 
 class ManagedByAdministrators(admin.ModelAdmin):

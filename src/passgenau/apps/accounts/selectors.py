@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from passgenau.apps.audit.services import log_read
-
 from . import policies
 from .models import Organisation, User
+from .trail import log_read
 
 
 def users_for_user(*, user: Any) -> QuerySet[User]:

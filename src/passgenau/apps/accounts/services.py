@@ -12,10 +12,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
-from passgenau.apps.audit.services import log_action
-
 from .models import LoginAttempt, LoginStep, Organisation, User
 from .sealing import is_sealed
+from .trail import log_action
 
 # A code is accepted one time step (30 s) early or late, for clocks that drift.
 TOTP_VALID_WINDOW = 1

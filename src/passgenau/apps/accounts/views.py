@@ -19,13 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from passgenau.apps.audit.context import client_ip
-from passgenau.apps.audit.services import log_action
-
 from . import selectors, services
 from .access import SESSION_OTP_VERIFIED, public, require
+from .addresses import client_ip
 from .forms import LoginForm, OneTimeCodeForm
 from .models import LoginStep
+from .trail import log_action
 
 SESSION_NEXT = "passgenau_next"
 SESSION_ENROL_SECRET = "passgenau_totp_enrol_secret"  # noqa: S105 - a session key name

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "passgenau.apps.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from .receivers import connect
+
+        connect()

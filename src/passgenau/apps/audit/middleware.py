@@ -4,7 +4,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .context import client_ip, current_ip
+from passgenau.apps.accounts.addresses import client_ip
+
+from .context import current_ip
 
 
 class RequestContextMiddleware:
