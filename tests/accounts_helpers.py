@@ -15,6 +15,8 @@ ORGANISATION_KIND_FOR_ROLE = {
     Role.CASEWORKER: "municipality",
     Role.PROVIDER: "provider",
     Role.FUNDER: "funder",
+    Role.DIRECTORY_EDITOR: "municipality",
+    Role.LOTSE: "ngo",
     Role.ADMINISTRATOR: "operator",
 }
 

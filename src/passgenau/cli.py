@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "passgenau.engine.apportionment_commands",
     "passgenau.web.commands",
     "passgenau.apps.territories.commands",
+    "passgenau.apps.directory.commands",
 )
 
 

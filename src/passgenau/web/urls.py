@@ -15,5 +15,6 @@ urlpatterns = [
     path("territories/", include("passgenau.apps.territories.urls")),
     path("relocation/", include("passgenau.apps.relocation.urls")),
     path("funding/", include("passgenau.apps.funding.urls")),
+    path("directory/", include("passgenau.apps.directory.urls")),
     # further apps: one line each
 ]

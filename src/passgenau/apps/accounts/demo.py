@@ -41,6 +41,8 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("demo-caseworker", Role.CASEWORKER, "Demo-Kommune"),
     ("demo-provider", Role.PROVIDER, "Demo-Beratungsverein"),
     ("demo-funder", Role.FUNDER, "Demo-Landesministerium"),
+    ("demo-editor", Role.DIRECTORY_EDITOR, "Demo-Kommune"),
+    ("demo-lotse", Role.LOTSE, "Demo-Partnerorganisation (NGO)"),
     ("demo-admin", Role.ADMINISTRATOR, "Demo-Betrieb"),
 )
 

@@ -133,12 +133,32 @@ PERMISSIONS: tuple[Permission, ...] = (
         planned=True,
     ),
     # --- directory of offers
-    Permission("directory.search", _("Search the public directory of offers"), EVERYONE, True),
+    Permission("directory.search", _("Search the public directory of offers"), EVERYONE),
     Permission(
         "directory.edit_own_offers",
-        _("Keep one's own organisation's offers current"),
+        _("Keep one's own organisation's offers current (changes wait for the editor's review)"),
         _roles(Role.PROVIDER),
-        planned=True,
+    ),
+    Permission(
+        "directory.review_changes",
+        _(
+            "Review offer changes before they are public, keep the directory of one's own "
+            "territory, import and export it"
+        ),
+        _roles(Role.DIRECTORY_EDITOR),
+    ),
+    Permission(
+        "directory.analyse",
+        _("See the round table's coverage, gap, duplicate and freshness analysis"),
+        _roles(Role.DIRECTORY_EDITOR),
+    ),
+    Permission(
+        "directory.lotse_desk",
+        _(
+            "Record a newcomer's needs anonymously, find offers, print referral slips and "
+            "record their outcome"
+        ),
+        _roles(Role.LOTSE),
     ),
     # --- funding and distribution by key
     Permission(

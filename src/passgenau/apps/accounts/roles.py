@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     PROVIDER = "provider", _("Provider")
     FUNDER = "funder", _("Funder")
+    DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
+    LOTSE = "lotse", _("Lotse")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "passgenau.apps.territories",
     "passgenau.apps.funding",
     "passgenau.apps.relocation",
+    "passgenau.apps.directory",
     "passgenau.apps.measures",
     # further apps: one line each
 ]

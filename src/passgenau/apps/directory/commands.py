@@ -1,0 +1,132 @@
+"""``passgenau directory import-hsds PATH``, ``export-hsds OUT_DIR`` and ``duplicates PATH``.
+
+``duplicates`` runs on an HSDS folder or file without a database (the engine only); the other two
+set up Django lazily. Exit codes: 0 success, 2 bad input (every problem with file, row and field;
+nothing imported), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_SETTINGS = "passgenau.web.settings.dev"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "directory", help="the directory of offers: HSDS import and export, duplicates"
+    )
+    commands = parser.add_subparsers(dest="directory_command", metavar="COMMAND")
+
+    importer = commands.add_parser(
+        "import-hsds",
+        help="import an HSDS 3.0 CSV package (folder with datapackage.json) or HSDS JSON",
+        description=(
+            "Import HSDS 3.0 data into a directory in one transaction. Objects are matched by "
+            "their HSDS id (created or replaced); a problem anywhere imports nothing."
+        ),
+    )
+    importer.add_argument("path", type=Path)
+    importer.add_argument("--directory", required=True, metavar="SLUG", help="the directory")
+    importer.add_argument("--name", default="", help="name of a directory to be created")
+    importer.add_argument("--kreis", default="", metavar="AGS", help="its Kreis (5 digits)")
+    importer.add_argument("--gemeinde", default="", metavar="AGS", help="its Gemeinde (8 digits)")
+    importer.set_defaults(func=run_import)
+
+    exporter = commands.add_parser(
+        "export-hsds",
+        help="export a directory as an HSDS 3.0 CSV package and JSON",
+        description=(
+            "Write OUT_DIR/*.csv with datapackage.json and OUT_DIR/json/*.json (services, "
+            "organizations, taxonomies, taxonomy_terms as the HSDS API returns them)."
+        ),
+    )
+    exporter.add_argument("out_dir", type=Path)
+    exporter.add_argument("--directory", required=True, metavar="SLUG")
+    exporter.add_argument(
+        "--validate",
+        type=Path,
+        default=None,
+        metavar="SCHEMA_DIR",
+        help="validate the JSON against the official HSDS schemas in this folder",
+    )
+    exporter.set_defaults(func=run_export)
+
+    duplicates = commands.add_parser(
+        "duplicates",
+        help="likely duplicate offers in an HSDS folder or file (no database needed)",
+    )
+    duplicates.add_argument("path", type=Path)
+    duplicates.add_argument(
+        "--json", action="store_true", help='print [{"a", "b", "score", "reasons"}]'
+    )
+    duplicates.set_defaults(func=run_duplicates)
+    parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
+
+
+def run_duplicates(args: argparse.Namespace) -> int:
+    from passgenau.engine.directory_commands import duplicates_run
+
+    return duplicates_run(args.path, as_json=args.json)
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def run_import(args: argparse.Namespace) -> int:
+    _setup()
+    from django.db import DatabaseError
+
+    from passgenau.engine import hsds
+
+    from .services.hsds_io import directory_import_hsds
+    from .services.setup import directory_get_or_create
+
+    try:
+        dataset = hsds.read_hsds(args.path)
+        directory = directory_get_or_create(
+            slug=args.directory, name=args.name, kreis=args.kreis, gemeinde=args.gemeinde
+        )
+        report = directory_import_hsds(directory=directory, dataset=dataset)
+    except hsds.HsdsError as exc:
+        print(f"Nothing imported: {len(exc.problems)} problem(s).", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"Nothing imported: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseError as exc:
+        print(f"Nothing imported: the database refused the data ({exc}).", file=sys.stderr)
+        return 1
+    print(report.as_text())
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    _setup()
+    from .models import Directory
+    from .services.hsds_io import directory_export_hsds, export_validate
+
+    directory = Directory.objects.filter(slug=args.directory).first()
+    if directory is None:
+        print(f"error: no directory {args.directory!r}", file=sys.stderr)
+        return 2
+    counts = directory_export_hsds(directory=directory, out_dir=args.out_dir)
+    for table, number in counts.items():
+        print(f"{table}: {number}")
+    if args.validate is not None:
+        errors = export_validate(out_dir=args.out_dir, schema_dir=args.validate)
+        for error in errors[:50]:
+            print(f"invalid: {error}", file=sys.stderr)
+        if errors:
+            return 1
+        print("valid against the HSDS 3.0 schemas")
+    return 0

@@ -1,0 +1,117 @@
+"""What search needs, derived from a service's HSDS records: topics, languages spoken, opening
+hours, free of charge, barrier-free, the search text. Run on import and after every change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from passgenau.apps.territories.models import fold_name
+
+from ..models import HsdsRecord, Location, Service, ServiceHours, ServiceLanguage
+
+# three-letter and other codes seen in HSDS data → the two-letter codes used here
+LANGUAGE_ALIASES = {
+    "deu": "de", "ger": "de", "eng": "en", "ara": "ar", "fas": "fa", "per": "fa", "prs": "fa",
+    "tur": "tr", "ukr": "uk", "rus": "ru", "pol": "pl", "fra": "fr", "fre": "fr", "kur": "ku",
+    "tir": "ti", "pus": "ps", "urd": "ur", "spa": "es", "ita": "it", "ron": "ro", "rum": "ro",
+    "bul": "bg", "srp": "sr", "hrv": "hr", "sqi": "sq", "alb": "sq", "som": "so",
+}  # fmt: skip
+WEEKDAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
+_BARRIER_FREE = re.compile(r"barrierefrei|rollstuhl|wheelchair|step-free|stufenlos|aufzug", re.I)
+_NEGATED = re.compile(r"\b(nicht|kein|keine|no|not)\b", re.I)
+
+
+def language_code(value: str) -> str:
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return LANGUAGE_ALIASES.get(code, code)
+
+
+def _time(value: Any) -> dt.time | None:
+    if not isinstance(value, str):
+        return None
+    for pattern in ("%H:%M:%S", "%H:%M"):
+        try:
+            return dt.datetime.strptime(value.strip()[:8], pattern).time()
+        except ValueError:
+            continue
+    return None
+
+
+def weekly_hours(schedules: Iterable[dict[str, Any]]) -> list[tuple[int, dt.time, dt.time]]:
+    """(ISO weekday, opens, closes) from HSDS schedules with a weekly rule and both times."""
+    out = set()
+    for schedule in schedules:
+        if str(schedule.get("freq", "WEEKLY")).upper() != "WEEKLY":
+            continue
+        opens, closes = _time(schedule.get("opens_at")), _time(schedule.get("closes_at"))
+        if opens is None or closes is None or opens >= closes:
+            continue
+        for day in str(schedule.get("byday", "")).split(","):
+            weekday = WEEKDAYS.get(day.strip().upper()[-2:])
+            if weekday:
+                out.add((weekday, opens, closes))
+    return sorted(out)
+
+
+def barrier_free(accessibility: Iterable[dict[str, Any]]) -> bool:
+    for row in accessibility:
+        text = f"{row.get('description', '')} {row.get('details', '')}"
+        if _BARRIER_FREE.search(text) and not _NEGATED.search(text):
+            return True
+    return False
+
+
+def free_of_charge(cost_options: list[dict[str, Any]]) -> bool:
+    """Free when cost options are given and every amount is zero."""
+    amounts = [row.get("amount") for row in cost_options if row.get("amount") is not None]
+    return bool(amounts) and all(float(a) == 0 for a in amounts)
+
+
+def location_refresh(location: Location, records: list[HsdsRecord]) -> None:
+    """Address columns and barrier-free from the location's HSDS records (not saved)."""
+    addresses = [r.data for r in records if r.table == "addresses"]
+    addresses.sort(key=lambda a: a.get("address_type") != "physical")
+    if addresses:
+        first = addresses[0]
+        location.street = str(first.get("address_1", ""))[:300]
+        location.postcode = str(first.get("postal_code", ""))[:10]
+        location.city = str(first.get("city", ""))[:200]
+    location.barrier_free = barrier_free(r.data for r in records if r.table == "accessibility")
+
+
+def service_derive(
+    service: Service,
+    *,
+    records: list[HsdsRecord],
+    location_records: list[HsdsRecord],
+    organization_name: str,
+    topic_names: list[str],
+) -> tuple[set[str], list[tuple[int, dt.time, dt.time]]]:
+    """Set the derived columns of ``service`` (not saved); return its languages and hours."""
+    languages = {
+        language_code(str(r.data.get("code") or r.data.get("name", "")))
+        for r in [*records, *location_records]
+        if r.table == "languages" and (r.data.get("code") or r.data.get("name"))
+    }
+    hours = weekly_hours(r.data for r in [*records, *location_records] if r.table == "schedules")
+    service.free_of_charge = free_of_charge([r.data for r in records if r.table == "cost_options"])
+    service.search_document = fold_name(
+        " ".join([service.name, service.description, organization_name, *topic_names])
+    )
+    return languages, hours
+
+
+def derived_rows_save(
+    service: Service, languages: set[str], hours: list[tuple[int, dt.time, dt.time]]
+) -> None:
+    ServiceLanguage.objects.filter(service=service).delete()
+    ServiceLanguage.objects.bulk_create(
+        [ServiceLanguage(service=service, code=code) for code in sorted(languages) if code]
+    )
+    ServiceHours.objects.filter(service=service).delete()
+    ServiceHours.objects.bulk_create(
+        [ServiceHours(service=service, weekday=d, opens_at=o, closes_at=c) for d, o, c in hours]
+    )

@@ -1,0 +1,472 @@
+"""Import and export of a directory as HSDS 3.0 (CSV package with datapackage.json, and JSON).
+
+An import is one transaction: objects are matched by their HSDS id within the directory (created
+or replaced, never duplicated), everything is checked before the first write, and a problem
+anywhere leaves the database as it was. The export writes every stored HSDS record back, so an
+import followed by an export gives the same tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from passgenau.apps.audit.services import log_action
+from passgenau.apps.territories.models import Gemeinde, fold_name
+from passgenau.engine import hsds
+
+from ..models import (
+    Directory,
+    HsdsRecord,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    ServiceHours,
+    ServiceLanguage,
+    ServiceStatus,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from .derive import location_refresh, service_derive
+
+__all__ = [
+    "ImportReport",
+    "directory_dataset",
+    "directory_export_hsds",
+    "directory_import_hsds",
+    "export_validate",
+]
+
+# Tables with a model of their own; every other HSDS table is kept as HsdsRecord rows.
+OWN_MODELS = {
+    "organizations",
+    "services",
+    "locations",
+    "service_at_location",
+    "taxonomies",
+    "taxonomy_terms",
+}
+MAX_ROWS = 2_000_000
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def as_text(self) -> str:
+        lines = []
+        for table in hsds.TABLES:
+            c, u = self.created.get(table, 0), self.updated.get(table, 0)
+            if c or u:
+                lines.append(f"{table}: {c} created, {u} updated")
+        return "\n".join(lines) or "nothing to import"
+
+
+def _check(dataset: hsds.Dataset) -> None:
+    """References between the tables the models link, checked before anything is written."""
+    problems = []
+    services = {r["id"] for r in dataset.rows("services")}
+    locations = {r["id"] for r in dataset.rows("locations")}
+    for number, row in enumerate(dataset.rows("service_at_location"), start=1):
+        for key, known in (("service_id", services), ("location_id", locations)):
+            if row.get(key) not in known:
+                problems.append(
+                    hsds.Problem(
+                        "service_at_location.csv",
+                        number,
+                        key,
+                        "unknown_reference",
+                        f"{row.get(key)!r} is not in the file's {key.removesuffix('_id')}s",
+                    )
+                )
+    for number, row in enumerate(dataset.rows("services"), start=1):
+        status = row.get("status")
+        if status not in ServiceStatus.values:
+            problems.append(
+                hsds.Problem(
+                    "services.csv",
+                    number,
+                    "status",
+                    "invalid_status",
+                    f"{status!r} is not one of {', '.join(ServiceStatus.values)}",
+                )
+            )
+        lo, hi = row.get("minimum_age"), row.get("maximum_age")
+        if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
+            problems.append(
+                hsds.Problem(
+                    "services.csv", number, "maximum_age", "ages_out_of_order", "below minimum_age"
+                )
+            )
+    if problems:
+        raise hsds.HsdsError(problems)
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _age(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and 0 <= value < 150 else None
+
+
+def _upsert(
+    model: Any, directory_field: dict[str, Any], rows: list[dict[str, Any]], build
+) -> tuple[dict[str, Any], int, int]:
+    """Create or replace objects of ``model`` by HSDS id; ``build(obj, row)`` sets the columns."""
+    existing = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
+    new, changed = [], []
+    for row in rows:
+        obj = existing.get(row["id"])
+        if obj is None:
+            obj = model(hsds_id=row["id"], **directory_field)
+            new.append(obj)
+        else:
+            changed.append(obj)
+        obj.hsds = row
+        build(obj, row)
+    model.objects.bulk_create(new, batch_size=2000)
+    if changed:
+        fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        model.objects.bulk_update(changed, fields, batch_size=1000)
+    by_id = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
+    return by_id, len(new), len(changed)
+
+
+@transaction.atomic
+def directory_import_hsds(
+    *, directory: Directory, dataset: hsds.Dataset, actor: Any = None
+) -> ImportReport:
+    """Store ``dataset`` in ``directory`` (raises :class:`hsds.HsdsError`, nothing stored)."""
+    total = sum(dataset.count().values())
+    if total > MAX_ROWS:
+        raise hsds.HsdsError(
+            [hsds.Problem("", None, "", "too_many_rows", f"{total} rows (at most {MAX_ROWS})")]
+        )
+    _check(dataset)
+    report = ImportReport()
+
+    def count(table: str, created: int, updated: int) -> None:
+        report.created[table] = created
+        report.updated[table] = updated
+
+    # taxonomies and terms (the shipped topics are shared and found by their id)
+    taxonomies, c, u = _upsert(
+        Taxonomy,
+        {"directory": directory},
+        dataset.rows("taxonomies"),
+        lambda o, r: setattr(o, "name", str(r.get("name", ""))[:200]),
+    )
+    count("taxonomies", c, u)
+    shared_terms = {t.hsds_id: t for t in TaxonomyTerm.objects.filter(taxonomy__directory=None)}
+    term_rows = [r for r in dataset.rows("taxonomy_terms") if r["id"] not in shared_terms]
+    fallback, _ = Taxonomy.objects.get_or_create(
+        directory=directory, hsds_id="", defaults={"name": "(imported terms)"}
+    )
+    existing_terms = {
+        t.hsds_id: t for t in TaxonomyTerm.objects.filter(taxonomy__directory=directory)
+    }
+    new_terms, changed_terms = [], []
+    for row in term_rows:
+        term = existing_terms.get(row["id"])
+        if term is None:
+            term = TaxonomyTerm(hsds_id=row["id"])
+            new_terms.append(term)
+        else:
+            changed_terms.append(term)
+        term.hsds = row
+        term.taxonomy = taxonomies.get(row.get("taxonomy_id")) or fallback
+        term.code = str(row.get("code", ""))[:100]
+        term.name = str(row.get("name", ""))[:200]
+    TaxonomyTerm.objects.bulk_create(new_terms, batch_size=2000)
+    if changed_terms:
+        TaxonomyTerm.objects.bulk_update(changed_terms, ["hsds", "taxonomy", "code", "name"])
+    count("taxonomy_terms", len(new_terms), len(changed_terms))
+    terms = {
+        **{t.hsds_id: t for t in TaxonomyTerm.objects.filter(taxonomy__directory=directory)},
+        **shared_terms,
+    }
+
+    def org_build(o: Organization, r: dict[str, Any]) -> None:
+        o.name = str(r.get("name", ""))[:300]
+        o.email = str(r.get("email", ""))[:254]
+        o.website = str(r.get("website", ""))[:500]
+
+    orgs, c, u = _upsert(
+        Organization, {"directory": directory}, dataset.rows("organizations"), org_build
+    )
+    count("organizations", c, u)
+
+    gemeinde_by_postcode = dict(
+        Gemeinde.objects.exclude(postcode="").values_list("postcode", "ags")
+    )
+    gemeinde_by_name: dict[str, str] = {}
+    for ags, name in Gemeinde.objects.values_list("ags", "name_folded"):
+        gemeinde_by_name.setdefault(name.split(",")[0].strip(), ags)
+
+    def location_build(o: Location, r: dict[str, Any]) -> None:
+        o.organization = orgs.get(r.get("organization_id"))
+        o.name = str(r.get("name", ""))[:300]
+        lat, lon = r.get("latitude"), r.get("longitude")
+        valid = isinstance(lat, int | float) and isinstance(lon, int | float)
+        o.latitude = float(lat) if valid and -90 <= lat <= 90 else None  # type: ignore[operator]
+        o.longitude = float(lon) if valid and -180 <= lon <= 180 else None  # type: ignore[operator]
+
+    locations, c, u = _upsert(
+        Location, {"directory": directory}, dataset.rows("locations"), location_build
+    )
+    count("locations", c, u)
+
+    def service_build(o: Service, r: dict[str, Any]) -> None:
+        o.organization = orgs.get(r.get("organization_id"))
+        o.name = str(r.get("name", ""))[:300]
+        o.description = str(r.get("description", ""))
+        o.status = str(r.get("status"))
+        o.email = str(r.get("email", ""))[:254]
+        o.url = str(r.get("url", ""))[:500]
+        o.minimum_age = _age(r.get("minimum_age"))
+        o.maximum_age = _age(r.get("maximum_age"))
+        o.last_confirmed = _date(r.get("assured_date"))
+
+    services, c, u = _upsert(
+        Service, {"directory": directory}, dataset.rows("services"), service_build
+    )
+    count("services", c, u)
+
+    existing_sal = {
+        s.hsds_id: s for s in ServiceAtLocation.objects.filter(service__directory=directory)
+    }
+    new_sal, changed_sal = [], []
+    for row in dataset.rows("service_at_location"):
+        sal = existing_sal.get(row["id"])
+        if sal is None:
+            sal = ServiceAtLocation(hsds_id=row["id"])
+            new_sal.append(sal)
+        else:
+            changed_sal.append(sal)
+        sal.hsds = row
+        sal.service = services[row["service_id"]]
+        sal.location = locations[row["location_id"]]
+    ServiceAtLocation.objects.bulk_create(new_sal, batch_size=2000)
+    if changed_sal:
+        ServiceAtLocation.objects.bulk_update(changed_sal, ["hsds", "service", "location"])
+    count("service_at_location", len(new_sal), len(changed_sal))
+    sal_service = {r["id"]: r["service_id"] for r in dataset.rows("service_at_location")}
+    sal_location = {r["id"]: r["location_id"] for r in dataset.rows("service_at_location")}
+    phone_owner = {
+        r["id"]: (r.get("service_id") or sal_service.get(r.get("service_at_location_id")),
+                  r.get("location_id") or sal_location.get(r.get("service_at_location_id")))
+        for r in dataset.rows("phones")
+    }  # fmt: skip
+
+    # every other table as records, linked to their service and location
+    existing_records = {
+        (r.table, r.hsds_id): r for r in HsdsRecord.objects.filter(directory=directory)
+    }
+    new_records, changed_records = [], []
+    for table in hsds.TABLES:
+        if table in OWN_MODELS:
+            continue
+        created = updated = 0
+        for row in dataset.rows(table):
+            record = existing_records.get((table, row["id"]))
+            if record is None:
+                record = HsdsRecord(directory=directory, table=table, hsds_id=row["id"])
+                new_records.append(record)
+                created += 1
+            else:
+                changed_records.append(record)
+                updated += 1
+            record.data = row
+            service_id = row.get("service_id") or sal_service.get(row.get("service_at_location_id"))
+            location_id = row.get("location_id") or sal_location.get(
+                row.get("service_at_location_id")
+            )
+            if row.get("phone_id") in phone_owner:
+                service_id, location_id = phone_owner[row["phone_id"]]
+            if table == "attributes" and row.get("link_id") in services:
+                service_id = row["link_id"]
+            record.service = services.get(service_id)
+            record.location = locations.get(location_id)
+        count(table, created, updated)
+    HsdsRecord.objects.bulk_create(new_records, batch_size=2000)
+    if changed_records:
+        HsdsRecord.objects.bulk_update(changed_records, ["data", "service", "location"], 1000)
+
+    _derive_all(
+        directory, services, locations, terms, dataset, gemeinde_by_postcode, gemeinde_by_name
+    )
+    log_action(
+        "directory.import",
+        actor=actor,
+        obj=directory,
+        data={"created": report.created, "updated": report.updated},
+    )
+    return report
+
+
+def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_name) -> None:
+    """Topics, languages, hours, free of charge, barrier-free and places for what was imported."""
+    records_of_service: dict[int, list[HsdsRecord]] = defaultdict(list)
+    records_of_location: dict[int, list[HsdsRecord]] = defaultdict(list)
+    for record in HsdsRecord.objects.filter(directory=directory).only(
+        "table", "data", "service_id", "location_id"
+    ):
+        if record.service_id:
+            records_of_service[record.service_id].append(record)
+        elif record.location_id:
+            records_of_location[record.location_id].append(record)
+    for location in locations.values():
+        location_refresh(location, records_of_location.get(location.pk, []))
+        ags = by_postcode.get(location.postcode) or by_name.get(fold_name(location.city))
+        location.gemeinde_id = ags
+    Location.objects.bulk_update(
+        list(locations.values()), ["street", "postcode", "city", "barrier_free", "gemeinde"], 1000
+    )
+    locations_of: dict[str, list[int]] = defaultdict(list)
+    for row in dataset.rows("service_at_location"):
+        locations_of[row["service_id"]].append(locations[row["location_id"]].pk)
+    topics_of: dict[str, list[TaxonomyTerm]] = defaultdict(list)
+    for row in dataset.rows("attributes"):
+        term = terms.get(row.get("taxonomy_term_id"))
+        if term is not None and row.get("link_id") in services:
+            topics_of[row["link_id"]].append(term)
+    org_names = dict(Organization.objects.filter(directory=directory).values_list("pk", "name"))
+    ids = [s.pk for s in services.values()]
+    ServiceLanguage.objects.filter(service_id__in=ids).delete()
+    ServiceHours.objects.filter(service_id__in=ids).delete()
+    Through = Service.topics.through
+    Through.objects.filter(service_id__in=ids).delete()
+    languages, hours, links = [], [], []
+    for hsds_id, service in services.items():
+        own = records_of_service.get(service.pk, [])
+        at = [r for pk in locations_of.get(hsds_id, []) for r in records_of_location.get(pk, [])]
+        topics = topics_of.get(hsds_id, [])
+        spoken, weekly = service_derive(
+            service,
+            records=own,
+            location_records=at,
+            organization_name=org_names.get(service.organization_id, ""),
+            topic_names=[t.name for t in topics],
+        )
+        languages += [ServiceLanguage(service=service, code=c) for c in sorted(spoken) if c]
+        hours += [
+            ServiceHours(service=service, weekday=d, opens_at=o, closes_at=c) for d, o, c in weekly
+        ]
+        links += [
+            Through(service_id=service.pk, taxonomyterm_id=t.pk)
+            for t in {t.pk: t for t in topics}.values()
+        ]
+    Service.objects.bulk_update(
+        list(services.values()), ["free_of_charge", "search_document"], 1000
+    )
+    ServiceLanguage.objects.bulk_create(languages, batch_size=5000)
+    ServiceHours.objects.bulk_create(hours, batch_size=5000)
+    Through.objects.bulk_create(links, batch_size=5000)
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def directory_dataset(*, directory: Directory) -> hsds.Dataset:
+    """Every stored HSDS record of ``directory`` as tables (the shipped topics included when
+    an offer uses them)."""
+    dataset = hsds.Dataset()
+    for taxonomy in Taxonomy.objects.filter(directory=directory).exclude(hsds={}):
+        dataset.rows("taxonomies").append(dict(taxonomy.hsds))
+    for term in TaxonomyTerm.objects.filter(taxonomy__directory=directory).exclude(hsds={}):
+        dataset.rows("taxonomy_terms").append(dict(term.hsds))
+    used_shared = TaxonomyTerm.objects.filter(
+        taxonomy__directory=None, services__directory=directory
+    ).distinct()
+    shared_taxonomies = set()
+    for term in used_shared.select_related("taxonomy"):
+        dataset.rows("taxonomy_terms").append(dict(term.hsds))
+        shared_taxonomies.add(term.taxonomy)
+    for taxonomy in shared_taxonomies:
+        dataset.rows("taxonomies").append(dict(taxonomy.hsds))
+    for model, table in (
+        (Organization, "organizations"),
+        (Location, "locations"),
+        (Service, "services"),
+    ):
+        for hsds_row in model.objects.filter(directory=directory).values_list("hsds", flat=True):
+            dataset.rows(table).append(dict(hsds_row))
+    for hsds_row in ServiceAtLocation.objects.filter(service__directory=directory).values_list(
+        "hsds", flat=True
+    ):
+        dataset.rows("service_at_location").append(dict(hsds_row))
+    for table, data in HsdsRecord.objects.filter(directory=directory).values_list("table", "data"):
+        dataset.rows(table).append(dict(data))
+    return dataset
+
+
+def directory_export_hsds(*, directory: Directory, out_dir: Path) -> dict[str, int]:
+    """Write the CSV package (``out_dir``) and the JSON files (``out_dir/json/``): services,
+    organisations, taxonomies and taxonomy terms as the HSDS API returns them."""
+    dataset = directory_dataset(directory=directory)
+    hsds.write_hsds_csv(dataset, out_dir)
+    json_dir = out_dir / "json"
+    json_dir.mkdir(parents=True, exist_ok=True)
+    nester = hsds.nester(dataset)
+    documents = {
+        "services.json": [nester.build("service", r) for r in dataset.rows("services")],
+        "organizations.json": [
+            nester.build("organization", r) for r in dataset.rows("organizations")
+        ],
+        "taxonomies.json": [dict(r) for r in dataset.rows("taxonomies")],
+        "taxonomy_terms.json": [
+            nester.build("taxonomy_term", r) for r in dataset.rows("taxonomy_terms")
+        ],
+    }
+    for name, document in documents.items():
+        (json_dir / name).write_text(
+            json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+    return dataset.count()
+
+
+_SCHEMA_OF = {
+    "services.json": "service.json",
+    "organizations.json": "organization.json",
+    "taxonomies.json": "taxonomy.json",
+    "taxonomy_terms.json": "taxonomy_term.json",
+}
+
+
+def export_validate(*, out_dir: Path, schema_dir: Path) -> list[str]:
+    """Errors of the JSON export against the official HSDS 3.0 schemas (empty when valid)."""
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    registry: Registry = Registry()
+    for path in schema_dir.glob("*.json"):
+        if path.name == "openapi.json":
+            continue
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        registry = registry.with_resource(
+            path.name, Resource.from_contents(contents, default_specification=DRAFT202012)
+        )
+    errors = []
+    for name, schema_name in _SCHEMA_OF.items():
+        schema = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
+        validator = jsonschema.Draft202012Validator(
+            schema, registry=registry, format_checker=jsonschema.FormatChecker()
+        )
+        for index, item in enumerate(json.loads((out_dir / "json" / name).read_text("utf-8"))):
+            for error in validator.iter_errors(item):
+                where = "/".join(str(p) for p in error.absolute_path)
+                errors.append(f"{name}[{index}] {where}: {error.message}")
+    return errors

@@ -1,0 +1,332 @@
+"""Changes of offers: providers propose, directory editors decide, every applied change is
+written to the offer's HSDS metadata (field, previous and new value, a pseudonymous editor id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passgenau.apps.audit.services import log_action
+
+from ..models import (
+    CHANGE_TRANSITIONS,
+    ChangeRequest,
+    ChangeStatus,
+    Directory,
+    HsdsRecord,
+    Organization,
+    Service,
+    ServiceText,
+    TaxonomyTerm,
+)
+from .derive import derived_rows_save, service_derive
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "change_decide",
+    "change_propose",
+    "german_digest",
+    "service_apply",
+    "service_confirm",
+    "service_text_save",
+]
+
+# field → the HSDS service field it is written to ("" when it lives elsewhere in HSDS)
+EDITABLE_FIELDS: dict[str, str] = {
+    "name": "name",
+    "description": "description",
+    "status": "status",
+    "email": "email",
+    "url": "url",
+    "minimum_age": "minimum_age",
+    "maximum_age": "maximum_age",
+    "free_of_charge": "",  # a cost option of amount 0
+    "what_to_bring": "",  # a required document
+    "target_groups": "",  # attributes of link_type "target_group"
+    "topics": "",  # attributes naming taxonomy terms (codes of the shipped topics or term ids)
+    "languages": "",  # languages spoken (codes)
+}
+_NAMESPACE = uuid.UUID("a3a7f0f2-1e6b-4a9e-9a55-3c2d8b0e7f11")
+
+
+def german_digest(service: Service) -> str:
+    """Which German text a translation was made from."""
+    return hashlib.sha256(f"{service.name}\n{service.description}".encode()).hexdigest()
+
+
+def _pseudonym(user: Any) -> str:
+    return f"user:{user.pk}" if user is not None and getattr(user, "pk", None) else "system"
+
+
+def _record_id(service: Service, kind: str, value: str = "") -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"{service.hsds_id}/{kind}/{value}"))
+
+
+def _replace_records(service: Service, table: str, kind: str, rows: list[dict[str, Any]]) -> None:
+    """Replace the records this application keeps for ``kind`` (those with our derived ids)."""
+    existing = {r.hsds_id: r for r in service.records.filter(table=table)}
+    keep = set()
+    for row in rows:
+        value = str(row.pop("_value", ""))
+        hsds_id = _record_id(service, kind, value)
+        keep.add(hsds_id)
+        row = {"id": hsds_id, **row}
+        record = existing.get(hsds_id)
+        if record is None:
+            HsdsRecord.objects.create(
+                directory=service.directory, table=table, hsds_id=hsds_id, data=row, service=service
+            )
+        elif record.data != row:
+            record.data = row
+            record.save(update_fields=["data"])
+    # records of this kind no longer wanted: ours have predictable ids for every possible value,
+    # so anything of the table whose id is one of ours but not kept goes
+    for hsds_id, record in existing.items():
+        if hsds_id in keep:
+            continue
+        if _is_ours(service, kind, record):
+            record.delete()
+
+
+def _is_ours(service: Service, kind: str, record: HsdsRecord) -> bool:
+    data = record.data
+    candidates = {
+        "free": [""],
+        "bring": [""],
+        "target_group": [str(data.get("value", ""))],
+        "topic": [str(data.get("taxonomy_term_id", ""))],
+        "language": [str(data.get("code", ""))],
+    }[kind]
+    return record.hsds_id in {_record_id(service, kind, v) for v in candidates}
+
+
+def _topics_from(values: list[str], directory: Directory) -> list[TaxonomyTerm]:
+    terms = TaxonomyTerm.objects.filter(taxonomy__directory__in=[None, directory.pk])
+    by_key = {}
+    for term in terms:
+        by_key[term.hsds_id] = term
+        if term.code:
+            by_key.setdefault(term.code, term)
+    unknown = [v for v in values if v not in by_key]
+    if unknown:
+        raise ValidationError(_("Unknown topics: %(codes)s") % {"codes": ", ".join(unknown)})
+    return [by_key[v] for v in values]
+
+
+def _validate(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(unknown)}
+        )
+    lo, hi = fields.get("minimum_age"), fields.get("maximum_age")
+    if lo is not None and hi is not None and lo > hi:
+        raise ValidationError(_("The minimum age is above the maximum age."))
+    if "name" in fields and not str(fields["name"]).strip():
+        raise ValidationError(_("An offer needs a name."))
+
+
+@transaction.atomic
+def service_apply(
+    *, service: Service, fields: dict[str, Any], actor: Any, today: dt.date | None = None
+) -> Service:
+    """Apply ``fields`` to the public offer: columns, its HSDS record and records, the derived
+    search data, and one HSDS metadata entry per changed field."""
+    _validate(fields)
+    now = timezone.now()
+    changes: list[tuple[str, str, str]] = []
+    record = dict(service.hsds)
+    for name, value in fields.items():
+        hsds_field = EDITABLE_FIELDS[name]
+        if name in ("topics", "languages"):
+            continue
+        previous = getattr(service, name)
+        if previous != value:
+            changes.append((name, str(previous if previous is not None else ""), str(value)))
+        setattr(service, name, value)
+        if hsds_field:
+            if value in (None, ""):
+                record.pop(hsds_field, None)
+            else:
+                record[hsds_field] = value
+    record["id"] = service.hsds_id
+    record["last_modified"] = now.isoformat().replace("+00:00", "Z")
+    if service.organization_id:
+        record["organization_id"] = service.organization.hsds_id
+    if service.last_confirmed:
+        record["assured_date"] = service.last_confirmed.isoformat()
+    service.hsds = record
+    if service.pk is None:
+        service.save()
+    if "free_of_charge" in fields:
+        rows = [{"service_id": service.hsds_id, "option": "kostenlos", "amount": 0}]
+        _replace_records(service, "cost_options", "free", rows if fields["free_of_charge"] else [])
+    if "what_to_bring" in fields:
+        text = str(fields["what_to_bring"]).strip()
+        rows = [{"service_id": service.hsds_id, "document": text}] if text else []
+        _replace_records(service, "required_documents", "bring", rows)
+    if "target_groups" in fields:
+        rows = [
+            {"_value": g, "link_id": service.hsds_id, "link_entity": "service",
+             "link_type": "target_group", "value": g}
+            for g in fields["target_groups"]
+        ]  # fmt: skip
+        _replace_records(service, "attributes", "target_group", rows)
+    if "topics" in fields:
+        terms = _topics_from(list(fields["topics"]), service.directory)
+        before = sorted(service.topics.values_list("code", flat=True))
+        rows = [
+            {"_value": t.hsds_id, "link_id": service.hsds_id, "link_entity": "service",
+             "link_type": "topic", "taxonomy_term_id": t.hsds_id}
+            for t in terms
+        ]  # fmt: skip
+        _replace_records(service, "attributes", "topic", rows)
+        service.topics.set(terms)
+        after = sorted(t.code for t in terms)
+        if before != after:
+            changes.append(("topics", ",".join(before), ",".join(after)))
+    if "languages" in fields:
+        codes = sorted({str(c).strip().lower() for c in fields["languages"] if str(c).strip()})
+        before = sorted(service.spoken.values_list("code", flat=True))
+        rows = [{"_value": c, "service_id": service.hsds_id, "code": c} for c in codes]
+        _replace_records(service, "languages", "language", rows)
+        if before != codes:
+            changes.append(("languages", ",".join(before), ",".join(codes)))
+    records = list(service.records.all())
+    location_records = list(
+        HsdsRecord.objects.filter(location__services_here__service=service, service=None)
+    )
+    spoken, hours = service_derive(
+        service,
+        records=records,
+        location_records=location_records,
+        organization_name=service.organization.name if service.organization_id else "",
+        topic_names=list(service.topics.values_list("name", flat=True)),
+    )
+    if "free_of_charge" in fields:
+        service.free_of_charge = bool(fields["free_of_charge"])
+    service.save()
+    derived_rows_save(service, spoken, hours)
+    for field_name, previous, replacement in changes:
+        metadata_id = str(uuid.uuid4())
+        HsdsRecord.objects.create(
+            directory=service.directory,
+            table="metadata",
+            hsds_id=metadata_id,
+            service=service,
+            data={
+                "id": metadata_id,
+                "resource_id": service.hsds_id,
+                "resource_type": "service",
+                "last_action_date": (today or timezone.localdate()).isoformat(),
+                "last_action_type": "update" if previous else "create",
+                "field_name": field_name,
+                "previous_value": previous,
+                "replacement_value": replacement,
+                "updated_by": _pseudonym(actor),
+            },
+        )
+    log_action(
+        "directory.service.changed",
+        actor=actor,
+        obj=service,
+        data={"fields": sorted(name for name, _, _ in changes)},
+    )
+    return service
+
+
+@transaction.atomic
+def change_propose(
+    *,
+    actor: Any,
+    organization: Organization,
+    fields: dict[str, Any],
+    service: Service | None = None,
+) -> ChangeRequest:
+    """A provider's change (or new offer), waiting for the editor's review."""
+    if organization.provider_id is None or organization.provider_id != actor.organisation_id:
+        raise PermissionDenied
+    if service is not None and service.organization_id != organization.pk:
+        raise PermissionDenied
+    _validate(fields)
+    if service is None and not str(fields.get("name", "")).strip():
+        raise ValidationError(_("An offer needs a name."))
+    change = ChangeRequest.objects.create(
+        directory=organization.directory,
+        service=service,
+        organization=organization,
+        fields=fields,
+        proposed_by=actor,
+    )
+    log_action(
+        "directory.change.proposed", actor=actor, obj=change, data={"fields": sorted(fields)}
+    )
+    return change
+
+
+@transaction.atomic
+def change_decide(*, actor: Any, change: ChangeRequest, to: str, note: str = "") -> ChangeRequest:
+    """Move a change along :data:`CHANGE_TRANSITIONS`; approving applies it to the offer."""
+    change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if to not in CHANGE_TRANSITIONS.get(change.status, frozenset()):
+        raise ValidationError(
+            _("A change that is %(status)s cannot become %(to)s.")
+            % {"status": change.get_status_display(), "to": ChangeStatus(to).label}
+        )
+    if to == ChangeStatus.APPROVED:
+        service = change.service or Service(
+            directory=change.directory, organization=change.organization, name=""
+        )
+        service_apply(service=service, fields=change.fields, actor=actor)
+        change.service = service
+    change.status = to
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.note = note[:500]
+    change.save(update_fields=["status", "decided_by", "decided_at", "note", "service"])
+    log_action(f"directory.change.{to}", actor=actor, obj=change)
+    return change
+
+
+@transaction.atomic
+def service_confirm(*, actor: Any, service: Service, today: dt.date | None = None) -> Service:
+    """The provider confirms the offer is current (no review needed: nothing public changes)."""
+    if (
+        service.organization is None
+        or service.organization.provider_id is None
+        or service.organization.provider_id != actor.organisation_id
+    ):
+        raise PermissionDenied
+    service.last_confirmed = today or timezone.localdate()
+    record = dict(service.hsds)
+    record["assured_date"] = service.last_confirmed.isoformat()
+    service.hsds = record
+    service.save(update_fields=["last_confirmed", "hsds", "updated_at"])
+    log_action("directory.service.confirmed", actor=actor, obj=service)
+    return service
+
+
+@transaction.atomic
+def service_text_save(
+    *, actor: Any, service: Service, language: str, name: str, description: str
+) -> ServiceText:
+    """The offer's text in ``language``, marked as translated from the current German text."""
+    text, _created = ServiceText.objects.update_or_create(
+        service=service,
+        language=language,
+        easy_language=False,
+        defaults={
+            "name": name,
+            "description": description,
+            "source_digest": german_digest(service),
+        },
+    )
+    log_action("directory.text.saved", actor=actor, obj=service, data={"language": language})
+    return text

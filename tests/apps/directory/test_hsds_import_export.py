@@ -1,0 +1,95 @@
+"""import-hsds and export-hsds on the spec's own examples: nothing lost, the export valid."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from passgenau.apps.directory.models import HsdsRecord, Service
+from passgenau.apps.directory.services.hsds_io import (
+    directory_dataset,
+    directory_export_hsds,
+    directory_import_hsds,
+    export_validate,
+)
+from passgenau.engine import hsds
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csv_example_round_trip_loses_nothing(directory, hsds_spec, tmp_path):
+    dataset = hsds.read_hsds_csv(hsds_spec / "examples" / "csv")
+    report = directory_import_hsds(directory=directory, dataset=dataset)
+    assert report.created["services"] == 1
+    assert directory_dataset(directory=directory).canonical() == dataset.canonical()
+    directory_export_hsds(directory=directory, out_dir=tmp_path)
+    assert hsds.read_hsds_csv(tmp_path).canonical() == dataset.canonical()
+    assert export_validate(out_dir=tmp_path, schema_dir=hsds_spec / "schema") == []
+    # importing the export again changes nothing and creates no second copy
+    again = directory_import_hsds(directory=directory, dataset=hsds.read_hsds_csv(tmp_path))
+    assert again.created.get("services") == 0 and again.updated["services"] == 1
+    assert Service.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["service_full.json", "organization_full.json", "service_at_location_full.json"]
+)
+def test_json_example_round_trip(directory, hsds_spec, tmp_path, name):
+    original = json.loads((hsds_spec / "examples" / name).read_text())
+    dataset = hsds.read_hsds_json(hsds_spec / "examples" / name)
+    directory_import_hsds(directory=directory, dataset=dataset)
+    directory_export_hsds(directory=directory, out_dir=tmp_path)
+    assert export_validate(out_dir=tmp_path, schema_dir=hsds_spec / "schema") == []
+    exported = hsds.read_hsds(tmp_path / "json")
+    assert exported.canonical() == dataset.canonical()
+    leaves = set()
+    for path in (tmp_path / "json").glob("*.json"):
+        leaves |= {v for _, v in hsds.iter_leaves(json.loads(path.read_text()))}
+    assert {v for _, v in hsds.iter_leaves(original)} - leaves == set()
+
+
+def test_derived_search_data(directory, hsds_spec):
+    directory_import_hsds(
+        directory=directory, dataset=hsds.read_hsds_csv(hsds_spec / "examples" / "csv")
+    )
+    service = Service.objects.get()
+    assert list(service.spoken.values_list("code", flat=True)) == ["ur"]
+    assert service.minimum_age == 12 and service.maximum_age == 100
+    assert service.last_confirmed.isoformat() == "2005-01-01"
+    assert {(h.weekday, str(h.opens_at)) for h in service.hours.all()} == {
+        (4, "10:00:00"),
+        (5, "10:00:00"),
+    }
+    location = service.at_locations.get().location
+    assert location.barrier_free  # "Wheelchair access is possible on all levels"
+    assert "counselling" in service.search_document
+
+
+def test_a_bad_reference_imports_nothing(directory, tmp_path):
+    (tmp_path / "services.csv").write_text("id,name,status\ns1,Beratung,active\ns2,Kurs,open\n")
+    (tmp_path / "service_at_location.csv").write_text("id,service_id,location_id\nx,s1,nowhere\n")
+    with pytest.raises(hsds.HsdsError) as raised:
+        directory_import_hsds(directory=directory, dataset=hsds.read_hsds_csv(tmp_path))
+    text = str(raised.value)
+    assert "service_at_location.csv, row 1, field location_id" in text
+    assert "services.csv, row 2, field status: 'open' is not one of" in text
+    assert Service.objects.count() == 0 and HsdsRecord.objects.count() == 0
+
+
+def test_command_line_import_export_and_errors(hsds_spec, tmp_path, capsys, settings):
+    from passgenau.cli import main
+
+    source = hsds_spec / "examples" / "csv"
+    assert main(["directory", "import-hsds", str(source), "--directory", "sz", "--name", "SZ"]) == 0
+    assert "services: 1 created" in capsys.readouterr().out
+    out = tmp_path / "out"
+    args = ["directory", "export-hsds", str(out), "--directory", "sz"]
+    assert main([*args, "--validate", str(hsds_spec / "schema")]) == 0
+    assert "valid against the HSDS 3.0 schemas" in capsys.readouterr().out
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "services.csv").write_text("id,name,status,minimum_age\ns1,x,active,zwölf\n")
+    assert main(["directory", "import-hsds", str(bad), "--directory", "sz"]) == 2
+    assert "services.csv, row 1, field minimum_age" in capsys.readouterr().err
+    assert main(["directory", "export-hsds", str(out), "--directory", "nowhere"]) == 2
