@@ -123,6 +123,8 @@ PAGE_CASES: list[PageCase] = [
     PageCase("accounts:totp_verify", granted=frozenset({200, 302})),
     PageCase("accounts:totp_enrol", granted=frozenset({200, 302})),
     PageCase("accounts:profile"),
+    PageCase("notifications:list"),
+    PageCase("notifications:preferences"),
     PageCase("accounts:password_change"),
     PageCase("accounts:user_list"),
     PageCase("accounts:user_detail", kwargs=_some_user_id),
@@ -188,6 +190,7 @@ POST_ONLY = {
     "accounts:logout",
     "set_language",
     "funding:grant_action",
+    "notifications:read",
 }
 
 

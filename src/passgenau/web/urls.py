@@ -16,5 +16,6 @@ urlpatterns = [
     path("relocation/", include("passgenau.apps.relocation.urls")),
     path("funding/", include("passgenau.apps.funding.urls")),
     path("directory/", include("passgenau.apps.directory.urls")),
+    path("notifications/", include("passgenau.apps.notifications.urls")),
     # further apps: one line each
 ]

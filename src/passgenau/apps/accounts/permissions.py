@@ -46,6 +46,11 @@ PERMISSIONS: tuple[Permission, ...] = (
         ALL_STAFF,
     ),
     Permission(
+        "notifications.view_own",
+        _("Read one's own notifications and choose which come by e-mail"),
+        ALL_STAFF,
+    ),
+    Permission(
         "accounts.manage_users",
         _("List and manage organisations and user accounts"),
         _roles(Role.ADMINISTRATOR),

@@ -3,11 +3,14 @@ their entries here (one line each)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.access import request_has_perm
@@ -18,6 +21,15 @@ class NavEntry:
     label: str | Promise
     url_name: str
     permission: str
+    # Dotted path of a function of the request giving a number to show beside the entry (say,
+    # unread notifications); a path, so that core does not import the modules it lists.
+    badge: str = ""
+
+
+@cache
+def _badge_function(path: str) -> Callable[[HttpRequest], int]:
+    function: Callable[[HttpRequest], int] = import_string(path)
+    return function
 
 
 NAVIGATION: list[NavEntry] = [
@@ -35,6 +47,12 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Grants"), "funding:grant_list", "funding.view_grants"),
     NavEntry(_("Users"), "accounts:user_list", "accounts.manage_users"),
     NavEntry(_("Audit trail"), "audit:entry_list", "audit.view_log"),
+    NavEntry(
+        _("Notifications"),
+        "notifications:list",
+        "notifications.view_own",
+        badge="passgenau.apps.notifications.selectors.unread_count_for_request",
+    ),
     NavEntry(_("My account"), "accounts:profile", "accounts.view_own_account"),
 ]
 
@@ -49,5 +67,6 @@ def navigation_for_request(request: HttpRequest) -> list[dict[str, object]]:
         except NoReverseMatch:  # a module not installed (yet)
             continue
         current = request.path == url or (url != "/" and request.path.startswith(url))
-        entries.append({"label": entry.label, "url": url, "current": current})
+        badge = _badge_function(entry.badge)(request) if entry.badge else 0
+        entries.append({"label": entry.label, "url": url, "current": current, "badge": badge})
     return entries

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "passgenau.apps.relocation",
     "passgenau.apps.directory",
     "passgenau.apps.measures",
+    "passgenau.apps.notifications",
     # further apps: one line each
 ]
 
@@ -214,3 +215,16 @@ LOGGING = {
 # recorded in the audit trail and used by the lock-out.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
+
+# E-mail (notifications, password reset): the console in development; in production SMTP from
+# the environment. SITE_URL makes the links in e-mails absolute.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "passgenau <noreply@localhost>")
+SITE_URL = os.environ.get("SITE_URL", "")

@@ -1,0 +1,1 @@
+"""Notifications are a user's own; the admin shows none of them (no personal mail to read)."""

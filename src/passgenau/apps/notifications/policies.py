@@ -1,0 +1,17 @@
+"""Who may do what with notifications: built on the permission table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from passgenau.apps.accounts.access import user_has_perm, user_role
+
+from .kinds import Kind
+
+__all__ = ["may_receive"]
+
+
+def may_receive(*, user: Any, kind: Kind) -> bool:
+    """A user receives a kind when their role is one it is meant for (and they may read their
+    own notifications at all)."""
+    return user_has_perm(user, "notifications.view_own") and user_role(user) in kind.roles

@@ -1,0 +1,67 @@
+"""Reading notifications and preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from passgenau.apps.accounts.permissions import roles_with
+
+from .kinds import Kind, kinds
+from .models import Language, Notification, Preference
+from .policies import may_receive
+
+__all__ = [
+    "kinds_for_user",
+    "language_for",
+    "notifications_for_user",
+    "preference_for",
+    "recipients_with_perm",
+    "unread_count",
+    "unread_count_for_request",
+]
+
+
+def recipients_with_perm(*, code: str, organisation_ids: list[int | None]) -> list[Any]:
+    """The active users of these organisations whose role holds the permission ``code``."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            organisation_id__in=[i for i in organisation_ids if i is not None],
+            role__in=roles_with(code),
+            is_active=True,
+        )
+        .order_by("pk")
+    )
+
+
+def notifications_for_user(*, user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_count_for_request(request: Any) -> int:
+    """For the navigation's badge."""
+    return unread_count(user=request.user) if request.user.is_authenticated else 0
+
+
+def preference_for(*, user: Any, kind: str) -> Preference:
+    """The stored preference, or the default (both channels on) for a kind never chosen."""
+    found = Preference.objects.filter(user=user, kind=kind).first()
+    return found or Preference(user=user, kind=kind, in_app=True, email=True)
+
+
+def language_for(*, user: Any) -> str:
+    found = Language.objects.filter(user=user).values_list("language", flat=True).first()
+    return found or settings.LANGUAGE_CODE
+
+
+def kinds_for_user(*, user: Any) -> list[Kind]:
+    """The kinds this user's role can receive (the preferences page offers these)."""
+    return [kind for kind in kinds() if may_receive(user=user, kind=kind)]
