@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from test_scalable import _hard_violations, _synthetic
 
-from passgenau.engine.matching.mechanisms._prepared import prepare
+from passgenau.engine.matching.mechanisms._units import build_units
 from passgenau.engine.matching.mechanisms.optimal import solve_optimal
 from passgenau.engine.matching.mechanisms.scalable import _make_room, _pairs_of, solve_scalable
 from passgenau.engine.matching.model import Instance, SolveOptions
@@ -25,7 +25,7 @@ def test_make_room_moves_several_units_for_a_large_household() -> None:
         pair_site=[0, 0, 1, 0, 1, 0],
         pair_score=[0.9, 0.8, 0.1, 0.7, 0.2, 0.6],
     )
-    prep = prepare(instance)
+    prep = build_units(instance).fixed_pairs_only()
     pairs = _pairs_of(prep, np.zeros(prep.n_units, dtype=np.int64), 1, None)
     seg_of_unit = np.arange(prep.n_units, dtype=np.int64)
     # the singles at A (pairs 1, 3, 5), the family left out
@@ -120,14 +120,14 @@ def test_neighbourhood_steps_never_make_a_placement_worse(keep_persons: bool) ->
     """From the greedy placement, the MIP steps keep every capacity and (with persons first) the
     persons, and raise the score; without persons first it stays within the exact optimum."""
     from passgenau.engine.matching.mechanisms._neighbourhood import improve_by_neighbourhoods
-    from passgenau.engine.matching.mechanisms.greedy import greedy_unit_assignment
+    from passgenau.engine.matching.mechanisms._proposals import greedy_unit_assignment
     from passgenau.engine.matching.mechanisms.scalable import _seg_pairs
 
     instance = _synthetic(61, 400, 10)
-    prep = prepare(instance)
+    prep = build_units(instance).fixed_pairs_only()
     pairs = _pairs_of(prep, np.zeros(prep.n_units, dtype=np.int64), 1, None)
     capacity = np.asarray(instance.capacity, dtype=np.int64)
-    start = _seg_pairs(pairs, greedy_unit_assignment(prep.units, capacity))
+    start = _seg_pairs(pairs, greedy_unit_assignment(prep, capacity))
     rng = np.random.default_rng(0)
     out = improve_by_neighbourhoods(
         pairs, pairs.score, start, prep.demand, prep.persons, capacity, keep_persons, rng,

@@ -24,14 +24,13 @@ and dicts). Definitions:
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .model import Instance, Result
+from .model import Instance, Result, package_version
 from .profiles import HouseholdProfile
 from .solution import placed_counts, site_load
 
@@ -219,14 +218,6 @@ def run_metrics(
         "catalogue_version": catalogue_version,
         "notes": list(result.notes),
     }
-
-
-def package_version() -> str:
-    """The installed passgenau version ("unknown" when running from a bare source tree)."""
-    try:
-        return importlib.metadata.version("passgenau")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -12,6 +12,7 @@ then site): a pair that is absent is not allowed. Dense score matrices do not sc
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,6 +29,7 @@ __all__ = [
     "Result",
     "SolveOptions",
     "Status",
+    "package_version",
 ]
 
 Mechanism = Literal["optimal", "scalable", "stable", "auto", "greedy"]
@@ -286,3 +288,11 @@ class Result:
         if self.bound is None:
             return None
         return max(0.0, (self.bound - self.objective) / max(abs(self.bound), 1e-9))
+
+
+def package_version() -> str:
+    """The installed passgenau version ("unknown" when running from a bare source tree)."""
+    try:
+        return importlib.metadata.version("passgenau")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"

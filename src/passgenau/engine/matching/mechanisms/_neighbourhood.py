@@ -19,7 +19,8 @@ References
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,18 +28,30 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint
 from scipy.optimize import milp as _scipy_milp
 
-if TYPE_CHECKING:
-    from .scalable import _Pairs
-
 __all__ = ["improve_by_neighbourhoods"]
 
 milp: Any = _scipy_milp
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 _MAX_FAILURES = 2  # consecutive steps without improvement before the search stops
 _MIN_SIZE = 40  # units per step at least
+
+
+@dataclass
+class _Pairs:
+    """The allowed pairs of the units that have any, in CSR order, and their price keys."""
+
+    unit: IntArray  # (P,) unit of each pair (sorted)
+    site: IntArray  # (P,)
+    score: FloatArray  # (P,)
+    key: npt.NDArray[np.int32] | IntArray  # (P,) site * T + demand type of the unit
+    starts: IntArray  # (K,) first pair of each unit that has pairs
+    counts: IntArray  # (K,)
+    seg_unit: IntArray  # (K,) the unit of each segment
+    seg_fixed: BoolArray  # (K,) the unit is fixed (must be placed)
 
 
 def improve_by_neighbourhoods(

@@ -1,36 +1,30 @@
 """Placement units: single households, or linked households that move together.
 
-The greedy and stable mechanisms place *units*: a household that is not linked is a unit of its own;
-a linked group is one unit whose demand is the sum of its members' demands, which is allowed only
-at the sites every member is allowed at, with the sum of the members' scores there. A unit is fixed
-at a site when any of its members is.
+Every mechanism places *units*: a household that is not linked is a unit of its own; a linked
+group is one unit whose demand is the sum of its members' demands, which is allowed only at the
+sites every member is allowed at, with the sum of the members' scores there. A unit is fixed at a
+site when any of its members is; contradictions (members of one linked group fixed at different
+sites, or at a site another member may not go to) are named in ``infeasible``.
 
-(Shared by every mechanism: ``optimal`` uses ``pair_fixed``, ``unit_pair_start``, ``infeasible``
-and :func:`expand_assignment`; greedy and stable also use ``unit_of``, ``first_member`` and
-``fixed_site``.)
+:func:`build_units` keeps every allowed pair of a unit (greedy and stable decide themselves that a
+fixed unit stays at its fixed site); :meth:`Units.fixed_pairs_only` drops the other pairs of fixed
+units, so that the exact and the scalable mechanism can treat a fixed pair as a pair that must be
+used.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from ..model import Instance
 
-__all__ = ["Units", "build_units", "expand_assignment", "package_version"]
+__all__ = ["Units", "build_units"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-
-
-def package_version() -> str:
-    try:
-        return importlib.metadata.version("passgenau")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - not installed
-        return "unknown"
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,10 +51,6 @@ class Units:
         return int(self.pair_unit.shape[0])
 
     @property
-    def unit_pair_start(self) -> IntArray:
-        return self.pair_start
-
-    @property
     def pair_start(self) -> IntArray:
         """CSR pointer: the pairs of unit ``u`` are ``pair_start[u]:pair_start[u+1]``."""
         counts = np.bincount(self.pair_unit, minlength=self.n_units)
@@ -70,17 +60,23 @@ class Units:
 
     def expand(self, unit_site: IntArray) -> npt.NDArray[np.int32]:
         """Household assignment (site or -1) from a unit assignment."""
-        return np.asarray(unit_site[self.unit_of], dtype=np.int32)
+        return np.asarray(np.asarray(unit_site, dtype=np.int64)[self.unit_of], dtype=np.int32)
 
-
-def expand_assignment(units: Units, unit_site: IntArray) -> npt.NDArray[np.int32]:
-    """Household assignment (site or -1) from a unit assignment."""
-    return units.expand(unit_site)
+    def fixed_pairs_only(self) -> Units:
+        """The same units where a fixed unit keeps only its fixed pair (which must be used)."""
+        keep = (self.fixed_site[self.pair_unit] < 0) | self.pair_fixed
+        return replace(
+            self,
+            pair_unit=np.ascontiguousarray(self.pair_unit[keep]),
+            pair_site=np.ascontiguousarray(self.pair_site[keep]),
+            pair_score=np.ascontiguousarray(self.pair_score[keep]),
+            pair_fixed=self.pair_fixed[keep],
+        )
 
 
 def build_units(instance: Instance) -> Units:
     """Group linked households into units (see the module docstring)."""
-    n_h, n_s = instance.n_households, instance.n_sites
+    n_h = instance.n_households
     label = np.arange(n_h, dtype=np.int64)
     for group in instance.links:
         members = np.asarray(group, dtype=np.int64)
@@ -153,7 +149,6 @@ def build_units(instance: Instance) -> Units:
             f"household {instance.household_ids[int(first_member[u])]} is linked to a household "
             f"fixed at {instance.site_ids[int(fixed_site[u])]}, where not all of them are allowed"
         )
-    del n_s
     return Units(
         unit_of=unit_of,
         demand=demand,

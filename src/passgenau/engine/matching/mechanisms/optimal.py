@@ -64,8 +64,8 @@ except ImportError:  # pragma: no cover - older SciPy: fall back to scipy.optimi
     _HighsCore = None
 
 from ..model import Instance, Result, SolveOptions, Status
-from ..solution import placed_counts
-from ._prepared import Prepared, prepare
+from ._common import NoPlacementInTime, make_result
+from ._units import Units, build_units
 
 __all__ = ["solve_optimal"]
 
@@ -122,7 +122,7 @@ class _Clock:
         return extra
 
 
-def _build_model(units: Prepared, capacity: IntArray, min_load: IntArray) -> _Model:
+def _build_model(units: Units, capacity: IntArray, min_load: IntArray) -> _Model:
     ones = np.ones(units.n_units, dtype=np.int64)
     return _assemble(
         units.pair_unit, units.pair_site, units.demand, units.pair_fixed, ones, capacity, min_load
@@ -319,7 +319,7 @@ def _mip_core(
     return None
 
 
-def _round(c: FloatArray, model: _Model, units: Prepared, x_lp: FloatArray) -> FloatArray | None:
+def _round(c: FloatArray, model: _Model, units: Units, x_lp: FloatArray) -> FloatArray | None:
     """LP rounding: keep what the LP places integrally, then place the other units greedily.
 
     Units go in order of their largest fractional LP value, each to its best-scoring pair that
@@ -331,7 +331,7 @@ def _round(c: FloatArray, model: _Model, units: Prepared, x_lp: FloatArray) -> F
     settled[units.pair_unit[x > 0]] = True
     residual = model.b - model.a @ x
     cols = model.a.tocsc()
-    start = units.unit_pair_start
+    start = units.pair_start
     open_units = np.flatnonzero(~settled & (np.diff(start) > 0))
     best_frac = np.zeros(units.n_units)
     np.maximum.at(best_frac, units.pair_unit, x_lp)
@@ -372,7 +372,7 @@ def _lp(
 def _solve_phase(
     c: FloatArray,
     model: _Model,
-    units: Prepared,
+    units: Units,
     clock: _Clock,
     gap: float,
     start: FloatArray | None = None,
@@ -479,8 +479,8 @@ class _Classes:
     count: IntArray  # (K,)
 
 
-def _classes(units: Prepared) -> _Classes:
-    start = units.unit_pair_start
+def _classes(units: Units) -> _Classes:
+    start = units.pair_start
     fixed_unit = np.zeros(units.n_units, dtype=bool)
     fixed_unit[units.pair_unit[units.pair_fixed]] = True
     index: dict[tuple[bytes, int, bytes, bool], int] = {}
@@ -521,7 +521,7 @@ def _classes(units: Prepared) -> _Classes:
 
 
 def _most_persons(
-    units: Prepared,
+    units: Units,
     capacity: IntArray,
     min_load: IntArray,
     clock: _Clock,
@@ -578,12 +578,12 @@ def _most_persons(
         target, step = max(floor, target - step), 2 * step
 
 
-def _persons_of(units: Prepared, x: FloatArray) -> float:
+def _persons_of(units: Units, x: FloatArray) -> float:
     """Persons placed by the pair vector ``x``."""
     return float(units.persons[units.pair_unit] @ x)
 
 
-def _disaggregate(units: Prepared, classes: _Classes, counts: FloatArray) -> FloatArray:
+def _disaggregate(units: Units, classes: _Classes, counts: FloatArray) -> FloatArray:
     """A unit placement with the given class counts, best by score within each class.
 
     The members of a class share their sorted list of allowed sites, so member ``u``'s pair at
@@ -591,7 +591,7 @@ def _disaggregate(units: Prepared, classes: _Classes, counts: FloatArray) -> Flo
     is an assignment problem (Hungarian method, :func:`scipy.optimize.linear_sum_assignment`).
     """
     x = np.zeros(units.n_pairs)
-    start = units.unit_pair_start
+    start = units.pair_start
     places = np.round(counts).astype(np.int64)
     for k, members in enumerate(classes.members):
         lo, hi = classes.pair_start[k], classes.pair_start[k + 1]
@@ -634,13 +634,13 @@ def solve_optimal(instance: Instance, options: SolveOptions) -> Result:
     clock = _Clock(options.time_limit)
     gap = max(float(options.mip_gap), 1e-9)
     assert instance.min_load is not None
-    units = prepare(instance)
+    units = build_units(instance).fixed_pairs_only()
     notes: list[str] = []
 
     def finish(phase: _Phase, model: _Model | None = None) -> Result:
         notes.extend(phase.notes)
         if phase.status == "time_limit" and phase.x is None:
-            return _fallback(instance, options, clock, notes)
+            raise NoPlacementInTime(clock.start, notes)  # the dispatcher falls back
         duals = None
         if model is not None and phase.duals is not None:
             duals = phase.duals[model.cap_rows]
@@ -675,30 +675,9 @@ def solve_optimal(instance: Instance, options: SolveOptions) -> Result:
     return finish(second, keep_persons)
 
 
-def _fallback(instance: Instance, options: SolveOptions, clock: _Clock, notes: list[str]) -> Result:
-    """Out of time before any placement: return the scalable mechanism's placement and bound."""
-    from dataclasses import replace
-
-    from .scalable import solve_scalable
-
-    quick = solve_scalable(instance, replace(options, time_limit=0.0))
-    return replace(
-        quick,
-        mechanism="optimal",
-        status="time_limit",
-        seconds=time.perf_counter() - clock.start,
-        notes=(
-            *notes,
-            "time limit before the exact search found a placement: the placement "
-            "and bound are those of the scalable mechanism",
-            *quick.notes,
-        ),
-    )
-
-
 def _result(
     instance: Instance,
-    units: Prepared,
+    units: Units,
     x: FloatArray | None,
     status: Status,
     bound: float,
@@ -717,25 +696,22 @@ def _result(
         else np.full(instance.n_households, -1, dtype=np.int32)
     )
     objective = float(units.pair_score[np.flatnonzero(x > 0.5)].sum()) if x is not None else 0.0
-    households, persons = placed_counts(instance, assignment)
     reported_bound: float | None = None
     if x is not None and status != "infeasible" and np.isfinite(bound):
         reported_bound = bound
     if status == "optimal":
         reported_bound = max(objective, bound)
-    return Result(
-        mechanism="optimal",
-        status=status,
-        assignment=assignment,
-        objective=objective,
-        bound=reported_bound,
-        seconds=time.perf_counter() - clock.start,
+    return make_result(
+        instance,
+        "optimal",
+        status,
+        assignment,
+        started=clock.start,
         solver="HiGHS (scipy.optimize)",
         solver_version=f"scipy {scipy.__version__}",
         seed=seed,
-        input_hash=instance.input_hash(),
-        placed_households=households,
-        placed_persons=persons,
+        objective=objective,
+        bound=reported_bound,
         site_duals=duals,
-        notes=tuple(notes),
+        notes=notes,
     )

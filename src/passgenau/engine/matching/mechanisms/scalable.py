@@ -2,7 +2,7 @@
 
 The capacities (and, for the lexicographic goal, the persons level) are moved into the objective
 with prices ``λ[s, d] >= 0`` and ``μ >= 0``. For fixed prices the problem splits by placement unit
-(:mod:`._prepared`): each unit takes its pair of highest *reduced value*
+(:mod:`._units`): each unit takes its pair of highest *reduced value*
 ``r[p] = c[p] + μ n[u] - Σ_d λ[s, d] a[u, d]``, or stays unplaced (value 0; fixed units have only
 their fixed pair). Hence, for every placement ``x`` that respects the capacities and places at
 least ``P`` persons,
@@ -69,8 +69,10 @@ import scipy
 from scipy.optimize import minimize as _scipy_minimize
 
 from ..model import Instance, Result, SolveOptions
-from ..solution import placed_counts
-from ._prepared import Prepared, prepare
+from ._common import make_result
+from ._neighbourhood import _Pairs, improve_by_neighbourhoods
+from ._proposals import greedy_unit_assignment
+from ._units import Units, build_units
 
 __all__ = ["solve_scalable"]
 
@@ -117,20 +119,6 @@ _LNS_NODES = 200
 # a safeguard only: steps end at their optimum or the node limit, which is deterministic (a time
 # limit that binds is not); measured about 0.5 s a step on 10^4 x 400, 0.25 s on 10^5 x 400 x 5
 _LNS_SECONDS = 5.0
-
-
-@dataclass
-class _Pairs:
-    """The allowed pairs of the units that have any, in CSR order, and their price keys."""
-
-    unit: IntArray  # (P,) unit of each pair (sorted)
-    site: IntArray  # (P,)
-    score: FloatArray  # (P,)
-    key: npt.NDArray[np.int32] | IntArray  # (P,) site * T + demand type of the unit
-    starts: IntArray  # (K,) first pair of each unit that has pairs
-    counts: IntArray  # (K,)
-    seg_unit: IntArray  # (K,) the unit of each segment
-    seg_fixed: BoolArray  # (K,) the unit is fixed (must be placed)
 
 
 @dataclass
@@ -201,7 +189,7 @@ class _Dual:
         return min(first - mu * persons for first, mu in self.history)
 
 
-def _pairs_of(prep: Prepared, unit_type: IntArray, n_types: int, keep: BoolArray | None) -> _Pairs:
+def _pairs_of(prep: Units, unit_type: IntArray, n_types: int, keep: BoolArray | None) -> _Pairs:
     unit, site, score = prep.pair_unit, prep.pair_site, prep.pair_score
     if keep is not None:
         mask = keep[unit]
@@ -273,7 +261,7 @@ def _best_pairs(dual: _Dual, r: FloatArray) -> tuple[IntArray, FloatArray, Float
 
 
 def _primal(
-    prep: Prepared,
+    prep: Units,
     dual: _Dual,
     r: FloatArray,
     capacity: IntArray,
@@ -641,7 +629,7 @@ def _improve(
 
 
 def _meet_minimum(
-    prep: Prepared,
+    prep: Units,
     pairs: _Pairs,
     unit_pair: IntArray,
     capacity: IntArray,
@@ -707,7 +695,7 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     See the module docstring for the bound, the dual method and the primal heuristic.
     """
     started = time.perf_counter()
-    prep = prepare(instance)
+    prep = build_units(instance).fixed_pairs_only()
     assert instance.min_load is not None
     capacity = np.asarray(instance.capacity, dtype=np.int64)
     min_load = np.asarray(instance.min_load, dtype=np.int64)
@@ -716,27 +704,18 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     def finish(
         unit_site: IntArray | None, status: str, bound: float | None, duals: Any, notes: list[str]
     ) -> Result:
-        if unit_site is None:
-            assignment = np.full(instance.n_households, -1, dtype=np.int32)
-        else:
-            assignment = prep.expand(unit_site)
-        households, persons = placed_counts(instance, assignment)
-        objective = _objective(instance, assignment)
-        return Result(
-            mechanism="scalable",
-            status=status,  # type: ignore[arg-type]
-            assignment=assignment,
-            objective=objective,
-            bound=bound,
-            seconds=time.perf_counter() - started,
+        return make_result(
+            instance,
+            "scalable",
+            status,  # type: ignore[arg-type]
+            None if unit_site is None else prep.expand(unit_site),
+            started=started,
             solver="Lagrangian dual (L-BFGS-B on the smoothed dual) + dual-guided repair",
             solver_version=f"numpy {np.__version__}, scipy {scipy.__version__}",
             seed=options.seed,
-            input_hash=instance.input_hash(),
-            placed_households=households,
-            placed_persons=persons,
+            bound=bound,
             site_duals=duals,
-            notes=tuple(notes),
+            notes=notes,
         )
 
     if prep.infeasible is not None:
@@ -847,8 +826,6 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     in_time = options.time_limit is None or time.perf_counter() - started < options.time_limit
     if not np.any(min_load > 0) and _LNS_STEPS > 0 and in_time:
         # small MIPs re-place a few hundred units at a time (never worse, persons kept)
-        from ._neighbourhood import improve_by_neighbourhoods
-
         seg_pair = _seg_pairs(pairs, best[1])
         bound = dual.bound(float(prep.persons[best[1] >= 0].sum()) if lexicographic else 0.0)
         seg_pair = improve_by_neighbourhoods(
@@ -890,21 +867,19 @@ def _seg_pairs(pairs: _Pairs, unit_site: IntArray) -> IntArray:
     return out
 
 
-def _greedy_units(prep: Prepared, capacity: IntArray) -> IntArray | None:
+def _greedy_units(prep: Units, capacity: IntArray) -> IntArray | None:
     """The greedy mechanism's unit placement, or None where it does not fit the prepared pairs."""
-    from .greedy import greedy_unit_assignment
-
-    unit_site = np.asarray(greedy_unit_assignment(prep.units, capacity), dtype=np.int64)
+    unit_site = np.asarray(greedy_unit_assignment(prep, capacity), dtype=np.int64)
     if _pairs_used(prep, unit_site) is None:
         return None  # not a placement over the allowed (and fixed) pairs: leave it
     return None if np.any(_load(prep, unit_site, capacity.shape) > capacity) else unit_site
 
 
-def _pairs_used(prep: Prepared, unit_site: IntArray) -> IntArray | None:
+def _pairs_used(prep: Units, unit_site: IntArray) -> IntArray | None:
     """The pair each placed unit uses (placed units in index order), or None when a placed
     unit's site is not among its allowed (and fixed) pairs."""
     placed = np.flatnonzero(unit_site >= 0)
-    start = prep.unit_pair_start
+    start = prep.pair_start
     lo, hi = start[placed], start[placed + 1]
     offset = _segment_search(prep.pair_site, lo, hi, unit_site[placed])
     index = lo + offset
@@ -915,7 +890,7 @@ def _pairs_used(prep: Prepared, unit_site: IntArray) -> IntArray | None:
     return index
 
 
-def _load(prep: Prepared, unit_site: IntArray, shape: tuple[int, ...]) -> IntArray:
+def _load(prep: Units, unit_site: IntArray, shape: tuple[int, ...]) -> IntArray:
     """Load per site and dimension of a unit placement."""
     placed = np.flatnonzero(unit_site >= 0)
     load = np.zeros(shape, dtype=np.int64)
@@ -924,7 +899,7 @@ def _load(prep: Prepared, unit_site: IntArray, shape: tuple[int, ...]) -> IntArr
 
 
 def _polished_greedy(
-    prep: Prepared, pairs: _Pairs, capacity: IntArray, unit_site: IntArray
+    prep: Units, pairs: _Pairs, capacity: IntArray, unit_site: IntArray
 ) -> IntArray | None:
     """The greedy placement ``unit_site``, then moves to better-scoring pairs that fit."""
     unit_pair = np.full(prep.n_units, -1, dtype=np.int64)
@@ -948,9 +923,9 @@ def _polished_greedy(
     return np.where(unit_pair >= 0, pairs.site[np.maximum(unit_pair, 0)], -1).astype(np.int64)
 
 
-def _objective_units(prep: Prepared, unit_site: IntArray) -> float:
+def _objective_units(prep: Units, unit_site: IntArray) -> float:
     placed = np.flatnonzero(unit_site >= 0)
-    start = prep.unit_pair_start
+    start = prep.pair_start
     total = 0.0
     # the pair of each placed unit: search its site among the unit's sorted pairs
     lo = start[placed]
@@ -975,19 +950,7 @@ def _segment_search(sites: IntArray, lo: IntArray, hi: IntArray, target: IntArra
         right = np.where(active & ~go_right, mid, right)
 
 
-def _better(
-    prep: Prepared, unit_site: IntArray, value: float, best: tuple[float, IntArray]
-) -> bool:
+def _better(prep: Units, unit_site: IntArray, value: float, best: tuple[float, IntArray]) -> bool:
     persons = int(prep.persons[unit_site >= 0].sum())
     best_persons = int(prep.persons[best[1] >= 0].sum())
     return (persons, value) > (best_persons, best[0])
-
-
-def _objective(instance: Instance, assignment: npt.NDArray[np.int32]) -> float:
-    placed = np.flatnonzero(assignment >= 0)
-    start = instance.household_pair_start.astype(np.int64)
-    lo, hi = start[placed], start[placed + 1]
-    idx = lo + _segment_search(
-        instance.pair_site.astype(np.int64), lo, hi, assignment[placed].astype(np.int64)
-    )
-    return float(instance.pair_score[idx].sum())

@@ -70,10 +70,9 @@ import scipy
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from ..model import Instance, Result, SolveOptions
-from ..solution import placed_counts
-from ._units import Units, build_units, package_version
-from .greedy import assignment_score, unmet_min_load_notes
+from ..model import Instance, Result, SolveOptions, package_version
+from ._common import make_result, unmet_min_load_notes
+from ._units import Units, build_units
 
 __all__ = [
     "blocking_pairs",
@@ -563,20 +562,15 @@ def solve_stable(
                     notes.append("the integer program's placement was not stable; not used")
     assignment = units.expand(unit_site)
     notes.extend(unmet_min_load_notes(instance, assignment))
-    households, persons = placed_counts(instance, assignment)
-    return Result(
-        mechanism="stable",
-        status="feasible",
-        assignment=assignment,
-        objective=assignment_score(instance, assignment),
-        bound=None,
-        seconds=time.perf_counter() - started,
+    return make_result(
+        instance,
+        "stable",
+        "feasible",
+        assignment,
+        started=started,
         solver=solver,
         solver_version=f"passgenau {package_version()}, scipy {scipy.__version__}",
         seed=options.seed,
-        input_hash=instance.input_hash(),
-        placed_households=households,
-        placed_persons=persons,
         blocking_pairs=int(_blocking_mask(market, unit_site).sum()),
-        notes=tuple(notes),
+        notes=notes,
     )
