@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from passgenau.engine import apportionment_commands
+from passgenau.cli import apportionment as apportionment_commands
 
 REPO = Path(__file__).resolve().parents[2]
 KREISE = REPO.parent / "shared" / "data" / "destatis-kreise-2018.csv"

@@ -6,13 +6,14 @@ import csv
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from test_instance import BAD_CASES, GOOD, make_dir
 
 from passgenau.cli import main
-from passgenau.engine.matching.cli_plain import native_stdout_to_stderr
+from passgenau.cli.matching import native_stdout_to_stderr
 from passgenau.engine.matching.instance import read_instance
 
 REPO = Path(__file__).resolve().parents[2]
@@ -237,3 +238,25 @@ def test_native_output_during_a_solve_goes_to_stderr(capfd: pytest.CaptureFixtur
     assert out == "before\nafter\n"
     assert "unbuffered native line" in err
     assert "buffered native line" in err
+
+
+@pytest.mark.parametrize("argv", [["solve", "--help"], ["solve", "INSTANCE", "--json"]])
+def test_engine_commands_do_not_load_django(tmp_path: Path, argv: list[str]) -> None:
+    path = make_dir(tmp_path / "inst", GOOD)
+    argv = [str(path) if a == "INSTANCE" else a for a in argv]
+    code = (
+        "import sys\n"
+        "from passgenau.cli import main\n"
+        "try:\n"
+        f"    code = main({argv!r})\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        "assert code == 0, code\n"
+        "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+        "assert not loaded, loaded\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr

@@ -106,10 +106,6 @@ def test_match_writes_every_output_and_the_instance_resolves_to_the_same_objecti
 
 
 def test_passgenau_solve_on_the_exported_instance(generated: Path, tmp_path: Path, capsys):
-    pytest.importorskip(
-        "passgenau.engine.matching.cli_plain",
-        reason="passgenau solve (cli_plain) is not in this tree yet",
-    )
     out = tmp_path / "result"
     code, _, err = run(
         ["match", str(generated), "--mechanism", "optimal", "--out", str(out), "--json"], capsys

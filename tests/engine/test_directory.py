@@ -180,7 +180,7 @@ def test_duplicates_command_on_an_hsds_folder(tmp_path):
     import io
     import json
 
-    from passgenau.engine.directory_commands import duplicates_run
+    from passgenau.cli.directory import duplicates_run
 
     (tmp_path / "services.csv").write_text(
         "id,organization_id,name,status\n"

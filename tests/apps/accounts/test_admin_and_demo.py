@@ -93,7 +93,7 @@ def test_demo_users_can_log_in(client, db):
 
 
 def test_demo_command_refused_without_debug(db, settings, capsys):
-    from passgenau.web.commands import cmd_demo
+    from passgenau.cli.web import cmd_demo
 
     settings.DEBUG = False
     assert cmd_demo(SimpleNamespace()) == 2
@@ -102,7 +102,7 @@ def test_demo_command_refused_without_debug(db, settings, capsys):
 
 
 def test_demo_command_prints_every_role(db, settings):
-    from passgenau.web.commands import cmd_demo
+    from passgenau.cli.web import cmd_demo
 
     settings.DEBUG = True
     out = io.StringIO()

@@ -6,7 +6,7 @@ import argparse
 import subprocess
 import sys
 
-from passgenau.web import commands
+from passgenau.cli import web as commands
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +30,7 @@ def test_manage_passes_everything_through():
 def test_registering_the_commands_does_not_import_django():
     code = (
         "import sys, argparse\n"
-        "from passgenau.web import commands\n"
+        "from passgenau.cli import web as commands\n"
         "commands.register(argparse.ArgumentParser().add_subparsers())\n"
         "assert 'django' not in sys.modules, 'django was imported'\n"
     )

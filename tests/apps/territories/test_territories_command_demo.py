@@ -9,11 +9,6 @@ from pathlib import Path
 import pytest
 from territory_samples import SMALL_GV_LINES, write_variant
 
-from passgenau.apps.territories.commands import (
-    parse_reference_date,
-    reference_date_from_name,
-    register,
-)
 from passgenau.apps.territories.demo import (
     DEMO_REFERENCE_DATE,
     demo_directory,
@@ -21,6 +16,11 @@ from passgenau.apps.territories.demo import (
 )
 from passgenau.apps.territories.models import Gemeinde, Kreis, Land, Regierungsbezirk
 from passgenau.apps.territories.services import territories_import
+from passgenau.cli.territories import (
+    parse_reference_date,
+    reference_date_from_name,
+    register,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,12 @@ nothing imported), 1 anything else.
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
-DEFAULT_SETTINGS = "passgenau.web.settings.dev"
+from ._django import setup_django
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,30 +65,69 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--json", action="store_true", help='print [{"a", "b", "score", "reasons"}]'
     )
     duplicates.set_defaults(func=run_duplicates)
-    parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
+
+    def usage(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    parser.set_defaults(func=usage)
 
 
 def run_duplicates(args: argparse.Namespace) -> int:
-    from passgenau.engine.directory_commands import duplicates_run
-
     return duplicates_run(args.path, as_json=args.json)
 
 
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
-    import django
+def duplicates_run(
+    path: Path,
+    *,
+    as_json: bool = False,
+    threshold: float | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Likely duplicate offers in an HSDS folder or JSON file, printed as JSON or a table;
+    ``threshold`` defaults to the engine's ``DUPLICATE_THRESHOLD``."""
+    from passgenau.engine.directory import (
+        DUPLICATE_THRESHOLD,
+        find_duplicates,
+        offer_records_from_hsds,
+    )
+    from passgenau.engine.hsds import HsdsError, read_hsds
 
-    django.setup()
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        dataset = read_hsds(path)
+    except HsdsError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=err)
+        return 2
+    records = offer_records_from_hsds(dataset)
+    pairs = find_duplicates(
+        records, threshold=DUPLICATE_THRESHOLD if threshold is None else threshold
+    )
+    if as_json:
+        json.dump([p.as_dict() for p in pairs], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    names = {r.id: r.name for r in records}
+    print(f"{len(records)} offers, {len(pairs)} likely duplicate pairs", file=out)
+    for pair in pairs:
+        print(
+            f"{pair.score:.2f}  {names[pair.a]} [{pair.a}]  ~  {names[pair.b]} [{pair.b}]  "
+            f"({', '.join(pair.reasons)})",
+            file=out,
+        )
+    return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    _setup()
+    setup_django()
     from django.db import DatabaseError
 
+    from passgenau.apps.directory.services.hsds_io import directory_import_hsds
+    from passgenau.apps.directory.services.setup import directory_get_or_create
     from passgenau.engine import hsds
-
-    from .services.hsds_io import directory_import_hsds
-    from .services.setup import directory_get_or_create
 
     try:
         dataset = hsds.read_hsds(args.path)
@@ -111,9 +151,12 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    _setup()
-    from .models import Directory
-    from .services.hsds_io import directory_export_hsds, export_validate
+    setup_django()
+    from passgenau.apps.directory.models import Directory
+    from passgenau.apps.directory.services.hsds_io import (
+        directory_export_hsds,
+        export_validate,
+    )
 
     directory = Directory.objects.filter(slug=args.directory).first()
     if directory is None:

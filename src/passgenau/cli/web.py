@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from typing import Any
 
-DEFAULT_SETTINGS = "passgenau.web.settings.dev"
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
-    import django
-
-    django.setup()
+from ._django import setup_django, use_default_settings
 
 
 def register(subparsers: Any) -> None:
@@ -47,7 +39,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    use_default_settings()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["passgenau manage", *args.args])
@@ -89,7 +81,7 @@ def _summary(result: Any) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    _setup_django()
+    setup_django()
     from django.conf import settings
 
     if not settings.DEBUG:
@@ -107,7 +99,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _setup_django()
+    setup_django()
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 

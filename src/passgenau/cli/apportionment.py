@@ -31,8 +31,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TextIO
 
-from .apportionment import METHODS, TIE_RULES, ApportionmentError, apportion
-from .keys import NUMBER_FORMATS, KeyFileError, KeyTable, Problem, parse_number, read_key_csv
+from passgenau.engine.apportionment import METHODS, TIE_RULES, ApportionmentError, apportion
+from passgenau.engine.keys import (
+    NUMBER_FORMATS,
+    KeyFileError,
+    KeyTable,
+    Problem,
+    parse_number,
+    read_key_csv,
+)
 
 __all__ = ["format_amount", "register", "run"]
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
 from pathlib import Path
 
-DEFAULT_SETTINGS = "passgenau.web.settings.dev"
+from ._django import setup_django
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,14 +72,11 @@ def reference_date_from_name(path: Path) -> dt.date | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
-    import django
-
-    django.setup()
+    setup_django()
     from django.db import DatabaseError
 
-    from .destatis import DirectoryFormatError
-    from .services import territories_import
+    from passgenau.apps.territories.destatis import DirectoryFormatError
+    from passgenau.apps.territories.services import territories_import
 
     reference_date = args.reference_date
     if reference_date is None:
