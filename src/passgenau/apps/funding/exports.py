@@ -181,6 +181,13 @@ class _Document(FPDF):
         self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="R")
 
 
+def _amount_line(pdf: FPDF, label: str, amount: Decimal) -> None:
+    """One line of a table of amounts: the label, and the amount right-aligned."""
+    pdf.cell(120, 5, _pdf_text(label))
+    pdf.cell(40, 5, _pdf_text(number(amount, 2)), align="R")
+    pdf.ln()
+
+
 def _para(pdf: FPDF, height: float, text: str) -> None:
     """A paragraph across the full width; the next one starts at the left margin below."""
     pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -321,9 +328,7 @@ def grant_notice_pdf(grant: Grant, money: GrantMoney) -> bytes:
     costs = Decimal(0)
     for line in grant.cost_lines.all():
         costs += line.amount
-        pdf.cell(120, 5, _pdf_text(line.description))
-        pdf.cell(40, 5, _pdf_text(number(line.amount, 2)), align="R")
-        pdf.ln()
+        _amount_line(pdf, line.description, line.amount)
     rows = [
         (_("Total costs"), costs),
         (_("Own funds"), grant.own_funds),
@@ -331,9 +336,7 @@ def grant_notice_pdf(grant: Grant, money: GrantMoney) -> bytes:
         (_("Grant"), grant.amount),
     ]
     for label, value in rows:
-        pdf.cell(120, 5, _pdf_text(label))
-        pdf.cell(40, 5, _pdf_text(number(value, 2)), align="R")
-        pdf.ln()
+        _amount_line(pdf, label, value)
     pdf.ln(4)
     _para(
         pdf,
@@ -386,9 +389,7 @@ def programme_report_pdf(
         (_("Applied for, not yet decided"), report.applied),
     ]
     for label, value in rows:
-        pdf.cell(120, 5, _pdf_text(label))
-        pdf.cell(40, 5, _pdf_text(number(value, 2)), align="R")
-        pdf.ln()
+        _amount_line(pdf, label, value)
     pdf.ln(2)
     check = (
         _("The report adds up: budget = approved + remaining; approved = paid + frozen + open.")

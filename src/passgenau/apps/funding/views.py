@@ -267,6 +267,13 @@ def _grant_context(request: HttpRequest, grant: Any, **forms: Any) -> dict[str, 
 
 
 ACTIONS = {*policies.GRANT_DECISIONS, "report"}
+# The changes that take a form: its class and the service that makes the change.
+FORM_ACTIONS: dict[str, tuple[Any, Any]] = {
+    "approve": (ApproveForm, services.grant_approve),
+    "freeze": (FreezeForm, services.grant_freeze),
+    "pay": (PayForm, services.grant_pay),
+    "report": (ReportForm, services.grant_report),
+}
 
 
 @require_POST
@@ -281,32 +288,21 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request.user
     form: Any = None
     try:
-        if action == "approve":
-            form = ApproveForm(request.POST)
+        if action in FORM_ACTIONS:
+            form_class, service = FORM_ACTIONS[action]
+            form = form_class(request.POST)
             if form.is_valid():
-                services.grant_approve(actor=actor, grant=grant, **form.cleaned_data)
-        elif action == "freeze":
-            form = FreezeForm(request.POST)
-            if form.is_valid():
-                services.grant_freeze(actor=actor, grant=grant, **form.cleaned_data)
+                service(actor=actor, grant=grant, **form.cleaned_data)
         elif action == "release":
             freeze = Freeze.objects.filter(grant=grant, pk=request.POST.get("freeze")).first()
             if freeze is None:
                 raise Http404
             services.freeze_release(actor=actor, freeze=freeze)
-        elif action == "pay":
-            form = PayForm(request.POST)
-            if form.is_valid():
-                services.grant_pay(actor=actor, grant=grant, **form.cleaned_data)
         elif action == "confirm_payment":
             payment = Payment.objects.filter(grant=grant, pk=request.POST.get("payment")).first()
             if payment is None:
                 raise Http404
             services.payment_confirm(actor=actor, payment=payment)
-        elif action == "report":
-            form = ReportForm(request.POST)
-            if form.is_valid():
-                services.grant_report(actor=actor, grant=grant, **form.cleaned_data)
         else:
             services.grant_close(actor=actor, grant=grant)
     except services.FundingError as exc:

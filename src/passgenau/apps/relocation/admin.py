@@ -11,11 +11,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from passgenau.apps.accounts.access import request_has_perm
+from passgenau.apps.core.admin import ChangesNothing
 
 from .models import MunicipalityProfile, Round
 
 
-class ViewOnly:
+class ViewOnly(ChangesNothing):
     """Open to the administrator role (permission table) for viewing; nothing can be changed."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -23,15 +24,6 @@ class ViewOnly:
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request_has_perm(request, "accounts.manage_users")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class MunicipalityProfileInline(ViewOnly, admin.TabularInline):
