@@ -1,0 +1,124 @@
+"""Audit actions in words: "funding.grant.approved" reads "Grant: approved" in the reader's
+language.
+
+An action code is ``app.thing.event`` (the event may have more parts, "decision.municipality.
+accept"). The thing is named by the model of that name when there is one (its verbose name) or by
+the table below; each part of the event by the table of events. What neither table knows stays as
+the code, so a new action is never hidden, only less readable (a test lists the codes in use).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+__all__ = ["describe_action", "describe_parts"]
+
+THINGS: dict[str, str | Promise] = {
+    "login": _("Log-in"),
+    "change": _("Change of an offer"),
+    "text": _("Text of an offer"),
+    "indicators": _("Indicators"),
+    "households": _("Households"),
+    "consent": _("Consent"),
+    "travel": _("Travel"),
+    "arrival": _("Arrival"),
+    "import": _("Import"),
+    "accounts": _("Accounts"),
+    "directory": _("Directory"),
+    "proposal": _("Proposal"),
+    "profile": _("Municipality profile"),
+    "run": _("Matching run"),
+    "survey": _("Follow-up survey"),
+}
+
+EVENTS: dict[str, str | Promise] = {
+    "read": pgettext_lazy("audit event", "read"),
+    "created": pgettext_lazy("audit event", "created"),
+    "updated": pgettext_lazy("audit event", "changed"),
+    "changed": pgettext_lazy("audit event", "changed"),
+    "edited": pgettext_lazy("audit event", "changed"),
+    "deleted": pgettext_lazy("audit event", "deleted"),
+    "saved": pgettext_lazy("audit event", "saved"),
+    "action": pgettext_lazy("audit event", "action"),
+    "failed": pgettext_lazy("audit event", "failed"),
+    "locked_out": pgettext_lazy("audit event", "locked out"),
+    "logged_in": pgettext_lazy("audit event", "logged in"),
+    "logged_out": pgettext_lazy("audit event", "logged out"),
+    "password_changed": pgettext_lazy("audit event", "password changed"),
+    "password_set": pgettext_lazy("audit event", "password set by an administrator"),
+    "totp_enrolled": pgettext_lazy("audit event", "second factor set up"),
+    "totp_reset": pgettext_lazy("audit event", "second factor reset"),
+    "applied": pgettext_lazy("audit event", "applied for"),
+    "approved": pgettext_lazy("audit event", "approved"),
+    "closed": pgettext_lazy("audit event", "closed"),
+    "frozen": pgettext_lazy("audit event", "partly frozen"),
+    "released": pgettext_lazy("audit event", "freeze released"),
+    "paid": pgettext_lazy("audit event", "paid"),
+    "payment_planned": pgettext_lazy("audit event", "payment planned"),
+    "reported": pgettext_lazy("audit event", "use of funds reported"),
+    "allocated": pgettext_lazy("audit event", "allocated"),
+    "imported": pgettext_lazy("audit event", "imported"),
+    "registered": pgettext_lazy("audit event", "registered"),
+    "recorded": pgettext_lazy("audit event", "recorded"),
+    "completed": pgettext_lazy("audit event", "completed"),
+    "withdrawn": pgettext_lazy("audit event", "withdrawn"),
+    "overridden": pgettext_lazy("audit event", "changed by the coordinator"),
+    "published": pgettext_lazy("audit event", "published"),
+    "started": pgettext_lazy("audit event", "started"),
+    "status_changed": pgettext_lazy("audit event", "status changed"),
+    "contact_changed": pgettext_lazy("audit event", "contact changed"),
+    "linked": pgettext_lazy("audit event", "linked"),
+    "added": pgettext_lazy("audit event", "added"),
+    "value_recorded": pgettext_lazy("audit event", "value recorded"),
+    "refreshed": pgettext_lazy("audit event", "recomputed"),
+    "progress": pgettext_lazy("audit event", "progress reported"),
+    "decided": pgettext_lazy("audit event", "decided"),
+    "submitted": pgettext_lazy("audit event", "submitted"),
+    "issued": pgettext_lazy("audit event", "issued"),
+    "confirmed": pgettext_lazy("audit event", "confirmed"),
+    "proposed": pgettext_lazy("audit event", "proposed"),
+    "approve": pgettext_lazy("audit event", "approved"),
+    "reject": pgettext_lazy("audit event", "rejected"),
+    "accepted": pgettext_lazy("audit event", "accepted"),
+    "declined": pgettext_lazy("audit event", "declined"),
+    "superseded": pgettext_lazy("audit event", "superseded"),
+    "exported": pgettext_lazy("audit event", "exported"),
+    "downloaded": pgettext_lazy("audit event", "downloaded"),
+    "erased": pgettext_lazy("audit event", "erased"),
+    "municipality": pgettext_lazy("audit event", "by the municipality"),
+    "household": pgettext_lazy("audit event", "by the household"),
+    "accept": pgettext_lazy("audit event", "accepted"),
+    "decline": pgettext_lazy("audit event", "declined"),
+}
+
+
+def _thing(app_label: str, name: str) -> str | Promise | None:
+    try:
+        model = apps.get_model(app_label, name)
+    except (LookupError, ValueError):
+        return THINGS.get(name)
+    return str(model._meta.verbose_name).capitalize()
+
+
+def describe_parts(action: str) -> tuple[str, list[str], bool]:
+    """(thing, events, whether every part was known) of an action code."""
+    app_label, _dot, rest = action.partition(".")
+    name, _dot, event = rest.partition(".")
+    thing = _thing(app_label, name)
+    events = [EVENTS.get(part) for part in event.split(".")] if event else []
+    known = thing is not None and bool(events) and all(e is not None for e in events)
+    shown_thing = str(thing) if thing is not None else name
+    shown_events = [str(e) if e is not None else part for e, part in zip(events, event.split("."))]
+    return shown_thing, shown_events, known
+
+
+def describe_action(action: str) -> str:
+    """The action in words, or the code itself when it cannot be read."""
+    thing, events, known = describe_parts(action)
+    if not thing or not events:
+        return action
+    text = f"{thing}: {' '.join(events)}"
+    return text if known else f"{text} ({action})"
