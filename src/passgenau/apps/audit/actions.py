@@ -108,10 +108,11 @@ def describe_parts(action: str) -> tuple[str, list[str], bool]:
     app_label, _dot, rest = action.partition(".")
     name, _dot, event = rest.partition(".")
     thing = _thing(app_label, name)
-    events = [EVENTS.get(part) for part in event.split(".")] if event else []
+    parts = event.split(".") if event else []
+    events = [EVENTS.get(part) for part in parts]
     known = thing is not None and bool(events) and all(e is not None for e in events)
     shown_thing = str(thing) if thing is not None else name
-    shown_events = [str(e) if e is not None else part for e, part in zip(events, event.split("."))]
+    shown_events = [str(e) if e is not None else p for e, p in zip(events, parts, strict=True)]
     return shown_thing, shown_events, known
 
 
