@@ -114,6 +114,49 @@ def _relocation_survey() -> dict[str, object]:
     return {"pk": FollowUpSurvey.objects.filter(household_id=proposal.household_id).first().pk}
 
 
+def _directory() -> dict[str, object]:
+    from directory_helpers import make_directory
+
+    return {"slug": make_directory().slug}
+
+
+def _directory_offer() -> dict[str, object]:
+    from directory_helpers import provider_service
+
+    service = provider_service()
+    return {"slug": service.directory.slug, "pk": service.pk}
+
+
+def _directory_own_offer() -> dict[str, object]:
+    from directory_helpers import provider_service
+
+    return {"pk": provider_service().pk}
+
+
+def _directory_own_organization() -> dict[str, object]:
+    from directory_helpers import provider_service
+
+    return {"organization": provider_service().organization_id}
+
+
+def _directory_change() -> dict[str, object]:
+    from directory_helpers import pending_change
+
+    return {"pk": pending_change().pk}
+
+
+def _directory_needs() -> dict[str, object]:
+    from directory_helpers import needs_with_referral
+
+    return {"pk": needs_with_referral()[0].pk}
+
+
+def _directory_referral() -> dict[str, object]:
+    from directory_helpers import needs_with_referral
+
+    return {"pk": needs_with_referral()[1].pk}
+
+
 PAGE_CASES: list[PageCase] = [
     PageCase("core:home"),
     PageCase("core:healthz"),
@@ -170,6 +213,21 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:evaluation"),
     PageCase("relocation:evaluation_export", kwargs=lambda: {"fmt": "csv"}),
     PageCase("relocation:evaluation_export", kwargs=lambda: {"fmt": "xlsx"}),
+    PageCase("directory:index"),
+    PageCase("directory:search", kwargs=_directory),
+    PageCase("directory:search", kwargs=_directory, query="q=beratung&language=ar&place=38226"),
+    PageCase("directory:offer", kwargs=_directory_offer),
+    PageCase("directory:my_offers"),
+    PageCase("directory:offer_edit", kwargs=_directory_own_offer),
+    PageCase("directory:offer_new", kwargs=_directory_own_organization),
+    PageCase("directory:change_list"),
+    PageCase("directory:change_detail", kwargs=_directory_change),
+    PageCase("directory:lotse_desk"),
+    PageCase("directory:needs_detail", kwargs=_directory_needs),
+    PageCase("directory:referral_slip", kwargs=_directory_referral),
+    PageCase("directory:referral_outcome", kwargs=_directory_referral),
+    PageCase("directory:roundtable", kwargs=_directory),
+    PageCase("directory:roundtable_pdf", kwargs=_directory),
     PageCase("funding:calculator"),
     PageCase("funding:distribution_list"),
     PageCase("funding:distribution_detail", kwargs=_funding_distribution),
@@ -191,6 +249,7 @@ POST_ONLY = {
     "set_language",
     "funding:grant_action",
     "notifications:read",
+    "directory:offer_confirm",
 }
 
 
@@ -207,6 +266,13 @@ def _as(name: str, build: Callable[[], dict[str, object]]) -> Callable[[], dict[
     return lambda: {name: build()["pk"]}
 
 
+def _hsds_id(kind: str) -> str:
+    from directory_helpers import provider_service
+
+    service = provider_service()
+    return service.hsds_id if kind == "service" else service.organization.hsds_id
+
+
 API_CASES: list[ApiCase] = [
     ApiCase("/api/v1/relocation/rounds/{round_id}", _as("round_id", _relocation_round)),
     ApiCase("/api/v1/relocation/rounds/{round_id}/profiles", _as("round_id", _relocation_round)),
@@ -219,4 +285,6 @@ API_CASES: list[ApiCase] = [
     ApiCase("/api/v1/relocation/runs/{run_id}/proposals", _as("run_id", _relocation_run)),
     ApiCase("/api/v1/relocation/proposals/{proposal_id}", _as("proposal_id", _relocation_proposal)),
     ApiCase("/api/v1/funding/distributions/{pk}", _as("pk", _funding_distribution)),
+    ApiCase("/api/v1/hsds/services/{id}", lambda: {"id": _hsds_id("service")}),
+    ApiCase("/api/v1/hsds/organizations/{id}", lambda: {"id": _hsds_id("organization")}),
 ]

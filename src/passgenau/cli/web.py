@@ -54,6 +54,7 @@ DEMO_LOADERS: list[str] = [
     "passgenau.apps.accounts.demo.load",
     "passgenau.apps.relocation.demo.load",
     "passgenau.apps.funding.demo.load",
+    "passgenau.apps.directory.demo.load",
 ]
 
 

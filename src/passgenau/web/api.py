@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 
 from passgenau.apps.accounts.access import ApiPermission
 from passgenau.apps.audit import selectors as audit_selectors
+from passgenau.apps.directory.api import router as directory_router
 from passgenau.apps.funding.api import router as funding_router
 from passgenau.apps.relocation.api import router as relocation_router
 
@@ -82,3 +83,4 @@ def audit_entries(request: HttpRequest, action: str = "", limit: int = 100) -> l
 
 api.add_router("/relocation/", relocation_router)
 api.add_router("/funding/", funding_router)
+api.add_router("/hsds/", directory_router)

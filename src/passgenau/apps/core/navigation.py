@@ -35,6 +35,10 @@ def _badge_function(path: str) -> Callable[[HttpRequest], int]:
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Start"), "core:home", "core.view_start"),
     NavEntry(_("Territories"), "territories:index", "territories.view"),
+    NavEntry(_("Directory of offers"), "directory:index", "directory.search"),
+    NavEntry(_("My offers"), "directory:my_offers", "directory.edit_own_offers"),
+    NavEntry(_("Changes to review"), "directory:change_list", "directory.review_changes"),
+    NavEntry(_("Lotse desk"), "directory:lotse_desk", "directory.lotse_desk"),
     NavEntry(_("Relocation rounds"), "relocation:round_list", "relocation.view_rounds"),
     NavEntry(_("Households"), "relocation:household_list", "relocation.view_households"),
     NavEntry(_("Proposals"), "relocation:proposal_list", "relocation.view_proposals"),

@@ -181,6 +181,9 @@ LANGUAGES = [
 # checks the catalogues). Questionnaires and surveys may be shown in more languages (Polish):
 # they switch the language for their own page only.
 INTERFACE_LANGUAGES = ["de", "en", "uk", "ru"]
+# The public directory of offers is also shown in Arabic, Farsi (both right-to-left) and
+# Turkish: its pages switch the language for themselves (``?lang=ar``).
+DIRECTORY_LANGUAGES = ["de", "en", "uk", "ru", "ar", "fa", "tr"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,126 @@
+"""PDF documents of the directory: the bilingual referral slip and the round-table report.
+
+Fonts: DejaVu Sans (Latin, Cyrillic, Arabic script) from the system's fonts (Debian:
+fonts-dejavu-core) or ``DIRECTORY_PDF_FONT``; Arabic and Farsi are shaped right-to-left with
+HarfBuzz (``uharfbuzz``). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/local/share/fonts/DejaVuSans.ttf",
+)
+RTL = {"ar", "fa", "ur", "ps", "ku"}
+
+
+def font_path() -> Path:
+    configured = getattr(settings, "DIRECTORY_PDF_FONT", "") or os.environ.get(
+        "DIRECTORY_PDF_FONT", ""
+    )
+    for candidate in (configured, *FONT_CANDIDATES):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    raise ImproperlyConfigured(
+        "No Unicode font for PDFs: install Debian's fonts-dejavu-core or set DIRECTORY_PDF_FONT"
+    )
+
+
+class _Document(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.add_font("DejaVu", fname=str(font_path()))
+        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(True, margin=18)
+        self.add_page()
+
+    def language(self, code: str) -> None:
+        rtl = code in RTL
+        script = "arab" if rtl else None
+        self.set_text_shaping(
+            use_shaping_engine=True, direction="rtl" if rtl else "ltr", script=script, language=code
+        )
+
+    def line(self, text: str, size: float = 10, height: float = 5.5, align: str = "L") -> None:  # type: ignore[override]
+        self.set_font("DejaVu", size=size)
+        self.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _slip_section(pdf: _Document, language: str, context: dict[str, Any]) -> None:
+    service = context["service"]
+    text = context["texts"].get(language)
+    align = "R" if language in RTL else "L"
+    with translation.override(language):
+        pdf.language(language)
+        pdf.line(_("Referral slip"), size=15, height=8, align=align)
+        name = text.name if text and text.name else service.name
+        pdf.line(f"{_('Offer')}: {name}", size=12, height=7, align=align)
+        if language != "de" and not (text and text.name):
+            pdf.line(_("(This offer is only described in German.)"), size=9, align=align)
+        if service.organization:
+            pdf.line(f"{_('Provider')}: {service.organization.name}", align=align)
+        for location in context["locations"]:
+            pdf.line(
+                f"{_('Address')}: {location.street}, {location.postcode} {location.city}",
+                align=align,
+            )
+        hours = "; ".join(
+            f"{WEEKDAYS[h.weekday - 1]} {h.opens_at:%H:%M}–{h.closes_at:%H:%M}"
+            for h in context["hours"]
+        )
+        if hours:
+            pdf.line(f"{_('Opening hours')}: {hours}", align=align)
+        for phone in context["phones"]:
+            pdf.line(f"{_('Phone')}: {phone}", align=align)
+        if service.what_to_bring:
+            pdf.line(f"{_('What to bring')}: {service.what_to_bring}", align=align)
+        pdf.line(f"{_('Referral number')}: {context['referral'].pk}", size=9, align=align)
+    pdf.ln(6)
+
+
+def referral_slip_pdf(*, referral: Any) -> bytes:
+    """The slip in German and in the person's language (one section each; no name on it)."""
+    service = referral.service
+    context = {
+        "referral": referral,
+        "service": service,
+        "texts": {t.language: t for t in service.texts.all()},
+        "locations": [sal.location for sal in service.at_locations.select_related("location")],
+        "hours": list(service.hours.all()),
+        "phones": [
+            str(r.data.get("number", "")).strip('"') for r in service.records.filter(table="phones")
+        ],
+    }
+    pdf = _Document()
+    _slip_section(pdf, "de", context)
+    second = referral.needs.reader_language
+    if second and second != "de":
+        _slip_section(pdf, second, context)
+    return bytes(pdf.output())
+
+
+def roundtable_pdf(*, report: Any, directory: Any) -> bytes:
+    pdf = _Document()
+    pdf.language("de")
+    pdf.line(_("Round-table report: %(name)s") % {"name": directory.name}, size=15, height=8)
+    pdf.line(report.summary)
+    pdf.ln(3)
+    for heading, rows in report.sections():
+        pdf.line(heading, size=12, height=7)
+        for row in rows[:60]:
+            pdf.line(" · ".join(str(cell) for cell in row), size=9, height=5)
+        pdf.ln(2)
+    return bytes(pdf.output())

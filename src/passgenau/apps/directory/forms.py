@@ -1,0 +1,140 @@
+"""Forms of the directory: the public search (GET), the provider's offer form, the editor's
+decision, the Lotse's needs record (no name, no contact, no free text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ServiceStatus, TargetGroup, TaxonomyTerm
+
+# languages a newcomer may speak (ISO 639-1); names in their own language so that a reader finds
+# theirs without knowing German
+SPOKEN_LANGUAGES: list[tuple[str, str]] = [
+    ("de", "Deutsch"), ("en", "English"), ("uk", "Українська"), ("ru", "Русский"),
+    ("ar", "العربية"), ("fa", "فارسی"), ("tr", "Türkçe"), ("ku", "Kurdî"), ("ps", "پښتو"),
+    ("ti", "ትግርኛ"), ("so", "Soomaali"), ("fr", "Français"), ("pl", "Polski"), ("ro", "Română"),
+    ("sq", "Shqip"), ("sr", "Srpski"), ("es", "Español"), ("ur", "اردو"), ("it", "Italiano"),
+    ("bg", "Български"),
+]  # fmt: skip
+
+
+def _topic_choices(language: str) -> list[tuple[str, str]]:
+    terms = TaxonomyTerm.objects.filter(taxonomy__directory=None).order_by("pk")
+    return [(t.code, t.name_in(language)) for t in terms]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language spoken"),
+        required=False,
+        choices=[("", _("any language")), *SPOKEN_LANGUAGES],
+    )
+    place = forms.CharField(
+        label=_("Postcode or town"),
+        required=False,
+        max_length=60,
+        help_text=_("Results are listed by distance from there."),
+    )
+    km = forms.IntegerField(label=_("Within (km)"), required=False, min_value=1, max_value=200)
+    group = forms.ChoiceField(
+        label=_("For"), required=False, choices=[("", _("everyone")), *TargetGroup.choices]
+    )
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+    free = forms.BooleanField(label=_("Free of charge"), required=False)
+    barrier_free = forms.BooleanField(label=_("Barrier-free"), required=False)
+
+    def __init__(self, *args: Any, language: str = "de", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", _("all topics")), *_topic_choices(language)]
+
+
+class OfferForm(forms.Form):
+    """What a provider keeps of an offer; the change waits for the editor."""
+
+    name = forms.CharField(label=_("Name"), max_length=300)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    url = forms.URLField(label=_("Web address"), required=False, assume_scheme="https")
+    free_of_charge = forms.BooleanField(label=_("Free of charge"), required=False)
+    minimum_age = forms.IntegerField(
+        label=_("Minimum age"), required=False, min_value=0, max_value=120
+    )
+    maximum_age = forms.IntegerField(
+        label=_("Maximum age"), required=False, min_value=0, max_value=120
+    )
+    what_to_bring = forms.CharField(
+        label=_("What to bring"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    topics = forms.MultipleChoiceField(label=_("Topics"), widget=forms.CheckboxSelectMultiple)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken at the offer"),
+        choices=SPOKEN_LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, language: str = "de", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = _topic_choices(language)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lo, hi = data.get("minimum_age"), data.get("maximum_age")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("maximum_age", _("The maximum age is below the minimum age."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approved", _("Approve and publish")), ("rejected", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note to the provider"), max_length=500, required=False)
+
+
+class NeedsForm(forms.Form):
+    """The needs of a newcomer: topics, languages, place, constraints. Never a name."""
+
+    topics = forms.MultipleChoiceField(label=_("Topics"), widget=forms.CheckboxSelectMultiple)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages the person speaks"),
+        choices=SPOKEN_LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    slip_language = forms.ChoiceField(
+        label=_("Second language of the referral slip"), choices=SPOKEN_LANGUAGES
+    )
+    place = forms.CharField(label=_("Postcode or town"), max_length=60, required=False)
+    max_km = forms.IntegerField(label=_("At most (km)"), required=False, min_value=1, max_value=200)
+    age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
+    free_only = forms.BooleanField(label=_("Free of charge only"), required=False)
+    barrier_free = forms.BooleanField(label=_("Barrier-free needed"), required=False)
+
+    def __init__(self, *args: Any, language: str = "de", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = _topic_choices(language)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            ("went", _("went")),
+            ("did_not_go", _("did not go")),
+            ("not_suitable", _("not suitable")),
+        ],
+    )

@@ -1,0 +1,175 @@
+"""The round table's analysis of one directory: what is offered (topic × language × district),
+what is missing (needs recorded at the Lotse desk without a fitting offer), likely duplicates,
+and how fresh the offers are per provider."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from passgenau.engine.directory import (
+    DuplicatePair,
+    OfferRecord,
+    coverage,
+    find_duplicates,
+    gaps,
+)
+
+from ..models import Directory, NeedsRecord, Referral, Service, ServiceAtLocation
+from .lotse import need_of, offers_for_analysis
+from .search import PHONES, VISIBLE, directory_scope, topics_list
+
+__all__ = ["RoundTableReport", "roundtable_report"]
+
+FRESH_DAYS = 183  # "confirmed in the last six months"
+
+
+@dataclass
+class RoundTableReport:
+    offers: int
+    locations: int
+    languages: list[str]
+    topics: list[tuple[str, int]]
+    matrix_languages: list[str]
+    matrix: list[tuple[str, list[int]]]
+    districts: list[tuple[str, int]]
+    gaps: list[tuple[str, str, str, int]]
+    duplicates: list[tuple[DuplicatePair, str, str]]
+    freshness: list[tuple[str, int, int, float]]
+    outcomes: list[tuple[str, int]]
+    summary: str = ""
+    stale: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def sections(self) -> list[tuple[str, list[tuple[object, ...]]]]:
+        return [
+            (_("Offers by topic"), [(t, n) for t, n in self.topics]),
+            (
+                _("Topic × language spoken"),
+                [(t, *cells) for t, cells in self.matrix],
+            ),
+            (_("Gaps: needs without a fitting offer"), [g for g in self.gaps]),
+            (
+                _("Likely duplicates"),
+                [(a, b, f"{p.score:.2f}", ", ".join(p.reasons)) for p, a, b in self.duplicates],
+            ),
+            (
+                _("Freshness per provider (confirmed in the last 6 months)"),
+                [
+                    (name, f"{fresh}/{total}", f"{share:.0%}")
+                    for name, fresh, total, share in self.freshness
+                ],
+            ),
+        ]
+
+
+def _records(services: list[Service]) -> list[OfferRecord]:
+    out = []
+    for service in services:
+        sal = next(iter(service.at_locations.all()), None)
+        location = sal.location if sal else None
+        out.append(
+            OfferRecord(
+                id=str(service.pk),
+                name=service.name,
+                organization=service.organization.name if service.organization else "",
+                street=location.street if location else "",
+                postcode=location.postcode if location else "",
+                city=location.city if location else "",
+                phones=tuple(str(r.data.get("number", "")) for r in service.phone_records),
+                emails=(service.email,) if service.email else (),
+                urls=(service.url,) if service.url else (),
+                topics=tuple(t.code for t in service.topics.all()),
+            )
+        )
+    return out
+
+
+def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> RoundTableReport:
+    today = today or timezone.localdate()
+    scope = directory_scope(directory)
+    offers, _services_by_id = offers_for_analysis(scope)
+    services = list(
+        Service.objects.filter(directory_id__in=scope, status__in=VISIBLE)
+        .select_related("organization")
+        .prefetch_related(
+            "at_locations__location",
+            "topics",
+            Prefetch("records", queryset=PHONES, to_attr="phone_records"),
+        )
+    )
+    topic_names = {t.code: t.name for t in topics_list()}
+    topic_names.update({t.code: t.name for s in services for t in s.topics.all()})
+    topic_counts = Counter(t for o in offers for t in o.topics if t in topic_names)
+    language_counts = Counter(lang for o in offers for lang in o.languages)
+    languages = [code for code, _n in language_counts.most_common()]
+    cells = {(c.topic, c.language): 0 for c in []}
+    for cell in coverage(offers):
+        cells[(cell.topic, cell.language)] = cells.get((cell.topic, cell.language), 0) + cell.offers
+    matrix_languages = languages[:12]
+    matrix = [
+        (topic_names[t], [cells.get((t, lang), 0) for lang in matrix_languages])
+        for t, _n in topic_counts.most_common()
+    ]
+    district_counts = Counter(
+        sal.location.city or "—" for s in services for sal in list(s.at_locations.all())[:1]
+    )
+    needs = list(
+        NeedsRecord.objects.filter(directory_id__in=scope)
+        .select_related("gemeinde")
+        .prefetch_related("topics")
+    )
+    gap_counts = gaps([need_of(n) for n in needs], offers)
+    gap_rows = [
+        (topic_names.get(t, t), lang, district, n)
+        for (t, lang, district), n in gap_counts.most_common()
+    ]
+    names = {str(s.pk): s.name for s in services}
+    duplicates = [(p, names[p.a], names[p.b]) for p in find_duplicates(_records(services))]
+    fresh_since = today - dt.timedelta(days=FRESH_DAYS)
+    per_provider: dict[str, list[int]] = {}
+    for service in services:
+        name = service.organization.name if service.organization else _("(no provider)")
+        row = per_provider.setdefault(name, [0, 0])
+        row[1] += 1
+        if service.last_confirmed and service.last_confirmed >= fresh_since:
+            row[0] += 1
+    freshness = sorted(
+        ((name, f, t, f / t) for name, (f, t) in per_provider.items()), key=lambda r: (r[3], r[0])
+    )
+    stale_after = dt.timedelta(days=directory.stale_after_days)
+    stale = sum(
+        1 for s in services if not s.last_confirmed or today - s.last_confirmed > stale_after
+    )
+    outcomes = Counter(
+        Referral.objects.filter(needs__directory_id__in=scope).values_list("outcome", flat=True)
+    )
+    locations = (
+        ServiceAtLocation.objects.filter(service__in=services).values("location").distinct().count()
+    )
+    summary = ngettext(
+        "%(offers)d offer at %(locations)d locations in %(languages)d languages.",
+        "%(offers)d offers at %(locations)d locations in %(languages)d languages.",
+        len(services),
+    ) % {"offers": len(services), "locations": locations, "languages": len(languages)}
+    return RoundTableReport(
+        offers=len(services),
+        locations=locations,
+        languages=languages,
+        topics=[(topic_names[t], n) for t, n in topic_counts.most_common()],
+        matrix_languages=matrix_languages,
+        matrix=matrix,
+        districts=district_counts.most_common(),
+        gaps=gap_rows,
+        duplicates=duplicates,
+        freshness=freshness,
+        outcomes=sorted(outcomes.items()),
+        summary=summary,
+        stale=stale,
+    )

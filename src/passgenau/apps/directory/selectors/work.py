@@ -1,0 +1,73 @@
+"""Reads for staff: a provider's own offers, an editor's directories and pending changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from ..models import ChangeRequest, ChangeStatus, Directory, Organization, Service
+
+__all__ = [
+    "change_get_for_editor",
+    "changes_for_editor",
+    "directories_for_editor",
+    "directories_for_user",
+    "organizations_for_provider",
+    "service_get_for_provider",
+    "services_for_provider",
+]
+
+
+def organizations_for_provider(*, user: Any) -> QuerySet[Organization]:
+    return Organization.objects.filter(provider_id=user.organisation_id).select_related("directory")
+
+
+def services_for_provider(*, user: Any) -> QuerySet[Service]:
+    return (
+        Service.objects.filter(organization__provider_id=user.organisation_id)
+        .select_related("organization", "directory")
+        .order_by("name")
+    )
+
+
+def service_get_for_provider(*, user: Any, pk: int) -> Service | None:
+    return services_for_provider(user=user).filter(pk=pk).first()
+
+
+def directories_for_editor(*, user: Any) -> QuerySet[Directory]:
+    """The directories of the editor's municipality: its own territory's, and for a Kreis also
+    those of its Gemeinden."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is None or not (organisation.kreis_id or organisation.gemeinde_id):
+        return Directory.objects.none()
+    if organisation.kreis_id:
+        condition = Q(kreis_id=organisation.kreis_id) | Q(gemeinde__kreis_id=organisation.kreis_id)
+    else:
+        condition = Q(gemeinde_id=organisation.gemeinde_id)
+    return Directory.objects.filter(condition).order_by("name")
+
+
+def directories_for_user(*, user: Any) -> QuerySet[Directory]:
+    """Directories a Lotse works with: its organisation's territory's, or all when the
+    organisation has no territory (a welfare organisation, a volunteer centre)."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and (organisation.kreis_id or organisation.gemeinde_id):
+        return directories_for_editor(user=user)
+    return Directory.objects.order_by("name")
+
+
+def changes_for_editor(*, user: Any, status: str = ChangeStatus.PENDING) -> QuerySet[ChangeRequest]:
+    return (
+        ChangeRequest.objects.filter(directory__in=directories_for_editor(user=user), status=status)
+        .select_related("service", "organization", "directory")
+        .order_by("proposed_at")
+    )
+
+
+def change_get_for_editor(*, user: Any, pk: int) -> ChangeRequest | None:
+    return (
+        ChangeRequest.objects.filter(directory__in=directories_for_editor(user=user), pk=pk)
+        .select_related("service", "organization", "directory")
+        .first()
+    )

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.dates import WEEKDAYS
+
+register = template.Library()
+
+
+@register.filter
+def weekday(iso: int) -> str:
+    """The name of the ISO weekday (1 Monday … 7 Sunday) in the current language."""
+    return str(WEEKDAYS[int(iso) - 1])
+
+
+@register.filter
+def term_name(term, language: str) -> str:
+    return term.name_in(language)
+
+
+@register.filter
+def lookup(mapping, key):
+    return mapping.get(key, key)

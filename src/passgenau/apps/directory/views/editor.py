@@ -1,0 +1,70 @@
+"""Directory editors review the providers' changes before they are public."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.access import require
+
+from ..forms import DecisionForm
+from ..models import ChangeStatus
+from ..selectors import work
+from ..services import offers
+
+
+@require("directory.review_changes")
+def change_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ChangeStatus.PENDING)
+    if status not in ChangeStatus.values:
+        status = ChangeStatus.PENDING
+    return render(
+        request,
+        "directory/change_list.html",
+        {
+            "changes": work.changes_for_editor(user=request.user, status=status),
+            "status": status,
+            "statuses": ChangeStatus.choices,
+            "directories": work.directories_for_editor(user=request.user),
+        },
+    )
+
+
+@require("directory.review_changes")
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    change = work.change_get_for_editor(user=request.user, pk=pk)
+    if change is None:
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offers.change_decide(
+                actor=request.user,
+                change=change,
+                to=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect("directory:change_list")
+    rows = []
+    service = change.service
+    for name, value in change.fields.items():
+        before = ""
+        if service is not None:
+            if name == "topics":
+                before = ", ".join(service.topics.values_list("code", flat=True))
+            elif name == "languages":
+                before = ", ".join(service.spoken.values_list("code", flat=True))
+            else:
+                before = getattr(service, name, "")
+        after = ", ".join(value) if isinstance(value, list) else value
+        rows.append({"field": name, "before": before, "after": after})
+    return render(
+        request, "directory/change_detail.html", {"change": change, "rows": rows, "form": form}
+    )

@@ -1,0 +1,120 @@
+"""The Lotse desk: a newcomer's needs recorded anonymously, offers ranked by fit, a bilingual
+referral slip, and the outcome recorded later — without a name or a contact anywhere."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.access import require
+
+from ..exports import referral_slip_pdf
+from ..forms import NeedsForm, OutcomeForm
+from ..models import Service
+from ..selectors import lotse as lotse_selectors
+from ..selectors import work
+from ..selectors.search import _place, directory_scope
+from ..services import lotse as lotse_services
+from .public import reader_language
+
+
+@require("directory.lotse_desk")
+def desk(request: HttpRequest) -> HttpResponse:
+    directories = list(work.directories_for_user(user=request.user))
+    chosen = next((d for d in directories if d.slug == request.GET.get("d")), None) or (
+        directories[0] if directories else None
+    )
+    form = NeedsForm(request.POST or None, language=reader_language())
+    if request.method == "POST" and form.is_valid() and chosen is not None:
+        data = form.cleaned_data
+        place = _place(data["place"]) if data["place"] else None
+        if data["place"] and place is None:
+            form.add_error(
+                "place", _("We do not know this place. Try a postcode or the name of the town.")
+            )
+        else:
+            try:
+                needs = lotse_services.needs_record(
+                    actor=request.user,
+                    directory=chosen,
+                    topics=data["topics"],
+                    languages=data["languages"],
+                    slip_language=data["slip_language"],
+                    gemeinde=place,
+                    max_km=data["max_km"],
+                    age=data["age"],
+                    free_only=data["free_only"],
+                    barrier_free=data["barrier_free"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("directory:needs_detail", pk=needs.pk)
+    return render(
+        request,
+        "directory/lotse_desk.html",
+        {
+            "form": form,
+            "directories": directories,
+            "chosen": chosen,
+            "recent": lotse_selectors.needs_for_lotse(user=request.user)[:20],
+        },
+    )
+
+
+@require("directory.lotse_desk")
+def needs_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    needs = lotse_selectors.needs_for_lotse(user=request.user).filter(pk=pk).first()
+    if needs is None:
+        raise Http404
+    if request.method == "POST":
+        service = Service.objects.filter(
+            pk=request.POST.get("service"), directory_id__in=directory_scope(needs.directory)
+        ).first()
+        if service is None:
+            raise Http404
+        referral = lotse_services.referral_create(actor=request.user, needs=needs, service=service)
+        messages.success(request, _("Referral recorded. Print the slip for the person."))
+        return redirect(f"{request.path}#referral-{referral.pk}")
+    return render(
+        request,
+        "directory/needs_detail.html",
+        {
+            "needs": needs,
+            "ranked": lotse_selectors.offers_ranked(needs=needs),
+            "referrals": needs.referrals.select_related("service"),
+            "outcome_form": OutcomeForm(),
+        },
+    )
+
+
+@require("directory.lotse_desk")
+def referral_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = lotse_selectors.referral_get_for_lotse(user=request.user, pk=pk)
+    if referral is None:
+        raise Http404
+    response = HttpResponse(referral_slip_pdf(referral=referral), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="referral-{referral.pk}.pdf"'
+    return response
+
+
+@require("directory.lotse_desk")
+def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = lotse_selectors.referral_get_for_lotse(user=request.user, pk=pk)
+    if referral is None:
+        raise Http404
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lotse_services.referral_outcome_record(
+                actor=request.user, referral=referral, outcome=form.cleaned_data["outcome"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Outcome recorded."))
+        return redirect("directory:needs_detail", pk=referral.needs_id)
+    return render(request, "directory/referral_outcome.html", {"referral": referral, "form": form})

@@ -1,0 +1,125 @@
+"""Providers keep their own offers: every change waits for the directory editor's review."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from passgenau.apps.accounts.access import require
+
+from .. import policies
+from ..forms import OfferForm
+from ..models import ChangeRequest, ChangeStatus
+from ..selectors import work
+from ..services import offers
+from .public import reader_language
+
+
+def _initial(service) -> dict[str, object]:
+    return {
+        "name": service.name,
+        "description": service.description,
+        "status": service.status,
+        "email": service.email,
+        "url": service.url,
+        "free_of_charge": service.free_of_charge,
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "what_to_bring": service.what_to_bring,
+        "topics": list(service.topics.values_list("code", flat=True)),
+        "languages": list(service.spoken.values_list("code", flat=True)),
+        "target_groups": list(service.target_groups),
+    }
+
+
+def _changed(form: OfferForm, initial: dict[str, object]) -> dict[str, object]:
+    out = {}
+    for name, value in form.cleaned_data.items():
+        old = initial.get(name)
+        if isinstance(value, list):
+            if sorted(value) != sorted(old or []):  # type: ignore[arg-type]
+                out[name] = sorted(value)
+        elif value != old and not (value in ("", None) and old in ("", None)):
+            out[name] = value
+    return out
+
+
+@require("directory.edit_own_offers")
+def my_offers(request: HttpRequest) -> HttpResponse:
+    if not policies.may_edit_offers(user=request.user):
+        raise PermissionDenied
+    services = work.services_for_provider(user=request.user)
+    pending = ChangeRequest.objects.filter(
+        organization__provider_id=request.user.organisation_id
+    ).select_related("service")[:50]
+    return render(
+        request,
+        "directory/my_offers.html",
+        {
+            "services": services,
+            "organizations": work.organizations_for_provider(user=request.user),
+            "changes": pending,
+        },
+    )
+
+
+def _propose(request, *, organization, service, initial) -> HttpResponse:
+    form = OfferForm(request.POST or None, initial=initial, language=reader_language())
+    if request.method == "POST" and form.is_valid():
+        fields = _changed(form, initial) if service is not None else dict(form.cleaned_data)
+        if not fields:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("directory:my_offers")
+        try:
+            offers.change_propose(
+                actor=request.user, organization=organization, service=service, fields=fields
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Your change was sent to the directory's editors; it is public once approved."),
+            )
+            return redirect("directory:my_offers")
+    return render(
+        request,
+        "directory/offer_form.html",
+        {"form": form, "service": service, "organization": organization},
+    )
+
+
+@require("directory.edit_own_offers")
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = work.service_get_for_provider(user=request.user, pk=pk)
+    if service is None:
+        raise Http404
+    return _propose(
+        request, organization=service.organization, service=service, initial=_initial(service)
+    )
+
+
+@require("directory.edit_own_offers")
+def offer_new(request: HttpRequest, organization: int) -> HttpResponse:
+    org = work.organizations_for_provider(user=request.user).filter(pk=organization).first()
+    if org is None:
+        raise Http404
+    return _propose(request, organization=org, service=None, initial={"status": "active"})
+
+
+@require("directory.edit_own_offers")
+@require_POST
+def offer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    service = work.service_get_for_provider(user=request.user, pk=pk)
+    if service is None:
+        raise Http404
+    offers.service_confirm(actor=request.user, service=service)
+    messages.success(request, _("Thank you: the offer is marked as confirmed today."))
+    return redirect("directory:my_offers")
+
+
+__all__ = ["ChangeStatus", "my_offers", "offer_confirm", "offer_edit", "offer_new"]

@@ -1,0 +1,152 @@
+"""The public directory: no log-in, no personal data (``directory.search``; reads not audited)."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import get_language
+
+from passgenau.apps.accounts.access import require
+
+from ..forms import SPOKEN_LANGUAGES, SearchForm
+from ..selectors import search
+
+LANGUAGE_NAMES = dict(SPOKEN_LANGUAGES)
+
+
+def reader_language() -> str:
+    return (get_language() or "de").split("-")[0]
+
+
+def page_language(request: HttpRequest) -> str:
+    """``?lang=`` when it is one of the directory's languages, else the interface language."""
+    asked = request.GET.get("lang", "")
+    return asked if asked in settings.DIRECTORY_LANGUAGES else reader_language()
+
+
+def languages_menu(request: HttpRequest, current: str) -> list[dict[str, object]]:
+    """Links to this page in each of the directory's languages (the other parameters kept)."""
+    menu = []
+    for code in settings.DIRECTORY_LANGUAGES:
+        params = request.GET.copy()
+        params["lang"] = code
+        info = translation.get_language_info(code)
+        menu.append(
+            {"code": code, "name": info["name_local"], "query": params.urlencode(),
+             "current": code == current}
+        )  # fmt: skip
+    return menu
+
+
+def render_in(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+    """Render in the page's language (Arabic and Farsi right-to-left via LANGUAGE_BIDI)."""
+    language = page_language(request)
+    with translation.override(language):
+        context = {
+            **context,
+            "directory_languages": languages_menu(request, language),
+            "lang": language,
+        }
+        return render(request, template, context)
+
+
+def map_points(views: list[search.OfferView], place) -> dict[str, object] | None:
+    """An SVG map drawn from our own coordinates: numbered dots for the results, a cross for the
+    place searched from (equirectangular, longitude scaled by the cosine of the latitude)."""
+    points = []
+    for number, view in enumerate(views, start=1):
+        for location in view.locations[:1]:
+            lat, lon = location.latitude, location.longitude
+            gemeinde = location.gemeinde
+            if lat is None and gemeinde is not None and gemeinde.latitude is not None:
+                lat, lon = float(gemeinde.latitude), float(gemeinde.longitude)
+            if lat is not None and lon is not None:
+                points.append((number, view.name, float(lat), float(lon)))
+    if not points:
+        return None
+    lats = [p[2] for p in points] + ([float(place.latitude)] if place is not None else [])
+    lons = [p[3] for p in points] + ([float(place.longitude)] if place is not None else [])
+    scale = math.cos(math.radians(sum(lats) / len(lats)))
+    min_x, max_x = min(lons) * scale, max(lons) * scale
+    min_y, max_y = -max(lats), -min(lats)
+    span = max(max_x - min_x, max_y - min_y, 0.01)
+    size, pad = 300, 20
+
+    def project(lat: float, lon: float) -> tuple[float, float]:
+        x = pad + (lon * scale - min_x) / span * (size - 2 * pad)
+        y = pad + (-lat - min_y) / span * (size - 2 * pad)
+        return round(x, 1), round(y, 1)
+
+    dots = [
+        {"number": n, "name": name, "x": project(lat, lon)[0], "y": project(lat, lon)[1]}
+        for n, name, lat, lon in points
+    ]
+    origin = None
+    if place is not None:
+        x, y = project(float(place.latitude), float(place.longitude))
+        origin = {"x": x, "y": y, "name": place.name}
+    return {"size": size, "dots": dots, "origin": origin}
+
+
+@require("directory.search")
+def directory_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/index.html", {"directories": search.directories_public()})
+
+
+@require("directory.search")
+def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
+    directory = search.directory_get(slug=slug)
+    if directory is None:
+        raise Http404
+    language = page_language(request)
+    with translation.override(language):
+        form = SearchForm(request.GET or None, language=language)
+    context: dict[str, object] = {
+        "directory": directory,
+        "form": form,
+        "language_names": LANGUAGE_NAMES,
+    }
+    if form.is_valid():
+        data = form.cleaned_data
+        query = search.SearchQuery(
+            words=data["q"],
+            topic=data["topic"],
+            language=data["language"],
+            place=data["place"],
+            max_km=data["km"],
+            target_group=data["group"],
+            open_now=data["open_now"],
+            free=data["free"],
+            barrier_free=data["barrier_free"],
+        )
+        results, place, total = search.offers_search(
+            directory=directory, query=query, language=language
+        )
+        context.update(
+            results=results,
+            place=place,
+            total=total,
+            searched=bool(set(request.GET) - {"lang"}),
+            place_unknown=bool(data["place"]) and place is None,
+            map=map_points(results, place),
+        )
+    return render_in(request, "directory/search.html", context)
+
+
+@require("directory.search")
+def offer_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    directory = search.directory_get(slug=slug)
+    if directory is None:
+        raise Http404
+    view = search.offer_get_public(directory=directory, pk=pk, language=page_language(request))
+    if view is None:
+        raise Http404
+    return render_in(
+        request,
+        "directory/offer.html",
+        {"directory": directory, "offer": view, "language_names": LANGUAGE_NAMES},
+    )

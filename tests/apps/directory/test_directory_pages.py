@@ -1,0 +1,186 @@
+"""The directory's pages and API: public search in the reader's language, the provider →
+editor review, the Lotse desk with its slip, the round-table report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from directory_helpers import make_directory, needs_with_referral, pending_change, provider_service
+from passgenau.apps.directory.models import ChangeStatus, HsdsRecord, ReferralOutcome, Service
+from passgenau.apps.directory.selectors.search import SearchQuery, offers_search
+from passgenau.apps.directory.services.offers import change_decide
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(client, **params):
+    directory = make_directory()
+    return client.get(reverse("directory:search", args=[directory.slug]), params)
+
+
+def test_public_search_in_arabic_marks_the_german_fallback(client):
+    response = _search(client, q="beratung", lang="ar")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'dir="rtl"' in page and 'lang="ar"' in page
+    assert "استشارة الهجرة للبالغين" in page  # the Arabic text of the offer
+    assert "Psychosoziale Beratung für Geflüchtete" in page  # only in German …
+    assert page.count('class="badge badge-fallback"') >= 1  # … and marked so
+
+
+def test_filters_language_place_and_free(client):
+    directory = make_directory()
+
+    def names(**query):
+        results, _place, _total = offers_search(
+            directory=directory, query=SearchQuery(**query), language="de"
+        )
+        return [r.service.name for r in results]
+
+    assert "Internationales Frauenfrühstück" in names(language="tr")
+    assert names(language="tr") == ["Internationales Frauenfrühstück"]
+    assert "Deutschkurs A1 mit Kinderbetreuung" not in names(free=True)
+    near_bad = names(place="38259", max_km=3)  # Salzgitter-Bad, not Lebenstedt
+    assert set(near_bad) == {"Internationales Frauenfrühstück", "Sozialberatung und Wohnungssuche"}
+    assert names(topic="sprache") == ["Deutschkurs A1 mit Kinderbetreuung"]  # child term found
+    assert names(place="Atlantis") == []
+
+
+def test_closed_offers_disappear_and_stale_ones_are_marked(client):
+    directory = make_directory()
+    service = Service.objects.get(name="Hausaufgabenhilfe")
+    service.status = "inactive"
+    service.save()
+    Service.objects.filter(name="Nähcafé").update(last_confirmed=None)
+    results, _, _ = offers_search(directory=directory, query=SearchQuery(), language="de")
+    assert "Hausaufgabenhilfe" not in [r.service.name for r in results]
+    page = _search(client).content.decode()
+    assert "Hausaufgabenhilfe" not in page
+
+
+def test_provider_change_waits_for_the_editor(client_for_role):
+    service = provider_service()
+    provider = client_for_role("provider")
+    url = reverse("directory:offer_edit", args=[service.pk])
+    form = provider.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, [])}
+    data.update(name="Migrationsberatung (MBE)", languages=["de", "ar", "fa", "uk"])
+    data["topics"] = form.initial["topics"]
+    assert provider.post(url, data).status_code == 302
+    service.refresh_from_db()
+    assert service.name == "Migrationsberatung für Erwachsene"  # not public yet
+    editor = client_for_role("directory_editor")
+    change = editor.get(reverse("directory:change_list")).context["changes"].get()
+    response = editor.post(
+        reverse("directory:change_detail", args=[change.pk]), {"decision": "approved"}
+    )
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.name == "Migrationsberatung (MBE)"
+    assert service.hsds["name"] == "Migrationsberatung (MBE)"
+    assert "uk" in set(service.spoken.values_list("code", flat=True))
+    history = HsdsRecord.objects.filter(table="metadata", service=service)
+    assert {r.data["field_name"] for r in history} >= {"name", "languages"}
+    assert all(r.data["updated_by"].startswith("user:") for r in history)
+
+
+def test_a_decided_change_cannot_be_decided_again(client_for_role, user_for_role):
+    from django.core.exceptions import ValidationError
+
+    change = pending_change()
+    editor = user_for_role("directory_editor")
+    change_decide(actor=editor, change=change, to=ChangeStatus.REJECTED)
+    with pytest.raises(ValidationError):
+        change_decide(actor=editor, change=change, to=ChangeStatus.APPROVED)
+
+
+def test_an_editor_of_another_territory_sees_nothing(client_for_role):
+    from accounts_helpers import login_client, make_user
+    from django.test import Client
+
+    from passgenau.apps.accounts.models import Organisation
+
+    change = pending_change()
+    other = Organisation.objects.create(name="Elsewhere", kind="municipality")
+    stranger = login_client(
+        Client(), make_user("directory_editor", username="x", organisation=other)
+    )
+    assert stranger.get(reverse("directory:change_detail", args=[change.pk])).status_code == 404
+    assert stranger.get(reverse("directory:roundtable", args=["salzgitter"])).status_code == 403
+
+
+def test_lotse_desk_ranks_prints_and_records_the_outcome(client_for_role):
+    make_directory()
+    lotse = client_for_role("lotse")
+    response = lotse.post(
+        reverse("directory:lotse_desk"),
+        {"topics": ["beratung"], "languages": ["ar"], "slip_language": "ar", "place": "38226"},
+    )
+    assert response.status_code == 302
+    page = lotse.get(response["Location"])
+    ranked = [service.name for _rank, service in page.context["ranked"]]
+    assert ranked[0] == "Migrationsberatung für Erwachsene"  # Arabic spoken, nearest
+    service = page.context["ranked"][0][1]
+    lotse.post(response["Location"], {"service": service.pk})
+    referral = page.context["needs"].referrals.get()
+    slip = lotse.get(reverse("directory:referral_slip", args=[referral.pk]))
+    assert slip["Content-Type"] == "application/pdf" and slip.content.startswith(b"%PDF")
+    url = reverse("directory:referral_outcome", args=[referral.pk])
+    lotse.post(url, {"outcome": "went"})
+    referral.refresh_from_db()
+    assert referral.outcome == ReferralOutcome.WENT
+    lotse.post(url, {"outcome": "did_not_go"})  # refused: outcomes are final
+    referral.refresh_from_db()
+    assert referral.outcome == ReferralOutcome.WENT
+
+
+def test_roundtable_report_page_and_pdf(client_for_role):
+    needs, _referral = needs_with_referral()
+    from passgenau.apps.directory.services.lotse import needs_record
+
+    needs_record(
+        actor=needs.lotse, directory=needs.directory, topics=["recht"], languages=["ti"],
+        slip_language="ti",
+    )  # fmt: skip
+    editor = client_for_role("directory_editor")
+    response = editor.get(reverse("directory:roundtable", args=["salzgitter"]))
+    report = response.context["report"]
+    assert report.offers == 6 and report.locations == 5
+    assert report.summary in response.content.decode()
+    assert ("Recht und Aufenthalt", "ti", "", 1) in report.gaps
+    pdf = editor.get(reverse("directory:roundtable_pdf", args=["salzgitter"]))
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_hsds_api_pages_and_full_service(client, hsds_spec):
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+    import jsonschema
+
+    service = provider_service()
+    page = client.get("/api/v1/hsds/services", {"per_page": 2, "page": 2}).json()
+    assert page["total_items"] == 6 and page["total_pages"] == 3 and page["size"] == 2
+    assert not page["first_page"] and not page["last_page"]
+    found = client.get("/api/v1/hsds/services", {"search": "frauenfrühstück"}).json()
+    assert [s["name"] for s in found["contents"]] == ["Internationales Frauenfrühstück"]
+    full = client.get(f"/api/v1/hsds/services/{service.hsds_id}").json()
+    registry = Registry()
+    for path in (hsds_spec / "schema").glob("*.json"):
+        if path.name != "openapi.json":
+            registry = registry.with_resource(
+                path.name,
+                Resource.from_contents(
+                    json.loads(path.read_text()), default_specification=DRAFT202012
+                ),
+            )
+    schema = json.loads((hsds_spec / "schema" / "service.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema, registry=registry)
+    assert list(validator.iter_errors(full)) == []
+    assert full["organization"]["name"].startswith("Caritas")
+    near = client.get("/api/v1/hsds/service_at_locations", {"proximity": "52.047,10.378,2"}).json()
+    assert near["total_items"] == 2
+    assert client.get("/api/v1/hsds/services/nope").status_code == 404
+    assert client.get("/api/v1/hsds/services", {"modified_after": "x"}).status_code == 422

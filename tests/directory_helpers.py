@@ -1,0 +1,81 @@
+"""Building a directory for tests: the demo offers of Salzgitter imported through the HSDS
+importer, the provider role's organisation keeping the Caritas offers, the directory editor
+role's municipality being the Kreis Salzgitter, and a needs record of the Lotse role's
+organisation with one referral."""
+
+from __future__ import annotations
+
+
+def role_organisation(role: str, **fields):
+    from accounts_helpers import ORGANISATION_KIND_FOR_ROLE
+    from passgenau.apps.accounts.models import Organisation
+
+    organisation, _ = Organisation.objects.get_or_create(
+        name=f"Test organisation {role}",
+        defaults={"kind": ORGANISATION_KIND_FOR_ROLE[role], **fields},
+    )
+    return organisation
+
+
+def make_directory():
+    from passgenau.apps.directory.demo import DEMO_SLUG, demo_dataset
+    from passgenau.apps.directory.models import Directory, Organization
+    from passgenau.apps.directory.services.hsds_io import directory_import_hsds
+    from passgenau.apps.territories.demo import territories_load_demo
+    from passgenau.apps.territories.models import Kreis
+
+    existing = Directory.objects.filter(slug=DEMO_SLUG).first()
+    if existing is not None:
+        return existing
+    territories_load_demo()
+    kreis = Kreis.objects.get(ags="03102")
+    directory = Directory.objects.create(name="Salzgitter", slug=DEMO_SLUG, kreis=kreis)
+    directory_import_hsds(directory=directory, dataset=demo_dataset())
+    Organization.objects.filter(directory=directory, name__startswith="Caritas").update(
+        provider=role_organisation("provider")
+    )
+    role_organisation("directory_editor", kreis=kreis)
+    from passgenau.apps.directory.demo import ARABIC
+    from passgenau.apps.directory.models import Service
+    from passgenau.apps.directory.services.offers import service_text_save
+
+    for name, (arabic_name, arabic_text) in ARABIC.items():
+        service = Service.objects.get(directory=directory, name=name)
+        service_text_save(
+            actor=None, service=service, language="ar", name=arabic_name, description=arabic_text
+        )
+    return directory
+
+
+def provider_service():
+    from passgenau.apps.directory.models import Service
+
+    make_directory()
+    return Service.objects.filter(organization__provider__name="Test organisation provider").first()
+
+
+def pending_change():
+    from accounts_helpers import make_user
+    from passgenau.apps.directory.services.offers import change_propose
+
+    service = provider_service()
+    proposer = make_user(
+        "provider", username="matrix-provider", organisation=role_organisation("provider")
+    )
+    return change_propose(
+        actor=proposer, organization=service.organization, service=service, fields={"name": "Neu"}
+    )
+
+
+def needs_with_referral():
+    from accounts_helpers import make_user
+    from passgenau.apps.directory.models import Service
+    from passgenau.apps.directory.services.lotse import needs_record, referral_create
+
+    directory = make_directory()
+    lotse = make_user("lotse", username="matrix-lotse", organisation=role_organisation("lotse"))
+    needs = needs_record(
+        actor=lotse, directory=directory, topics=["beratung"], languages=["ar"], slip_language="ar"
+    )
+    service = Service.objects.get(name="Migrationsberatung für Erwachsene")
+    return needs, referral_create(actor=lotse, needs=needs, service=service)
