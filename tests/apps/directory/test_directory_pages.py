@@ -98,9 +98,9 @@ def test_a_decided_change_cannot_be_decided_again(client_for_role, user_for_role
 
 
 def test_an_editor_of_another_territory_sees_nothing(client_for_role):
-    from accounts_helpers import login_client, make_user
     from django.test import Client
 
+    from accounts_helpers import login_client, make_user
     from passgenau.apps.accounts.models import Organisation
 
     change = pending_change()
@@ -156,9 +156,9 @@ def test_roundtable_report_page_and_pdf(client_for_role):
 
 
 def test_hsds_api_pages_and_full_service(client, hsds_spec):
+    import jsonschema
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
-    import jsonschema
 
     service = provider_service()
     page = client.get("/api/v1/hsds/services", {"per_page": 2, "page": 2}).json()
