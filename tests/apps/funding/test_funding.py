@@ -768,3 +768,38 @@ def test_calculator_warns_when_laender_are_missing(funder_client) -> None:
         "Destatis-Verzeichnis, um es zu vervollständigen: passgenau import-territories FILE "
         "(siehe README)."
     ]
+
+
+def test_grant_list_searches_filters_and_pages(
+    funder_client, django_assert_max_num_queries
+) -> None:
+    programme = make_programme()
+    approved = make_grant(programme=programme, approve=True)
+    applied = make_grant(programme=programme)
+    applied.title = "Sprachcafé am Markt"
+    applied.save()
+    url = reverse("funding:grant_list")
+    page = funder_client.get(url, {"q": "sprachcafé"}).content.decode()
+    assert "Sprachcafé am Markt" in page and approved.get_absolute_url() not in page
+    page = funder_client.get(url, {"status": "approved"}).content.decode()
+    assert approved.get_absolute_url() in page and applied.get_absolute_url() not in page
+    # bad filter values are a form error, not a 500; a page beyond the end shows the last one
+    assert funder_client.get(url, {"programme": "abc", "status": "x"}).status_code == 200
+    assert funder_client.get(url, {"page": "999999999999999999999"}).status_code == 200
+    for _ in range(60):
+        make_grant(programme=programme)
+    with django_assert_max_num_queries(12):
+        response = funder_client.get(url)
+    assert len(response.context["page"].object_list) == 50
+    assert 'rel="next"' in response.content.decode()
+
+
+def test_distribution_and_programme_lists_search(funder_client) -> None:
+    make_distribution(name="Soforthilfe Kreise")
+    make_distribution(name="Integrationsmanagement")
+    page = funder_client.get(reverse("funding:distribution_list"), {"q": "sofort"})
+    assert "Soforthilfe Kreise" in page.content.decode()
+    assert "Integrationsmanagement" not in page.content.decode()
+    make_programme(name="Zentrum Süd")
+    page = funder_client.get(reverse("funding:programme_list"), {"q": "süd"}).content.decode()
+    assert "Zentrum Süd" in page

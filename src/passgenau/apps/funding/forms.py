@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
 from passgenau.engine.keys import koenigsteiner_years, parse_number
 
-from .models import Distribution, KeyKind, Level, Method, Ties, Unit
+from .models import Distribution, GrantStatus, KeyKind, Level, Method, Ties, Unit
 from .services import CalculatorInput
 
 
@@ -209,3 +209,19 @@ class ReportForm(forms.Form):
     )
     spent = AmountField(label=_("Amount spent (EUR)"))
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ListSearchForm(forms.Form):
+    """Words to look for in a list (name, title, recipient); an empty form lists everything."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+
+class GrantFilterForm(ListSearchForm):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    programme = forms.TypedChoiceField(label=_("Programme"), required=False, coerce=int)
+
+    def __init__(self, *args: Any, programmes: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("all")), *GrantStatus.choices]
+        self.fields["programme"].choices = [("", _("all")), *programmes]

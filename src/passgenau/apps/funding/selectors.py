@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -250,6 +250,11 @@ def distributions_list() -> QuerySet[Distribution]:
     )
 
 
+def distributions_search(*, q: str = "") -> QuerySet[Distribution]:
+    found = distributions_list()
+    return found.filter(name__icontains=q) if q else found
+
+
 def distribution_get(*, pk: int) -> Distribution:
     distribution = Distribution.objects.filter(pk=pk).prefetch_related("lines").first()
     if distribution is None:
@@ -267,6 +272,11 @@ def programmes_for_user(*, user: Any) -> QuerySet[Programme]:
     return Programme.objects.filter(funder_id=user.organisation_id).select_related("funder")
 
 
+def programmes_search(*, user: Any, q: str = "") -> QuerySet[Programme]:
+    found = programmes_for_user(user=user).order_by("-period_start", "name")
+    return found.filter(name__icontains=q) if q else found
+
+
 def programme_get_for_user(*, user: Any, pk: int) -> Programme:
     programme = programmes_for_user(user=user).filter(pk=pk).first()
     if programme is None:
@@ -282,6 +292,23 @@ def grants_for_user(*, user: Any) -> QuerySet[Grant]:
     if policies.sees_grants_as_recipient(user=user):
         return base.filter(organisation_id=user.organisation_id)
     return base.none()
+
+
+def grants_search(
+    *, user: Any, q: str = "", status: str = "", programme_id: int | None = None
+) -> QuerySet[Grant]:
+    """The user's grants matching words (title, recipient, notice number), a status and a
+    programme; newest first."""
+    found = grants_for_user(user=user).order_by("-created_at", "-id")
+    if q:
+        found = found.filter(
+            Q(title__icontains=q) | Q(organisation__name__icontains=q) | Q(notice_number=q)
+        )
+    if status:
+        found = found.filter(status=status)
+    if programme_id is not None:
+        found = found.filter(programme_id=programme_id)
+    return found
 
 
 def grant_get_for_user(*, user: Any, pk: int) -> Grant:

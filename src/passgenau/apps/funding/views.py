@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -27,7 +28,9 @@ from .forms import (
     CalculatorForm,
     CostLineFormSet,
     FreezeForm,
+    GrantFilterForm,
     GrantForm,
+    ListSearchForm,
     PayForm,
     ProgrammeForm,
     ReportForm,
@@ -80,11 +83,20 @@ def calculator(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/calculator.html", context)
 
 
+LIST_PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, items: Any) -> Any:
+    """One page of a list; a page number that is not one shows the nearest page."""
+    return Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @require("funding.apportion")
 def distribution_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "funding/distribution_list.html", {"distributions": selectors.distributions_list()}
-    )
+    form = ListSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    page = _page(request, selectors.distributions_search(q=q))
+    return render(request, "funding/distribution_list.html", {"form": form, "page": page})
 
 
 @require("funding.apportion")
@@ -137,8 +149,10 @@ def distribution_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
 
 @require("funding.manage")
 def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = selectors.programmes_for_user(user=request.user)
-    return render(request, "funding/programme_list.html", {"programmes": programmes})
+    form = ListSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    page = _page(request, selectors.programmes_search(user=request.user, q=q))
+    return render(request, "funding/programme_list.html", {"form": form, "page": page})
 
 
 @require("funding.manage")
@@ -239,8 +253,17 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("funding.view_grants")
 def grant_list(request: HttpRequest) -> HttpResponse:
-    grants = selectors.grants_for_user(user=request.user)
-    return render(request, "funding/grant_list.html", {"grants": grants})
+    programmes = [(p.pk, p.name) for p in selectors.programmes_for_user(user=request.user)]
+    form = GrantFilterForm(request.GET or None, programmes=programmes)
+    filters = form.cleaned_data if form.is_valid() else {}
+    grants = selectors.grants_search(
+        user=request.user,
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
+        programme_id=filters.get("programme") or None,
+    )
+    page = _page(request, grants)
+    return render(request, "funding/grant_list.html", {"form": form, "page": page})
 
 
 @require("funding.view_grants")
