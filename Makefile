@@ -8,9 +8,10 @@ PORT ?= 8000
 # `passgenau` commands use the development settings (DEBUG on, SQLite under var/) unless
 # DJANGO_SETTINGS_MODULE says otherwise; the tests always use passgenau.web.settings.test.
 
-.PHONY: run test test-engine bench lint fmt typecheck messages demo migrate install browser-deps clean
+.PHONY: run test test-engine bench lint fmt typecheck messages demo migrate install system-deps browser-deps clean
 
 $(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -29,6 +30,14 @@ run: demo
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download). Installed
 # only when missing and we may (root); otherwise the browser tests skip and say why.
+# Debian's DejaVu fonts for the PDFs in Cyrillic and Arabic script (referral slips, notices);
+# installed only when missing and we may (root). Elsewhere set DIRECTORY_PDF_FONT to a TTF file.
+system-deps:
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's fonts-dejavu-core for the PDFs"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	fi
+
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "installing Debian's chromium for the browser tests"; \
