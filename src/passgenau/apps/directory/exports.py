@@ -87,7 +87,8 @@ def _slip_section(pdf: _Document, language: str, context: dict[str, Any]) -> Non
             pdf.line(f"{_('Phone')}: {phone}", align=align)
         if service.what_to_bring:
             pdf.line(f"{_('What to bring')}: {service.what_to_bring}", align=align)
-        pdf.line(f"{_('Referral number')}: {context['referral'].pk}", size=9, align=align)
+        label = _("Referral number")
+        pdf.line(f"{label}: {context['referral'].pk}", size=9, align=align)
     pdf.ln(6)
 
 
