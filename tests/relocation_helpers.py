@@ -13,8 +13,8 @@ import pytest
 from accounts_helpers import make_user
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.relocation.models import Round, RoundStatus
+from passgenau.apps.relocation.models.vocab import ConsentPurpose
 from passgenau.apps.relocation.services import intake, rounds
-from passgenau.apps.relocation.vocab import ConsentPurpose
 
 
 def organisation(role: str) -> Organisation:

@@ -26,7 +26,7 @@ from passgenau.apps.relocation.models import (
     organisation_id_from_site_id,
     site_id_for,
 )
-from passgenau.apps.relocation.vocab import Need, Service
+from passgenau.apps.relocation.models.vocab import Need, Service
 from passgenau.engine.matching.criteria import load_catalogue
 from relocation_helpers import english  # noqa: F401 (fixture)
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from passgenau.apps.accounts.models import Organisation, OrganisationKind, User
 
 from .models import MunicipalityProfile, Round, RoundStatus
+from .models.vocab import ConsentPurpose
 from .services import intake, rounds
-from .vocab import ConsentPurpose
 
 DEMO_ROUND = "Demo-Runde 2026"
 COORDINATING = "Demo-Koordinierungsstelle"

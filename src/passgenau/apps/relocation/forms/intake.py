@@ -14,8 +14,7 @@ from ..models import (
     HouseholdStatus,
     Round,
 )
-from ..services.intake import GERMAN_LEVELS, household_rated_criteria
-from ..vocab import (
+from ..models.vocab import (
     ConsentPurpose,
     Need,
     Occupation,
@@ -26,6 +25,7 @@ from ..vocab import (
     SpokenLanguage,
     criterion_label,
 )
+from ..services.intake import GERMAN_LEVELS, household_rated_criteria
 from .base import BLANK, ErrorMappingMixin, date_input
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import (
     MunicipalityProfile,
 )
-from ..vocab import (
+from ..models.vocab import (
     PRIORITY_GROUP_CHOICES,
     CapacityDimension,
     Occupation,

@@ -15,10 +15,10 @@ from ..models import (
     Round,
     RoundAction,
 )
-from ..services.rounds import AVAILABLE_CRITERIA_VERSIONS
-from ..vocab import (
+from ..models.vocab import (
     CapacityDimension,
 )
+from ..services.rounds import AVAILABLE_CRITERIA_VERSIONS
 from .base import ErrorMappingMixin, date_input
 
 

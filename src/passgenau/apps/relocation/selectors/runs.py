@@ -15,7 +15,7 @@ from passgenau.apps.audit.services import log_read
 from passgenau.engine.matching.criteria import load_catalogue
 
 from ..models import MatchingRun, Proposal, ProposalStatus, Round
-from ..vocab import CapacityDimension
+from ..models.vocab import CapacityDimension
 
 PROPOSALS_PER_PAGE = 100
 

@@ -31,7 +31,7 @@ from ..models import (
     ProposalStatus,
     RoundAction,
 )
-from ..vocab import CapacityDimension
+from ..models.vocab import CapacityDimension
 from . import rounds as round_services
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from passgenau.apps.audit.services import log_action
 
 from ..models import Household, Round, RoundAction
-from ..vocab import ConsentPurpose
+from ..models.vocab import ConsentPurpose
 from .intake import (
     Registration,
     _create_household,

@@ -28,7 +28,7 @@ from ..models import (
     Round,
     RoundAction,
 )
-from ..vocab import (
+from ..models.vocab import (
     REQUIRED_CONSENT_PURPOSES,
     ConsentPurpose,
     Need,

@@ -15,7 +15,7 @@ from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_action
 
 from ..models import MunicipalityProfile, Round, RoundAction
-from ..vocab import (
+from ..models.vocab import (
     PRIORITY_GROUP_CHOICES,
     Occupation,
     Region,

@@ -26,7 +26,7 @@ from ..models import (
     RoundStatus,
     RunStatus,
 )
-from ..vocab import CapacityDimension
+from ..models.vocab import CapacityDimension
 
 AVAILABLE_CRITERIA_VERSIONS = ("1",)
 

@@ -19,14 +19,14 @@ from ..models import (
     ProposalStatus,
     RoundAction,
 )
-from ..selectors import decisions as decision_selectors
-from ..selectors import runs as run_selectors
-from ..services import decisions
-from ..vocab import (
+from ..models.vocab import (
     Need,
     Occupation,
     SpokenLanguage,
 )
+from ..selectors import decisions as decision_selectors
+from ..selectors import runs as run_selectors
+from ..services import decisions
 
 
 @require("relocation.view_proposals")

@@ -30,10 +30,7 @@ from ..models import (
     HouseholdStatus,
     RoundAction,
 )
-from ..selectors import intake as intake_selectors
-from ..selectors import rounds as round_selectors
-from ..services import intake
-from ..vocab import (
+from ..models.vocab import (
     QUESTIONNAIRE_LANGUAGES,
     ConsentPurpose,
     Need,
@@ -42,6 +39,9 @@ from ..vocab import (
     SpokenLanguage,
     criterion_label,
 )
+from ..selectors import intake as intake_selectors
+from ..selectors import rounds as round_selectors
+from ..services import intake
 
 HOUSEHOLDS_PER_PAGE = 50
 

@@ -22,12 +22,12 @@ from ..models import (
     RoundAction,
     RoundStatus,
 )
+from ..models.vocab import (
+    CapacityDimension,
+)
 from ..selectors import profiles as profile_selectors
 from ..selectors import rounds as round_selectors
 from ..services import profiles, rounds
-from ..vocab import (
-    CapacityDimension,
-)
 
 
 @require("relocation.view_rounds")

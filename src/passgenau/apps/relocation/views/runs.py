@@ -15,13 +15,13 @@ from ..models import (
     RoundAction,
     RunStatus,
 )
-from ..selectors import rounds as round_selectors
-from ..selectors import runs as run_selectors
-from ..services import runs
-from ..vocab import (
+from ..models.vocab import (
     CapacityDimension,
     HouseholdTrait,
 )
+from ..selectors import rounds as round_selectors
+from ..selectors import runs as run_selectors
+from ..services import runs
 from .common import errors_to_messages
 
 # The engine's household groups for metrics (engine.matching.profiles.GROUPS), in words.

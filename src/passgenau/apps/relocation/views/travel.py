@@ -14,14 +14,14 @@ from passgenau.apps.accounts.access import require
 
 from ..forms.base import form_add_service_errors
 from ..forms.travel import ArrivalForm, TravelForm
-from ..selectors import decisions as decision_selectors
-from ..selectors import travel as travel_selectors
-from ..services import travel
-from ..vocab import (
+from ..models.vocab import (
     Need,
     Occupation,
     SpokenLanguage,
 )
+from ..selectors import decisions as decision_selectors
+from ..selectors import travel as travel_selectors
+from ..services import travel
 
 
 @require("relocation.manage_rounds")

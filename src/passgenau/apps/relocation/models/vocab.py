@@ -62,6 +62,14 @@ def role_for_age_band(band: str) -> str:
     return MemberRole.ADULT
 
 
+def member_role_fits_band(member_role: str, band: str) -> bool:
+    """Whether a family member's stored role is set and agrees with the age band on being a
+    child (the engine's role of a member of the household, not a user's role)."""
+    if not member_role:
+        return False
+    return (member_role == MemberRole.CHILD) == (band in CHILD_BANDS)
+
+
 class Relation(models.TextChoices):
     MAIN_CONTACT = "main_contact", _("main contact person")
     PARTNER = "partner", _("spouse or partner")

@@ -1,0 +1,140 @@
+"""The data model of relocation rounds: the shared model of the whole Re:Match workflow, one module
+per area (as services, selectors, forms, views and API).
+
+Round → municipality profiles → households (consent, members, interview) → matching runs →
+proposals → decisions by both sides → travel → arrival → follow-up surveys.
+
+Decision data (members, interview answers) and identifying data (names, contact) live in different
+tables: municipalities see the first as a pseudonymised profile, the second only after both sides
+accepted (``HouseholdContact``). States, their transitions and what each state allows are defined
+once per model (``ROUND_TRANSITIONS``, ``HOUSEHOLD_TRANSITIONS``, ``PROPOSAL_TRANSITIONS``).
+
+Everything is importable from here (migrations and ``apps.get_model`` rely on it).
+"""
+
+from __future__ import annotations
+
+from .decisions import (
+    Decision,
+    DecisionOutcome,
+    DecisionSide,
+)
+from .followup import (
+    FollowUpSurvey,
+    FollowUpWave,
+    SurveyStatus,
+    YesNo,
+)
+from .intake import (
+    Consent,
+    Household,
+    HouseholdContact,
+    HouseholdStatus,
+    Interview,
+    Member,
+    new_reference,
+)
+from .profiles import (
+    MunicipalityProfile,
+    organisation_id_from_site_id,
+    site_id_for,
+)
+from .rounds import (
+    GUARDED_TRANSITIONS,
+    ROUND_RULES,
+    ROUND_TRANSITIONS,
+    Mechanism,
+    Round,
+    RoundAction,
+    RoundStatus,
+    default_dimensions,
+)
+from .runs import (
+    MatchingRun,
+    Proposal,
+    ProposalStatus,
+    RunStatus,
+)
+from .travel import (
+    Arrival,
+    Travel,
+    TravelStatus,
+)
+from .vocab import (
+    AGE_BAND_CHOICES,
+    CRITERION_LABELS,
+    PRIORITY_GROUP_CHOICES,
+    QUESTIONNAIRE_LANGUAGES,
+    REQUIRED_CONSENT_PURPOSES,
+    CapacityDimension,
+    ConsentPurpose,
+    HouseholdTrait,
+    MemberRole,
+    Need,
+    Occupation,
+    QuestionnaireLanguage,
+    Region,
+    Relation,
+    Service,
+    SizeClass,
+    SpokenLanguage,
+    criterion_label,
+    member_role_fits_band,
+    role_for_age_band,
+)
+
+__all__ = [
+    "AGE_BAND_CHOICES",
+    "CRITERION_LABELS",
+    "GUARDED_TRANSITIONS",
+    "PRIORITY_GROUP_CHOICES",
+    "QUESTIONNAIRE_LANGUAGES",
+    "REQUIRED_CONSENT_PURPOSES",
+    "ROUND_RULES",
+    "ROUND_TRANSITIONS",
+    "Arrival",
+    "CapacityDimension",
+    "Consent",
+    "ConsentPurpose",
+    "Decision",
+    "DecisionOutcome",
+    "DecisionSide",
+    "FollowUpSurvey",
+    "FollowUpWave",
+    "Household",
+    "HouseholdContact",
+    "HouseholdStatus",
+    "HouseholdTrait",
+    "Interview",
+    "MatchingRun",
+    "Mechanism",
+    "Member",
+    "MemberRole",
+    "MunicipalityProfile",
+    "Need",
+    "Occupation",
+    "Proposal",
+    "ProposalStatus",
+    "QuestionnaireLanguage",
+    "Region",
+    "Relation",
+    "Round",
+    "RoundAction",
+    "RoundStatus",
+    "RunStatus",
+    "Service",
+    "SizeClass",
+    "SpokenLanguage",
+    "SurveyStatus",
+    "Travel",
+    "TravelStatus",
+    "YesNo",
+    "annotations",
+    "criterion_label",
+    "default_dimensions",
+    "member_role_fits_band",
+    "new_reference",
+    "organisation_id_from_site_id",
+    "role_for_age_band",
+    "site_id_for",
+]
