@@ -14,10 +14,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from passgenau.apps.accounts.access import user_role
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_read
 
+from .. import policies
 from ..models import (
     Decision,
     HouseholdContact,
@@ -44,17 +43,7 @@ def _proposals() -> QuerySet[Proposal]:
 def proposals_for_user(*, user: Any) -> QuerySet[Proposal]:
     """Officers: proposals to their municipality. Interviewers: proposals for their
     organisation's households. Coordinators: proposals in their rounds. Others: none."""
-    role = user_role(user)
-    organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id is None:
-        return Proposal.objects.none()
-    if role == Role.MUNICIPAL_OFFICER:
-        return _proposals().filter(municipality_id=organisation_id)
-    if role == Role.INTERVIEWER:
-        return _proposals().filter(household__interviewing_organisation_id=organisation_id)
-    if role == Role.COORDINATOR:
-        return _proposals().filter(run__round__coordinating_organisation_id=organisation_id)
-    return Proposal.objects.none()
+    return policies.scoped(_proposals(), policies.proposals_scope(user))
 
 
 def proposals_list_for_user(
@@ -82,13 +71,9 @@ def proposal_get_for_user(*, user: Any, pk: int, log: bool = True) -> Proposal:
 
 def proposal_for_coordinator(*, user: Any, pk: int) -> Proposal:
     """A proposal of a run in a round the coordinator's organisation coordinates (any state)."""
-    organisation_id = getattr(user, "organisation_id", None)
-    if user_role(user) != Role.COORDINATOR or organisation_id is None:
-        raise Http404("no such proposal")
+    proposals = Proposal.objects.select_related("run__round", "household", "municipality")
     found = (
-        Proposal.objects.select_related("run__round", "household", "municipality")
-        .filter(pk=pk, run__round__coordinating_organisation_id=organisation_id)
-        .first()
+        policies.scoped(proposals, policies.proposals_reviewed_scope(user)).filter(pk=pk).first()
     )
     if found is None:
         raise Http404("no such proposal")
@@ -124,10 +109,7 @@ def contact_visible(proposal: Proposal) -> bool:
 
 def proposal_contact_for_user(*, user: Any, proposal: Proposal) -> HouseholdContact | None:
     """The household's contact data for the municipality, or None while not both accepted."""
-    if (
-        user_role(user) != Role.MUNICIPAL_OFFICER
-        or user.organisation_id != proposal.municipality_id
-    ):
+    if not policies.proposal_contact_may_see(user, proposal):
         return None
     if not contact_visible(proposal):
         return None

@@ -14,10 +14,9 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 
-from passgenau.apps.accounts.access import user_role
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_read
 
+from .. import policies
 from ..models import (
     FollowUpSurvey,
     FollowUpWave,
@@ -31,18 +30,10 @@ from ..models import (
 
 def surveys_for_user(*, user: Any) -> QuerySet[FollowUpSurvey]:
     """Interviewers: surveys of their organisation's households; coordinators: of their rounds."""
-    role = user_role(user)
-    organisation_id = getattr(user, "organisation_id", None)
     surveys = FollowUpSurvey.objects.select_related("household__round").order_by(
         "due_on", "household__reference", "wave"
     )
-    if organisation_id is None:
-        return surveys.none()
-    if role == Role.INTERVIEWER:
-        return surveys.filter(household__interviewing_organisation_id=organisation_id)
-    if role == Role.COORDINATOR:
-        return surveys.filter(household__round__coordinating_organisation_id=organisation_id)
-    return surveys.none()
+    return policies.scoped(surveys, policies.surveys_scope(user))
 
 
 def survey_get_for_user(*, user: Any, pk: int) -> FollowUpSurvey:

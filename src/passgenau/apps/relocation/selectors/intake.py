@@ -8,26 +8,17 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from passgenau.apps.accounts.access import user_role
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_read
 
+from .. import policies
 from ..models import Household, Round
 
 
 def households_for_user(*, user: Any) -> QuerySet[Household]:
     """Coordinators: households in the rounds their organisation coordinates. Interviewers: their
     own organisation's households. Everyone else: none (municipal officers see proposals)."""
-    role = user_role(user)
-    organisation_id = getattr(user, "organisation_id", None)
     households = Household.objects.select_related("round", "interviewing_organisation", "interview")
-    if organisation_id is None:
-        return households.none()
-    if role == Role.COORDINATOR:
-        return households.filter(round__coordinating_organisation_id=organisation_id)
-    if role == Role.INTERVIEWER:
-        return households.filter(interviewing_organisation_id=organisation_id)
-    return households.none()
+    return policies.scoped(households, policies.households_scope(user))
 
 
 def households_search(
@@ -69,9 +60,12 @@ def household_get_for_user(*, user: Any, pk: int, log: bool = True) -> Household
 
 def household_get_for_interviewer(*, user: Any, pk: int) -> Household:
     """A household of the interviewer's own organisation (for changes), or Http404; logged."""
-    if user_role(user) != Role.INTERVIEWER:
+    if policies.households_interviewed_scope(user) is None:
         raise Http404("no such household")
-    return household_get_for_user(user=user, pk=pk)
+    household = household_get_for_user(user=user, pk=pk)
+    if not policies.household_may_edit(user, household):
+        raise Http404("no such household")
+    return household
 
 
 def households_log_read(*, user: Any, households: Iterable[Household]) -> list[Household]:

@@ -8,9 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from passgenau.apps.accounts.access import user_role
-from passgenau.apps.accounts.roles import Role
-
+from .. import policies
 from ..models import MunicipalityProfile, Round
 
 
@@ -24,22 +22,15 @@ def profiles_of_round(*, round_: Round) -> QuerySet[MunicipalityProfile]:
 
 def profiles_for_user(*, user: Any, round_: Round) -> QuerySet[MunicipalityProfile]:
     """The profiles of ``round_`` the user may see (the round itself must be visible already)."""
-    role = user_role(user)
-    profiles = profiles_of_round(round_=round_)
-    if role == Role.COORDINATOR and round_.coordinating_organisation_id == user.organisation_id:
-        return profiles
-    if role == Role.MUNICIPAL_OFFICER and user.organisation_id is not None:
-        return profiles.filter(municipality_id=user.organisation_id)
-    return profiles.none()
+    return policies.scoped(profiles_of_round(round_=round_), policies.profiles_scope(user, round_))
 
 
 def profile_get_for_officer(*, user: Any, round_pk: int) -> MunicipalityProfile:
     """The profile of the officer's own municipality in a round, or Http404."""
-    if user_role(user) != Role.MUNICIPAL_OFFICER or user.organisation_id is None:
-        raise Http404("no such profile")
+    profiles = MunicipalityProfile.objects.select_related("round", "municipality")
     found = (
-        MunicipalityProfile.objects.select_related("round", "municipality")
-        .filter(round_id=round_pk, municipality_id=user.organisation_id)
+        policies.scoped(profiles, policies.profile_kept_scope(user))
+        .filter(round_id=round_pk)
         .first()
     )
     if found is None:

@@ -9,11 +9,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from passgenau.apps.accounts.access import user_role
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_read
 from passgenau.engine.matching.criteria import load_catalogue
 
+from .. import policies
 from ..models import MatchingRun, Proposal, ProposalStatus, Round
 from ..models.vocab import CapacityDimension
 
@@ -35,10 +34,7 @@ def runs_of_round(*, round_: Round) -> QuerySet[MatchingRun]:
 
 def runs_for_user(*, user: Any) -> QuerySet[MatchingRun]:
     """Coordinators: runs of the rounds their organisation coordinates. Others: none."""
-    organisation_id = getattr(user, "organisation_id", None)
-    if user_role(user) != Role.COORDINATOR or organisation_id is None:
-        return MatchingRun.objects.none()
-    return MatchingRun.objects.filter(round__coordinating_organisation_id=organisation_id)
+    return policies.scoped(MatchingRun.objects.all(), policies.runs_scope(user))
 
 
 def run_get_for_user(*, user: Any, pk: int, with_snapshot: bool = False) -> MatchingRun:

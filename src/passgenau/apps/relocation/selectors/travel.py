@@ -8,17 +8,14 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from passgenau.apps.accounts.access import user_role
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_read
 
+from .. import policies
 from ..models import Member, Proposal, ProposalStatus
 
 
 def placements_for_user(*, user: Any) -> QuerySet[Proposal]:
     """Accepted placements: coordinators of the round, officers of the receiving municipality."""
-    role = user_role(user)
-    organisation_id = getattr(user, "organisation_id", None)
     placements = (
         Proposal.objects.filter(status=ProposalStatus.ACCEPTED)
         .select_related("run__round", "municipality", "household__interview", "household__contact")
@@ -27,13 +24,7 @@ def placements_for_user(*, user: Any) -> QuerySet[Proposal]:
         )
         .order_by("travel__departure_on", "household__reference")
     )
-    if organisation_id is None:
-        return placements.none()
-    if role == Role.COORDINATOR:
-        return placements.filter(run__round__coordinating_organisation_id=organisation_id)
-    if role == Role.MUNICIPAL_OFFICER:
-        return placements.filter(municipality_id=organisation_id)
-    return placements.none()
+    return policies.scoped(placements, policies.placements_scope(user))
 
 
 def _with_travel_and_arrival(placements: QuerySet[Proposal]) -> list[Proposal]:

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_action
 
+from .. import policies
 from ..models import (
     Decision,
     DecisionOutcome,
@@ -130,9 +130,7 @@ def proposal_decide_municipality(
     """The officer's answer for the municipality; confirming checks every capacity under a
     lock on the municipality's profile."""
     reason = _validate(outcome, reason)
-    if getattr(actor, "role", None) != Role.MUNICIPAL_OFFICER or (
-        actor.organisation_id != proposal.municipality_id
-    ):
+    if not policies.proposal_may_decide_for_municipality(actor, proposal):
         raise ValidationError(_("Only the municipality's officers decide on this proposal."))
     # Lock order: the profile first, then the proposal (the household side locks only the
     # proposal), so that two confirmations for one municipality queue here.
@@ -181,9 +179,7 @@ def proposal_decide_household(
         .select_related("run__round")
         .get(pk=proposal.pk)
     )
-    if getattr(actor, "role", None) != Role.INTERVIEWER or (
-        actor.organisation_id != proposal.household.interviewing_organisation_id
-    ):
+    if not policies.proposal_may_record_household_answer(actor, proposal):
         raise ValidationError(_("Only the household's interviewers record its answer."))
     return _record(
         proposal, side=DecisionSide.HOUSEHOLD, outcome=outcome, reason=reason, actor=actor

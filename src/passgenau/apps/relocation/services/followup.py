@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_action
 
+from .. import policies
 from ..models import FollowUpSurvey, RoundAction, SurveyStatus, YesNo
 from . import rounds as round_services
 
@@ -21,13 +21,7 @@ YES_NO = ("working", "children_in_school", "language_course")
 
 
 def survey_may_record(*, actor: Any, survey: FollowUpSurvey) -> bool:
-    role = getattr(actor, "role", None)
-    household = survey.household
-    if role == Role.INTERVIEWER:
-        return actor.organisation_id == household.interviewing_organisation_id
-    if role == Role.COORDINATOR:
-        return actor.organisation_id == household.round.coordinating_organisation_id
-    return False
+    return policies.survey_may_record(actor, survey)
 
 
 @transaction.atomic

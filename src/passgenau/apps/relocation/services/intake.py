@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_action
 from passgenau.engine.matching.profiles import AGE_BANDS, CHILD_BANDS
 
+from .. import policies
 from ..models import (
     Consent,
     Household,
@@ -125,7 +125,7 @@ def registration_errors(reg: Registration, *, today: dt.date | None = None) -> d
 
 
 def _require_interviewer(actor: Any) -> None:
-    if getattr(actor, "role", None) != Role.INTERVIEWER or actor.organisation_id is None:
+    if not policies.interviews_households(actor):
         raise ValidationError(
             _("Only interviewers register households and conduct interviews."),
             code="not_interviewer",

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_action
 
+from .. import policies
 from ..models import MunicipalityProfile, Round, RoundAction
 from ..models.vocab import (
     PRIORITY_GROUP_CHOICES,
@@ -149,10 +149,7 @@ def profile_update(
 ) -> MunicipalityProfile:
     """Change the figures given in ``values``; every changed figure (or all figures, with
     ``confirm_all``) is stamped as confirmed today."""
-    if (
-        getattr(actor, "role", None) != Role.MUNICIPAL_OFFICER
-        or actor.organisation_id != profile.municipality_id
-    ):
+    if not policies.profile_may_keep(actor, profile):
         raise ValidationError(
             _("Only officers of this municipality keep its profile."), code="not_officer"
         )

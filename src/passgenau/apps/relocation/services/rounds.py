@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_action
 
+from .. import policies
 from ..models import (
     GUARDED_TRANSITIONS,
     ROUND_RULES,
@@ -51,9 +51,9 @@ def round_require(*, round_: Round, action: str) -> None:
 
 
 def _require_coordinator(*, actor: Any, round_: Round | None = None) -> None:
-    if getattr(actor, "role", None) != Role.COORDINATOR or actor.organisation_id is None:
+    if not policies.coordinates_rounds(actor):
         raise ValidationError(_("Only coordinators manage rounds."), code="not_coordinator")
-    if round_ is not None and round_.coordinating_organisation_id != actor.organisation_id:
+    if round_ is not None and not policies.round_is_coordinated_by(actor, round_):
         raise ValidationError(
             _("Only the coordinating organisation manages this round."), code="not_coordinator"
         )

@@ -34,7 +34,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_action
 from passgenau.engine.matching.criteria import load_catalogue
 from passgenau.engine.matching.explain import explain, explanation_to_dict
@@ -52,6 +51,7 @@ from passgenau.engine.matching.profiles import (
 )
 from passgenau.engine.matching.scoring import ScoreBreakdown, score_profiles
 
+from .. import policies
 from ..models import (
     Household,
     HouseholdStatus,
@@ -83,9 +83,7 @@ class RunError(ValidationError):
 
 
 def _require_coordinator(*, actor: Any, round_: Round) -> None:
-    if getattr(actor, "role", None) != Role.COORDINATOR or (
-        actor.organisation_id != round_.coordinating_organisation_id
-    ):
+    if not policies.round_is_coordinated_by(actor, round_):
         raise RunError(_("Only the round's coordinators start matching runs."), code="forbidden")
 
 

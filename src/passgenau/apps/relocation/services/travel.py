@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.services import log_action
 
+from .. import policies
 from ..models import (
     Arrival,
     FollowUpSurvey,
@@ -65,9 +65,7 @@ def _accepted(proposal: Proposal, action: str) -> Proposal:
 def travel_save(*, actor: Any, proposal: Proposal, values: dict[str, Any]) -> Travel:
     """Create or change the travel plan of an accepted placement (coordinators)."""
     proposal = _accepted(proposal, RoundAction.TRAVEL)
-    if getattr(actor, "role", None) != Role.COORDINATOR or (
-        actor.organisation_id != proposal.run.round.coordinating_organisation_id
-    ):
+    if not policies.travel_may_plan(actor, proposal):
         raise ValidationError(_("Only the round's coordinators plan travel."))
     status = values.get("status") or TravelStatus.PLANNED
     if status not in TravelStatus.values:
@@ -113,9 +111,7 @@ def arrival_record(
     """The municipality records arrival and registration; follow-up surveys at 1, 6 and 12
     months are scheduled in the household's language."""
     proposal = _accepted(proposal, RoundAction.TRAVEL)
-    if getattr(actor, "role", None) != Role.MUNICIPAL_OFFICER or (
-        actor.organisation_id != proposal.municipality_id
-    ):
+    if not policies.arrival_may_record(actor, proposal):
         raise ValidationError(_("Only the receiving municipality records the arrival."))
     if registered_on is not None and registered_on < arrived_on:
         raise ValidationError({"registered_on": _("Registration cannot be before arrival.")})

@@ -10,8 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import request_has_perm, require
-from passgenau.apps.accounts.roles import Role
 
+from .. import policies
 from ..forms.base import form_add_service_errors
 from ..forms.decisions import DecisionForm
 from ..models import (
@@ -51,7 +51,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "status": status,
             "statuses": [c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT],
-            "is_officer": request.user.role == Role.MUNICIPAL_OFFICER,
+            "is_officer": policies.acts_for_municipality(request.user),
             "need_labels": dict(Need.choices),
             "language_labels": dict(SpokenLanguage.choices),
             "occupation_labels": dict(Occupation.choices),
@@ -62,7 +62,6 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @require("relocation.view_proposals")
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = decision_selectors.proposal_get_for_user(user=request.user, pk=pk)
-    role = request.user.role
     my_side = None
     if request_has_perm(request, "relocation.decide_proposals"):
         my_side = DecisionSide.MUNICIPALITY
@@ -100,7 +99,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and decided is None
             and proposal.status == ProposalStatus.PUBLISHED
             and proposal.run.round.allows(RoundAction.DECIDE),
-            "is_officer": role == Role.MUNICIPAL_OFFICER,
+            "is_officer": policies.acts_for_municipality(request.user),
             "need_labels": dict(Need.choices),
             "language_labels": dict(SpokenLanguage.choices),
             "occupation_labels": dict(Occupation.choices),

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import request_role, require
-from passgenau.apps.accounts.roles import Role
+from passgenau.apps.accounts.access import require
 
+from .. import policies
 from ..forms.base import TransitionForm
 from ..forms.intake import (
     IMPORTANCE_CHOICES,
@@ -46,10 +46,6 @@ from ..services import intake
 HOUSEHOLDS_PER_PAGE = 50
 
 
-def _role(request: HttpRequest) -> str:
-    return getattr(request.user, "role", "")
-
-
 @require("relocation.view_households")
 def household_list(request: HttpRequest) -> HttpResponse:
     visible_rounds = round_selectors.rounds_for_user(user=request.user)
@@ -74,10 +70,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "households": shown,
             "query": query.urlencode(),
-            "is_coordinator": request_role(request) == Role.COORDINATOR,
-            "open_rounds": [r for r in visible_rounds if r.allows(RoundAction.REGISTER_HOUSEHOLDS)]
-            if request_role(request) == Role.INTERVIEWER
-            else [],
+            "is_coordinator": policies.coordinates_rounds(request.user),
+            "open_rounds": [
+                r for r in visible_rounds if policies.round_may_register(request.user, r)
+            ],
         },
     )
 
@@ -87,6 +83,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = intake_selectors.household_get_for_user(user=request.user, pk=pk)
     interview = getattr(household, "interview", None)
     places = dict(household.round.profiles.values_list("municipality_id", "municipality__name"))
+    may_edit = policies.household_may_edit(request.user, household)
     context: dict[str, Any] = {
         "household": household,
         "round": household.round,
@@ -97,12 +94,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for consent in household.consents.all()
         ],
         "contact": getattr(household, "contact", None),
-        "can_interview": request_role(request) == Role.INTERVIEWER
+        "can_interview": may_edit
         and household.round.allows(RoundAction.EDIT_INTERVIEWS)
         and household.status in intake.EDITABLE_STATUSES,
-        "can_edit_contact": request_role(request) == Role.INTERVIEWER,
-        "can_withdraw": request_role(request) == Role.INTERVIEWER
-        and household.status != HouseholdStatus.WITHDRAWN,
+        "can_edit_contact": may_edit,
+        "can_withdraw": may_edit and household.status != HouseholdStatus.WITHDRAWN,
     }
     if interview is not None:
         importance_labels = dict(IMPORTANCE_CHOICES)

@@ -11,15 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import request_has_perm, request_role, require
-from passgenau.apps.accounts.roles import Role
+from passgenau.apps.accounts.access import request_has_perm, require
 
+from .. import policies
 from ..forms.base import TransitionForm
 from ..forms.rounds import RoundForm
 from ..models import (
     ROUND_TRANSITIONS,
     HouseholdStatus,
-    RoundAction,
     RoundStatus,
 )
 from ..models.vocab import (
@@ -46,14 +45,14 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @require("relocation.view_rounds")
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_user(user=request.user, pk=pk)
-    role = request_role(request)
+    coordinator = policies.round_is_coordinated_by(request.user, round_)
     context: dict[str, Any] = {
         "round": round_,
-        "is_coordinator": role == Role.COORDINATOR,
-        "is_officer": role == Role.MUNICIPAL_OFFICER,
-        "is_interviewer": role == Role.INTERVIEWER,
+        "is_coordinator": coordinator,
+        "is_officer": policies.acts_for_municipality(request.user),
+        "is_interviewer": policies.interviews_households(request.user),
         "dimension_labels": dict(CapacityDimension.choices),
-        "can_register": role == Role.INTERVIEWER and round_.allows(RoundAction.REGISTER_HOUSEHOLDS),
+        "can_register": policies.round_may_register(request.user, round_),
     }
     if request_has_perm(request, "relocation.view_profiles"):
         rows = []
@@ -71,7 +70,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         context["profile_rows"] = rows
         context["show_profiles"] = True
-    if role == Role.COORDINATOR:
+    if coordinator:
         counts = round_selectors.round_household_counts(round_=round_)
         context["household_counts"] = [
             (HouseholdStatus(status).label, n) for status, n in counts.items()

@@ -1,0 +1,278 @@
+"""Who may do what in relocation rounds: every "may this user do X to this object" and "which
+objects does this user see" answer, built on the permission table
+(``apps/accounts/permissions.py``). Services, selectors, views, forms and the API ask here; none
+of them compares a role by name.
+
+A user stands in one of three relations to a round, each given by a right of the table:
+
+* coordinating (``relocation.manage_rounds``): the user's organisation coordinates the round;
+* for a municipality (``relocation.keep_profile``): the user's organisation is a municipality
+  taking part in the round;
+* interviewing (``relocation.register_households``): the user's organisation interviews the
+  households it registered.
+
+Scopes (``*_scope``) are ``Q`` objects over the model they name, or ``None`` when the user sees
+nothing; with several relations a user would see the union.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from passgenau.apps.accounts.access import user_has_perm, user_role
+from passgenau.apps.accounts.roles import PUBLIC
+
+from .models import (
+    FollowUpSurvey,
+    Household,
+    MunicipalityProfile,
+    Proposal,
+    Round,
+    RoundAction,
+    RoundStatus,
+)
+
+M = TypeVar("M", bound=Model)
+
+MANAGE_ROUNDS = "relocation.manage_rounds"
+KEEP_PROFILE = "relocation.keep_profile"
+REGISTER_HOUSEHOLDS = "relocation.register_households"
+DECIDE_PROPOSALS = "relocation.decide_proposals"
+RECORD_HOUSEHOLD_CONSENT = "relocation.record_household_consent"
+RECORD_ARRIVAL = "relocation.record_arrival"
+RECORD_FOLLOWUP = "relocation.record_followup"
+
+
+def _organisation_id(user: Any) -> int | None:
+    """The organisation the user acts for (None for visitors and users without one)."""
+    if user_role(user) == PUBLIC:
+        return None
+    organisation_id: int | None = getattr(user, "organisation_id", None)
+    return organisation_id
+
+
+def _holds(user: Any, code: str) -> bool:
+    return _organisation_id(user) is not None and user_has_perm(user, code)
+
+
+def _union(parts: list[Q]) -> Q | None:
+    return reduce(or_, parts) if parts else None
+
+
+def scoped(queryset: QuerySet[M], scope: Q | None) -> QuerySet[M]:
+    """``queryset`` narrowed to a scope of this module (nothing for ``None``)."""
+    return queryset.none() if scope is None else queryset.filter(scope)
+
+
+# -- relations ------------------------------------------------------------------------------------
+
+
+def coordinates_rounds(user: Any) -> bool:
+    """The user's organisation coordinates rounds (it may create and manage them)."""
+    return _holds(user, MANAGE_ROUNDS)
+
+
+def acts_for_municipality(user: Any) -> bool:
+    """The user acts for a municipality taking part in rounds."""
+    return _holds(user, KEEP_PROFILE)
+
+
+def interviews_households(user: Any) -> bool:
+    """The user registers and interviews its organisation's households."""
+    return _holds(user, REGISTER_HOUSEHOLDS)
+
+
+def round_is_coordinated_by(user: Any, round_: Round) -> bool:
+    """The user is a coordinator of the organisation that coordinates ``round_``."""
+    return coordinates_rounds(user) and round_.coordinating_organisation_id == _organisation_id(
+        user
+    )
+
+
+# -- rounds and profiles -----------------------------------------------------------------------
+
+
+def rounds_scope(user: Any) -> Q | None:
+    """Rounds the user sees: coordinators their organisation's, municipalities those they take
+    part in, interviewers every round past its draft."""
+    organisation_id = _organisation_id(user)
+    parts = []
+    if coordinates_rounds(user):
+        parts.append(Q(coordinating_organisation_id=organisation_id))
+    if acts_for_municipality(user):
+        parts.append(Q(profiles__municipality_id=organisation_id))
+    if interviews_households(user):
+        parts.append(~Q(status=RoundStatus.DRAFT))
+    return _union(parts)
+
+
+def round_households_counted(user: Any) -> Q:
+    """Which households of a round (``households__…``) count as the user's in round lists:
+    all for its coordinators, their own for interviewers, none for municipalities (which see
+    proposals, not the household register)."""
+    if coordinates_rounds(user):
+        return Q()
+    if interviews_households(user):
+        return Q(households__interviewing_organisation_id=_organisation_id(user))
+    return Q(pk__in=[])
+
+
+def rounds_managed_scope(user: Any) -> Q | None:
+    """Rounds the user may change (its organisation coordinates them)."""
+    if not coordinates_rounds(user):
+        return None
+    return Q(coordinating_organisation_id=_organisation_id(user))
+
+
+def round_may_register(user: Any, round_: Round) -> bool:
+    """Whether the user may register households in ``round_`` now."""
+    return interviews_households(user) and round_.allows(RoundAction.REGISTER_HOUSEHOLDS)
+
+
+def profiles_scope(user: Any, round_: Round) -> Q | None:
+    """Profiles of ``round_`` the user sees: all for its coordinators, one's own for officers."""
+    if round_is_coordinated_by(user, round_):
+        return Q()
+    if acts_for_municipality(user):
+        return Q(municipality_id=_organisation_id(user))
+    return None
+
+
+def profile_kept_scope(user: Any) -> Q | None:
+    """Profiles the user keeps (those of its own municipality)."""
+    if not acts_for_municipality(user):
+        return None
+    return Q(municipality_id=_organisation_id(user))
+
+
+def profile_may_keep(user: Any, profile: MunicipalityProfile) -> bool:
+    return acts_for_municipality(user) and profile.municipality_id == _organisation_id(user)
+
+
+# -- households ----------------------------------------------------------------------------------
+
+
+def households_scope(user: Any) -> Q | None:
+    """Households the user sees: in the rounds its organisation coordinates, or those its
+    organisation interviews (municipalities see proposals, not households)."""
+    organisation_id = _organisation_id(user)
+    parts = []
+    if coordinates_rounds(user):
+        parts.append(Q(round__coordinating_organisation_id=organisation_id))
+    if interviews_households(user):
+        parts.append(Q(interviewing_organisation_id=organisation_id))
+    return _union(parts)
+
+
+def households_interviewed_scope(user: Any) -> Q | None:
+    """Households the user may change: those its organisation interviews."""
+    if not interviews_households(user):
+        return None
+    return Q(interviewing_organisation_id=_organisation_id(user))
+
+
+def household_may_edit(user: Any, household: Household) -> bool:
+    """Whether the user may change the household's contact, interview and consent."""
+    return interviews_households(
+        user
+    ) and household.interviewing_organisation_id == _organisation_id(user)
+
+
+# -- runs, proposals, decisions --------------------------------------------------------------------
+
+
+def runs_scope(user: Any) -> Q | None:
+    """Runs the user sees (``MatchingRun``): those of the rounds its organisation coordinates."""
+    if not coordinates_rounds(user):
+        return None
+    return Q(round__coordinating_organisation_id=_organisation_id(user))
+
+
+def proposals_scope(user: Any) -> Q | None:
+    """Proposals the user sees: addressed to its municipality, for its organisation's
+    households, or in the rounds its organisation coordinates."""
+    organisation_id = _organisation_id(user)
+    parts = []
+    if acts_for_municipality(user):
+        parts.append(Q(municipality_id=organisation_id))
+    if interviews_households(user):
+        parts.append(Q(household__interviewing_organisation_id=organisation_id))
+    if coordinates_rounds(user):
+        parts.append(Q(run__round__coordinating_organisation_id=organisation_id))
+    return _union(parts)
+
+
+def proposals_reviewed_scope(user: Any) -> Q | None:
+    """Proposals the user may review and change (any state): in rounds it coordinates."""
+    if not coordinates_rounds(user):
+        return None
+    return Q(run__round__coordinating_organisation_id=_organisation_id(user))
+
+
+def proposal_may_decide_for_municipality(user: Any, proposal: Proposal) -> bool:
+    return _holds(user, DECIDE_PROPOSALS) and proposal.municipality_id == _organisation_id(user)
+
+
+def proposal_may_record_household_answer(user: Any, proposal: Proposal) -> bool:
+    return _holds(
+        user, RECORD_HOUSEHOLD_CONSENT
+    ) and proposal.household.interviewing_organisation_id == _organisation_id(user)
+
+
+def proposal_contact_may_see(user: Any, proposal: Proposal) -> bool:
+    """Whether the user is of the receiving municipality (names and contact data are shown to
+    it, and only once both sides accepted; the caller checks the latter)."""
+    return acts_for_municipality(user) and proposal.municipality_id == _organisation_id(user)
+
+
+# -- travel, arrival, follow-up ------------------------------------------------------------------
+
+
+def placements_scope(user: Any) -> Q | None:
+    """Accepted placements the user sees: in rounds its organisation coordinates, or those
+    arriving in its municipality."""
+    organisation_id = _organisation_id(user)
+    parts = []
+    if coordinates_rounds(user):
+        parts.append(Q(run__round__coordinating_organisation_id=organisation_id))
+    if _holds(user, RECORD_ARRIVAL):
+        parts.append(Q(municipality_id=organisation_id))
+    return _union(parts)
+
+
+def travel_may_plan(user: Any, proposal: Proposal) -> bool:
+    return round_is_coordinated_by(user, proposal.run.round)
+
+
+def arrival_may_record(user: Any, proposal: Proposal) -> bool:
+    return _holds(user, RECORD_ARRIVAL) and proposal.municipality_id == _organisation_id(user)
+
+
+def surveys_scope(user: Any) -> Q | None:
+    """Follow-up surveys the user records: of its organisation's households (interviewers) or
+    in the rounds its organisation coordinates."""
+    if not _holds(user, RECORD_FOLLOWUP):
+        return None
+    organisation_id = _organisation_id(user)
+    parts = []
+    if interviews_households(user):
+        parts.append(Q(household__interviewing_organisation_id=organisation_id))
+    if coordinates_rounds(user):
+        parts.append(Q(household__round__coordinating_organisation_id=organisation_id))
+    return _union(parts)
+
+
+def survey_may_record(user: Any, survey: FollowUpSurvey) -> bool:
+    if not _holds(user, RECORD_FOLLOWUP):
+        return False
+    household = survey.household
+    organisation_id = _organisation_id(user)
+    if interviews_households(user) and household.interviewing_organisation_id == organisation_id:
+        return True
+    return coordinates_rounds(user) and household.round.coordinating_organisation_id == (
+        organisation_id
+    )
