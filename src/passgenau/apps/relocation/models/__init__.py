@@ -26,6 +26,7 @@ from .followup import (
     YesNo,
 )
 from .intake import (
+    HOUSEHOLD_TRANSITIONS,
     Consent,
     Household,
     HouseholdContact,
@@ -50,6 +51,7 @@ from .rounds import (
     default_dimensions,
 )
 from .runs import (
+    PROPOSAL_TRANSITIONS,
     MatchingRun,
     Proposal,
     ProposalStatus,
@@ -87,7 +89,9 @@ __all__ = [
     "AGE_BAND_CHOICES",
     "CRITERION_LABELS",
     "GUARDED_TRANSITIONS",
+    "HOUSEHOLD_TRANSITIONS",
     "PRIORITY_GROUP_CHOICES",
+    "PROPOSAL_TRANSITIONS",
     "QUESTIONNAIRE_LANGUAGES",
     "REQUIRED_CONSENT_PURPOSES",
     "ROUND_RULES",

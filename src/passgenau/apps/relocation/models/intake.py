@@ -40,6 +40,28 @@ class HouseholdStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+# From each state, the states a household may move to (``services/states.py`` checks and logs
+# every change). A household may withdraw its consent at any time; a declined proposal sends it
+# back to the matching; a cancelled journey back to "placed".
+HOUSEHOLD_TRANSITIONS: dict[str, frozenset[str]] = {
+    HouseholdStatus.REGISTERED: frozenset({HouseholdStatus.INTERVIEWED, HouseholdStatus.WITHDRAWN}),
+    HouseholdStatus.INTERVIEWED: frozenset(
+        {HouseholdStatus.REGISTERED, HouseholdStatus.PROPOSED, HouseholdStatus.WITHDRAWN}
+    ),
+    HouseholdStatus.PROPOSED: frozenset(
+        {HouseholdStatus.INTERVIEWED, HouseholdStatus.PLACED, HouseholdStatus.WITHDRAWN}
+    ),
+    HouseholdStatus.PLACED: frozenset(
+        {HouseholdStatus.TRAVELLING, HouseholdStatus.ARRIVED, HouseholdStatus.WITHDRAWN}
+    ),
+    HouseholdStatus.TRAVELLING: frozenset(
+        {HouseholdStatus.PLACED, HouseholdStatus.ARRIVED, HouseholdStatus.WITHDRAWN}
+    ),
+    HouseholdStatus.ARRIVED: frozenset({HouseholdStatus.WITHDRAWN}),
+    HouseholdStatus.WITHDRAWN: frozenset(),
+}
+
+
 # Unambiguous characters for reference codes read out over the phone (no 0/O, 1/I/L).
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 

@@ -113,6 +113,18 @@ class ProposalStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("superseded")
 
 
+# From each state, the states a proposal may move to (``services/states.py`` checks and logs
+# every change): a draft is published or superseded by another run's publication; a published
+# proposal is accepted by both sides or declined by one.
+PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ProposalStatus.DRAFT: frozenset({ProposalStatus.PUBLISHED, ProposalStatus.SUPERSEDED}),
+    ProposalStatus.PUBLISHED: frozenset({ProposalStatus.ACCEPTED, ProposalStatus.DECLINED}),
+    ProposalStatus.ACCEPTED: frozenset(),
+    ProposalStatus.DECLINED: frozenset(),
+    ProposalStatus.SUPERSEDED: frozenset(),
+}
+
+
 class Proposal(models.Model):
     """The engine's (or the coordinator's) proposal to place a household at a municipality."""
 

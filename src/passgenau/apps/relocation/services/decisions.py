@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..models.vocab import CapacityDimension
 from . import rounds as round_services
+from . import states
 
 
 def _after_capacity_check() -> None:
@@ -85,15 +86,14 @@ def _settle(proposal: Proposal, actor: Any) -> None:
     outcomes = dict(proposal.decisions.values_list("side", "outcome"))
     household = proposal.household
     if DecisionOutcome.DECLINE in outcomes.values():
-        proposal.status = ProposalStatus.DECLINED
-        household.status = HouseholdStatus.INTERVIEWED  # waits for the re-matching
+        # the household waits for the re-matching
+        moves = (ProposalStatus.DECLINED, HouseholdStatus.INTERVIEWED)
     elif len(outcomes) == len(DecisionSide.values):
-        proposal.status = ProposalStatus.ACCEPTED
-        household.status = HouseholdStatus.PLACED
+        moves = (ProposalStatus.ACCEPTED, HouseholdStatus.PLACED)
     else:
         return
-    proposal.save(update_fields=["status", "updated_at"])
-    household.save(update_fields=["status", "updated_at"])
+    states.status_change(actor=actor, obj=proposal, to_status=moves[0])
+    states.status_change(actor=actor, obj=household, to_status=moves[1])
     log_action(
         f"relocation.proposal.{proposal.status}",
         actor=actor,

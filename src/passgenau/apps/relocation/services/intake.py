@@ -41,6 +41,7 @@ from ..models.vocab import (
     criterion_label,
     role_for_age_band,
 )
+from . import states
 from .rounds import round_require
 
 GERMAN_LEVELS = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
@@ -190,12 +191,11 @@ def household_register(*, actor: Any, round_: Round, registration: Registration)
 def consent_withdraw(*, actor: Any, household: Household) -> Household:
     """The household withdraws its consent: it takes no further part in the round."""
     _require_interviewer(actor)
-    if household.interviewing_organisation_id != actor.organisation_id:
+    if not policies.household_may_edit(actor, household):
         raise ValidationError(_("This household belongs to another organisation."))
     now = timezone.now()
     household.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
-    household.status = HouseholdStatus.WITHDRAWN
-    household.save(update_fields=["status", "updated_at"])
+    states.status_change(actor=actor, obj=household, to_status=HouseholdStatus.WITHDRAWN)
     log_action("relocation.consent.withdrawn", actor=actor, obj=household)
     return household
 
@@ -207,7 +207,7 @@ CONTACT_FIELDS = ("contact_name", "member_names", "phone", "email", "current_loc
 def household_contact_update(*, actor: Any, household: Household, **fields: str) -> Household:
     """Change names and contact data (the log names the changed fields, not their values)."""
     _require_interviewer(actor)
-    if household.interviewing_organisation_id != actor.organisation_id:
+    if not policies.household_may_edit(actor, household):
         raise ValidationError(_("This household belongs to another organisation."))
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
@@ -387,7 +387,7 @@ def interview_save(
     entered is checked); ``complete=True`` requires every answer and marks the household ready."""
     _require_interviewer(actor)
     household = Household.objects.select_for_update().select_related("round").get(pk=household.pk)
-    if household.interviewing_organisation_id != actor.organisation_id:
+    if not policies.household_may_edit(actor, household):
         raise ValidationError(_("This household belongs to another organisation."))
     round_require(round_=household.round, action=RoundAction.EDIT_INTERVIEWS)
     if household.status not in EDITABLE_STATUSES:
@@ -459,6 +459,11 @@ def _store_interview(
             for position, m in enumerate(members)
         ]
     )
-    household.status = HouseholdStatus.INTERVIEWED if complete else HouseholdStatus.REGISTERED
+    states.status_change(
+        actor=actor,
+        obj=household,
+        to_status=HouseholdStatus.INTERVIEWED if complete else HouseholdStatus.REGISTERED,
+        save=False,
+    )
     household.save(update_fields=["status", "updated_at"])
     return interview

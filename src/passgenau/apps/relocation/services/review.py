@@ -25,6 +25,7 @@ from ..models import (
     RunStatus,
 )
 from . import rounds as round_services
+from . import states
 from .runs import _require_coordinator
 
 
@@ -124,12 +125,20 @@ def run_publish(*, actor: Any, run: MatchingRun) -> MatchingRun:
     _require_coordinator(actor=actor, round_=round_)
     household_ids = _require_publishable(run=run, round_=round_)
     drafts = Proposal.objects.filter(run=run, status=ProposalStatus.DRAFT)
-    published = drafts.update(status=ProposalStatus.PUBLISHED, updated_at=timezone.now())
-    Household.objects.filter(pk__in=household_ids).update(
-        status=HouseholdStatus.PROPOSED, updated_at=timezone.now()
+    published = states.status_change_many(
+        actor=actor, queryset=drafts, to_status=ProposalStatus.PUBLISHED
     )
-    Proposal.objects.filter(run__round=round_, status=ProposalStatus.DRAFT).exclude(run=run).update(
-        status=ProposalStatus.SUPERSEDED, updated_at=timezone.now()
+    states.status_change_many(
+        actor=actor,
+        queryset=Household.objects.filter(pk__in=household_ids),
+        to_status=HouseholdStatus.PROPOSED,
+    )
+    states.status_change_many(
+        actor=actor,
+        queryset=Proposal.objects.filter(run__round=round_, status=ProposalStatus.DRAFT).exclude(
+            run=run
+        ),
+        to_status=ProposalStatus.SUPERSEDED,
     )
     run.published_at = timezone.now()
     run.published_by = actor

@@ -26,6 +26,7 @@ from ..models import (
     TravelStatus,
 )
 from . import rounds as round_services
+from . import states
 
 TRAVEL_FIELDS = (
     "departure_on",
@@ -85,10 +86,9 @@ def travel_save(*, actor: Any, proposal: Proposal, values: dict[str, Any]) -> Tr
     travel.save()
     household = proposal.household
     if status in (TravelStatus.BOOKED, TravelStatus.UNDERWAY):
-        household.status = HouseholdStatus.TRAVELLING
+        states.status_change(actor=actor, obj=household, to_status=HouseholdStatus.TRAVELLING)
     elif status in (TravelStatus.PLANNED, TravelStatus.CANCELLED):
-        household.status = HouseholdStatus.PLACED
-    household.save(update_fields=["status", "updated_at"])
+        states.status_change(actor=actor, obj=household, to_status=HouseholdStatus.PLACED)
     log_action(
         "relocation.travel.saved",
         actor=actor,
@@ -127,8 +127,7 @@ def arrival_record(
     )
     Travel.objects.filter(proposal=proposal).update(status=TravelStatus.ARRIVED)
     household = proposal.household
-    household.status = HouseholdStatus.ARRIVED
-    household.save(update_fields=["status", "updated_at"])
+    states.status_change(actor=actor, obj=household, to_status=HouseholdStatus.ARRIVED)
     for wave in FollowUpWave.values:
         FollowUpSurvey.objects.get_or_create(
             household=household,
