@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from passgenau.apps.accounts.access import ApiPermission
 from passgenau.apps.audit import selectors as audit_selectors
+from passgenau.apps.core.errors import error_body, error_items
 from passgenau.apps.directory.api import router as directory_router
 from passgenau.apps.funding.api import router as funding_router
 from passgenau.apps.relocation.api import router as relocation_router
@@ -18,8 +22,46 @@ api = NinjaAPI(
     title="passgenau API",
     version="1",
     urls_namespace="api",
-    description="Session-authenticated API of passgenau. Rights: docs/roles.md.",
+    description=(
+        "Session-authenticated API of passgenau. Rights: docs/roles.md.\n\n"
+        "Every 4xx answer (401 not logged in, 403 no right, 404 not found or not visible, "
+        "409 the state does not allow it, 422 bad input) has one body, the schema `ErrorOut`: "
+        '`{"detail": [{"loc": ["body", "field", …], "msg": "…", "type": "code"}]}`; `loc` is '
+        "empty for a problem of the request as a whole."
+    ),
 )
+
+
+@api.exception_handler(ValidationError)
+def _service_refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A service's refusal: 409 when the state does not allow it, 422 otherwise."""
+    status = getattr(error, "status", 422)
+    return api.create_response(request, {"detail": error_items(error)}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _input_invalid(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    detail = [
+        {
+            "loc": list(item.get("loc", [])),
+            "msg": str(item.get("msg", "")),
+            "type": str(item.get("type", "invalid")),
+        }
+        for item in error.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return api.create_response(request, error_body("Not Found", "not_found"), status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    codes = {401: "not_authenticated", 403: "forbidden"}
+    body = error_body(str(error), codes.get(error.status_code, "error"))
+    return api.create_response(request, body, status=error.status_code)
 
 
 class MeOut(Schema):

@@ -55,10 +55,11 @@ def test_apportion_reports_every_problem(coordinator_client) -> None:
         },
     )
     assert response.status_code == 422
-    problems = response.json()["problems"]
+    problems = response.json()["detail"]
     assert len(problems) == 4
-    assert any(p.startswith("weights[0].weight") for p in problems)
-    assert any(p.startswith("weights[1].id") for p in problems)
+    assert {p["type"] for p in problems} == {"invalid"}
+    assert ["body", "weights[0].weight"] in [p["loc"] for p in problems]
+    assert ["body", "weights[1].id"] in [p["loc"] for p in problems]
 
 
 def test_apportion_impossible_bounds_is_422(funder_client) -> None:
@@ -71,7 +72,8 @@ def test_apportion_impossible_bounds_is_422(funder_client) -> None:
         },
     )
     assert response.status_code == 422
-    assert "minimums add up to 12" in response.json()["problems"][0]
+    [problem] = response.json()["detail"]
+    assert "minimums add up to 12" in problem["msg"] and problem["type"] == "cannot_apportion"
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from ninja import Schema
 
 
 class ServiceError(ValidationError):
@@ -30,4 +31,58 @@ class StateError(ServiceError):
     default_code = "state"
 
 
-__all__ = ["ServiceError", "StateError"]
+# -- the API's one error schema --------------------------------------------------------------------
+
+
+class ErrorItem(Schema):
+    """One problem: where (``loc``: ``["body", field, …]``, ``["query", name]``, or ``[]`` for
+    the request as a whole), what (``msg``, in the caller's language where the service gives
+    one) and a stable code (``type``)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    """The body of every 4xx answer of the API (401, 403, 404, 409, 422)."""
+
+    detail: list[ErrorItem]
+
+
+def error_items(error: ValidationError, *, where: str = "body") -> list[dict[str, Any]]:
+    """A service's ValidationError as problems of the error schema (field keys such as
+    ``importance.region`` become ``["body", "importance", "region"]``)."""
+    if not hasattr(error, "error_dict"):
+        return [
+            {"loc": [], "msg": message, "type": item.code or "invalid"}
+            for item in error.error_list
+            for message in item.messages
+        ]
+    items = []
+    for field, errors in error.error_dict.items():
+        loc: list[str | int] = [] if field == NON_FIELD_ERRORS else [where, *field.split(".")]
+        for item in errors:
+            for message in item.messages:
+                items.append({"loc": loc, "msg": message, "type": item.code or "invalid"})
+    return items
+
+
+def error_body(msg: str, type_: str, loc: list[str | int] | None = None) -> dict[str, Any]:
+    """The error schema's body with one problem."""
+    return {"detail": [{"loc": loc or [], "msg": msg, "type": type_}]}
+
+
+# The answers of an operation whose service may refuse, for its ``response=`` declaration.
+REFUSED: dict[int, type[Schema]] = {409: ErrorOut, 422: ErrorOut}
+
+
+__all__ = [
+    "REFUSED",
+    "ErrorItem",
+    "ErrorOut",
+    "ServiceError",
+    "StateError",
+    "error_body",
+    "error_items",
+]

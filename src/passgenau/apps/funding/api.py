@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.core.errors import ErrorItem, ErrorOut
 from passgenau.engine.apportionment import METHODS, TIE_RULES, ApportionmentError, apportion
 from passgenau.engine.keys import parse_number
 
@@ -22,9 +23,14 @@ APPORTION = ApiPermission("funding.apportion")
 MANAGE = ApiPermission("funding.manage")
 
 
-class ErrorOut(Schema):
-    detail: str
-    problems: list[str] = []
+def _invalid(problems: list[str], type_: str = "invalid", fields: bool = True) -> Status[ErrorOut]:
+    """The API's error schema for the problems found ("field: message" → loc and msg)."""
+    detail = []
+    for problem in problems:
+        field, sep, message = problem.partition(": ") if fields else ("", "", problem)
+        loc: list[str | int] = ["body", field] if sep else []
+        detail.append(ErrorItem(loc=loc, msg=message if sep else problem, type=type_))
+    return Status(422, ErrorOut(detail=detail))
 
 
 class WeightIn(Schema):
@@ -84,7 +90,7 @@ def apportion_total(request: HttpRequest, payload: ApportionIn) -> object:
     problems: list[str] = []
     if not 0 <= payload.decimals <= 9:
         problems.append("decimals: choose 0 to 9")
-        return Status(422, ErrorOut(detail="invalid input", problems=problems))
+        return _invalid(problems)
     if payload.method not in METHODS:
         problems.append(f"method: choose one of {', '.join(METHODS)}")
     if payload.ties not in TIE_RULES:
@@ -108,7 +114,7 @@ def apportion_total(request: HttpRequest, payload: ApportionIn) -> object:
         except ValueError as exc:
             problems.append(f"weights[{index}].weight: {exc}")
     if problems or total is None:
-        return Status(422, ErrorOut(detail="invalid input", problems=problems))
+        return _invalid(problems)
     try:
         result = apportion(
             total,
@@ -120,7 +126,7 @@ def apportion_total(request: HttpRequest, payload: ApportionIn) -> object:
             seed=payload.seed,
         )
     except ApportionmentError as exc:
-        return Status(422, ErrorOut(detail="cannot apportion", problems=exc.problems))
+        return _invalid(list(exc.problems), "cannot_apportion", fields=False)
     return ApportionOut(
         method=result.method,
         total=_shown(total, payload.decimals),

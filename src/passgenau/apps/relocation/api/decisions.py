@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema
 
 from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.core.errors import REFUSED
 
 from ..models import (
     Proposal,
 )
 from ..selectors import decisions as decision_selectors
 from ..services import decisions
-from .common import ErrorOut, service_error
 
 router = Router(tags=["proposals"])
 
@@ -120,21 +119,14 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> ProposalOut:
 
 def _decide(request: HttpRequest, proposal_id: int, payload: DecisionIn, service: Any) -> Any:
     proposal = decision_selectors.proposal_get_for_user(user=request.user, pk=proposal_id)
-    try:
-        service(
-            actor=request.user, proposal=proposal, outcome=payload.outcome, reason=payload.reason
-        )
-    except decisions.CapacityExceeded as error:
-        return Status(409, ErrorOut(detail=" ".join(error.messages)))
-    except ValidationError as error:
-        return service_error(error)
+    service(actor=request.user, proposal=proposal, outcome=payload.outcome, reason=payload.reason)
     fresh = decision_selectors.proposal_get_for_user(user=request.user, pk=proposal_id, log=False)
     return _proposal_out(request, fresh)
 
 
 @router.post(
     "/proposals/{proposal_id}/decision",
-    response={200: ProposalOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProposalOut, **REFUSED},
     auth=DECIDE_PROPOSALS,
 )
 def proposal_decide(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Any:
@@ -144,7 +136,7 @@ def proposal_decide(request: HttpRequest, proposal_id: int, payload: DecisionIn)
 
 @router.post(
     "/proposals/{proposal_id}/consent",
-    response={200: ProposalOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProposalOut, **REFUSED},
     auth=RECORD_CONSENT,
 )
 def proposal_consent(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Any:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.core.errors import REFUSED
 
 from ..models import (
     Household,
@@ -17,7 +17,6 @@ from ..models import (
 from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
 from ..services import intake
-from .common import ErrorOut, service_error
 
 router = Router(tags=["relocation"])
 
@@ -189,27 +188,24 @@ def household_detail(request: HttpRequest, household_id: int) -> HouseholdDetail
 
 @router.post(
     "/rounds/{round_id}/households",
-    response={201: HouseholdDetailOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: HouseholdDetailOut, **REFUSED},
     auth=REGISTER_HOUSEHOLDS,
 )
 def household_register(request: HttpRequest, round_id: int, payload: RegistrationIn) -> Any:
     """Register a household of the caller's organisation with its consent."""
     round_ = round_selectors.round_get_for_user(user=request.user, pk=round_id)
-    try:
-        household = intake.household_register(
-            actor=request.user,
-            round_=round_,
-            registration=intake.Registration(**payload.dict()),
-        )
-    except ValidationError as error:
-        return service_error(error)
+    household = intake.household_register(
+        actor=request.user,
+        round_=round_,
+        registration=intake.Registration(**payload.dict()),
+    )
     detail = intake_selectors.household_get_for_user(user=request.user, pk=household.pk, log=False)
     return Status(201, _household_detail_out(detail))
 
 
 @router.put(
     "/households/{household_id}/interview",
-    response={200: HouseholdDetailOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: HouseholdDetailOut, **REFUSED},
     auth=REGISTER_HOUSEHOLDS,
 )
 def interview_save(request: HttpRequest, household_id: int, payload: InterviewIn) -> Any:
@@ -220,15 +216,12 @@ def interview_save(request: HttpRequest, household_id: int, payload: InterviewIn
     complete = data.pop("complete")
     if not data["conducted_in"]:
         data["conducted_in"] = household.language
-    try:
-        intake.interview_save(
-            actor=request.user,
-            household=household,
-            answers=data,
-            members=members,
-            complete=complete,
-        )
-    except ValidationError as error:
-        return service_error(error)
+    intake.interview_save(
+        actor=request.user,
+        household=household,
+        answers=data,
+        members=members,
+        complete=complete,
+    )
     detail = intake_selectors.household_get_for_user(user=request.user, pk=household.pk, log=False)
     return Status(200, _household_detail_out(detail))

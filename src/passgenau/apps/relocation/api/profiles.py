@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.core.errors import REFUSED
 
 from ..models import (
     MunicipalityProfile,
@@ -16,7 +16,7 @@ from ..models import (
 from ..selectors import profiles as profile_selectors
 from ..selectors import rounds as round_selectors
 from ..services import profiles
-from .common import ErrorOut, MunicipalityRef, service_error
+from .common import MunicipalityRef
 
 router = Router(tags=["relocation"])
 
@@ -91,7 +91,7 @@ def profile_list(request: HttpRequest, round_id: int) -> list[ProfileOut]:
 
 @router.put(
     "/rounds/{round_id}/profile",
-    response={200: ProfileOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProfileOut, **REFUSED},
     auth=KEEP_PROFILE,
 )
 def profile_update(request: HttpRequest, round_id: int, payload: ProfileIn) -> Any:
@@ -99,10 +99,7 @@ def profile_update(request: HttpRequest, round_id: int, payload: ProfileIn) -> A
     profile = profile_selectors.profile_get_for_officer(user=request.user, round_pk=round_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
     confirm_all = data.pop("confirm_all", False)
-    try:
-        profile = profiles.profile_update(
-            actor=request.user, profile=profile, confirm_all=confirm_all, **data
-        )
-    except ValidationError as error:
-        return service_error(error)
+    profile = profiles.profile_update(
+        actor=request.user, profile=profile, confirm_all=confirm_all, **data
+    )
     return Status(200, _profile_out(profile))

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from passgenau.apps.accounts.access import ApiPermission
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
+from passgenau.apps.core.errors import REFUSED, ErrorOut
 
 from ..models import (
     ROUND_TRANSITIONS,
@@ -20,7 +21,7 @@ from ..models import (
 )
 from ..selectors import rounds as round_selectors
 from ..services import rounds
-from .common import ErrorOut, MunicipalityRef, service_error
+from .common import MunicipalityRef
 
 router = Router(tags=["relocation"])
 
@@ -125,15 +126,12 @@ def round_list(request: HttpRequest) -> list[RoundOut]:
     ]
 
 
-@router.post("/rounds", response={201: RoundOut, 409: ErrorOut, 422: ErrorOut}, auth=MANAGE_ROUNDS)
+@router.post("/rounds", response={201: RoundOut, **REFUSED}, auth=MANAGE_ROUNDS)
 def round_create(request: HttpRequest, payload: RoundIn) -> Any:
     """Create a round in draft, coordinated by the caller's organisation."""
     data = payload.dict()
-    try:
-        municipalities = _municipalities(data.pop("municipality_ids"))
-        round_ = rounds.round_create(actor=request.user, municipalities=municipalities, **data)
-    except ValidationError as error:
-        return service_error(error)
+    municipalities = _municipalities(data.pop("municipality_ids"))
+    round_ = rounds.round_create(actor=request.user, municipalities=municipalities, **data)
     created = _with_profiles(Round.objects.select_related("coordinating_organisation"))
     return Status(201, _round_out(created.get(pk=round_.pk)))
 
@@ -145,21 +143,14 @@ def round_detail(request: HttpRequest, round_id: int) -> RoundOut:
     return _round_out(queryset.get(pk=round_id))
 
 
-@router.patch(
-    "/rounds/{round_id}", response={200: RoundOut, 409: ErrorOut, 422: ErrorOut}, auth=MANAGE_ROUNDS
-)
+@router.patch("/rounds/{round_id}", response={200: RoundOut, **REFUSED}, auth=MANAGE_ROUNDS)
 def round_update(request: HttpRequest, round_id: int, payload: RoundPatch) -> Any:
     """Change the fields given; each only in the states that allow it (409 otherwise)."""
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=round_id)
     data = payload.dict(exclude_unset=True)
-    try:
-        ids = data.pop("municipality_ids", None)
-        municipalities = _municipalities(ids) if ids is not None else None
-        rounds.round_update(
-            actor=request.user, round_=round_, municipalities=municipalities, **data
-        )
-    except ValidationError as error:
-        return service_error(error)
+    ids = data.pop("municipality_ids", None)
+    municipalities = _municipalities(ids) if ids is not None else None
+    rounds.round_update(actor=request.user, round_=round_, municipalities=municipalities, **data)
     return Status(200, round_detail(request, round_id))
 
 
@@ -171,8 +162,5 @@ def round_update(request: HttpRequest, round_id: int, payload: RoundPatch) -> An
 def round_transition(request: HttpRequest, round_id: int, payload: TransitionIn) -> Any:
     """Move the round to another status; 409 with the reasons when that is not possible."""
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=round_id)
-    try:
-        rounds.round_transition(actor=request.user, round_=round_, to_status=payload.status)
-    except ValidationError as error:
-        return Status(409, ErrorOut(detail=" ".join(error.messages)))
+    rounds.round_transition(actor=request.user, round_=round_, to_status=payload.status)
     return Status(200, round_detail(request, round_id))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.core.errors import REFUSED
 
 from ..models import (
     MatchingRun,
@@ -19,7 +19,6 @@ from ..models import (
 from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
 from ..services import runs
-from .common import ErrorOut, service_error
 
 router = Router(tags=["runs"])
 
@@ -113,22 +112,19 @@ def run_list(request: HttpRequest, round_id: int) -> list[RunOut]:
 
 @router.post(
     "/rounds/{round_id}/runs",
-    response={201: RunOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: RunOut, **REFUSED},
     auth=MANAGE_ROUNDS,
 )
 def run_start(request: HttpRequest, round_id: int, payload: RunIn) -> Any:
     """Start a matching run (executed by the task queue; poll the run for its progress)."""
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=round_id)
-    try:
-        run = runs.run_start(
-            actor=request.user,
-            round_=round_,
-            mechanism=payload.mechanism,
-            seed=payload.seed,
-            label=payload.label,
-        )
-    except ValidationError as error:
-        return service_error(error)
+    run = runs.run_start(
+        actor=request.user,
+        round_=round_,
+        mechanism=payload.mechanism,
+        seed=payload.seed,
+        label=payload.label,
+    )
     return Status(201, run_out(run))
 
 

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.errors import StateError
 
 from .. import policies
 from ..models import (
@@ -40,7 +41,7 @@ def _after_capacity_check() -> None:
     """A seam for the concurrency test: it widens the window between check and write."""
 
 
-class CapacityExceeded(ValidationError):
+class CapacityExceeded(StateError):
     """Confirming would put more on a municipality than its capacity allows."""
 
 

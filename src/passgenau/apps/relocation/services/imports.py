@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.errors import ServiceError
 
 from ..models import Household, Round, RoundAction
 from ..models.vocab import ConsentPurpose
@@ -44,26 +45,6 @@ REQUIRED_COLUMNS = (
     "consent_language",
     "members",
 )
-OPTIONAL_COLUMNS = (
-    "external_reference",
-    "member_names",
-    "phone",
-    "email",
-    "current_location",
-    "languages",
-    "german_level",
-    "occupations",
-    "qualifications",
-    "needs",
-    "needs_notes",
-    "ties",
-    "ranked_places",
-    "excluded_places",
-    "preferred_size",
-    "preferred_region",
-    "notes",
-    "interview_complete",
-)
 INTERVIEW_COLUMNS = (
     "languages",
     "german_level",
@@ -77,6 +58,15 @@ INTERVIEW_COLUMNS = (
     "preferred_size",
     "preferred_region",
     "notes",
+)
+OPTIONAL_COLUMNS = (
+    "external_reference",
+    "member_names",
+    "phone",
+    "email",
+    "current_location",
+    *INTERVIEW_COLUMNS,
+    "interview_complete",
 )
 IMPORTANCE_PREFIX = "importance."
 _LIST_SPLIT = re.compile(r"[;,|\n]")
@@ -100,12 +90,14 @@ class ImportProblem:
         return f"{where}: {self.message}"
 
 
-class HouseholdImportError(ValueError):
-    """The file was not imported; carries every problem found."""
+class HouseholdImportError(ServiceError):
+    """The file was not imported; carries every problem found (file, row, field, message)."""
+
+    default_code = "import_problems"
 
     def __init__(self, problems: list[ImportProblem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__([str(p) for p in problems])
 
 
 @dataclass(frozen=True)

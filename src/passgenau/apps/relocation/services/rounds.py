@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.errors import StateError
 
 from .. import policies
 from ..models import (
@@ -35,7 +36,7 @@ SETTINGS_FIELDS = ("mechanism", "criteria_version", "capacity_dimensions")
 SCHEDULE_FIELDS = ("name", "description", "profiles_due", "interviews_close", "decisions_due")
 
 
-class RoundStateError(ValidationError):
+class RoundStateError(StateError):
     """The round's state does not allow the change."""
 
 

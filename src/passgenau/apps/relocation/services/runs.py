@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch, Q, Subquery
 from django.utils import timezone
@@ -35,6 +34,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.errors import ServiceError
 from passgenau.engine.matching.criteria import load_catalogue
 from passgenau.engine.matching.explain import explain, explanation_to_dict
 from passgenau.engine.matching.instance import write_instance
@@ -78,7 +78,7 @@ HOLDING_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.PUBLISHED)
 ALTERNATIVES_SHOWN = 3
 
 
-class RunError(ValidationError):
+class RunError(ServiceError):
     """A run cannot be started, reproduced or exported as asked."""
 
 
