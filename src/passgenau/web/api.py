@@ -59,7 +59,13 @@ def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    codes = {401: "not_authenticated", 403: "forbidden"}
+    codes = {
+        401: "not_authenticated",
+        403: "forbidden",
+        404: "not_found",
+        409: "state",
+        422: "invalid",
+    }
     body = error_body(str(error), codes.get(error.status_code, "error"))
     return api.create_response(request, body, status=error.status_code)
 
