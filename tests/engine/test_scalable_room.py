@@ -131,7 +131,7 @@ def test_neighbourhood_steps_never_make_a_placement_worse(keep_persons: bool) ->
     rng = np.random.default_rng(0)
     out = improve_by_neighbourhoods(
         pairs, pairs.score, start, prep.demand, prep.persons, capacity, keep_persons, rng,
-        steps=4, size=80, pairs_per_unit=3, node_limit=200, seconds=10.0,
+        steps=4, size=80, pairs_per_unit=3, node_limit=200,
     )  # fmt: skip
     placed = out >= 0
     load = np.zeros_like(capacity)

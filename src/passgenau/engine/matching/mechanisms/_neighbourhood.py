@@ -19,6 +19,7 @@ References
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,11 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint
 from scipy.optimize import milp as _scipy_milp
+
+try:  # SciPy's own HiGHS object (SciPy >= 1.15): it takes a starting solution
+    from scipy.optimize._highspy import _core as _HighsCore
+except ImportError:  # pragma: no cover - older SciPy: scipy.optimize.milp without a start
+    _HighsCore = None
 
 __all__ = ["improve_by_neighbourhoods"]
 
@@ -38,6 +44,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 _MAX_FAILURES = 2  # consecutive steps without improvement before the search stops
 _MIN_SIZE = 40  # units per step at least
+_SHARE = 16  # at most this share of the units per step
 
 
 @dataclass
@@ -67,11 +74,16 @@ def improve_by_neighbourhoods(
     size: int,
     pairs_per_unit: int,
     node_limit: int,
-    seconds: float,
     enough: float = np.inf,
+    deadline: float | None = None,
+    stopped: list[str] | None = None,
 ) -> IntArray:
     """Improve ``seg_pair`` (pair per segment of ``pairs``, -1 unplaced) by ``steps`` MIP steps,
     stopping early once the total score reaches ``enough``.
+
+    Every limit that decides the result is a count (steps, units, pairs, HiGHS nodes), so the
+    result does not depend on the machine's load. ``deadline`` (``time.perf_counter()``; None:
+    none) only stops the work, and then a line is appended to ``stopped``.
 
     Fixed segments never move. Returns the improved assignment (a new array).
     """
@@ -90,30 +102,65 @@ def improve_by_neighbourhoods(
     movable = ~pairs.seg_fixed
     # at most a sixteenth of the units per step: on small instances a step over all of them is the
     # whole problem, and its MIP is what the exact mechanism is for
-    size = min(size, max(_MIN_SIZE, int(movable.sum()) // 16))
+    size = min(size, max(_MIN_SIZE, int(movable.sum()) // _SHARE))
     failures = 0
-    for _ in range(steps):
+    for step_index in range(steps):
         if float(pairs.score[seg_pair[seg_pair >= 0]].sum()) >= enough:
+            break
+        seconds = None if deadline is None else deadline - time.perf_counter()
+        if seconds is not None and seconds <= 0:
+            if stopped is not None:
+                stopped.append(f"the neighbourhood search stopped after {step_index} steps")
             break
         current = np.where(seg_pair >= 0, r[np.maximum(seg_pair, 0)], 0.0)
         loss = np.where(movable, option - current, 0.0)
+        if keep_persons:
+            # with persons first, units left out weigh by their persons too: their reduced value
+            # may be negative at every site, and placing them is what the persons level asks
+            loss = np.where(movable & (seg_pair < 0), np.maximum(loss, 0.0) + seg_persons, loss)
         candidates = np.flatnonzero(loss > 1e-9)
         if not len(candidates):
             break
         weight = loss[candidates]
-        picked = rng.choice(
-            candidates, min(size // 2, len(candidates)), replace=False, p=weight / weight.sum()
-        )
         free = np.zeros(n_seg, dtype=bool)
-        free[picked] = True
-        wanted = np.zeros(n_s, dtype=bool)
-        wanted[pairs.site[best[picked]]] = True
-        placed = np.flatnonzero((seg_pair >= 0) & movable & ~free)
-        there = placed[wanted[pairs.site[seg_pair[placed]]]]
-        free[there[np.argsort(regret[there], kind="stable")[: size - len(picked)]]] = True
+        at_sites = None
+        if step_index % 2 == 1:
+            # a site neighbourhood: every movable unit at a few sites that the most-losing units
+            # want, and those units, so that the MIP can repack those sites (capacities that
+            # bind everywhere leave a unit-by-unit neighbourhood no room to move)
+            site_loss = np.bincount(pairs.site[best[candidates]], weights=weight, minlength=n_s)
+            placed_all = np.flatnonzero((seg_pair >= 0) & movable)
+            per_site = np.bincount(pairs.site[seg_pair[placed_all]], minlength=n_s)
+            at_sites = np.zeros(n_s, dtype=bool)
+            total = 0
+            order = rng.choice(
+                np.flatnonzero(site_loss > 0),
+                int((site_loss > 0).sum()),
+                replace=False,
+                p=site_loss[site_loss > 0] / site_loss.sum(),
+            )
+            for site in order:
+                if total + per_site[site] > size and at_sites.any():
+                    break
+                at_sites[site] = True
+                total += int(per_site[site])
+            free[placed_all[at_sites[pairs.site[seg_pair[placed_all]]]]] = True
+            wanting = candidates[at_sites[pairs.site[best[candidates]]]]
+            room = max(size + size // 2 - int(free.sum()), 0)
+            free[wanting[np.argsort(-loss[wanting], kind="stable")[:room]]] = True
+        else:
+            picked = rng.choice(
+                candidates, min(size // 2, len(candidates)), replace=False, p=weight / weight.sum()
+            )
+            free[picked] = True
+            wanted = np.zeros(n_s, dtype=bool)
+            wanted[pairs.site[best[picked]]] = True
+            placed = np.flatnonzero((seg_pair >= 0) & movable & ~free)
+            there = placed[wanted[pairs.site[seg_pair[placed]]]]
+            free[there[np.argsort(regret[there], kind="stable")[: size - len(picked)]]] = True
         step = _solve_step(
             pairs, r, seg_pair, free, seg_demand, seg_persons, capacity, keep_persons,
-            pairs_per_unit, node_limit, seconds,
+            pairs_per_unit, node_limit, seconds, at_sites,
         )  # fmt: skip
         failures = failures + 1 if step is None else 0
         if step is not None:
@@ -139,7 +186,8 @@ def _solve_step(
     keep_persons: bool,
     pairs_per_unit: int,
     node_limit: int,
-    seconds: float,
+    seconds: float | None,
+    at_sites: npt.NDArray[np.bool_] | None = None,
 ) -> IntArray | None:
     """One MIP over the free segments; the new assignment, or None when it does not improve."""
     n_s, n_d = capacity.shape
@@ -159,6 +207,8 @@ def _solve_step(
     chosen = np.zeros(len(own), dtype=bool)
     chosen[order[rank < pairs_per_unit]] = True
     chosen |= own == seg_pair[segs][owner]
+    if at_sites is not None:
+        chosen |= at_sites[pairs.site[own]]
     cols, row_of = own[chosen], owner[chosen]
     n_c, n_k = len(cols), len(segs)
     rows = [row_of]
@@ -186,16 +236,15 @@ def _solve_step(
         (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
         shape=(n_rows, n_c),
     )
-    res = milp(
-        -pairs.score[cols],
-        constraints=LinearConstraint(a, np.concatenate(lower), np.concatenate(upper)),
-        integrality=np.ones(n_c),
-        bounds=Bounds(np.zeros(n_c), np.ones(n_c)),
-        options={"node_limit": node_limit, "time_limit": seconds, "presolve": True},
-    )
-    if res.x is None:
+    started = np.zeros(n_c)
+    started[cols == start[row_of]] = 1.0
+    x_found = _warm_mip(
+        pairs.score[cols], a, np.concatenate(lower), np.concatenate(upper), started,
+        node_limit, seconds,
+    )  # fmt: skip
+    if x_found is None:
         return None
-    x = np.asarray(res.x) > 0.5
+    x = x_found > 0.5
     before = float(pairs.score[start[start >= 0]].sum())
     after = float(pairs.score[cols[x]].sum())
     if after <= before + 1e-9:
@@ -212,3 +261,58 @@ def _solve_step(
     if keep_persons and float(seg_persons[placed].sum()) < float(seg_persons[seg_pair >= 0].sum()):
         return None
     return out
+
+
+def _warm_mip(
+    c: FloatArray,
+    a: sp.csr_matrix,
+    row_lower: FloatArray,
+    row_upper: FloatArray,
+    start: FloatArray,
+    node_limit: int,
+    seconds: float | None,
+) -> FloatArray | None:
+    """Maximise ``c·x`` over binary ``x`` with ``row_lower <= a x <= row_upper``, started from
+    the feasible ``start``; the best solution found within ``node_limit`` nodes (a count, so the
+    result does not depend on the machine's load), or None. ``seconds`` only as the caller's
+    overall time limit (None: none)."""
+    if _HighsCore is None:  # pragma: no cover - older SciPy: no starting solution
+        options: dict[str, Any] = {"node_limit": node_limit, "presolve": True}
+        if seconds is not None:
+            options["time_limit"] = seconds
+        res = milp(
+            -c,
+            constraints=LinearConstraint(a, row_lower, row_upper),
+            integrality=np.ones(len(c)),
+            bounds=Bounds(np.zeros(len(c)), np.ones(len(c))),
+            options=options,
+        )
+        return None if res.x is None else np.asarray(res.x, dtype=np.float64)
+    core = _HighsCore
+    m = a.tocsc()
+    highs = core._Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("random_seed", 0)
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("mip_max_nodes", int(node_limit))
+    if seconds is not None:
+        highs.setOptionValue("time_limit", max(float(seconds), 0.01))
+    lp = core.HighsLp()
+    lp.num_col_, lp.num_row_ = m.shape[1], m.shape[0]
+    lp.col_cost_ = -c
+    lp.col_lower_, lp.col_upper_ = np.zeros(m.shape[1]), np.ones(m.shape[1])
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = m.shape[1], m.shape[0]
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = m.indptr, m.indices, m.data
+    lp.integrality_ = [core.HighsVarType.kInteger] * m.shape[1]
+    highs.passModel(lp)
+    solution = core.HighsSolution()
+    solution.col_value = list(start)
+    solution.value_valid = True
+    highs.setSolution(solution)
+    highs.run()
+    if highs.getInfo().primal_solution_status != 2:  # no feasible solution
+        return None
+    found: FloatArray = np.asarray(highs.getSolution().col_value, dtype=np.float64)
+    return np.rint(found)

@@ -111,14 +111,14 @@ _FINE_ROUNDS = ((0.00003, 60), (0.00001, 60))
 # it aimed at by more than this share
 _REAIM_SHARE = 1e-3
 # large-neighbourhood search after the primal: steps, units freed per step, best pairs per unit,
-# HiGHS node limit and time limit per step (see :mod:`._neighbourhood`)
+# HiGHS node limit per step (see :mod:`._neighbourhood`)
 _LNS_STEPS = 10
 _LNS_UNITS = 600
 _LNS_PAIRS_PER_UNIT = 4
+# steps end at their optimum or the node limit, a count: no per-step time limit, since one that
+# binds makes the result depend on the machine's load (three runs of the same instance gave three
+# placements); only SolveOptions.time_limit stops the search, and the result says so
 _LNS_NODES = 200
-# a safeguard only: steps end at their optimum or the node limit, which is deterministic (a time
-# limit that binds is not); measured about 0.5 s a step on 10^4 x 400, 0.25 s on 10^5 x 400 x 5
-_LNS_SECONDS = 5.0
 
 
 @dataclass
@@ -132,8 +132,9 @@ class _Dual:
     persons_target: float
     lexicographic: bool
     tau: float
-    # (sum of unit maxima + λ·cap, μ) of every exact evaluation: L(P) = first - μ P
+    # (sum of unit maxima + λ·cap, μ) of every exact evaluation: L(P) = first - μ P, and λ
     history: list[tuple[float, float]] = field(default_factory=list)
+    prices_seen: list[FloatArray] = field(default_factory=list)
 
     @property
     def n_sites(self) -> int:
@@ -163,6 +164,7 @@ class _Dual:
         top = self.unit_max(r)
         priced = float(lam.ravel() @ self.capacity.ravel())
         self.history.append((float(top.sum()) + priced, mu))
+        self.prices_seen.append(lam.copy())
         z = np.exp((r - np.repeat(top, pairs.counts)) / self.tau)
         total = np.add.reduceat(z, pairs.starts)
         # the unplaced option, worth 0 (top >= 0 there); fixed units do not have it
@@ -183,10 +185,20 @@ class _Dual:
         """Record the exact ``L`` at these prices (``r``: their reduced values)."""
         top = float(self.unit_max(r).sum())
         self.history.append((top + float(lam.ravel() @ self.capacity.ravel()), mu))
+        self.prices_seen.append(np.array(lam, dtype=np.float64, copy=True))
+
+    def _best(self, persons: float) -> int:
+        values = [first - mu * persons for first, mu in self.history]
+        return int(np.argmin(values))
 
     def bound(self, persons: float) -> float:
         """The best exact bound seen, for placements that place at least ``persons`` persons."""
-        return min(first - mu * persons for first, mu in self.history)
+        first, mu = self.history[self._best(persons)]
+        return first - mu * persons
+
+    def prices(self, persons: float) -> FloatArray:
+        """The capacity prices ``λ`` of :meth:`bound` (those its explanations may quote)."""
+        return self.prices_seen[self._best(persons)].copy()
 
 
 def _pairs_of(prep: Units, unit_type: IntArray, n_types: int, keep: BoolArray | None) -> _Pairs:
@@ -266,16 +278,22 @@ def _primal(
     r: FloatArray,
     capacity: IntArray,
     min_load: IntArray,
+    score_first: bool = False,
 ) -> tuple[IntArray, list[str]]:
-    """A feasible unit assignment guided by the reduced values ``r`` (see the module docstring)."""
+    """A feasible unit assignment guided by the reduced values ``r`` (see the module docstring).
+
+    ``score_first`` (persons first only): start as without persons first (units whose best
+    reduced value is negative stay out, ejection chains), and only then place the units left
+    out by multi-unit ejection."""
     pairs = dual.pairs
+    lex = dual.lexicographic and not score_first
     demand = prep.demand
     n_s = capacity.shape[0]
     notes: list[str] = []
     unit_pair = np.full(prep.n_units, -1, dtype=np.int64)
     best, top, second = _best_pairs(dual, r)
-    wants = pairs.seg_fixed | (top > 0) | (dual.lexicographic & (top > -np.inf))
-    if not dual.lexicographic:
+    wants = pairs.seg_fixed | (top > 0) | (lex & (top > -np.inf))
+    if not lex:
         wants = pairs.seg_fixed | (top > 0) | ((top == 0) & (pairs.score[best] > 0))
     unit_pair[pairs.seg_unit[wants]] = best[wants]
     regret = np.full(prep.n_units, np.inf)
@@ -324,12 +342,12 @@ def _primal(
     order = np.asarray(shed, dtype=np.int64)
     order = order[np.argsort(-regret[order], kind="stable")]
     for u in order:
-        _insert(int(u), unit_pair, residual, r, pairs, demand, seg_of_unit, dual.lexicographic)
+        _insert(int(u), unit_pair, residual, r, pairs, demand, seg_of_unit, lex)
     # 2. units that fit nowhere take the place of a unit that can move elsewhere (ejection); with
     # persons first the multi-unit ejection (2c) does this instead (measured: as many persons or
     # more on HIAS FY17, 10^4 and 10^5, 1.5 s less on 10^5; 0.06 % less score on the pilot)
     left_out = [int(u) for u in order if unit_pair[u] < 0]
-    if left_out and not dual.lexicographic:
+    if left_out and not lex:
         _eject(left_out, unit_pair, residual, r, pairs, demand, seg_of_unit, fixed_unit, regret)
     # 3. moves to a better pair where capacity is left
     gain_units = np.flatnonzero(unit_pair >= 0)
@@ -338,7 +356,7 @@ def _primal(
     lost = top[seg_of_unit[gain_units]] - current
     for u in gain_units[np.argsort(-lost, kind="stable")][: int((lost > 1e-12).sum())]:
         _improve(int(u), unit_pair, residual, pairs, demand, seg_of_unit)
-    wanted = pairs.seg_unit[wants]
+    wanted = pairs.seg_unit[wants | (dual.lexicographic & (top > -np.inf))]
     # 2c. units still left out take a site where several placed units make room together, each
     # moving to another of its pairs that fits
     left_out = [int(u) for u in wanted[unit_pair[wanted] < 0]]
@@ -775,7 +793,10 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     )
     notes: list[str] = []
     notes_best: list[str] = []
+    stopped: list[str] = []  # work left undone for the time limit
     best: tuple[float, IntArray] | None = None
+    # the prices 0 give the trivial bound (each unit's best score): the bound is never above it
+    dual.record(pairs.score, np.zeros_like(dual.capacity), 0.0)
     restrict = prep.n_pairs > _RESTRICT_MIN_PAIRS
     rounds = _ROUNDS + (_FINE_ROUNDS if restrict else ())
     # Rounds of L-BFGS-B on the smoothed dual over all pairs, each with a smaller temperature;
@@ -798,15 +819,23 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
         r = dual.reduced(lam, mu)
         dual.record(r, lam, mu)
         elapsed = time.perf_counter() - started
+        # the only place where the clock decides anything: a time limit stops work (and says so)
         out_of_time = options.time_limit is not None and elapsed > options.time_limit / 2
+        if out_of_time and index < len(rounds) - 1:
+            stopped.append(f"the dual rounds stopped after {index + 1} of {len(rounds)}")
         every_round = prep.n_pairs <= _PRIMAL_EVERY_ROUND_PAIRS
         if index < len(rounds) - 1 and not out_of_time and not every_round:
             continue
-        unit_site, primal_notes = _primal(prep, dual, r, capacity, min_load)
-        value = _objective_units(prep, unit_site)
-        if best is None or _better(prep, unit_site, value, best):
-            best = (value, unit_site)
-            notes_best = primal_notes
+        # with persons first, two primals: one that places every unit from the start, one that
+        # starts as for the score alone and places the units left out afterwards (measured on the
+        # family: each wins on some instances); the better by (persons, score) is kept
+        for score_first in (False, True) if lexicographic else (False,):
+            unit_site, primal_notes = _primal(prep, dual, r, capacity, min_load, score_first)
+            value = _objective_units(prep, unit_site)
+            if best is None or _better(prep, unit_site, value, best):
+                best = (value, unit_site)
+                notes_best = primal_notes
+        assert best is not None
         persons = float(prep.persons[best[1] >= 0].sum())
         bound = dual.bound(persons if lexicographic else 0.0)
         if (bound - best[0]) / max(abs(bound), 1e-9) <= options.target_gap or out_of_time:
@@ -823,15 +852,21 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
         if other is not None and _better(prep, other, _objective_units(prep, other), best):
             best = (_objective_units(prep, other), other)
             notes = ["the polished greedy placement placed more persons than the dual-guided one"]
-    in_time = options.time_limit is None or time.perf_counter() - started < options.time_limit
-    if not np.any(min_load > 0) and _LNS_STEPS > 0 and in_time:
+    left = (
+        None if options.time_limit is None else options.time_limit - (time.perf_counter() - started)
+    )
+    if left is not None and left <= 0 and not np.any(min_load > 0) and _LNS_STEPS > 0:
+        stopped.append("the neighbourhood search did not run")
+    elif not np.any(min_load > 0) and _LNS_STEPS > 0:
         # small MIPs re-place a few hundred units at a time (never worse, persons kept)
         seg_pair = _seg_pairs(pairs, best[1])
         bound = dual.bound(float(prep.persons[best[1] >= 0].sum()) if lexicographic else 0.0)
         seg_pair = improve_by_neighbourhoods(
             pairs, r, seg_pair, prep.demand, prep.persons, capacity, lexicographic, rng,
-            _LNS_STEPS, _LNS_UNITS, _LNS_PAIRS_PER_UNIT, _LNS_NODES, _LNS_SECONDS,
+            _LNS_STEPS, _LNS_UNITS, _LNS_PAIRS_PER_UNIT, _LNS_NODES,
             enough=bound - options.target_gap * abs(bound),
+            deadline=None if left is None else time.perf_counter() + left,
+            stopped=stopped,
         )  # fmt: skip
         unit_site = np.full(prep.n_units, -1, dtype=np.int64)
         placed_segs = seg_pair >= 0
@@ -851,10 +886,14 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
             f"{int(placeable - persons)} persons with an allowed site are not placed; the bound "
             "holds for placements that place at least as many persons as this one"
         )
-    lam, _ = dual.split(x)
+    # the capacity prices of the bound that is reported, for the explanations
+    lam = dual.prices(persons if lexicographic else 0.0)
     gap = (bound - best[0]) / max(abs(bound), 1e-9)
     status = "optimal" if gap <= options.mip_gap else "feasible"
-    return finish(best[1], status, max(bound, best[0]), lam.copy(), notes)
+    if stopped:
+        notes.append("time limit reached: " + "; ".join(stopped))
+        status = "time_limit" if status != "optimal" else status
+    return finish(best[1], status, max(bound, best[0]), lam, notes)
 
 
 def _seg_pairs(pairs: _Pairs, unit_site: IntArray) -> IntArray:
