@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.audit import selectors as audit_selectors
 from passgenau.apps.core.errors import error_body, error_items
 from passgenau.apps.directory.api import router as directory_router
@@ -88,7 +88,7 @@ class AuditEntryOut(Schema):
 
 
 @api.get("/me", response=MeOut, auth=ApiPermission("accounts.view_own_account"), tags=["accounts"])
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthenticatedHttpRequest) -> MeOut:
     """The account of the logged-in user."""
     user = request.user
     return MeOut(

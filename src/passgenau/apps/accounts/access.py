@@ -8,22 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie
 
 from .permissions import roles_with
 from .roles import PUBLIC
 
+if TYPE_CHECKING:
+    from .models import User
+
 SESSION_OTP_VERIFIED = "passgenau_otp_verified"
 PUBLIC_VIEW = "public"  # access rule of a view that anyone may use, without a permission
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view that only logged-in users reach (``require`` with a right the public
+    does not hold, or ``login_step``): its ``user`` is a :class:`~.models.User`."""
+
+    user: User
 
 
 def user_role(user: Any) -> str:
@@ -65,7 +75,7 @@ def require(code: str) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request_has_perm(request, code):
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())

@@ -19,7 +19,8 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not session_is_verified(request) and not self._exempt(request.path):
-            target = "accounts:totp_verify" if request.user.has_totp else "accounts:totp_enrol"
+            enrolled = getattr(request.user, "has_totp", False)  # only users need a second factor
+            target = "accounts:totp_verify" if enrolled else "accounts:totp_enrol"
             return redirect(target)
         return self.get_response(request)
 

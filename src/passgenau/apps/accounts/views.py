@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
-from .access import SESSION_OTP_VERIFIED, public, require
+from .access import SESSION_OTP_VERIFIED, AuthenticatedHttpRequest, public, require
 from .addresses import client_ip
 from .forms import LoginForm, OneTimeCodeForm
 from .models import LoginStep
@@ -111,7 +111,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_step
 @never_cache
 @require_http_methods(["GET", "POST"])
-def totp_verify(request: HttpRequest) -> HttpResponse:
+def totp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Second step of the log-in: the code from the authenticator app."""
     user = request.user
     if request.session.get(SESSION_OTP_VERIFIED) or not user.requires_totp:
@@ -146,7 +146,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
 @login_step
 @never_cache
 @require_http_methods(["GET", "POST"])
-def totp_enrol(request: HttpRequest) -> HttpResponse:
+def totp_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan the QR code (or type the key), confirm with a code."""
     user = request.user
     if user.has_totp and not request.session.get(SESSION_OTP_VERIFIED):
@@ -179,14 +179,14 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @require("accounts.view_own_account")
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"account": request.user})
 
 
 @require("accounts.view_own_account")
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -198,12 +198,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @require("accounts.manage_users")
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     accounts = selectors.users_list_for_user(user=request.user)
     return render(request, "accounts/user_list.html", {"accounts": accounts})
 
 
 @require("accounts.manage_users")
-def user_detail(request: HttpRequest, id: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
     account = selectors.user_get_for_user(user=request.user, id=id)
     return render(request, "accounts/user_detail.html", {"account": account})

@@ -62,7 +62,7 @@ NAVIGATION: list[NavEntry] = [
 
 
 def navigation_for_request(request: HttpRequest) -> list[dict[str, object]]:
-    entries = []
+    entries: list[dict[str, object]] = []
     for entry in NAVIGATION:
         if not request_has_perm(request, entry.permission):
             continue

@@ -399,7 +399,7 @@ def programme_report_pdf(
     _para(pdf, 5, _pdf_text(check))
     pdf.ln(3)
     header = [_("Project"), _("Recipient"), _("Approved"), _("Frozen"), _("Paid")]
-    rows = [
+    grant_rows = [
         [
             grant.title,
             str(grant.organisation),
@@ -409,7 +409,7 @@ def programme_report_pdf(
         ]
         for grant, money in grants
     ]
-    _table(pdf, (52, 46, 26, 24, 26), header, rows, align="LLRRR", size=8)
+    _table(pdf, (52, 46, 26, 24, 26), header, grant_rows, align="LLRRR", size=8)
     return bytes(pdf.output())
 
 

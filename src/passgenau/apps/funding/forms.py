@@ -4,7 +4,7 @@ notation ("8.000.000,00" or "8000000.00")."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -77,12 +77,14 @@ class CalculatorForm(forms.Form):
 
     def __init__(self, *args: Any, laender: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["land"].choices = [("", _("– choose –")), *laender]
+        cast(forms.ChoiceField, self.fields["land"]).choices = [("", _("– choose –")), *laender]
         years = koenigsteiner_years()
-        self.fields["key_year"].choices = [(y, str(y)) for y in reversed(years)]
+        cast(forms.ChoiceField, self.fields["key_year"]).choices = [
+            (y, str(y)) for y in reversed(years)
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         level = data.get("level")
         if level and level != Level.LAENDER and not data.get("land"):
             self.add_error("land", _("Choose the Land whose territories share the amount."))
@@ -143,7 +145,7 @@ class ProgrammeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period must not end before it starts."))
@@ -172,7 +174,7 @@ class CostLineForm(forms.Form):
     amount = AmountField(label=_("Amount (EUR)"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("description")) != (data.get("amount") is not None):
             raise forms.ValidationError(_("Give both the cost item and its amount."))
         return data
@@ -223,5 +225,8 @@ class GrantFilterForm(ListSearchForm):
 
     def __init__(self, *args: Any, programmes: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("all")), *GrantStatus.choices]
-        self.fields["programme"].choices = [("", _("all")), *programmes]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("all")),
+            *GrantStatus.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["programme"]).choices = [("", _("all")), *programmes]

@@ -134,7 +134,7 @@ def _completeness_warnings(
             "part": _millions(loaded),
             "whole": _millions(whole),
             "land": land.name,
-            "share": number(Fraction(100 * loaded, whole), 1),
+            "share": number(100 * Fraction(loaded) / Fraction(whole), 1),
         }
     return [text + " " + hint]
 

@@ -498,6 +498,7 @@ def grant_approve(*, actor: Any, grant: Grant, notice_number: str, notice_date: 
 def notice_issue(*, grant: Grant) -> IssuedNotice:
     """Store the approval notice as it goes out today; it is served from the stored file ever
     after, so later freezes, payments or a changed programme text never alter it."""
+    assert grant.notice_date is not None  # set by the approval that issues the notice
     content = exports.grant_notice_pdf(grant, selectors.grant_money(grant=grant))
     return IssuedNotice.objects.create(
         grant=grant,

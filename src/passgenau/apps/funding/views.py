@@ -317,12 +317,14 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if form.is_valid():
                 service(actor=actor, grant=grant, **form.cleaned_data)
         elif action == "release":
-            freeze = Freeze.objects.filter(grant=grant, pk=request.POST.get("freeze")).first()
+            freeze = Freeze.objects.filter(grant=grant, pk=request.POST.get("freeze") or 0).first()
             if freeze is None:
                 raise Http404
             services.freeze_release(actor=actor, freeze=freeze)
         elif action == "confirm_payment":
-            payment = Payment.objects.filter(grant=grant, pk=request.POST.get("payment")).first()
+            payment = Payment.objects.filter(
+                grant=grant, pk=request.POST.get("payment") or 0
+            ).first()
             if payment is None:
                 raise Http404
             services.payment_confirm(actor=actor, payment=payment)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from .destatis import (
     Directory,
@@ -37,7 +38,7 @@ def _figures(area: str, total: int, male: int, female: int) -> Figures:
 
 
 # AGS, name, area km², population total, male, female
-_LAENDER = [
+_LAENDER: list[tuple[Any, ...]] = [
     ("03", "Niedersachsen", "47709.76", 7_993_608, 3_947_571, 4_046_037),
     ("08", "Baden-Württemberg", "35747.75", 11_100_394, 5_516_440, 5_583_954),
     ("14", "Sachsen", "18449.95", 4_071_971, 2_006_722, 2_065_249),
@@ -52,7 +53,7 @@ _BEZIRKE = [
     ("147", "früher: Direktionsbezirk Leipzig"),
 ]
 # AGS, name, kind, area km², population total, male, female
-_KREISE = [
+_KREISE: list[tuple[Any, ...]] = [
     ("03102", "Salzgitter, Stadt", "kreisfreie_stadt", "224.49", 104_291, 51_831, 52_460),
     ("08111", "Stuttgart, Stadtkreis", "stadtkreis", "207.33", 635_911, 317_794, 318_117),
     ("08221", "Heidelberg, Stadtkreis", "stadtkreis", "108.83", 161_485, 77_638, 83_847),
@@ -71,7 +72,7 @@ _KREISE = [
 ]
 # ARS (12 digits), name, kind, Gemeindeverband name and kind, area km², population total, male,
 # female, postcode, latitude, longitude, degree of urbanisation
-_GEMEINDEN = [
+_GEMEINDEN: list[tuple[Any, ...]] = [
     ("031020000000", "Salzgitter, Stadt", "kreisfreie_stadt", "Salzgitter, Stadt", "verbandsfrei",
      "224.49", 104_291, 51_831, 52_460, "38226", "52.153574", "10.329208", 1),
     ("081110000000", "Stuttgart, Landeshauptstadt", "stadtkreis", "Stuttgart, Landeshauptstadt",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,7 @@ class TerritorySearchForm(forms.Form):
     def __init__(self, *args: Any, laender: list[Land] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(land.ags, land.name) for land in laender or []]
-        self.fields["land"].choices = [("", _("All Länder")), *choices]
+        cast(forms.ChoiceField, self.fields["land"]).choices = [("", _("All Länder")), *choices]
 
     @property
     def is_search(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Count, Q, QuerySet
 
@@ -26,7 +27,7 @@ __all__ = [
 
 def laender_list() -> list[Land]:
     """All Länder with the number of their Kreise and Gemeinden (two queries)."""
-    laender = list(Land.objects.annotate(kreise_count=Count("kreise")).order_by("ags"))
+    laender: list[Land] = list(Land.objects.annotate(kreise_count=Count("kreise")).order_by("ags"))
     gemeinden_count = dict(
         Gemeinde.objects.values_list("land_id").annotate(n=Count("ags")).values_list("land_id", "n")
     )
@@ -93,7 +94,7 @@ def population_key(*, level: str, land: str = "") -> list[KeyEntry]:
     if land:
         rows = rows.filter(ags__startswith=land)
     return [
-        KeyEntry(ags=ags, name=name, population=population, reference_date=date)
+        KeyEntry(ags=ags, name=name, population=cast(int, population), reference_date=date)
         for ags, name, population, date in rows.order_by("ags").values_list(
             "ags", "name", "population", "reference_date"
         )
