@@ -401,6 +401,20 @@ def _register_profiles(subparsers: argparse._SubParsersAction[argparse.ArgumentP
         default="en",
         help="language of the criteria labels in the reports (default: en)",
     )
+    match.add_argument(
+        "--fixed",
+        metavar="FIXED.csv",
+        help="household_id,site_id: placements that must stay (allowed even where a hard "
+        "criterion rules them out)",
+    )
+    match.add_argument(
+        "--forbidden", metavar="FORBIDDEN.csv", help="household_id,site_id: pairs not allowed"
+    )
+    match.add_argument(
+        "--links",
+        metavar="LINKS.csv",
+        help="household_id,group: households of one group are placed together or not at all",
+    )
     match.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     match.set_defaults(func=_match)
 
@@ -473,16 +487,27 @@ def _match(args: argparse.Namespace) -> int:
 
 
 def _match_run(args: argparse.Namespace, catalogue: Catalogue, households: Any, sites: Any) -> int:
-    from passgenau.engine.matching.instance import write_instance
+    from passgenau.engine.matching.instance import read_constraints, write_instance
     from passgenau.engine.matching.pipeline import match_profiles
     from passgenau.engine.matching.report import report_html, report_text
 
     out = Path(args.out) if args.out else Path(args.profiles_dir) / "result"
     options = SolveOptions(time_limit=args.time_limit, seed=args.seed, progress=not args.json)
+    fixed, forbidden, links = read_constraints(
+        tuple(h.id for h in households),
+        tuple(s.id for s in sites),
+        fixed=args.fixed,
+        forbidden=args.forbidden,
+        links=args.links,
+        sources=("the household profiles", "the site profiles"),
+    )
     run = match_profiles(
         households,
         sites,
         catalogue,
+        fixed=fixed,
+        forbidden=forbidden,
+        links=links,
         mechanism=args.mechanism,
         options=options,
         top_k=args.top_sites,

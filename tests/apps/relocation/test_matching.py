@@ -79,6 +79,21 @@ def test_run_reproduces_exactly_and_exports_the_plain_instance(tmp_path):
     assert "profiles/households.jsonl" in archive.namelist()
 
 
+def test_a_run_is_reproduced_only_with_its_own_criteria_catalogue_version():
+    round_ = ready_round(2)
+    run = started(round_)
+    assert run.snapshot["criteria_version"] == "1" == run.metrics["catalogue_version"]
+    run.snapshot = {**run.snapshot, "criteria_version": "99"}
+    run.save(update_fields=["snapshot"])
+    runs_before = MatchingRun.objects.count()
+    with pytest.raises(runs.RunError) as info:
+        runs.run_reproduce(actor=user("coordinator"), run=run)
+    assert info.value.code == "catalogue_version" and "99" in info.value.messages[0]
+    assert MatchingRun.objects.count() == runs_before
+    with pytest.raises(runs.RunError):
+        runs.run_export_zip(run=run)
+
+
 def test_capacity_is_respected_and_unplaced_reported():
     tiny = {"persons": 2, "school": 1, "kita": 0}
     round_ = ready_round(3, capacities={"officer": tiny, "Kiel": tiny, "Ulm": {"persons": 0}})

@@ -28,6 +28,7 @@ __all__ = [
     "Criterion",
     "default_catalogue_path",
     "load_catalogue",
+    "load_catalogue_version",
     "parse_catalogue",
 ]
 
@@ -202,11 +203,41 @@ class CatalogueError(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+DEFAULT_VERSION = "1"
+
+
 def default_catalogue_path() -> Path:
     """The catalogue shipped with the package."""
-    return Path(
-        str(resources.files(__package__ or __name__).joinpath("criteria/catalogue-v1.yaml"))
-    )
+    return _shipped_path(DEFAULT_VERSION)
+
+
+def _shipped_path(version: str) -> Path:
+    name = f"criteria/catalogue-v{version}.yaml"
+    return Path(str(resources.files(__package__ or __name__).joinpath(name)))
+
+
+def load_catalogue_version(version: str) -> Catalogue:
+    """The shipped catalogue of ``version`` (what a run recorded and is reproduced with).
+
+    Raises :class:`CatalogueError` when this version of passgenau ships no such catalogue, or when
+    the file's own version differs from its name.
+    """
+    where = f"criteria catalogue version {version!r}"
+    path = _shipped_path(str(version)) if re.fullmatch(r"[0-9A-Za-z_.-]+", str(version)) else None
+    if path is None or not path.is_file():
+        raise CatalogueError(
+            [RecordProblem(where, None, None, "is not shipped with this version of passgenau")]
+        )
+    catalogue = load_catalogue(path)
+    if catalogue.version != str(version):
+        raise CatalogueError(
+            [
+                RecordProblem(
+                    str(path), None, "version", f"is {catalogue.version!r}, not {version!r}"
+                )
+            ]
+        )
+    return catalogue
 
 
 def parse_catalogue(data: Any, source: str = "<catalogue>") -> Catalogue:

@@ -55,6 +55,7 @@ from .model import Instance, InstanceError, Problem
 __all__ = [
     "MAX_PROBLEMS_PER_KIND",
     "find_file",
+    "read_constraints",
     "read_instance",
     "read_priorities",
     "write_instance",
@@ -441,13 +442,18 @@ def _ids_column(table: _Table, column: str, kind: str, problems: _Problems) -> _
 
 
 def _lookup_column(
-    table: _Table, column: str, ids: _Ids, kind: str, problems: _Problems
+    table: _Table,
+    column: str,
+    ids: _Ids,
+    kind: str,
+    problems: _Problems,
+    source: str | None = None,
 ) -> IntArray | None:
     raw = table.columns[column]
     index = ids.lookup(raw)
     unknown = index < 0
     if np.any(unknown):
-        source = "households.csv" if kind == "household" else "sites.csv"
+        source = source or ("households.csv" if kind == "household" else "sites.csv")
         problems.add_rows(
             table,
             unknown,
@@ -668,13 +674,17 @@ def _check_duplicate_pairs(
 
 
 def _pair_file(
-    table: _Table, household_ids: _Ids, site_ids: _Ids, problems: _Problems
+    table: _Table,
+    household_ids: _Ids,
+    site_ids: _Ids,
+    problems: _Problems,
+    sources: tuple[str | None, str | None] = (None, None),
 ) -> tuple[IntArray, IntArray, IntArray] | None:
     """Sorted pair keys, and household and site index per row, of a two-column pair file."""
     if not _require_columns(table, ["household_id", "site_id"], problems):
         return None
-    h = _lookup_column(table, "household_id", household_ids, "household", problems)
-    s = _lookup_column(table, "site_id", site_ids, "site", problems)
+    h = _lookup_column(table, "household_id", household_ids, "household", problems, sources[0])
+    s = _lookup_column(table, "site_id", site_ids, "site", problems, sources[1])
     if h is None or s is None:
         return None
     return np.sort(h * len(site_ids.values) + s), h, s
@@ -764,10 +774,11 @@ def _read_links(
     allowed_sorted: IntArray,
     n_s: int,
     problems: _Problems,
+    source: str | None = None,
 ) -> list[tuple[int, ...]]:
     if not _require_columns(table, ["household_id", "group"], problems):
         return []
-    h = _lookup_column(table, "household_id", household_ids, "household", problems)
+    h = _lookup_column(table, "household_id", household_ids, "household", problems, source)
     if h is None:
         return []
     labels = table.columns["group"]
@@ -817,6 +828,45 @@ def _read_links(
                     )
         out.append(tuple(sorted(members)))
     return out
+
+
+def read_constraints(
+    household_ids: tuple[str, ...],
+    site_ids: tuple[str, ...],
+    *,
+    fixed: str | Path | None = None,
+    forbidden: str | Path | None = None,
+    links: str | Path | None = None,
+    sources: tuple[str, str] = ("households.csv", "sites.csv"),
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, ...]]]:
+    """Fixed placements, forbidden pairs and linked groups by id, from files in the format of
+    ``fixed.csv``, ``forbidden.csv`` (``household_id``, ``site_id``) and ``links.csv``
+    (``household_id``, ``group``) of a plain instance, for households and sites given by id
+    (``sources`` names where those come from, in messages).
+
+    Raises :class:`~.model.InstanceError` with every problem (file, row, column): a missing column,
+    an unknown id, an empty group label, a household in two groups.
+    """
+    problems = _Problems()
+    h_ids, s_ids = _Ids.from_strings(household_ids), _Ids.from_strings(site_ids)
+    pairs: list[list[tuple[str, str]]] = []
+    for path in (fixed, forbidden):
+        table = None if path is None else _read_table(Path(path), problems)
+        parsed = None if table is None else _pair_file(table, h_ids, s_ids, problems, sources)
+        if parsed is None:
+            pairs.append([])
+            continue
+        _, h, s = parsed
+        pairs.append([(household_ids[a], site_ids[b]) for a, b in zip(h, s, strict=True)])
+    groups: list[tuple[str, ...]] = []
+    table = None if links is None else _read_table(Path(links), problems)
+    if table is not None:
+        n_s = max(len(site_ids), 1)
+        none = np.zeros(0, dtype=np.int64)
+        members = _read_links(table, h_ids, none, none, none, n_s, problems, sources[0])
+        groups = [tuple(household_ids[m] for m in group) for group in members]
+    problems.raise_if_any()
+    return pairs[0], pairs[1], groups
 
 
 def read_priorities(path: str | Path, instance: Instance) -> IntArray | None:

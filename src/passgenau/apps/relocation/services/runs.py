@@ -22,11 +22,10 @@ import json
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 from django.db.models import Max, Prefetch, Q, Subquery
 from django.utils import timezone
@@ -35,12 +34,11 @@ from django_tasks import task
 
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.errors import ServiceError
-from passgenau.engine.matching.criteria import load_catalogue
-from passgenau.engine.matching.explain import explain, explanation_to_dict
+from passgenau.engine.matching.criteria import Catalogue, CatalogueError, load_catalogue_version
+from passgenau.engine.matching.explain import explanation_to_dict
 from passgenau.engine.matching.instance import write_instance
-from passgenau.engine.matching.mechanisms import choose_mechanism, solve
-from passgenau.engine.matching.metrics import run_metrics
 from passgenau.engine.matching.model import Instance, SolveOptions
+from passgenau.engine.matching.pipeline import MatchRun, constrain, match_profiles
 from passgenau.engine.matching.profiles import (
     HouseholdProfile,
     SiteProfile,
@@ -49,7 +47,7 @@ from passgenau.engine.matching.profiles import (
     site_from_dict,
     site_to_dict,
 )
-from passgenau.engine.matching.scoring import ScoreBreakdown, score_profiles
+from passgenau.engine.matching.scoring import score_profiles
 
 from .. import policies
 from ..models import (
@@ -173,16 +171,8 @@ def _known_places(profile: HouseholdProfile, site_ids: set[str]) -> HouseholdPro
 
 
 # ---------------------------------------------------------------------------------------------
-# Snapshot → plain instance (the same snapshot always gives the same instance)
+# Snapshot → engine inputs (the same snapshot always gives the same instance)
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Built:
-    instance: Instance
-    breakdown: ScoreBreakdown
-    households: list[HouseholdProfile]
-    sites: list[SiteProfile]
 
 
 def _profiles_from_snapshot(
@@ -202,61 +192,36 @@ def _profiles_from_snapshot(
     return list(households), list(sites)  # type: ignore[arg-type]
 
 
-def build_instance(snapshot: dict[str, Any]) -> Built:
-    """Score the snapshot's profiles and apply its fixed, forbidden and linked households."""
+def snapshot_catalogue(snapshot: dict[str, Any]) -> Catalogue:
+    """The criteria catalogue of the version the snapshot recorded (never today's default)."""
+    version = str(snapshot["criteria_version"])
+    try:
+        return load_catalogue_version(version)
+    except CatalogueError:
+        raise RunError(
+            _(
+                "The run used criteria catalogue version “%(version)s”, which this version of "
+                "passgenau no longer has; it cannot be reproduced or exported."
+            )
+            % {"version": version},
+            code="catalogue_version",
+        ) from None
+
+
+def _constraints(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "fixed": snapshot["fixed"],
+        "forbidden": snapshot["forbidden"],
+        "links": snapshot["links"],
+    }
+
+
+def build_instance(snapshot: dict[str, Any]) -> Instance:
+    """The snapshot's plain instance: its profiles scored with its catalogue version, with its
+    fixed, forbidden and linked households applied (by the engine, as a run does)."""
     households, sites = _profiles_from_snapshot(snapshot)
-    catalogue = load_catalogue()
-    scored, breakdown = score_profiles(households, sites, catalogue)
-    h_index = {hid: k for k, hid in enumerate(scored.household_ids)}
-    s_index = {sid: k for k, sid in enumerate(scored.site_ids)}
-    ph = np.asarray(scored.pair_household, dtype=np.int64)
-    ps = np.asarray(scored.pair_site, dtype=np.int64)
-    sc = np.asarray(scored.pair_score, dtype=np.float64)
-    n_s = max(scored.n_sites, 1)
-    keys = ph * n_s + ps
-    forbidden = [
-        h_index[h] * n_s + s_index[s]
-        for h, s in snapshot["forbidden"]
-        if h in h_index and s in s_index
-    ]
-    keep = ~np.isin(keys, np.asarray(forbidden, dtype=np.int64))
-    ph, ps, sc = ph[keep], ps[keep], sc[keep]
-    fixed_h: list[int] = []
-    fixed_s: list[int] = []
-    extra_h: list[int] = []
-    extra_s: list[int] = []
-    allowed = set((ph * n_s + ps).tolist())
-    for h, s in snapshot["fixed"]:
-        hi, si = h_index[h], s_index[s]
-        fixed_h.append(hi)
-        fixed_s.append(si)
-        if hi * n_s + si not in allowed:
-            # an accepted placement stays even if a hard criterion would now rule it out
-            extra_h.append(hi)
-            extra_s.append(si)
-    if extra_h:
-        extra_scores = breakdown.scores(np.asarray(extra_h), np.asarray(extra_s))
-        ph = np.concatenate([ph, np.asarray(extra_h, dtype=np.int64)])
-        ps = np.concatenate([ps, np.asarray(extra_s, dtype=np.int64)])
-        sc = np.concatenate([sc, np.maximum(np.asarray(extra_scores, dtype=np.float64), 0.0)])
-    links = tuple(
-        tuple(sorted(h_index[h] for h in group if h in h_index)) for group in snapshot["links"]
-    )
-    instance = Instance(
-        household_ids=scored.household_ids,
-        site_ids=scored.site_ids,
-        dimensions=scored.dimensions,
-        demand=scored.demand,
-        capacity=scored.capacity,
-        pair_household=ph,
-        pair_site=ps,
-        pair_score=sc,
-        fixed_household=np.asarray(fixed_h, dtype=np.int32),
-        fixed_site=np.asarray(fixed_s, dtype=np.int32),
-        links=tuple(g for g in links if len(g) > 1),
-        site_names=scored.site_names,
-    )
-    return Built(instance, breakdown, households, sites)
+    scored, breakdown = score_profiles(households, sites, snapshot_catalogue(snapshot))
+    return constrain(scored, breakdown, **_constraints(snapshot))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,7 +292,9 @@ def run_start(
 
 
 def run_reproduce(*, actor: Any, run: MatchingRun) -> MatchingRun:
-    """A new run on exactly the same snapshot, mechanism and seed (for audits)."""
+    """A new run on exactly the same snapshot, mechanism, seed and criteria catalogue version (for
+    audits); refused when this version of passgenau no longer has that catalogue."""
+    snapshot_catalogue(run.snapshot)
     return run_start(
         actor=actor,
         round_=run.round,
@@ -355,32 +322,31 @@ def run_execute(*, run_id: int) -> MatchingRun:
     run = MatchingRun.objects.select_related("round").get(pk=run_id)
     if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return run
-    timings: dict[str, float] = {}
     _progress(run.pk, 5, _("scoring"), status=RunStatus.RUNNING, started_at=timezone.now())
+
+    def stage(name: str, instance: Instance) -> None:
+        if name == "solving":
+            _progress(run.pk, 30, _("solving"), input_hash=instance.input_hash())
+        else:
+            _progress(run.pk, 70, _("explaining"))
+
+    timings: dict[str, float] = {}
     try:
-        started = time.perf_counter()
-        built = build_instance(run.snapshot)
-        timings["scoring"] = time.perf_counter() - started
-        _progress(run.pk, 30, _("solving"), input_hash=built.instance.input_hash())
-        started = time.perf_counter()
-        mechanism = run.mechanism
-        if mechanism == Mechanism.AUTO:
-            mechanism = choose_mechanism(built.instance)
-        result = solve(built.instance, mechanism, SolveOptions(seed=run.seed))
-        timings["solving"] = time.perf_counter() - started
-        _progress(run.pk, 70, _("explaining"))
-        started = time.perf_counter()
-        catalogue = load_catalogue()
-        labels = {c.id: c.label("en") for c in catalogue.criteria}
-        explanations = explain(built.instance, result, built.breakdown, top=ALTERNATIVES_SHOWN)
-        metrics = run_metrics(
-            built.instance, result, built.households, catalogue_version=catalogue.version
+        households, sites = _profiles_from_snapshot(run.snapshot)
+        matched = match_profiles(
+            households,
+            sites,
+            snapshot_catalogue(run.snapshot),
+            **_constraints(run.snapshot),
+            mechanism=run.mechanism,
+            options=SolveOptions(seed=run.seed),
+            alternatives=ALTERNATIVES_SHOWN,
+            on_stage=stage,
         )
-        timings["explaining"] = time.perf_counter() - started
+        timings = dict(matched.timings)
         _progress(run.pk, 90, _("storing proposals"))
-        started = time.perf_counter()
         with transaction.atomic():
-            _store(run, built, result, explanations, labels, metrics, timings)
+            _store(run, matched, timings)
         return MatchingRun.objects.get(pk=run.pk)
     except Exception as exc:  # the run records what went wrong; the worker keeps going
         _progress(
@@ -395,22 +361,15 @@ def run_execute(*, run_id: int) -> MatchingRun:
         return MatchingRun.objects.get(pk=run.pk)
 
 
-def _store(
-    run: MatchingRun,
-    built: Built,
-    result: Any,
-    explanations: Sequence[Any],
-    labels: dict[str, str],
-    metrics: dict[str, Any],
-    timings: dict[str, float],
-) -> None:
-    instance = built.instance
+def _store(run: MatchingRun, matched: MatchRun, timings: dict[str, float]) -> None:
+    instance, result = matched.instance, matched.result
+    labels = {c.id: c.label("en") for c in matched.catalogue.criteria}
     pk_of = run.snapshot["household_pks"]
     fixed = {ref for ref, _site in run.snapshot["fixed"]}
     started = time.perf_counter()
     proposals = []
     unplaced = []
-    for e in explanations:
+    for e in matched.explanations:
         if e.household_id in fixed:
             continue
         if e.site_id is None:
@@ -440,7 +399,7 @@ def _store(
     run.finished_at = timezone.now()
     run.input_hash = instance.input_hash()
     run.timings = timings
-    run.metrics = metrics
+    run.metrics = matched.metrics
     run.result = {
         "mechanism": result.mechanism,
         "status": result.status,
@@ -478,13 +437,13 @@ def _store(
 def run_export_zip(*, run: MatchingRun) -> bytes:
     """The run's plain instance (households, sites, scores, fixed, forbidden, links), its
     profiles, its placements and a ``run.json`` with the settings, as one zip file."""
-    built = build_instance(run.snapshot)
-    if run.input_hash and built.instance.input_hash() != run.input_hash:
+    instance = build_instance(run.snapshot)
+    if run.input_hash and instance.input_hash() != run.input_hash:
         raise RunError(_("The rebuilt instance differs from the run's input hash."))
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
         directory = Path(tmp) / "instance"
-        write_instance(built.instance, directory)
+        write_instance(instance, directory)
         for path in sorted(directory.iterdir()):
             archive.write(path, f"instance/{path.name}")
         archive.writestr(
@@ -517,7 +476,7 @@ def run_export_zip(*, run: MatchingRun) -> bytes:
                     "mechanism": run.mechanism,
                     "seed": run.seed,
                     "criteria_version": run.criteria_version,
-                    "input_hash": built.instance.input_hash(),
+                    "input_hash": instance.input_hash(),
                     "result": {k: v for k, v in run.result.items() if k != "unplaced"},
                 },
                 indent=1,
