@@ -19,11 +19,13 @@ def role_organisation(role: str, **fields):
 
 def make_directory():
     from passgenau.apps.directory.demo import DEMO_SLUG, demo_dataset
-    from passgenau.apps.directory.models import Directory, Organization
+    from passgenau.apps.directory.models import Directory, Organization, Taxonomy, TaxonomyTerm
     from passgenau.apps.directory.services.hsds_io import directory_import_hsds
+    from passgenau.apps.directory.topics import topics_load
     from passgenau.apps.territories.demo import territories_load_demo
     from passgenau.apps.territories.models import Kreis
 
+    topics_load(Taxonomy, TaxonomyTerm)  # transactional tests flush the migration's data
     existing = Directory.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:
         return existing

@@ -28,7 +28,7 @@ def test_public_search_in_arabic_marks_the_german_fallback(client):
     assert 'dir="rtl"' in page and 'lang="ar"' in page
     assert "استشارة الهجرة للبالغين" in page  # the Arabic text of the offer
     assert "Psychosoziale Beratung für Geflüchtete" in page  # only in German …
-    assert page.count('class="badge badge-fallback"') >= 1  # … and marked so
+    assert page.count('class="dir-badge dir-badge-fallback"') >= 1  # … and marked so
 
 
 def test_filters_language_place_and_free(client):
