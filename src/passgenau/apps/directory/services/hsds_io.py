@@ -54,6 +54,8 @@ OWN_MODELS = {
     "taxonomy_terms",
 }
 MAX_ROWS = 2_000_000
+# bulk_update writes one CASE per field over the batch: small batches keep it linear
+BULK_UPDATE_BATCH = 100
 
 
 @dataclass
@@ -139,7 +141,7 @@ def _upsert(
     model.objects.bulk_create(new, batch_size=2000)
     if changed:
         fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-        model.objects.bulk_update(changed, fields, batch_size=1000)
+        model.objects.bulk_update(changed, fields, batch_size=BULK_UPDATE_BATCH)
     by_id = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
     return by_id, len(new), len(changed)
 
@@ -302,7 +304,9 @@ def directory_import_hsds(
         count(table, created, updated)
     HsdsRecord.objects.bulk_create(new_records, batch_size=2000)
     if changed_records:
-        HsdsRecord.objects.bulk_update(changed_records, ["data", "service", "location"], 1000)
+        HsdsRecord.objects.bulk_update(
+            changed_records, ["data", "service", "location"], BULK_UPDATE_BATCH
+        )
 
     _derive_all(
         directory, services, locations, terms, dataset, gemeinde_by_postcode, gemeinde_by_name
@@ -332,7 +336,9 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
         ags = by_postcode.get(location.postcode) or by_name.get(fold_name(location.city))
         location.gemeinde_id = ags
     Location.objects.bulk_update(
-        list(locations.values()), ["street", "postcode", "city", "barrier_free", "gemeinde"], 1000
+        list(locations.values()),
+        ["street", "postcode", "city", "barrier_free", "gemeinde"],
+        BULK_UPDATE_BATCH,
     )
     locations_of: dict[str, list[int]] = defaultdict(list)
     for row in dataset.rows("service_at_location"):
@@ -369,7 +375,7 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
             for t in {t.pk: t for t in topics}.values()
         ]
     Service.objects.bulk_update(
-        list(services.values()), ["free_of_charge", "search_document"], 1000
+        list(services.values()), ["free_of_charge", "search_document"], BULK_UPDATE_BATCH
     )
     ServiceLanguage.objects.bulk_create(languages, batch_size=5000)
     ServiceHours.objects.bulk_create(hours, batch_size=5000)
