@@ -155,6 +155,40 @@ def _directory_referral() -> dict[str, object]:
     from directory_helpers import needs_with_referral
 
     return {"pk": needs_with_referral()[1].pk}
+def _measures_plan() -> dict[str, object]:
+    from measures_helpers import matrix_plan
+
+    return {"pk": matrix_plan().pk}
+
+
+def _measures_measure() -> dict[str, object]:
+    from measures_helpers import matrix_plan
+
+    return {"pk": matrix_plan().measures.get(code="1.1").pk}
+
+
+def _measures_indicator() -> dict[str, object]:
+    from measures_helpers import matrix_plan
+
+    return {"pk": matrix_plan().indicators.get().pk}
+
+
+def _measures_public_plan() -> dict[str, object]:
+    from measures_helpers import matrix_plan
+
+    return {"pk": matrix_plan(status="adopted").pk}
+
+
+def _measures_report() -> dict[str, object]:
+    from measures_helpers import matrix_report
+
+    return {"pk": matrix_report().pk}
+
+
+def _measures_proposal() -> dict[str, object]:
+    from measures_helpers import matrix_proposal
+
+    return {"pk": matrix_proposal().pk}
 
 
 PAGE_CASES: list[PageCase] = [
@@ -240,6 +274,26 @@ PAGE_CASES: list[PageCase] = [
     PageCase("funding:grant_list"),
     PageCase("funding:grant_detail", kwargs=_funding_grant),
     PageCase("funding:grant_notice", kwargs=_funding_grant),
+    PageCase("measures:plan_list"),
+    PageCase("measures:plan_create"),
+    PageCase("measures:plan_detail", kwargs=_measures_plan),
+    PageCase("measures:plan_transition", kwargs=lambda: {**_measures_plan(), "status": "adopted"}),
+    PageCase("measures:actor_list", kwargs=_measures_plan),
+    PageCase("measures:measure_create", kwargs=_measures_plan),
+    PageCase("measures:proposal_create", kwargs=_measures_plan),
+    PageCase("measures:indicator_create", kwargs=_measures_plan),
+    PageCase("measures:plan_import", kwargs=_measures_plan),
+    PageCase("measures:import_template", kwargs=lambda: {"fmt": "xlsx"}),
+    PageCase("measures:plan_export", kwargs=lambda: {**_measures_plan(), "fmt": "csv"}),
+    PageCase("measures:report_create", kwargs=_measures_plan),
+    PageCase("measures:report_download", kwargs=_measures_report),
+    PageCase("measures:measure_detail", kwargs=_measures_measure),
+    PageCase("measures:measure_edit", kwargs=_measures_measure),
+    PageCase("measures:measure_update", kwargs=_measures_measure),
+    PageCase("measures:proposal_decide", kwargs=_measures_proposal),
+    PageCase("measures:indicator_value", kwargs=_measures_indicator),
+    PageCase("measures:public_list"),
+    PageCase("measures:public_detail", kwargs=_measures_public_plan),
 ]
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
@@ -250,6 +304,7 @@ POST_ONLY = {
     "funding:grant_action",
     "notifications:read",
     "directory:offer_confirm",
+    "measures:indicators_refresh",
 }
 
 
@@ -287,4 +342,6 @@ API_CASES: list[ApiCase] = [
     ApiCase("/api/v1/funding/distributions/{pk}", _as("pk", _funding_distribution)),
     ApiCase("/api/v1/hsds/services/{id}", lambda: {"id": _hsds_id("service")}),
     ApiCase("/api/v1/hsds/organizations/{id}", lambda: {"id": _hsds_id("organization")}),
+    ApiCase("/api/v1/measures/plans/{plan_id}", _as("plan_id", _measures_plan)),
+    ApiCase("/api/v1/measures/public/plans/{plan_id}", _as("plan_id", _measures_public_plan)),
 ]

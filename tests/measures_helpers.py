@@ -103,3 +103,133 @@ def make_plan(*, status: str = "draft", name: str = "Fachplan Asyl und Integrati
         Plan.objects.filter(pk=plan.pk).update(status=status)
         plan.refresh_from_db()
     return plan
+
+
+def matrix_plan(status: str = "consultation"):
+    """A plan that every role holding a measures right can act on: the officer's organisation
+    coordinates it, the coordinator's and funder's organisations are in the steering group, and
+    every staff organisation leads measure 1.1 (which has a manual indicator)."""
+    from passgenau.apps.measures import services
+
+    plan = make_plan(status=status)
+    measure = plan.measures.get(code="1.1")
+    for actor in plan.actors.exclude(organisation=None):
+        if actor.organisation.name in {
+            role_organisation("coordinator").name,
+            role_organisation("funder").name,
+        }:
+            actor.coordinates = True
+            actor.save(update_fields=["coordinates"])
+    measure.lead_actors.add(*plan.actors.exclude(organisation=None))
+    services.indicator_create(user=None, plan=plan, measure=measure, name="Vermittelte Wohnungen")
+    return plan
+
+
+def matrix_report():
+    from django.utils import timezone
+
+    from passgenau.apps.measures import reports, selectors, services
+
+    plan = matrix_plan()
+    progress = selectors.plan_progress(plan=plan, as_of=timezone.localdate())
+    return services.report_store(
+        user=None, plan=plan, as_of=progress.as_of, fmt="pdf", content=reports.report_pdf(progress)
+    )
+
+
+def matrix_proposal():
+    from passgenau.apps.measures.models import MeasureProposal
+
+    plan = matrix_plan()
+    return MeasureProposal.objects.create(
+        plan=plan,
+        area=plan.areas.first(),
+        title="Mentoring durch erfahrene Geflüchtete",
+        organisation=role_organisation("provider"),
+    )
+
+
+# Twelve areas as a state capital's plan has them (titles after the Dresden Fachplan's fields).
+AREAS = [
+    "Ankommen und Erstorientierung",
+    "Unterbringung und Wohnen",
+    "Migrationssozialarbeit",
+    "Sprache",
+    "Bildung",
+    "Arbeit und Ausbildung",
+    "Gesundheit",
+    "Kinder, Jugend und Familie",
+    "Teilhabe und Engagement",
+    "Zusammenleben im Stadtteil",
+    "Interkulturelle Öffnung",
+    "Steuerung und Monitoring",
+]
+HEADINGS = [
+    "Handlungsfeld-Nr.",
+    "Handlungsfeld",
+    "Nr.",
+    "Maßnahme",
+    "Ziel",
+    "Verantwortlich",
+    "Partner",
+    "Beginn",
+    "Ende",
+    "Stand",
+    "Kosten (EUR)",
+    "Förderprogramm",
+]
+
+
+def fachplan_rows(areas: int = 12, measures: int = 66) -> list[list[object]]:
+    """A plan of ``measures`` measures spread over ``areas`` areas (6 or 5 per area), written as
+    a city keeps it: German headings, dates, status words, costs in German notation."""
+    rows: list[list[object]] = []
+    per_area = [measures // areas + (1 if i < measures % areas else 0) for i in range(areas)]
+    leads = ["Sozialamt", role_organisation("provider").name, "Jobcenter", "Schulverwaltungsamt"]
+    statuses = ["geplant", "laufend", "geplant", "abgeschlossen", "verzögert", "laufend"]
+    for a, count in enumerate(per_area, start=1):
+        for m in range(1, count + 1):
+            rows.append(
+                [
+                    str(a),
+                    AREAS[(a - 1) % len(AREAS)],
+                    f"{a}.{m}",
+                    f"Maßnahme {a}.{m} im Handlungsfeld {AREAS[(a - 1) % len(AREAS)]}",
+                    f"Ziel der Maßnahme {a}.{m}",
+                    leads[(a + m) % len(leads)],
+                    "Ausländerrat; Integrations- und Ausländerbeirat",
+                    dt.date(2026, 1 + (m % 12), 1),
+                    dt.date(2028, 12, 31),
+                    statuses[(a + m) % len(statuses)],
+                    f"{(a * 1000 + m * 250):,}".replace(",", ".") + ",00",
+                    "",
+                ]
+            )
+    return rows
+
+
+def fachplan_xlsx(rows: list[list[object]] | None = None) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADINGS)
+    for row in rows if rows is not None else fachplan_rows():
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def fachplan_csv(rows: list[list[object]] | None = None) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(HEADINGS)
+    for row in rows if rows is not None else fachplan_rows():
+        writer.writerow([v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else v for v in row])
+    return out.getvalue().encode("utf-8")

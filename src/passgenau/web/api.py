@@ -16,6 +16,7 @@ from passgenau.apps.audit import selectors as audit_selectors
 from passgenau.apps.core.errors import error_body, error_items
 from passgenau.apps.directory.api import router as directory_router
 from passgenau.apps.funding.api import router as funding_router
+from passgenau.apps.measures.api import router as measures_router
 from passgenau.apps.relocation.api import router as relocation_router
 
 api = NinjaAPI(
@@ -132,3 +133,4 @@ def audit_entries(request: HttpRequest, action: str = "", limit: int = 100) -> l
 api.add_router("/relocation/", relocation_router)
 api.add_router("/funding/", funding_router)
 api.add_router("/hsds/", directory_router)
+api.add_router("/measures/", measures_router)

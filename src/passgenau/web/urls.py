@@ -17,5 +17,6 @@ urlpatterns = [
     path("funding/", include("passgenau.apps.funding.urls")),
     path("directory/", include("passgenau.apps.directory.urls")),
     path("notifications/", include("passgenau.apps.notifications.urls")),
+    path("measures/", include("passgenau.apps.measures.urls")),
     # further apps: one line each
 ]

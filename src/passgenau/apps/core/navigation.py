@@ -49,6 +49,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Distribution by key"), "funding:calculator", "funding.apportion"),
     NavEntry(_("Programmes"), "funding:programme_list", "funding.manage"),
     NavEntry(_("Grants"), "funding:grant_list", "funding.view_grants"),
+    NavEntry(_("Measures plans"), "measures:plan_list", "measures.view_plans"),
+    NavEntry(_("Adopted plans"), "measures:public_list", "measures.view_public"),
     NavEntry(_("Users"), "accounts:user_list", "accounts.manage_users"),
     NavEntry(_("Audit trail"), "audit:entry_list", "audit.view_log"),
     NavEntry(

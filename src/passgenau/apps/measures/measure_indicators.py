@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.funding.models import Grant, Payment
 from passgenau.apps.funding.selectors import APPROVED_STATES
@@ -88,7 +89,7 @@ register(
     Definition(
         "relocation.persons_received",
         _("Persons received (relocation)"),
-        _("persons"),
+        pgettext_lazy("measures", "persons"),
         persons_received,
     )
 )

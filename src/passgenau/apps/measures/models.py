@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation
 
@@ -173,9 +174,16 @@ class Actor(models.Model):
         null=True,
         blank=True,
     )
+    coordinates = models.BooleanField(
+        _("in the steering group"),
+        default=False,
+        help_text=_(
+            "The linked organisation coordinates the plan together with the coordinating office."
+        ),
+    )
 
     class Meta:
-        verbose_name = _("actor")
+        verbose_name = pgettext_lazy("measures", "actor")
         verbose_name_plural = _("actors")
         ordering = ["plan", "name"]
         constraints = [
@@ -188,7 +196,7 @@ class Actor(models.Model):
 
 class MeasureStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
-    RUNNING = "running", _("running")
+    RUNNING = "running", pgettext_lazy("measures", "running")
     DONE = "done", _("done")
     DELAYED = "delayed", _("delayed")
     DROPPED = "dropped", _("dropped")
@@ -360,7 +368,7 @@ class Comment(Authored):
 
 class ProposalStatus(models.TextChoices):
     OPEN = "open", _("open")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", pgettext_lazy("measures", "accepted")
     REJECTED = "rejected", _("rejected")
 
 

@@ -44,9 +44,15 @@ def may_coordinate_any(*, user: Any) -> bool:
 
 
 def may_coordinate(*, user: Any, plan: Plan) -> bool:
+    """The coordinating office's staff, and the staff of actors in the steering group."""
     if not user_has_perm(user, "measures.coordinate"):
         return False
-    return plan.coordinating_organisation_id == _organisation_id(user)
+    organisation_id = _organisation_id(user)
+    if organisation_id is None:
+        return False
+    if plan.coordinating_organisation_id == organisation_id:
+        return True
+    return plan.actors.filter(organisation_id=organisation_id, coordinates=True).exists()
 
 
 def may_view_plan(*, user: Any, plan: Plan) -> bool:

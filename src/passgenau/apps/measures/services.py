@@ -246,15 +246,22 @@ def actor_get_or_create(*, plan: Plan, name: str, kind: str = ActorKind.ORGANISA
 
 
 @transaction.atomic
-def actor_link(*, user: Any, actor: Actor, organisation: Organisation | None) -> Actor:
-    """Let (or stop letting) the staff of ``organisation`` act as ``actor``."""
+def actor_link(
+    *, user: Any, actor: Actor, organisation: Organisation | None, coordinates: bool = False
+) -> Actor:
+    """Let (or stop letting) the staff of ``organisation`` act as ``actor`` — with
+    ``coordinates``, as part of the plan's steering group."""
     actor.organisation = organisation
-    actor.save(update_fields=["organisation"])
+    actor.coordinates = coordinates and organisation is not None
+    actor.save(update_fields=["organisation", "coordinates"])
     log_action(
         "measures.actor.linked",
         actor=user,
         obj=actor,
-        data={"organisation": organisation.pk if organisation else None},
+        data={
+            "organisation": organisation.pk if organisation else None,
+            "coordinates": actor.coordinates,
+        },
     )
     return actor
 

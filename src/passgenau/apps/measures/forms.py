@@ -1,0 +1,287 @@
+"""Forms of the measures plan. Amounts may be typed in German or English notation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.funding.forms import AmountField
+from passgenau.apps.funding.models import Grant, Programme
+
+from . import indicators
+from .models import Actor, ActorKind, Area, Measure, MeasureStatus, Plan, ReportFormat
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DATE, **kwargs)
+
+
+class PlanForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("measures", "Name"), max_length=200)
+    period_start = _date_field(_("Start of the period"))
+    period_end = _date_field(_("End of the period"))
+    guidelines = forms.CharField(
+        label=_("Guidelines"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One guideline per line. Empty: taken from the previous plan."),
+    )
+    predecessor = forms.ModelChoiceField(
+        label=_("Start from the previous plan"),
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text=_("Open measures are carried over with their history."),
+    )
+
+    def __init__(self, *args: Any, plans: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if plans is not None:
+            self.fields["predecessor"].queryset = plans
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The end cannot be before the start."))
+        return data
+
+    def guideline_lines(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data["guidelines"].splitlines() if line.strip()
+        ]
+
+
+class MeasureForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=pgettext_lazy("measures", "Area"), queryset=Area.objects.none()
+    )
+    code = forms.CharField(label=_("Number"), max_length=20)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    objective = forms.CharField(
+        label=_("Objective"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead = forms.ModelMultipleChoiceField(
+        label=_("Responsible"), queryset=Actor.objects.none(), required=False
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partners"), queryset=Actor.objects.none(), required=False
+    )
+    start = _date_field(pgettext_lazy("measures", "Start"), required=False)
+    end = _date_field(_("End"), required=False)
+    costs = AmountField(label=_("Planned costs (EUR)"), required=False)
+    programme = forms.ModelChoiceField(
+        label=_("Funding programme"), queryset=Programme.objects.all(), required=False
+    )
+    grant = forms.ModelChoiceField(
+        label=_("Grant"),
+        queryset=Grant.objects.select_related("organisation"),
+        required=False,
+        help_text=_("Its payments count as the money spent on the measure."),
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = plan.areas.all()
+        actors = plan.actors.all()
+        self.fields["lead"].queryset = actors
+        self.fields["partners"].queryset = actors
+
+    @classmethod
+    def initial_for(cls, measure: Measure) -> dict[str, Any]:
+        return {
+            "area": measure.area_id,
+            "code": measure.code,
+            "title": measure.title,
+            "objective": measure.objective,
+            "lead": list(measure.lead_actors.all()),
+            "partners": list(measure.partners.all()),
+            "start": measure.start,
+            "end": measure.end,
+            "costs": measure.costs,
+            "programme": measure.programme_id,
+            "grant": measure.grant_id,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end cannot be before the start."))
+        return data
+
+
+class StatusForm(forms.Form):
+    """A change of status or, with the status unchanged, a progress report."""
+
+    status = forms.ChoiceField(label=_("Status"))
+    on = _date_field(_("Date"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What happened; for a delay or a drop, the reason."),
+    )
+    spent = AmountField(label=_("Spent so far (EUR)"), required=False)
+
+    def __init__(self, *args: Any, measure: Measure, allowed: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"status": measure.status, "on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        current = MeasureStatus(measure.status)
+        choices = [
+            (
+                current.value,
+                _("%(status)s (unchanged: progress report)") % {"status": current.label},
+            )
+        ]
+        choices += [(s, MeasureStatus(s).label) for s in allowed]
+        self.fields["status"].choices = choices
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProposalForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=pgettext_lazy("measures", "Area"), queryset=Area.objects.none()
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    objective = forms.CharField(
+        label=_("Objective"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = plan.areas.all()
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept as a new measure")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    code = forms.CharField(
+        label=_("Number of the new measure"),
+        max_length=20,
+        required=False,
+        help_text=_("Empty: the next number in the area."),
+    )
+    note = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("measures", "Name"), max_length=200)
+    area = forms.ModelChoiceField(
+        label=pgettext_lazy("measures", "Area"), queryset=Area.objects.none(), required=False
+    )
+    measure = forms.ModelChoiceField(
+        label=_("Measure"), queryset=Measure.objects.none(), required=False
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=50, required=False)
+    baseline = AmountField(label=_("Baseline"), required=False)
+    baseline_date = _date_field(_("Date of the baseline"), required=False)
+    target = AmountField(label=_("Target"), required=False)
+    target_date = _date_field(_("Target date"), required=False)
+    definition_code = forms.ChoiceField(
+        label=_("Computed from the platform's data"),
+        required=False,
+        help_text=_("Empty: values are entered by hand."),
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = plan.areas.all()
+        self.fields["measure"].queryset = plan.measures.all()
+        self.fields["definition_code"].choices = [
+            ("", _("(by hand)")),
+            *indicators.definition_choices(),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("area")) == bool(data.get("measure")):
+            self.add_error("area", _("Choose either an area or a measure."))
+        return data
+
+
+class IndicatorValueForm(forms.Form):
+    on = _date_field(_("Date"))
+    value = AmountField(label=_("Value"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReportForm(forms.Form):
+    as_of = _date_field(_("As of"), initial=timezone.localdate)
+    format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
+
+    def clean_as_of(self) -> dt.date:
+        as_of: dt.date = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return as_of
+
+
+class AdoptForm(forms.Form):
+    on = _date_field(_("Adopted by the council on"), initial=timezone.localdate)
+    decision = forms.CharField(label=_("Council decision"), max_length=100, required=False)
+
+
+class ActorLinkForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation on the platform"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text=_("Its staff act as this actor: they report progress on its measures."),
+    )
+    coordinates = forms.BooleanField(label=_("In the steering group"), required=False)
+
+
+class ActorForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("measures", "Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActorKind.choices)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_("One row per measure; at most 5,000 rows."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .imports import COLUMNS
+
+        super().__init__(*args, **kwargs)
+        for column in COLUMNS:
+            self.fields[f"map_{column.field}"] = forms.CharField(
+                label=_("Column for “%(field)s”") % {"field": column.label},
+                required=False,
+                max_length=100,
+                help_text=_("Empty: the heading “%(heading)s” or a usual variant.")
+                % {"heading": column.heading},
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            name.removeprefix("map_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("map_") and value
+        }
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or a .csv file."))
+        return upload
