@@ -12,13 +12,15 @@ from decimal import Decimal
 
 from passgenau.apps.accounts.models import Organisation
 
-STAFF_ROLES_TAKING_PART = [
-    "coordinator",
-    "interviewer",
-    "caseworker",
-    "provider",
-    "funder",
-]
+
+def _roles_taking_part() -> list[str]:
+    """Every role with a measures right except the coordinating office's own (municipal officer)."""
+    from passgenau.apps.accounts.permissions import roles_with
+
+    return sorted(roles_with("measures.view_plans") - {"municipal_officer"})
+
+
+STAFF_ROLES_TAKING_PART = _roles_taking_part()
 
 
 def role_organisation(role: str) -> Organisation:

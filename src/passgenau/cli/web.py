@@ -55,6 +55,7 @@ DEMO_LOADERS: list[str] = [
     "passgenau.apps.relocation.demo.load",
     "passgenau.apps.funding.demo.load",
     "passgenau.apps.directory.demo.load",
+    "passgenau.apps.measures.demo.load",
 ]
 
 
