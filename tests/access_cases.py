@@ -155,6 +155,8 @@ def _directory_referral() -> dict[str, object]:
     from directory_helpers import needs_with_referral
 
     return {"pk": needs_with_referral()[1].pk}
+
+
 def _measures_plan() -> dict[str, object]:
     from measures_helpers import matrix_plan
 
