@@ -108,13 +108,14 @@ def test_actor_reports_on_its_own_measure_only(provider_client):
         {"status": "planned", "on": today},
         content_type="application/json",
     )
-    assert api.status_code == 409 and "detail" in api.json()
+    assert api.status_code == 409 and api.json()["detail"][0]["type"] == "transition"
     api = provider_client.post(
         reverse("api:api-root") + f"measures/measures/{own.pk}/updates",
         {"status": "delayed", "on": today},
         content_type="application/json",
     )
-    assert api.status_code == 422 and "note" in api.json()["errors"]
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["loc"] == ["body", "note"]
     api = provider_client.post(
         reverse("api:api-root") + f"measures/measures/{other.pk}/updates",
         {"status": "running", "on": today},

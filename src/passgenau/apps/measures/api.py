@@ -1,7 +1,8 @@
 """JSON API of the measures plan. The same access functions as the pages decide what a caller
 sees (404 for a plan they may not see, 403 for an action they may not take on a visible one);
-the same services make the changes (422 with field errors for bad input, 409 when the status
-table forbids it). The public operations show adopted plans only, without notes or comments."""
+the same services make the changes (422 for bad input, 409 when the status table forbids it,
+in the API's one error schema). The public operations show adopted plans only, without notes
+or comments."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from passgenau.apps.accounts.access import ApiPermission
-from passgenau.apps.relocation.api.common import ErrorOut
+from passgenau.apps.core.errors import REFUSED, ErrorOut, ServiceError
 
 from . import indicators, policies, selectors, services
 from .models import Plan
@@ -30,14 +30,7 @@ TAKE_PART = ApiPermission("measures.take_part")
 VIEW_PUBLIC = ApiPermission("measures.view_public")
 
 
-def _error(error: ValidationError) -> Status[ErrorOut]:
-    status = 409 if isinstance(error, services.TransitionError) else 422
-    if hasattr(error, "error_dict"):
-        return Status(status, ErrorOut(detail="invalid input", errors=error.message_dict))
-    return Status(status, ErrorOut(detail=" ".join(error.messages)))
-
-
-class PlanOut(Schema):
+class MeasuresPlanOut(Schema):
     id: int
     name: str
     coordinating_office: str
@@ -49,7 +42,7 @@ class PlanOut(Schema):
     predecessor_id: int | None
 
 
-class IndicatorOut(Schema):
+class MeasuresIndicatorOut(Schema):
     id: int
     name: str
     unit: str
@@ -60,7 +53,7 @@ class IndicatorOut(Schema):
     latest_on: dt.date | None
 
 
-class MeasureOut(Schema):
+class MeasuresMeasureOut(Schema):
     id: int
     code: str
     title: str
@@ -72,38 +65,38 @@ class MeasureOut(Schema):
     costs: str | None
 
 
-class AreaOut(Schema):
+class MeasuresAreaOut(Schema):
     id: int
     code: str
     title: str
     light: str
     counts: dict[str, int]
     spent: str
-    measures: list[MeasureOut]
-    indicators: list[IndicatorOut]
+    measures: list[MeasuresMeasureOut]
+    indicators: list[MeasuresIndicatorOut]
 
 
-class PlanDetailOut(PlanOut):
+class MeasuresPlanDetailOut(MeasuresPlanOut):
     as_of: dt.date
     guidelines: list[str]
-    areas: list[AreaOut]
+    areas: list[MeasuresAreaOut]
 
 
-class DefinitionOut(Schema):
+class MeasuresDefinitionOut(Schema):
     code: str
     label: str
     unit: str
     parameters: list[str]
 
 
-class UpdateIn(Schema):
+class MeasuresUpdateIn(Schema):
     status: str
     on: dt.date
     note: str = ""
     spent: str | None = None
 
 
-class UpdateOut(Schema):
+class MeasuresUpdateOut(Schema):
     id: int
     measure_id: int
     on: dt.date
@@ -111,7 +104,7 @@ class UpdateOut(Schema):
     status_after: str
 
 
-class RefreshOut(Schema):
+class MeasuresRefreshOut(Schema):
     on: dt.date
     values: int
 
@@ -181,13 +174,13 @@ def _detail(progress: PlanProgress) -> dict[str, Any]:
     }
 
 
-@router.get("/plans", response=list[PlanOut], auth=VIEW_PLANS)
+@router.get("/plans", response=list[MeasuresPlanOut], auth=VIEW_PLANS)
 def plans(request: HttpRequest) -> list[dict[str, Any]]:
     """Plans the caller's organisation coordinates or takes part in."""
     return [_plan(p) for p in selectors.plans_for_user(user=request.user)]
 
 
-@router.get("/plans/{plan_id}", response=PlanDetailOut, auth=VIEW_PLANS)
+@router.get("/plans/{plan_id}", response=MeasuresPlanDetailOut, auth=VIEW_PLANS)
 def plan(request: HttpRequest, plan_id: int, as_of: dt.date | None = None) -> dict[str, Any]:
     """A plan with its areas, measures and indicators as of a date (today by default)."""
     found = selectors.plan_get_for_user(user=request.user, pk=plan_id)
@@ -195,7 +188,7 @@ def plan(request: HttpRequest, plan_id: int, as_of: dt.date | None = None) -> di
     return _detail(selectors.plan_progress(plan=found, as_of=on))
 
 
-@router.get("/definitions", response=list[DefinitionOut], auth=VIEW_PLANS)
+@router.get("/definitions", response=list[MeasuresDefinitionOut], auth=VIEW_PLANS)
 def definitions(request: HttpRequest) -> list[dict[str, Any]]:
     """The computed indicators the platform offers (code, label, unit, parameters)."""
     return [
@@ -211,10 +204,10 @@ def definitions(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/measures/{measure_id}/updates",
-    response={201: UpdateOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: MeasuresUpdateOut, **REFUSED},
     auth=TAKE_PART,
 )
-def measure_update(request: HttpRequest, measure_id: int, payload: UpdateIn) -> Any:
+def measure_update(request: HttpRequest, measure_id: int, payload: MeasuresUpdateIn) -> Any:
     """Change a measure's status or report progress (the coordinating office; actors on the
     measures their organisation leads)."""
     measure = selectors.measure_get_for_user(user=request.user, pk=measure_id)
@@ -225,21 +218,18 @@ def measure_update(request: HttpRequest, measure_id: int, payload: UpdateIn) -> 
         try:
             spent = Decimal(payload.spent)
         except InvalidOperation:
-            return Status(422, ErrorOut(detail="invalid input", errors={"spent": ["not a number"]}))
-    try:
-        update = services.measure_status_change(
-            user=request.user,
-            measure=measure,
-            status=payload.status,
-            on=payload.on,
-            note=payload.note,
-            spent=spent,
-        )
-    except ValidationError as error:
-        return _error(error)
+            raise ServiceError({"spent": ["Not a number."]}) from None
+    update = services.measure_status_change(
+        user=request.user,
+        measure=measure,
+        status=payload.status,
+        on=payload.on,
+        note=payload.note,
+        spent=spent,
+    )
     return Status(
         201,
-        UpdateOut(
+        MeasuresUpdateOut(
             id=update.pk,
             measure_id=measure.pk,
             on=update.on,
@@ -251,7 +241,7 @@ def measure_update(request: HttpRequest, measure_id: int, payload: UpdateIn) -> 
 
 @router.post(
     "/plans/{plan_id}/indicators/refresh",
-    response={200: RefreshOut, 422: ErrorOut},
+    response={200: MeasuresRefreshOut, 422: ErrorOut},
     auth=COORDINATE,
 )
 def indicators_refresh(request: HttpRequest, plan_id: int) -> Any:
@@ -260,16 +250,16 @@ def indicators_refresh(request: HttpRequest, plan_id: int) -> Any:
     if not policies.may_coordinate(user=request.user, plan=found):
         raise HttpError(403, "Forbidden")
     values = services.indicators_refresh(user=request.user, plan=found)
-    return RefreshOut(on=timezone.localdate(), values=len(values))
+    return MeasuresRefreshOut(on=timezone.localdate(), values=len(values))
 
 
-@router.get("/public/plans", response=list[PlanOut], auth=VIEW_PUBLIC)
+@router.get("/public/plans", response=list[MeasuresPlanOut], auth=VIEW_PUBLIC)
 def public_plans(request: HttpRequest) -> list[dict[str, Any]]:
     """Adopted (and closed) plans, for everyone."""
     return [_plan(p) for p in selectors.plans_public()]
 
 
-@router.get("/public/plans/{plan_id}", response=PlanDetailOut, auth=VIEW_PUBLIC)
+@router.get("/public/plans/{plan_id}", response=MeasuresPlanDetailOut, auth=VIEW_PUBLIC)
 def public_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     """An adopted plan and its progress today (no notes, no comments)."""
     found = selectors.plan_get_public(pk=plan_id)

@@ -9,13 +9,13 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.errors import ServiceError, StateError
 
 from . import indicators
 from .models import (
@@ -61,12 +61,14 @@ __all__ = [
 ]
 
 
-class MeasuresError(ValidationError):
+class MeasuresError(ServiceError):
     """Input that the rules do not allow (shown to the user; the API answers 422)."""
 
 
-class TransitionError(MeasuresError):
+class TransitionError(StateError):
     """A status change that the transition table does not allow (the API answers 409)."""
+
+    default_code = "transition"
 
 
 def _user_org(user: Any) -> Organisation | None:
