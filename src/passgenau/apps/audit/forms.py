@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from passgenau.apps.core.forms import DateInput
+
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(
@@ -18,12 +20,8 @@ class AuditFilterForm(forms.Form):
     )
     object_id = forms.CharField(label=_("Object ID"), required=False, max_length=64)
     ip_address = forms.GenericIPAddressField(label=_("Address"), required=False)
-    date_from = forms.DateField(
-        label=_("From (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Until (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From (date)"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Until (date)"), required=False, widget=DateInput())
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
+from passgenau.apps.core.forms import DateInput
 from passgenau.engine.keys import koenigsteiner_years, parse_number
 
 from .models import Distribution, GrantStatus, KeyKind, Level, Method, Ties, Unit
@@ -128,8 +129,8 @@ class SaveDistributionForm(forms.Form):
 class ProgrammeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     budget = AmountField(label=_("Budget (EUR)"))
-    period_start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("Start"), widget=DateInput())
+    period_end = forms.DateField(label=_("End"), widget=DateInput())
     purpose = forms.CharField(
         label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -185,9 +186,7 @@ CostLineFormSet = forms.formset_factory(CostLineForm, extra=4, max_num=30)
 
 class ApproveForm(forms.Form):
     notice_number = forms.CharField(label=_("Notice number"), max_length=100)
-    notice_date = forms.DateField(
-        label=_("Date of the notice"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    notice_date = forms.DateField(label=_("Date of the notice"), widget=DateInput())
 
 
 class FreezeForm(forms.Form):
@@ -197,7 +196,7 @@ class FreezeForm(forms.Form):
 
 class PayForm(forms.Form):
     amount = AmountField(label=_("Instalment (EUR)"))
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     planned = forms.BooleanField(
         label=_("Planned (not paid yet)"),
         required=False,
@@ -206,9 +205,7 @@ class PayForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    submitted_on = forms.DateField(
-        label=_("Submitted on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    submitted_on = forms.DateField(label=_("Submitted on"), widget=DateInput())
     spent = AmountField(label=_("Amount spent (EUR)"))
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
 

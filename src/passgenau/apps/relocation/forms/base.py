@@ -11,10 +11,6 @@ from django.core.exceptions import ValidationError
 BLANK: list[tuple[str, Any]] = [("", "—")]
 
 
-def date_input() -> forms.DateInput:
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
 def form_add_service_errors(
     form: Any, error: ValidationError, aliases: dict[str, str] | None = None
 ) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from passgenau.apps.core.forms import DateInput
 from passgenau.engine.matching.profiles import AGE_BANDS
 
 from ..models import (
@@ -26,7 +27,7 @@ from ..models.vocab import (
     criterion_label,
 )
 from ..services.intake import GERMAN_LEVELS, household_rated_criteria
-from .base import BLANK, ErrorMappingMixin, date_input
+from .base import BLANK, ErrorMappingMixin
 
 
 class ContactForm(ErrorMappingMixin, forms.Form):
@@ -60,7 +61,7 @@ class RegistrationForm(ContactForm):
         required=False,
         help_text=_("The first three purposes are needed to take part."),
     )
-    consent_given_on = forms.DateField(label=_("Consent given on"), widget=date_input())
+    consent_given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
     consent_explained_in = forms.ChoiceField(
         label=_("Consent explained in"), choices=QuestionnaireLanguage.choices
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
+from passgenau.apps.core.forms import DateInput
 
 from ..models import (
     ROUND_RULES,
@@ -19,7 +20,7 @@ from ..models.vocab import (
     CapacityDimension,
 )
 from ..services.rounds import AVAILABLE_CRITERIA_VERSIONS
-from .base import ErrorMappingMixin, date_input
+from .base import ErrorMappingMixin
 
 
 class RoundForm(ErrorMappingMixin, forms.Form):
@@ -34,12 +35,12 @@ class RoundForm(ErrorMappingMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     profiles_due = forms.DateField(
-        label=_("Municipality profiles due"), required=False, widget=date_input()
+        label=_("Municipality profiles due"), required=False, widget=DateInput()
     )
     interviews_close = forms.DateField(
-        label=_("Interviews close"), required=False, widget=date_input()
+        label=_("Interviews close"), required=False, widget=DateInput()
     )
-    decisions_due = forms.DateField(label=_("Decisions due"), required=False, widget=date_input())
+    decisions_due = forms.DateField(label=_("Decisions due"), required=False, widget=DateInput())
     mechanism = forms.ChoiceField(label=_("Mechanism"), choices=Mechanism.choices)
     criteria_version = forms.ChoiceField(
         label=_("Criteria catalogue"),

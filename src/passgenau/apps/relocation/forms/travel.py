@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from passgenau.apps.core.forms import DateInput
+
 from ..models import (
     TravelStatus,
 )
@@ -14,7 +16,7 @@ class TravelForm(forms.Form):
     departure_on = forms.DateField(
         label=gettext_lazy("Travel date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     route = forms.CharField(
         label=gettext_lazy("Route"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -40,13 +42,11 @@ class TravelForm(forms.Form):
 
 
 class ArrivalForm(forms.Form):
-    arrived_on = forms.DateField(
-        label=gettext_lazy("Arrived on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    arrived_on = forms.DateField(label=gettext_lazy("Arrived on"), widget=DateInput())
     registered_on = forms.DateField(
         label=gettext_lazy("Registered on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     housing_ready = forms.BooleanField(label=gettext_lazy("Housing ready"), required=False)
     notes = forms.CharField(
