@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_sees_grants_from_at_most_one_side(role):
     user = make_user(role)
-    funder = policies.sees_grants_as_funder(user=user)
-    recipient = policies.sees_grants_as_recipient(user=user)
-    assert (funder, recipient) == (role == Role.FUNDER, role == Role.PROVIDER)
+    funder = policies.funder_organisation(user=user)
+    recipient = policies.recipient_organisation(user=user)
+    own = user.organisation_id
+    assert (funder, recipient) == (
+        own if role == Role.FUNDER else None,
+        own if role == Role.PROVIDER else None,
+    )
     assert policies.may_manage_programmes(user=user) == (role == Role.FUNDER)
     assert policies.may_decide_grants(user=user) == (role == Role.FUNDER)
 
@@ -26,8 +30,8 @@ def test_without_an_organisation_nobody_sees_grants(role):
     user = make_user(role, organisation=None)
     user.organisation = None
     user.save()
-    assert not policies.sees_grants_as_funder(user=user)
-    assert not policies.sees_grants_as_recipient(user=user)
+    assert policies.funder_organisation(user=user) is None
+    assert policies.recipient_organisation(user=user) is None
     assert not policies.may_manage_programmes(user=user)
 
 
@@ -37,5 +41,5 @@ def test_anonymous_and_inactive_users_get_nothing():
     inactive = make_user(Role.FUNDER, is_active=False)
     for user in (AnonymousUser(), inactive, None):
         assert not policies.may_decide_grants(user=user)
-        assert not policies.sees_grants_as_funder(user=user)
-        assert not policies.sees_grants_as_recipient(user=user)
+        assert policies.funder_organisation(user=user) is None
+        assert policies.recipient_organisation(user=user) is None

@@ -21,7 +21,15 @@ from .permissions import roles_with
 from .roles import PUBLIC
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
     from .models import User
+
+    # Who asks: a logged-in user or an anonymous visitor (``request.user``).
+    Visitor = User | AnonymousUser
+    # Who is recorded as acting: also a user of another model, or nobody (a command).
+    Actor = AbstractBaseUser | AnonymousUser | None
 
 SESSION_OTP_VERIFIED = "passgenau_otp_verified"
 PUBLIC_VIEW = "public"  # access rule of a view that anyone may use, without a permission
@@ -36,14 +44,14 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
 
 
-def user_role(user: Any) -> str:
+def user_role(user: Actor) -> str:
     """The stored role of ``user`` or ``public`` for anonymous visitors and users without one."""
     if user is None or not user.is_authenticated or not user.is_active:
         return PUBLIC
-    return user.role or PUBLIC
+    return getattr(user, "role", "") or PUBLIC
 
 
-def user_has_perm(user: Any, code: str) -> bool:
+def user_has_perm(user: Actor, code: str) -> bool:
     """Whether the role of ``user`` holds ``code`` (public rights hold for everyone)."""
     roles = roles_with(code)
     return PUBLIC in roles or user_role(user) in roles

@@ -6,13 +6,16 @@ views ("may this user see that account?") are asked here, so that no role is com
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .access import user_has_perm
+
+if TYPE_CHECKING:
+    from .access import Visitor
 
 __all__ = ["may_manage_users"]
 
 
-def may_manage_users(*, user: Any) -> bool:
+def may_manage_users(*, user: Visitor) -> bool:
     """Whether ``user`` lists and manages every organisation and user account."""
     return user_has_perm(user, "accounts.manage_users")

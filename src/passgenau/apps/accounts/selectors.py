@@ -3,7 +3,7 @@ functions, which take the user who asks and log what they return."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -13,8 +13,11 @@ from . import policies
 from .models import Organisation, User
 from .trail import log_read
 
+if TYPE_CHECKING:
+    from .access import Visitor
 
-def users_for_user(*, user: Any) -> QuerySet[User]:
+
+def users_for_user(*, user: Visitor) -> QuerySet[User]:
     """The accounts ``user`` may see: all for administrators, otherwise only their own."""
     accounts = User.objects.select_related("organisation")
     if policies.may_manage_users(user=user):
@@ -24,7 +27,7 @@ def users_for_user(*, user: Any) -> QuerySet[User]:
     return accounts.none()
 
 
-def user_get_for_user(*, user: Any, id: int) -> User:
+def user_get_for_user(*, user: Visitor, id: int) -> User:
     """One account, if ``user`` may see it (404 otherwise, so that IDs do not leak); logged."""
     try:
         account = users_for_user(user=user).get(pk=id)
@@ -35,7 +38,7 @@ def user_get_for_user(*, user: Any, id: int) -> User:
     return account
 
 
-def users_list_for_user(*, user: Any) -> list[User]:
+def users_list_for_user(*, user: Visitor) -> list[User]:
     """The list page of accounts for administrators; the read is logged."""
     if not policies.may_manage_users(user=user):
         raise PermissionDenied
@@ -44,14 +47,14 @@ def users_list_for_user(*, user: Any) -> list[User]:
     return accounts
 
 
-def organisations_for_user(*, user: Any) -> QuerySet[Organisation]:
+def organisations_for_user(*, user: Visitor) -> QuerySet[Organisation]:
     """Organisations are not personal data; staff see all of them, visitors none."""
     if user is None or not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.all()
 
 
-def organisation_get_for_user(*, user: Any, id: int) -> Organisation:
+def organisation_get_for_user(*, user: Visitor, id: int) -> Organisation:
     try:
         return organisations_for_user(user=user).get(pk=id)
     except Organisation.DoesNotExist:

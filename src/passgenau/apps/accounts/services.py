@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyotp
 from django.conf import settings
@@ -15,6 +15,9 @@ from django.utils import timezone
 from .models import LoginAttempt, LoginStep, Organisation, User
 from .sealing import is_sealed
 from .trail import log_action
+
+if TYPE_CHECKING:
+    from .access import Actor
 
 # A code is accepted one time step (30 s) early or late, for clocks that drift.
 TOTP_VALID_WINDOW = 1
@@ -27,7 +30,7 @@ class LockoutStatus:
 
 
 def organisation_create(
-    *, actor: Any, name: str, kind: str, kreis: Any = None, gemeinde: Any = None
+    *, actor: Actor, name: str, kind: str, kreis: Any = None, gemeinde: Any = None
 ) -> Organisation:
     organisation = Organisation(name=name, kind=kind, kreis=kreis, gemeinde=gemeinde)
     organisation.full_clean()
@@ -38,7 +41,7 @@ def organisation_create(
 
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str,
     role: str,
@@ -186,7 +189,7 @@ def totp_verify(*, user: User, code: str) -> bool:
     return True
 
 
-def totp_reset(*, actor: Any, user: User) -> None:
+def totp_reset(*, actor: Actor, user: User) -> None:
     """Remove a user's one-time password (lost phone); they enrol again at the next log-in."""
     user.totp_secret = ""
     user.totp_confirmed_at = None

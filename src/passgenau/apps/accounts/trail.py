@@ -9,10 +9,13 @@ no entry is lost silently.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from .access import Actor
 
 __all__ = ["action_logged", "log_action", "log_read", "read_logged"]
 
@@ -26,13 +29,13 @@ def _send(signal: Signal, **entry: Any) -> None:
     signal.send(sender=__name__, **entry)
 
 
-def log_action(action: str, *, actor: Any, **entry: Any) -> None:
+def log_action(action: str, *, actor: Actor, **entry: Any) -> None:
     """Record that ``actor`` did ``action``; ``obj``, ``data`` and ``ip_address`` as in
     ``audit.services.log_action``."""
     _send(action_logged, action=action, actor=actor, **entry)
 
 
-def log_read(*, actor: Any, **entry: Any) -> None:
+def log_read(*, actor: Actor, **entry: Any) -> None:
     """Record that ``actor`` saw accounts; ``obj`` or ``objects``, and ``data``, as in
     ``audit.services.log_read``."""
     _send(read_logged, actor=actor, **entry)

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -16,8 +16,11 @@ from . import policies
 from .models import AuditEntry
 from .services import log_action
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
-def audit_entries_for_user(*, user: Any) -> QuerySet[AuditEntry]:
+
+def audit_entries_for_user(*, user: Visitor) -> QuerySet[AuditEntry]:
     """All entries for roles holding ``audit.view_log``; refused for everybody else."""
     if not policies.may_view_log(user=user):
         raise PermissionDenied
@@ -29,7 +32,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def audit_entries_filter(
-    *, user: Any, filters: dict[str, Any], purpose: str = "list"
+    *, user: Visitor, filters: dict[str, Any], purpose: str = "list"
 ) -> QuerySet[AuditEntry]:
     """Entries matching the cleaned filter form; the search itself is logged (``purpose`` is
     ``list`` or ``exported``)."""
@@ -73,7 +76,7 @@ class _Echo:
         return value
 
 
-def audit_entries_csv_rows(*, user: Any, filters: dict[str, Any]) -> Iterator[str]:
+def audit_entries_csv_rows(*, user: Visitor, filters: dict[str, Any]) -> Iterator[str]:
     """CSV lines of the filtered entries, to be streamed. The right is checked and the export
     logged now, before the first line is produced."""
     entries = audit_entries_filter(user=user, filters=filters, purpose="exported")

@@ -4,7 +4,7 @@ selectors call ``log_read`` for every read of it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -12,10 +12,13 @@ from django.db import models
 from .context import current_ip
 from .models import AuditEntry
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Actor
+
 __all__ = ["log_action", "log_read"]
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: Actor) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_repr": ""}
     return {"actor": actor, "actor_repr": actor.get_username()[:150]}
@@ -34,7 +37,7 @@ def _object_fields(obj: models.Model | None) -> dict[str, Any]:
 def log_action(
     action: str,
     *,
-    actor: Any,
+    actor: Actor,
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
     ip_address: str | None = None,
@@ -54,7 +57,7 @@ def log_action(
 
 def log_read(
     *,
-    actor: Any,
+    actor: Actor,
     obj: models.Model | None = None,
     objects: Iterable[models.Model] | None = None,
     data: dict[str, Any] | None = None,

@@ -8,16 +8,19 @@ no role by name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from passgenau.apps.accounts.access import user_has_perm
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
+
 __all__ = [
     "GRANT_DECISIONS",
+    "funder_organisation",
     "may_decide_grants",
     "may_manage_programmes",
-    "sees_grants_as_funder",
-    "sees_grants_as_recipient",
+    "recipient_organisation",
 ]
 
 # The changes of a grant that only its funder makes; the recipient only reports.
@@ -26,29 +29,29 @@ GRANT_DECISIONS: frozenset[str] = frozenset(
 )
 
 
-def _in_organisation(user: Any) -> bool:
-    return user is not None and getattr(user, "organisation_id", None) is not None
+def _organisation(user: Visitor) -> int | None:
+    organisation_id: int | None = getattr(user, "organisation_id", None)
+    return organisation_id
 
 
-def may_manage_programmes(*, user: Any) -> bool:
+def funder_organisation(*, user: Visitor) -> int | None:
+    """The organisation whose programmes ``user`` keeps and whose grants it sees (funders), or
+    None."""
+    return _organisation(user) if user_has_perm(user, "funding.manage") else None
+
+
+def recipient_organisation(*, user: Visitor) -> int | None:
+    """The organisation whose grants ``user`` sees and reports on (recipients), or None."""
+    if user_has_perm(user, "funding.view_grants") and not user_has_perm(user, "funding.manage"):
+        return _organisation(user)
+    return None
+
+
+def may_manage_programmes(*, user: Visitor) -> bool:
     """Whether ``user`` keeps programmes (those of the organisation ``user`` belongs to)."""
-    return user_has_perm(user, "funding.manage") and _in_organisation(user)
+    return funder_organisation(user=user) is not None
 
 
-def may_decide_grants(*, user: Any) -> bool:
+def may_decide_grants(*, user: Visitor) -> bool:
     """Whether ``user`` approves, freezes, pays and closes grants (of its own programmes)."""
     return user_has_perm(user, "funding.manage")
-
-
-def sees_grants_as_funder(*, user: Any) -> bool:
-    """Whether ``user`` sees the grants of the programmes of its organisation."""
-    return may_manage_programmes(user=user)
-
-
-def sees_grants_as_recipient(*, user: Any) -> bool:
-    """Whether ``user`` sees the grants made to its own organisation."""
-    return (
-        user_has_perm(user, "funding.view_grants")
-        and not user_has_perm(user, "funding.manage")
-        and _in_organisation(user)
-    )

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -35,6 +35,9 @@ from .models import (
     Programme,
 )
 from .numbers import number
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
     "KeyInput",
@@ -265,37 +268,40 @@ def distribution_get(*, pk: int) -> Distribution:
 # --- programmes and grants: access functions -------------------------------------------------
 
 
-def programmes_for_user(*, user: Any) -> QuerySet[Programme]:
+def programmes_for_user(*, user: Visitor) -> QuerySet[Programme]:
     """The programmes of the user's own organisation (funders); none for anybody else."""
-    if not policies.may_manage_programmes(user=user):
+    funder_id = policies.funder_organisation(user=user)
+    if funder_id is None:
         return Programme.objects.none()
-    return Programme.objects.filter(funder_id=user.organisation_id).select_related("funder")
+    return Programme.objects.filter(funder_id=funder_id).select_related("funder")
 
 
-def programmes_search(*, user: Any, q: str = "") -> QuerySet[Programme]:
+def programmes_search(*, user: Visitor, q: str = "") -> QuerySet[Programme]:
     found = programmes_for_user(user=user).order_by("-period_start", "name")
     return found.filter(name__icontains=q) if q else found
 
 
-def programme_get_for_user(*, user: Any, pk: int) -> Programme:
+def programme_get_for_user(*, user: Visitor, pk: int) -> Programme:
     programme = programmes_for_user(user=user).filter(pk=pk).first()
     if programme is None:
         raise Http404
     return programme
 
 
-def grants_for_user(*, user: Any) -> QuerySet[Grant]:
+def grants_for_user(*, user: Visitor) -> QuerySet[Grant]:
     """Funders: the grants of their programmes; recipients: their own organisation's grants."""
     base = Grant.objects.select_related("programme", "programme__funder", "organisation")
-    if policies.sees_grants_as_funder(user=user):
-        return base.filter(programme__funder_id=user.organisation_id)
-    if policies.sees_grants_as_recipient(user=user):
-        return base.filter(organisation_id=user.organisation_id)
+    funder_id = policies.funder_organisation(user=user)
+    if funder_id is not None:
+        return base.filter(programme__funder_id=funder_id)
+    recipient_id = policies.recipient_organisation(user=user)
+    if recipient_id is not None:
+        return base.filter(organisation_id=recipient_id)
     return base.none()
 
 
 def grants_search(
-    *, user: Any, q: str = "", status: str = "", programme_id: int | None = None
+    *, user: Visitor, q: str = "", status: str = "", programme_id: int | None = None
 ) -> QuerySet[Grant]:
     """The user's grants matching words (title, recipient, notice number), a status and a
     programme; newest first."""
@@ -311,7 +317,7 @@ def grants_search(
     return found
 
 
-def grant_get_for_user(*, user: Any, pk: int) -> Grant:
+def grant_get_for_user(*, user: Visitor, pk: int) -> Grant:
     grant = (
         grants_for_user(user=user)
         .filter(pk=pk)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
 from passgenau.engine.apportionment import Apportionment, ApportionmentError, apportion
 
@@ -247,7 +248,7 @@ def _weight_text(weight: Fraction) -> str:
 
 
 @transaction.atomic
-def distribution_save(*, actor: Any, name: str, computed: Computed) -> Distribution:
+def distribution_save(*, actor: User | None, name: str, computed: Computed) -> Distribution:
     """Store a computed distribution with its complete input."""
     inputs = computed.inputs
     distribution = Distribution.objects.create(
@@ -325,7 +326,7 @@ def distribution_recompute(*, distribution: Distribution) -> Apportionment:
 @transaction.atomic
 def programme_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     budget: Decimal,
     period_start: dt.date,
@@ -360,7 +361,7 @@ def programme_create(
 
 @transaction.atomic
 def allocations_from_distribution(
-    *, actor: Any, programme: Programme, distribution: Distribution
+    *, actor: User | None, programme: Programme, distribution: Distribution
 ) -> list[Allocation]:
     """Allocate the programme to territories as the saved distribution says (replacing any
     earlier allocation)."""
@@ -401,7 +402,7 @@ def allocations_from_distribution(
 @transaction.atomic
 def grant_create(
     *,
-    actor: Any,
+    actor: User | None,
     programme: Programme,
     organisation: Any,
     title: str,
@@ -455,7 +456,9 @@ def financing_gap(*, grant: Grant) -> Decimal:
 
 
 @transaction.atomic
-def grant_approve(*, actor: Any, grant: Grant, notice_number: str, notice_date: dt.date) -> Grant:
+def grant_approve(
+    *, actor: User | None, grant: Grant, notice_number: str, notice_date: dt.date
+) -> Grant:
     """Approve an application: notice number and date; the programme's budget must suffice."""
     grant = _locked(grant)
     if grant.status != GrantStatus.APPLIED:
@@ -519,7 +522,7 @@ def notice_for_download(*, grant: Grant) -> IssuedNotice:
 
 
 @transaction.atomic
-def grant_freeze(*, actor: Any, grant: Grant, amount: Decimal, reason: str) -> Freeze:
+def grant_freeze(*, actor: User | None, grant: Grant, amount: Decimal, reason: str) -> Freeze:
     """Freeze a part of an approved grant that has not been paid (e.g. a budget freeze)."""
     grant = _locked(grant)
     if grant.status not in (GrantStatus.APPROVED,):
@@ -541,7 +544,7 @@ def grant_freeze(*, actor: Any, grant: Grant, amount: Decimal, reason: str) -> F
 
 
 @transaction.atomic
-def freeze_release(*, actor: Any, freeze: Freeze) -> Freeze:
+def freeze_release(*, actor: User | None, freeze: Freeze) -> Freeze:
     """Release a frozen part: it may be paid from now on."""
     freeze = Freeze.objects.select_for_update().select_related("grant").get(pk=freeze.pk)
     if freeze.released_at is not None:
@@ -566,7 +569,7 @@ def _mark_paid_when_complete(grant: Grant) -> None:
 
 @transaction.atomic
 def grant_pay(
-    *, actor: Any, grant: Grant, amount: Decimal, paid_on: dt.date, planned: bool = False
+    *, actor: User | None, grant: Grant, amount: Decimal, paid_on: dt.date, planned: bool = False
 ) -> Payment:
     """Pay an instalment, or plan one for a later date; never more than approved, not frozen
     and not yet paid or planned. Only payments made count as paid."""
@@ -598,7 +601,7 @@ def grant_pay(
 
 
 @transaction.atomic
-def payment_confirm(*, actor: Any, payment: Payment) -> Payment:
+def payment_confirm(*, actor: User | None, payment: Payment) -> Payment:
     """A planned payment has been made: it counts as paid from now on (not before its date)."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     grant = _locked(payment.grant)
@@ -623,7 +626,7 @@ def payment_confirm(*, actor: Any, payment: Payment) -> Payment:
 
 @transaction.atomic
 def grant_report(
-    *, actor: Any, grant: Grant, submitted_on: dt.date, spent: Decimal, summary: str
+    *, actor: User | None, grant: Grant, submitted_on: dt.date, spent: Decimal, summary: str
 ) -> UseOfFundsReport:
     """The recipient's use-of-funds report, after the grant has been paid."""
     grant = _locked(grant)
@@ -648,7 +651,7 @@ def grant_report(
 
 
 @transaction.atomic
-def grant_close(*, actor: Any, grant: Grant) -> Grant:
+def grant_close(*, actor: User | None, grant: Grant) -> Grant:
     grant = _locked(grant)
     if grant.status != GrantStatus.REPORTED:
         raise FundingError(_("A grant is closed after its use-of-funds report."))

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from . import exports, policies, selectors, services
 from .forms import (
@@ -53,7 +53,7 @@ def _chart(items: list[tuple[str, Decimal]], decimals: int) -> Any:
 
 
 @require("funding.apportion")
-def calculator(request: HttpRequest) -> HttpResponse:
+def calculator(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET computes and shows (nothing stored); POST with a name saves the distribution."""
     data = request.POST if request.method == "POST" else request.GET
     form = CalculatorForm(data or None, laender=selectors.laender_choices())
@@ -92,7 +92,7 @@ def _page(request: HttpRequest, items: Any) -> Any:
 
 
 @require("funding.apportion")
-def distribution_list(request: HttpRequest) -> HttpResponse:
+def distribution_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     page = _page(request, selectors.distributions_search(q=q))
@@ -100,7 +100,7 @@ def distribution_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("funding.apportion")
-def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def distribution_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     distribution = selectors.distribution_get(pk=pk)
     lines = list(distribution.lines.all())
     recomputed = services.distribution_recompute(distribution=distribution)
@@ -133,7 +133,7 @@ DOWNLOADS = {
 
 
 @require("funding.apportion")
-def distribution_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def distribution_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in DOWNLOADS:
         raise Http404
     distribution = selectors.distribution_get(pk=pk)
@@ -148,7 +148,7 @@ def distribution_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
 
 
 @require("funding.manage")
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     page = _page(request, selectors.programmes_search(user=request.user, q=q))
@@ -156,7 +156,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("funding.manage")
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,7 +170,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("funding.manage")
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, pk=pk)
     allocate_form = AllocateForm(request.POST or None)
     if request.method == "POST" and allocate_form.is_valid():
@@ -199,7 +199,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("funding.manage")
-def programme_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The programme report as PDF (figures that add up, one line per grant)."""
     programme = selectors.programme_get_for_user(user=request.user, pk=pk)
     grants = [
@@ -216,7 +216,7 @@ def programme_report_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("funding.manage")
-def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, pk=pk)
     form = GrantForm(request.POST or None)
     costs = CostLineFormSet(request.POST or None, prefix="costs")
@@ -252,7 +252,7 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("funding.view_grants")
-def grant_list(request: HttpRequest) -> HttpResponse:
+def grant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = [(p.pk, p.name) for p in selectors.programmes_for_user(user=request.user)]
     form = GrantFilterForm(request.GET or None, programmes=programmes)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -267,7 +267,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("funding.view_grants")
-def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grant = selectors.grant_get_for_user(user=request.user, pk=pk)
     return render(request, "funding/grant_detail.html", _grant_context(request, grant))
 
@@ -301,7 +301,7 @@ FORM_ACTIONS: dict[str, tuple[Any, Any]] = {
 
 @require_POST
 @require("funding.view_grants")
-def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def grant_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """One change of a grant (POST): approve, freeze, release, pay, report, close."""
     if action not in ACTIONS:
         raise Http404
@@ -342,7 +342,7 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @require("funding.view_grants")
-def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The approval notice as PDF (only for an approved grant)."""
     grant = selectors.grant_get_for_user(user=request.user, pk=pk)
     if grant.status == GrantStatus.APPLIED:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
@@ -16,6 +16,9 @@ from passgenau.apps.audit.services import log_action
 
 from . import destatis
 from .models import Gemeinde, Kreis, Land, Regierungsbezirk, fold_name
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Actor
 
 __all__ = ["ImportReport", "LevelReport", "territories_import", "territories_import_directory"]
 
@@ -106,7 +109,7 @@ def territories_import(
     reference_date: dt.date | None = None,
     dry_run: bool = False,
     allow_older: bool = False,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> ImportReport:
     """Read a Destatis file and upsert its territories; raise DirectoryFormatError when malformed.
 
@@ -133,7 +136,7 @@ def territories_import_directory(
     dry_run: bool = False,
     only_missing: bool = False,
     allow_older: bool = False,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> ImportReport:
     """Upsert every level of a parsed directory in one transaction.
 
