@@ -38,6 +38,7 @@ def _files() -> list[Path]:
 FILES = _files()
 PATHS = {p.as_posix() for p in FILES}
 DIRS = {p.as_posix() for p in FILES if (ROOT / p).is_dir()}
+DIR_NAMES = {p.rsplit("/", 1)[-1] for p in DIRS}
 DOCUMENTS = sorted(
     p for p in FILES if p.suffix == ".md" and (p.parts[0] == "docs" or p == Path("README.md"))
 )
@@ -62,7 +63,9 @@ def _is_repo_path(token: str) -> bool:
         return False  # a glob, a placeholder (OUT_DIR/…) or a URL pattern
     if token.startswith(ANCHORED):
         return True
-    last = token.rstrip("/").rsplit("/", 1)[-1]
+    first, last = token.split("/", 1)[0], token.rstrip("/").rsplit("/", 1)[-1]
+    if first not in DIR_NAMES:
+        return False  # a path inside something else (an export, a package), not the repository
     return "/" in token and "." in last and not last[0].isdigit()
 
 
@@ -114,3 +117,5 @@ def test_a_missing_file_is_found():
     assert _is_repo_path("src/passgenau/engine/")
     assert not _is_repo_path("/relocation/arrivals/")
     assert not _is_repo_path("OUT_DIR/households.jsonl")
+    assert _is_repo_path("mechanisms/pessimal.py")
+    assert not _is_repo_path("json/services.json")  # inside an exported package
