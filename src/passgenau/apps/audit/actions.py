@@ -32,6 +32,7 @@ THINGS: dict[str, str | Promise] = {
     "profile": _("Municipality profile"),
     "run": _("Matching run"),
     "survey": _("Follow-up survey"),
+    "needs": _("Needs record"),
 }
 
 EVENTS: dict[str, str | Promise] = {
@@ -92,6 +93,7 @@ EVENTS: dict[str, str | Promise] = {
     "household": pgettext_lazy("audit event", "by the household"),
     "accept": pgettext_lazy("audit event", "accepted"),
     "decline": pgettext_lazy("audit event", "declined"),
+    "outcome": pgettext_lazy("audit event", "outcome recorded"),
 }
 
 
