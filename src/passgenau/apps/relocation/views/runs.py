@@ -12,6 +12,8 @@ from passgenau.apps.accounts.access import require
 
 from ..forms.runs import RunStartForm
 from ..models import (
+    Household,
+    HouseholdStatus,
     RoundAction,
     RunStatus,
 )
@@ -19,6 +21,7 @@ from ..models.vocab import (
     CapacityDimension,
     HouseholdTrait,
 )
+from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
 from ..services import runs
@@ -38,7 +41,9 @@ POLL_SECONDS = 3
 @require("relocation.manage_rounds")
 def run_list(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
-    form = RunStartForm(request.POST or None, initial={"mechanism": round_.mechanism})
+    form = RunStartForm(
+        request.POST or None, initial={"mechanism": round_.mechanism}, round_=round_
+    )
     if request.method == "POST" and form.is_valid():
         try:
             run = runs.run_start(actor=request.user, round_=round_, **form.cleaned_data)
@@ -47,6 +52,14 @@ def run_list(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("relocation:run_detail", pk=run.pk)
     run_rows = list(run_selectors.runs_of_round(round_=round_))
+    unfinished: list[Household] = []
+    if form.intake_open:  # what the start would freeze, shown before the coordinator confirms
+        unfinished = intake_selectors.households_log_read(
+            user=request.user,
+            households=intake_selectors.households_search(
+                user=request.user, round_=round_, status=HouseholdStatus.REGISTERED
+            ),
+        )
     return render(
         request,
         "relocation/run_list.html",
@@ -54,6 +67,7 @@ def run_list(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "runs": run_rows,
             "form": form,
+            "unfinished": unfinished,
             "can_start": round_.allows(RoundAction.START_RUN),
             "finished": [r for r in run_rows if r.status == RunStatus.SUCCEEDED],
         },
