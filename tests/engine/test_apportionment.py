@@ -502,12 +502,10 @@ def test_method_aliases() -> None:
     assert apportion(598, votes, method="hare-niemeyer").method == "largest-remainder"
 
 
-def test_large_instance_is_fast() -> None:
-    import time
-
+def test_large_instance_adds_up() -> None:
+    """11,000 Gemeinden and 8 M EUR in cents (the speed is measured in bench/, not here)."""
     weights = {f"{i:05d}": (i * 7919) % 100_003 + 1 for i in range(11_000)}
-    start = time.perf_counter()
     for method in METHODS:
         result = apportion(8_000_000_00, weights, method=method, minimum=1_000)
         assert sum(result.allocations) == 8_000_000_00
-    assert time.perf_counter() - start < 20
+        assert min(result.allocations) >= 1_000

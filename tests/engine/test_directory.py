@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from engine.directory_samples import labelled_offers
@@ -115,12 +113,11 @@ def test_the_labelled_set_has_its_hard_cases():
 
 
 @pytest.mark.slow
-def test_fifty_thousand_offers_in_seconds():
+def test_fifty_thousand_offers_keep_their_recall():
+    """Blocking must not lose duplicates at the size of a Land (the time is measured by
+    bench/directory.py, not asserted here)."""
     records, truth = labelled_offers(50_000, seed=3)
-    start = time.process_time()
     found = _pairs(records)
-    elapsed = time.process_time() - start
-    assert elapsed < 60, elapsed  # about 5 s of CPU on an idle core
     assert len(found & truth) / len(truth) >= 0.97
 
 
