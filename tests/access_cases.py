@@ -193,6 +193,33 @@ def _measures_proposal() -> dict[str, object]:
     return {"pk": matrix_proposal().pk}
 
 
+def _case() -> dict[str, object]:
+    from cases_helpers import matrix_objects
+
+    return {"pk": matrix_objects()[0].pk}
+
+
+def _case_version() -> dict[str, object]:
+    return {**_case(), "number": 1}
+
+
+def _case_contract() -> dict[str, object]:
+    from cases_helpers import matrix_objects
+
+    return {"pk": matrix_objects()[1].pk}
+
+
+def _case_statement() -> dict[str, object]:
+    return {**_case_contract(), "fmt": "csv"}
+
+
+def _case_arrival() -> dict[str, object]:
+    from passgenau.apps.relocation.models import Arrival
+    from relocation_matching_helpers import arrived_proposal
+
+    return {"arrival_pk": Arrival.objects.get(proposal=arrived_proposal()).pk}
+
+
 PAGE_CASES: list[PageCase] = [
     PageCase("core:home"),
     PageCase("core:healthz"),
@@ -296,6 +323,19 @@ PAGE_CASES: list[PageCase] = [
     PageCase("measures:indicator_value", kwargs=_measures_indicator),
     PageCase("measures:public_list"),
     PageCase("measures:public_detail", kwargs=_measures_public_plan),
+    PageCase("cases:caseload"),
+    PageCase("cases:caseload", query="only=overdue"),
+    PageCase("cases:case_create"),
+    # the arrival is at the municipal officer's municipality, not the caseworker role's
+    # organisation: the page answers "not found" (the cases tests open one from an arrival)
+    PageCase("cases:case_open_arrival", kwargs=_case_arrival, granted=frozenset({404})),
+    PageCase("cases:case_detail", kwargs=_case),
+    PageCase("cases:plan_version", kwargs=_case_version),
+    PageCase("cases:contract_list"),
+    PageCase("cases:contract_create"),
+    PageCase("cases:contract_detail", kwargs=_case_contract),
+    PageCase("cases:contract_detail", kwargs=_case_contract, query="year=2026"),
+    PageCase("cases:statement_download", kwargs=_case_statement, query="year=2026&month=3"),
 ]
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
@@ -307,6 +347,7 @@ POST_ONLY = {
     "notifications:read",
     "directory:offer_confirm",
     "measures:indicators_refresh",
+    "cases:case_action",
 }
 
 
@@ -346,4 +387,8 @@ API_CASES: list[ApiCase] = [
     ApiCase("/api/v1/hsds/organizations/{id}", lambda: {"id": _hsds_id("organization")}),
     ApiCase("/api/v1/measures/plans/{plan_id}", _as("plan_id", _measures_plan)),
     ApiCase("/api/v1/measures/public/plans/{plan_id}", _as("plan_id", _measures_public_plan)),
+    ApiCase(
+        "/api/v1/cases/contracts/{contract_id}/statements/{year}/{month}",
+        lambda: {"contract_id": _case_contract()["pk"], "year": 2026, "month": 3},
+    ),
 ]

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.audit import selectors as audit_selectors
+from passgenau.apps.cases.api import router as cases_router
 from passgenau.apps.core.errors import error_body, error_items
 from passgenau.apps.directory.api import router as directory_router
 from passgenau.apps.funding.api import router as funding_router
@@ -134,3 +135,4 @@ api.add_router("/relocation/", relocation_router)
 api.add_router("/funding/", funding_router)
 api.add_router("/hsds/", directory_router)
 api.add_router("/measures/", measures_router)
+api.add_router("/cases/", cases_router)

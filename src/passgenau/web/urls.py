@@ -18,5 +18,6 @@ urlpatterns = [
     path("directory/", include("passgenau.apps.directory.urls")),
     path("notifications/", include("passgenau.apps.notifications.urls")),
     path("measures/", include("passgenau.apps.measures.urls")),
+    path("cases/", include("passgenau.apps.cases.urls")),
     # further apps: one line each
 ]

@@ -132,10 +132,43 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     # --- case management
     Permission(
-        "cases.manage_own",
-        _("Keep one's own cases, integration plans and specialist hours"),
+        "cases.view_cases",
+        _("See the cases of one's own organisation and the caseload"),
         _roles(Role.CASEWORKER),
-        planned=True,
+    ),
+    Permission(
+        "cases.manage_cases",
+        _(
+            "Open, transfer and close cases; keep consent, integration plans, referrals and "
+            "contact notes of one's own organisation's cases"
+        ),
+        _roles(Role.CASEWORKER),
+    ),
+    Permission(
+        "cases.view_special_categories",
+        _(
+            "See and keep health data of a case (only the responsible caseworker, only with the "
+            "consent for that purpose)"
+        ),
+        _roles(Role.CASEWORKER),
+    ),
+    Permission(
+        "cases.log_hours",
+        _("Log specialist hours on one's own organisation's cases and correct them"),
+        _roles(Role.CASEWORKER),
+    ),
+    Permission(
+        "cases.view_statements",
+        _(
+            "See funding contracts for specialist hours and their monthly statements, cases "
+            "pseudonymised (funders: of their programmes; caseworkers: their organisation's)"
+        ),
+        _roles(Role.CASEWORKER, Role.FUNDER),
+    ),
+    Permission(
+        "cases.manage_contracts",
+        _("Agree funding contracts for specialist hours (hourly rate, hours budget) on grants"),
+        _roles(Role.FUNDER),
     ),
     # --- directory of offers
     Permission("directory.search", _("Search the public directory of offers"), EVERYONE),

@@ -46,6 +46,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Arrivals"), "relocation:arrival_list", "relocation.record_arrival"),
     NavEntry(_("Follow-up surveys"), "relocation:survey_list", "relocation.record_followup"),
     NavEntry(_("Evaluation"), "relocation:evaluation", "relocation.view_evaluation"),
+    NavEntry(_("Caseload"), "cases:caseload", "cases.view_cases"),
+    NavEntry(_("Specialist hours"), "cases:contract_list", "cases.view_statements"),
     NavEntry(_("Distribution by key"), "funding:calculator", "funding.apportion"),
     NavEntry(_("Programmes"), "funding:programme_list", "funding.manage"),
     NavEntry(_("Grants"), "funding:grant_list", "funding.view_grants"),

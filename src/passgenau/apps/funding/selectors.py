@@ -40,12 +40,14 @@ if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
+    "HoursBudget",
     "KeyInput",
     "KeyInputError",
     "ProgrammeReport",
     "distribution_get",
     "distributions_list",
     "grant_get_for_user",
+    "grant_hours_budgets",
     "grant_money",
     "grants_for_user",
     "key_input",
@@ -423,3 +425,39 @@ def programme_report(*, programme: Programme) -> ProgrammeReport:
         allocated=(allocated or zero).quantize(CENTS),
         grants=grants.count(),
     )
+
+
+@dataclass(frozen=True)
+class HoursBudget:
+    """A contract for specialist hours on a grant (kept by case management): budget, used, left."""
+
+    name: str
+    url: str
+    hourly_rate: Decimal
+    budget: Decimal
+    used: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.budget - self.used
+
+    @property
+    def overrun(self) -> bool:
+        return self.used > self.budget
+
+    @property
+    def nearly_used(self) -> bool:
+        return not self.overrun and self.used * 10 >= self.budget * 9
+
+
+def grant_hours_budgets(*, grant: Grant) -> list[HoursBudget]:
+    """The grant's contracts for specialist hours with the hours logged so far (one query)."""
+    contracts = grant.hour_contracts.annotate(  # type: ignore[attr-defined]
+        used_hours=Sum("entries__hours")
+    ).order_by("valid_from", "id")
+    return [
+        HoursBudget(
+            c.name, c.get_absolute_url(), c.hourly_rate, c.hours_budget, c.used_hours or Decimal(0)
+        )
+        for c in contracts
+    ]

@@ -278,6 +278,7 @@ def _grant_context(request: HttpRequest, grant: Any, **forms: Any) -> dict[str, 
     return {
         "grant": grant,
         "money": selectors.grant_money(grant=grant),
+        "hours_budgets": selectors.grant_hours_budgets(grant=grant),
         "is_funder": is_funder,
         "costs": costs,
         "gap": services.financing_gap(grant=grant) if grant.cost_lines.all() else None,

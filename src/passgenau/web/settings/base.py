@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "passgenau.apps.funding",
     "passgenau.apps.relocation",
     "passgenau.apps.directory",
+    "passgenau.apps.cases",
     "passgenau.apps.measures",
     "passgenau.apps.notifications",
     # further apps: one line each

@@ -1,0 +1,205 @@
+"""Forms of case management: they parse input; the rules are checked by :mod:`.services`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Activity,
+    CaseKind,
+    CaseOutcome,
+    ConsentPurpose,
+    ContactKind,
+    GoalArea,
+    Language,
+    ReferralOutcome,
+    VaccinationStatus,
+)
+from .services import ConsentInput
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _date(label: Any, *, required: bool = True, initial_today: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        initial=timezone.localdate if initial_today else None,
+    )
+
+
+class ConsentFields(forms.Form):
+    purposes = forms.MultipleChoiceField(
+        label=_("Consent given for"),
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    given_on = _date(_("Consent given on"), initial_today=True)
+    explained_in = forms.ChoiceField(label=_("Explained in"), choices=Language.choices)
+
+    def consent(self) -> ConsentInput:
+        data = self.cleaned_data
+        return ConsentInput(frozenset(data["purposes"]), data["given_on"], data["explained_in"])
+
+
+class CaseOpenForm(ConsentFields):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Case of"), choices=CaseKind.choices)
+    persons = forms.IntegerField(label=_("Persons"), min_value=1, max_value=30, initial=1)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    field_order = ["name", "kind", "persons", "language", "purposes", "given_on", "explained_in"]
+
+
+class ArrivalOpenForm(ConsentFields):
+    pass
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    given_on = _date(_("Given on"), initial_today=True)
+    explained_in = forms.ChoiceField(label=_("Explained in"), choices=Language.choices)
+
+
+class WithdrawForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("active", _("active")), ("paused", _("paused"))],
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CaseOutcome.choices)
+    on = _date(_("Closed on"), initial_today=True)
+
+
+class TransferForm(forms.Form):
+    caseworker = forms.ModelChoiceField(label=_("Receiving caseworker"), queryset=None)
+
+    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["caseworker"]
+        field.queryset = caseworkers  # type: ignore[attr-defined]
+        field.label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.organisation})"
+        )  # type: ignore[attr-defined]
+
+
+class HealthForm(forms.Form):
+    vaccination_status = forms.ChoiceField(
+        label=_("Vaccination status"), choices=VaccinationStatus.choices
+    )
+    counselling_language = forms.ChoiceField(
+        label=_("Language for low-threshold health counselling"),
+        choices=[("", "—"), *Language.choices],
+        required=False,
+    )
+    needs = forms.CharField(label=_("Health needs"), widget=forms.Textarea, required=False)
+
+
+class GoalForm(forms.Form):
+    area = forms.ChoiceField(label=_("Area"), choices=GoalArea.choices)
+    title = forms.CharField(label=_("Goal"), max_length=200)
+    responsible = forms.CharField(label=_("Responsible"), max_length=100)
+    due_on = _date(_("Due on"))
+    review_on = _date(_("Review on"))
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(label=_("Step"), max_length=200)
+    responsible = forms.CharField(label=_("Responsible"), max_length=100)
+    due_on = _date(_("Due on"))
+
+
+class ReferralForm(forms.Form):
+    offer_text = forms.CharField(
+        label=_("Offer"),
+        max_length=300,
+        help_text=_("The offer and its provider, as a free entry where no offer fits."),
+    )
+    referred_on = _date(_("Referred on"), initial_today=True)
+    goal = forms.ModelChoiceField(label=_("For the goal"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
+    )
+
+
+class NoteForm(forms.Form):
+    on = _date(_("Date"), initial_today=True)
+    kind = forms.ChoiceField(label=_("Contact"), choices=ContactKind.choices)
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HoursForm(forms.Form):
+    contract = forms.ModelChoiceField(label=_("Funding contract"), queryset=None)
+    on = _date(_("Date"), initial_today=True)
+    activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
+    hours = forms.DecimalField(
+        label=_("Hours"), min_value=Decimal("0.25"), max_digits=5, decimal_places=2
+    )
+
+    def __init__(self, *args: Any, contracts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
+
+
+class CorrectionForm(forms.Form):
+    hours = forms.DecimalField(
+        label=_("Change of hours"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Negative to take hours back, e.g. -0.50."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ContractForm(forms.Form):
+    grant = forms.ModelChoiceField(label=_("Grant"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    hourly_rate = forms.DecimalField(
+        label=_("Hourly rate (EUR)"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    hours_budget = forms.DecimalField(
+        label=_("Hours budget"), min_value=Decimal("0.25"), max_digits=10, decimal_places=2
+    )
+    valid_from = _date(_("Valid from"))
+    valid_to = _date(_("Valid to"))
+
+    def __init__(self, *args: Any, grants: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grant"].queryset = grants  # type: ignore[attr-defined]
+
+
+def _month_choices() -> list[tuple[int, str]]:
+    return [(m, dt.date(2000, m, 1).strftime("%m")) for m in range(1, 13)]
+
+
+class StatementForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label=_("Month"), choices=_month_choices, coerce=int, required=False
+    )

@@ -1,0 +1,86 @@
+"""Who may do what in case management, answered from the permission table
+(``accounts.permissions``); selectors, services and views ask these functions and compare no role
+by name.
+
+- A caseworker (``cases.view_cases``) sees the cases of its own organisation; the responsible
+  organisation changes only by a transfer.
+- Health data (``cases.view_special_categories``) is shown only to the case's responsible
+  caseworker and only while the consent for the purpose ``health`` is in force.
+- Funding contracts and statements (``cases.view_statements``): a funder those on grants of its
+  own programmes, a caseworker those on grants to its own organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from passgenau.apps.accounts.access import user_has_perm
+
+from .models import Case, ConsentPurpose
+
+__all__ = [
+    "case_scope",
+    "contract_scope",
+    "may_agree_contracts",
+    "may_keep_cases",
+    "may_log_hours",
+    "may_see_health",
+    "may_take_over_case",
+    "may_view_cases",
+]
+
+NOTHING = Q(pk__in=[])
+
+
+def _organisation_id(user: Any) -> int | None:
+    return getattr(user, "organisation_id", None) if user is not None else None
+
+
+def may_view_cases(*, user: Any) -> bool:
+    return user_has_perm(user, "cases.view_cases") and _organisation_id(user) is not None
+
+
+def may_keep_cases(*, user: Any) -> bool:
+    return user_has_perm(user, "cases.manage_cases") and _organisation_id(user) is not None
+
+
+def may_log_hours(*, user: Any) -> bool:
+    return user_has_perm(user, "cases.log_hours") and _organisation_id(user) is not None
+
+
+def may_take_over_case(*, user: Any) -> bool:
+    """Whether ``user`` can be made responsible for a case (the target of a transfer)."""
+    return user.is_active and may_keep_cases(user=user)
+
+
+def case_scope(*, user: Any) -> Q:
+    """The cases ``user`` may see: its organisation's, or none."""
+    if not may_view_cases(user=user):
+        return NOTHING
+    return Q(organisation_id=_organisation_id(user))
+
+
+def may_see_health(*, user: Any, case: Case, active_purposes: frozenset[str]) -> bool:
+    """The responsible caseworker, with the consent for health data in force."""
+    return (
+        user_has_perm(user, "cases.view_special_categories")
+        and case.caseworker_id == getattr(user, "pk", None)
+        and case.organisation_id == _organisation_id(user)
+        and ConsentPurpose.HEALTH in active_purposes
+    )
+
+
+def may_agree_contracts(*, user: Any) -> bool:
+    return user_has_perm(user, "cases.manage_contracts") and _organisation_id(user) is not None
+
+
+def contract_scope(*, user: Any) -> Q:
+    """Funding contracts ``user`` sees: on its own programmes (funders) or its own grants."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not user_has_perm(user, "cases.view_statements"):
+        return NOTHING
+    if may_agree_contracts(user=user):
+        return Q(grant__programme__funder_id=organisation_id)
+    return Q(grant__organisation_id=organisation_id)

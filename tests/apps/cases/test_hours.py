@@ -1,0 +1,148 @@
+"""Specialist hours: logged per case, caseworker, date, activity and contract; corrections only
+as new entries with a reason; the monthly statement adds up with the hours logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases_helpers import caseworker, make_case, make_contract
+from passgenau.apps.cases import exports, selectors, services
+from passgenau.apps.cases.models import HourEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _log(case, contract, on=dt.date(2026, 3, 2), hours="1.50", activity="counselling"):
+    return services.hours_log(
+        actor=caseworker(),
+        case=case,
+        contract=contract,
+        on=on,
+        activity=activity,
+        hours=Decimal(hours),
+    )
+
+
+def test_hours_rules():
+    case = make_case()
+    contract = make_contract()
+    with pytest.raises(services.CasesError, match="future"):
+        _log(case, contract, on=dt.date.today() + dt.timedelta(days=1))
+    with pytest.raises(services.CasesError, match="quarter"):
+        _log(case, contract, hours="1.10")
+    with pytest.raises(services.CasesError, match="period"):
+        _log(case, contract, on=dt.date(2025, 12, 31))
+    no_billing = make_case(purposes={"case_management"}, name="No billing consent")
+    with pytest.raises(services.CasesError, match="consent"):
+        _log(no_billing, contract)
+    assert _log(case, contract).entry.hours == Decimal("1.50")
+
+
+def test_contract_of_another_organisation_refused():
+    from funding_helpers import organisation
+
+    case = make_case()
+    contract = make_contract(recipient=organisation("Caritas", "provider"))
+    with pytest.raises(services.CasesError, match="not with your organisation"):
+        _log(case, contract)
+
+
+def test_entries_are_never_edited_corrections_need_a_reason():
+    case = make_case()
+    contract = make_contract()
+    entry = _log(case, contract, hours="2.00").entry
+    entry.hours = Decimal("3.00")
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        entry.delete()
+    with pytest.raises(services.CasesError, match="reason"):
+        services.hours_correct(actor=caseworker(), entry=entry, hours=Decimal("-0.50"), reason=" ")
+    with pytest.raises(services.CasesError, match="less than zero"):
+        services.hours_correct(actor=caseworker(), entry=entry, hours=Decimal("-2.25"), reason="x")
+    correction = services.hours_correct(
+        actor=caseworker(), entry=entry, hours=Decimal("-0.50"), reason="Typo: 1.5 h"
+    )
+    assert correction.corrects == entry and correction.on == entry.on
+    assert HourEntry.objects.get(pk=entry.pk).hours == Decimal("2.00")
+    first, last = selectors.month_bounds(2026, 3)
+    statement = selectors.statement(contract=contract, first_day=first, last_day=last)
+    assert statement.hours == Decimal("1.50")
+    assert statement.amount == Decimal("93.60")
+
+
+def test_overrun_warned_and_usage_shown():
+    case = make_case()
+    contract = make_contract(budget=Decimal("3.00"))
+    assert _log(case, contract, hours="2.00").over_budget == 0
+    assert _log(case, contract, hours="1.50").over_budget == Decimal("0.50")
+    usage = selectors.contract_usage(selectors.contracts_for_user(user=caseworker()).get())
+    assert usage.used == Decimal("3.50") and usage.left == Decimal("-0.50") and usage.overrun
+
+
+def test_statement_files_pseudonymised():
+    case = make_case(name="Olena Kovalenko")
+    contract = make_contract()
+    _log(case, contract, hours="1.25")
+    first, last = selectors.month_bounds(2026, 3)
+    statement = selectors.statement(contract=contract, first_day=first, last_day=last)
+    csv_text = exports.statement_csv(statement).decode("utf-8-sig")
+    assert case.reference in csv_text and "Olena" not in csv_text
+    assert "78,00" in csv_text  # 1.25 h x 62.40 (German by default)
+    pdf = exports.statement_pdf(statement)
+    assert pdf.startswith(b"%PDF") and b"Olena" not in pdf
+
+
+RATE = st.decimals(min_value=Decimal("20.00"), max_value=Decimal("120.00"), places=2)
+ENTRY = st.tuples(
+    st.integers(0, 3),  # which case
+    st.integers(1, 28),  # day of the month
+    st.integers(1, 32),  # quarter hours
+    st.booleans(),  # in March (else April)
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rate=RATE, entries=st.lists(ENTRY, min_size=1, max_size=25))
+def test_statement_adds_up_with_the_hours_logged(django_db_blocker, rate, entries):
+    """Oracle: the entries summed per case in Python, each line priced to the cent."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        actor = caseworker()
+        contract = make_contract(rate=rate, budget=Decimal("100000"))
+        cases = [make_case(actor, name=f"Person {i}") for i in range(4)]
+        expected: dict[str, Decimal] = {}
+        for which, day, quarters, march in entries:
+            on = dt.date(2026, 3 if march else 4, day)
+            hours = Decimal(quarters) / 4
+            services.hours_log(
+                actor=actor,
+                case=cases[which],
+                contract=contract,
+                on=on,
+                activity="counselling",
+                hours=hours,
+            )
+            if march:
+                ref = cases[which].reference
+                expected[ref] = expected.get(ref, Decimal(0)) + hours
+        first, last = selectors.month_bounds(2026, 3)
+        statement = selectors.statement(contract=contract, first_day=first, last_day=last)
+        assert {line.case_reference: line.hours for line in statement.lines} == expected
+        assert statement.hours == sum(expected.values(), Decimal(0))
+        oracle = sum(
+            ((h * rate).quantize(Decimal("0.01"), ROUND_HALF_UP) for h in expected.values()),
+            Decimal(0),
+        )
+        assert statement.amount == oracle
+        assert statement.entries == sum(1 for e in entries if e[3])
+        transaction.set_rollback(True)

@@ -1,0 +1,97 @@
+"""Building case-management data in tests (importable from any test; ``tests/`` is on the path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+ALL_PURPOSES = frozenset(
+    {"case_management", "take_over", "health", "referral", "transfer", "billing"}
+)
+
+
+def caseworker(username: str = "test-caseworker", organisation=None):
+    """The test caseworker (``make_user("caseworker")``'s user), or another one."""
+    from accounts_helpers import make_user
+    from passgenau.apps.accounts.models import User
+
+    existing = User.objects.filter(username=username).first()
+    return existing or make_user("caseworker", username=username, organisation=organisation)
+
+
+def consent(purposes=ALL_PURPOSES, given_on: dt.date | None = None):
+    from passgenau.apps.cases.services import ConsentInput
+
+    return ConsentInput(frozenset(purposes), given_on or dt.date(2026, 1, 5), "uk")
+
+
+def make_case(actor=None, *, purposes=ALL_PURPOSES, opened_on=dt.date(2026, 1, 5), name="Olena K."):
+    from passgenau.apps.cases import services
+
+    return services.case_open(
+        actor=actor or caseworker(),
+        name=name,
+        persons=3,
+        language="uk",
+        consent=consent(purposes, opened_on),
+        opened_on=opened_on,
+    )
+
+
+def make_contract(recipient=None, *, rate=Decimal("62.40"), budget=Decimal("100.00"), funder=None):
+    """A contract on an approved grant of the test funder to the test caseworker's organisation."""
+    from accounts_helpers import make_user
+    from funding_helpers import make_grant, organisation
+    from passgenau.apps.accounts.models import User
+    from passgenau.apps.cases import services
+
+    recipient = recipient or caseworker().organisation
+    grant = make_grant(recipient=recipient, approve=True)
+    funder = funder or User.objects.filter(username="test-funder").first() or make_user("funder")
+    assert funder.organisation == organisation("Test organisation funder", "funder")
+    return services.contract_create(
+        actor=funder,
+        grant=grant,
+        name="Migrationssozialarbeit 2026",
+        hourly_rate=rate,
+        hours_budget=budget,
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=max(dt.date(2026, 12, 31), dt.date.today() + dt.timedelta(days=365)),
+    )
+
+
+def matrix_objects():
+    """A case with an agreed plan and a contract with hours, made by users other than the role
+    users of the access matrix but in their organisations (so those see them)."""
+    from accounts_helpers import make_user
+    from funding_helpers import organisation
+    from passgenau.apps.cases import services
+
+    org = organisation("Test organisation caseworker", "municipality")
+    actor = caseworker("matrix-caseworker", org)
+    funder = make_user(
+        "funder",
+        username="matrix-funder",
+        organisation=organisation("Test organisation funder", "funder"),
+    )
+    case = make_case(actor)
+    services.goal_create(
+        actor=actor,
+        case=case,
+        area="language",
+        title="B1",
+        responsible="x",
+        due_on=dt.date(2026, 6, 1),
+        review_on=dt.date(2026, 5, 1),
+    )
+    services.plan_agree(actor=actor, case=case, agreed_on=dt.date(2026, 1, 10))
+    contract = make_contract(org, funder=funder)
+    services.hours_log(
+        actor=actor,
+        case=case,
+        contract=contract,
+        on=dt.date(2026, 3, 2),
+        activity="counselling",
+        hours=Decimal("1.00"),
+    )
+    return case, contract
