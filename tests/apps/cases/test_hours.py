@@ -94,7 +94,7 @@ def test_statement_files_pseudonymised():
     statement = selectors.statement(contract=contract, first_day=first, last_day=last)
     csv_text = exports.statement_csv(statement).decode("utf-8-sig")
     assert case.reference in csv_text and "Olena" not in csv_text
-    assert "78,00" in csv_text  # 1.25 h x 62.40 (German by default)
+    assert "78.00" in csv_text  # 1.25 h x 62.40
     pdf = exports.statement_pdf(statement)
     assert pdf.startswith(b"%PDF") and b"Olena" not in pdf
 

@@ -68,16 +68,22 @@ class ArrivalOpenForm(ConsentFields):
 
 
 class ConsentForm(forms.Form):
+    prefix = "consent"
+
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     given_on = _date(_("Given on"), initial_today=True)
     explained_in = forms.ChoiceField(label=_("Explained in"), choices=Language.choices)
 
 
 class WithdrawForm(forms.Form):
+    prefix = "withdraw"
+
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
 
 
 class StatusForm(forms.Form):
+    prefix = "status"
+
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("active", _("active")), ("paused", _("paused"))],
@@ -85,11 +91,15 @@ class StatusForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    prefix = "close"
+
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CaseOutcome.choices)
     on = _date(_("Closed on"), initial_today=True)
 
 
 class TransferForm(forms.Form):
+    prefix = "transfer"
+
     caseworker = forms.ModelChoiceField(label=_("Receiving caseworker"), queryset=None)
 
     def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
@@ -102,6 +112,8 @@ class TransferForm(forms.Form):
 
 
 class HealthForm(forms.Form):
+    prefix = "health"
+
     vaccination_status = forms.ChoiceField(
         label=_("Vaccination status"), choices=VaccinationStatus.choices
     )
@@ -114,6 +126,8 @@ class HealthForm(forms.Form):
 
 
 class GoalForm(forms.Form):
+    prefix = "goal"
+
     area = forms.ChoiceField(label=_("Area"), choices=GoalArea.choices)
     title = forms.CharField(label=_("Goal"), max_length=200)
     responsible = forms.CharField(label=_("Responsible"), max_length=100)
@@ -122,12 +136,21 @@ class GoalForm(forms.Form):
 
 
 class StepForm(forms.Form):
+    prefix = "step"
+
+    goal = forms.ModelChoiceField(label=_("For the goal"), queryset=None)
     title = forms.CharField(label=_("Step"), max_length=200)
     responsible = forms.CharField(label=_("Responsible"), max_length=100)
     due_on = _date(_("Due on"))
 
+    def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+
 
 class ReferralForm(forms.Form):
+    prefix = "referral"
+
     offer_text = forms.CharField(
         label=_("Offer"),
         max_length=300,
@@ -142,6 +165,8 @@ class ReferralForm(forms.Form):
 
 
 class ReferralOutcomeForm(forms.Form):
+    prefix = "outcome"
+
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
@@ -149,12 +174,16 @@ class ReferralOutcomeForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    prefix = "note"
+
     on = _date(_("Date"), initial_today=True)
     kind = forms.ChoiceField(label=_("Contact"), choices=ContactKind.choices)
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class HoursForm(forms.Form):
+    prefix = "hours"
+
     contract = forms.ModelChoiceField(label=_("Funding contract"), queryset=None)
     on = _date(_("Date"), initial_today=True)
     activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
@@ -168,6 +197,9 @@ class HoursForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    prefix = "correct"
+
+    entry = forms.ModelChoiceField(label=_("Entry to correct"), queryset=None)
     hours = forms.DecimalField(
         label=_("Change of hours"),
         max_digits=5,
@@ -175,6 +207,14 @@ class CorrectionForm(forms.Form):
         help_text=_("Negative to take hours back, e.g. -0.50."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, entries: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["entry"]
+        field.queryset = entries  # type: ignore[attr-defined]
+        field.label_from_instance = lambda e: (
+            f"{e.on:%d.%m.%Y} · {e.hours} h · {e.get_activity_display()}"
+        )  # type: ignore[attr-defined]
 
 
 class ContractForm(forms.Form):

@@ -359,3 +359,12 @@ def grants_for_contracts(*, user: Any) -> QuerySet[Any]:
     return Grant.objects.filter(programme__funder_id=user.organisation_id).select_related(
         "organisation"
     )
+
+
+def open_goals_of_case(*, case: Case) -> QuerySet[Goal]:
+    return Goal.objects.filter(case=case, status__in=LIVE_GOALS).order_by("due_on", "id")
+
+
+def correctable_entries(*, case: Case) -> QuerySet[HourEntry]:
+    """Original entries (not corrections) of the case, the latest first."""
+    return HourEntry.objects.filter(case=case, corrects__isnull=True).order_by("-on", "-id")

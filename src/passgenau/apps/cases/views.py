@@ -42,7 +42,7 @@ from .forms import (
     TransferForm,
     WithdrawForm,
 )
-from .models import Goal, GoalStatus, HourEntry, PlanVersion, Referral, Step, StepStatus
+from .models import Goal, GoalStatus, PlanVersion, Referral, Step, StepStatus
 
 CASES_PER_PAGE = 25
 
@@ -173,12 +173,13 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
             }
         ),
         "goal_form": forms.get("goal") or GoalForm(),
-        "step_form": forms.get("step") or StepForm(),
+        "step_form": forms.get("step") or StepForm(goals=selectors.open_goals_of_case(case=case)),
         "referral_form": forms.get("referral") or ReferralForm(goals=case.goals.all()),
         "outcome_form": ReferralOutcomeForm(),
         "note_form": forms.get("note") or NoteForm(),
         "hours_form": forms.get("hours") or HoursForm(contracts=contracts),
-        "correction_form": forms.get("correct") or CorrectionForm(),
+        "correction_form": forms.get("correct")
+        or CorrectionForm(entries=selectors.correctable_entries(case=case)),
     }
 
 
@@ -200,12 +201,12 @@ def _form_for(action: str, request: HttpRequest, case: Any) -> Any:
         ),
         "health": lambda: HealthForm(data),
         "goal": lambda: GoalForm(data),
-        "step": lambda: StepForm(data),
+        "step": lambda: StepForm(data, goals=selectors.open_goals_of_case(case=case)),
         "referral": lambda: ReferralForm(data, goals=case.goals.all()),
         "referral_outcome": lambda: ReferralOutcomeForm(data),
         "note": lambda: NoteForm(data),
         "hours": lambda: HoursForm(data, contracts=selectors.contracts_for_case(case=case)),
-        "correct": lambda: CorrectionForm(data),
+        "correct": lambda: CorrectionForm(data, entries=selectors.correctable_entries(case=case)),
     }
     builder = builders.get(action)
     return builder() if builder else None
@@ -240,8 +241,7 @@ def _apply(action: str, request: HttpRequest, case: Any, data: dict[str, Any]) -
         goal = _item(Goal, request, case=case)
         services.goal_transition(actor=actor, goal=goal, status=request.POST.get("status", ""))
     elif action == "step":
-        goal = _item(Goal, request, case=case)
-        services.step_create(actor=actor, goal=goal, **data)
+        services.step_create(actor=actor, **data)
     elif action == "step_status":
         step = _item(Step, request, goal__case=case)
         services.step_transition(actor=actor, step=step, status=request.POST.get("status", ""))
@@ -265,8 +265,7 @@ def _apply(action: str, request: HttpRequest, case: Any, data: dict[str, Any]) -
             )
         return _("The hours have been logged.")
     elif action == "correct":
-        entry = _item(HourEntry, request, case=case)
-        services.hours_correct(actor=actor, entry=entry, **data)
+        services.hours_correct(actor=actor, **data)
         return _("The correction has been logged.")
     return _("The case has been updated.")
 
