@@ -71,7 +71,7 @@ def test_states_follow_the_transition_table_and_are_logged():
         ("paused", "closed"),
         ("closed", "active"),
     ]
-    assert AuditEntry.objects.filter(action="cases.case.status").count() == 4
+    assert AuditEntry.objects.filter(action="cases.case.status_changed").count() == 4
 
 
 def test_closing_needs_an_outcome_and_a_date_in_order():
@@ -251,7 +251,7 @@ def test_referral_with_outcome_and_notes():
             text="Call",
         )
     services.note_create(actor=actor, case=case, on=dt.date(2026, 1, 22), kind="phone", text="Call")
-    logged = AuditEntry.objects.filter(action="cases.note.created").get()
+    logged = AuditEntry.objects.filter(action="cases.contactnote.created").get()
     assert "Call" not in str(logged.data)
 
 
@@ -278,3 +278,17 @@ def test_open_from_arrival_takes_over_data_with_consent():
     other = caseworker()
     with pytest.raises(services.CasesError):
         services.case_open_from_arrival(actor=other, arrival=arrival, consent=consent())
+
+
+def test_referral_to_an_offer_of_the_directory():
+    from directory_helpers import provider_service
+
+    actor = caseworker()
+    case = make_case()
+    offer = provider_service()
+    referral = services.referral_create(
+        actor=actor, case=case, offer=offer, referred_on=dt.date(2026, 1, 21)
+    )
+    assert referral.offer == offer and referral.offer_text == offer.name
+    with pytest.raises(services.CasesError, match="Choose an offer"):
+        services.referral_create(actor=actor, case=case, referred_on=dt.date(2026, 1, 21))

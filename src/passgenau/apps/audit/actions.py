@@ -36,6 +36,13 @@ THINGS: dict[str, str | Promise] = {
 }
 
 EVENTS: dict[str, str | Promise] = {
+    "opened": pgettext_lazy("audit event", "opened"),
+    "assigned": pgettext_lazy("audit event", "assigned to a caseworker"),
+    "transferred": pgettext_lazy("audit event", "handed over"),
+    "given": pgettext_lazy("audit event", "given"),
+    "corrected": pgettext_lazy("audit event", "corrected"),
+    "agreed": pgettext_lazy("audit event", "agreed"),
+    "outcome_recorded": pgettext_lazy("audit event", "outcome recorded"),
     "read": pgettext_lazy("audit event", "read"),
     "created": pgettext_lazy("audit event", "created"),
     "updated": pgettext_lazy("audit event", "changed"),

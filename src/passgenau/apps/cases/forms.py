@@ -151,17 +151,20 @@ class StepForm(forms.Form):
 class ReferralForm(forms.Form):
     prefix = "referral"
 
+    offer = forms.ModelChoiceField(label=_("Offer of the directory"), queryset=None, required=False)
     offer_text = forms.CharField(
         label=_("Offer"),
         max_length=300,
+        required=False,
         help_text=_("The offer and its provider, as a free entry where no offer fits."),
     )
     referred_on = _date(_("Referred on"), initial_today=True)
     goal = forms.ModelChoiceField(label=_("For the goal"), queryset=None, required=False)
 
-    def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, goals: Any, offers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+        self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
 
 
 class ReferralOutcomeForm(forms.Form):

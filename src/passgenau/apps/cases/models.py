@@ -461,7 +461,15 @@ class Referral(models.Model):
         blank=True,
         related_name="referrals",
     )
-    # a free entry where no offer of the directory fits
+    offer = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("offer of the directory"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case_referrals",
+    )
+    # the offer as named when referred, or a free entry where no offer of the directory fits
     offer_text = models.CharField(_("offer"), max_length=300)
     referred_on = models.DateField(_("referred on"))
     outcome = models.CharField(

@@ -368,3 +368,10 @@ def open_goals_of_case(*, case: Case) -> QuerySet[Goal]:
 def correctable_entries(*, case: Case) -> QuerySet[HourEntry]:
     """Original entries (not corrections) of the case, the latest first."""
     return HourEntry.objects.filter(case=case, corrects__isnull=True).order_by("-on", "-id")
+
+
+def offers_for_referral() -> QuerySet[Any]:
+    """The directory's active offers to refer to (free entries cover the rest)."""
+    from passgenau.apps.directory.models import Service, ServiceStatus
+
+    return Service.objects.filter(status=ServiceStatus.ACTIVE).order_by("name")

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.errors import ServiceError, StateError
 
 from . import policies
 from .models import (
@@ -51,11 +51,11 @@ MAX_HOURS_PER_ENTRY = Decimal("24")
 HOURS_STEP = Decimal("0.25")  # specialist hours are billed in quarter hours
 
 
-class CasesError(ValidationError):
+class CasesError(ServiceError):
     """Input the rules do not allow (shown to the user; the API answers 422)."""
 
 
-class TransitionError(CasesError):
+class TransitionError(CasesError, StateError):
     """A status change the transition table does not allow (the API answers 409)."""
 
 
@@ -281,7 +281,7 @@ def case_transition(*, actor: Any, case: Case, status: str, on: dt.date | None =
         table=CASE_TRANSITIONS,
         to=status,
         actor=actor,
-        action="cases.case.status",
+        action="cases.case.status_changed",
         extra={"closed_on": None, "outcome": ""},
     )
     CaseEvent.objects.create(
@@ -305,7 +305,7 @@ def case_close(*, actor: Any, case: Case, outcome: str, on: dt.date | None = Non
         table=CASE_TRANSITIONS,
         to=CaseStatus.CLOSED,
         actor=actor,
-        action="cases.case.status",
+        action="cases.case.status_changed",
         extra={"closed_on": on, "outcome": outcome},
     )
     CaseEvent.objects.create(
@@ -388,7 +388,7 @@ def health_update(
             "needs": needs,
         },
     )
-    log_action("cases.health.changed", actor=actor, obj=case, data={"record": record.pk})
+    log_action("cases.healthrecord.changed", actor=actor, obj=case, data={"record": record.pk})
     return record
 
 
@@ -439,7 +439,9 @@ def goal_create(
 def goal_transition(*, actor: Any, goal: Goal, status: str) -> Goal:
     _own_case(actor, goal.case)
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
-    transition(goal, table=GOAL_TRANSITIONS, to=status, actor=actor, action="cases.goal.status")
+    transition(
+        goal, table=GOAL_TRANSITIONS, to=status, actor=actor, action="cases.goal.status_changed"
+    )
     return goal
 
 
@@ -450,7 +452,7 @@ def goal_review(*, actor: Any, goal: Goal, review_on: dt.date) -> Goal:
     _dates_in_order(goal.due_on, review_on, goal.case)
     goal.review_on = review_on
     goal.save(update_fields=["review_on"])
-    log_action("cases.goal.review", actor=actor, obj=goal.case, data={"goal": goal.pk})
+    log_action("cases.goal.updated", actor=actor, obj=goal.case, data={"goal": goal.pk})
     return goal
 
 
@@ -477,7 +479,7 @@ def step_transition(*, actor: Any, step: Step, status: str) -> Step:
         table=STEP_TRANSITIONS,
         to=status,
         actor=actor,
-        action="cases.step.status",
+        action="cases.step.status_changed",
         extra={"done_on": _today() if status == StepStatus.DONE else None},
     )
     return step
@@ -529,7 +531,7 @@ def plan_agree(*, actor: Any, case: Case, agreed_on: dt.date | None = None) -> P
         content=content,
         agreed_by=actor,
     )
-    log_action("cases.plan.agreed", actor=actor, obj=case, data={"version": version.number})
+    log_action("cases.planversion.agreed", actor=actor, obj=case, data={"version": version.number})
     return version
 
 
@@ -543,21 +545,35 @@ def referral_create(
     *,
     actor: Any,
     case: Case,
-    offer_text: str,
+    offer_text: str = "",
     referred_on: dt.date,
     goal: Goal | None = None,
+    offer: Any = None,
 ) -> Referral:
+    """Refer to an offer of the directory or, where none fits, to a free entry."""
     _own_case(actor, case)
     _needs_consent(case, ConsentPurpose.REFERRAL)
     _not_in_future(referred_on, _("The date of the referral"))
     if goal is not None and goal.case_id != case.pk:
         raise CasesError(_("The goal belongs to another case."))
+    if offer is not None:
+        offer_text = offer_text.strip() or offer.name
     if not offer_text.strip():
-        raise CasesError(_("Name the offer."))
+        raise CasesError(_("Choose an offer of the directory or name one."))
     referral = Referral.objects.create(
-        case=case, goal=goal, offer_text=offer_text.strip(), referred_on=referred_on, by=actor
+        case=case,
+        goal=goal,
+        offer=offer,
+        offer_text=offer_text.strip()[:300],
+        referred_on=referred_on,
+        by=actor,
     )
-    log_action("cases.referral.created", actor=actor, obj=case, data={"referral": referral.pk})
+    log_action(
+        "cases.referral.created",
+        actor=actor,
+        obj=case,
+        data={"referral": referral.pk, "offer": getattr(offer, "pk", None)},
+    )
     return referral
 
 
@@ -576,7 +592,7 @@ def referral_outcome(
     referral.outcome_on = on
     referral.save(update_fields=["outcome", "outcome_on"])
     log_action(
-        "cases.referral.outcome",
+        "cases.referral.outcome_recorded",
         actor=actor,
         obj=referral.case,
         data={"referral": referral.pk, "outcome": outcome},
@@ -593,7 +609,7 @@ def note_create(*, actor: Any, case: Case, on: dt.date, kind: str, text: str) ->
     if not text.strip():
         raise CasesError(_("Write what the contact was about."))
     note = ContactNote.objects.create(case=case, on=on, kind=kind, text=text.strip(), by=actor)
-    log_action("cases.note.created", actor=actor, obj=case, data={"note": note.pk})
+    log_action("cases.contactnote.created", actor=actor, obj=case, data={"note": note.pk})
     return note
 
 
@@ -630,7 +646,7 @@ def contract_create(
         valid_from=valid_from,
         valid_to=valid_to,
     )
-    log_action("cases.contract.created", actor=actor, obj=contract)
+    log_action("cases.fundingcontract.created", actor=actor, obj=contract)
     return contract
 
 
@@ -683,7 +699,7 @@ def hours_log(
         case=case, caseworker=actor, contract=contract, on=on, activity=activity, hours=hours
     )
     log_action(
-        "cases.hours.logged",
+        "cases.hourentry.recorded",
         actor=actor,
         obj=case,
         data={"entry": entry.pk, "contract": contract.pk, "hours": str(hours)},
@@ -723,7 +739,7 @@ def hours_correct(*, actor: Any, entry: HourEntry, hours: Decimal, reason: str) 
         reason=reason.strip(),
     )
     log_action(
-        "cases.hours.corrected",
+        "cases.hourentry.corrected",
         actor=actor,
         obj=entry.case,
         data={"entry": correction.pk, "corrects": entry.pk, "hours": str(hours)},

@@ -174,7 +174,8 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
         ),
         "goal_form": forms.get("goal") or GoalForm(),
         "step_form": forms.get("step") or StepForm(goals=selectors.open_goals_of_case(case=case)),
-        "referral_form": forms.get("referral") or ReferralForm(goals=case.goals.all()),
+        "referral_form": forms.get("referral")
+        or ReferralForm(goals=case.goals.all(), offers=selectors.offers_for_referral()),
         "outcome_form": ReferralOutcomeForm(),
         "note_form": forms.get("note") or NoteForm(),
         "hours_form": forms.get("hours") or HoursForm(contracts=contracts),
@@ -202,7 +203,9 @@ def _form_for(action: str, request: HttpRequest, case: Any) -> Any:
         "health": lambda: HealthForm(data),
         "goal": lambda: GoalForm(data),
         "step": lambda: StepForm(data, goals=selectors.open_goals_of_case(case=case)),
-        "referral": lambda: ReferralForm(data, goals=case.goals.all()),
+        "referral": lambda: ReferralForm(
+            data, goals=case.goals.all(), offers=selectors.offers_for_referral()
+        ),
         "referral_outcome": lambda: ReferralOutcomeForm(data),
         "note": lambda: NoteForm(data),
         "hours": lambda: HoursForm(data, contracts=selectors.contracts_for_case(case=case)),
