@@ -27,27 +27,6 @@ ALLOWED_FILES = {
 }
 ALLOWED_NAMES = {"policies.py", "demo.py"}
 ALLOWED_DIRS = {"migrations", "policies"}
-# Files not converted to policies yet, with the number of comparisons each still has: the number
-# may only go down, and an entry goes when its file is clean (relocation's policies are on the way).
-NOT_YET: dict[str, int] = {
-    "apps/relocation/selectors/decisions.py": 5,
-    "apps/relocation/selectors/followup.py": 2,
-    "apps/relocation/selectors/intake.py": 3,
-    "apps/relocation/selectors/profiles.py": 3,
-    "apps/relocation/selectors/rounds.py": 5,
-    "apps/relocation/selectors/runs.py": 1,
-    "apps/relocation/selectors/travel.py": 2,
-    "apps/relocation/services/decisions.py": 2,
-    "apps/relocation/services/followup.py": 2,
-    "apps/relocation/services/intake.py": 1,
-    "apps/relocation/services/profiles.py": 1,
-    "apps/relocation/services/rounds.py": 1,
-    "apps/relocation/services/runs.py": 1,
-    "apps/relocation/services/travel.py": 2,
-    "apps/relocation/views/decisions.py": 2,
-    "apps/relocation/views/intake.py": 5,
-    "apps/relocation/views/rounds.py": 5,
-}
 
 ROLE_VALUES = frozenset(Role.values)
 ROLE_FUNCTIONS = {"user_role", "request_role"}
@@ -132,8 +111,7 @@ def test_no_role_is_compared_outside_the_permission_table_and_the_policies():
             found[path.relative_to(SRC).as_posix()] = [
                 f"{line}: {code}" for line, code in comparisons
             ]
-    unexpected = {name: lines for name, lines in found.items() if len(lines) > NOT_YET.get(name, 0)}
-    assert unexpected == {}, (
+    assert found == {}, (
         "a role is compared by name; ask a policy (apps/<app>/policies.py) built on the "
         "permission table instead"
     )
