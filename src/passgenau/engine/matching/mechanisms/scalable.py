@@ -110,6 +110,11 @@ _FINE_ROUNDS = ((0.00003, 60), (0.00001, 60))
 # the dual is minimised once more at the returned placement's persons when these exceed the level
 # it aimed at by more than this share
 _REAIM_SHARE = 1e-3
+# up to this many allowed pairs the LP relaxation itself is solved once at the end (HiGHS dual
+# simplex, well under a second there) and its duals enter the bound as one more set of prices:
+# L at the LP duals is the LP bound, where the smoothed dual can stop 0.5 % above it (measured on
+# a 1,000 x 50 x 6 family instance with a heavy tail of large families)
+_LP_PRICES_PAIRS = 100_000
 # large-neighbourhood search after the primal: steps, units freed per step, best pairs per unit,
 # HiGHS node limit per step (see :mod:`._neighbourhood`)
 _LNS_STEPS = 10
@@ -880,6 +885,13 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
         x = _minimise(dual, x, _ROUNDS[-1][1])
         lam, mu = dual.split(x)
         dual.record(dual.reduced(lam, mu), lam, mu)
+    limit = options.time_limit
+    if prep.n_pairs <= _LP_PRICES_PAIRS and (
+        limit is None or time.perf_counter() - started < limit
+    ):
+        prices = _lp_prices(dual, prep.demand, persons if lexicographic else None)
+        if prices is not None:
+            dual.record(dual.reduced(*prices), *prices)
     bound = dual.bound(persons if lexicographic else 0.0)
     if lexicographic and persons < placeable:
         notes.append(
@@ -894,6 +906,49 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
         notes.append("time limit reached: " + "; ".join(stopped))
         status = "time_limit" if status != "optimal" else status
     return finish(best[1], status, max(bound, best[0]), lam, notes)
+
+
+def _lp_prices(
+    dual: _Dual, demand: IntArray, persons: float | None
+) -> tuple[FloatArray, float] | None:
+    """The capacity and persons prices of the LP relaxation (with the row "at least ``persons``
+    persons" when given), or None when HiGHS does not solve it. Any prices ``>= 0`` give a valid
+    bound; these give the LP bound itself."""
+    import scipy.sparse as sp
+    from scipy.optimize import linprog as _linprog
+
+    linprog: Any = _linprog  # SciPy's stubs do not take sparse matrices
+    pairs = dual.pairs
+    n_s, n_d = dual.capacity.shape
+    n_p, n_k = len(pairs.unit), len(pairs.starts)
+    seg = np.repeat(np.arange(n_k), pairs.counts)
+    cols = np.arange(n_p)
+    dem = demand[pairs.unit].astype(np.float64)
+    blocks = [sp.csr_matrix((np.ones(n_p), (seg, cols)), shape=(n_k, n_p))]
+    rows = (pairs.site[:, None] * n_d + np.arange(n_d)[None, :]).ravel()
+    blocks.append(
+        sp.csr_matrix((dem.ravel(), (rows, np.repeat(cols, n_d))), shape=(n_s * n_d, n_p))
+    )
+    rhs = [np.ones(n_k), dual.capacity.ravel()]
+    n_persons = dual.type_persons[pairs.key % len(dual.types)]
+    if persons is not None:
+        blocks.append(sp.csr_matrix(-n_persons[None, :]))
+        rhs.append(np.array([-persons]))
+    lower = np.zeros(n_p)
+    lower[pairs.starts[pairs.seg_fixed]] = 1.0  # a fixed unit has only its fixed pair
+    res = linprog(
+        -pairs.score,
+        A_ub=sp.vstack(blocks, format="csr"),
+        b_ub=np.concatenate(rhs),
+        bounds=np.column_stack([lower, np.ones(n_p)]),
+        method="highs-ds",
+    )
+    if res.status != 0 or res.ineqlin is None:
+        return None
+    marginals = np.asarray(res.ineqlin.marginals, dtype=np.float64)
+    lam = np.maximum(-marginals[n_k : n_k + n_s * n_d], 0.0).reshape(n_s, n_d)
+    mu = max(-float(marginals[-1]), 0.0) if persons is not None else 0.0
+    return lam, mu
 
 
 def _seg_pairs(pairs: _Pairs, unit_site: IntArray) -> IntArray:
