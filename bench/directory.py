@@ -4,7 +4,7 @@ into a database, exported again, searched, and analysed for duplicates. Prints o
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/passgenau_bench python bench/directory.py
     python bench/directory.py --offers 5000          # a quick run (SQLite unless DATABASE_URL)
 
-The database is migrated first and the benchmark's directory ("bench") replaced. Search times
+The database is migrated first; each run imports into a new directory ("bench-<time>"). Search times
 are wall-clock per request through the search selector (what the public page calls), over a
 fixed mix of queries: words, topic + language spoken, postcode + distance, open now + free.
 """
@@ -104,8 +104,8 @@ def main() -> int:
     start = time.perf_counter()
     data, towns = dataset(args.offers)
     rows.append(("generate HSDS tables", time.perf_counter() - start, sum(data.count().values())))
-    Directory.objects.filter(slug="bench").delete()
-    directory = Directory.objects.create(name="Bench", slug="bench")
+    slug = f"bench-{int(time.time())}"  # a fresh directory each run (offers protect theirs)
+    directory = Directory.objects.create(name="Bench", slug=slug)
     start = time.perf_counter()
     directory_import_hsds(directory=directory, dataset=data)
     rows.append(("import (one transaction)", time.perf_counter() - start, args.offers))

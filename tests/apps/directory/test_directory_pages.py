@@ -184,3 +184,28 @@ def test_hsds_api_pages_and_full_service(client, hsds_spec):
     assert near["total_items"] == 2
     assert client.get("/api/v1/hsds/services/nope").status_code == 404
     assert client.get("/api/v1/hsds/services", {"modified_after": "x"}).status_code == 422
+
+
+def test_providers_are_reminded_to_confirm(settings):
+    import datetime as dt
+
+    from django.core import mail
+
+    from accounts_helpers import make_user
+    from directory_helpers import role_organisation
+    from passgenau.apps.directory.notification_kinds import confirmations_due
+    from passgenau.apps.notifications.services import notifications_send_due
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_directory()
+    provider = make_user(
+        "provider", username="caritas", organisation=role_organisation("provider"),
+        email="caritas@example.org",
+    )  # fmt: skip
+    # confirmed on 1 October 2026: due 30 days before a year has passed, not earlier
+    assert list(confirmations_due(dt.date(2027, 8, 1))) == []
+    [due] = list(confirmations_due(dt.date(2027, 9, 15)))
+    assert due.recipients == [provider] and due.params["count"] == 2
+    notifications_send_due(today=dt.date(2027, 9, 15))
+    notifications_send_due(today=dt.date(2027, 9, 16))  # once a month, not every day
+    assert [m.to for m in mail.outbox] == [["caritas@example.org"]]
