@@ -1,5 +1,6 @@
 """The benchmarks use only the engine: they import nothing of the apps, the web project or the
-command line (one, ``relocation_round.py``, measures the web application and may use the apps)."""
+command line (those that measure the web application on a database, ``relocation_round.py``,
+``directory.py`` and ``cases.py``, may use the apps)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
-MAY_USE_THE_APPS = {"relocation_round.py"}
+MAY_USE_THE_APPS = {"relocation_round.py", "directory.py", "cases.py"}
 
 
 def _passgenau_imports(path: Path) -> set[str]:

@@ -129,6 +129,8 @@ def test_a_whole_round_in_the_browser(watched, people):
     act_as(watched, people["coordinator"])
     assert watched.goto(f"/relocation/rounds/{round_.pk}/runs/").status == 200
     page.locator("select[name=mechanism]").select_option("optimal")
+    # the round is still open: starting closes the intake, and the page asks first
+    page.get_by_label("Erfassung schließen und Zuordnung starten").check()
     page.locator("main form[method=post] button[type=submit]").click()
     page.wait_for_url("**/relocation/runs/*/")
     assert page.locator("#run-status").inner_text().strip() != ""

@@ -632,6 +632,9 @@ def solve_optimal(instance: Instance, options: SolveOptions) -> Result:
     See the module docstring for the model and the procedure.
     """
     clock = _Clock(options.time_limit)
+    if options.time_limit is not None and options.time_limit <= 0:
+        # No time at all: no exact attempt, whatever the machine's speed (deterministic).
+        raise NoPlacementInTime(clock.start, ["no time for the exact mechanism"])
     gap = max(float(options.mip_gap), 1e-9)
     assert instance.min_load is not None
     units = build_units(instance).fixed_pairs_only()
