@@ -121,6 +121,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent requests wait for each other instead of failing with "database is locked":
+    # write-ahead log (readers do not block the writer), a busy timeout, and transactions that
+    # take the write lock when they begin (a read-then-write transaction cannot deadlock on the
+    # lock upgrade, which SQLite would refuse at once, whatever the timeout).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30")),
+        }
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
