@@ -63,12 +63,14 @@ def test_concurrent_read_then_write_transactions_never_fail(file_database):
         try:
             start.wait()
             for _ in range(ROUNDS):
-                with transaction.atomic(using=file_database):
-                    with connections[file_database].cursor() as cursor:
-                        cursor.execute("SELECT value FROM counter WHERE id = 1")
-                        (value,) = cursor.fetchone()
-                        time.sleep(0.01)  # the work between reading and writing
-                        cursor.execute("UPDATE counter SET value = %s WHERE id = 1", [value + 1])
+                with (
+                    transaction.atomic(using=file_database),
+                    connections[file_database].cursor() as cursor,
+                ):
+                    cursor.execute("SELECT value FROM counter WHERE id = 1")
+                    (value,) = cursor.fetchone()
+                    time.sleep(0.01)  # the work between reading and writing
+                    cursor.execute("UPDATE counter SET value = %s WHERE id = 1", [value + 1])
         except OperationalError as exc:
             errors.append(str(exc))
         finally:
