@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -11,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+from passgenau.apps.core.spreadsheets import csv_lines
 
 from . import policies
 from .models import AuditEntry
@@ -71,11 +72,6 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def audit_entries_csv_rows(*, user: Visitor, filters: dict[str, Any]) -> Iterator[str]:
     """CSV lines of the filtered entries, to be streamed. The right is checked and the export
     logged now, before the first line is produced."""
@@ -84,31 +80,25 @@ def audit_entries_csv_rows(*, user: Visitor, filters: dict[str, Any]) -> Iterato
 
 
 def _csv_lines(entries: QuerySet[AuditEntry]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    return csv_lines(_csv_rows(entries))
+
+
+def _csv_rows(entries: QuerySet[AuditEntry]) -> Iterator[list[Any]]:
+    yield list(CSV_COLUMNS)
     for entry in entries.iterator(chunk_size=2000):
         content_type = entry.content_type
-        yield writer.writerow(
-            [
-                entry.pk,
-                entry.at.isoformat(),
-                _csv_safe(entry.actor_repr),
-                entry.action,
-                f"{content_type.app_label}.{content_type.model}" if content_type else "",
-                entry.object_id,
-                _csv_safe(entry.object_repr),
-                entry.ip_address or "",
-                _csv_safe(_json(entry.data)),
-            ]
-        )
+        yield [
+            entry.pk,
+            entry.at.isoformat(),
+            entry.actor_repr,
+            entry.action,
+            f"{content_type.app_label}.{content_type.model}" if content_type else "",
+            entry.object_id,
+            entry.object_repr,
+            entry.ip_address or "",
+            _json(entry.data),
+        ]
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _csv_safe(text: str) -> str:
-    """Neutralise cells that spreadsheet programs would run as formulas (CSV injection)."""
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text

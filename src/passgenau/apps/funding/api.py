@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from passgenau.apps.accounts.access import ApiPermission
 from passgenau.apps.core.errors import ErrorItem, ErrorOut
@@ -33,20 +35,24 @@ def _invalid(problems: list[str], type_: str = "invalid", fields: bool = True) -
     return Status(422, ErrorOut(detail=detail))
 
 
+# Numbers arrive as text, read exactly; a cap on their length keeps them computable.
+NumberText = Annotated[str, Field(max_length=60)]
+
+
 class WeightIn(Schema):
-    id: str
-    weight: str  # a number in English or German notation, read exactly ("13.01280", "1.234,5")
+    id: str = Field(max_length=100)
+    weight: NumberText  # a number in English or German notation ("13.01280", "1.234,5")
 
 
 class ApportionIn(Schema):
-    total: str  # e.g. "8000000.00" or "8.000.000,00"
+    total: NumberText  # e.g. "8000000.00" or "8.000.000,00"
     decimals: int = 0  # 2: apportion euro cents
     method: str = "largest-remainder"
-    minimum: str | None = None
-    maximum: str | None = None
+    minimum: NumberText | None = None
+    maximum: NumberText | None = None
     ties: str = "order"
     seed: int | None = None
-    weights: list[WeightIn]
+    weights: list[WeightIn] = Field(max_length=20_000)
 
 
 class AllocationOut(Schema):

@@ -4,7 +4,6 @@ of a grant as PDF, and the bar chart as inline SVG. Numbers follow the active la
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -19,6 +18,8 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from passgenau.apps.core.spreadsheets import Formula, csv_bytes, sheet_append
 
 from .models import Distribution, Grant, Programme, Unit
 from .numbers import number
@@ -91,11 +92,9 @@ def _header() -> list[str]:
 def distribution_csv(distribution: Distribution) -> bytes:
     """CSV with a byte order mark; ``;`` and decimal commas in German, ``,`` otherwise."""
     german = (get_language() or "").startswith("de")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
-    writer.writerow(_header())
+    rows = [_header()]
     for line in distribution.lines.all():
-        writer.writerow(
+        rows.append(
             [
                 line.territory_key,
                 line.name,
@@ -106,7 +105,7 @@ def distribution_csv(distribution: Distribution) -> bytes:
                 ),
             ]
         )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(rows, delimiter=";" if german else ",", lineterminator="\r\n")
 
 
 def distribution_xlsx(distribution: Distribution) -> bytes:
@@ -114,31 +113,32 @@ def distribution_xlsx(distribution: Distribution) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Distribution")[:31]
-    sheet.append([distribution.name])
+    sheet_append(sheet, [distribution.name])
     sheet["A1"].font = Font(bold=True, size=14)
     for label, value in _parameters(distribution):
-        sheet.append([label, value])
+        sheet_append(sheet, [label, value])
     sheet.append([])
-    sheet.append(_header())
+    sheet_append(sheet, _header())
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     money_format = "#,##0.00" if distribution.decimals == 2 else "#,##0"
     first = header_row + 1
     for line in distribution.lines.all():
-        sheet.append(
+        sheet_append(
+            sheet,
             [
                 line.territory_key,
                 line.name,
                 _weight_value(line.weight),
                 float(line.quota),
                 line.allocation,
-            ]
+            ],
         )
         sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.000000"
         sheet.cell(row=sheet.max_row, column=5).number_format = money_format
     last = sheet.max_row
-    sheet.append([_("Total"), "", "", "", f"=SUM(E{first}:E{last})"])
+    sheet_append(sheet, [_("Total"), "", "", "", Formula(f"=SUM(E{first}:E{last})")])
     sheet.cell(row=sheet.max_row, column=5).number_format = money_format
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     for column, width in zip("ABCDE", (14, 40, 18, 20, 20), strict=True):

@@ -20,8 +20,9 @@ from .services import CalculatorInput
 class AmountField(forms.CharField):
     """A non-negative amount with at most two decimals, in German or English notation."""
 
-    def __init__(self, *args: Any, decimals: int = 2, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, decimals: int = 2, max_digits: int = 16, **kwargs: Any) -> None:
         self.decimals = decimals
+        self.max_digits = max_digits  # the database columns hold 16 digits
         kwargs.setdefault("max_length", 40)
         super().__init__(*args, **kwargs)
 
@@ -41,6 +42,12 @@ class AmountField(forms.CharField):
         if scaled.denominator != 1:
             raise forms.ValidationError(
                 _("At most %(n)s decimals.") % {"n": self.decimals}, code="decimals"
+            )
+        if scaled >= 10**self.max_digits:
+            raise forms.ValidationError(
+                _("The amount is too large (at most %(n)s digits before the decimal point).")
+                % {"n": self.max_digits - self.decimals},
+                code="too_large",
             )
         return Decimal(scaled.numerator).scaleb(-self.decimals)
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.ids import id_or_404
 
 from . import exports, policies, selectors, services
 from .forms import (
@@ -318,13 +319,15 @@ def grant_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
             if form.is_valid():
                 service(actor=actor, grant=grant, **form.cleaned_data)
         elif action == "release":
-            freeze = Freeze.objects.filter(grant=grant, pk=request.POST.get("freeze") or 0).first()
+            freeze = Freeze.objects.filter(
+                grant=grant, pk=id_or_404(request.POST.get("freeze"))
+            ).first()
             if freeze is None:
                 raise Http404
             services.freeze_release(actor=actor, freeze=freeze)
         elif action == "confirm_payment":
             payment = Payment.objects.filter(
-                grant=grant, pk=request.POST.get("payment") or 0
+                grant=grant, pk=id_or_404(request.POST.get("payment"))
             ).first()
             if payment is None:
                 raise Http404
