@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "passgenau.apps.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from .input_limits import check_model_limits
+
+        pre_save.connect(check_model_limits, dispatch_uid="passgenau.core.input_limits")
