@@ -225,6 +225,11 @@ PAGE_CASES: list[PageCase] = [
     PageCase("core:healthz"),
     PageCase("core:favicon", granted=frozenset({301})),
     PageCase("accounts:login"),
+    PageCase("accounts:password_reset"),
+    PageCase("accounts:password_reset_done"),
+    # an invalid link shows the page that says so
+    PageCase("accounts:password_reset_confirm", kwargs=lambda: {"uidb64": "MQ", "token": "a-b"}),
+    PageCase("accounts:password_reset_complete"),
     # the second-factor pages forward users who already confirmed theirs
     PageCase("accounts:totp_verify", granted=frozenset({200, 302})),
     PageCase("accounts:totp_enrol", granted=frozenset({200, 302})),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import password_reset, views
 
 app_name = "accounts"
 
@@ -9,6 +9,18 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("login/code/", views.totp_verify, name="totp_verify"),
     path("totp/enrol/", views.totp_enrol, name="totp_enrol"),
+    path("password/reset/", password_reset.password_reset, name="password_reset"),
+    path("password/reset/sent/", password_reset.password_reset_done, name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        password_reset.password_reset_complete,
+        name="password_reset_complete",
+    ),
     path("me/", views.profile, name="profile"),
     path("me/password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),

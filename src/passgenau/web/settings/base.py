@@ -157,6 +157,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Password reset links work once and for this many seconds.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
+
 # Lock-out: this many failed log-ins for one user name from one address within the window.
 LOCKOUT_MAX_FAILURES = int(os.environ.get("LOCKOUT_MAX_FAILURES", "5"))
 LOCKOUT_WINDOW_SECONDS = int(os.environ.get("LOCKOUT_WINDOW_SECONDS", "900"))

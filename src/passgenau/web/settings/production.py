@@ -18,6 +18,12 @@ if DEBUG:  # noqa: F405
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host(s) this server answers for.")
 
+# E-mail (password reset links, notifications) goes out by SMTP: EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL from the environment.
+EMAIL_BACKEND = os.environ.get(  # noqa: F405
+    "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"

@@ -1,0 +1,56 @@
+"""Self-service password reset by e-mail, with Django's views and tokens.
+
+The answer to a request is the same whether or not an account has that address; the link in the
+e-mail works once (the token depends on the password hash) and for ``PASSWORD_RESET_TIMEOUT``
+seconds. A new password ends every session of the user (the session hash changes); the second
+factor stays as it is: a lost authenticator app is re-enrolled only after an administrator resets
+it in the admin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+
+from passgenau.apps.audit.services import log_action
+
+from .access import public
+
+
+class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    @method_decorator(sensitive_post_parameters("new_password1", "new_password2"))
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().dispatch(*args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        log_action("accounts.user.password_reset", actor=None, obj=form.user)
+        return response
+
+
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset_form.html",
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = public(_PasswordResetConfirm.as_view())
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)
