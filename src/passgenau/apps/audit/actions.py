@@ -57,6 +57,7 @@ EVENTS: dict[str, str | Promise] = {
     "logged_out": pgettext_lazy("audit event", "logged out"),
     "password_changed": pgettext_lazy("audit event", "password changed"),
     "password_set": pgettext_lazy("audit event", "password set by an administrator"),
+    "password_reset": pgettext_lazy("audit event", "password reset by e-mail"),
     "totp_enrolled": pgettext_lazy("audit event", "second factor set up"),
     "totp_reset": pgettext_lazy("audit event", "second factor reset"),
     "applied": pgettext_lazy("audit event", "applied for"),
