@@ -57,7 +57,7 @@ def _snapshot(conninfo: dict) -> tuple[dict[str, int], tuple]:
         tables = [name for (name,) in cursor.fetchall()]
         counts = {}
         for table in tables:
-            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - names from pg_tables
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
             counts[table] = cursor.fetchone()[0]
         cursor.execute(AUDIT_DIGEST)
         return counts, cursor.fetchone()
@@ -103,9 +103,12 @@ def test_dump_drop_restore_keeps_every_row_and_the_audit_trail(transactional_db,
         )
         after = _snapshot({**base, "dbname": scratch})
         # the append-only trigger came back with the restore: the restored trail cannot be edited
-        with psycopg.connect(**base, dbname=scratch) as db, db.cursor() as cursor:
-            with pytest.raises(psycopg.Error):
-                cursor.execute("UPDATE audit_auditentry SET action = 'tampered'")
+        with (
+            psycopg.connect(**base, dbname=scratch) as db,
+            db.cursor() as cursor,
+            pytest.raises(psycopg.Error),
+        ):
+            cursor.execute("UPDATE audit_auditentry SET action = 'tampered'")
     finally:
         subprocess.run(["dropdb", *args, "--if-exists", scratch], env=env, check=True)
     assert after[0] == before[0]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
@@ -28,7 +29,7 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     post_reset_login = False
 
     @method_decorator(sensitive_post_parameters("new_password1", "new_password2"))
-    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return super().dispatch(*args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
