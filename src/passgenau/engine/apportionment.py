@@ -48,10 +48,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
+
+from .problems import InputError, InputProblem
 
 __all__ = [
     "METHODS",
+    "PROBLEM_CODES",
     "TIE_RULES",
     "Apportionment",
     "ApportionmentError",
@@ -84,12 +87,41 @@ _METHOD_ALIASES: dict[str, str] = {
 }
 
 
-class ApportionmentError(ValueError):
-    """Input that cannot be apportioned; carries every problem found, one message each."""
+class ApportionmentError(InputError):
+    """Input that cannot be apportioned; carries every problem found (:class:`InputProblem`,
+    codes ``apportion.*``, see :data:`PROBLEM_CODES`)."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
+    separator = "; "
+    problems: list[InputProblem]
+
+
+# Every code an ApportionmentError's problems may carry, with the parameters of its text.
+PROBLEM_CODES: dict[str, tuple[str, ...]] = {
+    "apportion.unknown_method": ("method", "choices"),
+    "apportion.unknown_ties": ("ties", "choices"),
+    "apportion.lot_needs_seed": (),
+    "apportion.total_not_integer": ("total",),
+    "apportion.total_negative": ("total",),
+    "apportion.no_key": (),
+    "apportion.min_above_max": ("unit", "minimum", "maximum"),
+    "apportion.minimums_exceed_total": ("sum", "total"),
+    "apportion.maximums_below_total": ("sum", "total"),
+    "apportion.ids_not_distinct": (),
+    "apportion.weights_string": (),
+    "apportion.key_empty": (),
+    "apportion.weight_invalid": ("unit", "detail"),
+    "apportion.weight_negative": ("unit", "weight"),
+    "apportion.bound_unknown_units": ("bound", "units"),
+    "apportion.bound_not_integer": ("unit", "bound", "value"),
+    "apportion.bound_negative": ("unit", "bound", "value"),
+    "apportion.no_room_above": (),
+    "apportion.no_room_below": (),
+}
+
+
+def _problem(code: str, message: str, **parameters: Any) -> InputProblem:
+    assert set(parameters) == set(PROBLEM_CODES[code]), code
+    return InputProblem("", None, None, code, parameters, message)
 
 
 @dataclass(frozen=True)
@@ -237,18 +269,49 @@ def apportion(
     >>> apportion(5, [1, 1, 1]).allocations, apportion(5, [1, 1, 1]).tied
     ((2, 2, 1), ('0', '1', '2'))
     """
-    problems: list[str] = []
+    problems: list[InputProblem] = []
     canonical = _METHOD_ALIASES.get(str(method).strip().lower())
     if canonical is None:
-        problems.append(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        problems.append(
+            _problem(
+                "apportion.unknown_method",
+                f"unknown method {method!r}; choose one of {', '.join(METHODS)}",
+                method=str(method),
+                choices=", ".join(METHODS),
+            )
+        )
     if ties not in TIE_RULES:
-        problems.append(f"unknown tie rule {ties!r}; choose one of {', '.join(TIE_RULES)}")
+        problems.append(
+            _problem(
+                "apportion.unknown_ties",
+                f"unknown tie rule {ties!r}; choose one of {', '.join(TIE_RULES)}",
+                ties=str(ties),
+                choices=", ".join(TIE_RULES),
+            )
+        )
     if ties == "lot" and seed is None:
-        problems.append("ties='lot' needs a seed so that the lot can be reproduced")
+        problems.append(
+            _problem(
+                "apportion.lot_needs_seed",
+                "ties='lot' needs a seed so that the lot can be reproduced",
+            )
+        )
     if isinstance(total, bool) or not isinstance(total, int):
-        problems.append(f"total must be an integer, got {total!r}")
+        problems.append(
+            _problem(
+                "apportion.total_not_integer",
+                f"total must be an integer, got {total!r}",
+                total=repr(total),
+            )
+        )
     elif total < 0:
-        problems.append(f"total must not be negative, got {total}")
+        problems.append(
+            _problem(
+                "apportion.total_negative",
+                f"total must not be negative, got {total}",
+                total=total,
+            )
+        )
 
     ids, fractions = _read_weights(weights, problems)
     lows = [lo or 0 for lo in _read_bound(minimum, ids, "minimum", problems)]
@@ -259,21 +322,46 @@ def apportion(
 
     weight_sum = sum(fractions, Fraction(0))
     if weight_sum == 0 and total > 0:
-        problems.append("all weights are zero, but the total is positive: there is no key")
+        problems.append(
+            _problem(
+                "apportion.no_key",
+                "all weights are zero, but the total is positive: there is no key",
+            )
+        )
     for uid, lo, hi in zip(ids, lows, highs, strict=True):
         if hi is not None and lo > hi:
-            problems.append(f"unit {uid!r}: minimum {lo} is greater than maximum {hi}")
+            problems.append(
+                _problem(
+                    "apportion.min_above_max",
+                    f"unit {uid!r}: minimum {lo} is greater than maximum {hi}",
+                    unit=uid,
+                    minimum=lo,
+                    maximum=hi,
+                )
+            )
     sum_low = sum(lows)
     if sum_low > total:
-        problems.append(f"the minimums add up to {sum_low}, more than the total {total}")
+        problems.append(
+            _problem(
+                "apportion.minimums_exceed_total",
+                f"the minimums add up to {sum_low}, more than the total {total}",
+                sum=sum_low,
+                total=total,
+            )
+        )
     # Units with weight zero never get more than their minimum.
     reachable = [lo if w == 0 else hi for w, lo, hi in zip(fractions, lows, highs, strict=True)]
     if all(r is not None for r in reachable):
         cap = sum(r for r in reachable if r is not None)
         if cap < total:
             problems.append(
-                f"the maximums add up to {cap} (units with weight zero count with their "
-                f"minimum), less than the total {total}"
+                _problem(
+                    "apportion.maximums_below_total",
+                    f"the maximums add up to {cap} (units with weight zero count with their "
+                    f"minimum), less than the total {total}",
+                    sum=cap,
+                    total=total,
+                )
             )
     if problems:
         raise ApportionmentError(problems)
@@ -305,29 +393,57 @@ def apportion(
 
 
 def _read_weights(
-    weights: Mapping[str, WeightLike] | Sequence[WeightLike], problems: list[str]
+    weights: Mapping[str, WeightLike] | Sequence[WeightLike], problems: list[InputProblem]
 ) -> tuple[tuple[str, ...], tuple[Fraction, ...]]:
     if isinstance(weights, Mapping):
         pairs = [(str(k), v) for k, v in weights.items()]
         if len({k for k, _ in pairs}) != len(pairs):
-            problems.append("unit ids must be distinct after conversion to text")
+            problems.append(
+                _problem(
+                    "apportion.ids_not_distinct",
+                    "unit ids must be distinct after conversion to text",
+                )
+            )
     elif isinstance(weights, str | bytes):
-        problems.append("weights must be a mapping or a sequence of numbers, not a string")
+        problems.append(
+            _problem(
+                "apportion.weights_string",
+                "weights must be a mapping or a sequence of numbers, not a string",
+            )
+        )
         return (), ()
     else:
         pairs = [(str(i), v) for i, v in enumerate(weights)]
     if not pairs:
-        problems.append("the key is empty: there are no units to apportion among")
+        problems.append(
+            _problem(
+                "apportion.key_empty", "the key is empty: there are no units to apportion among"
+            )
+        )
     ids: list[str] = []
     fractions: list[Fraction] = []
     for uid, raw in pairs:
         try:
             value = to_fraction(raw)
         except ValueError as exc:
-            problems.append(f"unit {uid!r}: weight {exc}")
+            problems.append(
+                _problem(
+                    "apportion.weight_invalid",
+                    f"unit {uid!r}: weight {exc}",
+                    unit=uid,
+                    detail=str(exc),
+                )
+            )
             continue
         if value < 0:
-            problems.append(f"unit {uid!r}: weight {raw} is negative")
+            problems.append(
+                _problem(
+                    "apportion.weight_negative",
+                    f"unit {uid!r}: weight {raw} is negative",
+                    unit=uid,
+                    weight=str(raw),
+                )
+            )
             continue
         ids.append(uid)
         fractions.append(value)
@@ -335,7 +451,7 @@ def _read_weights(
 
 
 def _read_bound(
-    bound: Bound, ids: tuple[str, ...], name: str, problems: list[str]
+    bound: Bound, ids: tuple[str, ...], name: str, problems: list[InputProblem]
 ) -> list[int | None]:
     """One bound per unit (``None``: unbounded on that side)."""
     if bound is None:
@@ -343,22 +459,47 @@ def _read_bound(
     if isinstance(bound, Mapping):
         unknown = [str(k) for k in bound if str(k) not in ids]
         if unknown:
-            problems.append(f"{name} given for unknown units: {', '.join(sorted(unknown))}")
+            problems.append(
+                _problem(
+                    "apportion.bound_unknown_units",
+                    f"{name} given for unknown units: {', '.join(sorted(unknown))}",
+                    bound=name,
+                    units=", ".join(sorted(unknown)),
+                )
+            )
         lookup = {str(k): v for k, v in bound.items()}
         return [_check_bound(lookup.get(uid), name, uid, problems) for uid in ids]
     checked = _check_bound(bound, name, None, problems)
     return [checked] * len(ids)
 
 
-def _check_bound(value: object, name: str, uid: str | None, problems: list[str]) -> int | None:
+def _check_bound(
+    value: object, name: str, uid: str | None, problems: list[InputProblem]
+) -> int | None:
     if value is None:
         return None
     where = f"unit {uid!r}: " if uid is not None else ""
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(f"{where}{name} must be an integer, got {value!r}")
+        problems.append(
+            _problem(
+                "apportion.bound_not_integer",
+                f"{where}{name} must be an integer, got {value!r}",
+                unit=uid,
+                bound=name,
+                value=repr(value),
+            )
+        )
         return None
     if value < 0:
-        problems.append(f"{where}{name} must not be negative, got {value}")
+        problems.append(
+            _problem(
+                "apportion.bound_negative",
+                f"{where}{name} must not be negative, got {value}",
+                unit=uid,
+                bound=name,
+                value=value,
+            )
+        )
         return None
     return value
 
@@ -583,7 +724,9 @@ def _add_seats(
     heapq.heapify(heap)
     while count > 0:
         if not heap:
-            raise ApportionmentError(["the maximums leave no room for the total"])
+            raise ApportionmentError(
+                [_problem("apportion.no_room_above", "the maximums leave no room for the total")]
+            )
         level = heap[0][0]
         group = []
         while heap and heap[0][0] == level:
@@ -614,7 +757,9 @@ def _remove_seats(
     heapq.heapify(heap)
     while count > 0:
         if not heap:
-            raise ApportionmentError(["the minimums leave no room for the total"])
+            raise ApportionmentError(
+                [_problem("apportion.no_room_below", "the minimums leave no room for the total")]
+            )
         level = heap[0][0]
         group = []
         while heap and heap[0][0] == level:

@@ -27,6 +27,7 @@ from typing import Literal
 import yaml
 
 from .apportionment import WeightLike, to_fraction
+from .problems import InputError
 
 __all__ = [
     "NUMBER_FORMATS",
@@ -71,12 +72,10 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class KeyFileError(ValueError):
+class KeyFileError(InputError):
     """A key file that cannot be used; carries every problem found, not just the first."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    problems: list[Problem]
 
 
 # --- numbers ---------------------------------------------------------------------------------

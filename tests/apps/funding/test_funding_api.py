@@ -73,7 +73,9 @@ def test_apportion_impossible_bounds_is_422(funder_client) -> None:
     )
     assert response.status_code == 422
     [problem] = response.json()["detail"]
-    assert "minimums add up to 12" in problem["msg"] and problem["type"] == "cannot_apportion"
+    # the engine's problem by its code, in the reader's language (German by default)
+    assert problem["msg"] == "Die Minima ergeben zusammen 12, mehr als die Gesamtmenge 10."
+    assert problem["type"] == "cannot_apportion"
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from passgenau.apps.accounts.access import ApiPermission
 from passgenau.apps.core.errors import ErrorItem, ErrorOut
+from passgenau.apps.core.input_problems import problem_texts
 from passgenau.engine.apportionment import METHODS, TIE_RULES, ApportionmentError, apportion
 from passgenau.engine.keys import parse_number
 
@@ -132,7 +133,7 @@ def apportion_total(request: HttpRequest, payload: ApportionIn) -> object:
             seed=payload.seed,
         )
     except ApportionmentError as exc:
-        return _invalid(list(exc.problems), "cannot_apportion", fields=False)
+        return _invalid(problem_texts(exc.problems), "cannot_apportion", fields=False)
     return ApportionOut(
         method=result.method,
         total=_shown(total, payload.decimals),

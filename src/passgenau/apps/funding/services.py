@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.input_problems import problem_texts
 from passgenau.engine.apportionment import Apportionment, ApportionmentError, apportion
 
 from . import exports, selectors
@@ -193,7 +194,7 @@ def _apportion(inputs: CalculatorInput, weights: dict[str, Fraction]) -> Apporti
             seed=inputs.seed,
         )
     except ApportionmentError as exc:
-        raise FundingError("; ".join(exc.problems)) from exc
+        raise FundingError(" ".join(problem_texts(exc.problems))) from exc
 
 
 def _lines(

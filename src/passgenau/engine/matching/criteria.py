@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from ..problems import InputError
 from .profiles import DEMAND_DIMENSIONS, RecordProblem
 
 __all__ = [
@@ -195,12 +196,10 @@ class Catalogue:
         raise KeyError(criterion_id)
 
 
-class CatalogueError(ValueError):
+class CatalogueError(InputError):
     """A catalogue that cannot be used; carries every problem found (file, criterion, field)."""
 
-    def __init__(self, problems: list[RecordProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    problems: list[RecordProblem]
 
 
 DEFAULT_VERSION = "1"

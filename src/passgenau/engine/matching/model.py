@@ -19,6 +19,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from ..problems import InputError
+
 __all__ = [
     "MECHANISMS",
     "STATUSES",
@@ -60,12 +62,10 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class InstanceError(ValueError):
+class InstanceError(InputError):
     """An instance that cannot be solved as given; carries every problem found, not one."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    problems: list[Problem]
 
 
 def _frozen(array: npt.ArrayLike, dtype: type) -> npt.NDArray[np.generic]:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..problems import InputError
+
 __all__ = [
     "AGE_BANDS",
     "DEMAND_DIMENSIONS",
@@ -121,12 +123,10 @@ class RecordProblem:
         return f"{where}: {self.message}"
 
 
-class ProfileError(ValueError):
+class ProfileError(InputError):
     """Profiles that cannot be used as given; carries every problem found."""
 
-    def __init__(self, problems: Sequence[RecordProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    problems: list[RecordProblem]
 
 
 @dataclass(frozen=True)
