@@ -18,9 +18,8 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from passgenau.apps.audit.services import log_action
-
 from .access import public
+from .trail import log_action
 
 
 class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
