@@ -213,7 +213,9 @@ def case_open_from_arrival(
     if proposal.municipality_id != getattr(actor, "organisation_id", None):
         raise CasesError(_("This arrival is not at your organisation."))
     household = (
-        Household.objects.select_for_update()
+        # Lock only the household's row: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer joins that select_related adds for contact and interview.
+        Household.objects.select_for_update(of=("self",))
         .select_related("contact", "interview")
         .get(pk=proposal.household_id)
     )
