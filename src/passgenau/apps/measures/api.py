@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED, ErrorOut, ServiceError
 
 from . import indicators, policies, selectors, services
@@ -146,7 +146,7 @@ def _detail(progress: PlanProgress) -> dict[str, Any]:
                         "id": m.pk,
                         "code": m.code,
                         "title": m.title,
-                        "status": m.status_as_of,  # type: ignore[attr-defined]
+                        "status": m.status_as_of,
                         "start": m.start,
                         "end": m.end,
                         "responsible": [x.name for x in m.lead_actors.all()],
@@ -175,13 +175,15 @@ def _detail(progress: PlanProgress) -> dict[str, Any]:
 
 
 @router.get("/plans", response=list[MeasuresPlanOut], auth=VIEW_PLANS)
-def plans(request: HttpRequest) -> list[dict[str, Any]]:
+def plans(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     """Plans the caller's organisation coordinates or takes part in."""
     return [_plan(p) for p in selectors.plans_for_user(user=request.user)]
 
 
 @router.get("/plans/{plan_id}", response=MeasuresPlanDetailOut, auth=VIEW_PLANS)
-def plan(request: HttpRequest, plan_id: int, as_of: dt.date | None = None) -> dict[str, Any]:
+def plan(
+    request: AuthenticatedHttpRequest, plan_id: int, as_of: dt.date | None = None
+) -> dict[str, Any]:
     """A plan with its areas, measures and indicators as of a date (today by default)."""
     found = selectors.plan_get_for_user(user=request.user, pk=plan_id)
     on = min(as_of or timezone.localdate(), timezone.localdate())
@@ -189,7 +191,7 @@ def plan(request: HttpRequest, plan_id: int, as_of: dt.date | None = None) -> di
 
 
 @router.get("/definitions", response=list[MeasuresDefinitionOut], auth=VIEW_PLANS)
-def definitions(request: HttpRequest) -> list[dict[str, Any]]:
+def definitions(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     """The computed indicators the platform offers (code, label, unit, parameters)."""
     return [
         {
@@ -207,7 +209,9 @@ def definitions(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: MeasuresUpdateOut, **REFUSED},
     auth=TAKE_PART,
 )
-def measure_update(request: HttpRequest, measure_id: int, payload: MeasuresUpdateIn) -> Any:
+def measure_update(
+    request: AuthenticatedHttpRequest, measure_id: int, payload: MeasuresUpdateIn
+) -> Any:
     """Change a measure's status or report progress (the coordinating office; actors on the
     measures their organisation leads)."""
     measure = selectors.measure_get_for_user(user=request.user, pk=measure_id)
@@ -244,7 +248,7 @@ def measure_update(request: HttpRequest, measure_id: int, payload: MeasuresUpdat
     response={200: MeasuresRefreshOut, 422: ErrorOut},
     auth=COORDINATE,
 )
-def indicators_refresh(request: HttpRequest, plan_id: int) -> Any:
+def indicators_refresh(request: AuthenticatedHttpRequest, plan_id: int) -> Any:
     """Compute the plan's computed indicators for today and store them."""
     found = selectors.plan_get_for_user(user=request.user, pk=plan_id)
     if not policies.may_coordinate(user=request.user, plan=found):

@@ -14,7 +14,7 @@ from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.funding.models import Programme
 
 from . import services
-from .models import Plan, PlanStatus
+from .models import Measure, Plan, PlanStatus
 
 DEMO_OFFICE = "Demo-Kommune"
 DEMO_PLAN = "Demo: Fachplan Asyl und Integration 2026–2028"
@@ -124,7 +124,7 @@ def load() -> str:
     )
 
 
-def _walk(measure: object, status: str) -> None:
+def _walk(measure: Measure, status: str) -> None:
     """Record the dated changes that lead to ``status``."""
     steps = {
         "running": [("running", "")],
@@ -137,5 +137,5 @@ def _walk(measure: object, status: str) -> None:
             measure=measure,
             status=target,
             on=dt.date(2026, month, 1),
-            note=note,  # type: ignore[arg-type]
+            note=note,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -16,6 +16,10 @@ from passgenau.apps.funding.models import Grant, Programme
 
 from . import indicators
 from .models import Actor, ActorKind, Area, Measure, MeasureStatus, Plan, ReportFormat
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,10 +45,10 @@ class PlanForm(forms.Form):
         help_text=_("Open measures are carried over with their history."),
     )
 
-    def __init__(self, *args: Any, plans: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plans: QuerySet[Plan] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if plans is not None:
-            self.fields["predecessor"].queryset = plans
+            cast(forms.ModelChoiceField, self.fields["predecessor"]).queryset = plans
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -89,10 +93,10 @@ class MeasureForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = plan.areas.all()
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = plan.areas.all()
         actors = plan.actors.all()
-        self.fields["lead"].queryset = actors
-        self.fields["partners"].queryset = actors
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = actors
+        cast(forms.ModelChoiceField, self.fields["partners"]).queryset = actors
 
     @classmethod
     def initial_for(cls, measure: Measure) -> dict[str, Any]:
@@ -135,14 +139,14 @@ class StatusForm(forms.Form):
         kwargs.setdefault("initial", {"status": measure.status, "on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         current = MeasureStatus(measure.status)
-        choices = [
+        choices: list[tuple[str, StrOrPromise]] = [
             (
                 current.value,
                 _("%(status)s (unchanged: progress report)") % {"status": current.label},
             )
         ]
         choices += [(s, MeasureStatus(s).label) for s in allowed]
-        self.fields["status"].choices = choices
+        cast(forms.ChoiceField, self.fields["status"]).choices = choices
 
 
 class CommentForm(forms.Form):
@@ -162,7 +166,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = plan.areas.all()
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = plan.areas.all()
 
 
 class DecisionForm(forms.Form):
@@ -203,9 +207,9 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = plan.areas.all()
-        self.fields["measure"].queryset = plan.measures.all()
-        self.fields["definition_code"].choices = [
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = plan.areas.all()
+        cast(forms.ModelChoiceField, self.fields["measure"]).queryset = plan.measures.all()
+        cast(forms.ChoiceField, self.fields["definition_code"]).choices = [
             ("", _("(by hand)")),
             *indicators.definition_choices(),
         ]

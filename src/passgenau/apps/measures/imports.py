@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,7 +32,10 @@ from passgenau.apps.relocation.services.imports import ImportProblem
 from passgenau.engine.keys import parse_number
 
 from . import services
-from .models import Actor, Measure, MeasureStatus, Plan
+from .models import Actor, Area, Measure, MeasureStatus, Plan
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 __all__ = [
     "COLUMNS",
@@ -250,6 +253,19 @@ def _header_map(
     return positions, problems
 
 
+class _MeasureFields(TypedDict):
+    """What a row of the file sets on a measure (new or already in the plan)."""
+
+    area: Area
+    code: str
+    title: str
+    objective: str
+    start: dt.date | None
+    end: dt.date | None
+    costs: Decimal | None
+    programme: Programme | None
+
+
 @dataclass
 class _Row:
     number: int
@@ -387,7 +403,7 @@ def _read(file_name: str, content: bytes, mapping: Mapping[str, str]) -> list[_R
 @transaction.atomic
 def plan_import(
     *,
-    user: Any,
+    user: User | None,
     plan: Plan,
     file_name: str,
     content: bytes,
@@ -423,7 +439,7 @@ def plan_import(
             result.areas_created += 1
         lead = [actor(n) for n in row.lead]
         partners = [actor(n) for n in row.partners]
-        fields = {
+        fields: _MeasureFields = {
             "area": area,
             "code": values["code"],
             "title": values["title"],
@@ -466,7 +482,7 @@ def plan_import(
 
 
 def _update(
-    measure: Measure, fields: dict[str, Any], lead: list[Actor], partners: list[Actor]
+    measure: Measure, fields: _MeasureFields, lead: list[Actor], partners: list[Actor]
 ) -> None:
     for name, value in fields.items():
         setattr(measure, name, value)
@@ -554,11 +570,11 @@ def template(fmt: str) -> bytes:
         "",
     ]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        text = io.StringIO()
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
         writer.writerow([c.heading for c in COLUMNS])
         writer.writerow(example)
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Maßnahmen"

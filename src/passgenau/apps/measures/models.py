@@ -10,20 +10,22 @@ part (comment, propose, report progress on its own measures).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _user_link(label: Promise) -> models.ForeignKey[Any]:
+
+def _user_link(label: StrOrPromise) -> models.ForeignKey[Any]:
     """Who did something: kept when the account is deleted, as "nobody"."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -282,6 +284,9 @@ class Measure(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Set by ``selectors.plan_progress`` on the measures of a report: the status on its date.
+    status_as_of: str
 
     class Meta:
         verbose_name = _("measure")

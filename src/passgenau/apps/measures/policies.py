@@ -7,11 +7,14 @@ and (for progress reports) for the measures it is responsible for.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from passgenau.apps.accounts.access import user_has_perm
 
 from .models import Measure, Plan, PlanStatus
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
     "may_comment",
@@ -24,11 +27,11 @@ __all__ = [
 ]
 
 
-def _organisation_id(user: Any) -> int | None:
+def _organisation_id(user: Visitor) -> int | None:
     return getattr(user, "organisation_id", None)
 
 
-def organisation_takes_part(*, user: Any, plan: Plan) -> bool:
+def organisation_takes_part(*, user: Visitor, plan: Plan) -> bool:
     """The user's organisation is the plan's coordinating office or one of its actors."""
     organisation_id = _organisation_id(user)
     if organisation_id is None:
@@ -38,12 +41,12 @@ def organisation_takes_part(*, user: Any, plan: Plan) -> bool:
     return plan.actors.filter(organisation_id=organisation_id).exists()
 
 
-def may_coordinate_any(*, user: Any) -> bool:
+def may_coordinate_any(*, user: Visitor) -> bool:
     """The user may create and coordinate plans (of their own organisation)."""
     return user_has_perm(user, "measures.coordinate") and _organisation_id(user) is not None
 
 
-def may_coordinate(*, user: Any, plan: Plan) -> bool:
+def may_coordinate(*, user: Visitor, plan: Plan) -> bool:
     """The coordinating office's staff, and the staff of actors in the steering group."""
     if not user_has_perm(user, "measures.coordinate"):
         return False
@@ -55,33 +58,33 @@ def may_coordinate(*, user: Any, plan: Plan) -> bool:
     return plan.actors.filter(organisation_id=organisation_id, coordinates=True).exists()
 
 
-def may_view_plan(*, user: Any, plan: Plan) -> bool:
+def may_view_plan(*, user: Visitor, plan: Plan) -> bool:
     if not user_has_perm(user, "measures.view_plans"):
         return False
     return organisation_takes_part(user=user, plan=plan)
 
 
-def _takes_part(user: Any, plan: Plan) -> bool:
+def _takes_part(user: Visitor, plan: Plan) -> bool:
     if not user_has_perm(user, "measures.take_part"):
         return False
     return organisation_takes_part(user=user, plan=plan)
 
 
-def may_comment(*, user: Any, plan: Plan) -> bool:
+def may_comment(*, user: Visitor, plan: Plan) -> bool:
     """Actors comment while the plan is being made or carried out, not once it is closed."""
     if plan.status == PlanStatus.CLOSED:
         return False
     return _takes_part(user, plan) or may_coordinate(user=user, plan=plan)
 
 
-def may_propose(*, user: Any, plan: Plan) -> bool:
+def may_propose(*, user: Visitor, plan: Plan) -> bool:
     """New measures are proposed during the consultation only."""
     if plan.status != PlanStatus.CONSULTATION:
         return False
     return _takes_part(user, plan)
 
 
-def may_report_progress(*, user: Any, measure: Measure) -> bool:
+def may_report_progress(*, user: Visitor, measure: Measure) -> bool:
     """The coordinating office for every measure; an actor for the measures it leads."""
     plan = measure.plan
     if plan.status == PlanStatus.CLOSED:

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -22,6 +23,9 @@ from fpdf.enums import XPos, YPos
 from PIL import Image, ImageDraw
 
 from .selectors import AreaProgress, IndicatorSeries, PlanProgress
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 __all__ = ["LIGHTS", "report_docx", "report_pdf"]
 
@@ -128,7 +132,7 @@ def _measure_rows(area: AreaProgress) -> list[list[str]]:
         [
             m.code,
             m.title,
-            str(labels.get(m.status_as_of, m.status_as_of)),  # type: ignore[attr-defined]
+            str(labels.get(m.status_as_of, m.status_as_of)),
             "; ".join(a.name for a in m.lead_actors.all()),
         ]
         for m in area.measures
@@ -295,8 +299,10 @@ def report_docx(progress: PlanProgress) -> bytes:
         return _report_docx(progress)
 
 
-def _docx_table(document: object, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
+def _docx_table(
+    document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[str]]
+) -> None:
+    table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""

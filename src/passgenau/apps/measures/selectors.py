@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -29,6 +29,9 @@ from .models import (
     PlanStatus,
     Report,
 )
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
     "AreaProgress",
@@ -57,7 +60,7 @@ STATUS_ORDER = [
 ]
 
 
-def plans_for_user(*, user: Any) -> QuerySet[Plan]:
+def plans_for_user(*, user: Visitor) -> QuerySet[Plan]:
     """Plans coordinated by the user's organisation or in which it is an actor."""
     organisation_id = getattr(user, "organisation_id", None)
     if not user_has_perm(user, "measures.view_plans") or organisation_id is None:
@@ -72,7 +75,7 @@ def plans_for_user(*, user: Any) -> QuerySet[Plan]:
     )
 
 
-def plan_get_for_user(*, user: Any, pk: int) -> Plan:
+def plan_get_for_user(*, user: Visitor, pk: int) -> Plan:
     plan = plans_for_user(user=user).filter(pk=pk).first()
     if plan is None:
         raise Http404
@@ -104,7 +107,7 @@ def measures_of_plan(*, plan: Plan) -> QuerySet[Measure]:
     )
 
 
-def measure_get_for_user(*, user: Any, pk: int) -> Measure:
+def measure_get_for_user(*, user: Visitor, pk: int) -> Measure:
     measure = (
         Measure.objects.select_related(
             "plan", "plan__coordinating_organisation", "area", "programme", "grant"
@@ -118,7 +121,7 @@ def measure_get_for_user(*, user: Any, pk: int) -> Measure:
     return measure
 
 
-def proposal_get_for_user(*, user: Any, pk: int) -> MeasureProposal:
+def proposal_get_for_user(*, user: Visitor, pk: int) -> MeasureProposal:
     proposal = (
         MeasureProposal.objects.select_related("plan", "area", "organisation").filter(pk=pk).first()
     )
@@ -127,14 +130,14 @@ def proposal_get_for_user(*, user: Any, pk: int) -> MeasureProposal:
     return proposal
 
 
-def indicator_get_for_user(*, user: Any, pk: int) -> Indicator:
+def indicator_get_for_user(*, user: Visitor, pk: int) -> Indicator:
     indicator = Indicator.objects.select_related("plan", "area", "measure").filter(pk=pk).first()
     if indicator is None or not policies.may_view_plan(user=user, plan=indicator.plan):
         raise Http404
     return indicator
 
 
-def report_get_for_user(*, user: Any, pk: int) -> Report:
+def report_get_for_user(*, user: Visitor, pk: int) -> Report:
     report = Report.objects.select_related("plan").filter(pk=pk).first()
     if report is None or not policies.may_view_plan(user=user, plan=report.plan):
         raise Http404
@@ -291,7 +294,7 @@ def plan_progress(*, plan: Plan, as_of: dt.date) -> PlanProgress:
             status = first_later[measure.pk].status_before
         else:
             status = measure.status
-        measure.status_as_of = status  # type: ignore[attr-defined]
+        measure.status_as_of = status
         progress = areas[measure.area_id]
         progress.measures.append(measure)
         progress.counts[status] += 1
@@ -304,8 +307,13 @@ def plan_progress(*, plan: Plan, as_of: dt.date) -> PlanProgress:
         else:
             progress.spent += measure.spent or Decimal(0)
     for indicator in indicators:
-        area_id = indicator.area_id or indicator.measure.area_id  # type: ignore[union-attr]
+        if indicator.area_id is not None:
+            area_id = indicator.area_id
+        elif indicator.measure is not None:
+            area_id = indicator.measure.area_id
+        else:  # not stored: a check constraint wants an area or a measure
+            continue
         areas[area_id].indicators.append(
-            IndicatorSeries(indicator=indicator, values=list(indicator.values_as_of))  # type: ignore[attr-defined]
+            IndicatorSeries(indicator=indicator, values=list(indicator.values_as_of))
         )
     return PlanProgress(plan=plan, as_of=as_of, areas=list(areas.values()))

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +40,10 @@ from .models import (
     Report,
 )
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
+    from passgenau.apps.funding.models import Grant, Programme
+
 __all__ = [
     "MeasuresError",
     "TransitionError",
@@ -71,8 +75,8 @@ class TransitionError(StateError):
     default_code = "transition"
 
 
-def _user_org(user: Any) -> Organisation | None:
-    return getattr(user, "organisation", None) if user is not None else None
+def _user_org(user: User | None) -> Organisation | None:
+    return user.organisation if user is not None else None
 
 
 def _not_in_future(on: dt.date, field: str) -> None:
@@ -91,7 +95,7 @@ def _dates_in_order(start: dt.date | None, end: dt.date | None, field: str = "en
 @transaction.atomic
 def plan_create(
     *,
-    user: Any,
+    user: User | None,
     name: str,
     organisation: Organisation,
     period_start: dt.date,
@@ -188,7 +192,7 @@ def _carry_over(old: Plan, new: Plan) -> None:
 
 @transaction.atomic
 def plan_transition(
-    *, user: Any, plan: Plan, status: str, on: dt.date | None = None, decision: str = ""
+    *, user: User | None, plan: Plan, status: str, on: dt.date | None = None, decision: str = ""
 ) -> Plan:
     """Move the plan along ``PLAN_TRANSITIONS``; adopting it records the council's date."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -223,7 +227,7 @@ def plan_transition(
 
 @transaction.atomic
 def area_create(
-    *, user: Any, plan: Plan, code: str, title: str, description: str = "", log: bool = True
+    *, user: User | None, plan: Plan, code: str, title: str, description: str = "", log: bool = True
 ) -> Area:
     if plan.areas.filter(code=code).exists():
         raise MeasuresError({"code": [_("This plan already has an area with this number.")]})
@@ -249,7 +253,7 @@ def actor_get_or_create(*, plan: Plan, name: str, kind: str = ActorKind.ORGANISA
 
 @transaction.atomic
 def actor_link(
-    *, user: Any, actor: Actor, organisation: Organisation | None, coordinates: bool = False
+    *, user: User | None, actor: Actor, organisation: Organisation | None, coordinates: bool = False
 ) -> Actor:
     """Let (or stop letting) the staff of ``organisation`` act as ``actor`` — with
     ``coordinates``, as part of the plan's steering group."""
@@ -279,9 +283,12 @@ def _validate_measure(
     exclude: int | None = None,
 ) -> None:
     errors: dict[str, list[str]] = {}
+    same_code = plan.measures.filter(code=code)
+    if exclude is not None:
+        same_code = same_code.exclude(pk=exclude)
     if not code.strip():
         errors["code"] = [_("Give the measure a number.")]
-    elif plan.measures.filter(code=code).exclude(pk=exclude).exists():
+    elif same_code.exists():
         errors["code"] = [_("This plan already has a measure with this number.")]
     if not title.strip():
         errors["title"] = [_("Give the measure a title.")]
@@ -296,7 +303,7 @@ def _validate_measure(
 @transaction.atomic
 def measure_create(
     *,
-    user: Any,
+    user: User | None,
     plan: Plan,
     area: Area,
     code: str,
@@ -307,8 +314,8 @@ def measure_create(
     start: dt.date | None = None,
     end: dt.date | None = None,
     costs: Decimal | None = None,
-    programme: Any = None,
-    grant: Any = None,
+    programme: Programme | None = None,
+    grant: Grant | None = None,
     status: str = MeasureStatus.PLANNED,
     log: bool = True,
 ) -> Measure:
@@ -342,7 +349,7 @@ EDITABLE_FIELDS = ("area", "code", "title", "objective", "start", "end", "costs"
 @transaction.atomic
 def measure_edit(
     *,
-    user: Any,
+    user: User | None,
     measure: Measure,
     lead: Iterable[Actor] | None = None,
     partners: Iterable[Actor] | None = None,
@@ -382,7 +389,7 @@ def measure_edit(
 @transaction.atomic
 def measure_status_change(
     *,
-    user: Any,
+    user: User | None,
     measure: Measure,
     status: str,
     on: dt.date,
@@ -442,7 +449,7 @@ def measure_status_change(
 
 
 @transaction.atomic
-def comment_add(*, user: Any, measure: Measure, text: str) -> Comment:
+def comment_add(*, user: User | None, measure: Measure, text: str) -> Comment:
     text = text.strip()
     if not text:
         raise MeasuresError({"text": [_("Write a comment.")]})
@@ -455,7 +462,7 @@ def comment_add(*, user: Any, measure: Measure, text: str) -> Comment:
 
 @transaction.atomic
 def proposal_submit(
-    *, user: Any, plan: Plan, area: Area, title: str, objective: str = ""
+    *, user: User | None, plan: Plan, area: Area, title: str, objective: str = ""
 ) -> MeasureProposal:
     if plan.status != PlanStatus.CONSULTATION:
         raise TransitionError(_("New measures can be proposed during the consultation only."))
@@ -480,7 +487,7 @@ def proposal_submit(
 
 @transaction.atomic
 def proposal_decide(
-    *, user: Any, proposal: MeasureProposal, accept: bool, note: str = "", code: str = ""
+    *, user: User | None, proposal: MeasureProposal, accept: bool, note: str = "", code: str = ""
 ) -> MeasureProposal:
     """The coordinating office accepts a proposal (it becomes a planned measure, the proposing
     organisation its responsible actor) or rejects it with a reason."""
@@ -531,7 +538,7 @@ def _next_code(plan: Plan, area: Area) -> str:
 @transaction.atomic
 def indicator_create(
     *,
-    user: Any,
+    user: User | None,
     plan: Plan,
     name: str,
     area: Area | None = None,
@@ -584,7 +591,7 @@ def indicator_create(
 
 @transaction.atomic
 def indicator_value_record(
-    *, user: Any, indicator: Indicator, on: dt.date, value: Decimal, note: str = ""
+    *, user: User | None, indicator: Indicator, on: dt.date, value: Decimal, note: str = ""
 ) -> IndicatorValue:
     """A value entered by hand (an indicator computed from the platform's data takes none)."""
     if indicator.computed:
@@ -612,7 +619,9 @@ def indicator_value_record(
 
 
 @transaction.atomic
-def indicators_refresh(*, user: Any, plan: Plan, on: dt.date | None = None) -> list[IndicatorValue]:
+def indicators_refresh(
+    *, user: User | None, plan: Plan, on: dt.date | None = None
+) -> list[IndicatorValue]:
     """Compute every computed indicator of the plan for ``on`` (today by default) and store the
     values with their definition, parameters and territory."""
     on = on or timezone.localdate()
@@ -652,7 +661,9 @@ def indicators_refresh(*, user: Any, plan: Plan, on: dt.date | None = None) -> l
 
 
 @transaction.atomic
-def report_store(*, user: Any, plan: Plan, as_of: dt.date, fmt: str, content: bytes) -> Report:
+def report_store(
+    *, user: User | None, plan: Plan, as_of: dt.date, fmt: str, content: bytes
+) -> Report:
     """Keep a progress report exactly as issued (file and SHA-256)."""
     report = Report.objects.create(
         plan=plan,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from . import policies, selectors, services
 from .forms import (
@@ -37,7 +37,7 @@ from .forms import (
     ProposalForm,
     StatusForm,
 )
-from .models import MEASURE_TRANSITIONS, PLAN_TRANSITIONS, PlanStatus, ProposalStatus
+from .models import MEASURE_TRANSITIONS, PLAN_TRANSITIONS, Plan, PlanStatus, ProposalStatus
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -48,7 +48,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _coordinated_plan(request: HttpRequest, pk: int) -> Any:
+def _coordinated_plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     if not policies.may_coordinate(user=request.user, plan=plan):
         raise PermissionDenied
@@ -59,7 +59,7 @@ def _coordinated_plan(request: HttpRequest, pk: int) -> Any:
 
 
 @require("measures.view_plans")
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "measures/plan_list.html",
@@ -71,8 +71,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def plan_create(request: HttpRequest) -> HttpResponse:
-    if not policies.may_coordinate_any(user=request.user):
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = request.user.organisation  # the policy asks for one
+    if organisation is None or not policies.may_coordinate_any(user=request.user):
         raise PermissionDenied
     own = selectors.plans_for_user(user=request.user).filter(
         coordinating_organisation_id=request.user.organisation_id
@@ -83,7 +84,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             plan = services.plan_create(
                 user=request.user,
                 name=form.cleaned_data["name"],
-                organisation=request.user.organisation,
+                organisation=organisation,
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
                 guidelines=form.guideline_lines(),
@@ -98,7 +99,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("measures.view_plans")
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     user = request.user
     progress = selectors.plan_progress(plan=plan, as_of=timezone.localdate())
@@ -119,7 +120,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def plan_transition(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+def plan_transition(request: AuthenticatedHttpRequest, pk: int, status: str) -> HttpResponse:
     plan = _coordinated_plan(request, pk)
     if status not in PLAN_TRANSITIONS[plan.status]:
         raise Http404
@@ -149,7 +150,7 @@ def plan_transition(request: HttpRequest, pk: int, status: str) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def actor_list(request: HttpRequest, pk: int) -> HttpResponse:
+def actor_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The plan's actors; link each to an organisation of the platform, add new ones."""
     plan = _coordinated_plan(request, pk)
     form = ActorForm(request.POST or None, prefix="new")
@@ -190,7 +191,7 @@ def actor_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _coordinated_plan(request, pk)
     form = MeasureForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -219,7 +220,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
     plan = measure.plan
     if not policies.may_coordinate(user=request.user, plan=plan):
@@ -242,7 +243,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.view_plans")
-def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The measure, its history across plans, indicators and comments; actors comment here."""
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
     plan = measure.plan
@@ -273,7 +274,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.take_part")
-def measure_update(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change the status or report progress (the coordinating office; actors on their own)."""
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
     if not policies.may_report_progress(user=request.user, measure=measure):
@@ -303,7 +304,7 @@ def measure_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.take_part")
-def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     if not policies.may_propose(user=request.user, plan=plan):
         raise PermissionDenied
@@ -320,7 +321,7 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
     if not policies.may_coordinate(user=request.user, plan=proposal.plan):
         raise PermissionDenied
@@ -350,7 +351,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _coordinated_plan(request, pk)
     form = IndicatorForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -365,7 +366,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.take_part")
-def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_value(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Enter a value by hand: the coordinating office, or the actor of the indicator's measure."""
     indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
     plan = indicator.plan
@@ -395,7 +396,7 @@ def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require("measures.coordinate")
-def indicators_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+def indicators_refresh(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _coordinated_plan(request, pk)
     with transaction.atomic():
         values = services.indicators_refresh(user=request.user, plan=plan)

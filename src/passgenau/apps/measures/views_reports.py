@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from . import imports, policies, reports, selectors, services
 from .forms import ImportForm, ReportForm
@@ -30,7 +30,7 @@ def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     if not policies.may_coordinate(user=request.user, plan=plan):
         raise PermissionDenied
@@ -81,14 +81,14 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.view_plans")
-def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv"):
         raise Http404
     return _download(imports.template(fmt), fmt, f"massnahmenplan-vorlage.{fmt}")
 
 
 @require("measures.view_plans")
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     if fmt == "xlsx":
         content = imports.plan_export_xlsx(plan=plan)
@@ -100,7 +100,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @require("measures.coordinate")
-def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+def report_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     if not policies.may_coordinate(user=request.user, plan=plan):
         raise PermissionDenied
@@ -122,7 +122,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("measures.view_plans")
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The report exactly as issued."""
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     return _download(bytes(report.content), report.format, report.filename)
