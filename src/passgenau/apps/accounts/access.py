@@ -39,7 +39,8 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 class AuthenticatedHttpRequest(HttpRequest):
     """The request of a view that only logged-in users reach (``require`` with a right the public
-    does not hold, or ``login_step``): its ``user`` is a :class:`~.models.User`."""
+    does not hold, or ``login_step``) or of an endpoint behind an ``ApiPermission`` of such a
+    right: its ``user`` is a :class:`~.models.User`."""
 
     user: User
 
