@@ -205,8 +205,19 @@ class RegierungsbezirkRecord:
     line: int
 
 
+class _InLand:
+    """A record keyed by its official key (AGS), whose first two digits name the Land."""
+
+    __slots__ = ()
+    ags: str
+
+    @property
+    def land(self) -> str:
+        return self.ags[:2]
+
+
 @dataclass(frozen=True, slots=True)
-class KreisRecord:
+class KreisRecord(_InLand):
     ags: str  # 5 digits
     name: str
     kind: str
@@ -214,10 +225,6 @@ class KreisRecord:
     nuts3: str
     figures: Figures
     line: int
-
-    @property
-    def land(self) -> str:
-        return self.ags[:2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +238,7 @@ class AssociationRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class GemeindeRecord:
+class GemeindeRecord(_InLand):
     ags: str  # 8 digits
     ars: str  # 12 digits
     name: str
@@ -245,10 +252,6 @@ class GemeindeRecord:
     longitude: Decimal | None
     urbanisation: int | None
     line: int
-
-    @property
-    def land(self) -> str:
-        return self.ags[:2]
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,11 @@ _GEMEINDE_FIELDS = (
 Level = tuple[str, type[models.Model], dict[str, dict[str, Any]], tuple[str, ...]]
 
 
+def _names(name: str) -> dict[str, str]:
+    """A territory's name as stored: as published, and folded for the search."""
+    return {"name": name, "name_folded": fold_name(name)}
+
+
 def _rows_by_level(directory: destatis.Directory, reference_date: dt.date | None) -> list[Level]:
     """Field values per level and key, and which fields this format sets."""
     figures_of_kreis: dict[str, list[destatis.Figures]] = {}
@@ -249,8 +254,7 @@ def _rows_by_level(directory: destatis.Directory, reference_date: dt.date | None
 
     laender = {
         land.ags: {
-            "name": land.name,
-            "name_folded": fold_name(land.name),
+            **_names(land.name),
             **_figures(
                 _own_or_sum(land.figures, figures_of_land.get(land.ags, [])), reference_date
             ),
@@ -263,8 +267,7 @@ def _rows_by_level(directory: destatis.Directory, reference_date: dt.date | None
     }
     kreise = {
         kreis.ags: {
-            "name": kreis.name,
-            "name_folded": fold_name(kreis.name),
+            **_names(kreis.name),
             "land_id": kreis.land,
             "regierungsbezirk_id": kreis.regierungsbezirk,
             "kind": kreis.kind,
@@ -277,8 +280,7 @@ def _rows_by_level(directory: destatis.Directory, reference_date: dt.date | None
     }
     gemeinden = {
         g.ags: {
-            "name": g.name,
-            "name_folded": fold_name(g.name),
+            **_names(g.name),
             "ars": g.ars,
             "land_id": g.land,
             "kreis_id": g.kreis,

@@ -8,6 +8,8 @@ therefore not written to the audit trail.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +21,8 @@ from .destatis import LAENDER_IN_GERMANY
 from .forms import TerritorySearchForm
 
 GEMEINDEN_PER_PAGE = 50
+
+_T = TypeVar("_T")
 
 
 @require("territories.view")
@@ -45,29 +49,27 @@ def territory_index(request: HttpRequest) -> HttpResponse:
 
 @require("territories.view")
 def territory_detail(request: HttpRequest, key: str) -> HttpResponse:
+    template: str
+    context: dict[str, object]
     if len(key) == 2:
-        land = selectors.land_get(ags=key)
-        if land is None:
-            raise Http404
-        return render(
-            request,
-            "territories/land.html",
-            {
-                "territory": land,
-                "kreise": selectors.kreise_of_land(land=land),
-                "loose_gemeinden": selectors.gemeinden_without_kreis(land=land),
-            },
-        )
-    if len(key) == 5:
-        kreis = selectors.kreis_get(ags=key)
-        if kreis is None:
-            raise Http404
-        return render(
-            request,
-            "territories/kreis.html",
-            {"territory": kreis, "gemeinden": selectors.gemeinden_of_kreis(kreis=kreis)},
-        )
-    gemeinde = selectors.gemeinde_get(ags=key)
-    if gemeinde is None:
+        land = _found(selectors.land_get(ags=key))
+        template = "territories/land.html"
+        context = {
+            "territory": land,
+            "kreise": selectors.kreise_of_land(land=land),
+            "loose_gemeinden": selectors.gemeinden_without_kreis(land=land),
+        }
+    elif len(key) == 5:
+        kreis = _found(selectors.kreis_get(ags=key))
+        template = "territories/kreis.html"
+        context = {"territory": kreis, "gemeinden": selectors.gemeinden_of_kreis(kreis=kreis)}
+    else:
+        template = "territories/gemeinde.html"
+        context = {"territory": _found(selectors.gemeinde_get(ags=key))}
+    return render(request, template, context)
+
+
+def _found(territory: _T | None) -> _T:
+    if territory is None:
         raise Http404
-    return render(request, "territories/gemeinde.html", {"territory": gemeinde})
+    return territory
