@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -18,7 +18,7 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args: Any, kinds: list[Kind], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kinds = kinds
-        self.fields["language"].choices = [
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
             (code, get_language_info(code)["name_local"]) for code in settings.INTERFACE_LANGUAGES
         ]
         for kind in kinds:

@@ -16,9 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 __all__ = ["Due", "Kind", "due_checks", "kind_get", "kinds", "register", "register_due_check"]
 
@@ -37,7 +40,7 @@ class Kind:
 class Due:
     """A notification that a due check found: sent once per recipient and ``key``."""
 
-    recipients: list[Any]
+    recipients: list[User]
     kind: str
     params: dict[str, Any]
     url: str

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from passgenau.apps.accounts.permissions import roles_with
 
 from .kinds import Kind, kinds
 from .models import Language, Notification, Preference
 from .policies import may_receive
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 __all__ = [
     "kinds_for_user",
@@ -25,7 +29,7 @@ __all__ = [
 ]
 
 
-def recipients_with_perm(*, code: str, organisation_ids: list[int | None]) -> list[Any]:
+def recipients_with_perm(*, code: str, organisation_ids: list[int | None]) -> list[User]:
     """The active users of these organisations whose role holds the permission ``code``."""
     return list(
         get_user_model()
@@ -38,30 +42,30 @@ def recipients_with_perm(*, code: str, organisation_ids: list[int | None]) -> li
     )
 
 
-def notifications_for_user(*, user: Any) -> QuerySet[Notification]:
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def unread_count(*, user: Any) -> int:
+def unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def unread_count_for_request(request: Any) -> int:
+def unread_count_for_request(request: HttpRequest) -> int:
     """For the navigation's badge."""
     return unread_count(user=request.user) if request.user.is_authenticated else 0
 
 
-def preference_for(*, user: Any, kind: str) -> Preference:
+def preference_for(*, user: User, kind: str) -> Preference:
     """The stored preference, or the default (both channels on) for a kind never chosen."""
     found = Preference.objects.filter(user=user, kind=kind).first()
     return found or Preference(user=user, kind=kind, in_app=True, email=True)
 
 
-def language_for(*, user: Any) -> str:
+def language_for(*, user: User) -> str:
     found = Language.objects.filter(user=user).values_list("language", flat=True).first()
     return found or settings.LANGUAGE_CODE
 
 
-def kinds_for_user(*, user: Any) -> list[Kind]:
+def kinds_for_user(*, user: User) -> list[Kind]:
     """The kinds this user's role can receive (the preferences page offers these)."""
     return [kind for kind in kinds() if may_receive(user=user, kind=kind)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -20,6 +20,9 @@ from django.utils import timezone, translation
 from . import selectors
 from .kinds import due_checks, kind_get
 from .models import Language, Notification, Preference
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 __all__ = [
     "notifications_mark_read",
@@ -54,7 +57,7 @@ def _send_email(notification: Notification, language: str) -> None:
 
 
 def notify(
-    *, recipients: Iterable[Any], kind: str, params: dict[str, Any], url: str = "", key: str = ""
+    *, recipients: Iterable[User], kind: str, params: dict[str, Any], url: str = "", key: str = ""
 ) -> list[Notification]:
     """Notify each recipient of ``kind`` (a registered kind) as their preferences say.
 
@@ -93,7 +96,7 @@ def notify(
     return created
 
 
-def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all unread ones when ``ids`` is None)."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
@@ -102,7 +105,7 @@ def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> i
 
 
 @transaction.atomic
-def preferences_save(*, user: Any, language: str, channels: dict[str, tuple[bool, bool]]) -> None:
+def preferences_save(*, user: User, language: str, channels: dict[str, tuple[bool, bool]]) -> None:
     """Store the user's language and, per kind, (in the application, by e-mail)."""
     Language.objects.update_or_create(user=user, defaults={"language": language})
     for kind, (in_app, email) in channels.items():

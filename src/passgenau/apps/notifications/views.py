@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from . import selectors, services
 from .forms import PreferencesForm
@@ -19,7 +19,7 @@ PER_PAGE = 25
 
 
 @require("notifications.view_own")
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.notifications_for_user(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -34,7 +34,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require("notifications.view_own")
-def notification_read(request: HttpRequest) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all read; go to its link when one is given."""
     raw = request.POST.get("id", "")
     ids = [int(raw)] if raw.isdigit() and len(raw) < 19 else None
@@ -46,7 +46,7 @@ def notification_read(request: HttpRequest) -> HttpResponse:
 
 
 @require("notifications.view_own")
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     kinds = selectors.kinds_for_user(user=user)
     initial: dict[str, object] = {"language": selectors.language_for(user=user)}
