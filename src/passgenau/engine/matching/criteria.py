@@ -3,8 +3,10 @@
 Each criterion has an id, a kind (``hard``: breaking it makes a pair not allowed; ``soft``: it
 scores a pair in [0, 1]), labels in German, English, Ukrainian and Russian, and a *rule* — one
 of the small set of rule types in :data:`RULES`, implemented by :mod:`.scoring` — with its
-parameters. The catalogue shipped with the package is ``criteria/catalogue-v1.yaml``; a programme
-can pass its own with ``passgenau match --criteria FILE``.
+parameters. The catalogue shipped with the package for relocation is
+``criteria/catalogue-v1.yaml``; the housing transition, mentoring and language mediation have their
+own (``criteria/housing-v1.yaml``, ``mentoring-v1.yaml``, ``mediation-v1.yaml``; see
+:data:`SHIPPED`). A programme can pass its own with ``passgenau match --criteria FILE``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .profiles import DEMAND_DIMENSIONS, RecordProblem
 __all__ = [
     "LANGUAGES",
     "RULES",
+    "SHIPPED",
     "Catalogue",
     "CatalogueError",
     "Criterion",
@@ -81,6 +84,19 @@ def _unit(value: Any) -> str | None:
 
 def _tag(value: Any) -> str | None:
     return None if isinstance(value, str) and value else "must be a non-empty tag"
+
+
+def _dimension(value: Any) -> str | None:
+    if value not in DEMAND_DIMENSIONS:
+        return f"unknown dimension {value!r}; expected one of {list(DEMAND_DIMENSIONS)}"
+    return None
+
+
+def _one_of(*choices: str) -> ParamCheck:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {list(choices)}, got {value!r}"
+
+    return check
 
 
 @dataclass(frozen=True)
@@ -141,6 +157,26 @@ RULES: dict[str, RuleType] = {
         ("soft",),
         summary="1 when the household has one of the site's priority groups, else 0 "
         "(counts only at sites that name priority groups)",
+    ),
+    "shared_tags": RuleType(
+        ("hard", "soft"),
+        {"prefix": _tag},
+        {"score": (_one_of("share", "any"), "share")},
+        summary="the household's tags that start with `prefix` against the site's services: "
+        "hard: not allowed when the household has such tags and the site none of them; soft: "
+        "the share of them the site has (`score: share`) or 1 when it has one (`score: any`)",
+    ),
+    "fill": RuleType(
+        ("soft",),
+        {"dimension": _dimension},
+        summary="min(1, the household's demand / the site's capacity) in `dimension`: how "
+        "fully the household uses what the site offers (counts only where the site gives it)",
+    ),
+    "distance": RuleType(
+        ("soft",),
+        optional={"zero_km": (_positive, 10.0)},
+        summary="mean over the household's anchors (work, school) of max(0, 1 - km / zero_km) "
+        "to the site's location (counts only where both are known)",
     ),
 }
 
@@ -203,26 +239,40 @@ class CatalogueError(InputError):
 
 
 DEFAULT_VERSION = "1"
+# The catalogues shipped with the package, by programme: relocation's is ``catalogue-vN.yaml``,
+# the others ``<name>-vN.yaml`` (a programme's newest version first in its tuple of versions).
+SHIPPED: dict[str, tuple[str, ...]] = {
+    "catalogue": ("1",),
+    "housing": ("1",),
+    "mentoring": ("1",),
+    "mediation": ("1",),
+}
 
 
-def default_catalogue_path() -> Path:
-    """The catalogue shipped with the package."""
-    return _shipped_path(DEFAULT_VERSION)
+def default_catalogue_path(name: str = "catalogue") -> Path:
+    """The newest catalogue of programme ``name`` shipped with the package (relocation's by
+    default)."""
+    return _shipped_path(SHIPPED[name][0], name)
 
 
-def _shipped_path(version: str) -> Path:
-    name = f"criteria/catalogue-v{version}.yaml"
-    return Path(str(resources.files(__package__ or __name__).joinpath(name)))
+def _shipped_path(version: str, name: str = "catalogue") -> Path:
+    file = f"criteria/{name}-v{version}.yaml"
+    return Path(str(resources.files(__package__ or __name__).joinpath(file)))
 
 
-def load_catalogue_version(version: str) -> Catalogue:
-    """The shipped catalogue of ``version`` (what a run recorded and is reproduced with).
+def load_catalogue_version(version: str, name: str = "catalogue") -> Catalogue:
+    """The shipped catalogue ``name`` of ``version`` (what a run recorded and is reproduced
+    with); ``name`` is relocation's ``catalogue`` or one of the other programmes in
+    :data:`SHIPPED`.
 
     Raises :class:`CatalogueError` when this version of passgenau ships no such catalogue, or when
     the file's own version differs from its name.
     """
-    where = f"criteria catalogue version {version!r}"
-    path = _shipped_path(str(version)) if re.fullmatch(r"[0-9A-Za-z_.-]+", str(version)) else None
+    where = f"criteria catalogue {name!r} version {version!r}"
+    if name == "catalogue":
+        where = f"criteria catalogue version {version!r}"
+    safe = re.fullmatch(r"[0-9A-Za-z_.-]+", str(version)) and name in SHIPPED
+    path = _shipped_path(str(version), name) if safe else None
     if path is None or not path.is_file():
         raise CatalogueError(
             [RecordProblem(where, None, None, "is not shipped with this version of passgenau")]

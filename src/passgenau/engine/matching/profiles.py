@@ -79,6 +79,7 @@ DEMAND_DIMENSIONS: tuple[str, ...] = (
     "kita",
     "barrier_free",
     "large_flat",
+    "households",
 )
 # Households of this many persons or more need a large flat (one unit of ``large_flat``).
 LARGE_FLAT_PERSONS = 5
@@ -145,6 +146,8 @@ class HouseholdProfile:
     ``importance`` rates criteria 0 (does not matter) … 3 (very important) by criterion id;
     criteria not rated take the catalogue's default. ``ties``, ``ranked_places`` and
     ``excluded_places`` are site ids; ``ranked_places`` is ordered, first choice first.
+    ``anchors`` are the places the household goes to every day (work, school) as (latitude,
+    longitude) in degrees, for the ``distance`` rule.
     """
 
     id: str
@@ -158,6 +161,7 @@ class HouseholdProfile:
     excluded_places: frozenset[str] = frozenset()
     preferred_size: str | None = None
     preferred_region: str | None = None
+    anchors: tuple[tuple[float, float], ...] = ()
 
     @property
     def persons(self) -> int:
@@ -176,6 +180,8 @@ class HouseholdProfile:
             # A household needing barrier-free housing needs one barrier-free flat.
             "barrier_free": int("barrier_free" in self.needs),
             "large_flat": int(len(self.members) >= LARGE_FLAT_PERSONS),
+            # One unit per household: a flat holds one, a mentor takes so many mentees.
+            "households": 1,
         }
 
     def traits(self) -> frozenset[str]:
@@ -226,7 +232,8 @@ class SiteProfile:
     """A receiving place: a Kommune, a Kreis, a housing unit or a mentor.
 
     ``priorities`` are the site's weights per soft criterion (0–3, default 1); ``priority_groups``
-    are household tags (needs or traits) the site gives priority to.
+    are household tags (needs or traits) the site gives priority to; ``location`` is (latitude,
+    longitude) in degrees, for the ``distance`` rule.
     """
 
     id: str
@@ -240,6 +247,7 @@ class SiteProfile:
     language_course_places: int = 0
     priorities: Mapping[str, float] = field(default_factory=dict)
     priority_groups: frozenset[str] = frozenset()
+    location: tuple[float, float] | None = None
 
 
 # -- reading and writing --------------------------------------------------------------------------
@@ -323,6 +331,27 @@ def _number_map(
     return out
 
 
+def _point(c: _Collector, key: str, value: Any) -> tuple[float, float] | None:
+    """A (latitude, longitude) pair in degrees."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        c.add(key, f"must be [latitude, longitude], got {value!r}")
+        return None
+    lat = _number(c, f"{key}[0]", value[0], lo=-90, hi=90, integer=False)
+    lon = _number(c, f"{key}[1]", value[1], lo=-180, hi=180, integer=False)
+    return None if lat is None or lon is None else (lat, lon)
+
+
+def _anchors(c: _Collector, raw: Mapping[str, Any]) -> tuple[tuple[float, float], ...]:
+    value = raw.get("anchors", [])
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        c.add("anchors", f"must be a list of [latitude, longitude], got {value!r}")
+        return ()
+    points = (_point(c, f"anchors[{i}]", v) for i, v in enumerate(value))
+    return tuple(p for p in points if p is not None)
+
+
 def household_from_dict(
     raw: Any, *, file: str = "households", record: int = 1, problems: list[RecordProblem]
 ) -> HouseholdProfile | None:
@@ -388,6 +417,7 @@ def household_from_dict(
         excluded_places=frozenset(_str_list(c, raw, "excluded_places")),
         preferred_size=size,
         preferred_region=_str(c, raw, "preferred_region"),
+        anchors=_anchors(c, raw),
     )
     return household if len(problems) == before else None
 
@@ -414,6 +444,7 @@ def site_from_dict(
     communities = _number_map(c, raw, "communities", lo=0, hi=1e12, integer=True)
     places = raw.get("language_course_places", 0)
     course = _number(c, "language_course_places", places, lo=0, hi=1e12, integer=True)
+    location = raw.get("location")
     site = SiteProfile(
         id=sid or "",
         name=name,
@@ -426,12 +457,13 @@ def site_from_dict(
         language_course_places=int(course or 0),
         priorities=_number_map(c, raw, "priorities", lo=0, hi=3, integer=False),
         priority_groups=frozenset(_str_list(c, raw, "priority_groups")),
+        location=None if location is None else _point(c, "location", location),
     )
     return site if len(problems) == before else None
 
 
 def household_to_dict(h: HouseholdProfile) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "id": h.id,
         "members": [
             {"age_band": m.age_band, "role": m.role, "relation": m.relation} for m in h.members
@@ -446,10 +478,13 @@ def household_to_dict(h: HouseholdProfile) -> dict[str, Any]:
         "preferred_size": h.preferred_size,
         "preferred_region": h.preferred_region,
     }
+    if h.anchors:  # only where given, so that relocation's records stay as they were
+        out["anchors"] = [list(a) for a in h.anchors]
+    return out
 
 
 def site_to_dict(s: SiteProfile) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "id": s.id,
         "name": s.name,
         "capacity": dict(s.capacity),
@@ -462,6 +497,9 @@ def site_to_dict(s: SiteProfile) -> dict[str, Any]:
         "priorities": dict(s.priorities),
         "priority_groups": sorted(s.priority_groups),
     }
+    if s.location is not None:
+        out["location"] = list(s.location)
+    return out
 
 
 def _find(directory: Path, stem: str, problems: list[RecordProblem]) -> Path | None:

@@ -187,6 +187,28 @@ class _Encoded:
         self.s_course = np.array([float(s.language_course_places) for s in sites])
         self.s_services = [s.services for s in sites]
         self.s_groups = [s.priority_groups for s in sites]
+        # Places for the distance rule: up to A anchors per household (NaN pads), one per site.
+        n_a = max((len(h.anchors) for h in households), default=0)
+        anchors = np.full((self.n_households, n_a, 2), np.nan)
+        for i, h in enumerate(households):
+            for k, point in enumerate(h.anchors):
+                anchors[i, k] = point
+        self.h_anchors = anchors
+        self.s_location = np.array(
+            [s.location if s.location is not None else (np.nan, np.nan) for s in sites],
+            dtype=np.float64,
+        ).reshape(s_n, 2)
+
+    def tags_with_prefix(self, prefix: str) -> tuple[FloatArray, FloatArray]:
+        """``(H, T)`` household has tag, ``(S, T)`` site has tag, over every tag that starts
+        with ``prefix`` (household needs and traits, site services)."""
+        known = set(self.need_tag.tolist()) | set(self.traits)
+        known |= {t for services in self.s_services for t in services}
+        tags = sorted(t for t in known if t.startswith(prefix))
+        site_has = np.array(
+            [[t in services for t in tags] for services in self.s_services], dtype=np.float64
+        ).reshape(self.n_sites, len(tags))
+        return self.h_has(tags), site_has
 
     def _household_arrays(self, households: Sequence[HouseholdProfile]) -> None:
         """Demand per dimension, traits and need tags, from one pass over the members.
@@ -239,6 +261,7 @@ class _Encoded:
             "kita": kita,
             "barrier_free": barrier_free,
             "large_flat": large,
+            "households": np.ones(n_h, dtype=np.int64),
         }
         self.demand_all = np.column_stack([by_dimension[d] for d in DEMAND_DIMENSIONS]).reshape(
             n_h, len(DEMAND_DIMENSIONS)
@@ -302,7 +325,29 @@ def _prepare_hard(c: Criterion, enc: _Encoded) -> HardEval:
             return np.asarray(sel.sparse(enc.excl_keys, enc.excl_values) > 0, dtype=bool)
 
         return excluded
+    if c.rule == "shared_tags":
+        h_tags, s_tags = enc.tags_with_prefix(str(c.params["prefix"]))
+        has_any = h_tags.sum(axis=1) > 0
+
+        def shared_tags(sel: _Pairs) -> BoolArray:
+            return np.asarray(sel.hv(has_any) & (sel.dot(h_tags, s_tags) == 0), dtype=bool)
+
+        return shared_tags
     raise ValueError(f"rule {c.rule!r} is not a hard rule")
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Great-circle distance (haversine) between (…, 2) arrays of (latitude, longitude)."""
+    lat1, lon1 = np.radians(a[..., 0]), np.radians(a[..., 1])
+    lat2, lon2 = np.radians(b[..., 0]), np.radians(b[..., 1])
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1))), np.float64)
 
 
 def _need_matrices(c: Criterion, enc: _Encoded) -> tuple[FloatArray, FloatArray]:
@@ -377,7 +422,52 @@ def _prepare_soft(c: Criterion, enc: _Encoded) -> SoftEval:
         s_in = s_in.reshape(enc.n_sites, len(groups))
         site_has = s_in.sum(axis=1) > 0
         return lambda sel: ((sel.dot(h_in, s_in) > 0).astype(np.float64), sel.sv(site_has))
+    if c.rule == "shared_tags":
+        h_tags, s_tags = enc.tags_with_prefix(str(p["prefix"]))
+        count = h_tags.sum(axis=1)
+        if p["score"] == "any":
+            return lambda sel: (
+                (sel.dot(h_tags, s_tags) > 0).astype(np.float64),
+                sel.hv(count > 0),
+            )
+        share = h_tags / np.maximum(count, 1.0)[:, None]
+        return lambda sel: (sel.dot(share, s_tags), sel.hv(count > 0))
+    if c.rule == "fill":
+        col = DEMAND_DIMENSIONS.index(str(p["dimension"]))
+        demand = enc.demand_all[:, col].astype(np.float64)
+        capacity = enc.capacity_all[:, col]
+        # a site that gives no capacity in the dimension (unlimited) or none at all: no fill
+        given = (capacity > 0) & (capacity < np.iinfo(np.int64).max)
+        room = np.where(given, capacity, 1).astype(np.float64)
+
+        def fill(sel: _Pairs) -> tuple[FloatArray, BoolArray]:
+            score = np.minimum(1.0, sel.hv(demand) / sel.sv(room))
+            return score, sel.hv(demand > 0) & sel.sv(given)
+
+        return fill
+    if c.rule == "distance":
+        zero_km = float(p["zero_km"])
+        has_anchor = ~np.isnan(enc.h_anchors[..., 0])  # (H, A)
+        has_location = ~np.isnan(enc.s_location[:, 0])
+
+        def distance(sel: _Pairs) -> tuple[FloatArray, BoolArray]:
+            anchors = sel.hv(enc.h_anchors)  # (P, A, 2)
+            mask = sel.hv(has_anchor)
+            here = sel.sv(enc.s_location)[:, None, :]
+            with np.errstate(invalid="ignore"):
+                near = np.maximum(0.0, 1.0 - distance_km(anchors, here) / zero_km)
+            near = np.where(mask, near, 0.0)
+            n = mask.sum(axis=1)
+            score = np.asarray(near.sum(axis=1) / np.maximum(n, 1), dtype=np.float64)
+            score = np.where(sel.sv(has_location), score, 0.0)
+            return score, (n > 0) & sel.sv(has_location)
+
+        return distance
     raise ValueError(f"rule {c.rule!r} is not a soft rule")
+
+
+# Soft rules the fast path evaluates pair by pair on each block (no low-rank factorisation).
+DIRECT_RULES = frozenset({"shared_tags", "fill", "distance"})
 
 
 # -- the fast path: scores as a low-rank product plus sparse corrections --------------------------
@@ -506,11 +596,21 @@ class _FastScores:
     """Pair scores of blocks of households via two matrix products and one scatter."""
 
     def __init__(
-        self, enc: _Encoded, soft: Sequence[Criterion], rating: FloatArray, priority: FloatArray
+        self,
+        enc: _Encoded,
+        soft: Sequence[Criterion],
+        rating: FloatArray,
+        priority: FloatArray,
+        evals: Sequence[SoftEval],
     ) -> None:
         self.n_sites = enc.n_sites
         hf, sf, wh, ws, keys, values = [], [], [], [], [], []
+        # (rating, priority, rule) of the criteria evaluated pair by pair on each block
+        self.direct: list[tuple[FloatArray, FloatArray, SoftEval]] = []
         for k, c in enumerate(soft):
+            if c.rule in DIRECT_RULES:
+                self.direct.append((rating[:, k], priority[:, k], evals[k]))
+                continue
             f = _factor_soft(c, enc)
             h_weight = rating[:, k] * f.h_applies  # r_c a^h_c
             s_weight = priority[:, k] * f.s_applies  # π_c a^s_c
@@ -540,6 +640,18 @@ class _FastScores:
         lo, hi = np.searchsorted(self.keys, [h0 * self.n_sites, h1 * self.n_sites])
         numerator.reshape(-1)[self.keys[lo:hi] - h0 * self.n_sites] += self.values[lo:hi]
         total = self.wh[h0:h1] @ self.ws_t
+        if self.direct:
+            rows = h1 - h0
+            sel = _Pairs(
+                np.repeat(np.arange(h0, h1, dtype=np.int64), self.n_sites),
+                np.tile(np.arange(self.n_sites, dtype=np.int64), rows),
+                self.n_sites,
+            )
+            for h_rating, s_priority, evaluate in self.direct:
+                score, applies = evaluate(sel)
+                weight = sel.hv(h_rating) * sel.sv(s_priority) * applies
+                numerator += (weight * score).reshape(rows, self.n_sites)
+                total = total + weight.reshape(rows, self.n_sites)
         positive = total > 0
         np.divide(numerator, total, out=numerator, where=positive)
         numerator[~positive] = NEUTRAL_SCORE
@@ -565,6 +677,9 @@ class _FastAllowed:
                 patterned.append(evaluate)
             elif c.rule == "need_service":
                 features.append(_need_matrices(c, enc)[0].astype(np.int64))
+                patterned.append(evaluate)
+            elif c.rule == "shared_tags":
+                features.append(enc.tags_with_prefix(str(c.params["prefix"]))[0].astype(np.int64))
                 patterned.append(evaluate)
             elif c.rule == "excluded_places":
                 self.exclusions.append((enc.excl_keys, enc.excl_values))
@@ -743,16 +858,17 @@ def score_profiles(
     priority = np.array(
         [[float(s.priorities.get(c.id, 1.0)) for c in soft] for s in sites], dtype=np.float64
     ).reshape(len(sites), len(soft))
+    soft_evals = tuple(_prepare_soft(c, enc) for c in soft)
     breakdown = ScoreBreakdown(
         households=tuple(households),
         sites=tuple(sites),
         catalogue=catalogue,
         _enc=enc,
         _hard=tuple(_prepare_hard(c, enc) for c in catalogue.hard),
-        _soft=tuple(_prepare_soft(c, enc) for c in soft),
+        _soft=soft_evals,
         _rating=rating,
         _priority=priority,
-        _fast=_FastScores(enc, soft, rating, priority),
+        _fast=_FastScores(enc, soft, rating, priority, soft_evals),
     )
     fast_allowed = _FastAllowed(enc, catalogue.hard, breakdown._hard)
     n_h, n_s = len(households), len(sites)
