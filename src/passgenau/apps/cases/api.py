@@ -3,11 +3,10 @@ contract (cases pseudonymised). Same rights and access functions as the pages.""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 
 from . import selectors
 
@@ -23,7 +22,7 @@ class CaseloadOut(Schema):
 
 
 @router.get("/caseload", response=CaseloadOut, auth=ApiPermission("cases.view_cases"))
-def caseload(request: HttpRequest) -> CaseloadOut:
+def caseload(request: AuthenticatedHttpRequest) -> CaseloadOut:
     load = selectors.caseload_for_user(user=request.user)
     return CaseloadOut(
         open_cases=load.cases.count(),
@@ -55,7 +54,9 @@ class StatementOut(Schema):
     response=StatementOut,
     auth=ApiPermission("cases.view_statements"),
 )
-def statement(request: HttpRequest, contract_id: int, year: int, month: int) -> StatementOut:
+def statement(
+    request: AuthenticatedHttpRequest, contract_id: int, year: int, month: int
+) -> StatementOut:
     contract = selectors.contract_get_for_user(user=request.user, pk=contract_id)
     if contract is None or not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise HttpError(404, "Not found")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -16,12 +16,23 @@ from .models import (
     CaseOutcome,
     ConsentPurpose,
     ContactKind,
+    FundingContract,
+    Goal,
     GoalArea,
+    HourEntry,
     Language,
     ReferralOutcome,
     VaccinationStatus,
 )
 from .services import ConsentInput
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
+    from passgenau.apps.accounts.models import User
+    from passgenau.apps.directory.models import Service
+    from passgenau.apps.funding.models import Grant
 
 
 class DateInput(forms.DateInput):
@@ -31,7 +42,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _date(label: Any, *, required: bool = True, initial_today: bool = False) -> forms.DateField:
+def _date(
+    label: StrOrPromise, *, required: bool = True, initial_today: bool = False
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -97,18 +110,19 @@ class CloseForm(forms.Form):
     on = _date(_("Closed on"), initial_today=True)
 
 
+class _CaseworkerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.organisation})"
+
+
 class TransferForm(forms.Form):
     prefix = "transfer"
 
-    caseworker = forms.ModelChoiceField(label=_("Receiving caseworker"), queryset=None)
+    caseworker = _CaseworkerField(label=_("Receiving caseworker"), queryset=None)
 
-    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, caseworkers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["caseworker"]
-        field.queryset = caseworkers  # type: ignore[attr-defined]
-        field.label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.organisation})"
-        )  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["caseworker"]).queryset = caseworkers
 
 
 class HealthForm(forms.Form):
@@ -138,20 +152,24 @@ class GoalForm(forms.Form):
 class StepForm(forms.Form):
     prefix = "step"
 
-    goal = forms.ModelChoiceField(label=_("For the goal"), queryset=None)
+    goal: forms.ModelChoiceField[Goal] = forms.ModelChoiceField(
+        label=_("For the goal"), queryset=None
+    )
     title = forms.CharField(label=_("Step"), max_length=200)
     responsible = forms.CharField(label=_("Responsible"), max_length=100)
     due_on = _date(_("Due on"))
 
-    def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, goals: QuerySet[Goal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["goal"]).queryset = goals
 
 
 class ReferralForm(forms.Form):
     prefix = "referral"
 
-    offer = forms.ModelChoiceField(label=_("Offer of the directory"), queryset=None, required=False)
+    offer: forms.ModelChoiceField[Service] = forms.ModelChoiceField(
+        label=_("Offer of the directory"), queryset=None, required=False
+    )
     offer_text = forms.CharField(
         label=_("Offer"),
         max_length=300,
@@ -159,12 +177,16 @@ class ReferralForm(forms.Form):
         help_text=_("The offer and its provider, as a free entry where no offer fits."),
     )
     referred_on = _date(_("Referred on"), initial_today=True)
-    goal = forms.ModelChoiceField(label=_("For the goal"), queryset=None, required=False)
+    goal: forms.ModelChoiceField[Goal] = forms.ModelChoiceField(
+        label=_("For the goal"), queryset=None, required=False
+    )
 
-    def __init__(self, *args: Any, goals: Any, offers: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, goals: QuerySet[Goal], offers: QuerySet[Service], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
-        self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["goal"]).queryset = goals
+        cast(forms.ModelChoiceField, self.fields["offer"]).queryset = offers
 
 
 class ReferralOutcomeForm(forms.Form):
@@ -187,22 +209,29 @@ class NoteForm(forms.Form):
 class HoursForm(forms.Form):
     prefix = "hours"
 
-    contract = forms.ModelChoiceField(label=_("Funding contract"), queryset=None)
+    contract: forms.ModelChoiceField[FundingContract] = forms.ModelChoiceField(
+        label=_("Funding contract"), queryset=None
+    )
     on = _date(_("Date"), initial_today=True)
     activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
     hours = forms.DecimalField(
         label=_("Hours"), min_value=Decimal("0.25"), max_digits=5, decimal_places=2
     )
 
-    def __init__(self, *args: Any, contracts: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, contracts: QuerySet[FundingContract], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["contract"]).queryset = contracts
+
+
+class _EntryField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: HourEntry) -> str:
+        return f"{obj.on:%d.%m.%Y} · {obj.hours} h · {obj.get_activity_display()}"
 
 
 class CorrectionForm(forms.Form):
     prefix = "correct"
 
-    entry = forms.ModelChoiceField(label=_("Entry to correct"), queryset=None)
+    entry = _EntryField(label=_("Entry to correct"), queryset=None)
     hours = forms.DecimalField(
         label=_("Change of hours"),
         max_digits=5,
@@ -211,17 +240,13 @@ class CorrectionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
-    def __init__(self, *args: Any, entries: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, entries: QuerySet[HourEntry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["entry"]
-        field.queryset = entries  # type: ignore[attr-defined]
-        field.label_from_instance = lambda e: (
-            f"{e.on:%d.%m.%Y} · {e.hours} h · {e.get_activity_display()}"
-        )  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["entry"]).queryset = entries
 
 
 class ContractForm(forms.Form):
-    grant = forms.ModelChoiceField(label=_("Grant"), queryset=None)
+    grant: forms.ModelChoiceField[Grant] = forms.ModelChoiceField(label=_("Grant"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=200)
     hourly_rate = forms.DecimalField(
         label=_("Hourly rate (EUR)"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2
@@ -232,9 +257,9 @@ class ContractForm(forms.Form):
     valid_from = _date(_("Valid from"))
     valid_to = _date(_("Valid to"))
 
-    def __init__(self, *args: Any, grants: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, grants: QuerySet[Grant], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grant"].queryset = grants  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["grant"]).queryset = grants
 
 
 def _month_choices() -> list[tuple[int, str]]:

@@ -12,13 +12,16 @@ by name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from passgenau.apps.accounts.access import user_has_perm
 
 from .models import Case, ConsentPurpose
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
     "case_scope",
@@ -34,35 +37,35 @@ __all__ = [
 NOTHING = Q(pk__in=[])
 
 
-def _organisation_id(user: Any) -> int | None:
+def _organisation_id(user: Visitor) -> int | None:
     return getattr(user, "organisation_id", None) if user is not None else None
 
 
-def may_view_cases(*, user: Any) -> bool:
+def may_view_cases(*, user: Visitor) -> bool:
     return user_has_perm(user, "cases.view_cases") and _organisation_id(user) is not None
 
 
-def may_keep_cases(*, user: Any) -> bool:
+def may_keep_cases(*, user: Visitor) -> bool:
     return user_has_perm(user, "cases.manage_cases") and _organisation_id(user) is not None
 
 
-def may_log_hours(*, user: Any) -> bool:
+def may_log_hours(*, user: Visitor) -> bool:
     return user_has_perm(user, "cases.log_hours") and _organisation_id(user) is not None
 
 
-def may_take_over_case(*, user: Any) -> bool:
+def may_take_over_case(*, user: Visitor) -> bool:
     """Whether ``user`` can be made responsible for a case (the target of a transfer)."""
     return user.is_active and may_keep_cases(user=user)
 
 
-def case_scope(*, user: Any) -> Q:
+def case_scope(*, user: Visitor) -> Q:
     """The cases ``user`` may see: its organisation's, or none."""
     if not may_view_cases(user=user):
         return NOTHING
     return Q(organisation_id=_organisation_id(user))
 
 
-def may_see_health(*, user: Any, case: Case, active_purposes: frozenset[str]) -> bool:
+def may_see_health(*, user: Visitor, case: Case, active_purposes: frozenset[str]) -> bool:
     """The responsible caseworker, with the consent for health data in force."""
     return (
         user_has_perm(user, "cases.view_special_categories")
@@ -72,11 +75,11 @@ def may_see_health(*, user: Any, case: Case, active_purposes: frozenset[str]) ->
     )
 
 
-def may_agree_contracts(*, user: Any) -> bool:
+def may_agree_contracts(*, user: Visitor) -> bool:
     return user_has_perm(user, "cases.manage_contracts") and _organisation_id(user) is not None
 
 
-def contract_scope(*, user: Any) -> Q:
+def contract_scope(*, user: Visitor) -> Q:
     """Funding contracts ``user`` sees: on its own programmes (funders) or its own grants."""
     organisation_id = _organisation_id(user)
     if organisation_id is None or not user_has_perm(user, "cases.view_statements"):

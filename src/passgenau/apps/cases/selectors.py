@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_read
 
 from . import policies
@@ -40,6 +41,12 @@ from .models import (
     Step,
     StepStatus,
 )
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
+    from passgenau.apps.directory.models import Service
+    from passgenau.apps.funding.models import Grant
+    from passgenau.apps.relocation.models import Arrival
 
 __all__ = [
     "NO_CONTACT_DAYS",
@@ -67,11 +74,11 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def cases_for_user(*, user: Any) -> QuerySet[Case]:
+def cases_for_user(*, user: Visitor) -> QuerySet[Case]:
     return Case.objects.filter(policies.case_scope(user=user))
 
 
-def case_get_for_user(*, user: Any, pk: int, log: bool = True) -> Case | None:
+def case_get_for_user(*, user: Visitor, pk: int, log: bool = True) -> Case | None:
     """The case ``pk`` if ``user`` may see it (the read is audited), else None."""
     case = (
         cases_for_user(user=user).select_related("caseworker", "organisation").filter(pk=pk).first()
@@ -82,7 +89,7 @@ def case_get_for_user(*, user: Any, pk: int, log: bool = True) -> Case | None:
 
 
 def case_health_for_user(
-    *, user: Any, case: Case, active_purposes: frozenset[str]
+    *, user: Visitor, case: Case, active_purposes: frozenset[str]
 ) -> tuple[bool, HealthRecord | None]:
     """(may see, record): health data only for the responsible caseworker with consent."""
     if not policies.may_see_health(user=user, case=case, active_purposes=active_purposes):
@@ -126,10 +133,10 @@ class Caseload:
     overdue_steps: int
     reviews_due: int
     without_contact: int
-    arrivals: list[Any]
+    arrivals: list[Arrival]
 
 
-def caseload_for_user(*, user: Any, only: str = "") -> Caseload:
+def caseload_for_user(*, user: User, only: str = "") -> Caseload:
     """The open cases of ``user``'s organisation with what needs attention: overdue steps,
     reviews due, no contact for 30 days; and arrivals at the organisation without a case yet."""
     today = _today()
@@ -195,7 +202,7 @@ def caseload_for_user(*, user: Any, only: str = "") -> Caseload:
     )
 
 
-def arrivals_without_case(*, user: Any, limit: int = 20) -> list[Any]:
+def arrivals_without_case(*, user: User, limit: int = 20) -> list[Arrival]:
     """Arrivals recorded at ``user``'s organisation whose household has no open case (one
     query; households shown by their pseudonymous reference only)."""
     from passgenau.apps.relocation.models import Arrival
@@ -213,7 +220,7 @@ def arrivals_without_case(*, user: Any, limit: int = 20) -> list[Any]:
     )
 
 
-def arrival_get_for_user(*, user: Any, pk: int) -> Any:
+def arrival_get_for_user(*, user: User, pk: int) -> Arrival | None:
     from passgenau.apps.relocation.models import Arrival
 
     if not policies.may_keep_cases(user=user):
@@ -230,7 +237,7 @@ def arrival_get_for_user(*, user: Any, pk: int) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-def contracts_for_user(*, user: Any) -> QuerySet[FundingContract]:
+def contracts_for_user(*, user: Visitor) -> QuerySet[FundingContract]:
     return (
         FundingContract.objects.filter(policies.contract_scope(user=user))
         .select_related("grant__programme__funder", "grant__organisation")
@@ -241,7 +248,7 @@ def contracts_for_user(*, user: Any) -> QuerySet[FundingContract]:
     )
 
 
-def contract_get_for_user(*, user: Any, pk: int) -> FundingContract | None:
+def contract_get_for_user(*, user: Visitor, pk: int) -> FundingContract | None:
     return contracts_for_user(user=user).filter(pk=pk).first()
 
 
@@ -328,19 +335,16 @@ def goals_of_case(*, case: Case) -> QuerySet[Goal]:
     return Goal.objects.filter(case=case).prefetch_related("steps").order_by("due_on", "id")
 
 
-def caseworkers_for_transfer(*, user: Any) -> QuerySet[Any]:
+def caseworkers_for_transfer(*, user: User) -> QuerySet[User]:
     """Active users of other organisations who may keep cases (the permission table decides)."""
-    from passgenau.apps.accounts.models import User
     from passgenau.apps.accounts.permissions import roles_with
 
-    return (
-        User.objects.filter(
-            role__in=roles_with("cases.manage_cases"), is_active=True, organisation__isnull=False
-        )
-        .exclude(organisation_id=getattr(user, "organisation_id", None))
-        .select_related("organisation")
-        .order_by("organisation__name", "username")
+    keepers = User.objects.filter(
+        role__in=roles_with("cases.manage_cases"), is_active=True, organisation__isnull=False
     )
+    if user.organisation_id is not None:
+        keepers = keepers.exclude(organisation_id=user.organisation_id)
+    return keepers.select_related("organisation").order_by("organisation__name", "username")
 
 
 def contracts_for_case(*, case: Case) -> QuerySet[FundingContract]:
@@ -351,7 +355,7 @@ def contracts_for_case(*, case: Case) -> QuerySet[FundingContract]:
     ).order_by("name")
 
 
-def grants_for_contracts(*, user: Any) -> QuerySet[Any]:
+def grants_for_contracts(*, user: User) -> QuerySet[Grant]:
     from passgenau.apps.funding.models import Grant
 
     if not policies.may_agree_contracts(user=user):
@@ -370,7 +374,7 @@ def correctable_entries(*, case: Case) -> QuerySet[HourEntry]:
     return HourEntry.objects.filter(case=case, corrects__isnull=True).order_by("-on", "-id")
 
 
-def offers_for_referral() -> QuerySet[Any]:
+def offers_for_referral() -> QuerySet[Service]:
     """The directory's active offers to refer to (free entries cover the rest)."""
     from passgenau.apps.directory.models import Service, ServiceStatus
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +47,11 @@ from .models import (
     VaccinationStatus,
 )
 
+if TYPE_CHECKING:
+    from passgenau.apps.directory.models import Service
+    from passgenau.apps.funding.models import Grant
+    from passgenau.apps.relocation.models import Arrival
+
 MAX_HOURS_PER_ENTRY = Decimal("24")
 HOURS_STEP = Decimal("0.25")  # specialist hours are billed in quarter hours
 
@@ -73,7 +78,7 @@ def _require(allowed: bool) -> None:
         raise CasesError(_("You may not do this."))
 
 
-def _own_case(actor: Any, case: Case) -> None:
+def _own_case(actor: User, case: Case) -> None:
     _require(policies.may_keep_cases(user=actor) and case.organisation_id == actor.organisation_id)
 
 
@@ -92,23 +97,23 @@ def _needs_consent(case: Case, purpose: str) -> None:
 
 
 def transition(
-    obj: models.Model,
+    obj: Case | Goal | Step,
     *,
     table: dict[str, frozenset[str]],
     to: str,
-    actor: Any,
+    actor: User,
     action: str,
     extra: dict[str, Any] | None = None,
 ) -> str:
     """THE status change: checked against ``table``, saved, and logged. Returns the old status.
 
     Callers hold a row lock on ``obj`` (``select_for_update``) inside a transaction."""
-    before = obj.status  # type: ignore[attr-defined]
+    before = obj.status
     if to not in table.get(before, frozenset()):
         raise TransitionError(
             _("The status cannot change from “%(old)s” to “%(new)s”.") % {"old": before, "new": to}
         )
-    obj.status = to  # type: ignore[attr-defined]
+    obj.status = to
     fields = ["status", *(extra or {}).keys()]
     for name, value in (extra or {}).items():
         setattr(obj, name, value)
@@ -129,7 +134,7 @@ class ConsentInput:
     explained_in: str
 
 
-def _record_consents(*, actor: Any, case: Case, consent: ConsentInput) -> None:
+def _record_consents(*, actor: User, case: Case, consent: ConsentInput) -> None:
     _not_in_future(consent.given_on, _("The date of the consent"))
     unknown = consent.purposes - set(ConsentPurpose.values)
     if unknown:
@@ -147,17 +152,19 @@ def _record_consents(*, actor: Any, case: Case, consent: ConsentInput) -> None:
 
 def _open(
     *,
-    actor: Any,
+    actor: User,
     consent: ConsentInput,
     opened_on: dt.date,
     **fields: Any,
 ) -> Case:
+    organisation_id = actor.organisation_id  # may_keep_cases asks for one
     _require(policies.may_keep_cases(user=actor))
+    assert organisation_id is not None
     _not_in_future(opened_on, _("The opening date"))
     if ConsentPurpose.CASE_MANAGEMENT not in consent.purposes:
         raise CasesError(_("A case can only be opened with the consent to case management."))
     case = Case.objects.create(
-        organisation_id=actor.organisation_id, caseworker=actor, opened_on=opened_on, **fields
+        organisation_id=organisation_id, caseworker=actor, opened_on=opened_on, **fields
     )
     _record_consents(actor=actor, case=case, consent=consent)
     log_action(
@@ -172,7 +179,7 @@ def _open(
 @transaction.atomic
 def case_open(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     kind: str = CaseKind.HOUSEHOLD,
     persons: int = 1,
@@ -197,8 +204,8 @@ def case_open(
 @transaction.atomic
 def case_open_from_arrival(
     *,
-    actor: Any,
-    arrival: Any,
+    actor: User,
+    arrival: Arrival,
     consent: ConsentInput,
     opened_on: dt.date | None = None,
 ) -> Case:
@@ -210,7 +217,7 @@ def case_open_from_arrival(
     if ConsentPurpose.TAKE_OVER not in consent.purposes:
         raise CasesError(_("Taking over the round's data needs the household's consent."))
     proposal = arrival.proposal
-    if proposal.municipality_id != getattr(actor, "organisation_id", None):
+    if proposal.municipality_id != actor.organisation_id:
         raise CasesError(_("This arrival is not at your organisation."))
     household = (
         # Lock only the household's row: PostgreSQL refuses FOR UPDATE on the nullable side of
@@ -242,7 +249,7 @@ def case_open_from_arrival(
 
 @transaction.atomic
 def consent_record(
-    *, actor: Any, case: Case, purpose: str, given_on: dt.date, explained_in: str
+    *, actor: User, case: Case, purpose: str, given_on: dt.date, explained_in: str
 ) -> None:
     _own_case(actor, case)
     if purpose in active_purposes(case):
@@ -255,7 +262,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, case: Case, purpose: str) -> None:
+def consent_withdraw(*, actor: User, case: Case, purpose: str) -> None:
     """Withdrawing keeps the record; withdrawn health consent hides the health data at once."""
     _own_case(actor, case)
     updated = CaseConsent.objects.filter(
@@ -271,7 +278,7 @@ def _locked(case: Case) -> Case:
 
 
 @transaction.atomic
-def case_transition(*, actor: Any, case: Case, status: str, on: dt.date | None = None) -> Case:
+def case_transition(*, actor: User, case: Case, status: str, on: dt.date | None = None) -> Case:
     """Activate, pause or reopen a case (closing goes through :func:`case_close`)."""
     _own_case(actor, case)
     if status == CaseStatus.CLOSED:
@@ -293,7 +300,7 @@ def case_transition(*, actor: Any, case: Case, status: str, on: dt.date | None =
 
 
 @transaction.atomic
-def case_close(*, actor: Any, case: Case, outcome: str, on: dt.date | None = None) -> Case:
+def case_close(*, actor: User, case: Case, outcome: str, on: dt.date | None = None) -> Case:
     _own_case(actor, case)
     if outcome not in CaseOutcome.values:
         raise CasesError(_("Choose the outcome of the case."))
@@ -317,7 +324,7 @@ def case_close(*, actor: Any, case: Case, outcome: str, on: dt.date | None = Non
 
 
 @transaction.atomic
-def case_transfer(*, actor: Any, case: Case, caseworker: User, on: dt.date | None = None) -> Case:
+def case_transfer(*, actor: User, case: Case, caseworker: User, on: dt.date | None = None) -> Case:
     """Hand the case to another organisation's caseworker (needs the consent to transfer). The
     receiving organisation is the new caseworker's; health consent does not travel with it."""
     _own_case(actor, case)
@@ -325,12 +332,13 @@ def case_transfer(*, actor: Any, case: Case, caseworker: User, on: dt.date | Non
     _needs_consent(case, ConsentPurpose.TRANSFER)
     if case.status == CaseStatus.CLOSED:
         raise CasesError(_("A closed case cannot be transferred."))
-    if not policies.may_take_over_case(user=caseworker):
+    receiving = caseworker.organisation_id
+    if receiving is None or not policies.may_take_over_case(user=caseworker):
         raise CasesError(_("The receiving person cannot keep cases."))
     on = on or _today()
     _not_in_future(on, _("The date of the transfer"))
     before = case.organisation_id
-    case.organisation_id = caseworker.organisation_id
+    case.organisation_id = receiving
     case.caseworker = caseworker
     case.save(update_fields=["organisation", "caseworker"])
     CaseEvent.objects.create(
@@ -355,7 +363,7 @@ def case_transfer(*, actor: Any, case: Case, caseworker: User, on: dt.date | Non
 
 
 @transaction.atomic
-def caseworker_assign(*, actor: Any, case: Case, caseworker: User) -> Case:
+def caseworker_assign(*, actor: User, case: Case, caseworker: User) -> Case:
     """Another caseworker of the same organisation takes over the case."""
     _own_case(actor, case)
     if caseworker.organisation_id != case.organisation_id or not policies.may_take_over_case(
@@ -372,7 +380,7 @@ def caseworker_assign(*, actor: Any, case: Case, caseworker: User) -> Case:
 @transaction.atomic
 def health_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     vaccination_status: str,
     counselling_language: str,
@@ -409,7 +417,7 @@ def _dates_in_order(due_on: dt.date, review_on: dt.date | None, case: Case) -> N
 @transaction.atomic
 def goal_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     area: str,
     title: str,
@@ -438,7 +446,7 @@ def goal_create(
 
 
 @transaction.atomic
-def goal_transition(*, actor: Any, goal: Goal, status: str) -> Goal:
+def goal_transition(*, actor: User, goal: Goal, status: str) -> Goal:
     _own_case(actor, goal.case)
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     transition(
@@ -448,7 +456,7 @@ def goal_transition(*, actor: Any, goal: Goal, status: str) -> Goal:
 
 
 @transaction.atomic
-def goal_review(*, actor: Any, goal: Goal, review_on: dt.date) -> Goal:
+def goal_review(*, actor: User, goal: Goal, review_on: dt.date) -> Goal:
     """Set the next review date (after a review held today or earlier)."""
     _own_case(actor, goal.case)
     _dates_in_order(goal.due_on, review_on, goal.case)
@@ -459,7 +467,7 @@ def goal_review(*, actor: Any, goal: Goal, review_on: dt.date) -> Goal:
 
 
 @transaction.atomic
-def step_create(*, actor: Any, goal: Goal, title: str, responsible: str, due_on: dt.date) -> Step:
+def step_create(*, actor: User, goal: Goal, title: str, responsible: str, due_on: dt.date) -> Step:
     _own_case(actor, goal.case)
     goal = Goal.objects.select_for_update().select_related("case").get(pk=goal.pk)
     if goal.status in (GoalStatus.REACHED, GoalStatus.DROPPED):
@@ -473,7 +481,7 @@ def step_create(*, actor: Any, goal: Goal, title: str, responsible: str, due_on:
 
 
 @transaction.atomic
-def step_transition(*, actor: Any, step: Step, status: str) -> Step:
+def step_transition(*, actor: User, step: Step, status: str) -> Step:
     _own_case(actor, step.goal.case)
     step = Step.objects.select_for_update().get(pk=step.pk)
     transition(
@@ -514,7 +522,7 @@ def _plan_content(case: Case) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def plan_agree(*, actor: Any, case: Case, agreed_on: dt.date | None = None) -> PlanVersion:
+def plan_agree(*, actor: User, case: Case, agreed_on: dt.date | None = None) -> PlanVersion:
     """Keep what was agreed today as the next version of the plan (never changed afterwards)."""
     _own_case(actor, case)
     case = _locked(case)
@@ -545,12 +553,12 @@ def plan_agree(*, actor: Any, case: Case, agreed_on: dt.date | None = None) -> P
 @transaction.atomic
 def referral_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     offer_text: str = "",
     referred_on: dt.date,
     goal: Goal | None = None,
-    offer: Any = None,
+    offer: Service | None = None,
 ) -> Referral:
     """Refer to an offer of the directory or, where none fits, to a free entry."""
     _own_case(actor, case)
@@ -581,7 +589,7 @@ def referral_create(
 
 @transaction.atomic
 def referral_outcome(
-    *, actor: Any, referral: Referral, outcome: str, on: dt.date | None = None
+    *, actor: User, referral: Referral, outcome: str, on: dt.date | None = None
 ) -> Referral:
     _own_case(actor, referral.case)
     if outcome not in ReferralOutcome.values or outcome == ReferralOutcome.PENDING:
@@ -603,7 +611,7 @@ def referral_outcome(
 
 
 @transaction.atomic
-def note_create(*, actor: Any, case: Case, on: dt.date, kind: str, text: str) -> ContactNote:
+def note_create(*, actor: User, case: Case, on: dt.date, kind: str, text: str) -> ContactNote:
     _own_case(actor, case)
     _not_in_future(on, _("The date of the contact"))
     if kind not in ContactKind.values:
@@ -623,8 +631,8 @@ def note_create(*, actor: Any, case: Case, on: dt.date, kind: str, text: str) ->
 @transaction.atomic
 def contract_create(
     *,
-    actor: Any,
-    grant: Any,
+    actor: User,
+    grant: Grant,
     name: str,
     hourly_rate: Decimal,
     hours_budget: Decimal,
@@ -673,7 +681,7 @@ class Logged:
 @transaction.atomic
 def hours_log(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     contract: FundingContract,
     on: dt.date,
@@ -711,7 +719,7 @@ def hours_log(
 
 
 @transaction.atomic
-def hours_correct(*, actor: Any, entry: HourEntry, hours: Decimal, reason: str) -> HourEntry:
+def hours_correct(*, actor: User, entry: HourEntry, hours: Decimal, reason: str) -> HourEntry:
     """A correction is a new entry of ``hours`` (negative to take hours back) with a reason;
     the entry with its corrections never goes below zero hours."""
     _require(

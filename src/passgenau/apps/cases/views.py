@@ -8,18 +8,22 @@ Views parse input, call one service or selector, and render. Cases are reached o
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.forms import Form
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.audit.services import log_read
 
 from . import exports, policies, selectors, services
@@ -42,12 +46,23 @@ from .forms import (
     TransferForm,
     WithdrawForm,
 )
-from .models import Goal, GoalStatus, PlanVersion, Referral, Step, StepStatus
+from .models import (
+    Case,
+    FundingContract,
+    Goal,
+    GoalStatus,
+    PlanVersion,
+    Referral,
+    Step,
+    StepStatus,
+)
+
+M = TypeVar("M", bound=Model)
 
 CASES_PER_PAGE = 25
 
 
-def _case_or_404(request: HttpRequest, pk: int, *, log: bool = True) -> Any:
+def _case_or_404(request: AuthenticatedHttpRequest, pk: int, *, log: bool = True) -> Case:
     case = selectors.case_get_for_user(user=request.user, pk=pk, log=log)
     if case is None:
         raise Http404
@@ -55,7 +70,7 @@ def _case_or_404(request: HttpRequest, pk: int, *, log: bool = True) -> Any:
 
 
 @require("cases.view_cases")
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     only = request.GET.get("only", "")
     load = selectors.caseload_for_user(user=request.user, only=only)
     page = Paginator(load.cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
@@ -74,7 +89,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @require("cases.manage_cases")
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CaseOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -98,7 +113,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("cases.manage_cases")
-def case_open_arrival(request: HttpRequest, arrival_pk: int) -> HttpResponse:
+def case_open_arrival(request: AuthenticatedHttpRequest, arrival_pk: int) -> HttpResponse:
     arrival = selectors.arrival_get_for_user(user=request.user, pk=arrival_pk)
     if arrival is None:
         raise Http404
@@ -132,7 +147,7 @@ def case_open_arrival(request: HttpRequest, arrival_pk: int) -> HttpResponse:
     )
 
 
-def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, Any]:
+def _case_context(request: AuthenticatedHttpRequest, case: Case, **forms: Form) -> dict[str, Any]:
     purposes = services.active_purposes(case)
     may_health, health = selectors.case_health_for_user(
         user=request.user, case=case, active_purposes=purposes
@@ -185,14 +200,14 @@ def _case_context(request: HttpRequest, case: Any, **forms: Any) -> dict[str, An
 
 
 @require("cases.view_cases")
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
 
-def _form_for(action: str, request: HttpRequest, case: Any) -> Any:
+def _form_for(action: str, request: AuthenticatedHttpRequest, case: Case) -> Form | None:
     data = request.POST
-    builders: dict[str, Any] = {
+    builders: dict[str, Callable[[], Form]] = {
         "consent": lambda: ConsentForm(data),
         "withdraw": lambda: WithdrawForm(data),
         "status": lambda: StatusForm(data),
@@ -215,14 +230,14 @@ def _form_for(action: str, request: HttpRequest, case: Any) -> Any:
     return builder() if builder else None
 
 
-def _item(model: Any, request: HttpRequest, **lookup: Any) -> Any:
-    item = model.objects.filter(pk=request.POST.get("item"), **lookup).first()
+def _item(model: type[M], request: AuthenticatedHttpRequest, **lookup: Any) -> M:
+    item = model._default_manager.filter(pk=request.POST.get("item"), **lookup).first()
     if item is None:
         raise Http404
     return item
 
 
-def _apply(action: str, request: HttpRequest, case: Any, data: dict[str, Any]) -> str:
+def _apply(action: str, request: AuthenticatedHttpRequest, case: Case, data: dict[str, Any]) -> str:
     """Call the one service for ``action``; returns the message to show."""
     actor = request.user
     if action == "consent":
@@ -296,7 +311,7 @@ HOURS_ACTIONS = {"hours", "correct"}
 
 @require_POST
 @require("cases.manage_cases")
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """One change of a case (POST)."""
     if action not in ACTIONS:
         raise Http404
@@ -317,7 +332,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @require("cases.view_cases")
-def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def plan_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     version = PlanVersion.objects.filter(case=case, number=number).first()
     if version is None:
@@ -329,7 +344,7 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @require("cases.view_statements")
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contracts = list(selectors.contracts_for_user(user=request.user).order_by("-valid_from"))
     rows = [(c, selectors.contract_usage(c)) for c in contracts]
     return render(
@@ -340,7 +355,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("cases.manage_contracts")
-def contract_create(request: HttpRequest) -> HttpResponse:
+def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     grants = selectors.grants_for_contracts(user=request.user)
     form = ContractForm(request.POST or None, grants=grants)
     if request.method == "POST" and form.is_valid():
@@ -358,14 +373,14 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _contract_or_404(request: HttpRequest, pk: int) -> Any:
+def _contract_or_404(request: AuthenticatedHttpRequest, pk: int) -> FundingContract:
     contract = selectors.contract_get_for_user(user=request.user, pk=pk)
     if contract is None:
         raise Http404
     return contract
 
 
-def _period(form: StatementForm) -> tuple[Any, Any]:
+def _period(form: StatementForm) -> tuple[dt.date, dt.date]:
     year = form.cleaned_data["year"]
     month = form.cleaned_data.get("month")
     if month:
@@ -374,7 +389,7 @@ def _period(form: StatementForm) -> tuple[Any, Any]:
 
 
 @require("cases.view_statements")
-def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract_or_404(request, pk)
     today = timezone.localdate()
     form = StatementForm(request.GET or {"year": today.year, "month": today.month})
@@ -396,7 +411,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("cases.view_statements")
-def statement_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def statement_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "pdf"):
         raise Http404
     contract = _contract_or_404(request, pk)
