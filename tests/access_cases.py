@@ -106,6 +106,12 @@ def _relocation_placement() -> dict[str, object]:
     return {"pk": accepted_proposal().pk}
 
 
+def _relocation_arrived() -> dict[str, object]:
+    from relocation_matching_helpers import arrived_proposal
+
+    return {"pk": arrived_proposal().pk}
+
+
 def _relocation_survey() -> dict[str, object]:
     from passgenau.apps.relocation.models import FollowUpSurvey
     from relocation_matching_helpers import arrived_proposal
@@ -276,6 +282,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:travel_edit", kwargs=_relocation_placement),
     PageCase("relocation:arrival_list"),
     PageCase("relocation:arrival_record", kwargs=_relocation_placement),
+    PageCase("relocation:arrival_correct", kwargs=_relocation_arrived),
     PageCase("relocation:survey_list"),
     PageCase("relocation:survey_record", kwargs=_relocation_survey),
     PageCase("relocation:evaluation"),

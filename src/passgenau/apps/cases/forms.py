@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from passgenau.apps.core.forms import DateInput
+
 from .models import (
     Activity,
     CaseKind,
@@ -33,13 +35,6 @@ if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
     from passgenau.apps.directory.models import Service
     from passgenau.apps.funding.models import Grant
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _date(

@@ -45,6 +45,7 @@ urlpatterns = [
     path("placements/<int:pk>/travel/", travel.travel_edit, name="travel_edit"),
     path("arrivals/", travel.arrival_list, name="arrival_list"),
     path("arrivals/<int:pk>/", travel.arrival_record, name="arrival_record"),
+    path("arrivals/<int:pk>/correct/", travel.arrival_correct, name="arrival_correct"),
     # follow-up
     path("surveys/", followup.survey_list, name="survey_list"),
     path("surveys/<int:pk>/", followup.survey_record, name="survey_record"),

@@ -52,3 +52,12 @@ class ArrivalForm(forms.Form):
     notes = forms.CharField(
         label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ArrivalCorrectForm(ArrivalForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the correction"),
+        help_text=gettext_lazy("Recorded in the audit trail with the old and the new dates."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
@@ -22,6 +23,7 @@ from ..models import (
     Proposal,
     ProposalStatus,
     RoundAction,
+    SurveyStatus,
     Travel,
     TravelStatus,
 )
@@ -75,6 +77,11 @@ def travel_save(*, actor: Any, proposal: Proposal, values: dict[str, Any]) -> Tr
         raise ValidationError({"status": _("The municipality records the arrival.")})
     if status in (TravelStatus.BOOKED, TravelStatus.UNDERWAY) and not values.get("departure_on"):
         raise ValidationError({"departure_on": _("Give the travel date.")})
+    if Arrival.objects.filter(proposal=proposal).exists():
+        raise ValidationError(
+            _("The household has arrived: correct the arrival instead of the travel plan."),
+            code="arrived",
+        )
     travel = Travel.objects.filter(proposal=proposal).first() or Travel(proposal=proposal)
     for name in TRAVEL_FIELDS:
         if name in values:
@@ -98,6 +105,13 @@ def travel_save(*, actor: Any, proposal: Proposal, values: dict[str, Any]) -> Tr
     return travel
 
 
+def _arriving(actor: Any, proposal: Proposal) -> Proposal:
+    proposal = _accepted(proposal, RoundAction.TRAVEL)
+    if not policies.arrival_may_record(actor, proposal):
+        raise ValidationError(_("Only the receiving municipality records the arrival."))
+    return proposal
+
+
 @transaction.atomic
 def arrival_record(
     *,
@@ -110,13 +124,12 @@ def arrival_record(
 ) -> Arrival:
     """The municipality records arrival and registration; follow-up surveys at 1, 6 and 12
     months are scheduled in the household's language."""
-    proposal = _accepted(proposal, RoundAction.TRAVEL)
-    if not policies.arrival_may_record(actor, proposal):
-        raise ValidationError(_("Only the receiving municipality records the arrival."))
-    if registered_on is not None and registered_on < arrived_on:
-        raise ValidationError({"registered_on": _("Registration cannot be before arrival.")})
+    proposal = _arriving(actor, proposal)
     if Arrival.objects.filter(proposal=proposal).exists():
-        raise ValidationError(_("The arrival is already recorded."), code="arrived")
+        raise ValidationError(
+            _("The arrival is already recorded; correct it with a reason."), code="arrived"
+        )
+    _check_arrival_dates(proposal=proposal, arrived_on=arrived_on, registered_on=registered_on)
     arrival = Arrival.objects.create(
         proposal=proposal,
         arrived_on=arrived_on,
@@ -143,4 +156,121 @@ def arrival_record(
     return arrival
 
 
-__all__ = ["add_months", "arrival_record", "travel_save"]
+ARRIVAL_FIELDS = ("arrived_on", "registered_on", "housing_ready", "notes")
+
+
+@transaction.atomic
+def arrival_correct(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    reason: str,
+    arrived_on: dt.date,
+    registered_on: dt.date | None = None,
+    housing_ready: bool = False,
+    notes: str = "",
+) -> Arrival:
+    """Correct a recorded arrival (the receiving municipality), with a reason that is logged with
+    the old and new dates; the follow-up surveys not yet held move with the arrival date."""
+    proposal = _arriving(actor, proposal)
+    arrival = Arrival.objects.select_for_update().filter(proposal=proposal).first()
+    if arrival is None:
+        raise ValidationError(_("No arrival is recorded yet."), code="not_arrived")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    _check_arrival_dates(proposal=proposal, arrived_on=arrived_on, registered_on=registered_on)
+    values = {
+        "arrived_on": arrived_on,
+        "registered_on": registered_on,
+        "housing_ready": housing_ready,
+        "notes": notes,
+    }
+    changed = {k: v for k, v in values.items() if getattr(arrival, k) != v}
+    if not changed:
+        raise ValidationError(_("Nothing was changed."), code="unchanged")
+    before = {k: _logged(getattr(arrival, k)) for k in changed}
+    for name, value in changed.items():
+        setattr(arrival, name, value)
+    arrival.save(update_fields=list(changed))
+    moved = 0
+    if "arrived_on" in changed:
+        for survey in FollowUpSurvey.objects.filter(
+            household=proposal.household, status=SurveyStatus.DUE
+        ):
+            survey.due_on = add_months(arrived_on, survey.wave)
+            survey.save(update_fields=["due_on", "updated_at"])
+            moved += 1
+    log_action(
+        "relocation.arrival.corrected",
+        actor=actor,
+        obj=proposal,
+        data={
+            "reason": reason,
+            "from": before,
+            "to": {k: _logged(v) for k, v in changed.items()},
+            "surveys_rescheduled": moved,
+        },
+    )
+    return arrival
+
+
+def _logged(value: Any) -> Any:
+    """A value as the audit trail keeps it (dates as ISO text; notes only as changed)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return "…" if value else ""  # free text may name people: not in the audit trail
+    return value
+
+
+def _check_arrival_dates(
+    *, proposal: Proposal, arrived_on: dt.date, registered_on: dt.date | None
+) -> None:
+    """An arrival lies neither in the future nor before the travel date; the registration
+    neither in the future nor before the arrival."""
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if arrived_on > today:
+        errors["arrived_on"] = _("The arrival cannot be in the future.")
+    else:
+        departure = (
+            Travel.objects.filter(proposal=proposal).values_list("departure_on", flat=True).first()
+        )
+        if departure is not None and arrived_on < departure:
+            errors["arrived_on"] = _(
+                "The arrival cannot be before the travel date (%(date)s); if the household "
+                "travelled earlier, the coordinator corrects the travel date first."
+            ) % {"date": formats.date_format(departure, "SHORT_DATE_FORMAT")}
+    if registered_on is not None:
+        if registered_on > today:
+            errors["registered_on"] = _("The registration cannot be in the future.")
+        elif registered_on < arrived_on:
+            errors["registered_on"] = _("Registration cannot be before arrival.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def travel_date_warning(travel: Travel) -> str | None:
+    """A warning when a travel not yet under way is dated in the past (a typing error, or the
+    plan is out of date), else None."""
+    if (
+        travel.departure_on is not None
+        and travel.departure_on < timezone.localdate()
+        and travel.status in (TravelStatus.PLANNED, TravelStatus.BOOKED)
+    ):
+        return _(
+            "The travel date %(date)s lies in the past: check the date, or set the travel "
+            "to “on the way”."
+        ) % {"date": formats.date_format(travel.departure_on, "SHORT_DATE_FORMAT")}
+    return None
+
+
+__all__ = [
+    "ARRIVAL_FIELDS",
+    "add_months",
+    "arrival_correct",
+    "arrival_record",
+    "travel_date_warning",
+    "travel_save",
+]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from passgenau.apps.accounts.access import require
 
 from ..forms.base import form_add_service_errors
-from ..forms.travel import ArrivalForm, TravelForm
+from ..forms.travel import ArrivalCorrectForm, ArrivalForm, TravelForm
 from ..models.vocab import (
     Need,
     Occupation,
@@ -40,11 +40,16 @@ def travel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TravelForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            travel.travel_save(actor=request.user, proposal=proposal, values=form.cleaned_data)
+            saved = travel.travel_save(
+                actor=request.user, proposal=proposal, values=form.cleaned_data
+            )
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
             messages.success(request, _("The travel plan is saved."))
+            warning = travel.travel_date_warning(saved)
+            if warning:
+                messages.warning(request, warning)
             return redirect("relocation:placement_list")
     return render(request, "relocation/travel_form.html", {"proposal": proposal, "form": form})
 
@@ -73,6 +78,8 @@ def arrival_list(request: HttpRequest) -> HttpResponse:
 @require("relocation.record_arrival")
 def arrival_record(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = travel_selectors.placement_get_for_user(user=request.user, pk=pk)
+    if proposal.arrival_record is not None:  # type: ignore[attr-defined]
+        return redirect("relocation:arrival_correct", pk=proposal.pk)
     form = ArrivalForm(request.POST or None, initial={"arrived_on": dt.date.today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,3 +90,27 @@ def arrival_record(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The arrival is recorded."))
             return redirect("relocation:arrival_list")
     return render(request, "relocation/arrival_form.html", {"proposal": proposal, "form": form})
+
+
+@require("relocation.record_arrival")
+def arrival_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a recorded arrival with a reason (logged; the surveys move with the date)."""
+    proposal = travel_selectors.placement_get_for_user(user=request.user, pk=pk)
+    recorded = proposal.arrival_record  # type: ignore[attr-defined]
+    if recorded is None:
+        return redirect("relocation:arrival_record", pk=proposal.pk)
+    initial = {name: getattr(recorded, name) for name in travel.ARRIVAL_FIELDS}
+    form = ArrivalCorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            travel.arrival_correct(actor=request.user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The arrival is corrected."))
+            return redirect("relocation:arrival_list")
+    return render(
+        request,
+        "relocation/arrival_form.html",
+        {"proposal": proposal, "form": form, "correcting": True, "recorded": recorded},
+    )
