@@ -1,5 +1,7 @@
-"""Recorded facts in a real browser (issue 11): an arrival date in the future is refused on the
-page, and a recorded arrival is corrected with a reason (bug 1)."""
+"""Recorded facts and changes in a real browser (issue 11): an arrival date in the future is
+refused on the page, and a recorded arrival is corrected with a reason (bug 1); a change of a
+proposal respects the household's exclusion, the load follows it, and changing back undoes it
+(bug 4)."""
 
 from __future__ import annotations
 
@@ -55,3 +57,60 @@ def test_an_arrival_in_the_future_is_refused_and_a_recorded_one_corrected(watche
         dt.date(2026, 11, 3)
     )
     assert AuditEntry.objects.filter(action="relocation.arrival.corrected").count() == 1
+
+
+@pytest.fixture
+def reviewed_run(transactional_db):
+    """A finished, unpublished run: one family that excluded Kiel, placed by the engine."""
+    from passgenau.apps.relocation.services import runs
+    from relocation_helpers import make_round, municipality, user
+    from relocation_matching_helpers import interviewed, set_capacities
+
+    round_ = make_round()
+    big = {"persons": 20, "school": 10, "kita": 10}
+    set_capacities(round_, {"officer": big, "Kiel": big, "Ulm": big})
+    interviewed(round_, 1, excluded_places=[municipality("Kiel").pk])
+    return runs.run_start(actor=user("coordinator"), round_=round_)
+
+
+def test_a_change_respects_the_exclusion_and_changing_back_undoes_it(watched, reviewed_run):
+    from passgenau.apps.accounts.models import Organisation
+    from relocation_helpers import user
+
+    page = watched.page
+    proposal = reviewed_run.proposals.select_related("municipality").get()
+    engine_choice = proposal.municipality
+    kiel = Organisation.objects.get(name="Kiel")
+    other = next(
+        o
+        for o in Organisation.objects.filter(relocation_profiles__round=reviewed_run.round_id)
+        if o.pk not in (engine_choice.pk, kiel.pk)
+    )
+    act_as(watched, user("coordinator"))
+    url = f"/relocation/proposals/{proposal.pk}/override/"
+    watched.goto(url)
+    choices = page.locator("select[name=municipality]").inner_text()
+    assert "Kiel – vom Haushalt ausgeschlossen" in choices
+    page.locator("select[name=municipality]").select_option(str(kiel.pk))
+    page.locator("textarea[name=reason]").fill("Schule in der Nähe")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Vom Haushalt ausgeschlossen" in page.locator(".error-summary").inner_text()
+    assert accessible(page) == []
+
+    page.locator("select[name=municipality]").select_option(str(other.pk))
+    page.locator("textarea[name=reason]").fill("Eine Wohnung wurde frei")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(f"**/relocation/runs/{reviewed_run.pk}/")
+    row = page.locator("tbody tr", has_text=proposal.household.reference).first.inner_text()
+    assert f"{other.name} (statt {engine_choice.name})" in row
+    load = page.locator("table.rl-bars tbody tr", has_text=other.name).first.inner_text()
+    assert "2 / 20" in load  # the family of two counts at its new place
+
+    watched.goto(url)
+    page.locator("select[name=municipality]").select_option(str(engine_choice.pk))
+    page.locator("textarea[name=reason]").fill("Die Wohnung ist doch vergeben")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(f"**/relocation/runs/{reviewed_run.pk}/")
+    row = page.locator("tbody tr", has_text=proposal.household.reference).first.inner_text()
+    assert "statt" not in row

@@ -37,6 +37,7 @@ provides them, else from SciPy's HiGHS LP (:func:`lp_shadow_prices`), which is s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,8 +157,10 @@ def explain(
     shadow_prices: FloatArray | None = None,
     max_lp_pairs: int = MAX_LP_PAIRS,
     block_pairs: int = 1_000_000,
+    only: Iterable[int] | None = None,
 ) -> list[Explanation]:
-    """One :class:`Explanation` per household, in instance order (see the module docstring).
+    """One :class:`Explanation` per household, in instance order (see the module docstring);
+    with ``only``, for those household indices alone (in index order).
 
     ``breakdown`` must come from the :func:`.scoring.score_profiles` call that built
     ``instance``. Shadow prices: ``shadow_prices`` if given, else ``result.site_duals``, else
@@ -178,7 +181,10 @@ def explain(
     start = instance.household_pair_start
     # Sorted keys h * S + s of the allowed pairs, for vectorised lookups of (household, site).
     pair_keys = instance.pair_household.astype(np.int64) * n_s + instance.pair_site
+    chosen = None if only is None else sorted({int(h) for h in only})
     placed = np.flatnonzero(assignment >= 0)
+    if chosen is not None:
+        placed = placed[np.isin(placed, np.asarray(chosen, dtype=np.int64))]
     contrib, baseline = breakdown.contributions(placed, assignment[placed])
     contrib_of = {int(h): k for k, h in enumerate(placed)}
     k_alt = max(0, min(top, n_s - 1))
@@ -191,8 +197,11 @@ def explain(
     demand = instance.demand.tolist()
     rows_per_block = max(1, block_pairs // max(n_s, 1))
     out: list[Explanation] = []
-    for h0 in range(0, n_h, rows_per_block):
-        h1 = min(n_h, h0 + rows_per_block)
+    if chosen is None:
+        blocks = [(h0, min(n_h, h0 + rows_per_block)) for h0 in range(0, n_h, rows_per_block)]
+    else:
+        blocks = [(h, h + 1) for h in chosen]
+    for h0, h1 in blocks:
         scores = breakdown.soft_scores_block(h0, h1)
         ranked = np.full(scores.shape, -np.inf)
         ranked[:] = scores

@@ -25,6 +25,8 @@ MANAGE_ROUNDS = ApiPermission("relocation.manage_rounds")
 class OverrideIn(Schema):
     municipality_id: int
     reason: str = Field(..., max_length=2000)
+    # place the household there although it breaks a hard criterion or a capacity (logged)
+    exception: bool = False
 
 
 @router.post(
@@ -54,6 +56,10 @@ def proposal_override(request: HttpRequest, proposal_id: int, payload: OverrideI
             {"municipality_id": [_("No such municipality.")]}, code="unknown_municipality"
         )
     p = review.proposal_override(
-        actor=request.user, proposal=proposal, municipality=municipality, reason=payload.reason
+        actor=request.user,
+        proposal=proposal,
+        municipality=municipality,
+        reason=payload.reason,
+        exception=payload.exception,
     )
     return review_proposal_out(p)

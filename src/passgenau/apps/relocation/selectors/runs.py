@@ -15,6 +15,7 @@ from passgenau.engine.matching.criteria import load_catalogue
 from .. import policies
 from ..models import MatchingRun, Proposal, ProposalStatus, Round
 from ..models.vocab import CapacityDimension
+from ..wording import alternative_reason
 
 PROPOSALS_PER_PAGE = 100
 
@@ -168,9 +169,11 @@ def run_decision_counts(*, run: MatchingRun) -> dict[str, int]:
 
 
 def explanation_relabel(explanation: dict[str, Any], labels: dict[str, str]) -> None:
-    """Criterion labels in the reader's language (the stored explanation has English ones)."""
+    """Criterion labels in the reader's language (the stored explanation has English ones), and
+    each alternative's reason in words (``text``)."""
     for item in explanation.get("contributions", []):
         item["label"] = labels.get(item["criterion"], item["label"])
     for alternative in explanation.get("alternatives", []):
         for item in alternative.get("hard_criteria", []):
             item["label"] = labels.get(item["id"], item["label"])
+        alternative["text"] = alternative_reason(alternative, labels)

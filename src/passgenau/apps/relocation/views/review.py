@@ -14,9 +14,11 @@ from passgenau.apps.accounts.models import Organisation
 
 from ..forms.base import form_add_service_errors
 from ..forms.review import OverrideForm
+from ..models import ProposalStatus
 from ..selectors import decisions as decision_selectors
 from ..selectors import runs as run_selectors
 from ..services import review
+from ..wording import placement_problems
 from .common import errors_to_messages
 
 
@@ -50,7 +52,11 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require("relocation.manage_rounds")
 def proposal_override(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = decision_selectors.proposal_for_coordinator(user=request.user, pk=pk)
-    form = OverrideForm(request.POST or None)
+    problems: dict[int, list[str]] = {}
+    if proposal.status == ProposalStatus.DRAFT:
+        options = review.proposal_options(proposal=proposal)
+        problems = {pk: placement_problems(check) for pk, check in options.items()}
+    form = OverrideForm(request.POST or None, problems=problems)
     form.fields["municipality"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
         relocation_profiles__round_id=proposal.run.round_id
     ).order_by("name")

@@ -25,6 +25,7 @@ from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
 from ..services import runs
+from ..services.review import REMEASURING
 from .common import errors_to_messages
 
 # The engine's household groups for metrics (engine.matching.profiles.GROUPS), in words.
@@ -87,6 +88,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for proposal in proposals:
         run_selectors.explanation_relabel(proposal.explanation, labels)
     running = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    remeasuring = bool(run.result.get(REMEASURING))
     response = render(
         request,
         "relocation/run_detail.html",
@@ -94,6 +96,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "round": run.round,
             "running": running,
+            "remeasuring": remeasuring,
             "proposals": proposals,
             "total": total,
             "page": page,
@@ -112,7 +115,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": run_selectors.run_decision_counts(run=run),
         },
     )
-    if running:
+    if running or remeasuring:
         response["Refresh"] = str(POLL_SECONDS)  # the page follows the run's progress
     return response
 
