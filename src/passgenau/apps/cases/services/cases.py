@@ -18,8 +18,8 @@ from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.errors import ServiceError, StateError
 
-from . import policies
-from .models import (
+from .. import policies
+from ..models import (
     CASE_TRANSITIONS,
     GOAL_TRANSITIONS,
     STEP_TRANSITIONS,

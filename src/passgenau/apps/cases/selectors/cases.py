@@ -27,8 +27,8 @@ from django.utils import timezone
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_read
 
-from . import policies
-from .models import (
+from .. import policies
+from ..models import (
     CENTS,
     Case,
     CaseStatus,
@@ -62,6 +62,7 @@ __all__ = [
     "contract_usage",
     "contracts_for_user",
     "hour_entries_of_case",
+    "month_bounds",
     "statement",
 ]
 

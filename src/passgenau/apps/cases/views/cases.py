@@ -26,8 +26,8 @@ from django.views.decorators.http import require_POST
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.audit.services import log_read
 
-from . import exports, policies, selectors, services
-from .forms import (
+from .. import exports, policies
+from ..forms.cases import (
     ArrivalOpenForm,
     CaseOpenForm,
     CloseForm,
@@ -46,7 +46,7 @@ from .forms import (
     TransferForm,
     WithdrawForm,
 )
-from .models import (
+from ..models import (
     Case,
     FundingContract,
     Goal,
@@ -56,6 +56,8 @@ from .models import (
     Step,
     StepStatus,
 )
+from ..selectors import cases as selectors
+from ..services import cases as services
 
 M = TypeVar("M", bound=Model)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.core.forms import DateInput
 
-from .models import (
+from ..models import (
     Activity,
     CaseKind,
     CaseOutcome,
@@ -26,7 +26,7 @@ from .models import (
     ReferralOutcome,
     VaccinationStatus,
 )
-from .services import ConsentInput
+from ..services import ConsentInput
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

@@ -1,0 +1,1 @@
+"""Forms of case management, one module per area (``cases``)."""

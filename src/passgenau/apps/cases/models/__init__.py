@@ -1,0 +1,10 @@
+"""The tables of case management, one module per area (as services, selectors, forms and views):
+``cases`` holds cases, consent, history, health data, integration plans, referrals, contact notes,
+funding contracts and specialist hours.
+
+Everything is importable from here (migrations and ``apps.get_model`` rely on it).
+"""
+
+from __future__ import annotations
+
+from .cases import *  # noqa: F403 (every model and vocabulary of the area)
