@@ -122,7 +122,7 @@ def placement_options(
     for k, site in enumerate(sites):
         over = tuple(  # a dimension the site gives no capacity for is unlimited (as in scoring)
             Excess(dim, load[site.id].get(dim, 0), demand.get(dim, 0), int(capacity))
-            for dim, capacity in site.capacity.items()
+            for dim, capacity in sorted(site.capacity.items())  # stable whatever stored them
             if demand.get(dim, 0) > 0 and load[site.id].get(dim, 0) + demand[dim] > capacity
         )
         checks.append(

@@ -74,11 +74,16 @@ def run_proposals_page(
 
 
 def run_load_chart(*, run: MatchingRun) -> list[dict[str, Any]]:
-    """Per municipality: each dimension's load, capacity and share (0–100) for bars."""
+    """Per municipality: each dimension's load, capacity and share (0–100) for bars, the
+    dimensions in the round's order (PostgreSQL's jsonb keeps no key order)."""
+    order = {dim: k for k, dim in enumerate(run.round.capacity_dimensions)}
     rows = []
     for site in run.metrics.get("load", []):
         bars = []
-        for dim, capacity in site["capacity"].items():
+        dims = sorted(
+            site["capacity"].items(), key=lambda item: (order.get(item[0], len(order)), item[0])
+        )
+        for dim, capacity in dims:
             load = site["load"].get(dim, 0)
             share = 0.0 if not capacity else min(100.0, 100.0 * load / capacity)
             bars.append({"dimension": dim, "load": load, "capacity": capacity, "share": share})
