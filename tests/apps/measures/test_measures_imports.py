@@ -153,16 +153,20 @@ def test_unknown_programme_is_refused_and_a_known_one_linked(officer, plan):
     assert plan.measures.get(code="1.1").programme == programme
 
 
+def _empty_plan(officer, name: str) -> Plan:
+    return services.plan_create(
+        user=officer,
+        name=name,
+        organisation=officer.organisation,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2028, 12, 31),
+    )
+
+
 def test_export_reads_back_the_same_plan(officer, plan):
     imports.plan_import(user=officer, plan=plan, file_name="p.xlsx", content=fachplan_xlsx())
     for fmt, export in (("xlsx", imports.plan_export_xlsx), ("csv", imports.plan_export_csv)):
-        copy = services.plan_create(
-            user=officer,
-            name=f"Kopie {fmt}",
-            organisation=officer.organisation,
-            period_start=dt.date(2026, 1, 1),
-            period_end=dt.date(2028, 12, 31),
-        )
+        copy = _empty_plan(officer, f"Kopie {fmt}")
         result = imports.plan_import(
             user=officer, plan=copy, file_name=f"export.{fmt}", content=export(plan=plan)
         )
@@ -199,3 +203,31 @@ def test_reimport_updates_descriptions_but_not_the_status(officer, plan):
     assert (result.created, result.updated) == (0, 2)
     assert measure.title == "Neuer Titel" and measure.status == before
     assert result.status_kept == ["1.1"]
+
+
+def test_export_neutralises_formulas_and_reads_them_back(officer, plan):
+    """Titles are typed by users: in the export they never run as formulas; importing the
+    export again gives the same text (issue 10, defect 6)."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    trap = '=HYPERLINK("http://evil.example/","Antrag")'
+    rows = fachplan_rows(areas=1, measures=2)
+    rows[0][3] = trap
+    rows[1][4] = "- mehr Wohnungen"
+    imports.plan_import(user=officer, plan=plan, file_name="p.csv", content=fachplan_csv(rows))
+    assert plan.measures.get(code="1.1").title == trap
+    sheet = load_workbook(io.BytesIO(imports.plan_export_xlsx(plan=plan))).active
+    title = sheet.cell(row=2, column=4)
+    assert (title.data_type, title.value) == ("s", "'" + trap)
+    text = imports.plan_export_csv(plan=plan).decode("utf-8-sig")
+    exported = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert exported[1][3] == "'" + trap and exported[2][4] == "'- mehr Wohnungen"
+    for fmt, export in (("xlsx", imports.plan_export_xlsx), ("csv", imports.plan_export_csv)):
+        copy = _empty_plan(officer, f"Kopie {fmt}")
+        content = export(plan=plan)
+        imports.plan_import(user=officer, plan=copy, file_name=f"e.{fmt}", content=content)
+        assert copy.measures.get(code="1.1").title == trap
+        assert copy.measures.get(code="1.2").objective == "- mehr Wohnungen"

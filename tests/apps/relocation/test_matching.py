@@ -305,7 +305,7 @@ def test_travel_arrival_and_follow_up():
     rows = evaluation_selectors.evaluation_rows(
         user=coordinator, rounds=type(round_).objects.filter(pk=round_.pk)
     )
-    text = evaluation_selectors.evaluation_csv(rows)
+    text = evaluation_selectors.evaluation_csv(rows).decode("utf-8-sig")
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert len(parsed) == 3 and parsed[0]["satisfaction"] == "4"
     assert proposal.household.reference not in text

@@ -4,14 +4,13 @@ the total is the sum of the lines (the same figures as the page)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from passgenau.apps.core.spreadsheets import csv_bytes
 from passgenau.apps.funding.exports import _new_document, _para, _pdf_text, _table
 from passgenau.apps.funding.numbers import number
 
@@ -32,15 +31,11 @@ def statement_csv(statement: Statement) -> bytes:
         text = f"{value:.2f}"
         return text.replace(".", ",") if german else text
 
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
-    writer.writerow(_header())
+    rows = [_header()]
     for line in statement.lines:
-        writer.writerow(
-            [line.case_reference, dec(line.hours), dec(statement.rate), dec(line.amount)]
-        )
-    writer.writerow([_("Total"), dec(statement.hours), "", dec(statement.amount)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.append([line.case_reference, dec(line.hours), dec(statement.rate), dec(line.amount)])
+    rows.append([_("Total"), dec(statement.hours), "", dec(statement.amount)])
+    return csv_bytes(rows, delimiter=";" if german else ",", lineterminator="\r\n")
 
 
 def _period(statement: Statement) -> str:

@@ -1,7 +1,8 @@
 """Every CSV and Excel export goes through here: text that a spreadsheet program would run as a
 formula (``=``, ``+``, ``-``, ``@``, tab, carriage return at the start) is neutralised with a
 leading apostrophe. Numbers, and text that is only a formatted number ("-1.234,56"), stay as
-they are; a formula of our own is written as :class:`Formula`."""
+they are; a formula of our own is written as :class:`Formula`. An import that reads our own
+exports back takes the apostrophe off again (:func:`read_cell`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["Formula", "csv_bytes", "csv_lines", "safe_cell", "safe_row", "sheet_append"]
+__all__ = [
+    "Formula",
+    "csv_bytes",
+    "csv_lines",
+    "read_cell",
+    "safe_cell",
+    "safe_row",
+    "sheet_append",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMATTED_NUMBER = re.compile(r"[+-]?[0-9][0-9.,\u00a0\u202f ]*(?:[eE][+-]?[0-9]+)?")
@@ -29,6 +38,13 @@ def safe_cell(value: Any) -> Any:
     if value.startswith(_FORMULA_START) and not _FORMATTED_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def read_cell(text: str) -> str:
+    """The text :func:`safe_cell` neutralised, as it was (for imports of our own exports)."""
+    if text.startswith("'") and safe_cell(text[1:]) == text:
+        return text[1:]
+    return text
 
 
 def safe_row(values: Iterable[Any]) -> list[Any]:

@@ -27,6 +27,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.spreadsheets import csv_bytes, read_cell, sheet_append
 from passgenau.apps.funding.models import Programme
 from passgenau.apps.relocation.services.imports import ImportProblem
 from passgenau.engine.keys import parse_number
@@ -176,7 +177,7 @@ def _cell_text(value: Any) -> str:
         return day.strftime("%d.%m.%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return "" if value is None else str(value).strip()
+    return "" if value is None else read_cell(str(value).strip())
 
 
 def _rows(file_name: str, content: bytes) -> Iterator[list[str]]:
@@ -201,7 +202,7 @@ def _rows(file_name: str, content: bytes) -> Iterator[list[str]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
-        yield [c.strip() for c in cells]
+        yield [read_cell(c.strip()) for c in cells]
 
 
 def _date(text: str) -> dt.date:
@@ -522,11 +523,11 @@ def plan_export_xlsx(*, plan: Plan) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Maßnahmen"
-    sheet.append([c.heading for c in COLUMNS])
+    sheet_append(sheet, [c.heading for c in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in _export_rows(plan):
-        sheet.append(values)
+        sheet_append(sheet, values)
         row = sheet.max_row
         for column in ("H", "I"):
             sheet[f"{column}{row}"].number_format = "DD.MM.YYYY"
@@ -538,11 +539,9 @@ def plan_export_xlsx(*, plan: Plan) -> bytes:
 
 def plan_export_csv(*, plan: Plan) -> bytes:
     """CSV with ``;`` and German dates and decimal commas, with a byte order mark for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.heading for c in COLUMNS])
+    rows: list[list[Any]] = [[c.heading for c in COLUMNS]]
     for values in _export_rows(plan):
-        writer.writerow(
+        rows.append(
             [
                 v.strftime("%d.%m.%Y")
                 if isinstance(v, dt.date)
@@ -550,7 +549,7 @@ def plan_export_csv(*, plan: Plan) -> bytes:
                 for v in values
             ]
         )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(rows, delimiter=";", lineterminator="\r\n")
 
 
 def template(fmt: str) -> bytes:
@@ -570,16 +569,14 @@ def template(fmt: str) -> bytes:
         "",
     ]
     if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-        writer.writerow([c.heading for c in COLUMNS])
-        writer.writerow(example)
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
+        return csv_bytes(
+            [[c.heading for c in COLUMNS], example], delimiter=";", lineterminator="\r\n"
+        )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Maßnahmen"
-    sheet.append([c.heading for c in COLUMNS])
-    sheet.append(example)
+    sheet_append(sheet, [c.heading for c in COLUMNS])
+    sheet_append(sheet, example)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

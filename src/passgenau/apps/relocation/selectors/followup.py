@@ -4,7 +4,6 @@ reversible without the server's secret key, and not the reference staff use)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -15,6 +14,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 
 from passgenau.apps.audit.services import log_read
+from passgenau.apps.core.spreadsheets import csv_bytes, sheet_append
 
 from .. import policies
 from ..models import (
@@ -159,12 +159,9 @@ def evaluation_rows(*, user: Any, rounds: QuerySet[Round]) -> list[list[Any]]:
     return rows
 
 
-def evaluation_csv(rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
-    return out.getvalue()
+def evaluation_csv(rows: list[list[Any]]) -> bytes:
+    """UTF-8 with a byte order mark (for Excel); typed text never becomes a formula."""
+    return csv_bytes([list(EXPORT_COLUMNS), *rows], lineterminator="\n")
 
 
 def evaluation_xlsx(rows: list[list[Any]]) -> bytes:
@@ -173,9 +170,9 @@ def evaluation_xlsx(rows: list[list[Any]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "surveys"
-    sheet.append(list(EXPORT_COLUMNS))
+    sheet_append(sheet, EXPORT_COLUMNS)
     for row in rows:
-        sheet.append(row)
+        sheet_append(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

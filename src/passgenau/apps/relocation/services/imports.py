@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.errors import ServiceError
+from passgenau.apps.core.spreadsheets import csv_lines
 
 from ..models import Household, Round, RoundAction
 from ..models.vocab import ConsentPurpose
@@ -127,11 +128,9 @@ def import_template_csv(*, round_: Round) -> str:
         "ranked_places": "; ".join(names[:1]),
         "interview_complete": "no",
     }
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=import_columns(round_=round_), lineterminator="\n")
-    writer.writeheader()
-    writer.writerow(example)
-    return out.getvalue()
+    columns = import_columns(round_=round_)
+    rows = [columns, [example.get(column, "") for column in columns]]
+    return "".join(csv_lines(rows, lineterminator="\n"))
 
 
 # -- reading ---------------------------------------------------------------------------------
