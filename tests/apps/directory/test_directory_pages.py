@@ -137,6 +137,31 @@ def test_lotse_desk_ranks_prints_and_records_the_outcome(client_for_role):
     assert referral.outcome == ReferralOutcome.WENT
 
 
+def test_a_lotse_without_an_organisation_sees_only_its_own_needs():
+    """Scoped by organisation: without one (an administrator may leave it empty), a Lotse sees
+    what it recorded, not every record of all Lotsen without an organisation."""
+    from django.test import Client
+
+    from accounts_helpers import login_client, make_user
+    from passgenau.apps.directory.services.lotse import needs_record
+
+    directory = make_directory()
+    first, second = (make_user("lotse", username=name) for name in ("lotse-a", "lotse-b"))
+    for lotse in (first, second):
+        lotse.organisation = None
+        lotse.save(update_fields=["organisation"])
+    own = needs_record(
+        actor=first, directory=directory, topics=["beratung"], languages=["ar"], slip_language="ar"
+    )
+    other = needs_record(
+        actor=second, directory=directory, topics=["recht"], languages=["ti"], slip_language="ti"
+    )
+    desk = login_client(Client(), first)
+    assert desk.get(reverse("directory:needs_detail", args=[own.pk])).status_code == 200
+    assert desk.get(reverse("directory:needs_detail", args=[other.pk])).status_code == 404
+    assert list(desk.get(reverse("directory:lotse_desk")).context["recent"]) == [own]
+
+
 def test_roundtable_report_page_and_pdf(client_for_role):
     needs, _referral = needs_with_referral()
     from passgenau.apps.directory.services.lotse import needs_record

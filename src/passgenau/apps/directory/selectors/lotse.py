@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from passgenau.apps.accounts.models import User
 from passgenau.engine.directory import Need, Offer, RankedOffer, rank_offers
 
 from ..models import NeedsRecord, Referral, Service
@@ -14,10 +15,18 @@ from .search import VISIBLE, directory_scope
 __all__ = ["needs_for_lotse", "offers_ranked", "referral_get_for_lotse"]
 
 
+def _colleagues(user: User) -> Q:
+    """The Lotsen whose records ``user`` follows up: its organisation's, or itself alone when it
+    has none (``organisation_id=None`` would match every Lotse without one)."""
+    if user.organisation_id is None:
+        return Q(pk=user.pk)
+    return Q(organisation_id=user.organisation_id)
+
+
 def needs_for_lotse(*, user: Any) -> QuerySet[NeedsRecord]:
     """The needs records of the Lotse's organisation (anonymous; a colleague may follow up)."""
     return (
-        NeedsRecord.objects.filter(lotse__organisation_id=user.organisation_id)
+        NeedsRecord.objects.filter(lotse__in=User.objects.filter(_colleagues(user)))
         .select_related("directory", "gemeinde")
         .prefetch_related("topics", "referrals__service")
     )
@@ -25,7 +34,7 @@ def needs_for_lotse(*, user: Any) -> QuerySet[NeedsRecord]:
 
 def referral_get_for_lotse(*, user: Any, pk: int) -> Referral | None:
     return (
-        Referral.objects.filter(needs__lotse__organisation_id=user.organisation_id, pk=pk)
+        Referral.objects.filter(needs__lotse__in=User.objects.filter(_colleagues(user)), pk=pk)
         .select_related("needs", "service", "service__organization")
         .first()
     )
