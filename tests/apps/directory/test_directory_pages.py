@@ -162,6 +162,15 @@ def test_a_lotse_without_an_organisation_sees_only_its_own_needs():
     assert list(desk.get(reverse("directory:lotse_desk")).context["recent"]) == [own]
 
 
+@pytest.mark.parametrize("posted", [{}, {"service": "abc"}, {"service": "999999"}])
+def test_a_referral_to_no_offer_or_a_malformed_one_is_not_found(client_for_role, posted):
+    needs, _referral = needs_with_referral()
+    lotse = client_for_role("lotse")  # of the same organisation as the needs record's Lotse
+    response = lotse.post(reverse("directory:needs_detail", args=[needs.pk]), posted)
+    assert response.status_code == 404
+    assert needs.referrals.count() == 1
+
+
 def test_roundtable_report_page_and_pdf(client_for_role):
     needs, _referral = needs_with_referral()
     from passgenau.apps.directory.services.lotse import needs_record

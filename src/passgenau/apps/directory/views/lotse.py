@@ -71,9 +71,14 @@ def needs_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if needs is None:
         raise Http404
     if request.method == "POST":
-        service = Service.objects.filter(
-            pk=request.POST.get("service"), directory_id__in=directory_scope(needs.directory)
-        ).first()
+        chosen = request.POST.get("service", "")
+        service = (
+            Service.objects.filter(
+                pk=int(chosen), directory_id__in=directory_scope(needs.directory)
+            ).first()
+            if chosen.isdigit()
+            else None
+        )
         if service is None:
             raise Http404
         referral = lotse_services.referral_create(actor=request.user, needs=needs, service=service)
