@@ -284,9 +284,9 @@ def service_at_locations_list(
             lat, lon, km = parts
         elif len(parts) == 1 and postcode:
             gemeinde = Gemeinde.objects.filter(postcode=postcode, latitude__isnull=False).first()
-            if gemeinde is None:
+            if gemeinde is None or (seat := gemeinde.coordinates()) is None:
                 raise HttpError(422, "unknown postcode")
-            lat, lon, km = float(gemeinde.latitude), float(gemeinde.longitude), parts[0]
+            (lat, lon), km = seat, parts[0]
         else:
             raise HttpError(422, "proximity is 'latitude,longitude,km' or 'km' with postcode")
         near = []

@@ -3,7 +3,7 @@ decision, the Lotse's needs record (no name, no contact, no free text)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +50,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "de", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", _("all topics")), *_topic_choices(language)]
+        cast(forms.ChoiceField, self.fields["topic"]).choices = [
+            ("", _("all topics")),
+            *_topic_choices(language),
+        ]
 
 
 class OfferForm(forms.Form):
@@ -87,7 +90,7 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "de", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].choices = _topic_choices(language)
+        cast(forms.ChoiceField, self.fields["topics"]).choices = _topic_choices(language)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -126,7 +129,7 @@ class NeedsForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "de", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].choices = _topic_choices(language)
+        cast(forms.ChoiceField, self.fields["topics"]).choices = _topic_choices(language)
 
 
 class OutcomeForm(forms.Form):

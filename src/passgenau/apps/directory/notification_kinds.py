@@ -51,8 +51,11 @@ def confirmations_due(today: dt.date) -> Iterator[Due]:
         Q(last_confirmed__isnull=True) | Q(last_confirmed__lt=today - dt.timedelta(days=30))
     ):
         limit = service.directory.stale_after_days - REMINDER_DAYS_BEFORE
+        organization = service.organization
+        if organization is None or organization.provider_id is None:
+            continue  # not selected (the query asks for a provider); this tells the type checker
         if service.last_confirmed is None or (today - service.last_confirmed).days >= limit:
-            due[service.organization.provider_id].append(service)
+            due[organization.provider_id].append(service)
     url = reverse("directory:my_offers")
     for organisation_id, offers in sorted(due.items()):
         oldest = min((s.last_confirmed for s in offers if s.last_confirmed), default=None)

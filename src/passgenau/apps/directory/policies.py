@@ -10,9 +10,12 @@ anonymously and refers to offers. Selectors and views ask these functions; none 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from passgenau.apps.accounts.access import user_has_perm
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
     "may_analyse",
@@ -23,25 +26,25 @@ __all__ = [
 ]
 
 
-def may_search(*, user: Any) -> bool:
+def may_search(*, user: Visitor) -> bool:
     return user_has_perm(user, "directory.search")
 
 
-def may_edit_offers(*, user: Any) -> bool:
+def may_edit_offers(*, user: Visitor) -> bool:
     """Whether ``user`` proposes changes (to its own organisation's offers only)."""
     return user_has_perm(user, "directory.edit_own_offers") and bool(
         getattr(user, "organisation_id", None)
     )
 
 
-def may_review(*, user: Any) -> bool:
+def may_review(*, user: Visitor) -> bool:
     """Whether ``user`` reviews changes and keeps directories (of its own territory only)."""
     return user_has_perm(user, "directory.review_changes")
 
 
-def may_analyse(*, user: Any) -> bool:
+def may_analyse(*, user: Visitor) -> bool:
     return user_has_perm(user, "directory.analyse")
 
 
-def may_use_lotse_desk(*, user: Any) -> bool:
+def may_use_lotse_desk(*, user: Visitor) -> bool:
     return user_has_perm(user, "directory.lotse_desk")

@@ -23,7 +23,7 @@ def topics_load(taxonomy_model: Any, term_model: Any) -> int:
         hsds_id=head["id"],
         defaults={"name": head["name"], "hsds": head},
     )
-    by_code = {}
+    by_code: dict[str, Any] = {}  # code → term (of the model passed in)
     for item in data["terms"]:
         record = {
             "id": item["id"],

@@ -208,3 +208,10 @@ class Gemeinde(Territory):
         verbose_name = _("Gemeinde")
         verbose_name_plural = _("Gemeinden")
         indexes = [models.Index(fields=["name"], name="territories_gemeinde_name")]
+
+    def coordinates(self) -> tuple[float, float] | None:
+        """(latitude, longitude) of the administrative seat, or None when it has none (the
+        Destatis import stores both or neither)."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return float(self.latitude), float(self.longitude)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -21,13 +22,23 @@ from passgenau.engine.directory import (
     gaps,
 )
 
-from ..models import Directory, NeedsRecord, Referral, Service, ServiceAtLocation
+from ..models import Directory, HsdsRecord, NeedsRecord, Referral, Service, ServiceAtLocation
 from .lotse import need_of, offers_for_analysis
 from .search import PHONES, VISIBLE, directory_scope, topics_list
 
 __all__ = ["RoundTableReport", "roundtable_report"]
 
 FRESH_DAYS = 183  # "confirmed in the last six months"
+
+
+class _Phones(TypedDict):
+    phone_records: list[HsdsRecord]  # Prefetch("records", queryset=PHONES, to_attr=…)
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    ServiceWithPhones = WithAnnotations[Service, _Phones]
 
 
 @dataclass
@@ -69,7 +80,7 @@ class RoundTableReport:
         ]
 
 
-def _records(services: list[Service]) -> list[OfferRecord]:
+def _records(services: list[ServiceWithPhones]) -> list[OfferRecord]:
     out = []
     for service in services:
         sal = next(iter(service.at_locations.all()), None)
@@ -109,7 +120,7 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
     topic_counts = Counter(t for o in offers for t in o.topics if t in topic_names)
     language_counts = Counter(lang for o in offers for lang in o.languages)
     languages = [code for code, _n in language_counts.most_common()]
-    cells = {(c.topic, c.language): 0 for c in []}
+    cells: dict[tuple[str, str], int] = {}
     for cell in coverage(offers):
         cells[(cell.topic, cell.language)] = cells.get((cell.topic, cell.language), 0) + cell.offers
     matrix_languages = languages[:12]

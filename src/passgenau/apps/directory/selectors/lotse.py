@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from passgenau.apps.accounts.models import User
@@ -23,7 +21,7 @@ def _colleagues(user: User) -> Q:
     return Q(organisation_id=user.organisation_id)
 
 
-def needs_for_lotse(*, user: Any) -> QuerySet[NeedsRecord]:
+def needs_for_lotse(*, user: User) -> QuerySet[NeedsRecord]:
     """The needs records of the Lotse's organisation (anonymous; a colleague may follow up)."""
     return (
         NeedsRecord.objects.filter(lotse__in=User.objects.filter(_colleagues(user)))
@@ -32,7 +30,7 @@ def needs_for_lotse(*, user: Any) -> QuerySet[NeedsRecord]:
     )
 
 
-def referral_get_for_lotse(*, user: Any, pk: int) -> Referral | None:
+def referral_get_for_lotse(*, user: User, pk: int) -> Referral | None:
     return (
         Referral.objects.filter(needs__lotse__in=User.objects.filter(_colleagues(user)), pk=pk)
         .select_related("needs", "service", "service__organization")
@@ -48,8 +46,8 @@ def _offer(service: Service) -> Offer:
     if location is not None:
         place = location.location
         lat, lon = place.latitude, place.longitude
-        if lat is None and place.gemeinde is not None and place.gemeinde.latitude is not None:
-            lat, lon = float(place.gemeinde.latitude), float(place.gemeinde.longitude)
+        if lat is None and place.gemeinde is not None and (seat := place.gemeinde.coordinates()):
+            lat, lon = seat
         district = place.gemeinde_id or place.city
         barrier_free = place.barrier_free
     codes = {t.code or t.hsds_id for t in service.topics.all()}

@@ -136,19 +136,18 @@ def _origin(text: str) -> Point | None:
     the Gemeinde's coordinates."""
     text = text.strip()
     if text.isdigit() and len(text) == 5:
-        rows = list(
-            Location.objects.filter(postcode=text, latitude__isnull=False).values_list(
-                "latitude", "longitude", "city"
-            )[:500]
-        )
+        found = Location.objects.filter(postcode=text, latitude__isnull=False).values_list(
+            "latitude", "longitude", "city"
+        )[:500]
+        rows = [(lat, lon, city) for lat, lon, city in found if lat is not None and lon is not None]
         if rows:
             lat = sum(r[0] for r in rows) / len(rows)
             lon = sum(r[1] for r in rows) / len(rows)
             return Point(f"{text} {rows[0][2]}".strip(), lat, lon)
     gemeinde = _place(text)
-    if gemeinde is None:
+    if gemeinde is None or (seat := gemeinde.coordinates()) is None:
         return None
-    return Point(gemeinde.name, float(gemeinde.latitude), float(gemeinde.longitude))
+    return Point(gemeinde.name, *seat)
 
 
 def _words_filter(words: str) -> Q:
@@ -221,7 +220,7 @@ def offers_search(
     if query.place and place is None:
         return [], None, 0
     ids = list(services.values_list("pk", flat=True)[:5000])
-    coordinates = {}
+    coordinates: dict[int, float] = {}  # service id → distance from the place (km)
     if place is not None:
         rows = ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
             "service_id",
@@ -232,10 +231,11 @@ def offers_search(
         )
         plat, plon = place.latitude, place.longitude
         for sid, lat, lon, glat, glon in rows:
-            lat, lon = (lat, lon) if lat is not None else (glat, glon)
-            if lat is None:
+            if lat is None and glat is not None and glon is not None:
+                lat, lon = float(glat), float(glon)  # the Gemeinde's seat
+            if lat is None or lon is None:
                 continue
-            d = distance_km(plat, plon, float(lat), float(lon))
+            d = distance_km(plat, plon, lat, lon)
             if sid not in coordinates or d < coordinates[sid]:
                 coordinates[sid] = d
         ids = [i for i in ids if i in coordinates]

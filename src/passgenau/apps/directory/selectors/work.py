@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from ..models import ChangeRequest, ChangeStatus, Directory, Organization, Service
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
+    from passgenau.apps.accounts.models import User
 
 __all__ = [
     "change_get_for_editor",
@@ -19,11 +23,11 @@ __all__ = [
 ]
 
 
-def organizations_for_provider(*, user: Any) -> QuerySet[Organization]:
+def organizations_for_provider(*, user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(provider_id=user.organisation_id).select_related("directory")
 
 
-def services_for_provider(*, user: Any) -> QuerySet[Service]:
+def services_for_provider(*, user: User) -> QuerySet[Service]:
     return (
         Service.objects.filter(organization__provider_id=user.organisation_id)
         .select_related("organization", "directory")
@@ -31,11 +35,11 @@ def services_for_provider(*, user: Any) -> QuerySet[Service]:
     )
 
 
-def service_get_for_provider(*, user: Any, pk: int) -> Service | None:
+def service_get_for_provider(*, user: User, pk: int) -> Service | None:
     return services_for_provider(user=user).filter(pk=pk).first()
 
 
-def directories_for_editor(*, user: Any) -> QuerySet[Directory]:
+def directories_for_editor(*, user: Visitor) -> QuerySet[Directory]:
     """The directories of the editor's municipality: its own territory's, and for a Kreis also
     those of its Gemeinden."""
     organisation = getattr(user, "organisation", None)
@@ -48,7 +52,7 @@ def directories_for_editor(*, user: Any) -> QuerySet[Directory]:
     return Directory.objects.filter(condition).order_by("name")
 
 
-def directories_for_user(*, user: Any) -> QuerySet[Directory]:
+def directories_for_user(*, user: Visitor) -> QuerySet[Directory]:
     """Directories a Lotse works with: its organisation's territory's, or all when the
     organisation has no territory (a welfare organisation, a volunteer centre)."""
     organisation = getattr(user, "organisation", None)
@@ -57,7 +61,9 @@ def directories_for_user(*, user: Any) -> QuerySet[Directory]:
     return Directory.objects.order_by("name")
 
 
-def changes_for_editor(*, user: Any, status: str = ChangeStatus.PENDING) -> QuerySet[ChangeRequest]:
+def changes_for_editor(
+    *, user: Visitor, status: str = ChangeStatus.PENDING
+) -> QuerySet[ChangeRequest]:
     return (
         ChangeRequest.objects.filter(directory__in=directories_for_editor(user=user), status=status)
         .select_related("service", "organization", "directory")
@@ -65,7 +71,7 @@ def changes_for_editor(*, user: Any, status: str = ChangeStatus.PENDING) -> Quer
     )
 
 
-def change_get_for_editor(*, user: Any, pk: int) -> ChangeRequest | None:
+def change_get_for_editor(*, user: Visitor, pk: int) -> ChangeRequest | None:
     return (
         ChangeRequest.objects.filter(directory__in=directories_for_editor(user=user), pk=pk)
         .select_related("service", "organization", "directory")

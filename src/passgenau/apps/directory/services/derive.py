@@ -66,7 +66,7 @@ def barrier_free(accessibility: Iterable[dict[str, Any]]) -> bool:
 
 def free_of_charge(cost_options: list[dict[str, Any]]) -> bool:
     """Free when cost options are given and every amount is zero."""
-    amounts = [row.get("amount") for row in cost_options if row.get("amount") is not None]
+    amounts = [a for row in cost_options if (a := row.get("amount")) is not None]
     return bool(amounts) and all(float(a) == 0 for a in amounts)
 
 

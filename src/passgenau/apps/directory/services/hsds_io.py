@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 
@@ -35,6 +35,9 @@ from ..models import (
     TaxonomyTerm,
 )
 from .derive import location_refresh, service_derive
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 __all__ = [
     "ImportReport",
@@ -123,6 +126,14 @@ def _age(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and 0 <= value < 150 else None
 
 
+Stored = TypeVar("Stored")
+
+
+def _ref(by_id: dict[str, Stored], value: object) -> Stored | None:
+    """The object an HSDS row's reference names (None when the row names none: empty or no id)."""
+    return by_id.get(value) if isinstance(value, str) else None
+
+
 def _upsert(
     model: Any, directory_field: dict[str, Any], rows: list[dict[str, Any]], build
 ) -> tuple[dict[str, Any], int, int]:
@@ -148,7 +159,7 @@ def _upsert(
 
 @transaction.atomic
 def directory_import_hsds(
-    *, directory: Directory, dataset: hsds.Dataset, actor: Any = None
+    *, directory: Directory, dataset: hsds.Dataset, actor: User | None = None
 ) -> ImportReport:
     """Store ``dataset`` in ``directory`` (raises :class:`hsds.HsdsError`, nothing stored)."""
     total = sum(dataset.count().values())
@@ -188,7 +199,7 @@ def directory_import_hsds(
         else:
             changed_terms.append(term)
         term.hsds = row
-        term.taxonomy = taxonomies.get(row.get("taxonomy_id")) or fallback
+        term.taxonomy = _ref(taxonomies, row.get("taxonomy_id")) or fallback
         term.code = str(row.get("code", ""))[:100]
         term.name = str(row.get("name", ""))[:200]
     TaxonomyTerm.objects.bulk_create(new_terms, batch_size=2000)
@@ -218,12 +229,14 @@ def directory_import_hsds(
         gemeinde_by_name.setdefault(name.split(",")[0].strip(), ags)
 
     def location_build(o: Location, r: dict[str, Any]) -> None:
-        o.organization = orgs.get(r.get("organization_id"))
+        o.organization = _ref(orgs, r.get("organization_id"))
         o.name = str(r.get("name", ""))[:300]
         lat, lon = r.get("latitude"), r.get("longitude")
-        valid = isinstance(lat, int | float) and isinstance(lon, int | float)
-        o.latitude = float(lat) if valid and -90 <= lat <= 90 else None  # type: ignore[operator]
-        o.longitude = float(lon) if valid and -180 <= lon <= 180 else None  # type: ignore[operator]
+        if isinstance(lat, int | float) and isinstance(lon, int | float):
+            o.latitude = float(lat) if -90 <= lat <= 90 else None
+            o.longitude = float(lon) if -180 <= lon <= 180 else None
+        else:
+            o.latitude = o.longitude = None
 
     locations, c, u = _upsert(
         Location, {"directory": directory}, dataset.rows("locations"), location_build
@@ -231,7 +244,7 @@ def directory_import_hsds(
     count("locations", c, u)
 
     def service_build(o: Service, r: dict[str, Any]) -> None:
-        o.organization = orgs.get(r.get("organization_id"))
+        o.organization = _ref(orgs, r.get("organization_id"))
         o.name = str(r.get("name", ""))[:300]
         o.description = str(r.get("description", ""))
         o.status = str(r.get("status"))
@@ -299,8 +312,8 @@ def directory_import_hsds(
                 service_id, location_id = phone_owner[row["phone_id"]]
             if table == "attributes" and row.get("link_id") in services:
                 service_id = row["link_id"]
-            record.service = services.get(service_id)
-            record.location = locations.get(location_id)
+            record.service = _ref(services, service_id)
+            record.location = _ref(locations, location_id)
         count(table, created, updated)
     HsdsRecord.objects.bulk_create(new_records, batch_size=2000)
     if changed_records:

@@ -3,7 +3,7 @@ no name, no contact, no free text; the audit trail gets ids only)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,18 +22,22 @@ from ..models import (
     TaxonomyTerm,
 )
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
+    from passgenau.apps.territories.models import Gemeinde
+
 __all__ = ["needs_record", "referral_create", "referral_outcome_record"]
 
 
 @transaction.atomic
 def needs_record(
     *,
-    actor: Any,
+    actor: User,
     directory: Directory,
     topics: list[str],
     languages: list[str],
     slip_language: str,
-    gemeinde: Any = None,
+    gemeinde: Gemeinde | None = None,
     max_km: int | None = None,
     age: int | None = None,
     free_only: bool = False,
@@ -59,14 +63,14 @@ def needs_record(
 
 
 @transaction.atomic
-def referral_create(*, actor: Any, needs: NeedsRecord, service: Service) -> Referral:
+def referral_create(*, actor: User, needs: NeedsRecord, service: Service) -> Referral:
     referral = Referral.objects.create(needs=needs, service=service)
     log_action("directory.referral.created", actor=actor, obj=referral)
     return referral
 
 
 @transaction.atomic
-def referral_outcome_record(*, actor: Any, referral: Referral, outcome: str) -> Referral:
+def referral_outcome_record(*, actor: User, referral: Referral, outcome: str) -> Referral:
     if outcome not in REFERRAL_TRANSITIONS.get(referral.outcome, frozenset()):
         raise ValidationError(
             _("The outcome of this referral is already recorded (%(outcome)s).")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +27,9 @@ from ..models import (
     TaxonomyTerm,
 )
 from .derive import derived_rows_save, service_derive
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -61,8 +64,8 @@ def german_digest(service: Service) -> str:
     return hashlib.sha256(f"{service.name}\n{service.description}".encode()).hexdigest()
 
 
-def _pseudonym(user: Any) -> str:
-    return f"user:{user.pk}" if user is not None and getattr(user, "pk", None) else "system"
+def _pseudonym(user: User | None) -> str:
+    return f"user:{user.pk}" if user is not None and user.pk else "system"
 
 
 def _record_id(service: Service, kind: str, value: str = "") -> str:
@@ -135,7 +138,7 @@ def _validate(fields: dict[str, Any]) -> None:
 
 @transaction.atomic
 def service_apply(
-    *, service: Service, fields: dict[str, Any], actor: Any, today: dt.date | None = None
+    *, service: Service, fields: dict[str, Any], actor: User, today: dt.date | None = None
 ) -> Service:
     """Apply ``fields`` to the public offer: columns, its HSDS record and records, the derived
     search data, and one HSDS metadata entry per changed field."""
@@ -158,7 +161,7 @@ def service_apply(
                 record[hsds_field] = value
     record["id"] = service.hsds_id
     record["last_modified"] = now.isoformat().replace("+00:00", "Z")
-    if service.organization_id:
+    if service.organization is not None:
         record["organization_id"] = service.organization.hsds_id
     if service.last_confirmed:
         record["assured_date"] = service.last_confirmed.isoformat()
@@ -207,7 +210,7 @@ def service_apply(
         service,
         records=records,
         location_records=location_records,
-        organization_name=service.organization.name if service.organization_id else "",
+        organization_name=service.organization.name if service.organization is not None else "",
         topic_names=list(service.topics.values_list("name", flat=True)),
     )
     if "free_of_charge" in fields:
@@ -245,7 +248,7 @@ def service_apply(
 @transaction.atomic
 def change_propose(
     *,
-    actor: Any,
+    actor: User,
     organization: Organization,
     fields: dict[str, Any],
     service: Service | None = None,
@@ -272,7 +275,7 @@ def change_propose(
 
 
 @transaction.atomic
-def change_decide(*, actor: Any, change: ChangeRequest, to: str, note: str = "") -> ChangeRequest:
+def change_decide(*, actor: User, change: ChangeRequest, to: str, note: str = "") -> ChangeRequest:
     """Move a change along :data:`CHANGE_TRANSITIONS`; approving applies it to the offer."""
     change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
     if to not in CHANGE_TRANSITIONS.get(change.status, frozenset()):
@@ -296,7 +299,7 @@ def change_decide(*, actor: Any, change: ChangeRequest, to: str, note: str = "")
 
 
 @transaction.atomic
-def service_confirm(*, actor: Any, service: Service, today: dt.date | None = None) -> Service:
+def service_confirm(*, actor: User, service: Service, today: dt.date | None = None) -> Service:
     """The provider confirms the offer is current (no review needed: nothing public changes)."""
     if (
         service.organization is None
@@ -315,7 +318,7 @@ def service_confirm(*, actor: Any, service: Service, today: dt.date | None = Non
 
 @transaction.atomic
 def service_text_save(
-    *, actor: Any, service: Service, language: str, name: str, description: str
+    *, actor: User | None, service: Service, language: str, name: str, description: str
 ) -> ServiceText:
     """The offer's text in ``language``, marked as translated from the current German text."""
     text, _created = ServiceText.objects.update_or_create(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms import DecisionForm
 from ..models import ChangeStatus
@@ -17,7 +17,7 @@ from ..services import offers
 
 
 @require("directory.review_changes")
-def change_list(request: HttpRequest) -> HttpResponse:
+def change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", ChangeStatus.PENDING)
     if status not in ChangeStatus.values:
         status = ChangeStatus.PENDING
@@ -34,7 +34,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("directory.review_changes")
-def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def change_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     change = work.change_get_for_editor(user=request.user, pk=pk)
     if change is None:
         raise Http404

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..exports import referral_slip_pdf
 from ..forms import NeedsForm, OutcomeForm
@@ -22,7 +22,7 @@ from .public import reader_language
 
 
 @require("directory.lotse_desk")
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
     directories = list(work.directories_for_user(user=request.user))
     chosen = next((d for d in directories if d.slug == request.GET.get("d")), None) or (
         directories[0] if directories else None
@@ -66,7 +66,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @require("directory.lotse_desk")
-def needs_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def needs_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     needs = lotse_selectors.needs_for_lotse(user=request.user).filter(pk=pk).first()
     if needs is None:
         raise Http404
@@ -97,7 +97,7 @@ def needs_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("directory.lotse_desk")
-def referral_slip(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_slip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = lotse_selectors.referral_get_for_lotse(user=request.user, pk=pk)
     if referral is None:
         raise Http404
@@ -107,7 +107,7 @@ def referral_slip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("directory.lotse_desk")
-def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = lotse_selectors.referral_get_for_lotse(user=request.user, pk=pk)
     if referral is None:
         raise Http404

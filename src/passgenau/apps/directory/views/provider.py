@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from .. import policies
 from ..forms import OfferForm
-from ..models import ChangeRequest, ChangeStatus
+from ..models import ChangeRequest, ChangeStatus, Organization, Service
 from ..selectors import work
 from ..services import offers
 from .public import reader_language
 
 
-def _initial(service) -> dict[str, object]:
+def _initial(service: Service) -> dict[str, object]:
     return {
         "name": service.name,
         "description": service.description,
@@ -37,11 +37,11 @@ def _initial(service) -> dict[str, object]:
 
 
 def _changed(form: OfferForm, initial: dict[str, object]) -> dict[str, object]:
-    out = {}
+    out: dict[str, object] = {}
     for name, value in form.cleaned_data.items():
         old = initial.get(name)
         if isinstance(value, list):
-            if sorted(value) != sorted(old or []):  # type: ignore[arg-type]
+            if sorted(value) != sorted(old if isinstance(old, list) else []):
                 out[name] = sorted(value)
         elif value != old and not (value in ("", None) and old in ("", None)):
             out[name] = value
@@ -49,7 +49,7 @@ def _changed(form: OfferForm, initial: dict[str, object]) -> dict[str, object]:
 
 
 @require("directory.edit_own_offers")
-def my_offers(request: HttpRequest) -> HttpResponse:
+def my_offers(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policies.may_edit_offers(user=request.user):
         raise PermissionDenied
     services = work.services_for_provider(user=request.user)
@@ -67,7 +67,13 @@ def my_offers(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _propose(request, *, organization, service, initial) -> HttpResponse:
+def _propose(
+    request: AuthenticatedHttpRequest,
+    *,
+    organization: Organization,
+    service: Service | None,
+    initial: dict[str, object],
+) -> HttpResponse:
     form = OfferForm(request.POST or None, initial=initial, language=reader_language())
     if request.method == "POST" and form.is_valid():
         fields = _changed(form, initial) if service is not None else dict(form.cleaned_data)
@@ -94,9 +100,9 @@ def _propose(request, *, organization, service, initial) -> HttpResponse:
 
 
 @require("directory.edit_own_offers")
-def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = work.service_get_for_provider(user=request.user, pk=pk)
-    if service is None:
+    if service is None or service.organization is None:  # a provider's offers have one
         raise Http404
     return _propose(
         request, organization=service.organization, service=service, initial=_initial(service)
@@ -104,7 +110,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("directory.edit_own_offers")
-def offer_new(request: HttpRequest, organization: int) -> HttpResponse:
+def offer_new(request: AuthenticatedHttpRequest, organization: int) -> HttpResponse:
     org = work.organizations_for_provider(user=request.user).filter(pk=organization).first()
     if org is None:
         raise Http404
@@ -113,7 +119,7 @@ def offer_new(request: HttpRequest, organization: int) -> HttpResponse:
 
 @require("directory.edit_own_offers")
 @require_POST
-def offer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = work.service_get_for_provider(user=request.user, pk=pk)
     if service is None:
         raise Http404

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..exports import roundtable_pdf
-from ..models import ReferralOutcome
+from ..models import Directory, ReferralOutcome
 from ..selectors import analysis, search, work
 
 
-def _directory(request: HttpRequest, slug: str):
+def _directory(request: AuthenticatedHttpRequest, slug: str) -> Directory:
     directory = search.directory_get(slug=slug)
     if directory is None:
         raise Http404
@@ -23,7 +23,7 @@ def _directory(request: HttpRequest, slug: str):
 
 
 @require("directory.analyse")
-def report(request: HttpRequest, slug: str) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     directory = _directory(request, slug)
     result = analysis.roundtable_report(directory=directory)
     outcomes = [(ReferralOutcome(k).label, n) for k, n in result.outcomes]
@@ -36,7 +36,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require("directory.analyse")
-def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     directory = _directory(request, slug)
     result = analysis.roundtable_report(directory=directory)
     response = HttpResponse(
