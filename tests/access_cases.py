@@ -267,6 +267,8 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:interview", kwargs=_relocation_household, query="lang=pl"),
     PageCase("relocation:household_contact", kwargs=_relocation_household),
     PageCase("relocation:household_withdraw", kwargs=_relocation_household),
+    PageCase("privacy:household_erase", kwargs=_relocation_household),
+    PageCase("privacy:member_erase", kwargs=_relocation_household),
     PageCase("relocation:run_list", kwargs=_relocation_round),
     PageCase("relocation:run_detail", kwargs=_relocation_run),
     PageCase("relocation:run_export", kwargs=_relocation_run),

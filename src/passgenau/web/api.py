@@ -18,6 +18,7 @@ from passgenau.apps.core.errors import error_body, error_items
 from passgenau.apps.directory.api import router as directory_router
 from passgenau.apps.funding.api import router as funding_router
 from passgenau.apps.measures.api import router as measures_router
+from passgenau.apps.privacy.api import router as privacy_router
 from passgenau.apps.relocation.api import router as relocation_router
 
 api = NinjaAPI(
@@ -136,3 +137,4 @@ api.add_router("/funding/", funding_router)
 api.add_router("/hsds/", directory_router)
 api.add_router("/measures/", measures_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/privacy/", privacy_router)

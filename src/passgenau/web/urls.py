@@ -19,5 +19,6 @@ urlpatterns = [
     path("notifications/", include("passgenau.apps.notifications.urls")),
     path("measures/", include("passgenau.apps.measures.urls")),
     path("cases/", include("passgenau.apps.cases.urls")),
+    path("privacy/", include("passgenau.apps.privacy.urls")),
     # further apps: one line each
 ]

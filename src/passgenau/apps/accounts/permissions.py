@@ -130,6 +130,14 @@ PERMISSIONS: tuple[Permission, ...] = (
         _("See the evaluation of rounds and export survey answers with pseudonymous ids"),
         _roles(Role.COORDINATOR),
     ),
+    Permission(
+        "relocation.erase_households",
+        _(
+            "Erase a household or one of its members with a reason (their organisation's "
+            "households; everything held about them, cases taken over from the round included)"
+        ),
+        _roles(Role.INTERVIEWER),
+    ),
     # --- case management
     Permission(
         "cases.view_cases",

@@ -45,6 +45,7 @@ DECIDE_PROPOSALS = "relocation.decide_proposals"
 RECORD_HOUSEHOLD_CONSENT = "relocation.record_household_consent"
 RECORD_ARRIVAL = "relocation.record_arrival"
 RECORD_FOLLOWUP = "relocation.record_followup"
+ERASE_HOUSEHOLDS = "relocation.erase_households"
 
 
 def _organisation_id(user: Any) -> int | None:
@@ -179,6 +180,14 @@ def household_may_edit(user: Any, household: Household) -> bool:
     """Whether the user may change the household's contact, interview and consent."""
     return interviews_households(
         user
+    ) and household.interviewing_organisation_id == _organisation_id(user)
+
+
+def household_may_erase(user: Any, household: Household) -> bool:
+    """Whether the user may erase the household or one of its members: its organisation
+    registered the household and recorded its consent."""
+    return _holds(
+        user, ERASE_HOUSEHOLDS
     ) and household.interviewing_organisation_id == _organisation_id(user)
 
 

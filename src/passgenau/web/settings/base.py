@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "passgenau.apps.cases",
     "passgenau.apps.measures",
     "passgenau.apps.notifications",
+    "passgenau.apps.privacy",
     # further apps: one line each
 ]
 

@@ -68,6 +68,15 @@ def household_get_for_interviewer(*, user: Any, pk: int) -> Household:
     return household
 
 
+def household_get_for_erasure(*, user: Any, pk: int) -> Household:
+    """A household the user may erase (or one of whose members), or Http404; the read is
+    logged (the erasure pages show its members and their names)."""
+    household = household_get_for_user(user=user, pk=pk)
+    if not policies.household_may_erase(user, household):
+        raise Http404("no such household")
+    return household
+
+
 def households_log_read(*, user: Any, households: Iterable[Household]) -> list[Household]:
     """Log that ``user`` saw this list of households (one entry with their ids)."""
     shown = list(households)

@@ -438,7 +438,8 @@ def run_export_zip(*, run: MatchingRun) -> bytes:
     """The run's plain instance (households, sites, scores, fixed, forbidden, links), its
     profiles, its placements and a ``run.json`` with the settings, as one zip file."""
     instance = build_instance(run.snapshot)
-    if run.input_hash and instance.input_hash() != run.input_hash:
+    erased = int(run.snapshot.get("erased", 0))  # households erased since (Art. 17 GDPR)
+    if run.input_hash and not erased and instance.input_hash() != run.input_hash:
         raise RunError(_("The rebuilt instance differs from the run's input hash."))
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
@@ -477,6 +478,7 @@ def run_export_zip(*, run: MatchingRun) -> bytes:
                     "seed": run.seed,
                     "criteria_version": run.criteria_version,
                     "input_hash": instance.input_hash(),
+                    "erased_households": erased,
                     "result": {k: v for k, v in run.result.items() if k != "unplaced"},
                 },
                 indent=1,

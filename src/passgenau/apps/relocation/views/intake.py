@@ -99,6 +99,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and household.status in intake.EDITABLE_STATUSES,
         "can_edit_contact": may_edit,
         "can_withdraw": may_edit and household.status != HouseholdStatus.WITHDRAWN,
+        "can_erase": policies.household_may_erase(request.user, household),
     }
     if interview is not None:
         importance_labels = dict(IMPORTANCE_CHOICES)

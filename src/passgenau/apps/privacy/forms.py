@@ -1,0 +1,52 @@
+"""Forms of data protection: erasing a household or one member, with a reason and a
+confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from passgenau.apps.relocation.models import Household
+
+from .vocab import ErasureReason
+
+BLANK: list[tuple[str, Any]] = [("", "—")]
+
+
+class HouseholdEraseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason for the erasure"),
+        choices=BLANK + list(ErasureReason.choices),
+        help_text=_("Only this reason and the household's reference go into the audit trail."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the erasure cannot be undone."),
+        error_messages={"required": _("Confirm that the erasure cannot be undone.")},
+    )
+
+
+class MemberEraseForm(HouseholdEraseForm):
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    name_line = forms.TypedChoiceField(
+        label=_("Their name in the names of all members"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("This line is deleted from the household's contact data."),
+    )
+    field_order = ["member", "name_line", "reason", "confirm"]
+
+    def __init__(
+        self, *args: Any, household: Household, name_lines: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = BLANK + [  # type: ignore[attr-defined]
+            (m.pk, f"{n}. {m.age_band} · {m.get_relation_display()}")
+            for n, m in enumerate(household.members.all(), start=1)
+        ]
+        self.fields["name_line"].choices = [  # type: ignore[attr-defined]
+            ("", _("(the name is not among them)")),
+            *enumerate(name_lines),
+        ]

@@ -1,0 +1,75 @@
+"""Erasure of a household or of one member (Art. 17 GDPR), with a reason code, in one
+transaction: afterwards no table holds the name, contact data or answers, and the one audit
+entry of the erasure names only the pseudonymous reference and the reason.
+
+What goes, app by app (each app deletes its own rows): case management's cases taken over from
+the household (``cases.services.erasure``), then the household with everything relocation
+recorded about it, including its profile in the snapshots of matching runs
+(``relocation.services.erasure``). Earlier audit entries stay: they hold pseudonymous ids only.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.models import User
+from passgenau.apps.audit.services import log_action
+from passgenau.apps.cases.models import Case
+from passgenau.apps.cases.services.erasure import case_erase
+from passgenau.apps.core.errors import ServiceError, StateError
+from passgenau.apps.relocation import policies
+from passgenau.apps.relocation.models import Household, MatchingRun, Member, RunStatus
+from passgenau.apps.relocation.services import erasure as relocation_erasure
+
+from ..vocab import ErasureReason
+
+__all__ = ["ErasureError", "household_erase", "member_erase"]
+
+
+class ErasureError(ServiceError):
+    """An erasure the rules do not allow (shown on the form; the API answers 422)."""
+
+
+class ErasureStateError(ErasureError, StateError):
+    """Not now: a matching run of the round is working on the household (the API answers 409)."""
+
+
+def _checked(*, actor: User, household: Household, reason: str) -> Household:
+    """The household, locked, once the actor may erase it now for a known reason."""
+    if reason not in ErasureReason.values:
+        raise ErasureError({"reason": _("Choose the reason for the erasure.")})
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    if not policies.household_may_erase(actor, locked):
+        raise ErasureError(_("You may not erase this household."), code="forbidden")
+    working = MatchingRun.objects.filter(
+        round_id=locked.round_id, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+    )
+    if working.exists():
+        raise ErasureStateError(
+            _("A matching run of the round is working; erase once it has finished."),
+            code="run_working",
+        )
+    return locked
+
+
+@transaction.atomic
+def household_erase(*, actor: User, household: Household, reason: str) -> str:
+    """Erase the household with everything recorded about it; returns its reference."""
+    household = _checked(actor=actor, household=household, reason=reason)
+    data = {"reason": reason}
+    for case in Case.objects.select_for_update().filter(household=household).order_by("pk"):
+        case_erase(actor=actor, case=case, data=data)
+    log_action("relocation.household.erased", actor=actor, obj=household, data=data)
+    relocation_erasure.household_delete(household=household)
+    return household.reference
+
+
+@transaction.atomic
+def member_erase(
+    *, actor: User, household: Household, member: Member, name_line: int | None, reason: str
+) -> None:
+    """Erase one member: their row and, when given, the line with their name."""
+    household = _checked(actor=actor, household=household, reason=reason)
+    relocation_erasure.member_delete(household=household, member=member, name_line=name_line)
+    log_action("relocation.member.erased", actor=actor, obj=household, data={"reason": reason})

@@ -1,0 +1,15 @@
+"""The codes of data protection: why something was erased (the only thing the audit entry of an
+erasure says besides the pseudonymous reference)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ErasureReason(models.TextChoices):
+    REQUEST = "request", _("the person asked for erasure (Art. 17 GDPR)")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("consent withdrawn and no other legal ground")
+    NOT_NEEDED = "not_needed", _("no longer needed for the purpose")
+    IN_ERROR = "in_error", _("registered by mistake or twice")
+    UNLAWFUL = "unlawful", _("processed unlawfully")
