@@ -277,6 +277,28 @@ def _interview_post(round_, *, action, members, **answers):
     return data
 
 
+def test_a_member_row_marked_for_deletion_is_not_saved(interviewer_client):
+    from django.urls import reverse
+
+    round_ = make_round()
+    household = register(round_)
+    data = _interview_post(
+        round_,
+        action="save",
+        members=[
+            {"age_band": "30-44", "relation": "main_contact"},
+            {"age_band": "3-5", "relation": "child"},
+        ],
+        languages=["uk"],
+    )
+    data["members-1-DELETE"] = "on"
+    response = interviewer_client.post(
+        reverse("relocation:interview", kwargs={"pk": household.pk}), data
+    )
+    assert response.status_code == 302
+    assert [m.age_band for m in household.members.all()] == ["30-44"]
+
+
 def test_registration_page_then_interview(interviewer_client):
     from django.urls import reverse
 

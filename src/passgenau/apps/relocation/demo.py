@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -146,7 +145,7 @@ def relocation_load_demo() -> str:
     )
 
 
-def _households(round_: Round, interviewer: Any, places: list[int]) -> None:
+def _households(round_: Round, interviewer: User, places: list[int]) -> None:
     rng = random.Random(2026)  # the same demo every time
     rated = [c.id for c in intake.household_rated_criteria(round_)]
     for number in range(12):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -36,6 +36,9 @@ from .models import (
     RoundStatus,
 )
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
+
 M = TypeVar("M", bound=Model)
 
 MANAGE_ROUNDS = "relocation.manage_rounds"
@@ -48,7 +51,7 @@ RECORD_FOLLOWUP = "relocation.record_followup"
 ERASE_HOUSEHOLDS = "relocation.erase_households"
 
 
-def _organisation_id(user: Any) -> int | None:
+def _organisation_id(user: Visitor) -> int | None:
     """The organisation the user acts for (None for visitors and users without one)."""
     if user_role(user) == PUBLIC:
         return None
@@ -56,7 +59,7 @@ def _organisation_id(user: Any) -> int | None:
     return organisation_id
 
 
-def _holds(user: Any, code: str) -> bool:
+def _holds(user: Visitor, code: str) -> bool:
     return _organisation_id(user) is not None and user_has_perm(user, code)
 
 
@@ -72,22 +75,22 @@ def scoped(queryset: QuerySet[M], scope: Q | None) -> QuerySet[M]:
 # -- relations ------------------------------------------------------------------------------------
 
 
-def coordinates_rounds(user: Any) -> bool:
+def coordinates_rounds(user: Visitor) -> bool:
     """The user's organisation coordinates rounds (it may create and manage them)."""
     return _holds(user, MANAGE_ROUNDS)
 
 
-def acts_for_municipality(user: Any) -> bool:
+def acts_for_municipality(user: Visitor) -> bool:
     """The user acts for a municipality taking part in rounds."""
     return _holds(user, KEEP_PROFILE)
 
 
-def interviews_households(user: Any) -> bool:
+def interviews_households(user: Visitor) -> bool:
     """The user registers and interviews its organisation's households."""
     return _holds(user, REGISTER_HOUSEHOLDS)
 
 
-def round_is_coordinated_by(user: Any, round_: Round) -> bool:
+def round_is_coordinated_by(user: Visitor, round_: Round) -> bool:
     """The user is a coordinator of the organisation that coordinates ``round_``."""
     return coordinates_rounds(user) and round_.coordinating_organisation_id == _organisation_id(
         user
@@ -97,7 +100,7 @@ def round_is_coordinated_by(user: Any, round_: Round) -> bool:
 # -- rounds and profiles -----------------------------------------------------------------------
 
 
-def rounds_scope(user: Any) -> Q | None:
+def rounds_scope(user: Visitor) -> Q | None:
     """Rounds the user sees: coordinators their organisation's, municipalities those they take
     part in, interviewers every round past its draft."""
     organisation_id = _organisation_id(user)
@@ -111,7 +114,7 @@ def rounds_scope(user: Any) -> Q | None:
     return _union(parts)
 
 
-def round_households_counted(user: Any) -> Q:
+def round_households_counted(user: Visitor) -> Q:
     """Which households of a round (``households__…``) count as the user's in round lists:
     all for its coordinators, their own for interviewers, none for municipalities (which see
     proposals, not the household register)."""
@@ -122,19 +125,19 @@ def round_households_counted(user: Any) -> Q:
     return Q(pk__in=[])
 
 
-def rounds_managed_scope(user: Any) -> Q | None:
+def rounds_managed_scope(user: Visitor) -> Q | None:
     """Rounds the user may change (its organisation coordinates them)."""
     if not coordinates_rounds(user):
         return None
     return Q(coordinating_organisation_id=_organisation_id(user))
 
 
-def round_may_register(user: Any, round_: Round) -> bool:
+def round_may_register(user: Visitor, round_: Round) -> bool:
     """Whether the user may register households in ``round_`` now."""
     return interviews_households(user) and round_.allows(RoundAction.REGISTER_HOUSEHOLDS)
 
 
-def profiles_scope(user: Any, round_: Round) -> Q | None:
+def profiles_scope(user: Visitor, round_: Round) -> Q | None:
     """Profiles of ``round_`` the user sees: all for its coordinators, one's own for officers."""
     if round_is_coordinated_by(user, round_):
         return Q()
@@ -143,21 +146,21 @@ def profiles_scope(user: Any, round_: Round) -> Q | None:
     return None
 
 
-def profile_kept_scope(user: Any) -> Q | None:
+def profile_kept_scope(user: Visitor) -> Q | None:
     """Profiles the user keeps (those of its own municipality)."""
     if not acts_for_municipality(user):
         return None
     return Q(municipality_id=_organisation_id(user))
 
 
-def profile_may_keep(user: Any, profile: MunicipalityProfile) -> bool:
+def profile_may_keep(user: Visitor, profile: MunicipalityProfile) -> bool:
     return acts_for_municipality(user) and profile.municipality_id == _organisation_id(user)
 
 
 # -- households ----------------------------------------------------------------------------------
 
 
-def households_scope(user: Any) -> Q | None:
+def households_scope(user: Visitor) -> Q | None:
     """Households the user sees: in the rounds its organisation coordinates, or those its
     organisation interviews (municipalities see proposals, not households)."""
     organisation_id = _organisation_id(user)
@@ -169,21 +172,21 @@ def households_scope(user: Any) -> Q | None:
     return _union(parts)
 
 
-def households_interviewed_scope(user: Any) -> Q | None:
+def households_interviewed_scope(user: Visitor) -> Q | None:
     """Households the user may change: those its organisation interviews."""
     if not interviews_households(user):
         return None
     return Q(interviewing_organisation_id=_organisation_id(user))
 
 
-def household_may_edit(user: Any, household: Household) -> bool:
+def household_may_edit(user: Visitor, household: Household) -> bool:
     """Whether the user may change the household's contact, interview and consent."""
     return interviews_households(
         user
     ) and household.interviewing_organisation_id == _organisation_id(user)
 
 
-def household_may_erase(user: Any, household: Household) -> bool:
+def household_may_erase(user: Visitor, household: Household) -> bool:
     """Whether the user may erase the household or one of its members: its organisation
     registered the household and recorded its consent."""
     return _holds(
@@ -194,14 +197,14 @@ def household_may_erase(user: Any, household: Household) -> bool:
 # -- runs, proposals, decisions --------------------------------------------------------------------
 
 
-def runs_scope(user: Any) -> Q | None:
+def runs_scope(user: Visitor) -> Q | None:
     """Runs the user sees (``MatchingRun``): those of the rounds its organisation coordinates."""
     if not coordinates_rounds(user):
         return None
     return Q(round__coordinating_organisation_id=_organisation_id(user))
 
 
-def proposals_scope(user: Any) -> Q | None:
+def proposals_scope(user: Visitor) -> Q | None:
     """Proposals the user sees: addressed to its municipality, for its organisation's
     households, or in the rounds its organisation coordinates."""
     organisation_id = _organisation_id(user)
@@ -215,24 +218,24 @@ def proposals_scope(user: Any) -> Q | None:
     return _union(parts)
 
 
-def proposals_reviewed_scope(user: Any) -> Q | None:
+def proposals_reviewed_scope(user: Visitor) -> Q | None:
     """Proposals the user may review and change (any state): in rounds it coordinates."""
     if not coordinates_rounds(user):
         return None
     return Q(run__round__coordinating_organisation_id=_organisation_id(user))
 
 
-def proposal_may_decide_for_municipality(user: Any, proposal: Proposal) -> bool:
+def proposal_may_decide_for_municipality(user: Visitor, proposal: Proposal) -> bool:
     return _holds(user, DECIDE_PROPOSALS) and proposal.municipality_id == _organisation_id(user)
 
 
-def proposal_may_record_household_answer(user: Any, proposal: Proposal) -> bool:
+def proposal_may_record_household_answer(user: Visitor, proposal: Proposal) -> bool:
     return _holds(
         user, RECORD_HOUSEHOLD_CONSENT
     ) and proposal.household.interviewing_organisation_id == _organisation_id(user)
 
 
-def proposal_contact_may_see(user: Any, proposal: Proposal) -> bool:
+def proposal_contact_may_see(user: Visitor, proposal: Proposal) -> bool:
     """Whether the user is of the receiving municipality (names and contact data are shown to
     it, and only once both sides accepted; the caller checks the latter)."""
     return acts_for_municipality(user) and proposal.municipality_id == _organisation_id(user)
@@ -241,7 +244,7 @@ def proposal_contact_may_see(user: Any, proposal: Proposal) -> bool:
 # -- travel, arrival, follow-up ------------------------------------------------------------------
 
 
-def placements_scope(user: Any) -> Q | None:
+def placements_scope(user: Visitor) -> Q | None:
     """Accepted placements the user sees: in rounds its organisation coordinates, or those
     arriving in its municipality."""
     organisation_id = _organisation_id(user)
@@ -253,15 +256,15 @@ def placements_scope(user: Any) -> Q | None:
     return _union(parts)
 
 
-def travel_may_plan(user: Any, proposal: Proposal) -> bool:
+def travel_may_plan(user: Visitor, proposal: Proposal) -> bool:
     return round_is_coordinated_by(user, proposal.run.round)
 
 
-def arrival_may_record(user: Any, proposal: Proposal) -> bool:
+def arrival_may_record(user: Visitor, proposal: Proposal) -> bool:
     return _holds(user, RECORD_ARRIVAL) and proposal.municipality_id == _organisation_id(user)
 
 
-def surveys_scope(user: Any) -> Q | None:
+def surveys_scope(user: Visitor) -> Q | None:
     """Follow-up surveys the user records: of its organisation's households (interviewers) or
     in the rounds its organisation coordinates."""
     if not _holds(user, RECORD_FOLLOWUP):
@@ -275,7 +278,7 @@ def surveys_scope(user: Any) -> Q | None:
     return _union(parts)
 
 
-def survey_may_record(user: Any, survey: FollowUpSurvey) -> bool:
+def survey_may_record(user: Visitor, survey: FollowUpSurvey) -> bool:
     if not _holds(user, RECORD_FOLLOWUP):
         return False
     household = survey.household

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED
 
 from ..models import (
@@ -74,7 +73,7 @@ class DecisionIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-def _proposal_out(request: HttpRequest, proposal: Proposal) -> ProposalOut:
+def _proposal_out(request: AuthenticatedHttpRequest, proposal: Proposal) -> ProposalOut:
     profile = decision_selectors.pseudonymised_profile(proposal)
     contact = decision_selectors.proposal_contact_for_user(user=request.user, proposal=proposal)
     return ProposalOut(
@@ -102,7 +101,7 @@ def _proposal_out(request: HttpRequest, proposal: Proposal) -> ProposalOut:
 
 
 @router.get("/proposals", response=list[ProposalOut], auth=VIEW_PROPOSALS)
-def proposal_list(request: HttpRequest, status: str = "") -> list[ProposalOut]:
+def proposal_list(request: AuthenticatedHttpRequest, status: str = "") -> list[ProposalOut]:
     """Proposals addressed to the caller's municipality (officers) or for the caller's
     organisation's households (interviewers); pseudonymised; the read is logged."""
     shown = decision_selectors.proposals_list_for_user(user=request.user, status=status[:20])
@@ -110,14 +109,16 @@ def proposal_list(request: HttpRequest, status: str = "") -> list[ProposalOut]:
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut, auth=VIEW_PROPOSALS)
-def proposal_detail(request: HttpRequest, proposal_id: int) -> ProposalOut:
+def proposal_detail(request: AuthenticatedHttpRequest, proposal_id: int) -> ProposalOut:
     """One proposal; names and contact only for the municipality once both sides accepted."""
     return _proposal_out(
         request, decision_selectors.proposal_get_for_user(user=request.user, pk=proposal_id)
     )
 
 
-def _decide(request: HttpRequest, proposal_id: int, payload: DecisionIn, service: Any) -> Any:
+def _decide(
+    request: AuthenticatedHttpRequest, proposal_id: int, payload: DecisionIn, service: Any
+) -> Any:
     proposal = decision_selectors.proposal_get_for_user(user=request.user, pk=proposal_id)
     service(actor=request.user, proposal=proposal, outcome=payload.outcome, reason=payload.reason)
     fresh = decision_selectors.proposal_get_for_user(user=request.user, pk=proposal_id, log=False)
@@ -129,7 +130,9 @@ def _decide(request: HttpRequest, proposal_id: int, payload: DecisionIn, service
     response={200: ProposalOut, **REFUSED},
     auth=DECIDE_PROPOSALS,
 )
-def proposal_decide(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Any:
+def proposal_decide(
+    request: AuthenticatedHttpRequest, proposal_id: int, payload: DecisionIn
+) -> Any:
     """The municipality confirms (never beyond a capacity: 409) or declines with a reason."""
     return _decide(request, proposal_id, payload, decisions.proposal_decide_municipality)
 
@@ -139,6 +142,8 @@ def proposal_decide(request: HttpRequest, proposal_id: int, payload: DecisionIn)
     response={200: ProposalOut, **REFUSED},
     auth=RECORD_CONSENT,
 )
-def proposal_consent(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Any:
+def proposal_consent(
+    request: AuthenticatedHttpRequest, proposal_id: int, payload: DecisionIn
+) -> Any:
     """The household's answer to its proposal, recorded by its interviewer."""
     return _decide(request, proposal_id, payload, decisions.proposal_decide_household)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED
 
 from ..models import (
@@ -167,7 +166,10 @@ def _household_detail_out(household: Household) -> HouseholdDetailOut:
 
 @router.get("/households", response=list[HouseholdOut], auth=VIEW_HOUSEHOLDS)
 def household_list(
-    request: HttpRequest, round_id: int | None = None, status: str = "", limit: int = 500
+    request: AuthenticatedHttpRequest,
+    round_id: int | None = None,
+    status: str = "",
+    limit: int = 500,
 ) -> list[HouseholdOut]:
     """The caller's households (coordinators: in their rounds; interviewers: their
     organisation's), newest first; the read is logged."""
@@ -180,7 +182,7 @@ def household_list(
 
 
 @router.get("/households/{household_id}", response=HouseholdDetailOut, auth=VIEW_HOUSEHOLDS)
-def household_detail(request: HttpRequest, household_id: int) -> HouseholdDetailOut:
+def household_detail(request: AuthenticatedHttpRequest, household_id: int) -> HouseholdDetailOut:
     """One household with members, consent, contact data and interview; the read is logged."""
     household = intake_selectors.household_get_for_user(user=request.user, pk=household_id)
     return _household_detail_out(household)
@@ -191,7 +193,9 @@ def household_detail(request: HttpRequest, household_id: int) -> HouseholdDetail
     response={201: HouseholdDetailOut, **REFUSED},
     auth=REGISTER_HOUSEHOLDS,
 )
-def household_register(request: HttpRequest, round_id: int, payload: RegistrationIn) -> Any:
+def household_register(
+    request: AuthenticatedHttpRequest, round_id: int, payload: RegistrationIn
+) -> Any:
     """Register a household of the caller's organisation with its consent."""
     round_ = round_selectors.round_get_for_user(user=request.user, pk=round_id)
     household = intake.household_register(
@@ -208,7 +212,9 @@ def household_register(request: HttpRequest, round_id: int, payload: Registratio
     response={200: HouseholdDetailOut, **REFUSED},
     auth=REGISTER_HOUSEHOLDS,
 )
-def interview_save(request: HttpRequest, household_id: int, payload: InterviewIn) -> Any:
+def interview_save(
+    request: AuthenticatedHttpRequest, household_id: int, payload: InterviewIn
+) -> Any:
     """Save the interview (``complete: false`` keeps it unfinished) with the members."""
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=household_id)
     data = payload.dict()

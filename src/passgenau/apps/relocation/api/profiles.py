@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED
 
 from ..models import (
@@ -80,7 +79,7 @@ def _profile_out(profile: MunicipalityProfile) -> ProfileOut:
 
 
 @router.get("/rounds/{round_id}/profiles", response=list[ProfileOut], auth=VIEW_PROFILES)
-def profile_list(request: HttpRequest, round_id: int) -> list[ProfileOut]:
+def profile_list(request: AuthenticatedHttpRequest, round_id: int) -> list[ProfileOut]:
     """Coordinators: every profile of their round. Officers: their municipality's."""
     round_ = round_selectors.round_get_for_user(user=request.user, pk=round_id)
     return [
@@ -94,7 +93,7 @@ def profile_list(request: HttpRequest, round_id: int) -> list[ProfileOut]:
     response={200: ProfileOut, **REFUSED},
     auth=KEEP_PROFILE,
 )
-def profile_update(request: HttpRequest, round_id: int, payload: ProfileIn) -> Any:
+def profile_update(request: AuthenticatedHttpRequest, round_id: int, payload: ProfileIn) -> Any:
     """Change the caller's municipality profile; changed figures are confirmed today."""
     profile = profile_selectors.profile_get_for_officer(user=request.user, round_pk=round_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.core.errors import REFUSED, ServiceError
 
@@ -35,7 +34,7 @@ class OverrideIn(Schema):
     auth=MANAGE_ROUNDS,
     tags=["runs"],
 )
-def run_publish(request: HttpRequest, run_id: int) -> Any:
+def run_publish(request: AuthenticatedHttpRequest, run_id: int) -> Any:
     run = run_selectors.run_get_for_user(user=request.user, pk=run_id)
     run = review.run_publish(actor=request.user, run=run)
     return run_out(run_selectors.run_get_for_user(user=request.user, pk=run.pk))
@@ -47,7 +46,9 @@ def run_publish(request: HttpRequest, run_id: int) -> Any:
     auth=MANAGE_ROUNDS,
     tags=["proposals"],
 )
-def proposal_override(request: HttpRequest, proposal_id: int, payload: OverrideIn) -> Any:
+def proposal_override(
+    request: AuthenticatedHttpRequest, proposal_id: int, payload: OverrideIn
+) -> Any:
     """Send the household to another municipality of the round; a reason is required."""
     proposal = decision_selectors.proposal_for_coordinator(user=request.user, pk=proposal_id)
     municipality = Organisation.objects.filter(pk=payload.municipality_id).first()

@@ -7,10 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
 from passgenau.apps.core.errors import REFUSED, ErrorOut
 
@@ -119,7 +118,7 @@ def _municipalities(ids: list[int]) -> list[Organisation]:
 
 
 @router.get("/rounds", response=list[RoundOut], auth=VIEW_ROUNDS)
-def round_list(request: HttpRequest) -> list[RoundOut]:
+def round_list(request: AuthenticatedHttpRequest) -> list[RoundOut]:
     """The rounds the caller may see."""
     return [
         _round_out(r) for r in _with_profiles(round_selectors.rounds_for_user(user=request.user))
@@ -127,7 +126,7 @@ def round_list(request: HttpRequest) -> list[RoundOut]:
 
 
 @router.post("/rounds", response={201: RoundOut, **REFUSED}, auth=MANAGE_ROUNDS)
-def round_create(request: HttpRequest, payload: RoundIn) -> Any:
+def round_create(request: AuthenticatedHttpRequest, payload: RoundIn) -> Any:
     """Create a round in draft, coordinated by the caller's organisation."""
     data = payload.dict()
     municipalities = _municipalities(data.pop("municipality_ids"))
@@ -137,14 +136,14 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Any:
 
 
 @router.get("/rounds/{round_id}", response=RoundOut, auth=VIEW_ROUNDS)
-def round_detail(request: HttpRequest, round_id: int) -> RoundOut:
+def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> RoundOut:
     round_selectors.round_get_for_user(user=request.user, pk=round_id)
     queryset = _with_profiles(round_selectors.rounds_for_user(user=request.user))
     return _round_out(queryset.get(pk=round_id))
 
 
 @router.patch("/rounds/{round_id}", response={200: RoundOut, **REFUSED}, auth=MANAGE_ROUNDS)
-def round_update(request: HttpRequest, round_id: int, payload: RoundPatch) -> Any:
+def round_update(request: AuthenticatedHttpRequest, round_id: int, payload: RoundPatch) -> Any:
     """Change the fields given; each only in the states that allow it (409 otherwise)."""
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=round_id)
     data = payload.dict(exclude_unset=True)
@@ -159,7 +158,9 @@ def round_update(request: HttpRequest, round_id: int, payload: RoundPatch) -> An
     response={200: RoundOut, 409: ErrorOut},
     auth=MANAGE_ROUNDS,
 )
-def round_transition(request: HttpRequest, round_id: int, payload: TransitionIn) -> Any:
+def round_transition(
+    request: AuthenticatedHttpRequest, round_id: int, payload: TransitionIn
+) -> Any:
     """Move the round to another status; 409 with the reasons when that is not possible."""
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=round_id)
     rounds.round_transition(actor=request.user, round_=round_, to_status=payload.status)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from passgenau.apps.accounts.access import ApiPermission
+from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED
 
 from ..models import (
@@ -104,7 +103,7 @@ def run_out(run: MatchingRun) -> RunOut:
 
 
 @router.get("/rounds/{round_id}/runs", response=list[RunOut], auth=MANAGE_ROUNDS)
-def run_list(request: HttpRequest, round_id: int) -> list[RunOut]:
+def run_list(request: AuthenticatedHttpRequest, round_id: int) -> list[RunOut]:
     """The matching runs of a round the caller coordinates, newest first."""
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=round_id)
     return [run_out(r) for r in run_selectors.runs_of_round(round_=round_)]
@@ -115,7 +114,7 @@ def run_list(request: HttpRequest, round_id: int) -> list[RunOut]:
     response={201: RunOut, **REFUSED},
     auth=MANAGE_ROUNDS,
 )
-def run_start(request: HttpRequest, round_id: int, payload: RunIn) -> Any:
+def run_start(request: AuthenticatedHttpRequest, round_id: int, payload: RunIn) -> Any:
     """Start a matching run (executed by the task queue; poll the run for its progress)."""
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=round_id)
     run = runs.run_start(
@@ -129,7 +128,7 @@ def run_start(request: HttpRequest, round_id: int, payload: RunIn) -> Any:
 
 
 @router.get("/runs/{run_id}", response=RunOut, auth=MANAGE_ROUNDS)
-def run_detail(request: HttpRequest, run_id: int) -> RunOut:
+def run_detail(request: AuthenticatedHttpRequest, run_id: int) -> RunOut:
     return run_out(run_selectors.run_get_for_user(user=request.user, pk=run_id))
 
 
@@ -138,7 +137,9 @@ def run_detail(request: HttpRequest, run_id: int) -> RunOut:
     response=list[ReviewProposalOut],
     auth=MANAGE_ROUNDS,
 )
-def run_proposals(request: HttpRequest, run_id: int, page: int = 1) -> list[ReviewProposalOut]:
+def run_proposals(
+    request: AuthenticatedHttpRequest, run_id: int, page: int = 1
+) -> list[ReviewProposalOut]:
     """One page (100) of a run's proposals with their explanations; the read is logged."""
     run = run_selectors.run_get_for_user(user=request.user, pk=run_id)
     shown, _total = run_selectors.run_proposals_page(

@@ -3,9 +3,10 @@ and the household filter."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.core.forms import DateInput
@@ -82,7 +83,7 @@ class BaseMemberFormSet(forms.BaseFormSet):
         """The filled-in, not deleted members, in order."""
         out = []
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
+            if not form.has_changed() or form.cleaned_data.get(DELETION_FIELD_NAME, False):
                 continue
             out.append(
                 {
@@ -93,8 +94,12 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return out
 
 
-MemberFormSet = forms.formset_factory(
-    MemberForm, formset=BaseMemberFormSet, extra=2, can_delete=True, max_num=20
+# formset_factory makes a subclass of the formset it is given
+MemberFormSet = cast(
+    type[BaseMemberFormSet],
+    forms.formset_factory(
+        MemberForm, formset=BaseMemberFormSet, extra=2, can_delete=True, max_num=20
+    ),
 )
 
 IMPORTANCE_CHOICES = [
@@ -177,9 +182,9 @@ class InterviewForm(ErrorMappingMixin, forms.Form):
             for pk, name in round_.profiles.values_list("municipality_id", "municipality__name")
         ]
         for name in ("ties", "excluded_places"):
-            self.fields[name].choices = places
+            cast(forms.ChoiceField, self.fields[name]).choices = places
         for name in ("ranked_1", "ranked_2", "ranked_3"):
-            self.fields[name].choices = BLANK + places
+            cast(forms.ChoiceField, self.fields[name]).choices = BLANK + places
         self.importance_fields: list[str] = []
         for criterion in household_rated_criteria(round_):
             name = f"importance_{criterion.id}"
@@ -254,5 +259,8 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args: Any, rounds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        self.fields["status"].choices = [("", _("all")), *HouseholdStatus.choices]
+        cast(forms.ModelChoiceField, self.fields["round"]).queryset = rounds
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("all")),
+            *HouseholdStatus.choices,
+        ]

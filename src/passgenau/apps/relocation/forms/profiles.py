@@ -76,7 +76,7 @@ class ProfileForm(ErrorMappingMixin, forms.Form):
     def __init__(self, *args: Any, profile: MunicipalityProfile, **kwargs: Any) -> None:
         self.profile = profile
         round_ = profile.round
-        initial = {
+        kwargs["initial"] = {  # the profile's figures
             "ags": profile.ags,
             "services": profile.services,
             "size_class": profile.size_class,
@@ -89,7 +89,7 @@ class ProfileForm(ErrorMappingMixin, forms.Form):
         self.labour_fields: list[str] = []
         self.community_fields: list[str] = []
         self.priority_fields: list[str] = []
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, **kwargs)
         dimension_labels = dict(CapacityDimension.choices)
         for dim in round_.capacity_dimensions:
             name = f"capacity_{dim}"

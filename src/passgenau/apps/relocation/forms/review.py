@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from passgenau.apps.accounts.models import Organisation
 
 
-class MunicipalityChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class MunicipalityChoice(forms.ModelChoiceField):
     """Municipalities named with what sending the household there would break."""
 
     problems: Mapping[int, list[str]] = {}

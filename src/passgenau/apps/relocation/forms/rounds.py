@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -63,9 +63,10 @@ class RoundForm(ErrorMappingMixin, forms.Form):
                 "municipalities": list(round_.municipalities.all()),
             }
         super().__init__(*args, **kwargs)
-        self.fields["municipalities"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.MUNICIPALITY
-        ).order_by("name")
+        field = cast(forms.ModelChoiceField, self.fields["municipalities"])
+        field.queryset = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by(
+            "name"
+        )
         if round_ is None:
             self.initial.setdefault("capacity_dimensions", ["persons", "school", "kita"])
             return

@@ -4,7 +4,7 @@ once, in ``ROUND_TRANSITIONS`` and ``ROUND_RULES``; services check them)."""
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,9 @@ from .base import status_in
 from .vocab import (
     CapacityDimension,
 )
+
+if TYPE_CHECKING:
+    from .profiles import MunicipalityProfile
 
 
 class RoundStatus(models.TextChoices):
@@ -103,13 +106,15 @@ class Round(models.Model):
         on_delete=models.PROTECT,
         related_name="coordinated_rounds",
     )
-    municipalities = models.ManyToManyField(
-        Organisation,
-        verbose_name=_("participating municipalities"),
-        through="MunicipalityProfile",
-        through_fields=("round", "municipality"),
-        related_name="relocation_rounds",
-        blank=True,
+    municipalities: models.ManyToManyField[Organisation, MunicipalityProfile] = (
+        models.ManyToManyField(
+            Organisation,
+            verbose_name=_("participating municipalities"),
+            through="MunicipalityProfile",
+            through_fields=("round", "municipality"),
+            related_name="relocation_rounds",
+            blank=True,
+        )
     )
     status = models.CharField(
         _("status"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT

@@ -9,7 +9,7 @@ households, to record their consent. Every read of a household is logged.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -24,6 +24,9 @@ from ..models import (
     Proposal,
     ProposalStatus,
 )
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 VISIBLE_TO_SIDES = (ProposalStatus.PUBLISHED, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED)
 
@@ -40,14 +43,14 @@ def _proposals() -> QuerySet[Proposal]:
     )
 
 
-def proposals_for_user(*, user: Any) -> QuerySet[Proposal]:
+def proposals_for_user(*, user: Visitor) -> QuerySet[Proposal]:
     """Officers: proposals to their municipality. Interviewers: proposals for their
     organisation's households. Coordinators: proposals in their rounds. Others: none."""
     return policies.scoped(_proposals(), policies.proposals_scope(user))
 
 
 def proposals_list_for_user(
-    *, user: Any, status: str = "", round_id: int | None = None
+    *, user: Visitor, status: str = "", round_id: int | None = None
 ) -> list[Proposal]:
     """The user's proposals (optionally of one status or round); the read is logged."""
     proposals = proposals_for_user(user=user)
@@ -60,7 +63,7 @@ def proposals_list_for_user(
     return shown
 
 
-def proposal_get_for_user(*, user: Any, pk: int, log: bool = True) -> Proposal:
+def proposal_get_for_user(*, user: Visitor, pk: int, log: bool = True) -> Proposal:
     found = proposals_for_user(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404("no such proposal")
@@ -69,7 +72,7 @@ def proposal_get_for_user(*, user: Any, pk: int, log: bool = True) -> Proposal:
     return found
 
 
-def proposal_for_coordinator(*, user: Any, pk: int) -> Proposal:
+def proposal_for_coordinator(*, user: Visitor, pk: int) -> Proposal:
     """A proposal of a run in a round the coordinator's organisation coordinates (any state)."""
     proposals = Proposal.objects.select_related("run__round", "household", "municipality")
     found = (
@@ -107,7 +110,7 @@ def contact_visible(proposal: Proposal) -> bool:
     return proposal.status == ProposalStatus.ACCEPTED
 
 
-def proposal_contact_for_user(*, user: Any, proposal: Proposal) -> HouseholdContact | None:
+def proposal_contact_for_user(*, user: Visitor, proposal: Proposal) -> HouseholdContact | None:
     """The household's contact data for the municipality, or None while not both accepted."""
     if not policies.proposal_contact_may_see(user, proposal):
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
@@ -27,8 +27,11 @@ from ..models import (
     YesNo,
 )
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
-def surveys_for_user(*, user: Any) -> QuerySet[FollowUpSurvey]:
+
+def surveys_for_user(*, user: Visitor) -> QuerySet[FollowUpSurvey]:
     """Interviewers: surveys of their organisation's households; coordinators: of their rounds."""
     surveys = FollowUpSurvey.objects.select_related("household__round").order_by(
         "due_on", "household__reference", "wave"
@@ -36,7 +39,7 @@ def surveys_for_user(*, user: Any) -> QuerySet[FollowUpSurvey]:
     return policies.scoped(surveys, policies.surveys_scope(user))
 
 
-def survey_get_for_user(*, user: Any, pk: int) -> FollowUpSurvey:
+def survey_get_for_user(*, user: Visitor, pk: int) -> FollowUpSurvey:
     found = surveys_for_user(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404("no such survey")
@@ -115,7 +118,7 @@ EXPORT_COLUMNS = (
 )
 
 
-def evaluation_rows(*, user: Any, rounds: QuerySet[Round]) -> list[list[Any]]:
+def evaluation_rows(*, user: Visitor, rounds: QuerySet[Round]) -> list[list[Any]]:
     """One row per survey of the given rounds, identified only by a pseudonymous id."""
     surveys = (
         FollowUpSurvey.objects.filter(household__round__in=rounds)

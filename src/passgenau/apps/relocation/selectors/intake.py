@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -13,8 +13,11 @@ from passgenau.apps.audit.services import log_read
 from .. import policies
 from ..models import Household, Round
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
-def households_for_user(*, user: Any) -> QuerySet[Household]:
+
+def households_for_user(*, user: Visitor) -> QuerySet[Household]:
     """Coordinators: households in the rounds their organisation coordinates. Interviewers: their
     own organisation's households. Everyone else: none (municipal officers see proposals)."""
     households = Household.objects.select_related("round", "interviewing_organisation", "interview")
@@ -23,7 +26,7 @@ def households_for_user(*, user: Any) -> QuerySet[Household]:
 
 def households_search(
     *,
-    user: Any,
+    user: Visitor,
     round_: Round | None = None,
     status: str = "",
     query: str = "",
@@ -42,7 +45,7 @@ def households_search(
     return households.annotate(member_count=Count("members")).order_by("-created_at", "-id")
 
 
-def household_get_for_user(*, user: Any, pk: int, log: bool = True) -> Household:
+def household_get_for_user(*, user: Visitor, pk: int, log: bool = True) -> Household:
     """A household the user may see, with members and consents loaded; the read is logged."""
     household = (
         households_for_user(user=user)
@@ -58,7 +61,7 @@ def household_get_for_user(*, user: Any, pk: int, log: bool = True) -> Household
     return household
 
 
-def household_get_for_interviewer(*, user: Any, pk: int) -> Household:
+def household_get_for_interviewer(*, user: Visitor, pk: int) -> Household:
     """A household of the interviewer's own organisation (for changes), or Http404; logged."""
     if policies.households_interviewed_scope(user) is None:
         raise Http404("no such household")
@@ -68,7 +71,7 @@ def household_get_for_interviewer(*, user: Any, pk: int) -> Household:
     return household
 
 
-def household_get_for_erasure(*, user: Any, pk: int) -> Household:
+def household_get_for_erasure(*, user: Visitor, pk: int) -> Household:
     """A household the user may erase (or one of whose members), or Http404; the read is
     logged (the erasure pages show its members and their names)."""
     household = household_get_for_user(user=user, pk=pk)
@@ -77,7 +80,7 @@ def household_get_for_erasure(*, user: Any, pk: int) -> Household:
     return household
 
 
-def households_log_read(*, user: Any, households: Iterable[Household]) -> list[Household]:
+def households_log_read(*, user: Visitor, households: Iterable[Household]) -> list[Household]:
     """Log that ``user`` saw this list of households (one entry with their ids)."""
     shown = list(households)
     log_read(actor=user, objects=shown)

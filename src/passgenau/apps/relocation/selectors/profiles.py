@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .. import policies
 from ..models import MunicipalityProfile, Round
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 
 def profiles_of_round(*, round_: Round) -> QuerySet[MunicipalityProfile]:
@@ -20,12 +23,12 @@ def profiles_of_round(*, round_: Round) -> QuerySet[MunicipalityProfile]:
     )
 
 
-def profiles_for_user(*, user: Any, round_: Round) -> QuerySet[MunicipalityProfile]:
+def profiles_for_user(*, user: Visitor, round_: Round) -> QuerySet[MunicipalityProfile]:
     """The profiles of ``round_`` the user may see (the round itself must be visible already)."""
     return policies.scoped(profiles_of_round(round_=round_), policies.profiles_scope(user, round_))
 
 
-def profile_get_for_officer(*, user: Any, round_pk: int) -> MunicipalityProfile:
+def profile_get_for_officer(*, user: Visitor, round_pk: int) -> MunicipalityProfile:
     """The profile of the officer's own municipality in a round, or Http404."""
     profiles = MunicipalityProfile.objects.select_related("round", "municipality")
     found = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -10,8 +10,11 @@ from django.http import Http404
 from .. import policies
 from ..models import Household, HouseholdStatus, Round
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
-def rounds_for_user(*, user: Any) -> QuerySet[Round]:
+
+def rounds_for_user(*, user: Visitor) -> QuerySet[Round]:
     """Coordinators: the rounds their organisation coordinates. Municipal officers: rounds their
     municipality takes part in. Interviewers: every round past its draft. Others: none."""
     rounds = policies.scoped(
@@ -25,7 +28,7 @@ def rounds_for_user(*, user: Any) -> QuerySet[Round]:
     ).order_by("-created_at", "-id")
 
 
-def round_get_for_user(*, user: Any, pk: int) -> Round:
+def round_get_for_user(*, user: Visitor, pk: int) -> Round:
     """A round the user may see, or Http404."""
     found = rounds_for_user(user=user).filter(pk=pk).first()
     if found is None:
@@ -33,7 +36,7 @@ def round_get_for_user(*, user: Any, pk: int) -> Round:
     return found
 
 
-def round_get_for_coordinator(*, user: Any, pk: int) -> Round:
+def round_get_for_coordinator(*, user: Visitor, pk: int) -> Round:
     """A round coordinated by the user's organisation (for changes), or Http404."""
     managed = policies.scoped(rounds_for_user(user=user), policies.rounds_managed_scope(user))
     found = managed.filter(pk=pk).first()

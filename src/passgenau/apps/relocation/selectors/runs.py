@@ -3,7 +3,7 @@ of a run with explanations, load per municipality and dimension, comparisons of 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -16,6 +16,9 @@ from .. import policies
 from ..models import MatchingRun, Proposal, ProposalStatus, Round
 from ..models.vocab import CapacityDimension
 from ..wording import alternative_reason
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 PROPOSALS_PER_PAGE = 100
 
@@ -33,12 +36,12 @@ def runs_of_round(*, round_: Round) -> QuerySet[MatchingRun]:
     )
 
 
-def runs_for_user(*, user: Any) -> QuerySet[MatchingRun]:
+def runs_for_user(*, user: Visitor) -> QuerySet[MatchingRun]:
     """Coordinators: runs of the rounds their organisation coordinates. Others: none."""
     return policies.scoped(MatchingRun.objects.all(), policies.runs_scope(user))
 
 
-def run_get_for_user(*, user: Any, pk: int, with_snapshot: bool = False) -> MatchingRun:
+def run_get_for_user(*, user: Visitor, pk: int, with_snapshot: bool = False) -> MatchingRun:
     runs = runs_for_user(user=user).select_related("round", "started_by", "based_on")
     if not with_snapshot:
         runs = runs.defer("snapshot")
@@ -62,7 +65,7 @@ def run_proposals(*, run: MatchingRun) -> QuerySet[Proposal]:
 
 
 def run_proposals_page(
-    *, user: Any, run: MatchingRun, page: int = 1, per_page: int = PROPOSALS_PER_PAGE
+    *, user: Visitor, run: MatchingRun, page: int = 1, per_page: int = PROPOSALS_PER_PAGE
 ) -> tuple[list[Proposal], int]:
     """One page of proposals (households are personal data: the read is logged)."""
     proposals = run_proposals(run=run)

@@ -3,7 +3,7 @@ the municipality needs to know) for municipal officers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -13,8 +13,11 @@ from passgenau.apps.audit.services import log_read
 from .. import policies
 from ..models import Member, Proposal, ProposalStatus
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
-def placements_for_user(*, user: Any) -> QuerySet[Proposal]:
+
+def placements_for_user(*, user: Visitor) -> QuerySet[Proposal]:
     """Accepted placements: coordinators of the round, officers of the receiving municipality."""
     placements = (
         Proposal.objects.filter(status=ProposalStatus.ACCEPTED)
@@ -36,12 +39,13 @@ def _with_travel_and_arrival(placements: QuerySet[Proposal]) -> list[Proposal]:
     travel = {t.proposal_id: t for t in Travel.objects.filter(proposal_id__in=ids)}
     arrival = {a.proposal_id: a for a in Arrival.objects.filter(proposal_id__in=ids)}
     for p in shown:
+        # attributes of these rows only, not of the model (mypy cannot know them)
         p.travel_plan = travel.get(p.pk)  # type: ignore[attr-defined]
         p.arrival_record = arrival.get(p.pk)  # type: ignore[attr-defined]
     return shown
 
 
-def placements_list_for_user(*, user: Any, upcoming_only: bool = False) -> list[Proposal]:
+def placements_list_for_user(*, user: Visitor, upcoming_only: bool = False) -> list[Proposal]:
     """Accepted placements with travel and arrival; ``upcoming_only``: not yet arrived. Logged."""
     placements = placements_for_user(user=user)
     if upcoming_only:
@@ -51,7 +55,7 @@ def placements_list_for_user(*, user: Any, upcoming_only: bool = False) -> list[
     return shown
 
 
-def placement_get_for_user(*, user: Any, pk: int) -> Proposal:
+def placement_get_for_user(*, user: Visitor, pk: int) -> Proposal:
     """One accepted placement the user may see, with travel and arrival; logged."""
     found = _with_travel_and_arrival(placements_for_user(user=user).filter(pk=pk))
     if not found:

@@ -9,7 +9,7 @@ moment are serialised, and the second sees the first's confirmation when it adds
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +35,9 @@ from ..models import (
 from ..models.vocab import CapacityDimension
 from . import rounds as round_services
 from . import states
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 
 def _after_capacity_check() -> None:
@@ -82,7 +85,7 @@ def _validate(outcome: str, reason: str) -> str:
     return reason
 
 
-def _settle(proposal: Proposal, actor: Any) -> None:
+def _settle(proposal: Proposal, actor: User) -> None:
     """Move the proposal (and its household) on once a side declined or both accepted."""
     outcomes = dict(proposal.decisions.values_list("side", "outcome"))
     household = proposal.household
@@ -103,7 +106,7 @@ def _settle(proposal: Proposal, actor: Any) -> None:
     )
 
 
-def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: Any) -> Decision:
+def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: User) -> Decision:
     if proposal.status != ProposalStatus.PUBLISHED:
         raise ValidationError(_("This proposal is not awaiting decisions."), code="proposal_state")
     round_services.round_require(round_=proposal.run.round, action=RoundAction.DECIDE)
@@ -126,7 +129,7 @@ def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: 
 
 @transaction.atomic
 def proposal_decide_municipality(
-    *, actor: Any, proposal: Proposal, outcome: str, reason: str = ""
+    *, actor: User, proposal: Proposal, outcome: str, reason: str = ""
 ) -> Decision:
     """The officer's answer for the municipality; confirming checks every capacity under a
     lock on the municipality's profile."""
@@ -170,7 +173,7 @@ def proposal_decide_municipality(
 
 @transaction.atomic
 def proposal_decide_household(
-    *, actor: Any, proposal: Proposal, outcome: str, reason: str = ""
+    *, actor: User, proposal: Proposal, outcome: str, reason: str = ""
 ) -> Decision:
     """The household's consent to its proposal, recorded by an interviewer of its organisation."""
     reason = _validate(outcome, reason)

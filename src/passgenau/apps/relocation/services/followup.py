@@ -4,7 +4,7 @@ organisation (or the coordinator) in the household's language."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,17 +16,20 @@ from .. import policies
 from ..models import FollowUpSurvey, RoundAction, SurveyStatus, YesNo
 from . import rounds as round_services
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
+
 RATINGS = ("satisfaction", "good_decision", "place_fits")
 YES_NO = ("working", "children_in_school", "language_course")
 
 
-def survey_may_record(*, actor: Any, survey: FollowUpSurvey) -> bool:
+def survey_may_record(*, actor: User, survey: FollowUpSurvey) -> bool:
     return policies.survey_may_record(actor, survey)
 
 
 @transaction.atomic
 def survey_record(
-    *, actor: Any, survey: FollowUpSurvey, values: dict[str, Any], today: dt.date | None = None
+    *, actor: User, survey: FollowUpSurvey, values: dict[str, Any], today: dt.date | None = None
 ) -> FollowUpSurvey:
     """Store the answers (ratings 1–5, yes/no/does not apply) or that the household could not
     be reached or declined to answer."""

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,6 +35,9 @@ from .intake import (
     registration_errors,
 )
 from .rounds import round_require
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -334,10 +337,12 @@ def _convert_row(
 
 
 @transaction.atomic
-def households_import(*, actor: Any, round_: Round, file_name: str, content: bytes) -> ImportResult:
+def households_import(
+    *, actor: User, round_: Round, file_name: str, content: bytes
+) -> ImportResult:
     """Import every household of the file, or none: raises HouseholdImportError with every
     problem (file, row, field) if any row is wrong."""
-    _require_interviewer(actor)
+    organisation_id = _require_interviewer(actor)
     round_require(round_=round_, action=RoundAction.REGISTER_HOUSEHOLDS)
     file_name = PurePath(file_name).name or "upload"
     if len(content) > MAX_BYTES:
@@ -375,7 +380,7 @@ def households_import(*, actor: Any, round_: Round, file_name: str, content: byt
         c.startswith(IMPORTANCE_PREFIX) for c in header
     )
     existing = set(
-        Household.objects.filter(interviewing_organisation_id=actor.organisation_id)
+        Household.objects.filter(interviewing_organisation_id=organisation_id)
         .exclude(external_reference="")
         .values_list("external_reference", flat=True)
     )
@@ -421,7 +426,9 @@ def households_import(*, actor: Any, round_: Round, file_name: str, content: byt
 
     households = []
     for registration, answers, members, complete in prepared:
-        household = _create_household(actor=actor, round_=round_, reg=registration)
+        household = _create_household(
+            actor=actor, organisation_id=organisation_id, round_=round_, reg=registration
+        )
         if has_interview or members:
             _store_interview(
                 actor=actor,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -43,6 +43,9 @@ from ..models.vocab import (
 )
 from . import states
 from .rounds import round_require
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 GERMAN_LEVELS = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
 INTERVIEW_FIELDS = (
@@ -125,18 +128,27 @@ def registration_errors(reg: Registration, *, today: dt.date | None = None) -> d
     return errors
 
 
-def _require_interviewer(actor: Any) -> None:
-    if not policies.interviews_households(actor):
+def _require_interviewer(actor: User) -> int:
+    """Refuses all but interviewers; returns the organisation they interview for (an
+    interviewer has one)."""
+    organisation_id = actor.organisation_id
+    if organisation_id is None or not policies.interviews_households(actor):
         raise ValidationError(
             _("Only interviewers register households and conduct interviews."),
             code="not_interviewer",
         )
+    return organisation_id
 
 
-def _create_household(*, actor: Any, round_: Round, reg: Registration) -> Household:
+def _create_household(
+    *, actor: User, organisation_id: int, round_: Round, reg: Registration
+) -> Household:
+    """The household, its contact and its consent, for a registration without errors."""
+    if reg.consent_given_on is None:  # registration_errors refuses this before
+        raise ValidationError(registration_errors(reg))
     household = Household.objects.create(
         round=round_,
-        interviewing_organisation_id=actor.organisation_id,
+        interviewing_organisation_id=organisation_id,
         interviewer=actor,
         language=reg.language,
         external_reference=reg.external_reference.strip(),
@@ -160,16 +172,16 @@ def _create_household(*, actor: Any, round_: Round, reg: Registration) -> Househ
 
 
 @transaction.atomic
-def household_register(*, actor: Any, round_: Round, registration: Registration) -> Household:
+def household_register(*, actor: User, round_: Round, registration: Registration) -> Household:
     """Register a household of the actor's organisation with its consent."""
-    _require_interviewer(actor)
+    organisation_id = _require_interviewer(actor)
     round_require(round_=round_, action=RoundAction.REGISTER_HOUSEHOLDS)
     errors = registration_errors(registration)
     reference = registration.external_reference.strip()
     if (
         reference
         and Household.objects.filter(
-            interviewing_organisation_id=actor.organisation_id, external_reference=reference
+            interviewing_organisation_id=organisation_id, external_reference=reference
         ).exists()
     ):
         errors["external_reference"] = _(
@@ -177,7 +189,9 @@ def household_register(*, actor: Any, round_: Round, registration: Registration)
         )
     if errors:
         raise ValidationError(errors)
-    household = _create_household(actor=actor, round_=round_, reg=registration)
+    household = _create_household(
+        actor=actor, organisation_id=organisation_id, round_=round_, reg=registration
+    )
     log_action(
         "relocation.household.registered",
         actor=actor,
@@ -188,7 +202,7 @@ def household_register(*, actor: Any, round_: Round, registration: Registration)
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, household: Household) -> Household:
+def consent_withdraw(*, actor: User, household: Household) -> Household:
     """The household withdraws its consent: it takes no further part in the round."""
     _require_interviewer(actor)
     if not policies.household_may_edit(actor, household):
@@ -204,7 +218,7 @@ CONTACT_FIELDS = ("contact_name", "member_names", "phone", "email", "current_loc
 
 
 @transaction.atomic
-def household_contact_update(*, actor: Any, household: Household, **fields: str) -> Household:
+def household_contact_update(*, actor: User, household: Household, **fields: str) -> Household:
     """Change names and contact data (the log names the changed fields, not their values)."""
     _require_interviewer(actor)
     if not policies.household_may_edit(actor, household):
@@ -377,7 +391,7 @@ def interview_errors(
 @transaction.atomic
 def interview_save(
     *,
-    actor: Any,
+    actor: User,
     household: Household,
     answers: Mapping[str, Any],
     members: Sequence[Mapping[str, Any]],
@@ -418,7 +432,7 @@ def interview_save(
 
 def _store_interview(
     *,
-    actor: Any,
+    actor: User,
     household: Household,
     answers: Mapping[str, Any],
     members: Sequence[Mapping[str, Any]],

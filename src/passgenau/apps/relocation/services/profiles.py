@@ -4,7 +4,7 @@ date it was last confirmed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +24,9 @@ from ..models.vocab import (
     SpokenLanguage,
 )
 from .rounds import round_require
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 # The figures of a profile that carry a "last confirmed" date (capacities per dimension apart).
 PROFILE_FIGURES = (
@@ -141,7 +144,7 @@ def _validate(profile: MunicipalityProfile, values: dict[str, Any]) -> dict[str,
 @transaction.atomic
 def profile_update(
     *,
-    actor: Any,
+    actor: User,
     profile: MunicipalityProfile,
     confirm_all: bool = False,
     today: dt.date | None = None,

@@ -3,7 +3,7 @@ is logged) and publishes the run, which sends its proposals to the municipalitie
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +33,9 @@ from ..wording import placement_problems
 from . import rounds as round_services
 from . import states
 from .runs import _constraints, _profiles_from_snapshot, _require_coordinator, snapshot_catalogue
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 # A run's figures are being computed again after a change (``MatchingRun.result``).
 REMEASURING = "remeasuring"
@@ -72,7 +75,7 @@ def proposal_options(*, proposal: Proposal) -> dict[int, PlacementCheck]:
 @transaction.atomic
 def proposal_override(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     municipality: Organisation,
     reason: str,
@@ -273,7 +276,7 @@ def _require_publishable(*, run: MatchingRun, round_: Round) -> list[int]:
 
 
 @transaction.atomic
-def run_publish(*, actor: Any, run: MatchingRun) -> MatchingRun:
+def run_publish(*, actor: User, run: MatchingRun) -> MatchingRun:
     """Publish the run's proposals; proposals of the round's other unpublished runs are
     superseded, and the round moves to "proposals"."""
     run = MatchingRun.objects.select_for_update().select_related("round").get(pk=run.pk)

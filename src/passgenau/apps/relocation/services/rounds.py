@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +29,9 @@ from ..models import (
 )
 from ..models.vocab import CapacityDimension
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
+
 AVAILABLE_CRITERIA_VERSIONS = ("1",)
 
 # Which state rule guards which field of a round.
@@ -51,13 +54,17 @@ def round_require(*, round_: Round, action: str) -> None:
         )
 
 
-def _require_coordinator(*, actor: Any, round_: Round | None = None) -> None:
-    if not policies.coordinates_rounds(actor):
+def _require_coordinator(*, actor: User, round_: Round | None = None) -> int:
+    """Refuses all but coordinators (of ``round_``); returns the organisation they coordinate
+    for (a coordinator has one)."""
+    organisation_id = actor.organisation_id
+    if organisation_id is None or not policies.coordinates_rounds(actor):
         raise ValidationError(_("Only coordinators manage rounds."), code="not_coordinator")
     if round_ is not None and not policies.round_is_coordinated_by(actor, round_):
         raise ValidationError(
             _("Only the coordinating organisation manages this round."), code="not_coordinator"
         )
+    return organisation_id
 
 
 def _validate_settings(
@@ -120,7 +127,7 @@ def _validate_municipalities(organisations: Iterable[Organisation]) -> list[Orga
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     description: str = "",
     municipalities: Iterable[Organisation] = (),
@@ -132,7 +139,7 @@ def round_create(
     capacity_dimensions: Iterable[str] | None = None,
 ) -> Round:
     """A new round in draft, coordinated by the actor's organisation."""
-    _require_coordinator(actor=actor)
+    organisation_id = _require_coordinator(actor=actor)
     dims = _validate_settings(
         mechanism=mechanism,
         criteria_version=criteria_version,
@@ -148,13 +155,13 @@ def round_create(
     )
     chosen = _validate_municipalities(municipalities)
     if Round.objects.filter(
-        coordinating_organisation_id=actor.organisation_id, name=name.strip()
+        coordinating_organisation_id=organisation_id, name=name.strip()
     ).exists():
         raise ValidationError({"name": _("Your organisation already has a round of this name.")})
     round_ = Round.objects.create(
         name=name.strip(),
         description=description,
-        coordinating_organisation_id=actor.organisation_id,
+        coordinating_organisation_id=organisation_id,
         profiles_due=profiles_due,
         interviews_close=interviews_close,
         decisions_due=decisions_due,
@@ -179,7 +186,7 @@ def round_create(
 @transaction.atomic
 def round_update(
     *,
-    actor: Any,
+    actor: User,
     round_: Round,
     municipalities: Iterable[Organisation] | None = None,
     **fields: Any,
@@ -308,7 +315,7 @@ def round_transition_problems(*, round_: Round, to_status: str) -> list[str]:
 
 
 @transaction.atomic
-def round_transition(*, actor: Any, round_: Round, to_status: str) -> Round:
+def round_transition(*, actor: User, round_: Round, to_status: str) -> Round:
     """Move the round to ``to_status`` if the transition table and its conditions allow it."""
     _require_coordinator(actor=actor, round_=round_)
     # lock the round: two coordinators clicking at once must not both pass the checks

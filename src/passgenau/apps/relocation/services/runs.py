@@ -24,7 +24,7 @@ import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max, Prefetch, Q, Subquery
@@ -68,6 +68,9 @@ from ..models import (
 )
 from . import rounds as round_services
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
+
 SNAPSHOT_FORMAT = 1
 # Households waiting for a place; households in these states take part in a run as free ones.
 FREE_STATUSES = (HouseholdStatus.INTERVIEWED,)
@@ -80,7 +83,7 @@ class RunError(ServiceError):
     """A run cannot be started, reproduced or exported as asked."""
 
 
-def _require_coordinator(*, actor: Any, round_: Round) -> None:
+def _require_coordinator(*, actor: User, round_: Round) -> None:
     if not policies.round_is_coordinated_by(actor, round_):
         raise RunError(_("Only the round's coordinators start matching runs."), code="forbidden")
 
@@ -187,9 +190,11 @@ def _profiles_from_snapshot(
         site_from_dict(raw, file="snapshot:sites", record=i + 1, problems=problems)
         for i, raw in enumerate(snapshot["sites"])
     ]
-    if problems or any(x is None for x in (*households, *sites)):
+    read_households = [h for h in households if h is not None]
+    read_sites = [s for s in sites if s is not None]
+    if problems or len(read_households) < len(households) or len(read_sites) < len(sites):
         raise RunError("; ".join(str(p) for p in problems) or _("The snapshot is damaged."))
-    return list(households), list(sites)  # type: ignore[arg-type]
+    return read_households, read_sites
 
 
 def snapshot_catalogue(snapshot: dict[str, Any]) -> Catalogue:
@@ -232,7 +237,7 @@ def build_instance(snapshot: dict[str, Any]) -> Instance:
 @transaction.atomic
 def run_start(
     *,
-    actor: Any,
+    actor: User,
     round_: Round,
     mechanism: str | None = None,
     seed: int = 0,
@@ -291,7 +296,7 @@ def run_start(
     return run
 
 
-def run_reproduce(*, actor: Any, run: MatchingRun) -> MatchingRun:
+def run_reproduce(*, actor: User, run: MatchingRun) -> MatchingRun:
     """A new run on exactly the same snapshot, mechanism, seed and criteria catalogue version (for
     audits); refused when this version of passgenau no longer has that catalogue."""
     snapshot_catalogue(run.snapshot)

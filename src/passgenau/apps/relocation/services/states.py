@@ -5,7 +5,7 @@ the conditions of each step."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,6 +22,9 @@ from ..models import (
     Proposal,
     ProposalStatus,
 )
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 # model → (transition table, status choices, audit action)
 _MACHINES: dict[type, tuple[dict[str, frozenset[str]], Any, str]] = {
@@ -50,7 +53,7 @@ def status_allowed(*, model: type, from_status: str, to_status: str) -> bool:
 
 
 def status_change(
-    *, actor: Any, obj: Household | Proposal, to_status: str, save: bool = True
+    *, actor: User, obj: Household | Proposal, to_status: str, save: bool = True
 ) -> bool:
     """Move ``obj`` to ``to_status``; raises ``StatusTransitionError`` when the table forbids it.
     Staying in the same status changes and logs nothing. Returns whether the status changed."""
@@ -67,7 +70,7 @@ def status_change(
     return True
 
 
-def status_change_many(*, actor: Any, queryset: QuerySet[Any], to_status: str) -> int:
+def status_change_many(*, actor: User, queryset: QuerySet[Any], to_status: str) -> int:
     """Move every object of ``queryset`` to ``to_status`` in one update (all or none: one that
     may not move refuses the whole change); one audit entry with their ids. Returns how many."""
     model = queryset.model

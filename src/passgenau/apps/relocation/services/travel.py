@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +29,9 @@ from ..models import (
 )
 from . import rounds as round_services
 from . import states
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 TRAVEL_FIELDS = (
     "departure_on",
@@ -65,7 +68,7 @@ def _accepted(proposal: Proposal, action: str) -> Proposal:
 
 
 @transaction.atomic
-def travel_save(*, actor: Any, proposal: Proposal, values: dict[str, Any]) -> Travel:
+def travel_save(*, actor: User, proposal: Proposal, values: dict[str, Any]) -> Travel:
     """Create or change the travel plan of an accepted placement (coordinators)."""
     proposal = _accepted(proposal, RoundAction.TRAVEL)
     if not policies.travel_may_plan(actor, proposal):
@@ -105,7 +108,7 @@ def travel_save(*, actor: Any, proposal: Proposal, values: dict[str, Any]) -> Tr
     return travel
 
 
-def _arriving(actor: Any, proposal: Proposal) -> Proposal:
+def _arriving(actor: User, proposal: Proposal) -> Proposal:
     proposal = _accepted(proposal, RoundAction.TRAVEL)
     if not policies.arrival_may_record(actor, proposal):
         raise ValidationError(_("Only the receiving municipality records the arrival."))
@@ -115,7 +118,7 @@ def _arriving(actor: Any, proposal: Proposal) -> Proposal:
 @transaction.atomic
 def arrival_record(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     arrived_on: dt.date,
     registered_on: dt.date | None = None,
@@ -162,7 +165,7 @@ ARRIVAL_FIELDS = ("arrived_on", "registered_on", "housing_ready", "notes")
 @transaction.atomic
 def arrival_correct(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     reason: str,
     arrived_on: dt.date,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import request_has_perm, require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, request_has_perm, require
 
 from .. import policies
 from ..forms.base import form_add_service_errors
@@ -30,7 +30,7 @@ from ..services import decisions
 
 
 @require("relocation.view_proposals")
-def proposal_list(request: HttpRequest) -> HttpResponse:
+def proposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ProposalStatus.values:
         status = ""
@@ -60,7 +60,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("relocation.view_proposals")
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = decision_selectors.proposal_get_for_user(user=request.user, pk=pk)
     my_side = None
     if request_has_perm(request, "relocation.decide_proposals"):

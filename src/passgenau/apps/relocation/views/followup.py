@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.base import form_add_service_errors
 from ..forms.followup import SurveyForm
@@ -24,13 +24,13 @@ from ..services import followup
 
 
 @require("relocation.record_followup")
-def survey_list(request: HttpRequest) -> HttpResponse:
+def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     surveys = list(followup_selectors.surveys_for_user(user=request.user))
     return render(request, "relocation/survey_list.html", {"surveys": surveys})
 
 
 @require("relocation.record_followup")
-def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     survey = followup_selectors.survey_get_for_user(user=request.user, pk=pk)
     # The questions are shown in the household's language (the interviewer reads them out).
     recorded = False
@@ -49,12 +49,12 @@ def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("relocation:survey_list")
 
 
-def _evaluation_rounds(request: HttpRequest) -> Any:
+def _evaluation_rounds(request: AuthenticatedHttpRequest) -> Any:
     return round_selectors.rounds_for_user(user=request.user)
 
 
 @require("relocation.view_evaluation")
-def evaluation(request: HttpRequest) -> HttpResponse:
+def evaluation(request: AuthenticatedHttpRequest) -> HttpResponse:
     rounds_ = _evaluation_rounds(request)
     round_id = request.GET.get("round", "")
     selected: Round | None = None
@@ -71,7 +71,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 
 
 @require("relocation.view_evaluation")
-def evaluation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def evaluation_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     rounds_ = _evaluation_rounds(request)
     round_id = request.GET.get("round", "")
     if round_id.isdigit():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.imports import ImportForm
 from ..models import (
@@ -20,7 +20,7 @@ from ..services import imports
 
 
 @require("relocation.register_households")
-def household_import(request: HttpRequest, pk: int) -> HttpResponse:
+def household_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_user(user=request.user, pk=pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[imports.ImportProblem] = []
@@ -58,7 +58,7 @@ def household_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.register_households")
-def import_template(request: HttpRequest, pk: int) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_user(user=request.user, pk=pk)
     response = HttpResponse(
         imports.import_template_csv(round_=round_), content_type="text/csv; charset=utf-8"

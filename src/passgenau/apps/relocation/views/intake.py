@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from .. import policies
 from ..forms.base import TransitionForm
@@ -47,7 +47,7 @@ HOUSEHOLDS_PER_PAGE = 50
 
 
 @require("relocation.view_households")
-def household_list(request: HttpRequest) -> HttpResponse:
+def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible_rounds = round_selectors.rounds_for_user(user=request.user)
     form = HouseholdFilterForm(request.GET or None, rounds=visible_rounds)
     filters: dict[str, Any] = {}
@@ -79,7 +79,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("relocation.view_households")
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = intake_selectors.household_get_for_user(user=request.user, pk=pk)
     interview = getattr(household, "interview", None)
     places = dict(household.round.profiles.values_list("municipality_id", "municipality__name"))
@@ -119,7 +119,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.register_households")
-def household_register(request: HttpRequest, pk: int) -> HttpResponse:
+def household_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_user(user=request.user, pk=pk)
     form = RegistrationForm(
         request.POST or None,
@@ -149,7 +149,7 @@ def household_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.register_households")
-def household_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def household_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
     contact = household.contact
     form = ContactForm(
@@ -172,7 +172,7 @@ def household_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.register_households")
-def household_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def household_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
     form = TransitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +184,7 @@ def household_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _questionnaire_language(request: HttpRequest, default: str) -> str:
+def _questionnaire_language(request: AuthenticatedHttpRequest, default: str) -> str:
     requested = request.GET.get("lang", "")
     return requested if requested in QUESTIONNAIRE_LANGUAGES else default
 
@@ -194,7 +194,7 @@ def _member_initial(household: Any) -> list[dict[str, str]]:
 
 
 @require("relocation.register_households")
-def interview(request: HttpRequest, pk: int) -> HttpResponse:
+def interview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The questionnaire, shown in the household's language (or the one chosen on the page)."""
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
     language = _questionnaire_language(request, household.language)
@@ -202,7 +202,7 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
         return _interview(request, household, language)
 
 
-def _interview(request: HttpRequest, household: Any, language: str) -> HttpResponse:
+def _interview(request: AuthenticatedHttpRequest, household: Any, language: str) -> HttpResponse:
     round_ = household.round
     existing = getattr(household, "interview", None)
     editable = (

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.profiles import ProfileForm
 from ..models import (
@@ -21,7 +21,7 @@ from ..services import profiles
 
 
 @require("relocation.keep_profile")
-def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = profile_selectors.profile_get_for_officer(user=request.user, round_pk=pk)
     editable = profile.round.allows(RoundAction.EDIT_PROFILES)
     form = ProfileForm(request.POST or None, profile=profile)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.accounts.models import Organisation
 
 from ..forms.base import form_add_service_errors
@@ -24,7 +27,7 @@ from .common import errors_to_messages
 
 @require("relocation.manage_rounds")
 @require_http_methods(["GET", "POST"])
-def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def run_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: what publishing would send out, and a confirmation; POST: publish (cannot be undone:
     the municipalities see their proposals at once)."""
     run = run_selectors.run_get_for_user(user=request.user, pk=pk)
@@ -50,16 +53,17 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.manage_rounds")
-def proposal_override(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = decision_selectors.proposal_for_coordinator(user=request.user, pk=pk)
     problems: dict[int, list[str]] = {}
     if proposal.status == ProposalStatus.DRAFT:
         options = review.proposal_options(proposal=proposal)
         problems = {pk: placement_problems(check) for pk, check in options.items()}
     form = OverrideForm(request.POST or None, problems=problems)
-    form.fields["municipality"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+    municipalities = Organisation.objects.filter(
         relocation_profiles__round_id=proposal.run.round_id
     ).order_by("name")
+    cast(forms.ModelChoiceField, form.fields["municipality"]).queryset = municipalities
     if request.method == "POST" and form.is_valid():
         try:
             review.proposal_override(actor=request.user, proposal=proposal, **form.cleaned_data)

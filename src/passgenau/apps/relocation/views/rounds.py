@@ -7,11 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import request_has_perm, require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, request_has_perm, require
 
 from .. import policies
 from ..forms.base import TransitionForm
@@ -30,7 +30,7 @@ from ..services import profiles, rounds
 
 
 @require("relocation.view_rounds")
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rounds_ = round_selectors.rounds_for_user(user=request.user)
     return render(
         request,
@@ -43,7 +43,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("relocation.view_rounds")
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_user(user=request.user, pk=pk)
     coordinator = policies.round_is_coordinated_by(request.user, round_)
     context: dict[str, Any] = {
@@ -87,7 +87,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.manage_rounds")
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +101,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("relocation.manage_rounds")
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
     form = RoundForm(request.POST or None, round_=round_)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.manage_rounds")
-def round_transition(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+def round_transition(request: AuthenticatedHttpRequest, pk: int, status: str) -> HttpResponse:
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
     if status not in RoundStatus.values:
         raise Http404("no such status")

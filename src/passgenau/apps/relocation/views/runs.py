@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.runs import RunStartForm
 from ..models import (
@@ -40,7 +40,7 @@ POLL_SECONDS = 3
 
 
 @require("relocation.manage_rounds")
-def run_list(request: HttpRequest, pk: int) -> HttpResponse:
+def run_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
     form = RunStartForm(
         request.POST or None, initial={"mechanism": round_.mechanism}, round_=round_
@@ -76,7 +76,7 @@ def run_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.manage_rounds")
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = run_selectors.run_get_for_user(user=request.user, pk=pk)
     try:
         page = max(1, int(request.GET.get("page", "1")))
@@ -121,7 +121,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.manage_rounds")
-def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+def run_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = run_selectors.run_get_for_user(user=request.user, pk=pk, with_snapshot=True)
     if run.status != RunStatus.SUCCEEDED:
         raise Http404("run not finished")
@@ -139,7 +139,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("relocation.manage_rounds")
 @require_POST
-def run_reproduce(request: HttpRequest, pk: int) -> HttpResponse:
+def run_reproduce(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = run_selectors.run_get_for_user(user=request.user, pk=pk, with_snapshot=True)
     try:
         again = runs.run_reproduce(actor=request.user, run=run)
@@ -150,7 +150,7 @@ def run_reproduce(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.manage_rounds")
-def run_compare(request: HttpRequest, pk: int) -> HttpResponse:
+def run_compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
     try:
         first = run_selectors.run_get_for_user(user=request.user, pk=int(request.GET["a"]))

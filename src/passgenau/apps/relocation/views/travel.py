@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passgenau.apps.accounts.access import require
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.base import form_add_service_errors
 from ..forms.travel import ArrivalCorrectForm, ArrivalForm, TravelForm
@@ -25,13 +25,13 @@ from ..services import travel
 
 
 @require("relocation.manage_rounds")
-def placement_list(request: HttpRequest) -> HttpResponse:
+def placement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     placements = travel_selectors.placements_list_for_user(user=request.user)
     return render(request, "relocation/placement_list.html", {"placements": placements})
 
 
 @require("relocation.manage_rounds")
-def travel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def travel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = travel_selectors.placement_get_for_user(user=request.user, pk=pk)
     current = getattr(proposal, "travel_plan", None)
     initial = {}
@@ -55,8 +55,9 @@ def travel_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.record_arrival")
-def arrival_list(request: HttpRequest) -> HttpResponse:
+def arrival_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     placements = travel_selectors.placements_list_for_user(user=request.user)
+    # arrival_record: attached by the selector to these rows, not a field of the model
     upcoming = [p for p in placements if p.arrival_record is None]  # type: ignore[attr-defined]
     arrived = [p for p in placements if p.arrival_record is not None]  # type: ignore[attr-defined]
     return render(
@@ -76,8 +77,9 @@ def arrival_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("relocation.record_arrival")
-def arrival_record(request: HttpRequest, pk: int) -> HttpResponse:
+def arrival_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = travel_selectors.placement_get_for_user(user=request.user, pk=pk)
+    # arrival_record: attached by the selector to these rows, not a field of the model
     if proposal.arrival_record is not None:  # type: ignore[attr-defined]
         return redirect("relocation:arrival_correct", pk=proposal.pk)
     form = ArrivalForm(request.POST or None, initial={"arrived_on": dt.date.today()})
@@ -93,9 +95,10 @@ def arrival_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("relocation.record_arrival")
-def arrival_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def arrival_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct a recorded arrival with a reason (logged; the surveys move with the date)."""
     proposal = travel_selectors.placement_get_for_user(user=request.user, pk=pk)
+    # arrival_record: attached by the selector to these rows, not a field of the model
     recorded = proposal.arrival_record  # type: ignore[attr-defined]
     if recorded is None:
         return redirect("relocation:arrival_record", pk=proposal.pk)
