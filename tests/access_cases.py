@@ -226,6 +226,21 @@ def _case_arrival() -> dict[str, object]:
     return {"arrival_pk": Arrival.objects.get(proposal=arrived_proposal()).pk}
 
 
+def _housing(index: int) -> Callable[[], dict[str, object]]:
+    def build() -> dict[str, object]:
+        from cases_helpers import housing_matrix_objects
+
+        return {"pk": housing_matrix_objects()[index].pk}
+
+    return build
+
+
+def _housing_case() -> dict[str, object]:
+    from cases_helpers import housing_matrix_objects
+
+    return {"pk": housing_matrix_objects()[2].case_id}
+
+
 PAGE_CASES: list[PageCase] = [
     PageCase("core:home"),
     PageCase("core:healthz"),
@@ -350,6 +365,14 @@ PAGE_CASES: list[PageCase] = [
     PageCase("cases:contract_detail", kwargs=_case_contract),
     PageCase("cases:contract_detail", kwargs=_case_contract, query="year=2026"),
     PageCase("cases:statement_download", kwargs=_case_statement, query="year=2026&month=3"),
+    PageCase("cases:housing"),
+    PageCase("cases:district_create"),
+    PageCase("cases:flat_create"),
+    PageCase("cases:flat_edit", kwargs=_housing(0)),
+    PageCase("cases:housing_run_detail", kwargs=_housing(1)),
+    PageCase("cases:housing_request_create", kwargs=_housing_case),
+    PageCase("cases:housing_move", kwargs=_housing(2)),
+    PageCase("cases:case_detail", kwargs=_housing_case),
 ]
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
@@ -362,6 +385,9 @@ POST_ONLY = {
     "directory:offer_confirm",
     "measures:indicators_refresh",
     "cases:case_action",
+    "cases:housing_run_start",
+    "cases:flat_proposal_decide",
+    "cases:housing_request_withdraw",
 }
 
 

@@ -95,3 +95,68 @@ def matrix_objects():
         hours=Decimal("1.00"),
     )
     return case, contract
+
+
+def make_district(actor=None, name="Grünau", centre=(51.3180, 12.2830)):
+    from passgenau.apps.cases.models import District
+    from passgenau.apps.cases.services import housing
+
+    actor = actor or caseworker()
+    existing = District.objects.filter(organisation=actor.organisation, name=name).first()
+    return existing or housing.district_create(
+        actor=actor, name=name, latitude=centre[0], longitude=centre[1]
+    )
+
+
+def make_flat(actor=None, *, district=None, max_persons=4, barrier_free=False, **fields):
+    from funding_helpers import organisation
+    from passgenau.apps.cases.services import housing
+
+    actor = actor or caseworker()
+    values = {
+        "provider": organisation("LWB Wohnungsgesellschaft", "provider"),
+        "address": f"Stuttgarter Allee {max_persons}{'b' if barrier_free else ''}",
+        "rooms": max(1, max_persons // 2 + 1),
+        "school_nearby": True,
+        "kita_nearby": False,
+        "doctor_nearby": False,
+        "features": [],
+        "available_from": dt.date(2026, 1, 1),
+        **fields,
+    }
+    return housing.flat_create(
+        actor=actor,
+        district=district or make_district(actor),
+        max_persons=max_persons,
+        barrier_free=barrier_free,
+        **values,
+    )
+
+
+def make_housing_request(case=None, *, adults=2, school_children=0, barrier_free=False, **fields):
+    from passgenau.apps.cases.services import housing
+
+    case = case or make_case()
+    return housing.housing_request_create(
+        actor=case.caseworker,
+        case=case,
+        adults=adults,
+        school_children=school_children,
+        barrier_free=barrier_free,
+        waiting_since=fields.pop("waiting_since", dt.date(2026, 1, 10)),
+        **fields,
+    )
+
+
+def housing_matrix_objects():
+    """A flat, a case waiting for it and a run that proposed it, in the caseworker role's
+    organisation (made by another caseworker of it)."""
+    from funding_helpers import organisation
+    from passgenau.apps.cases.services import housing
+
+    org = organisation("Test organisation caseworker", "municipality")
+    actor = caseworker("matrix-caseworker", org)
+    flat = make_flat(actor)
+    request = make_housing_request(make_case(actor))
+    run = housing.allocation_run(actor=actor)
+    return flat, run, request

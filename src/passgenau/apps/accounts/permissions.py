@@ -166,6 +166,14 @@ PERMISSIONS: tuple[Permission, ...] = (
         _roles(Role.CASEWORKER),
     ),
     Permission(
+        "cases.manage_housing",
+        _(
+            "Keep districts and flats, the housing requests of one's own organisation's cases; "
+            "run the allocation, confirm or decline its proposals, record moves"
+        ),
+        _roles(Role.CASEWORKER),
+    ),
+    Permission(
         "cases.view_statements",
         _(
             "See funding contracts for specialist hours and their monthly statements, cases "

@@ -6,6 +6,8 @@ by name.
   organisation changes only by a transfer.
 - Health data (``cases.view_special_categories``) is shown only to the case's responsible
   caseworker and only while the consent for the purpose ``health`` is in force.
+- The housing transition (``cases.manage_housing``): a caseworker keeps its organisation's
+  districts and flats, the housing requests of its cases, and runs and decides the allocation.
 - Funding contracts and statements (``cases.view_statements``): a funder those on grants of its
   own programmes, a caseworker those on grants to its own organisation.
 """
@@ -26,9 +28,11 @@ if TYPE_CHECKING:
 __all__ = [
     "case_scope",
     "contract_scope",
+    "housing_scope",
     "may_agree_contracts",
     "may_keep_cases",
     "may_log_hours",
+    "may_manage_housing",
     "may_see_health",
     "may_take_over_case",
     "may_view_cases",
@@ -51,6 +55,17 @@ def may_keep_cases(*, user: Visitor) -> bool:
 
 def may_log_hours(*, user: Visitor) -> bool:
     return user_has_perm(user, "cases.log_hours") and _organisation_id(user) is not None
+
+
+def may_manage_housing(*, user: Visitor) -> bool:
+    return user_has_perm(user, "cases.manage_housing") and _organisation_id(user) is not None
+
+
+def housing_scope(*, user: Visitor) -> Q:
+    """Districts, flats and runs ``user`` keeps: its organisation's, or none."""
+    if not may_manage_housing(user=user):
+        return NOTHING
+    return Q(organisation_id=_organisation_id(user))
 
 
 def may_take_over_case(*, user: Visitor) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import cases as views
+from .views import housing
 
 app_name = "cases"
 
@@ -8,6 +9,24 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("new/", views.case_create, name="case_create"),
     path("arrivals/<int:arrival_pk>/open/", views.case_open_arrival, name="case_open_arrival"),
+    path("housing/", housing.housing, name="housing"),
+    path("housing/districts/new/", housing.district_create, name="district_create"),
+    path("housing/flats/new/", housing.flat_create, name="flat_create"),
+    path("housing/flats/<int:pk>/", housing.flat_edit, name="flat_edit"),
+    path("housing/runs/new/", housing.housing_run_start, name="housing_run_start"),
+    path("housing/runs/<int:pk>/", housing.housing_run_detail, name="housing_run_detail"),
+    path(
+        "housing/proposals/<int:pk>/<str:decision>/",
+        housing.flat_proposal_decide,
+        name="flat_proposal_decide",
+    ),
+    path("housing/requests/<int:pk>/move/", housing.housing_move, name="housing_move"),
+    path(
+        "housing/requests/<int:pk>/withdraw/",
+        housing.housing_request_withdraw,
+        name="housing_request_withdraw",
+    ),
+    path("<int:pk>/housing/", housing.housing_request_create, name="housing_request_create"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/plan/<int:number>/", views.plan_version, name="plan_version"),
     path("<int:pk>/<str:action>/", views.case_action, name="case_action"),

@@ -1,6 +1,7 @@
 """The tables of case management, one module per area (as services, selectors, forms and views):
 ``cases`` holds cases, consent, history, health data, integration plans, referrals, contact notes,
-funding contracts and specialist hours.
+funding contracts and specialist hours; ``matching`` the engine's runs and their proposals;
+``housing`` districts, flats, housing requests and flat proposals.
 
 Everything is importable from here (migrations and ``apps.get_model`` rely on it).
 """
@@ -8,3 +9,5 @@ Everything is importable from here (migrations and ``apps.get_model`` rely on it
 from __future__ import annotations
 
 from .cases import *  # noqa: F403 (every model and vocabulary of the area)
+from .housing import *  # noqa: F403
+from .matching import *  # noqa: F403

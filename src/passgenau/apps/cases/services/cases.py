@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,8 +96,18 @@ def _needs_consent(case: Case, purpose: str) -> None:
         )
 
 
+class Stateful(Protocol):
+    """A row with a status that changes along a transition table (a case, goal, step, flat,
+    request or proposal)."""
+
+    pk: Any
+    status: str
+
+    def save(self, *, update_fields: list[str]) -> None: ...
+
+
 def transition(
-    obj: Case | Goal | Step,
+    obj: Stateful,
     *,
     table: dict[str, frozenset[str]],
     to: str,
@@ -108,6 +118,7 @@ def transition(
     """THE status change: checked against ``table``, saved, and logged. Returns the old status.
 
     Callers hold a row lock on ``obj`` (``select_for_update``) inside a transaction."""
+    assert isinstance(obj, Model)
     before = obj.status
     if to not in table.get(before, frozenset()):
         raise TransitionError(

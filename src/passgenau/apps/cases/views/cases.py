@@ -57,6 +57,7 @@ from ..models import (
     StepStatus,
 )
 from ..selectors import cases as selectors
+from ..selectors import housing as housing_selectors
 from ..services import cases as services
 
 M = TypeVar("M", bound=Model)
@@ -157,7 +158,12 @@ def _case_context(request: AuthenticatedHttpRequest, case: Case, **forms: Form) 
     goals = list(selectors.goals_of_case(case=case))
     contracts = selectors.contracts_for_case(case=case)
     entries = list(selectors.hour_entries_of_case(case=case)[:50])
+    may_housing = policies.may_manage_housing(user=request.user)
     return {
+        "may_housing": may_housing,
+        "housing_requests": housing_selectors.housing_requests_of_case(user=request.user, case=case)
+        if may_housing
+        else [],
         "case": case,
         "purposes": purposes,
         "consents": case.consents.select_related("recorded_by").order_by("-recorded_at"),

@@ -1,0 +1,443 @@
+"""The housing transition: districts and flats, housing requests of cases, the allocation run
+through the engine (``housing-v1.yaml``), a caseworker's confirmation and the move.
+
+A run takes every waiting request of the organisation's open cases and every available flat
+without an open proposal, turns them into engine profiles (:func:`request_profile`,
+:func:`flat_profile`), and proposes flats; a (request, flat) pair declined before is not proposed
+again. Status changes go through ``transition`` and its tables; every change is audited with
+pseudonymous ids only (request, flat and run numbers, the case's reference).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passgenau.apps.accounts.models import Organisation, User
+from passgenau.apps.audit.services import log_action
+from passgenau.engine.matching.profiles import HouseholdProfile, Member, SiteProfile
+
+from .. import policies
+from ..models import (
+    FLAT_PROPOSAL_TRANSITIONS,
+    FLAT_TRANSITIONS,
+    HOUSING_REQUEST_TRANSITIONS,
+    LIVE_HOUSING_STATUSES,
+    Case,
+    CaseStatus,
+    ConsentPurpose,
+    District,
+    EngineRun,
+    Flat,
+    FlatFeature,
+    FlatProposal,
+    FlatStatus,
+    HousingRequest,
+    HousingRequestStatus,
+    Programme,
+    ProposalStatus,
+)
+from .cases import CasesError, _needs_consent, _not_in_future, _require, transition
+from .matching import engine_run
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+MAX_PERSONS = 20
+# The age band and role each count of a request stands for in the engine's profile.
+MEMBER_OF: dict[str, tuple[str, str]] = {
+    "adults": ("30-44", "adult"),
+    "seniors": ("65-74", "senior"),
+    "school_children": ("10-17", "child"),
+    "kita_children": ("3-5", "child"),
+}
+NEARBY = ("school_nearby", "kita_nearby", "doctor_nearby")
+
+
+def _housing(actor: User) -> int:
+    _require(policies.may_manage_housing(user=actor))
+    assert actor.organisation_id is not None
+    return actor.organisation_id
+
+
+def _own_district(organisation_id: int, districts: Iterable[District]) -> None:
+    if any(d.organisation_id != organisation_id for d in districts):
+        raise CasesError(_("Choose districts of your own organisation."))
+
+
+def _features(features: Iterable[str]) -> list[str]:
+    chosen = sorted(set(features))
+    if set(chosen) - set(FlatFeature.values):
+        raise CasesError(_("Unknown feature of a flat."))
+    return chosen
+
+
+# --------------------------------------------------------------------------------------------
+# Districts and flats
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def district_create(*, actor: User, name: str, latitude: float, longitude: float) -> District:
+    organisation_id = _housing(actor)
+    name = name.strip()
+    if not name:
+        raise CasesError(_("Name the district."))
+    if District.objects.filter(organisation_id=organisation_id, name__iexact=name).exists():
+        raise CasesError(_("This district is already there."))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise CasesError(_("The centre must be a latitude and longitude in degrees."))
+    district = District.objects.create(
+        organisation_id=organisation_id, name=name, latitude=latitude, longitude=longitude
+    )
+    log_action("cases.district.created", actor=actor, obj=district)
+    return district
+
+
+def _flat_fields(organisation_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    district: District = fields["district"]
+    _own_district(organisation_id, [district])
+    if not isinstance(fields["provider"], Organisation):
+        raise CasesError(_("Choose the housing provider."))
+    if not 1 <= fields["rooms"] <= 12:
+        raise CasesError(_("A flat has 1 to 12 rooms."))
+    if not 1 <= fields["max_persons"] <= MAX_PERSONS:
+        raise CasesError(_("A flat is let to 1 to 20 persons."))
+    address = str(fields["address"]).strip()
+    if not address:
+        raise CasesError(_("Give the flat's address."))
+    return {**fields, "address": address, "features": _features(fields.get("features", []))}
+
+
+@transaction.atomic
+def flat_create(*, actor: User, **fields: Any) -> Flat:
+    """A flat offered by ``provider``: address, district, rooms, persons at most, barrier-free,
+    what is nearby, features and the date from which it can be let."""
+    organisation_id = _housing(actor)
+    flat = Flat.objects.create(
+        organisation_id=organisation_id, **_flat_fields(organisation_id, fields)
+    )
+    log_action("cases.flat.created", actor=actor, obj=flat)
+    return flat
+
+
+@transaction.atomic
+def flat_update(*, actor: User, flat: Flat, **fields: Any) -> Flat:
+    """Change a flat that is not proposed, allocated or let (what was proposed stays true)."""
+    organisation_id = _housing(actor)
+    flat = Flat.objects.select_for_update().get(pk=flat.pk, organisation_id=organisation_id)
+    if (
+        flat.status not in (FlatStatus.AVAILABLE, FlatStatus.WITHDRAWN)
+        or flat.proposals.filter(status=ProposalStatus.PROPOSED).exists()
+    ):
+        raise CasesError(_("A flat that is proposed, allocated or let cannot be changed."))
+    for name, value in _flat_fields(organisation_id, fields).items():
+        setattr(flat, name, value)
+    flat.save()
+    log_action("cases.flat.updated", actor=actor, obj=flat)
+    return flat
+
+
+# --------------------------------------------------------------------------------------------
+# Housing requests
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def housing_request_create(
+    *,
+    actor: User,
+    case: Case,
+    adults: int,
+    seniors: int = 0,
+    school_children: int = 0,
+    kita_children: int = 0,
+    barrier_free: bool = False,
+    care_need: bool = False,
+    wished_districts: Iterable[District] = (),
+    anchor_districts: Iterable[District] = (),
+    features: Iterable[str] = (),
+    waiting_since: dt.date,
+) -> HousingRequest:
+    """The case's household waits for a flat (one live request per case)."""
+    organisation_id = _housing(actor)
+    _require(case.organisation_id == organisation_id and policies.may_keep_cases(user=actor))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        raise CasesError(_("The case is closed."))
+    _needs_consent(case, ConsentPurpose.CASE_MANAGEMENT)
+    counts = [adults, seniors, school_children, kita_children]
+    if any(n < 0 for n in counts):
+        raise CasesError(_("A number of persons cannot be negative."))
+    if adults + seniors < 1:
+        raise CasesError(_("A household waiting for a flat has at least one adult."))
+    if sum(counts) > MAX_PERSONS:
+        raise CasesError(_("A household of more than 20 persons needs several flats."))
+    _not_in_future(waiting_since, _("The date since when the household waits"))
+    wished, anchors = list(wished_districts), list(anchor_districts)
+    _own_district(organisation_id, [*wished, *anchors])
+    if HousingRequest.objects.filter(case=case, status__in=LIVE_HOUSING_STATUSES).exists():
+        raise CasesError(_("This case already waits for a flat or has one allocated."))
+    request = HousingRequest.objects.create(
+        case=case,
+        adults=adults,
+        seniors=seniors,
+        school_children=school_children,
+        kita_children=kita_children,
+        barrier_free=barrier_free,
+        care_need=care_need,
+        features=_features(features),
+        waiting_since=waiting_since,
+        created_by=actor,
+    )
+    request.wished_districts.set(wished)
+    request.anchor_districts.set(anchors)
+    log_action("cases.housingrequest.created", actor=actor, obj=case, data={"request": request.pk})
+    return request
+
+
+def _request_to(actor: User, request: HousingRequest, to: str, **extra: Any) -> None:
+    transition(
+        request,
+        table=HOUSING_REQUEST_TRANSITIONS,
+        to=to,
+        actor=actor,
+        action="cases.housingrequest.status_changed",
+        extra=extra,
+    )
+
+
+def _flat_to(actor: User, flat: Flat, to: str) -> None:
+    transition(flat, table=FLAT_TRANSITIONS, to=to, actor=actor, action="cases.flat.status_changed")
+
+
+def _locked_request(actor: User, request: HousingRequest) -> HousingRequest:
+    organisation_id = _housing(actor)
+    locked = HousingRequest.objects.select_for_update().filter(
+        pk=request.pk, case__organisation_id=organisation_id
+    )
+    found = locked.first()
+    if found is None:
+        raise CasesError(_("You may not do this."))
+    return found
+
+
+@transaction.atomic
+def housing_request_withdraw(*, actor: User, request: HousingRequest) -> HousingRequest:
+    """The household no longer waits (found a flat itself, moved away); an open proposal is
+    declined with it."""
+    request = _locked_request(actor, request)
+    for proposal in FlatProposal.objects.select_for_update().filter(
+        request=request, status=ProposalStatus.PROPOSED
+    ):
+        _decide(actor, proposal, ProposalStatus.DECLINED)
+    _request_to(actor, request, HousingRequestStatus.WITHDRAWN)
+    return request
+
+
+# --------------------------------------------------------------------------------------------
+# Engine profiles and the allocation run
+# --------------------------------------------------------------------------------------------
+
+
+def request_id(request: HousingRequest) -> str:
+    return f"R{request.pk}"
+
+
+def flat_id(flat: Flat) -> str:
+    return f"F{flat.pk}"
+
+
+def request_profile(request: HousingRequest) -> HouseholdProfile:
+    """The household as the engine sees it: members by age group, its needs and wishes as the
+    tags of ``housing-v1.yaml``, and the centres of the districts of work or school."""
+    members = tuple(
+        Member(band, role)
+        for field, (band, role) in MEMBER_OF.items()
+        for _n in range(getattr(request, field))
+    )
+    needs = {f"district:{d.pk}" for d in request.wished_districts.all()}
+    needs |= {f"feature:{name}" for name in request.features}
+    needs |= {name for name in ("barrier_free", "care_need") if getattr(request, name)}
+    anchors = tuple(d.centre for d in sorted(request.anchor_districts.all(), key=lambda d: d.pk))
+    return HouseholdProfile(
+        id=request_id(request), members=members, needs=frozenset(needs), anchors=anchors
+    )
+
+
+def flat_profile(flat: Flat) -> SiteProfile:
+    """The flat as the engine sees it: one household, so many persons, barrier-free or not; its
+    district, features and what is nearby as services; the district's centre as its place."""
+    services = {f"district:{flat.district_id}", *(f"feature:{name}" for name in flat.features)}
+    services |= {name for name in NEARBY if getattr(flat, name)}
+    return SiteProfile(
+        id=flat_id(flat),
+        name=flat.address,
+        capacity={
+            "households": 1,
+            "persons": flat.max_persons,
+            "barrier_free": int(flat.barrier_free),
+        },
+        services=frozenset(services),
+        location=flat.district.centre,
+    )
+
+
+def _waiting_requests(organisation_id: int) -> QuerySet[HousingRequest]:
+    return (
+        HousingRequest.objects.select_for_update(of=("self",))
+        .filter(
+            case__organisation_id=organisation_id,
+            status=HousingRequestStatus.WAITING,
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .prefetch_related("wished_districts", "anchor_districts")
+        .order_by("id")
+    )
+
+
+def _free_flats(organisation_id: int) -> QuerySet[Flat]:
+    return (
+        Flat.objects.select_for_update(of=("self",))
+        .filter(organisation_id=organisation_id, status=FlatStatus.AVAILABLE)
+        .exclude(proposals__status=ProposalStatus.PROPOSED)
+        .select_related("district")
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def allocation_run(*, actor: User) -> EngineRun:
+    """Propose flats to the waiting households: the engine's best allocation under the housing
+    catalogue's hard criteria (the flat is large enough, barrier-free where needed)."""
+    organisation_id = _housing(actor)
+    requests = list(_waiting_requests(organisation_id))
+    flats = list(_free_flats(organisation_id))
+    declined = FlatProposal.objects.filter(
+        request__in=requests, flat__in=flats, status=ProposalStatus.DECLINED
+    ).values_list("request_id", "flat_id")
+    run, placements = engine_run(
+        actor=actor,
+        programme=Programme.HOUSING,
+        households=[request_profile(r) for r in requests],
+        sites=[flat_profile(f) for f in flats],
+        forbidden=[(f"R{r}", f"F{f}") for r, f in declined],
+    )
+    request_of = {request_id(r): r for r in requests}
+    flat_of = {flat_id(f): f for f in flats}
+    for placement in placements:
+        request = request_of[placement.household_id]
+        FlatProposal.objects.create(
+            run=run,
+            request=request,
+            flat=flat_of[placement.site_id],
+            score=placement.score,
+            explanation=placement.explanation,
+        )
+        _request_to(actor, request, HousingRequestStatus.PROPOSED)
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+# Confirming, declining, moving in
+# --------------------------------------------------------------------------------------------
+
+
+def _decide(actor: User, proposal: FlatProposal, to: str) -> None:
+    transition(
+        proposal,
+        table=FLAT_PROPOSAL_TRANSITIONS,
+        to=to,
+        actor=actor,
+        action="cases.flatproposal.status_changed",
+        extra={"decided_at": timezone.now()},
+    )
+
+
+def _locked_proposal(actor: User, proposal: FlatProposal) -> FlatProposal:
+    organisation_id = _housing(actor)
+    found = (
+        FlatProposal.objects.select_for_update()
+        .filter(pk=proposal.pk, run__organisation_id=organisation_id)
+        .first()
+    )
+    if found is None:
+        raise CasesError(_("You may not do this."))
+    return found
+
+
+def hard_criteria_problems(request: HousingRequest, flat: Flat) -> list[str]:
+    """What the pair breaks of the housing catalogue's hard criteria, in words (none: fits)."""
+    problems = []
+    if request.persons > flat.max_persons:
+        problems.append(_("The flat is too small for the household."))
+    if request.barrier_free and not flat.barrier_free:
+        problems.append(_("The household needs a barrier-free flat."))
+    return problems
+
+
+@transaction.atomic
+def flat_proposal_confirm(*, actor: User, proposal: FlatProposal) -> FlatProposal:
+    """The caseworker confirms the proposal: the flat is allocated to the household."""
+    proposal = _locked_proposal(actor, proposal)
+    request = HousingRequest.objects.select_for_update().get(pk=proposal.request_id)
+    flat = Flat.objects.select_for_update().get(pk=proposal.flat_id)
+    _require(policies.may_keep_cases(user=actor))
+    problems = hard_criteria_problems(request, flat)
+    if problems:
+        raise CasesError(" ".join(problems))
+    _decide(actor, proposal, ProposalStatus.CONFIRMED)
+    _request_to(actor, request, HousingRequestStatus.ALLOCATED, flat=flat)
+    _flat_to(actor, flat, FlatStatus.ALLOCATED)
+    return proposal
+
+
+@transaction.atomic
+def flat_proposal_decline(*, actor: User, proposal: FlatProposal) -> FlatProposal:
+    """The proposal does not suit: the household waits again (this flat is not proposed to it
+    again) and the flat is free for the next run."""
+    proposal = _locked_proposal(actor, proposal)
+    request = HousingRequest.objects.select_for_update().get(pk=proposal.request_id)
+    _decide(actor, proposal, ProposalStatus.DECLINED)
+    _request_to(actor, request, HousingRequestStatus.WAITING)
+    return proposal
+
+
+@transaction.atomic
+def move_record(*, actor: User, request: HousingRequest, moved_on: dt.date) -> HousingRequest:
+    """The household moved into its allocated flat on ``moved_on`` (not in the future, not
+    before the flat is available); the flat is let."""
+    request = _locked_request(actor, request)
+    if request.flat_id is None:
+        raise CasesError(_("No flat is allocated to this household yet."))
+    flat = Flat.objects.select_for_update().get(pk=request.flat_id)
+    _not_in_future(moved_on, _("The date of the move"))
+    if moved_on < flat.available_from:
+        raise CasesError(
+            _("The flat is available only from %(date)s.")
+            % {"date": flat.available_from.isoformat()}
+        )
+    _request_to(actor, request, HousingRequestStatus.MOVED, moved_on=moved_on)
+    _flat_to(actor, flat, FlatStatus.LET)
+    return request
+
+
+__all__ = [
+    "allocation_run",
+    "district_create",
+    "flat_create",
+    "flat_profile",
+    "flat_proposal_confirm",
+    "flat_proposal_decline",
+    "flat_update",
+    "hard_criteria_problems",
+    "housing_request_create",
+    "housing_request_withdraw",
+    "move_record",
+    "request_profile",
+]

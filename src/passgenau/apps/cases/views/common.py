@@ -1,0 +1,56 @@
+"""What the pages of the case-management areas share: a page with one form that calls one
+service, and a POST that calls one service and goes back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest
+
+from ..services import CasesError
+
+
+def form_page(
+    request: AuthenticatedHttpRequest,
+    form: Form,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    title: str,
+    submit: str,
+    done: str,
+    intro: str = "",
+) -> HttpResponse:
+    """Show ``form``; on a valid POST call ``save`` with its data and go to what it returns (a
+    model with a URL or a path). A refusal of the service is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save(form.cleaned_data)
+        except CasesError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect(target)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "title": title, "submit": submit, "intro": intro},
+    )
+
+
+def post_action(
+    request: AuthenticatedHttpRequest, change: Callable[[], Any], *, done: str, back: Any
+) -> HttpResponse:
+    """Call ``change``; show ``done`` or the service's refusal, and go back to ``back``."""
+    try:
+        change()
+    except CasesError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(back)
