@@ -378,3 +378,25 @@ def test_bad_input_is_shown_on_the_form_never_a_server_error(caseworker_client):
         expected = gettext("No request is waiting.")
     assert [str(m) for m in response.context["messages"]] == [expected]
     assert client.post(reverse("cases:flat_proposal_decide", args=[999, "x"])).status_code == 404
+
+
+def test_erasing_the_case_takes_its_housing_requests_and_profiles_with_it():
+    from passgenau.apps.cases.services.erasure import case_erase
+
+    actor, flat, request, proposal = _proposed()
+    other = make_housing_request(make_case(actor, name="Other"), adults=1)
+    make_flat(actor, max_persons=1, address="Second flat")
+    services.flat_proposal_confirm(actor=actor, proposal=proposal)
+    second = services.allocation_run(actor=actor)
+    assert [h["id"] for h in second.snapshot["households"]] == [f"R{other.pk}"]
+    first = EngineRun.objects.get(number=1)
+    assert f"R{request.pk}" in [h["id"] for h in first.snapshot["households"]]
+    assert case_erase(actor=actor, case=request.case, data={"reason": "request"}) is False
+    assert not HousingRequest.objects.filter(pk=request.pk).exists()
+    assert not FlatProposal.objects.filter(pk=proposal.pk).exists()
+    first.refresh_from_db()
+    assert f"R{request.pk}" not in str(first.snapshot) and first.snapshot["erased"] == 1
+    second.refresh_from_db()
+    assert "erased" not in second.snapshot  # it never held the erased household
+    assert HousingRequest.objects.filter(pk=other.pk).exists()
+    assert Flat.objects.filter(pk=flat.pk).exists()

@@ -427,6 +427,47 @@ def move_record(*, actor: User, request: HousingRequest, moved_on: dt.date) -> H
     return request
 
 
+# --------------------------------------------------------------------------------------------
+# Erasure
+# --------------------------------------------------------------------------------------------
+
+
+def housing_erase(*, case: Case) -> int:
+    """Erase the case's housing requests with their proposals, and take their profiles out of
+    the snapshots and results of the runs (``erased`` counts them there); returns how many
+    requests went. The flats stay: they are no one's personal data. Called by the case's
+    erasure inside its transaction."""
+    requests = list(HousingRequest.objects.filter(case=case))
+    ids = {request_id(r) for r in requests}
+    if not ids:
+        return 0
+    # every run since the first request could hold a profile (the case may have moved between
+    # organisations); runs are few, one per allocation
+    since = min(r.created_at for r in requests)
+    runs = EngineRun.objects.select_for_update().filter(
+        programme=Programme.HOUSING, created_at__gte=since
+    )
+    for run in runs:
+        snapshot = run.snapshot
+        kept = [h for h in snapshot.get("households", []) if h["id"] not in ids]
+        if len(kept) == len(snapshot.get("households", [])):
+            continue
+        run.snapshot = {
+            **snapshot,
+            "households": kept,
+            "forbidden": [p for p in snapshot.get("forbidden", []) if p[0] not in ids],
+            "erased": int(snapshot.get("erased", 0)) + len(snapshot["households"]) - len(kept),
+        }
+        run.result = {
+            **run.result,
+            "unplaced": [u for u in run.result.get("unplaced", []) if u["id"] not in ids],
+        }
+        run.save(update_fields=["snapshot", "result"])
+    FlatProposal.objects.filter(request__in=requests).delete()
+    HousingRequest.objects.filter(pk__in=[r.pk for r in requests]).delete()
+    return len(requests)
+
+
 __all__ = [
     "allocation_run",
     "district_create",
@@ -436,6 +477,7 @@ __all__ = [
     "flat_proposal_decline",
     "flat_update",
     "hard_criteria_problems",
+    "housing_erase",
     "housing_request_create",
     "housing_request_withdraw",
     "move_record",
