@@ -87,6 +87,14 @@ def test_provider_change_waits_for_the_editor(client_for_role):
     assert all(r.data["updated_by"].startswith("user:") for r in history)
 
 
+def test_a_change_may_name_the_shipped_topics():
+    from passgenau.apps.directory.services.offers import service_apply
+
+    service = provider_service()
+    service_apply(service=service, fields={"topics": ["beratung", "sprache"]}, actor=None)
+    assert sorted(service.topics.values_list("code", flat=True)) == ["beratung", "sprache"]
+
+
 def test_a_decided_change_cannot_be_decided_again(client_for_role, user_for_role):
     from django.core.exceptions import ValidationError
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,7 +112,10 @@ def _is_ours(service: Service, kind: str, record: HsdsRecord) -> bool:
 
 
 def _topics_from(values: list[str], directory: Directory) -> list[TaxonomyTerm]:
-    terms = TaxonomyTerm.objects.filter(taxonomy__directory__in=[None, directory.pk])
+    # the shipped topics (of no directory) and the directory's own; ``__in`` never matches NULL
+    terms = TaxonomyTerm.objects.filter(
+        Q(taxonomy__directory__isnull=True) | Q(taxonomy__directory=directory)
+    )
     by_key = {}
     for term in terms:
         by_key[term.hsds_id] = term
