@@ -235,3 +235,33 @@ def fachplan_csv(rows: list[list[object]] | None = None) -> bytes:
     for row in rows if rows is not None else fachplan_rows():
         writer.writerow([v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else v for v in row])
     return out.getvalue().encode("utf-8")
+
+
+def computed_indicator(plan, code: str, *, user=None, measure=None, name="Berechnet", **params):
+    """An indicator of ``plan`` computed by definition ``code`` with ``params``: on ``measure``
+    if given, else on the plan's first area."""
+    from passgenau.apps.measures import services
+
+    return services.indicator_create(
+        user=user,
+        plan=plan,
+        area=None if measure else plan.areas.first(),
+        measure=measure,
+        name=name,
+        definition_code=code,
+        parameters=params,
+    )
+
+
+def recomputed(value) -> Decimal:
+    """A stored computed value computed again from its code, parameters, territory and date."""
+    from passgenau.apps.measures import indicators
+
+    indicator = value.indicator
+    scope = indicators.Scope(
+        territory_key=value.territory_key,
+        on=value.on,
+        plan_id=indicator.plan_id,
+        measure_id=indicator.measure_id,
+    )
+    return indicators.compute(value.definition_code, scope, value.parameters)

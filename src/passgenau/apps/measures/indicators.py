@@ -21,9 +21,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
-__all__ = ["REGISTRY", "Definition", "Scope", "compute", "definition_choices", "register"]
+__all__ = [
+    "REGISTRY",
+    "Definition",
+    "Scope",
+    "compute",
+    "definition_choices",
+    "in_territory",
+    "register",
+    "whole_numbers",
+]
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,9 @@ class Definition:
     # The names of the parameters it accepts (all optional), e.g. ("programme",).
     parameters: tuple[str, ...] = field(default=())
     help_text: str | Promise = ""
+    # What is wrong with the parameters' values (empty when nothing is), asked before an
+    # indicator is created and before every computation.
+    check: Callable[[Mapping[str, Any]], list[str]] | None = None
 
 
 REGISTRY: dict[str, Definition] = {}
@@ -75,8 +89,36 @@ def compute(code: str, scope: Scope, parameters: Mapping[str, Any] | None = None
     unknown = set(params) - set(definition.parameters)
     if unknown:
         raise ValueError(f"{code}: unknown parameters {sorted(unknown)}")
+    problems = definition.check(params) if definition.check else []
+    if problems:
+        raise ValueError(f"{code}: {' '.join(problems)}")
     return Decimal(definition.compute(scope, params)).quantize(Decimal("0.01"))
 
 
 def definition_choices() -> list[tuple[str, str]]:
     return [(code, str(d.label)) for code, d in sorted(REGISTRY.items())]
+
+
+def in_territory(key: str, *, gemeinde: str, kreis: str = "") -> Q:
+    """Rows in the territory ``key`` (5 digits: a Kreis or kreisfreie Stadt, 8: a Gemeinde; empty:
+    everywhere) by the field path of their Gemeinde and, where a row may name a Kreis itself, of
+    their Kreis: a Kreis holds its Gemeinden."""
+    if not key:
+        return Q()
+    if len(key) <= 5:
+        in_kreis = Q(**{f"{gemeinde}__kreis_id": key})
+        return in_kreis | Q(**{f"{kreis}_id": key}) if kreis else in_kreis
+    return Q(**{f"{gemeinde}_id": key})
+
+
+def whole_numbers(*names: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    """A ``check`` for parameters that name a stored object by its number."""
+
+    def check(params: Mapping[str, Any]) -> list[str]:
+        return [
+            _("%(name)s: give the number, not %(value)s.") % {"name": name, "value": params[name]}
+            for name in names
+            if params.get(name) not in (None, "") and not str(params[name]).isdigit()
+        ]
+
+    return check

@@ -1,6 +1,7 @@
 """The computed indicators of the platform's own apps: households and persons received in the
 territory and their follow-up answers (relocation), funds approved and paid (funding). Counted up
-to a date, aggregates only. Apps added later ship their own ``measure_indicators`` module."""
+to a date, aggregates only. The directory and cases ship their own ``measure_indicators``
+module, as any app added later does."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.funding.models import Grant, Payment
 from passgenau.apps.funding.selectors import APPROVED_STATES
-from passgenau.apps.measures.indicators import Definition, Scope, register
+from passgenau.apps.measures.indicators import (
+    Definition,
+    Scope,
+    in_territory,
+    register,
+    whole_numbers,
+)
 from passgenau.apps.relocation.models import (
     Arrival,
     FollowUpSurvey,
@@ -28,14 +35,8 @@ from .models import Measure
 
 def _municipality_in(prefix: str, key: str) -> Q:
     """Proposals (via ``prefix``) addressed to a municipality in the territory ``key``."""
-    if not key:
-        return Q()
-    organisation = f"{prefix}municipality__"
-    if len(key) <= 5:
-        return Q(**{f"{organisation}kreis_id": key}) | Q(
-            **{f"{organisation}gemeinde__kreis_id": key}
-        )
-    return Q(**{f"{organisation}gemeinde_id": key})
+    municipality = f"{prefix}municipality__"
+    return in_territory(key, gemeinde=f"{municipality}gemeinde", kreis=f"{municipality}kreis")
 
 
 def _arrivals(scope: Scope) -> Any:
@@ -100,6 +101,7 @@ register(
         _("answers"),
         followups_completed,
         parameters=("wave",),
+        check=whole_numbers("wave"),
     )
 )
 register(
@@ -109,6 +111,7 @@ register(
         _("answers"),
         followups_in_work,
         parameters=("wave",),
+        check=whole_numbers("wave"),
     )
 )
 register(
@@ -118,13 +121,15 @@ register(
         _("answers"),
         followups_in_language_course,
         parameters=("wave",),
+        check=whole_numbers("wave"),
     )
 )
 
 
-def _grants(scope: Scope, params: Mapping[str, Any]) -> Any:
-    """The grants counted: those given as parameters, else the measure's grant or programme,
-    else those of every measure of the plan."""
+def grants_in_scope(scope: Scope, params: Mapping[str, Any]) -> Any:
+    """The grants counted: those given as parameters (``grant``, ``programme``), else the
+    measure's grant or programme, else those of every measure of the plan. Other apps' money
+    and hours indicators use it too."""
     if params.get("grant"):
         return Grant.objects.filter(pk=int(params["grant"]))
     if params.get("programme"):
@@ -142,14 +147,14 @@ def _grants(scope: Scope, params: Mapping[str, Any]) -> Any:
 
 
 def funds_approved(scope: Scope, params: Mapping[str, Any]) -> Decimal:
-    grants = _grants(scope, params).filter(status__in=APPROVED_STATES)
+    grants = grants_in_scope(scope, params).filter(status__in=APPROVED_STATES)
     grants = grants.filter(Q(notice_date__isnull=True) | Q(notice_date__lte=scope.on))
     return grants.aggregate(s=Sum("amount"))["s"] or Decimal(0)
 
 
 def funds_paid(scope: Scope, params: Mapping[str, Any]) -> Decimal:
     payments = Payment.objects.filter(
-        grant__in=_grants(scope, params), planned=False, paid_on__lte=scope.on
+        grant__in=grants_in_scope(scope, params), planned=False, paid_on__lte=scope.on
     )
     return payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
 
@@ -162,6 +167,7 @@ register(
         funds_approved,
         parameters=("programme", "grant"),
         help_text=_("Without parameters: the grants and programmes named by the measures."),
+        check=whole_numbers("programme", "grant"),
     )
 )
 register(
@@ -172,5 +178,6 @@ register(
         funds_paid,
         parameters=("programme", "grant"),
         help_text=_("Without parameters: the grants and programmes named by the measures."),
+        check=whole_numbers("programme", "grant"),
     )
 )

@@ -568,6 +568,10 @@ def indicator_create(
         errors["parameters"] = [
             _("Allowed parameters: %(names)s.") % {"names": ", ".join(definition.parameters) or "–"}
         ]
+    elif definition is not None and definition.check is not None:
+        problems = definition.check(params)
+        if problems:
+            errors["parameters"] = problems
     if errors:
         raise MeasuresError(errors)
     indicator = Indicator.objects.create(
