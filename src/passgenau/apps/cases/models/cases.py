@@ -347,6 +347,8 @@ class Goal(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=GoalStatus.choices, default=GoalStatus.OPEN
     )
+    # the day the goal was reached (empty again when it is taken up once more)
+    reached_on = models.DateField(_("reached on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -356,6 +358,11 @@ class Goal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=_in_choices("status", GoalStatus), name="goal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=GoalStatus.REACHED, reached_on__isnull=False)
+                | ~Q(status=GoalStatus.REACHED) & Q(reached_on__isnull=True),
+                name="goal_reached_has_date",
             ),
             models.CheckConstraint(condition=_in_choices("area", GoalArea), name="goal_area_valid"),
         ]

@@ -457,11 +457,22 @@ def goal_create(
 
 
 @transaction.atomic
-def goal_transition(*, actor: User, goal: Goal, status: str) -> Goal:
+def goal_transition(*, actor: User, goal: Goal, status: str, on: dt.date | None = None) -> Goal:
+    """Change a goal's status; a goal reached keeps the day (``on``, today by default)."""
     _own_case(actor, goal.case)
-    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    goal = Goal.objects.select_for_update().select_related("case").get(pk=goal.pk)
+    on = on or _today()
+    if status == GoalStatus.REACHED:
+        _not_in_future(on, _("The date the goal was reached"))
+        if on < goal.case.opened_on:
+            raise CasesError(_("A goal cannot be reached before the case was opened."))
     transition(
-        goal, table=GOAL_TRANSITIONS, to=status, actor=actor, action="cases.goal.status_changed"
+        goal,
+        table=GOAL_TRANSITIONS,
+        to=status,
+        actor=actor,
+        action="cases.goal.status_changed",
+        extra={"reached_on": on if status == GoalStatus.REACHED else None},
     )
     return goal
 
