@@ -1,7 +1,7 @@
 """The measures plan in a real browser: the coordinating office imports a plan of 66 measures in
 12 areas from the spreadsheet it keeps, three actors report on their own measures, the computed
-indicators are refreshed after a household arrived, and the council's report is downloaded as PDF
-and Word."""
+indicators (one from relocation, one from the directory) are refreshed after a household arrived
+and an offer opened, and the council's report is downloaded as PDF and Word."""
 
 from __future__ import annotations
 
@@ -87,6 +87,17 @@ def spreadsheet(path) -> None:
     path.write_bytes(fachplan_xlsx(rows))
 
 
+def city_offer() -> None:
+    """An offer of the directory of Dresden, the plan's territory, made today."""
+    from measures_helpers import dresden
+    from passgenau.apps.directory.models import Directory, Service
+    from passgenau.apps.directory.services.offers import service_apply
+
+    directory = Directory.objects.create(name="Dresden", slug="dresden", kreis=dresden())
+    offer = Service(directory=directory, name="")
+    service_apply(service=offer, fields={"name": "Migrationsberatung"}, actor=None)
+
+
 def test_import_update_refresh_and_report(watched, people, tmp_path):
     from docx import Document
 
@@ -133,10 +144,19 @@ def test_import_update_refresh_and_report(watched, people, tmp_path):
     page.locator("select[name=definition_code]").select_option("relocation.households_received")
     page.locator("main form.stacked button[type=submit]").click()
     page.wait_for_url(f"**/measures/{plan.pk}/")
+    # and one computed from the directory: the offers active in the city
+    page.get_by_role("link", name="Neuer Indikator").click()
+    page.locator("input[name=name]").fill("Angebote im Verzeichnis")
+    page.locator("select[name=area]").select_option(label="1 Ankommen und Erstorientierung")
+    page.locator("select[name=definition_code]").select_option("directory.offers")
+    page.locator("main form.stacked button[type=submit]").click()
+    page.wait_for_url(f"**/measures/{plan.pk}/")
     page.get_by_role("button", name="Berechnete Indikatoren aktualisieren").click()
-    indicator = plan.indicators.get()
-    row = page.get_by_test_id(f"indicator-{indicator.pk}")
-    assert row.get_by_test_id("latest").inner_text().startswith("0")
+    indicator = plan.indicators.get(definition_code="relocation.households_received")
+    offers = plan.indicators.get(definition_code="directory.offers")
+    for computed in (indicator, offers):
+        row = page.get_by_test_id(f"indicator-{computed.pk}")
+        assert row.get_by_test_id("latest").inner_text().startswith("0")
     log_out(watched)
 
     # three actors report on the measures they lead
@@ -161,15 +181,18 @@ def test_import_update_refresh_and_report(watched, people, tmp_path):
         assert page.get_by_role("link", name="Sachstand melden oder Stand ändern").count() == 0
         log_out(watched)
 
-    # a household arrives in the city; the office refreshes the computed indicators
+    # a household arrives in the city, an offer opens there; the office refreshes the computed
+    # indicators
     from relocation_matching_helpers import arrived_proposal
 
     assert arrived_proposal().municipality == role_organisation("municipal_officer")
+    city_offer()
     log_in(watched, officer.username, password, secret)
     watched.goto(f"/measures/{plan.pk}/")
     page.get_by_role("button", name="Berechnete Indikatoren aktualisieren").click()
-    row = page.get_by_test_id(f"indicator-{indicator.pk}")
-    assert row.get_by_test_id("latest").inner_text().startswith("1")
+    for computed in (indicator, offers):
+        row = page.get_by_test_id(f"indicator-{computed.pk}")
+        assert row.get_by_test_id("latest").inner_text().startswith("1")
     assert "verzögert" in page.get_by_test_id("measure-3.1").inner_text()
 
     # the council's progress report, as PDF and as Word
@@ -187,7 +210,7 @@ def test_import_update_refresh_and_report(watched, people, tmp_path):
     text = pdf_text(downloads["pdf"])
     assert "Sachstandsbericht Fachplan Asyl und Integration 2027" in text
     assert "Fachkräfte fehlen, Beginn im Frühjahr" in text
-    assert "Aufgenommene Haushalte" in text
+    assert "Aufgenommene Haushalte" in text and "Angebote im Verzeichnis" in text
     document = Document(io.BytesIO(downloads["docx"]))
     paragraphs = "\n".join(p.text for p in document.paragraphs)
     assert "Handlungsfeld 12 Steuerung und Monitoring" in paragraphs
