@@ -161,3 +161,16 @@ def test_an_app_can_register_its_own_definition(officer):
         assert value.value == 1
     finally:
         indicators.REGISTRY.pop("test.measures_of_plan")
+
+
+def test_parameter_values_are_checked_by_the_definition(officer):
+    from measures_helpers import computed_indicator
+
+    plan = make_plan(user=officer)
+    with pytest.raises(services.MeasuresError) as error:
+        computed_indicator(plan, "funding.paid", grant="G-17")
+    assert "G-17" in " ".join(error.value.message_dict["parameters"])
+    scope = indicators.Scope(territory_key="14612", on=dt.date(2026, 6, 1), plan_id=plan.pk)
+    with pytest.raises(ValueError, match="wave"):
+        indicators.compute("relocation.followups_completed", scope, {"wave": "first"})
+    assert computed_indicator(plan, "funding.paid", grant="17").parameters == {"grant": "17"}
