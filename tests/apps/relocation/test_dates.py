@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from passgenau.apps.audit.models import AuditEntry
-from passgenau.apps.relocation.models import Arrival, FollowUpSurvey, Travel
+from passgenau.apps.relocation.models import Arrival, FollowUpSurvey, ProposalReason, Travel
 from passgenau.apps.relocation.services import followup, travel
 from relocation_helpers import (
     english,  # noqa: F401 (the fixture)
@@ -100,7 +100,8 @@ def test_a_recorded_arrival_is_corrected_with_a_reason_and_the_surveys_move():
     # the survey already held stays where it was; those to come follow the new date
     assert due == {1: dt.date(2026, 6, 5), 6: dt.date(2026, 10, 20), 12: dt.date(2027, 4, 20)}
     entry = AuditEntry.objects.filter(action="relocation.arrival.corrected").get()
-    assert entry.data["reason"] == "Typing error: the family came on 20 April"
+    reason = ProposalReason.objects.get(pk=entry.data["reason_id"])
+    assert (reason.proposal, reason.text) == (proposal, "Typing error: the family came on 20 April")
     assert entry.data["from"] == {"arrived_on": "2026-05-05"}
     assert entry.data["to"] == {"arrived_on": "2026-04-20"}
     assert entry.data["surveys_rescheduled"] == 2

@@ -142,7 +142,8 @@ def test_override_needs_a_reason_and_is_logged():
     assert proposal.overridden and proposal.municipality_id == other.pk
     assert proposal.original_municipality_id is not None
     entry = AuditEntry.objects.get(action="relocation.proposal.overridden")
-    assert entry.data["reason"] == "school nearby"
+    assert proposal.override_reason == "school nearby"
+    assert proposal.reasons.get(pk=entry.data["reason_id"]).text == "school nearby"
 
 
 def test_publish_moves_round_households_and_supersedes_other_runs():

@@ -119,9 +119,18 @@ def login_attempt_record(
         log_action(
             "accounts.login.failed",
             actor=None,
-            data={"username": username[:150], "step": str(step)},
             ip_address=ip_address,
+            **login_target(username),
+            data={"step": str(step)},
         )
+
+
+def login_target(username: str) -> dict[str, Any]:
+    """What the audit trail keeps of a log-in to ``username``: the account, if there is one,
+    as the entry's object, never the typed text (a mistyped password lands in the name field
+    often enough)."""
+    account = User.objects.filter(username=username).first()
+    return {"obj": account} if account is not None else {}
 
 
 def login_attempts_prune(*, older_than: timedelta) -> int:

@@ -72,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         status = services.lockout_status(username=username, ip_address=ip)
         if status.locked:
             locked = True
-            log_action("accounts.login.locked_out", actor=None, data={"username": username[:150]})
+            log_action("accounts.login.locked_out", actor=None, **services.login_target(username))
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             services.login_attempt_record(

@@ -1,5 +1,12 @@
 """Writing to the audit trail. Services call ``log_action`` for every change of personal data,
-selectors call ``log_read`` for every read of it."""
+selectors call ``log_read`` for every read of it.
+
+The trail holds pseudonymous ids and codes only (docs/adr/0007): an object is named by its type
+and primary key (``relocation.proposal#12``), or by the pseudonymous code its model gives in
+``audit_label()`` (a household's ``H-7KQ3-M9TA``); never by ``str(obj)``, which for personal
+objects is a name. ``data`` holds ids, codes, dates, numbers and field names: never names,
+contact data or text a user typed (a reason stays on its domain object; the entry says that one
+was given)."""
 
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from .models import AuditEntry
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Actor
 
-__all__ = ["log_action", "log_read"]
+__all__ = ["log_action", "log_read", "object_label"]
 
 
 def _actor_fields(actor: Actor) -> dict[str, Any]:
@@ -24,13 +31,21 @@ def _actor_fields(actor: Actor) -> dict[str, Any]:
     return {"actor": actor, "actor_repr": actor.get_username()[:150]}
 
 
+def object_label(obj: models.Model) -> str:
+    """The pseudonymous name of ``obj`` in the trail: the code of ``obj.audit_label()`` where the
+    model has one (it must return a pseudonymous code, never a name), else ``app.model#pk``."""
+    own = getattr(obj, "audit_label", None)
+    label = own() if callable(own) else f"{obj._meta.label_lower}#{obj.pk}"
+    return str(label)[:200]
+
+
 def _object_fields(obj: models.Model | None) -> dict[str, Any]:
     if obj is None:
         return {"content_type": None, "object_id": "", "object_repr": ""}
     return {
         "content_type": ContentType.objects.get_for_model(obj, for_concrete_model=False),
         "object_id": str(obj.pk),
-        "object_repr": str(obj)[:200],
+        "object_repr": object_label(obj),
     }
 
 

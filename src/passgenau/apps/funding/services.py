@@ -539,7 +539,7 @@ def grant_freeze(*, actor: User | None, grant: Grant, amount: Decimal, reason: s
         "funding.grant.frozen",
         actor=actor,
         obj=grant,
-        data={"freeze": freeze.pk, "amount": _money(amount), "reason": reason},
+        data={"freeze": freeze.pk, "amount": _money(amount), "reason_given": bool(reason)},
     )
     return freeze
 

@@ -472,7 +472,7 @@ def plan_import(
         actor=user,
         obj=plan,
         data={
-            "file": file_name,
+            "format": PurePath(file_name).suffix.lstrip(".").lower(),
             "created": result.created,
             "updated": result.updated,
             "areas_created": result.areas_created,

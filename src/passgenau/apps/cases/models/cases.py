@@ -170,6 +170,10 @@ class Case(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"pk": self.pk})
 
+    def audit_label(self) -> str:
+        """The name of the case in the audit trail: its pseudonymous code, never the name."""
+        return self.reference
+
 
 class CaseConsent(models.Model):
     """Consent of the person(s) for one purpose; withdrawing keeps the row."""

@@ -54,7 +54,9 @@ from .runs import (
     PROPOSAL_TRANSITIONS,
     MatchingRun,
     Proposal,
+    ProposalReason,
     ProposalStatus,
+    ReasonKind,
     RunStatus,
 )
 from .travel import (
@@ -118,8 +120,10 @@ __all__ = [
     "Need",
     "Occupation",
     "Proposal",
+    "ProposalReason",
     "ProposalStatus",
     "QuestionnaireLanguage",
+    "ReasonKind",
     "Region",
     "Relation",
     "Round",

@@ -151,6 +151,10 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def audit_label(self) -> str:
+        """The name of the household in the audit trail: its pseudonymous code."""
+        return self.reference
+
     def to_domain(self) -> HouseholdProfile:
         """The engine's household profile (uses prefetched members and interview if present)."""
         members = tuple(DomainMember(m.age_band, m.role, m.relation) for m in self.members.all())
@@ -202,6 +206,10 @@ class HouseholdContact(models.Model):
 
     def __str__(self) -> str:
         return self.contact_name
+
+    def audit_label(self) -> str:
+        """Never the name (``str``): the audit trail names the household's pseudonymous code."""
+        return Household.objects.values_list("reference", flat=True).get(pk=self.household_id)
 
 
 class Member(models.Model):

@@ -189,3 +189,43 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} → {self.municipality}"
+
+
+class ReasonKind(models.TextChoices):
+    OVERRIDE = "override", _("change of the proposal")
+    ARRIVAL_CORRECTION = "arrival_correction", _("correction of the arrival")
+
+
+class ProposalReason(models.Model):
+    """A reason a user gave for a step on a proposal (a coordinator's change, an officer's
+    correction of the arrival), kept for the record. Reasons are free text that may name people,
+    so they live here, where erasure reaches them, and not in the audit trail: its entry of the
+    step refers to this row (``reason_id``). Decisions keep their reason themselves."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="reasons"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ReasonKind.choices)
+    text = models.TextField(_("reason"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    given_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reason")
+        verbose_name_plural = _("reasons")
+        ordering = ["proposal", "given_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=status_in("kind", ReasonKind), name="proposalreason_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.proposal_id}"

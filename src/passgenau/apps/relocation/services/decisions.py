@@ -121,7 +121,12 @@ def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: 
         f"relocation.decision.{side}.{outcome}",
         actor=actor,
         obj=proposal,
-        data={"reason": reason, "household": proposal.household_id},
+        # the reason is free text about the household: it stays on the decision
+        data={
+            "decision": decision.pk,
+            "reason_given": bool(reason),
+            "household": proposal.household_id,
+        },
     )
     _settle(proposal, actor)
     return decision

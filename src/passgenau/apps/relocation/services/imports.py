@@ -441,13 +441,13 @@ def households_import(
             "relocation.household.registered",
             actor=actor,
             obj=household,
-            data={"round": round_.pk, "import": file_name},
+            data={"round": round_.pk, "imported": True},  # a file's name may name people
         )
         households.append(household)
     log_action(
         "relocation.households.imported",
         actor=actor,
         obj=round_,
-        data={"file": file_name, "households": len(households)},
+        data={"households": len(households)},
     )
     return ImportResult(households=households, file=file_name)

@@ -21,7 +21,9 @@ from ..models import (
     HouseholdStatus,
     MatchingRun,
     Proposal,
+    ProposalReason,
     ProposalStatus,
+    ReasonKind,
     Round,
     RoundAction,
     RoundStatus,
@@ -153,6 +155,9 @@ def proposal_override(
             "updated_at",
         ]
     )
+    kept = ProposalReason.objects.create(
+        proposal=proposal, kind=ReasonKind.OVERRIDE, text=reason, given_by=actor
+    )
     log_action(
         "relocation.proposal.overridden",
         actor=actor,
@@ -160,7 +165,7 @@ def proposal_override(
         data={
             "from": previous,
             "to": municipality.pk,
-            "reason": reason,
+            "reason_id": kept.pk,
             "undone": back,
             "exception": _exception_codes(check) if broken else [],
         },

@@ -21,7 +21,9 @@ from ..models import (
     FollowUpWave,
     HouseholdStatus,
     Proposal,
+    ProposalReason,
     ProposalStatus,
+    ReasonKind,
     RoundAction,
     SurveyStatus,
     Travel,
@@ -173,8 +175,9 @@ def arrival_correct(
     housing_ready: bool = False,
     notes: str = "",
 ) -> Arrival:
-    """Correct a recorded arrival (the receiving municipality), with a reason that is logged with
-    the old and new dates; the follow-up surveys not yet held move with the arrival date."""
+    """Correct a recorded arrival (the receiving municipality), with a reason kept with the
+    correction (a ``ProposalReason``; the audit entry logs the old and new dates and refers
+    to it); the follow-up surveys not yet held move with the arrival date."""
     proposal = _arriving(actor, proposal)
     arrival = Arrival.objects.select_for_update().filter(proposal=proposal).first()
     if arrival is None:
@@ -196,6 +199,9 @@ def arrival_correct(
     for name, value in changed.items():
         setattr(arrival, name, value)
     arrival.save(update_fields=list(changed))
+    kept = ProposalReason.objects.create(
+        proposal=proposal, kind=ReasonKind.ARRIVAL_CORRECTION, text=reason, given_by=actor
+    )
     moved = 0
     if "arrived_on" in changed:
         for survey in FollowUpSurvey.objects.filter(
@@ -209,7 +215,7 @@ def arrival_correct(
         actor=actor,
         obj=proposal,
         data={
-            "reason": reason,
+            "reason_id": kept.pk,
             "from": before,
             "to": {k: _logged(v) for k, v in changed.items()},
             "surveys_rescheduled": moved,
