@@ -107,6 +107,9 @@ def test_existing_entries_are_pseudonymised_and_the_trail_stays_append_only():
             **{"import": f"Familie {NAME}.csv"},
         ),
         "measures": entry("measures.plan.imported", file=f"Plan {NAME}.XLSX", created=3),
+        "erased": entry(
+            "relocation.household.erased", "relocation.household", 999998, reason="request"
+        ),
     }
 
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
@@ -134,6 +137,7 @@ def test_existing_entries_are_pseudonymised_and_the_trail_stays_append_only():
     assert (got["typed_login"].object_id, got["typed_login"].data) == ("", {"step": "password"})
     assert got["imported"].data == {"round": 1, "imported": True}
     assert got["measures"].data == {"format": "xlsx", "created": 3}
+    assert got["erased"].data == {"reason": "request"}  # a code, not typed text
     for value in got.values():
         text = f"{value.object_repr} {json.dumps(value.data, ensure_ascii=False)}"
         assert "Andrii" not in text and "Olena" not in text and "typing" not in text

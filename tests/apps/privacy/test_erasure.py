@@ -73,11 +73,6 @@ def test_nothing_of_an_erased_household_is_left_in_any_table():
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10, defect 2 (branch audit): the municipality's read of the contact data "
-    "writes the contact's name into the audit trail as the object's label",
-)
 def test_the_municipalitys_read_of_the_contact_leaves_no_name_behind():
     lived = lived_household(marker="Q7X", read_contact=True)
     services.household_erase(actor=user("interviewer"), household=lived.household, reason="request")

@@ -10,7 +10,7 @@ entries, once, to what ``log_action`` writes from now on:
 - ``data["reason"]``: the reason of a change of a proposal or of a correction of an arrival moves
   to ``relocation.ProposalReason`` (with the entry's actor and time) and the entry keeps its id
   (``reason_id``); any other reason (a decision keeps its own, a freeze of a grant too) becomes
-  ``reason_given``.
+  ``reason_given``. An erasure's reason is a code (``privacy.ErasureReason``) and stays.
 - ``data["username"]`` of failed or locked-out log-ins: the account, if there is one, becomes the
   entry's object; the typed text goes.
 - ``data["file"]`` / ``data["import"]``: the file's name goes (a measures import keeps the
@@ -105,7 +105,7 @@ class _Rewriter:
         """The fields to change on ``entry`` ({} when it is pseudonymous already)."""
         changes = {}
         data = dict(entry.data) if isinstance(entry.data, dict) else {}
-        if "reason" in data:
+        if "reason" in data and not entry.action.endswith(".erased"):
             text = str(data.pop("reason") or "")
             kind = KEPT_REASONS.get(entry.action)
             kept = self.kept_reason(entry, kind, text) if kind and text else None
