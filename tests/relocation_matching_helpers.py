@@ -7,6 +7,15 @@ from passgenau.apps.relocation.services import intake
 from relocation_helpers import FAMILY, full_answers, make_round, register, user
 
 SINGLE = [{"age_band": "30-44", "relation": "main_contact"}]
+# The answers of a completed follow-up survey.
+SURVEY_ANSWERS = {
+    "satisfaction": "4",
+    "good_decision": "5",
+    "place_fits": "4",
+    "working": "yes",
+    "children_in_school": "yes",
+    "language_course": "no",
+}
 
 
 def set_capacities(round_: Round, capacities: dict[str, dict[str, int]]) -> None:

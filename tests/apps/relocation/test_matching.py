@@ -27,7 +27,7 @@ from passgenau.apps.relocation.selectors import followup as evaluation_selectors
 from passgenau.apps.relocation.services import decisions, followup, review, runs, travel
 from passgenau.engine.matching.instance import read_instance
 from relocation_helpers import organisation, user
-from relocation_matching_helpers import ready_round
+from relocation_matching_helpers import SURVEY_ANSWERS, ready_round
 
 pytestmark = pytest.mark.django_db
 
@@ -290,15 +290,7 @@ def test_travel_arrival_and_follow_up():
             actor=user("interviewer"), survey=surveys[0], values={"satisfaction": "9"}
         )
     assert "satisfaction" in error.value.message_dict
-    values = {
-        "satisfaction": "4",
-        "good_decision": "5",
-        "place_fits": "4",
-        "working": "yes",
-        "children_in_school": "yes",
-        "language_course": "no",
-    }
-    followup.survey_record(actor=user("interviewer"), survey=surveys[0], values=values)
+    followup.survey_record(actor=user("interviewer"), survey=surveys[0], values=SURVEY_ANSWERS)
     figures = evaluation_selectors.round_evaluation(round_=round_)
     assert figures["waves"][0]["satisfaction"] == 4
     assert figures["waves"][0]["course_share"] == 0

@@ -20,8 +20,10 @@ from .decisions import (
     DecisionSide,
 )
 from .followup import (
+    SURVEY_WINDOW,
     FollowUpSurvey,
     FollowUpWave,
+    SurveyState,
     SurveyStatus,
     YesNo,
 )
@@ -98,6 +100,7 @@ __all__ = [
     "REQUIRED_CONSENT_PURPOSES",
     "ROUND_RULES",
     "ROUND_TRANSITIONS",
+    "SURVEY_WINDOW",
     "Arrival",
     "CapacityDimension",
     "Consent",
@@ -133,6 +136,7 @@ __all__ = [
     "Service",
     "SizeClass",
     "SpokenLanguage",
+    "SurveyState",
     "SurveyStatus",
     "Travel",
     "TravelStatus",

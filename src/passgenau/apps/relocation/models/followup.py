@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -31,6 +33,19 @@ class YesNo(models.TextChoices):
     YES = "yes", _("yes")
     NO = "no", _("no")
     NOT_APPLICABLE = "n/a", _("does not apply")
+
+
+# A survey may be held from two weeks before its due date on (the household is called in the
+# days before; a month after arrival is a month, not four months early).
+SURVEY_WINDOW = dt.timedelta(days=14)
+
+
+class SurveyState(models.TextChoices):
+    """Where an open survey stands on a day (not stored: follows from the due date)."""
+
+    PLANNED = "planned", _("planned")
+    DUE = "due", _("due")
+    OVERDUE = "overdue", _("overdue")
 
 
 def _likert(name: str) -> models.CheckConstraint:
@@ -101,3 +116,20 @@ class FollowUpSurvey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} · {self.get_wave_display()}"
+
+    @property
+    def opens_on(self) -> dt.date:
+        """The first day on which the survey can be recorded."""
+        return self.due_on - SURVEY_WINDOW
+
+    def is_open_on(self, today: dt.date) -> bool:
+        return today >= self.opens_on
+
+    def state_on(self, today: dt.date) -> str | None:
+        """Planned before its window, due in it, overdue after the due date; None once it
+        was held (then its status says how it ended)."""
+        if self.status != SurveyStatus.DUE:
+            return None
+        if not self.is_open_on(today):
+            return SurveyState.PLANNED
+        return SurveyState.DUE if today <= self.due_on else SurveyState.OVERDUE

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
@@ -27,12 +28,22 @@ def survey_may_record(*, actor: User, survey: FollowUpSurvey) -> bool:
     return policies.survey_may_record(actor, survey)
 
 
+def survey_not_open_message(survey: FollowUpSurvey) -> str:
+    return _(
+        "This survey can be recorded from %(opens)s on (two weeks before it is due on %(due)s)."
+    ) % {
+        "opens": formats.date_format(survey.opens_on, "SHORT_DATE_FORMAT"),
+        "due": formats.date_format(survey.due_on, "SHORT_DATE_FORMAT"),
+    }
+
+
 @transaction.atomic
 def survey_record(
     *, actor: User, survey: FollowUpSurvey, values: dict[str, Any], today: dt.date | None = None
 ) -> FollowUpSurvey:
     """Store the answers (ratings 1–5, yes/no/does not apply) or that the household could not
-    be reached or declined to answer."""
+    be reached or declined to answer; not before the survey's window opens (two weeks before
+    its due date)."""
     survey = (
         FollowUpSurvey.objects.select_for_update(of=("self",))
         .select_related("household__round")
@@ -41,6 +52,9 @@ def survey_record(
     if not survey_may_record(actor=actor, survey=survey):
         raise ValidationError(_("Only the household's organisation records its surveys."))
     round_services.round_require(round_=survey.household.round, action=RoundAction.FOLLOW_UP)
+    today = today or timezone.localdate()
+    if not survey.is_open_on(today):
+        raise ValidationError(survey_not_open_message(survey))
     status = values.get("status") or SurveyStatus.COMPLETED
     if status not in SurveyStatus.values or status == SurveyStatus.DUE:
         raise ValidationError({"status": _("Choose how the survey ended.")})
@@ -59,7 +73,7 @@ def survey_record(
         raise ValidationError(errors)
     survey.status = status
     completed = status == SurveyStatus.COMPLETED
-    survey.completed_on = (today or dt.date.today()) if completed else None
+    survey.completed_on = today if completed else None
     for name in RATINGS:
         setattr(survey, name, int(values[name]) if completed else None)
     for name in YES_NO:
@@ -78,4 +92,4 @@ def survey_record(
     return survey
 
 
-__all__ = ["RATINGS", "YES_NO", "survey_may_record", "survey_record"]
+__all__ = ["RATINGS", "YES_NO", "survey_may_record", "survey_not_open_message", "survey_record"]

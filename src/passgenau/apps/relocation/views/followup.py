@@ -8,45 +8,58 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.base import form_add_service_errors
 from ..forms.followup import SurveyForm
-from ..models import (
-    Round,
-)
+from ..models import QuestionnaireLanguage, Round
 from ..selectors import followup as followup_selectors
 from ..selectors import rounds as round_selectors
 from ..services import followup
+from .common import questionnaire_language
 
 
 @require("relocation.record_followup")
 def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    surveys = list(followup_selectors.surveys_for_user(user=request.user))
-    return render(request, "relocation/survey_list.html", {"surveys": surveys})
+    today = timezone.localdate()
+    rows = [(s, s.state_on(today)) for s in followup_selectors.surveys_for_user(user=request.user)]
+    return render(request, "relocation/survey_list.html", {"rows": rows})
 
 
 @require("relocation.record_followup")
 def survey_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The questions in the household's language or the one chosen on the page (the
+    interviewer reads them out); the page around them and its messages in the interviewer's."""
     survey = followup_selectors.survey_get_for_user(user=request.user, pk=pk)
-    # The questions are shown in the household's language (the interviewer reads them out).
+    language = questionnaire_language(request, survey.language)
+    is_open = survey.is_open_on(timezone.localdate())
     recorded = False
-    with translation.override(survey.language):
+    with translation.override(language):
         form = SurveyForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        if is_open and request.method == "POST" and form.is_valid():
             try:
                 followup.survey_record(actor=request.user, survey=survey, values=form.cleaned_data)
             except ValidationError as error:
                 form_add_service_errors(form, error)
             else:
                 recorded = True
-        if not recorded:
-            return render(request, "relocation/survey_form.html", {"survey": survey, "form": form})
-    messages.success(request, _("The survey is recorded."))
-    return redirect("relocation:survey_list")
+    if recorded:
+        messages.success(request, _("The survey is recorded."))
+        return redirect("relocation:survey_list")
+    return render(
+        request,
+        "relocation/survey_form.html",
+        {
+            "survey": survey,
+            "form": form,
+            "language": language,
+            "languages": QuestionnaireLanguage.choices,
+            "not_open": None if is_open else followup.survey_not_open_message(survey),
+        },
+    )
 
 
 def _evaluation_rounds(request: AuthenticatedHttpRequest) -> Any:

@@ -31,7 +31,6 @@ from ..models import (
     RoundAction,
 )
 from ..models.vocab import (
-    QUESTIONNAIRE_LANGUAGES,
     ConsentPurpose,
     Need,
     Occupation,
@@ -42,6 +41,7 @@ from ..models.vocab import (
 from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
 from ..services import intake
+from .common import questionnaire_language
 
 HOUSEHOLDS_PER_PAGE = 50
 
@@ -184,11 +184,6 @@ def household_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     )
 
 
-def _questionnaire_language(request: AuthenticatedHttpRequest, default: str) -> str:
-    requested = request.GET.get("lang", "")
-    return requested if requested in QUESTIONNAIRE_LANGUAGES else default
-
-
 def _member_initial(household: Any) -> list[dict[str, str]]:
     return [{"age_band": m.age_band, "relation": m.relation} for m in household.members.all()]
 
@@ -197,7 +192,7 @@ def _member_initial(household: Any) -> list[dict[str, str]]:
 def interview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The questionnaire, shown in the household's language (or the one chosen on the page)."""
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
-    language = _questionnaire_language(request, household.language)
+    language = questionnaire_language(request, household.language)
     with translation.override(language):
         return _interview(request, household, language)
 
