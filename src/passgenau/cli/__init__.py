@@ -14,10 +14,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import apportionment, directory, matching, territories, web
+from . import apportionment, directory, matching, privacy, territories, web
 
 # the areas, in the order their sub-commands are listed in ``passgenau --help``
-AREAS = (matching, apportionment, web, territories, directory)
+AREAS = (matching, apportionment, web, territories, directory, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,9 @@ from django.utils import translation
 from passgenau.apps.audit.actions import describe_action, describe_parts
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "passgenau"
-APPS = "accounts|audit|relocation|funding|territories|measures|directory|cases|notifications"
+APPS = (
+    "accounts|audit|relocation|funding|territories|measures|directory|cases|notifications|privacy"
+)
 STATIC_CODE = re.compile(rf'"((?:{APPS})\.[a-z_]+\.[a-z_.]+)"')
 # Codes built at run time, with the values their parts take.
 DYNAMIC = [

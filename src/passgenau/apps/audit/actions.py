@@ -33,6 +33,7 @@ THINGS: dict[str, str | Promise] = {
     "run": _("Matching run"),
     "survey": _("Follow-up survey"),
     "needs": _("Needs record"),
+    "retention": _("Removal after the retention periods"),
 }
 
 EVENTS: dict[str, str | Promise] = {

@@ -10,11 +10,12 @@ was given)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
 
 from .context import current_ip
 from .models import AuditEntry
@@ -22,7 +23,7 @@ from .models import AuditEntry
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Actor
 
-__all__ = ["log_action", "log_read", "object_label"]
+__all__ = ["entries_delete_before", "log_action", "log_read", "object_label"]
 
 
 def _actor_fields(actor: Actor) -> dict[str, Any]:
@@ -97,3 +98,19 @@ def log_read(
         data={**(data or {}), "ids": [str(item.pk) for item in items]},
         **_actor_fields(actor),
     )
+
+
+def entries_delete_before(*, before: dt.datetime, apply: bool = True) -> int:
+    """Delete the entries written before ``before``: the retention job's (docs/privacy.md), the
+    one deletion the trail allows. Returns how many (only counted when ``apply`` is False)."""
+    count = AuditEntry.objects.filter(at__lt=before).count()
+    if apply and count:
+        table = connection.ops.quote_name(AuditEntry._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            postgresql = connection.vendor == "postgresql"
+            if postgresql:  # the append-only trigger lets this DELETE through, and only this
+                cursor.execute("SELECT set_config('passgenau.audit_retention', 'on', true)")
+            cursor.execute(f"DELETE FROM {table} WHERE at < %s", [before])  # noqa: S608 (our name)
+            if postgresql:
+                cursor.execute("SELECT set_config('passgenau.audit_retention', 'off', true)")
+    return count

@@ -1,5 +1,6 @@
 """The codes of data protection: why something was erased (the only thing the audit entry of an
-erasure says besides the pseudonymous reference)."""
+erasure says besides the pseudonymous reference), and the categories of data that are kept for a
+period of their own (settings ``RETENTION_DAYS``)."""
 
 from __future__ import annotations
 
@@ -13,3 +14,13 @@ class ErasureReason(models.TextChoices):
     NOT_NEEDED = "not_needed", _("no longer needed for the purpose")
     IN_ERROR = "in_error", _("registered by mistake or twice")
     UNLAWFUL = "unlawful", _("processed unlawfully")
+
+
+class RetentionCategory(models.TextChoices):
+    """In the order the daily job removes them."""
+
+    HEALTH_NEEDS = "health_needs", _("health needs")
+    CONTACT_DATA = "contact_data", _("names and contact data")
+    INTERVIEW_ANSWERS = "interview_answers", _("interview answers")
+    SURVEYS = "surveys", _("follow-up surveys")
+    AUDIT_ENTRIES = "audit_entries", _("audit entries")

@@ -40,6 +40,16 @@ def env_networks(name: str, default: list[str]) -> list[str]:
     return entries
 
 
+def env_days(name: str, default: int) -> int:
+    """A number of days (1 or more) from the environment; refuses to start on anything else."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name}: {value!r} is no number of days (1 or more)")
+    return int(value)
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # earlier secret keys, comma-separated: sessions signed and TOTP secrets encrypted with them
 # stay valid while a new key is rolled out
@@ -228,6 +238,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# Retention (docs/privacy.md): how many days the data of each category are kept, counted for a
+# household from the end of its part in the round (withdrawal, last follow-up survey after
+# arrival, or closing of the round), for a closed case's health data from its closing, for a
+# survey from the day it was held (or due), for an audit entry from the day it was written.
+# `passgenau retention`, run daily, removes what is due.
+RETENTION_DAYS = {
+    "health_needs": env_days("RETENTION_HEALTH_NEEDS_DAYS", 30),
+    "contact_data": env_days("RETENTION_CONTACT_DATA_DAYS", 90),
+    "interview_answers": env_days("RETENTION_INTERVIEW_ANSWERS_DAYS", 180),
+    "surveys": env_days("RETENTION_SURVEYS_DAYS", 730),
+    "audit_entries": env_days("RETENTION_AUDIT_ENTRIES_DAYS", 730),
 }
 
 # Reverse proxies in front of the application: X-Forwarded-For is read only when the request comes

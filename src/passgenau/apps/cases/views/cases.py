@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -171,6 +172,7 @@ def _case_context(request: AuthenticatedHttpRequest, case: Case, **forms: Form) 
         "may_log_hours": policies.may_log_hours(user=request.user),
         "may_health": may_health,
         "health": health,
+        "health_kept_days": settings.RETENTION_DAYS["health_needs"],
         "goals": goals,
         "open_goals": [g for g in goals if g.status in (GoalStatus.OPEN, GoalStatus.IN_PROGRESS)],
         "goal_statuses": GoalStatus,

@@ -11,68 +11,24 @@ without a foreign key is removed here: its profile in the snapshots of the round
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..models import Household, HouseholdContact, MatchingRun, Member, Relation
+from ..models import Household, HouseholdContact, Member, Relation
+from .runs import runs_forget
 
 __all__ = [
     "household_delete",
     "member_delete",
     "member_name_lines",
-    "runs_forget_household",
-    "snapshot_without",
 ]
-
-
-def snapshot_without(snapshot: dict[str, Any], reference: str) -> dict[str, Any] | None:
-    """The run snapshot without the household ``reference``, or None when it was not in it.
-
-    ``erased`` counts the households taken out, so that a rebuilt instance that differs from
-    the run's input hash is explained."""
-    pks = snapshot.get("household_pks", {})
-    households = snapshot.get("households", [])
-    if reference not in pks and not any(h.get("id") == reference for h in households):
-        return None
-    links = [[r for r in group if r != reference] for group in snapshot.get("links", [])]
-    return {
-        **snapshot,
-        "households": [h for h in households if h.get("id") != reference],
-        "household_pks": {ref: pk for ref, pk in pks.items() if ref != reference},
-        "fixed": [pair for pair in snapshot.get("fixed", []) if pair[0] != reference],
-        "forbidden": [pair for pair in snapshot.get("forbidden", []) if pair[0] != reference],
-        "links": [group for group in links if len(group) > 1],
-        "erased": int(snapshot.get("erased", 0)) + 1,
-    }
-
-
-def runs_forget_household(*, household: Household) -> int:
-    """Take the household out of the snapshots and results of its round's runs; returns how
-    many runs changed. Their proposals for it go with the household (cascade)."""
-    changed = 0
-    runs = MatchingRun.objects.select_for_update().filter(round_id=household.round_id)
-    for run in runs.order_by("pk"):
-        snapshot = snapshot_without(run.snapshot or {}, household.reference)
-        unplaced = (run.result or {}).get("unplaced", [])
-        kept = [u for u in unplaced if u.get("reference") != household.reference]
-        if snapshot is None and len(kept) == len(unplaced):
-            continue
-        if snapshot is not None:
-            run.snapshot = snapshot
-        if len(kept) != len(unplaced):
-            run.result = {**run.result, "unplaced": kept}
-        run.save(update_fields=["snapshot", "result"])
-        changed += 1
-    return changed
 
 
 def household_delete(*, household: Household) -> None:
     """Delete the household with everything recorded about it (the caller holds its row lock
     and has removed what other apps keep about it; a case still referring to it is refused by
     the database's PROTECT)."""
-    runs_forget_household(household=household)
+    runs_forget(households=[household], counter="erased")
     household.delete()
 
 

@@ -435,6 +435,59 @@ def _store(run: MatchingRun, matched: MatchRun, timings: dict[str, float]) -> No
 
 
 # ---------------------------------------------------------------------------------------------
+# Households taken out of past runs (erasure, end of a retention period)
+# ---------------------------------------------------------------------------------------------
+
+
+def snapshot_without(
+    snapshot: dict[str, Any], references: set[str], *, counter: str
+) -> dict[str, Any] | None:
+    """The run snapshot without the households ``references``, or None when none was in it.
+
+    ``counter`` (``erased``, ``removed_by_retention``) counts the households taken out, so that a
+    rebuilt instance that differs from the run's input hash is explained."""
+    pks = snapshot.get("household_pks", {})
+    households = snapshot.get("households", [])
+    found = (set(pks) | {h.get("id") for h in households}) & references
+    if not found:
+        return None
+    links = [[r for r in group if r not in found] for group in snapshot.get("links", [])]
+    return {
+        **snapshot,
+        "households": [h for h in households if h.get("id") not in found],
+        "household_pks": {ref: pk for ref, pk in pks.items() if ref not in found},
+        "fixed": [pair for pair in snapshot.get("fixed", []) if pair[0] not in found],
+        "forbidden": [pair for pair in snapshot.get("forbidden", []) if pair[0] not in found],
+        "links": [group for group in links if len(group) > 1],
+        counter: int(snapshot.get(counter, 0)) + len(found),
+    }
+
+
+def runs_forget(*, households: Iterable[Household], counter: str) -> int:
+    """Take the households out of the snapshots and results of their rounds' runs; returns how
+    many runs changed. Their proposals are left to the caller."""
+    by_round: dict[int, set[str]] = {}
+    for household in households:
+        by_round.setdefault(household.round_id, set()).add(household.reference)
+    changed = 0
+    for round_id, references in sorted(by_round.items()):
+        runs = MatchingRun.objects.select_for_update().filter(round_id=round_id)
+        for run in runs.order_by("pk"):
+            snapshot = snapshot_without(run.snapshot or {}, references, counter=counter)
+            unplaced = (run.result or {}).get("unplaced", [])
+            kept = [u for u in unplaced if u.get("reference") not in references]
+            if snapshot is None and len(kept) == len(unplaced):
+                continue
+            if snapshot is not None:
+                run.snapshot = snapshot
+            if len(kept) != len(unplaced):
+                run.result = {**run.result, "unplaced": kept}
+            run.save(update_fields=["snapshot", "result"])
+            changed += 1
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
 # Export in the plain instance format
 # ---------------------------------------------------------------------------------------------
 
@@ -443,8 +496,10 @@ def run_export_zip(*, run: MatchingRun) -> bytes:
     """The run's plain instance (households, sites, scores, fixed, forbidden, links), its
     profiles, its placements and a ``run.json`` with the settings, as one zip file."""
     instance = build_instance(run.snapshot)
-    erased = int(run.snapshot.get("erased", 0))  # households erased since (Art. 17 GDPR)
-    if run.input_hash and not erased and instance.input_hash() != run.input_hash:
+    # households taken out since: erased (Art. 17 GDPR) or at the end of a retention period
+    erased = int(run.snapshot.get("erased", 0))
+    retained = int(run.snapshot.get("removed_by_retention", 0))
+    if run.input_hash and not (erased or retained) and instance.input_hash() != run.input_hash:
         raise RunError(_("The rebuilt instance differs from the run's input hash."))
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
@@ -484,6 +539,7 @@ def run_export_zip(*, run: MatchingRun) -> bytes:
                     "criteria_version": run.criteria_version,
                     "input_hash": instance.input_hash(),
                     "erased_households": erased,
+                    "households_removed_by_retention": retained,
                     "result": {k: v for k, v in run.result.items() if k != "unplaced"},
                 },
                 indent=1,
@@ -515,4 +571,6 @@ __all__ = [
     "run_export_zip",
     "run_reproduce",
     "run_start",
+    "runs_forget",
+    "snapshot_without",
 ]

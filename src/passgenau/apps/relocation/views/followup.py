@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -58,6 +59,7 @@ def survey_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "language": language,
             "languages": QuestionnaireLanguage.choices,
             "not_open": None if is_open else followup.survey_not_open_message(survey),
+            "retention": settings.RETENTION_DAYS,
         },
     )
 

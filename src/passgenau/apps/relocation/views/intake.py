@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -144,7 +145,12 @@ def household_register(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return render(
         request,
         "relocation/household_register.html",
-        {"form": form, "round": round_, "open": round_.allows(RoundAction.REGISTER_HOUSEHOLDS)},
+        {
+            "form": form,
+            "round": round_,
+            "open": round_.allows(RoundAction.REGISTER_HOUSEHOLDS),
+            "retention": settings.RETENTION_DAYS,
+        },
     )
 
 
@@ -245,6 +251,7 @@ def _interview(request: AuthenticatedHttpRequest, household: Any, language: str)
             "languages": languages,
             "importance_fields": [form[name] for name in form.importance_fields],
             "completed": bool(existing and existing.completed),
+            "retention": settings.RETENTION_DAYS,
         },
     )
 

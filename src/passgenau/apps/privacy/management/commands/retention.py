@@ -1,0 +1,37 @@
+"""``passgenau retention`` (or ``passgenau manage retention``): the daily job that removes what
+the retention periods make due, and says how much per category."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from passgenau.apps.privacy.services import retention_apply
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove the data whose retention period has passed (settings RETENTION_DAYS) and report "
+        "how much per category; run daily, e.g. from cron."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--dry-run", action="store_true", help="count what is due, change nothing"
+        )
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            help="the day to count from (YYYY-MM-DD; default: today)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = options["today"] or timezone.localdate()
+        report = retention_apply(today=today, dry_run=options["dry_run"])
+        head = "dry run, nothing changed" if report.dry_run else "removed"
+        self.stdout.write(f"retention {today} ({head})")
+        for line in report.lines:
+            self.stdout.write(line.as_text())
