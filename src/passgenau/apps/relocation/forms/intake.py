@@ -27,7 +27,12 @@ from ..models.vocab import (
     SpokenLanguage,
     criterion_label,
 )
-from ..services.intake import GERMAN_LEVELS, household_rated_criteria
+from ..services.intake import (
+    GERMAN_LEVELS,
+    INTERVIEW_FIELDS,
+    PLACE_FIELDS,
+    household_rated_criteria,
+)
 from .base import BLANK, ErrorMappingMixin
 
 
@@ -205,17 +210,8 @@ class InterviewForm(ErrorMappingMixin, forms.Form):
         ranked = [str(pk) for pk in interview.ranked_places]
         initial: dict[str, Any] = {
             name: getattr(interview, name)
-            for name in (
-                "languages",
-                "german_level",
-                "occupations",
-                "qualifications",
-                "needs",
-                "needs_notes",
-                "preferred_size",
-                "preferred_region",
-                "notes",
-            )
+            for name in INTERVIEW_FIELDS
+            if name not in (*PLACE_FIELDS, "conducted_in", "importance")
         }
         initial["ties"] = [str(pk) for pk in interview.ties]
         initial["excluded_places"] = [str(pk) for pk in interview.excluded_places]

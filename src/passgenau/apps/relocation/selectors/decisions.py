@@ -24,6 +24,7 @@ from ..models import (
     Proposal,
     ProposalStatus,
 )
+from ..models.vocab import Need, Occupation, SpokenLanguage
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -102,6 +103,16 @@ def pseudonymised_profile(proposal: Proposal) -> dict[str, Any]:
         "german_level": interview.german_level if interview else "",
         "occupations": list(interview.occupations) if interview else [],
         "qualifications": interview.qualifications if interview else "",
+    }
+
+
+def profile_labels() -> dict[str, dict[str, str]]:
+    """The words for the codes of a pseudonymised profile (needs, languages, occupations), as the
+    profile template wants them in its context."""
+    return {
+        "need_labels": dict(Need.choices),
+        "language_labels": dict(SpokenLanguage.choices),
+        "occupation_labels": dict(Occupation.choices),
     }
 
 

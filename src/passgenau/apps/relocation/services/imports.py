@@ -26,6 +26,7 @@ from passgenau.apps.core.spreadsheets import csv_lines
 from ..models import Household, Round, RoundAction
 from ..models.vocab import ConsentPurpose
 from .intake import (
+    INTERVIEW_FIELDS,
     Registration,
     _create_household,
     _require_interviewer,
@@ -49,20 +50,8 @@ REQUIRED_COLUMNS = (
     "consent_language",
     "members",
 )
-INTERVIEW_COLUMNS = (
-    "languages",
-    "german_level",
-    "occupations",
-    "qualifications",
-    "needs",
-    "needs_notes",
-    "ties",
-    "ranked_places",
-    "excluded_places",
-    "preferred_size",
-    "preferred_region",
-    "notes",
-)
+# The interview's answers as columns; the importance ratings come as importance.<criterion>.
+INTERVIEW_COLUMNS = tuple(f for f in INTERVIEW_FIELDS if f not in ("conducted_in", "importance"))
 OPTIONAL_COLUMNS = (
     "external_reference",
     "member_names",

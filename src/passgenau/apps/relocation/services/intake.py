@@ -64,6 +64,8 @@ INTERVIEW_FIELDS = (
     "preferred_region",
     "notes",
 )
+# Answers that name municipalities: stored as lists of their ids.
+PLACE_FIELDS = ("ties", "ranked_places", "excluded_places")
 # Households whose interview may still change (later ones are in the matching or placed).
 EDITABLE_STATUSES = frozenset({HouseholdStatus.REGISTERED, HouseholdStatus.INTERVIEWED})
 MAX_MEMBERS = 20
@@ -445,7 +447,7 @@ def _store_interview(
         if name not in answers:
             continue
         value = answers[name]
-        if name in ("ties", "ranked_places", "excluded_places"):
+        if name in PLACE_FIELDS:
             value = [int(v) for v in value or []]
         elif name in ("languages", "occupations", "needs"):
             value = list(dict.fromkeys(_str_list(value)))

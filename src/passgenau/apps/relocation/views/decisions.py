@@ -19,11 +19,6 @@ from ..models import (
     ProposalStatus,
     RoundAction,
 )
-from ..models.vocab import (
-    Need,
-    Occupation,
-    SpokenLanguage,
-)
 from ..selectors import decisions as decision_selectors
 from ..selectors import runs as run_selectors
 from ..services import decisions
@@ -52,9 +47,7 @@ def proposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "statuses": [c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT],
             "is_officer": policies.acts_for_municipality(request.user),
-            "need_labels": dict(Need.choices),
-            "language_labels": dict(SpokenLanguage.choices),
-            "occupation_labels": dict(Occupation.choices),
+            **decision_selectors.profile_labels(),
         },
     )
 
@@ -100,8 +93,6 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and proposal.status == ProposalStatus.PUBLISHED
             and proposal.run.round.allows(RoundAction.DECIDE),
             "is_officer": policies.acts_for_municipality(request.user),
-            "need_labels": dict(Need.choices),
-            "language_labels": dict(SpokenLanguage.choices),
-            "occupation_labels": dict(Occupation.choices),
+            **decision_selectors.profile_labels(),
         },
     )

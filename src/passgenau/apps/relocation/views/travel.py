@@ -14,11 +14,6 @@ from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.base import form_add_service_errors
 from ..forms.travel import ArrivalCorrectForm, ArrivalForm, TravelForm
-from ..models.vocab import (
-    Need,
-    Occupation,
-    SpokenLanguage,
-)
 from ..selectors import decisions as decision_selectors
 from ..selectors import travel as travel_selectors
 from ..services import travel
@@ -69,9 +64,7 @@ def arrival_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for p in upcoming
             ],
             "arrived": arrived,
-            "need_labels": dict(Need.choices),
-            "language_labels": dict(SpokenLanguage.choices),
-            "occupation_labels": dict(Occupation.choices),
+            **decision_selectors.profile_labels(),
         },
     )
 
