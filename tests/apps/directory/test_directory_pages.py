@@ -170,7 +170,10 @@ def test_a_lotse_without_an_organisation_sees_only_its_own_needs():
     assert list(desk.get(reverse("directory:lotse_desk")).context["recent"]) == [own]
 
 
-@pytest.mark.parametrize("posted", [{}, {"service": "abc"}, {"service": "999999"}])
+@pytest.mark.parametrize(
+    "posted",
+    [{}, {"service": "abc"}, {"service": "999999"}, {"service": "9" * 20}, {"service": "²"}],
+)
 def test_a_referral_to_no_offer_or_a_malformed_one_is_not_found(client_for_role, posted):
     needs, _referral = needs_with_referral()
     lotse = client_for_role("lotse")  # of the same organisation as the needs record's Lotse

@@ -8,7 +8,7 @@ its own grants); everything else gets a 404, so that nobody learns what exists e
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
-from passgenau.apps.core.ids import id_or_404
+from passgenau.apps.core.ids import found_or_404, id_or_404
 
 from . import exports, policies, selectors, services
 from .forms import (
@@ -37,7 +37,7 @@ from .forms import (
     ReportForm,
     SaveDistributionForm,
 )
-from .models import Freeze, GrantStatus, Payment
+from .models import Freeze, Grant, GrantStatus, Payment
 
 # --- calculator and distributions ------------------------------------------------------------
 
@@ -301,6 +301,14 @@ FORM_ACTIONS: dict[str, tuple[Any, Any]] = {
 }
 
 
+M = TypeVar("M", Freeze, Payment)
+
+
+def _grant_row_or_404(model: type[M], grant: Grant, posted: Any) -> M:
+    """The grant's freeze or payment with the posted id; Http404 for any other id."""
+    return found_or_404(model.objects.filter(grant=grant, pk=id_or_404(posted)).first())
+
+
 @require_POST
 @require("funding.view_grants")
 def grant_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
@@ -319,18 +327,10 @@ def grant_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
             if form.is_valid():
                 service(actor=actor, grant=grant, **form.cleaned_data)
         elif action == "release":
-            freeze = Freeze.objects.filter(
-                grant=grant, pk=id_or_404(request.POST.get("freeze"))
-            ).first()
-            if freeze is None:
-                raise Http404
+            freeze = _grant_row_or_404(Freeze, grant, request.POST.get("freeze"))
             services.freeze_release(actor=actor, freeze=freeze)
         elif action == "confirm_payment":
-            payment = Payment.objects.filter(
-                grant=grant, pk=id_or_404(request.POST.get("payment"))
-            ).first()
-            if payment is None:
-                raise Http404
+            payment = _grant_row_or_404(Payment, grant, request.POST.get("payment"))
             services.payment_confirm(actor=actor, payment=payment)
         else:
             services.grant_close(actor=actor, grant=grant)

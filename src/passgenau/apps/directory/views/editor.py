@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.ids import found_or_404
 
 from ..forms import DecisionForm
 from ..models import ChangeStatus
@@ -35,9 +36,7 @@ def change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require("directory.review_changes")
 def change_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    change = work.change_get_for_editor(user=request.user, pk=pk)
-    if change is None:
-        raise Http404
+    change = found_or_404(work.change_get_for_editor(user=request.user, pk=pk))
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

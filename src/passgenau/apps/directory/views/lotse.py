@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.ids import found_or_404, id_or_404
 
 from ..exports import referral_slip_pdf
 from ..forms import NeedsForm, OutcomeForm
@@ -67,20 +68,14 @@ def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require("directory.lotse_desk")
 def needs_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    needs = lotse_selectors.needs_for_lotse(user=request.user).filter(pk=pk).first()
-    if needs is None:
-        raise Http404
+    needs = found_or_404(lotse_selectors.needs_for_lotse(user=request.user).filter(pk=pk).first())
     if request.method == "POST":
-        chosen = request.POST.get("service", "")
-        service = (
+        service = found_or_404(
             Service.objects.filter(
-                pk=int(chosen), directory_id__in=directory_scope(needs.directory)
+                pk=id_or_404(request.POST.get("service")),
+                directory_id__in=directory_scope(needs.directory),
             ).first()
-            if chosen.isdigit()
-            else None
         )
-        if service is None:
-            raise Http404
         referral = lotse_services.referral_create(actor=request.user, needs=needs, service=service)
         messages.success(request, _("Referral recorded. Print the slip for the person."))
         return redirect(f"{request.path}#referral-{referral.pk}")
@@ -98,9 +93,7 @@ def needs_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require("directory.lotse_desk")
 def referral_slip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    referral = lotse_selectors.referral_get_for_lotse(user=request.user, pk=pk)
-    if referral is None:
-        raise Http404
+    referral = found_or_404(lotse_selectors.referral_get_for_lotse(user=request.user, pk=pk))
     response = HttpResponse(referral_slip_pdf(referral=referral), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="referral-{referral.pk}.pdf"'
     return response
@@ -108,9 +101,7 @@ def referral_slip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require("directory.lotse_desk")
 def referral_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    referral = lotse_selectors.referral_get_for_lotse(user=request.user, pk=pk)
-    if referral is None:
-        raise Http404
+    referral = found_or_404(lotse_selectors.referral_get_for_lotse(user=request.user, pk=pk))
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.ids import found_or_404
 
 from .. import policies
 from ..forms import OfferForm
@@ -111,18 +112,16 @@ def offer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require("directory.edit_own_offers")
 def offer_new(request: AuthenticatedHttpRequest, organization: int) -> HttpResponse:
-    org = work.organizations_for_provider(user=request.user).filter(pk=organization).first()
-    if org is None:
-        raise Http404
+    org = found_or_404(
+        work.organizations_for_provider(user=request.user).filter(pk=organization).first()
+    )
     return _propose(request, organization=org, service=None, initial={"status": "active"})
 
 
 @require("directory.edit_own_offers")
 @require_POST
 def offer_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    service = work.service_get_for_provider(user=request.user, pk=pk)
-    if service is None:
-        raise Http404
+    service = found_or_404(work.service_get_for_provider(user=request.user, pk=pk))
     offers.service_confirm(actor=request.user, service=service)
     messages.success(request, _("Thank you: the offer is marked as confirmed today."))
     return redirect("directory:my_offers")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import get_language
 
 from passgenau.apps.accounts.access import require
+from passgenau.apps.core.ids import found_or_404
 
 from ..forms import SPOKEN_LANGUAGES, SearchForm
 from ..selectors import search
@@ -99,9 +100,7 @@ def directory_index(request: HttpRequest) -> HttpResponse:
 
 @require("directory.search")
 def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
-    directory = search.directory_get(slug=slug)
-    if directory is None:
-        raise Http404
+    directory = found_or_404(search.directory_get(slug=slug))
     language = page_language(request)
     with translation.override(language):
         form = SearchForm(request.GET or None, language=language)
@@ -139,12 +138,10 @@ def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require("directory.search")
 def offer_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    directory = search.directory_get(slug=slug)
-    if directory is None:
-        raise Http404
-    view = search.offer_get_public(directory=directory, pk=pk, language=page_language(request))
-    if view is None:
-        raise Http404
+    directory = found_or_404(search.directory_get(slug=slug))
+    view = found_or_404(
+        search.offer_get_public(directory=directory, pk=pk, language=page_language(request))
+    )
     return render_in(
         request,
         "directory/offer.html",

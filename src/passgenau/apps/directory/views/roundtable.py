@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.ids import found_or_404
 
 from ..exports import roundtable_pdf
 from ..models import Directory, ReferralOutcome
@@ -14,9 +15,7 @@ from ..selectors import analysis, search, work
 
 
 def _directory(request: AuthenticatedHttpRequest, slug: str) -> Directory:
-    directory = search.directory_get(slug=slug)
-    if directory is None:
-        raise Http404
+    directory = found_or_404(search.directory_get(slug=slug))
     if not work.directories_for_editor(user=request.user).filter(pk=directory.pk).exists():
         raise PermissionDenied
     return directory
