@@ -106,7 +106,7 @@ def pseudonymised_profile(proposal: Proposal) -> dict[str, Any]:
     }
 
 
-def profile_labels() -> dict[str, dict[str, str]]:
+def profile_labels() -> dict[str, dict[str, Any]]:
     """The words for the codes of a pseudonymised profile (needs, languages, occupations), as the
     profile template wants them in its context."""
     return {
