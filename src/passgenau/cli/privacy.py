@@ -1,5 +1,6 @@
-"""Data protection sub-commands of ``passgenau``: ``retention``, the daily job. Django is imported
-inside the command function only."""
+"""Data protection sub-commands of ``passgenau``: ``retention``, the daily job, and
+``processing-record``, the record of processing activities (Art. 30 GDPR) as Markdown. Django is
+imported inside the command functions only."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ def register(subparsers: Any) -> None:
     retention.add_argument("--today", help="the day to count from (YYYY-MM-DD; default: today)")
     retention.set_defaults(func=cmd_retention)
 
+    record = subparsers.add_parser(
+        "processing-record",
+        help="print the record of processing activities (Art. 30 GDPR) generated from the code",
+    )
+    record.set_defaults(func=cmd_processing_record)
+
 
 def cmd_retention(args: argparse.Namespace) -> int:
     setup_django()
@@ -35,4 +42,12 @@ def cmd_retention(args: argparse.Namespace) -> int:
     except CommandError as error:
         print(f"passgenau retention: {error}", file=sys.stderr)
         return 2
+    return 0
+
+
+def cmd_processing_record(args: argparse.Namespace) -> int:
+    setup_django()
+    from passgenau.apps.privacy.record import record_markdown
+
+    print(record_markdown(), end="")
     return 0
