@@ -294,3 +294,10 @@ def test_the_forms_tell_how_long_data_are_kept(interviewer_client):
     assert "deleted 20 days after the household's part in the round has ended" in (
         page.content.decode()
     )
+
+
+def test_the_retention_of_interview_answers_knows_every_answer():
+    """A new question of the interview must be removed with the others (or say why not)."""
+    from passgenau.apps.relocation.services.retention import BLANK_ANSWERS
+
+    assert set(BLANK_ANSWERS) == set(intake.INTERVIEW_FIELDS) - {"conducted_in"}
