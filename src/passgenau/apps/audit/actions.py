@@ -34,6 +34,7 @@ THINGS: dict[str, str | Promise] = {
     "survey": _("Follow-up survey"),
     "needs": _("Needs record"),
     "retention": _("Removal after the retention periods"),
+    "evaluation": _("Evaluation"),
 }
 
 EVENTS: dict[str, str | Promise] = {
@@ -45,6 +46,7 @@ EVENTS: dict[str, str | Promise] = {
     "agreed": pgettext_lazy("audit event", "agreed"),
     "outcome_recorded": pgettext_lazy("audit event", "outcome recorded"),
     "read": pgettext_lazy("audit event", "read"),
+    "list": pgettext_lazy("audit event", "list shown"),
     "created": pgettext_lazy("audit event", "created"),
     "updated": pgettext_lazy("audit event", "changed"),
     "changed": pgettext_lazy("audit event", "changed"),

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 
-from passgenau.apps.audit.services import log_read
+from passgenau.apps.audit.services import log_action, log_read
 from passgenau.apps.core.spreadsheets import csv_bytes, sheet_append
 
 from .. import policies
@@ -37,6 +37,14 @@ def surveys_for_user(*, user: Visitor) -> QuerySet[FollowUpSurvey]:
         "due_on", "household__reference", "wave"
     )
     return policies.scoped(surveys, policies.surveys_scope(user))
+
+
+def survey_list_for_user(*, user: Any) -> list[FollowUpSurvey]:
+    """The surveys page: the user's surveys; the households shown are logged (one entry)."""
+    surveys = list(surveys_for_user(user=user))
+    households = {s.household_id: s.household for s in surveys}
+    log_read(actor=user, objects=list(households.values()), data={"page": "surveys"})
+    return surveys
 
 
 def survey_get_for_user(*, user: Visitor, pk: int) -> FollowUpSurvey:
@@ -160,6 +168,28 @@ def evaluation_rows(*, user: Visitor, rounds: QuerySet[Round]) -> list[list[Any]
         for s in surveys
     ]
     return rows
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def evaluation_export(*, user: Any, rounds: QuerySet[Round], fmt: str) -> bytes:
+    """The export of :func:`evaluation_rows` as ``fmt`` (``EXPORT_FORMATS``); audited with the
+    rounds and the number of rows (each row is one household's survey, pseudonymised)."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("unknown format")
+    rows = evaluation_rows(user=user, rounds=rounds)
+    content = evaluation_csv(rows) if fmt == "csv" else evaluation_xlsx(rows)
+    log_action(
+        "relocation.evaluation.exported",
+        actor=user,
+        data={
+            "format": fmt,
+            "rounds": list(rounds.order_by("pk").values_list("pk", flat=True)),
+            "rows": len(rows),
+        },
+    )
+    return content
 
 
 def evaluation_csv(rows: list[list[Any]]) -> bytes:

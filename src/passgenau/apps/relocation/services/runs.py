@@ -492,6 +492,25 @@ def runs_forget(*, households: Iterable[Household], counter: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+def run_export_download(*, actor: User, run: MatchingRun) -> bytes:
+    """The zip of :func:`run_export_zip` for ``actor`` to download: it holds the profiles (health
+    needs included) of every household in the run's snapshot, so the download is audited with
+    their ids."""
+    content = run_export_zip(run=run)
+    references = [h["id"] for h in run.snapshot["households"]]
+    ids = Household.objects.filter(reference__in=references).order_by("pk")
+    log_action(
+        "relocation.run.downloaded",
+        actor=actor,
+        obj=run,
+        data={
+            "households": len(references),
+            "ids": [str(pk) for pk in ids.values_list("pk", flat=True)],
+        },
+    )
+    return content
+
+
 def run_export_zip(*, run: MatchingRun) -> bytes:
     """The run's plain instance (households, sites, scores, fixed, forbidden, links), its
     profiles, its placements and a ``run.json`` with the settings, as one zip file."""
@@ -568,6 +587,7 @@ __all__ = [
     "execute_run",
     "round_snapshot",
     "run_execute",
+    "run_export_download",
     "run_export_zip",
     "run_reproduce",
     "run_start",

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from .common import questionnaire_language
 @require("relocation.record_followup")
 def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = [(s, s.state_on(today)) for s in followup_selectors.surveys_for_user(user=request.user)]
+    surveys = followup_selectors.survey_list_for_user(user=request.user)
+    rows = [(s, s.state_on(today)) for s in surveys]
     return render(request, "relocation/survey_list.html", {"rows": rows})
 
 
@@ -85,23 +86,19 @@ def evaluation(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 @require("relocation.view_evaluation")
 def evaluation_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     rounds_ = _evaluation_rounds(request)
     round_id = request.GET.get("round", "")
     if round_id.isdigit():
         rounds_ = rounds_.filter(pk=int(round_id))
-    rows = followup_selectors.evaluation_rows(user=request.user, rounds=rounds_)
-    if fmt == "csv":
-        response = HttpResponse(
-            followup_selectors.evaluation_csv(rows), content_type="text/csv; charset=utf-8"
-        )
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            followup_selectors.evaluation_xlsx(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404("unknown format")
+    content = followup_selectors.evaluation_export(user=request.user, rounds=rounds_, fmt=fmt)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="follow-up-surveys.{fmt}"'
     return response

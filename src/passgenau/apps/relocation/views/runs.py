@@ -126,7 +126,7 @@ def run_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if run.status != RunStatus.SUCCEEDED:
         raise Http404("run not finished")
     try:
-        content = runs.run_export_zip(run=run)
+        content = runs.run_export_download(actor=request.user, run=run)
     except ValidationError as error:
         errors_to_messages(request, error)
         return redirect("relocation:run_detail", pk=run.pk)

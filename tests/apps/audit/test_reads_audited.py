@@ -1,0 +1,82 @@
+"""Reads of personal data that were not in the audit trail (issue 10, defect 7): the run's
+instance download (health needs of every household of the round), the evaluation exports, the
+surveys page, and the administrator's view of the trail itself in the admin. (An administrator
+setting a password: tests/apps/accounts/test_sessions_end.py.)"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts_helpers import login_client
+from passgenau.apps.audit.models import AuditEntry
+from passgenau.apps.audit.services import log_action
+from passgenau.apps.relocation.models import FollowUpSurvey, Household
+from relocation_helpers import user
+from relocation_matching_helpers import arrived_proposal, published_round
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(role: str) -> Client:
+    return login_client(Client(), user(role))
+
+
+def test_the_instance_download_is_audited_with_the_households_in_it():
+    round_, run = published_round(2)
+    coordinator = user("coordinator")
+    response = _client("coordinator").get(reverse("relocation:run_export", args=[run.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    entry = AuditEntry.objects.get(action="relocation.run.downloaded")
+    assert (entry.actor, entry.object_id) == (coordinator, str(run.pk))
+    in_round = Household.objects.filter(round=round_).values_list("pk", flat=True)
+    assert sorted(entry.data["ids"]) == sorted(str(pk) for pk in in_round)
+    assert entry.data["households"] == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_evaluation_exports_are_audited(fmt):
+    proposal = arrived_proposal()
+    response = _client("coordinator").get(
+        reverse("relocation:evaluation_export", args=[fmt]), {"round": proposal.run.round_id}
+    )
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="relocation.evaluation.exported")
+    assert entry.actor == user("coordinator")
+    assert entry.data == {"format": fmt, "rounds": [proposal.run.round_id], "rows": 3}
+
+
+def test_an_unknown_export_format_is_not_found_and_not_logged():
+    arrived_proposal()
+    response = _client("coordinator").get(reverse("relocation:evaluation_export", args=["pdf"]))
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action="relocation.evaluation.exported").exists()
+
+
+def test_the_surveys_page_is_audited_with_the_households_shown():
+    proposal = arrived_proposal()
+    assert FollowUpSurvey.objects.filter(household_id=proposal.household_id).count() == 3
+    response = _client("interviewer").get(reverse("relocation:survey_list"))
+    assert response.status_code == 200
+    assert proposal.household.reference in response.content.decode()
+    entry = AuditEntry.objects.get(action="relocation.household.list")
+    assert entry.actor == user("interviewer")
+    assert entry.data == {"page": "surveys", "ids": [str(proposal.household_id)]}
+
+
+def test_the_admins_view_of_the_trail_is_audited(administrator_client, administrator_user):
+    seen = log_action("x.y.z", actor=None, data={})
+    response = administrator_client.get(
+        "/admin/audit/auditentry/", {"q": "Andrii Demo-5", "action": "x.y.z"}
+    )
+    assert response.status_code == 200
+    listed = AuditEntry.objects.get(action="audit.auditentry.list")
+    assert listed.actor == administrator_user
+    # what was searched for is typed text (it may be a name): only that there was a search
+    assert listed.data == {"via": "admin", "filters": {"action": "x.y.z"}, "searched": True}
+    response = administrator_client.get(f"/admin/audit/auditentry/{seen.pk}/change/")
+    assert response.status_code == 200
+    read = AuditEntry.objects.get(action="audit.auditentry.read")
+    assert (read.actor, read.object_id) == (administrator_user, str(seen.pk))
+    assert read.object_repr == f"audit.auditentry#{seen.pk}"
