@@ -147,3 +147,69 @@ def test_neighbourhood_steps_never_make_a_placement_worse(keep_persons: bool) ->
     else:  # a feasible placement: its score is within the exact score-only optimum
         exact = solve_optimal(instance, SolveOptions(maximise_persons_first=False))
         assert after <= exact.objective + 1e-9
+
+
+def _neighbourhood_case(seed: int = 61):
+    from passgenau.engine.matching.mechanisms._proposals import greedy_unit_assignment
+    from passgenau.engine.matching.mechanisms.scalable import _seg_pairs
+
+    instance = _synthetic(seed, 400, 10)
+    prep = build_units(instance).fixed_pairs_only()
+    pairs = _pairs_of(prep, np.zeros(prep.n_units, dtype=np.int64), 1, None)
+    capacity = np.asarray(instance.capacity, dtype=np.int64)
+    start = _seg_pairs(pairs, greedy_unit_assignment(prep, capacity))
+    return pairs, start, prep, capacity
+
+
+def test_the_work_budget_is_a_count_that_ends_the_search() -> None:
+    """The budget in simplex iterations ends the search after the step that spends it, the same
+    way on every run: a budget of one iteration gives what a single step gives."""
+    from passgenau.engine.matching.mechanisms import _neighbourhood
+
+    pairs, start, prep, capacity = _neighbourhood_case()
+    spent: list[int] = []
+    real = _neighbourhood._warm_mip
+
+    def counted(*args, **kwargs):
+        found, work = real(*args, **kwargs)
+        spent.append(work)
+        return found, work
+
+    def improve(steps: int, work_limit: int | None):
+        return _neighbourhood.improve_by_neighbourhoods(
+            pairs, pairs.score, start, prep.demand, prep.persons, capacity, True,
+            np.random.default_rng(0), steps=steps, size=80, pairs_per_unit=3, node_limit=200,
+            work_limit=work_limit,
+        )  # fmt: skip
+
+    one_step = improve(1, None)
+    _neighbourhood._warm_mip = counted
+    try:
+        budgeted = improve(8, 1)
+    finally:
+        _neighbourhood._warm_mip = real
+    assert len(spent) == 1 and spent[0] > 0
+    assert np.array_equal(budgeted, one_step)
+    assert np.array_equal(improve(8, None), improve(8, None))  # the same input, the same result
+
+
+def test_the_kind_that_pays_more_per_iteration_goes_on() -> None:
+    from passgenau.engine.matching.mechanisms._neighbourhood import (
+        _MAX_FAILURES,
+        _SITES,
+        _UNITS,
+        _next_kind,
+    )
+
+    none = [False, False]
+    assert _next_kind(0, [0.0, 0.0], [0, 0], [0, 0], none) == _UNITS
+    assert _next_kind(1, [0.0, 0.0], [0, 0], [1, 0], [True, False]) == _SITES
+    both = [True, True]
+    # units gained 10 in 4,000 iterations, sites 1 in 500: units pay more per iteration
+    assert _next_kind(2, [10.0, 1.0], [4000, 500], [0, 0], both) == _UNITS
+    assert _next_kind(2, [2.0, 1.0], [4000, 500], [0, 0], both) == _SITES
+    # a kind that gained nothing in its first step is not tried again
+    assert _next_kind(2, [0.0, 1.0], [4000, 500], [1, 0], both) == _SITES
+    # one that failed too often in a row stops; when neither is left the search ends
+    assert _next_kind(5, [6.0, 1.0], [4000, 500], [_MAX_FAILURES, 0], both) == _SITES
+    assert _next_kind(5, [6.0, 0.0], [4000, 500], [_MAX_FAILURES, 1], both) is None
