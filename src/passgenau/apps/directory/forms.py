@@ -8,6 +8,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from passgenau.apps.core.forms import checkboxes
+
 from .models import ServiceStatus, TargetGroup, TaxonomyTerm
 
 # languages a newcomer may speak (ISO 639-1); names in their own language so that a reader finds
@@ -75,18 +77,8 @@ class OfferForm(forms.Form):
         label=_("What to bring"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     topics = forms.MultipleChoiceField(label=_("Topics"), widget=forms.CheckboxSelectMultiple)
-    languages = forms.MultipleChoiceField(
-        label=_("Languages spoken at the offer"),
-        choices=SPOKEN_LANGUAGES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    target_groups = forms.MultipleChoiceField(
-        label=_("Target groups"),
-        choices=TargetGroup.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    languages = checkboxes(_("Languages spoken at the offer"), SPOKEN_LANGUAGES)
+    target_groups = checkboxes(_("Target groups"), TargetGroup.choices)
 
     def __init__(self, *args: Any, language: str = "de", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from passgenau.apps.core.forms import radio_buttons, text_box
+
 from ..models import (
     SurveyStatus,
     YesNo,
@@ -19,44 +21,22 @@ class SurveyForm(forms.Form):
         choices=[c for c in SurveyStatus.choices if c[0] != SurveyStatus.DUE],
         initial=SurveyStatus.COMPLETED,
     )
-    satisfaction = forms.ChoiceField(
-        label=gettext_lazy("How satisfied are you with your new place? (1 = not at all, 5 = very)"),
-        choices=RATING_CHOICES,
-        widget=forms.RadioSelect,
-        required=False,
+    satisfaction = radio_buttons(
+        gettext_lazy("How satisfied are you with your new place? (1 = not at all, 5 = very)"),
+        RATING_CHOICES,
     )
-    good_decision = forms.ChoiceField(
-        label=gettext_lazy("Taking part was a good decision (1 = not at all, 5 = completely)"),
-        choices=RATING_CHOICES,
-        widget=forms.RadioSelect,
-        required=False,
+    good_decision = radio_buttons(
+        gettext_lazy("Taking part was a good decision (1 = not at all, 5 = completely)"),
+        RATING_CHOICES,
     )
-    place_fits = forms.ChoiceField(
-        label=gettext_lazy("The place still fits us (1 = not at all, 5 = completely)"),
-        choices=RATING_CHOICES,
-        widget=forms.RadioSelect,
-        required=False,
+    place_fits = radio_buttons(
+        gettext_lazy("The place still fits us (1 = not at all, 5 = completely)"), RATING_CHOICES
     )
-    working = forms.ChoiceField(
-        label=gettext_lazy("Is anyone in the household in work?"),
-        choices=YesNo.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    working = radio_buttons(gettext_lazy("Is anyone in the household in work?"), YesNo.choices)
+    children_in_school = radio_buttons(
+        gettext_lazy("Do the children go to school or kita?"), YesNo.choices
     )
-    children_in_school = forms.ChoiceField(
-        label=gettext_lazy("Do the children go to school or kita?"),
-        choices=YesNo.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    language_course = radio_buttons(
+        gettext_lazy("Is anyone attending a German course?"), YesNo.choices
     )
-    language_course = forms.ChoiceField(
-        label=gettext_lazy("Is anyone attending a German course?"),
-        choices=YesNo.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("Anything else you would like to tell us?"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = text_box(gettext_lazy("Anything else you would like to tell us?"))

@@ -9,7 +9,7 @@ from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
-from passgenau.apps.core.forms import DateInput
+from passgenau.apps.core.forms import DateInput, checkboxes, text_box
 from passgenau.engine.matching.profiles import AGE_BANDS
 
 from ..models import (
@@ -120,50 +120,23 @@ class InterviewForm(ErrorMappingMixin, forms.Form):
 
     field_aliases = {"ranked_places": "ranked_1"}
 
-    languages = forms.MultipleChoiceField(
-        label=_("Which languages do you speak?"),
-        choices=SpokenLanguage.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    languages = checkboxes(_("Which languages do you speak?"), SpokenLanguage.choices)
     german_level = forms.ChoiceField(
         label=_("How well does the best German speaker among you speak German?"),
         choices=BLANK + [(x, x) for x in GERMAN_LEVELS],
         required=False,
     )
-    occupations = forms.MultipleChoiceField(
-        label=_("In which fields have the adults worked or trained?"),
-        choices=Occupation.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    occupations = checkboxes(
+        _("In which fields have the adults worked or trained?"), Occupation.choices
     )
-    qualifications = forms.CharField(
-        label=_("Qualifications and professions"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    needs = forms.MultipleChoiceField(
-        label=_("Does anyone in the household need any of the following?"),
-        choices=Need.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    needs_notes = forms.CharField(
-        label=_("Other needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    ties = forms.MultipleChoiceField(
-        label=_("Do you have family or friends in one of these places?"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    qualifications = text_box(_("Qualifications and professions"))
+    needs = checkboxes(_("Does anyone in the household need any of the following?"), Need.choices)
+    needs_notes = text_box(_("Other needs"), rows=2)
+    ties = checkboxes(_("Do you have family or friends in one of these places?"))
     ranked_1 = forms.ChoiceField(label=_("First choice"), required=False)
     ranked_2 = forms.ChoiceField(label=_("Second choice"), required=False)
     ranked_3 = forms.ChoiceField(label=_("Third choice"), required=False)
-    excluded_places = forms.MultipleChoiceField(
-        label=_("Is there a place where you do not want to live?"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    excluded_places = checkboxes(_("Is there a place where you do not want to live?"))
     preferred_size = forms.ChoiceField(
         label=_("What size of place would you prefer?"),
         choices=BLANK + list(SizeClass.choices),
@@ -174,11 +147,7 @@ class InterviewForm(ErrorMappingMixin, forms.Form):
         choices=BLANK + list(Region.choices),
         required=False,
     )
-    notes = forms.CharField(
-        label=_("Notes of the interviewer"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    notes = text_box(_("Notes of the interviewer"))
 
     def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

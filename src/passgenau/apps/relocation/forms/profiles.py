@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from passgenau.apps.core.forms import checkboxes, text_box
+
 from ..models import (
     MunicipalityProfile,
 )
@@ -43,12 +45,7 @@ class ProfileForm(ErrorMappingMixin, forms.Form):
         max_length=8,
         help_text=_("5 digits for a Kreis, 8 for a Gemeinde."),
     )
-    services = forms.MultipleChoiceField(
-        label=_("Services and facilities"),
-        choices=Service.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    services = checkboxes(_("Services and facilities"), Service.choices)
     size_class = forms.ChoiceField(
         label=_("Size of the place"), choices=BLANK + list(SizeClass.choices), required=False
     )
@@ -58,17 +55,10 @@ class ProfileForm(ErrorMappingMixin, forms.Form):
     language_course_places = forms.IntegerField(
         label=_("Free places in language and integration courses"), min_value=0, initial=0
     )
-    priority_groups = forms.MultipleChoiceField(
-        label=_("Households the municipality gives priority to"),
-        choices=PRIORITY_GROUP_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    priority_groups = checkboxes(
+        _("Households the municipality gives priority to"), PRIORITY_GROUP_CHOICES
     )
-    notes = forms.CharField(
-        label=_("Notes for the coordinator"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    notes = text_box(_("Notes for the coordinator"))
     confirm_all = forms.BooleanField(
         label=_("All figures are current: confirm them with today's date"), required=False
     )
