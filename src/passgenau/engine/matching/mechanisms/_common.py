@@ -5,14 +5,22 @@ placement (the dispatcher in :mod:`.` then falls back to another mechanism)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ..model import Instance, Result, Status
 from ..solution import placed_counts, site_load
+from ._units import Units
 
-__all__ = ["NoPlacementInTime", "assignment_score", "make_result", "unmet_min_load_notes"]
+__all__ = [
+    "NoPlacementInTime",
+    "assignment_score",
+    "make_result",
+    "make_unit_result",
+    "unmet_min_load_notes",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -64,6 +72,23 @@ def make_result(
         blocking_pairs=blocking_pairs,
         notes=tuple(notes),
     )
+
+
+def make_unit_result(
+    instance: Instance,
+    mechanism: str,
+    units: Units,
+    unit_site: npt.NDArray[np.int64],
+    *,
+    notes: list[str],
+    **details: Any,
+) -> Result:
+    """The feasible result of a mechanism that places units (``unit_site``: a site or -1 per
+    unit): the units' households placed with them, and a note for every minimum load missed.
+    ``details`` as for :func:`make_result`."""
+    assignment = units.expand(unit_site)
+    notes.extend(unmet_min_load_notes(instance, assignment))
+    return make_result(instance, mechanism, "feasible", assignment, notes=notes, **details)
 
 
 def assignment_score(instance: Instance, assignment: npt.NDArray[np.integer]) -> float:

@@ -10,7 +10,7 @@ import time
 import numpy as np
 
 from ..model import Instance, Result, SolveOptions, package_version
-from ._common import make_result, unmet_min_load_notes
+from ._common import make_unit_result
 from ._proposals import greedy_unit_assignment
 from ._units import build_units
 
@@ -56,16 +56,14 @@ def solve_greedy(instance: Instance, options: SolveOptions | None = None) -> Res
         notes.append(f"fixed pairs cannot all be honoured: {units.infeasible}")
     else:
         unit_site = greedy_unit_assignment(units, instance.capacity, instance.min_load)
-    assignment = units.expand(unit_site)
-    notes.extend(unmet_min_load_notes(instance, assignment))
-    return make_result(
+    return make_unit_result(
         instance,
         "greedy",
-        "feasible",
-        assignment,
+        units,
+        unit_site,
+        notes=notes,
         started=start,
         solver="passgenau greedy",
         solver_version=package_version(),
         seed=options.seed,
-        notes=notes,
     )

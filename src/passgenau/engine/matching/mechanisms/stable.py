@@ -71,7 +71,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..model import Instance, Result, SolveOptions, package_version
-from ._common import make_result, unmet_min_load_notes
+from ._common import make_unit_result
 from ._units import Units, build_units
 
 __all__ = [
@@ -560,17 +560,15 @@ def solve_stable(
                     solver = "passgenau deferred acceptance + HiGHS (scipy.optimize.milp)"
                 elif exact is not None:
                     notes.append("the integer program's placement was not stable; not used")
-    assignment = units.expand(unit_site)
-    notes.extend(unmet_min_load_notes(instance, assignment))
-    return make_result(
+    return make_unit_result(
         instance,
         "stable",
-        "feasible",
-        assignment,
+        units,
+        unit_site,
+        notes=notes,
         started=started,
         solver=solver,
         solver_version=f"passgenau {package_version()}, scipy {scipy.__version__}",
         seed=options.seed,
         blocking_pairs=int(_blocking_mask(market, unit_site).sum()),
-        notes=notes,
     )
