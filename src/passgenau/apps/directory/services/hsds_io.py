@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -134,21 +135,35 @@ def _ref(by_id: dict[str, Stored], value: object) -> Stored | None:
     return by_id.get(value) if isinstance(value, str) else None
 
 
-def _upsert(
-    model: Any, directory_field: dict[str, Any], rows: list[dict[str, Any]], build
-) -> tuple[dict[str, Any], int, int]:
-    """Create or replace objects of ``model`` by HSDS id; ``build(obj, row)`` sets the columns."""
-    existing = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
+def _match_rows(
+    existing: dict[str, Any],
+    rows: list[dict[str, Any]],
+    make: Callable[[dict[str, Any]], Any],
+    build: Callable[[Any, dict[str, Any]], None],
+) -> tuple[list[Any], list[Any]]:
+    """The objects for ``rows`` by HSDS id: the existing one or ``make(row)``, each with its row
+    kept and ``build(obj, row)`` applied; returned as (new, changed)."""
     new, changed = [], []
     for row in rows:
         obj = existing.get(row["id"])
         if obj is None:
-            obj = model(hsds_id=row["id"], **directory_field)
+            obj = make(row)
             new.append(obj)
         else:
             changed.append(obj)
         obj.hsds = row
         build(obj, row)
+    return new, changed
+
+
+def _upsert(
+    model: Any, directory_field: dict[str, Any], rows: list[dict[str, Any]], build
+) -> tuple[dict[str, Any], int, int]:
+    """Create or replace objects of ``model`` by HSDS id; ``build(obj, row)`` sets the columns."""
+    existing = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
+    new, changed = _match_rows(
+        existing, rows, lambda row: model(hsds_id=row["id"], **directory_field), build
+    )
     model.objects.bulk_create(new, batch_size=2000)
     if changed:
         fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
@@ -190,18 +205,15 @@ def directory_import_hsds(
     existing_terms = {
         t.hsds_id: t for t in TaxonomyTerm.objects.filter(taxonomy__directory=directory)
     }
-    new_terms, changed_terms = [], []
-    for row in term_rows:
-        term = existing_terms.get(row["id"])
-        if term is None:
-            term = TaxonomyTerm(hsds_id=row["id"])
-            new_terms.append(term)
-        else:
-            changed_terms.append(term)
-        term.hsds = row
-        term.taxonomy = _ref(taxonomies, row.get("taxonomy_id")) or fallback
-        term.code = str(row.get("code", ""))[:100]
-        term.name = str(row.get("name", ""))[:200]
+
+    def term_build(o: TaxonomyTerm, r: dict[str, Any]) -> None:
+        o.taxonomy = _ref(taxonomies, r.get("taxonomy_id")) or fallback
+        o.code = str(r.get("code", ""))[:100]
+        o.name = str(r.get("name", ""))[:200]
+
+    new_terms, changed_terms = _match_rows(
+        existing_terms, term_rows, lambda r: TaxonomyTerm(hsds_id=r["id"]), term_build
+    )
     TaxonomyTerm.objects.bulk_create(new_terms, batch_size=2000)
     if changed_terms:
         TaxonomyTerm.objects.bulk_update(changed_terms, ["hsds", "taxonomy", "code", "name"])
@@ -262,17 +274,17 @@ def directory_import_hsds(
     existing_sal = {
         s.hsds_id: s for s in ServiceAtLocation.objects.filter(service__directory=directory)
     }
-    new_sal, changed_sal = [], []
-    for row in dataset.rows("service_at_location"):
-        sal = existing_sal.get(row["id"])
-        if sal is None:
-            sal = ServiceAtLocation(hsds_id=row["id"])
-            new_sal.append(sal)
-        else:
-            changed_sal.append(sal)
-        sal.hsds = row
-        sal.service = services[row["service_id"]]
-        sal.location = locations[row["location_id"]]
+
+    def sal_build(o: ServiceAtLocation, r: dict[str, Any]) -> None:
+        o.service = services[r["service_id"]]
+        o.location = locations[r["location_id"]]
+
+    new_sal, changed_sal = _match_rows(
+        existing_sal,
+        dataset.rows("service_at_location"),
+        lambda r: ServiceAtLocation(hsds_id=r["id"]),
+        sal_build,
+    )
     ServiceAtLocation.objects.bulk_create(new_sal, batch_size=2000)
     if changed_sal:
         ServiceAtLocation.objects.bulk_update(changed_sal, ["hsds", "service", "location"])
