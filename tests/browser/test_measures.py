@@ -10,6 +10,7 @@ import time
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -87,15 +88,17 @@ def spreadsheet(path) -> None:
     path.write_bytes(fachplan_xlsx(rows))
 
 
-def city_offer() -> None:
-    """An offer of the directory of Dresden, the plan's territory, made today."""
+def city_offers() -> None:
+    """Two offers of the directory of Dresden, the plan's territory, made today: one in Arabic,
+    one in Ukrainian."""
     from measures_helpers import dresden
     from passgenau.apps.directory.models import Directory, Service
     from passgenau.apps.directory.services.offers import service_apply
 
     directory = Directory.objects.create(name="Dresden", slug="dresden", kreis=dresden())
-    offer = Service(directory=directory, name="")
-    service_apply(service=offer, fields={"name": "Migrationsberatung"}, actor=None)
+    for name, language in (("Migrationsberatung", "ar"), ("Sprachcafé", "uk")):
+        offer = Service(directory=directory, name="")
+        service_apply(service=offer, fields={"name": name, "languages": [language]}, actor=None)
 
 
 def test_import_update_refresh_and_report(watched, people, tmp_path):
@@ -141,16 +144,31 @@ def test_import_update_refresh_and_report(watched, people, tmp_path):
     page.locator("input[name=name]").fill("Aufgenommene Haushalte")
     page.locator("select[name=area]").select_option(label="1 Ankommen und Erstorientierung")
     page.locator("input[name=target]").fill("40")
+    # the parameters of a definition show only once it is chosen; this one takes none
+    offer_parameters = page.get_by_role("group", name="Aktive Angebote im Angebotsverzeichnis")
+    expect(offer_parameters).to_be_hidden()
+    expect(page.locator("#parameters-note")).to_be_hidden()  # the note is for pages without JS
     page.locator("select[name=definition_code]").select_option("relocation.households_received")
+    expect(page.locator("fieldset[data-definition]:visible")).to_have_count(0)
     page.locator("main form.stacked button[type=submit]").click()
     page.wait_for_url(f"**/measures/{plan.pk}/")
-    # and one computed from the directory: the offers active in the city
+    # and one computed from the directory: the offers active in the city in Arabic, the language
+    # chosen by keyboard in the definition's own parameters right after the definition
     page.get_by_role("link", name="Neuer Indikator").click()
-    page.locator("input[name=name]").fill("Angebote im Verzeichnis")
+    page.locator("input[name=name]").fill("Angebote auf Arabisch")
     page.locator("select[name=area]").select_option(label="1 Ankommen und Erstorientierung")
     page.locator("select[name=definition_code]").select_option("directory.offers")
+    expect(offer_parameters).to_be_visible()
+    expect(page.locator("fieldset[data-definition]:visible")).to_have_count(1)
+    page.locator("select[name=definition_code]").focus()
+    page.keyboard.press("Tab")
+    language = offer_parameters.get_by_label("Sprache")
+    expect(language).to_be_focused()
+    language.select_option(label="Arabisch (العربية)")
+    assert serious_violations(page) == []
     page.locator("main form.stacked button[type=submit]").click()
     page.wait_for_url(f"**/measures/{plan.pk}/")
+    assert "Sprache: Arabisch" in page.locator("main").inner_text()
     page.get_by_role("button", name="Berechnete Indikatoren aktualisieren").click()
     indicator = plan.indicators.get(definition_code="relocation.households_received")
     offers = plan.indicators.get(definition_code="directory.offers")
@@ -186,7 +204,7 @@ def test_import_update_refresh_and_report(watched, people, tmp_path):
     from relocation_matching_helpers import arrived_proposal
 
     assert arrived_proposal().municipality == role_organisation("municipal_officer")
-    city_offer()
+    city_offers()
     log_in(watched, officer.username, password, secret)
     watched.goto(f"/measures/{plan.pk}/")
     page.get_by_role("button", name="Berechnete Indikatoren aktualisieren").click()
@@ -210,9 +228,11 @@ def test_import_update_refresh_and_report(watched, people, tmp_path):
     text = pdf_text(downloads["pdf"])
     assert "Sachstandsbericht Fachplan Asyl und Integration 2027" in text
     assert "Fachkräfte fehlen, Beginn im Frühjahr" in text
-    assert "Aufgenommene Haushalte" in text and "Angebote im Verzeichnis" in text
+    assert "Aufgenommene Haushalte" in text and "Angebote auf Arabisch" in text
+    assert "Angebotsverzeichnis - Sprache: Arabisch" in " ".join(text.split())
     document = Document(io.BytesIO(downloads["docx"]))
     paragraphs = "\n".join(p.text for p in document.paragraphs)
     assert "Handlungsfeld 12 Steuerung und Monitoring" in paragraphs
     assert "Ampel: rot" in paragraphs
+    assert "berechnet: Aktive Angebote im Angebotsverzeichnis – Sprache: Arabisch" in paragraphs
     assert len(document.inline_shapes) == 1

@@ -231,7 +231,8 @@ def test_bad_parameters_are_refused_when_the_indicator_is_made():
     ):
         with pytest.raises(measures_services.MeasuresError) as error:
             computed_indicator(plan, code, **params)
-        assert problem in " ".join(error.value.message_dict["parameters"])
+        [name] = params  # refused on the parameter's own field
+        assert problem in " ".join(error.value.message_dict[f"parameters.{name}"])
 
 
 def test_refresh_stores_values_that_reproduce(goals, hours):

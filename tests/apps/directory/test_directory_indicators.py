@@ -113,7 +113,7 @@ def count(key: str, on: dt.date, **params) -> int:
 
 def test_the_definition_is_registered_with_its_parameters():
     definition = indicators.REGISTRY["directory.offers"]
-    assert definition.parameters == ("language", "topic")
+    assert definition.parameter_names == ("language", "topic")
 
 
 def test_offers_are_counted_from_the_day_made_and_while_active(offers):
@@ -176,7 +176,8 @@ def test_bad_parameters_are_refused_when_the_indicator_is_made():
     for params, problem in (({"topic": "gaertnern"}, "gaertnern"), ({"language": "u k"}, "u k")):
         with pytest.raises(services.MeasuresError) as error:
             computed_indicator(plan, "directory.offers", **params)
-        assert problem in " ".join(error.value.message_dict["parameters"])
+        [name] = params  # refused on the parameter's own field
+        assert problem in " ".join(error.value.message_dict[f"parameters.{name}"])
 
 
 def test_refresh_stores_a_value_that_reproduces(offers):

@@ -169,7 +169,7 @@ def test_parameter_values_are_checked_by_the_definition(officer):
     plan = make_plan(user=officer)
     with pytest.raises(services.MeasuresError) as error:
         computed_indicator(plan, "funding.paid", grant="G-17")
-    assert "G-17" in " ".join(error.value.message_dict["parameters"])
+    assert "G-17" in " ".join(error.value.message_dict["parameters.grant"])
     scope = indicators.Scope(territory_key="14612", on=dt.date(2026, 6, 1), plan_id=plan.pk)
     with pytest.raises(ValueError, match="wave"):
         indicators.compute("relocation.followups_completed", scope, {"wave": "first"})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -23,15 +23,26 @@ from django.utils.translation import gettext_lazy
 
 from passgenau.apps.measures.indicators import (
     Definition,
+    Parameter,
     Scope,
     in_territory,
     register,
     whole_numbers,
 )
-from passgenau.apps.measures.measure_indicators import grants_in_scope
+from passgenau.apps.measures.measure_indicators import (
+    GRANT,
+    PROGRAMME,
+    grants_in_scope,
+    name_of,
+    plan_measures,
+)
 from passgenau.apps.relocation.models import Arrival
 
-from .models import Case, Goal, GoalArea, HourEntry
+from .models import Case, FundingContract, Goal, GoalArea, HourEntry
+from .policies import contract_scope
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 
 def cases_in_territory(key: str) -> QuerySet[Case]:
@@ -63,14 +74,43 @@ def cases_with_goals_reached(scope: Scope, params: Mapping[str, Any]) -> int:
     return _goals_reached(scope, params).values("case_id").distinct().count()
 
 
-def check_area(params: Mapping[str, Any]) -> list[str]:
+def check_area(params: Mapping[str, Any]) -> dict[str, list[str]]:
     area = params.get("area")
     if area in (None, "") or area in GoalArea.values:
-        return []
-    return [
-        _("area: %(value)s is not one of %(areas)s.")
-        % {"value": area, "areas": ", ".join(GoalArea.values)}
-    ]
+        return {}
+    return {
+        "area": [
+            _("%(value)s is not one of %(areas)s.")
+            % {"value": area, "areas": ", ".join(GoalArea.values)}
+        ]
+    }
+
+
+def _area_label(value: str) -> str:
+    return str(dict(GoalArea.choices).get(value, value))
+
+
+AREA = Parameter(
+    "area",
+    gettext_lazy("Area of the integration plan"),
+    choices=lambda user, plan_id: [(v, str(label)) for v, label in GoalArea.choices],
+    describe=_area_label,
+)
+
+
+def contract_choices(user: Visitor, plan_id: int | None) -> list[tuple[str, str]]:
+    """The funding contracts ``user`` sees and those on the grants the plan's measures name."""
+    named = plan_measures(plan_id).filter(grant__isnull=False).values("grant_id")
+    contracts = FundingContract.objects.filter(contract_scope(user=user) | Q(grant_id__in=named))
+    return [(str(c.pk), c.name) for c in contracts.order_by("name", "pk")]
+
+
+CONTRACT = Parameter(
+    "contract",
+    gettext_lazy("Funding contract"),
+    choices=contract_choices,
+    describe=name_of(FundingContract),
+)
 
 
 def hours_delivered(scope: Scope, params: Mapping[str, Any]) -> Decimal:
@@ -106,7 +146,7 @@ for code, label, unit, count, help_text in (
 ):
     register(
         Definition(
-            code, label, unit, count, parameters=("area",), help_text=help_text, check=check_area
+            code, label, unit, count, parameters=(AREA,), help_text=help_text, check=check_area
         )
     )
 register(
@@ -115,7 +155,7 @@ register(
         gettext_lazy("Specialist hours delivered"),
         gettext_lazy("hours"),
         hours_delivered,
-        parameters=("contract", "grant", "programme"),
+        parameters=(CONTRACT, GRANT, PROGRAMME),
         help_text=gettext_lazy(
             "Hours logged up to the date, corrections included; without parameters under the "
             "contracts of the grants and programmes named by the measures."

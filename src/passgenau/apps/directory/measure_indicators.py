@@ -16,15 +16,33 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf.locale import LANG_INFO
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from passgenau.apps.measures.indicators import Definition, Scope, in_territory, register
+from passgenau.apps.measures.indicators import (
+    Definition,
+    Parameter,
+    Scope,
+    in_territory,
+    register,
+)
 
-from .models import HsdsRecord, Service, ServiceAtLocation, ServiceStatus, TaxonomyTerm
+from .forms import SPOKEN_LANGUAGES
+from .models import (
+    HsdsRecord,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})*")
 
@@ -146,17 +164,75 @@ def offers_active(scope: Scope, params: Mapping[str, Any]) -> int:
     return count
 
 
-def check_offer_parameters(params: Mapping[str, Any]) -> list[str]:
-    problems = []
+def check_offer_parameters(params: Mapping[str, Any]) -> dict[str, list[str]]:
+    problems = {}
     language = str(params.get("language") or "").strip().lower()
     if language and not _LANGUAGE.fullmatch(language):
-        problems.append(
-            _("language: %(value)s is not a language code such as uk or ar.") % {"value": language}
-        )
+        problems["language"] = [
+            _("%(value)s is not a language code such as uk or ar.") % {"value": language}
+        ]
     topic = str(params.get("topic") or "").strip()
     if topic and not _topic_codes(topic):
-        problems.append(_("topic: there is no topic %(value)s.") % {"value": topic})
+        problems["topic"] = [_("There is no topic %(value)s.") % {"value": topic}]
     return problems
+
+
+# languages spoken at offers that Django's list does not name
+_LANGUAGE_NAMES = {
+    "ku": gettext_lazy("Kurdish"),
+    "ps": gettext_lazy("Pashto"),
+    "so": gettext_lazy("Somali"),
+    "ti": gettext_lazy("Tigrinya"),
+}
+
+
+def language_name(code: str) -> str:
+    """The language's name in the reader's language ("Arabisch"), else its code."""
+    code = code.strip().lower()
+    if code in _LANGUAGE_NAMES:
+        return str(_LANGUAGE_NAMES[code])
+    if code in LANG_INFO:
+        return str(get_language_info(code)["name_translated"])
+    return code
+
+
+def language_choices(user: Visitor, plan_id: int | None) -> list[tuple[str, str]]:
+    """The languages a newcomer may find at offers, and any other spoken at one, each named in
+    the reader's language and its own ("Arabisch (العربية)")."""
+    own = dict(SPOKEN_LANGUAGES)
+    spoken = ServiceLanguage.objects.values_list("code", flat=True).distinct()
+    codes = [*own, *sorted(set(spoken) - set(own))]
+    choices = []
+    for code in codes:
+        name = language_name(code)
+        local = own.get(code, "")
+        choices.append((code, f"{name} ({local})" if local and local != name else name))
+    return choices
+
+
+def _topic_terms() -> list[TaxonomyTerm]:
+    """Topics with a code: the shipped ones first (in their order), then the directories' own;
+    one per code."""
+    terms = TaxonomyTerm.objects.exclude(code="").select_related("taxonomy")
+    found: dict[str, TaxonomyTerm] = {}
+    for term in sorted(terms, key=lambda t: (t.taxonomy.directory_id is not None, t.pk)):
+        found.setdefault(term.code, term)
+    return list(found.values())
+
+
+def topic_choices(user: Visitor, plan_id: int | None) -> list[tuple[str, str]]:
+    """The topics by code, named in the reader's language; a narrower topic after a dash."""
+    language = (get_language() or "de").split("-")[0]
+    return [
+        (t.code, f"– {t.name_in(language)}" if t.parent_id else t.name_in(language))
+        for t in _topic_terms()
+    ]
+
+
+def topic_name(code: str) -> str:
+    language = (get_language() or "de").split("-")[0]
+    term = next((t for t in _topic_terms() if t.code == code), None)
+    return term.name_in(language) if term is not None else code
 
 
 register(
@@ -165,7 +241,21 @@ register(
         gettext_lazy("Offers active in the directory"),
         gettext_lazy("offers"),
         offers_active,
-        parameters=("language", "topic"),
+        parameters=(
+            Parameter(
+                "language",
+                gettext_lazy("Language"),
+                choices=language_choices,
+                describe=language_name,
+            ),
+            Parameter(
+                "topic",
+                gettext_lazy("Topic"),
+                choices=topic_choices,
+                describe=topic_name,
+                help_text=gettext_lazy("With its narrower topics."),
+            ),
+        ),
         help_text=gettext_lazy(
             "Offers with a place in the territory, active on the date; parameters: a language "
             "spoken (code such as uk) and a topic (code, with its narrower topics)."

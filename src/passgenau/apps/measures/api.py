@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -19,7 +20,7 @@ from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpReque
 from passgenau.apps.core.errors import REFUSED, ErrorOut, ServiceError
 
 from . import indicators, policies, selectors, services
-from .models import Plan
+from .models import Indicator, Plan
 from .selectors import PlanProgress
 
 router = Router(tags=["measures"])
@@ -49,8 +50,28 @@ class MeasuresIndicatorOut(Schema):
     baseline: str | None
     target: str | None
     definition_code: str
+    parameters: dict[str, str]
+    # the definition and its parameters in words, e.g. "Angebote – Sprache: Arabisch"
+    definition: str
     latest_value: str | None
     latest_on: dt.date | None
+
+
+class MeasuresIndicatorIn(Schema):
+    """A new indicator of an area or a measure (one of the two); computed from the platform's
+    data when ``definition_code`` names a definition, with its ``parameters`` (see
+    ``definitions``)."""
+
+    name: str
+    area_id: int | None = None
+    measure_id: int | None = None
+    unit: str = ""
+    baseline: str | None = None
+    baseline_date: dt.date | None = None
+    target: str | None = None
+    target_date: dt.date | None = None
+    definition_code: str = ""
+    parameters: dict[str, str | int] = {}
 
 
 class MeasuresMeasureOut(Schema):
@@ -82,11 +103,25 @@ class MeasuresPlanDetailOut(MeasuresPlanOut):
     areas: list[MeasuresAreaOut]
 
 
+class MeasuresChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class MeasuresParameterOut(Schema):
+    name: str
+    label: str
+    help_text: str
+    # the values the caller may choose (for the plan asked about), or null for free input
+    choices: list[MeasuresChoiceOut] | None
+
+
 class MeasuresDefinitionOut(Schema):
     code: str
     label: str
     unit: str
-    parameters: list[str]
+    help_text: str
+    parameters: list[MeasuresParameterOut]
 
 
 class MeasuresUpdateIn(Schema):
@@ -111,6 +146,31 @@ class MeasuresRefreshOut(Schema):
 
 def _money(value: Any) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+def _amount(value: str | None, field: str) -> Decimal | None:
+    """An amount sent as a string ("12.50"); not a number is refused on its field."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation:
+        raise ServiceError({field: [_("Not a number.")]}) from None
+
+
+def _indicator(indicator: Indicator, latest: Any = None) -> dict[str, Any]:
+    return {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline": _money(indicator.baseline),
+        "target": _money(indicator.target),
+        "definition_code": indicator.definition_code,
+        "parameters": {str(k): str(v) for k, v in sorted(indicator.parameters.items())},
+        "definition": indicator.definition_description,
+        "latest_value": _money(latest.value) if latest else None,
+        "latest_on": latest.on if latest else None,
+    }
 
 
 def _plan(plan: Plan) -> dict[str, Any]:
@@ -155,19 +215,7 @@ def _detail(progress: PlanProgress) -> dict[str, Any]:
                     }
                     for m in a.measures
                 ],
-                "indicators": [
-                    {
-                        "id": s.indicator.pk,
-                        "name": s.indicator.name,
-                        "unit": s.indicator.unit,
-                        "baseline": _money(s.indicator.baseline),
-                        "target": _money(s.indicator.target),
-                        "definition_code": s.indicator.definition_code,
-                        "latest_value": _money(s.latest.value) if s.latest else None,
-                        "latest_on": s.latest.on if s.latest else None,
-                    }
-                    for s in a.indicators
-                ],
+                "indicators": [_indicator(s.indicator, s.latest) for s in a.indicators],
             }
             for a in progress.areas
         ],
@@ -191,17 +239,73 @@ def plan(
 
 
 @router.get("/definitions", response=list[MeasuresDefinitionOut], auth=VIEW_PLANS)
-def definitions(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
-    """The computed indicators the platform offers (code, label, unit, parameters)."""
+def definitions(request: AuthenticatedHttpRequest, plan: int | None = None) -> list[dict[str, Any]]:
+    """The computed indicators the platform offers (code, label, unit) with their parameters:
+    each with the values the caller may choose where they are a known set (with ``plan``, also
+    the grants and programmes that plan's measures name)."""
+    plan_id = selectors.plan_get_for_user(user=request.user, pk=plan).pk if plan else None
     return [
         {
             "code": d.code,
             "label": str(d.label),
             "unit": str(d.unit),
-            "parameters": list(d.parameters),
+            "help_text": str(d.help_text),
+            "parameters": [
+                {
+                    "name": p.name,
+                    "label": str(p.label),
+                    "help_text": str(p.help_text),
+                    "choices": None
+                    if p.choices is None
+                    else [
+                        {"value": value, "label": label}
+                        for value, label in p.choices(request.user, plan_id)
+                    ],
+                }
+                for p in d.parameter_list
+            ],
         }
         for _code, d in sorted(indicators.REGISTRY.items())
     ]
+
+
+@router.post(
+    "/plans/{plan_id}/indicators",
+    response={201: MeasuresIndicatorOut, 422: ErrorOut},
+    auth=COORDINATE,
+)
+def indicator_create(
+    request: AuthenticatedHttpRequest, plan_id: int, payload: MeasuresIndicatorIn
+) -> Any:
+    """Add an indicator to an area or a measure of the plan (the coordinating office). A bad
+    parameter value is refused on its field: ``["body", "parameters", NAME]``."""
+    found = selectors.plan_get_for_user(user=request.user, pk=plan_id)
+    if not policies.may_coordinate(user=request.user, plan=found):
+        raise HttpError(403, "Forbidden")
+    area = measure = None
+    if payload.area_id is not None:
+        area = found.areas.filter(pk=payload.area_id).first()
+        if area is None:
+            raise ServiceError({"area_id": [_("There is no such area in this plan.")]})
+    if payload.measure_id is not None:
+        measure = found.measures.filter(pk=payload.measure_id).first()
+        if measure is None:
+            raise ServiceError({"measure_id": [_("There is no such measure in this plan.")]})
+    indicator = services.indicator_create(
+        user=request.user,
+        plan=found,
+        name=payload.name,
+        area=area,
+        measure=measure,
+        unit=payload.unit,
+        baseline=_amount(payload.baseline, "baseline"),
+        baseline_date=payload.baseline_date,
+        target=_amount(payload.target, "target"),
+        target_date=payload.target_date,
+        definition_code=payload.definition_code,
+        parameters=dict(payload.parameters),
+    )
+    return Status(201, _indicator(indicator))
 
 
 @router.post(
@@ -217,12 +321,7 @@ def measure_update(
     measure = selectors.measure_get_for_user(user=request.user, pk=measure_id)
     if not policies.may_report_progress(user=request.user, measure=measure):
         raise HttpError(403, "Forbidden")
-    spent = None
-    if payload.spent is not None:
-        try:
-            spent = Decimal(payload.spent)
-        except InvalidOperation:
-            raise ServiceError({"spent": ["Not a number."]}) from None
+    spent = _amount(payload.spent, "spent")
     update = services.measure_status_change(
         user=request.user,
         measure=measure,

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,6 +21,8 @@ from .models import Actor, ActorKind, Area, Measure, MeasureStatus, Plan, Report
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
+
+    from passgenau.apps.accounts.access import Visitor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -186,7 +189,15 @@ class DecisionForm(forms.Form):
     )
 
 
+def parameter_field(code: str, name: str) -> str:
+    """The form field of definition ``code``'s parameter ``name``."""
+    return f"param-{code}-{name}"
+
+
 class IndicatorForm(forms.Form):
+    """An indicator; computed ones take the parameters of their definition, one field each
+    (a list where the values are a known set), grouped by definition."""
+
     name = forms.CharField(label=pgettext_lazy("measures", "Name"), max_length=200)
     area = forms.ModelChoiceField(
         label=pgettext_lazy("measures", "Area"), queryset=Area.objects.none(), required=False
@@ -202,10 +213,10 @@ class IndicatorForm(forms.Form):
     definition_code = forms.ChoiceField(
         label=_("Computed from the platform's data"),
         required=False,
-        help_text=_("Empty: values are entered by hand."),
+        help_text=_("Empty: values are entered by hand. The definition's parameters follow."),
     )
 
-    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: Plan, user: Visitor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = plan.areas.all()
         cast(forms.ModelChoiceField, self.fields["measure"]).queryset = plan.measures.all()
@@ -213,12 +224,74 @@ class IndicatorForm(forms.Form):
             ("", _("(by hand)")),
             *indicators.definition_choices(),
         ]
+        self.definitions = [d for _c, d in sorted(indicators.REGISTRY.items()) if d.parameters]
+        for definition in self.definitions:
+            for parameter in definition.parameter_list:
+                field: forms.Field
+                if parameter.choices is not None:
+                    field = forms.ChoiceField(
+                        choices=[
+                            ("", _("(not set)")),
+                            *parameter.choices(user, plan.pk),
+                        ],
+                    )
+                else:
+                    field = forms.CharField(max_length=100)
+                field.required = False
+                field.label = str(parameter.label)
+                field.help_text = str(parameter.help_text)
+                self.fields[parameter_field(definition.code, parameter.name)] = field
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if not name.startswith("param-")]
+
+    def parameter_groups(self) -> list[tuple[indicators.Definition, list[forms.BoundField]]]:
+        return [
+            (d, [self[parameter_field(d.code, p.name)] for p in d.parameter_list])
+            for d in self.definitions
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if bool(data.get("area")) == bool(data.get("measure")):
             self.add_error("area", _("Choose either an area or a measure."))
+        chosen = data.get("definition_code") or ""
+        for definition in self.definitions:
+            for parameter in definition.parameter_list:
+                field = parameter_field(definition.code, parameter.name)
+                if definition.code != chosen and data.get(field):
+                    self.add_error(
+                        field,
+                        _("This belongs to “%(definition)s”, not to the one chosen; empty it.")
+                        % {"definition": definition.label},
+                    )
         return data
+
+    def indicator_data(self) -> dict[str, Any]:
+        """The service's arguments: the indicator's fields and the chosen definition's
+        parameters that were given."""
+        data = {
+            name: self.cleaned_data[name] for name in self.fields if not name.startswith("param-")
+        }
+        code = data["definition_code"]
+        definition = indicators.REGISTRY.get(code)
+        given = {
+            p.name: self.cleaned_data.get(parameter_field(code, p.name))
+            for p in (definition.parameter_list if definition else ())
+        }
+        data["parameters"] = {name: value for name, value in given.items() if value}
+        return data
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """A service's refusal on the fields: ``parameters.NAME`` on the chosen definition's
+        field of that parameter."""
+        code = self.cleaned_data.get("definition_code") or ""
+        for key, messages in error.message_dict.items():
+            if key.startswith("parameters."):
+                field = parameter_field(code, key.removeprefix("parameters."))
+            else:
+                field = "definition_code" if key == "parameters" else key
+            self.add_error(field if field in self.fields else None, messages)
 
 
 class IndicatorValueForm(forms.Form):

@@ -7,31 +7,39 @@ aggregate, never anything about a person. Apps add theirs in a ``measure_indicat
     from passgenau.apps.measures.indicators import Definition, register
 
     register(Definition("directory.offers", _("Offers"), _("offers"), compute=_offers,
-                        parameters=("language", "topic")))
+                        parameters=(Parameter("language", _("Language"), choices=...),)))
 
-A stored value keeps the code, the parameters and the date it was computed for, so that a
-report can be reproduced and checked later.
+A parameter may name its choices (the values a user may pick for a plan, such as the grants the
+user sees) and how a value is named on pages and in reports ("Sprache: Arabisch"); a definition
+may ``check`` the values, by parameter. A stored value keeps the code, the parameters and the date
+it was computed for, so that a report can be reproduced and checked later.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
+
 __all__ = [
     "REGISTRY",
     "Definition",
+    "Parameter",
     "Scope",
     "compute",
     "definition_choices",
+    "describe",
     "in_territory",
+    "parameter_problems",
     "register",
     "whole_numbers",
 ]
@@ -49,18 +57,54 @@ class Scope:
     measure_id: int | None = None
 
 
+# The values a user may choose for a plan (its id; None: for no plan in particular), as
+# (value, label) pairs.
+Choices = Callable[["Visitor", "int | None"], Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter a definition accepts (every one is optional): its stored name, its label, and
+    where its values are a known set, the ``choices`` a user may pick from; ``describe`` names
+    a stored value on pages and in reports (without it the value itself is shown)."""
+
+    name: str
+    label: str | Promise
+    choices: Choices | None = None
+    describe: Callable[[str], str] | None = None
+    help_text: str | Promise = ""
+
+    def value_label(self, value: Any) -> str:
+        return self.describe(str(value)) if self.describe is not None else str(value)
+
+
 @dataclass(frozen=True)
 class Definition:
     code: str
     label: str | Promise
     unit: str | Promise
     compute: Callable[[Scope, Mapping[str, Any]], Decimal | int]
-    # The names of the parameters it accepts (all optional), e.g. ("programme",).
-    parameters: tuple[str, ...] = field(default=())
+    # The parameters it accepts; a bare name is a parameter labelled with its name.
+    parameters: tuple[Parameter | str, ...] = field(default=())
     help_text: str | Promise = ""
-    # What is wrong with the parameters' values (empty when nothing is), asked before an
-    # indicator is created and before every computation.
-    check: Callable[[Mapping[str, Any]], list[str]] | None = None
+    # What is wrong with the parameters' values, by parameter name (empty when nothing is),
+    # asked before an indicator is created and before every computation.
+    check: Callable[[Mapping[str, Any]], Mapping[str, list[str]]] | None = None
+
+    def __post_init__(self) -> None:
+        named = tuple(p if isinstance(p, Parameter) else Parameter(p, p) for p in self.parameters)
+        object.__setattr__(self, "parameters", named)
+
+    @property
+    def parameter_list(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if isinstance(p, Parameter))
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameter_list)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameter_list if p.name == name), None)
 
 
 REGISTRY: dict[str, Definition] = {}
@@ -86,13 +130,62 @@ def compute(code: str, scope: Scope, parameters: Mapping[str, Any] | None = None
     except KeyError:
         raise UnknownDefinition(code) from None
     params = dict(parameters or {})
-    unknown = set(params) - set(definition.parameters)
-    if unknown:
-        raise ValueError(f"{code}: unknown parameters {sorted(unknown)}")
-    problems = definition.check(params) if definition.check else []
+    problems = parameter_problems(definition, params)
     if problems:
-        raise ValueError(f"{code}: {' '.join(problems)}")
+        named = (f"{name or _('parameters')}: {' '.join(p)}" for name, p in problems.items())
+        raise ValueError(f"{code}: {' '.join(named)}")
     return Decimal(definition.compute(scope, params)).quantize(Decimal("0.01"))
+
+
+def parameter_problems(
+    definition: Definition,
+    params: Mapping[str, Any],
+    *,
+    user: Visitor | None = None,
+    plan_id: int | None = None,
+) -> dict[str, list[str]]:
+    """What is wrong with ``params``, by parameter name ("" for names the definition does not
+    accept): the definition's own check and, for a ``user``, a value that is not among the
+    parameter's choices for that user and plan (a grant the user does not see, say)."""
+    unknown = sorted(set(params) - set(definition.parameter_names))
+    if unknown:
+        allowed = ", ".join(definition.parameter_names) or "–"
+        return {
+            "": [
+                _("%(names)s: not a parameter of this definition; allowed: %(allowed)s.")
+                % {"names": ", ".join(unknown), "allowed": allowed}
+            ]
+        }
+    problems = {
+        name: list(found)
+        for name, found in (definition.check(params) if definition.check else {}).items()
+        if found
+    }
+    if user is None:
+        return problems
+    for parameter in definition.parameter_list:
+        value = params.get(parameter.name)
+        if parameter.choices is None or value in (None, "") or parameter.name in problems:
+            continue
+        if str(value) not in {choice for choice, _label in parameter.choices(user, plan_id)}:
+            problems[parameter.name] = [
+                _("%(value)s is not one of the values you may choose.") % {"value": value}
+            ]
+    return problems
+
+
+def describe(code: str, parameters: Mapping[str, Any] | None = None) -> str:
+    """The definition and its parameters' values in words, for pages and reports:
+    "Angebote im Verzeichnis – Sprache: Arabisch, Thema: Wohnen" (empty for no definition)."""
+    definition = REGISTRY.get(code)
+    if definition is None:
+        return code
+    given = [
+        f"{parameter.label}: {parameter.value_label(parameters[parameter.name])}"
+        for parameter in definition.parameter_list
+        if parameters and parameters.get(parameter.name) not in (None, "")
+    ]
+    return f"{definition.label} – {', '.join(given)}" if given else str(definition.label)
 
 
 def definition_choices() -> list[tuple[str, str]]:
@@ -111,14 +204,14 @@ def in_territory(key: str, *, gemeinde: str, kreis: str = "") -> Q:
     return Q(**{f"{gemeinde}_id": key})
 
 
-def whole_numbers(*names: str) -> Callable[[Mapping[str, Any]], list[str]]:
+def whole_numbers(*names: str) -> Callable[[Mapping[str, Any]], dict[str, list[str]]]:
     """A ``check`` for parameters that name a stored object by its number."""
 
-    def check(params: Mapping[str, Any]) -> list[str]:
-        return [
-            _("%(name)s: give the number, not %(value)s.") % {"name": name, "value": params[name]}
+    def check(params: Mapping[str, Any]) -> dict[str, list[str]]:
+        return {
+            name: [_("Give the number, not %(value)s.") % {"value": params[name]}]
             for name in names
             if params.get(name) not in (None, "") and not str(params[name]).isdigit()
-        ]
+        }
 
     return check

@@ -5,18 +5,19 @@ module, as any app added later does."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from passgenau.apps.funding.models import Grant, Payment
-from passgenau.apps.funding.selectors import APPROVED_STATES
+from passgenau.apps.funding.models import Grant, Payment, Programme
+from passgenau.apps.funding.selectors import APPROVED_STATES, grants_for_user, programmes_for_user
 from passgenau.apps.measures.indicators import (
     Definition,
+    Parameter,
     Scope,
     in_territory,
     register,
@@ -25,12 +26,16 @@ from passgenau.apps.measures.indicators import (
 from passgenau.apps.relocation.models import (
     Arrival,
     FollowUpSurvey,
+    FollowUpWave,
     Member,
     SurveyStatus,
     YesNo,
 )
 
 from .models import Measure
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 
 def _municipality_in(prefix: str, key: str) -> Q:
@@ -78,6 +83,64 @@ def followups_in_language_course(scope: Scope, params: Mapping[str, Any]) -> int
     return _completed_surveys(scope, params).filter(language_course=YesNo.YES).count()
 
 
+def _wave_label(value: str) -> str:
+    waves = dict(FollowUpWave.choices)
+    return str(waves.get(int(value), value)) if value.isdigit() else value
+
+
+WAVE = Parameter(
+    "wave",
+    _("Survey wave"),
+    choices=lambda user, plan_id: [(str(v), str(label)) for v, label in FollowUpWave.choices],
+    describe=_wave_label,
+)
+
+
+def plan_measures(plan_id: int | None) -> Any:
+    """The measures of the plan ``plan_id`` (none for no plan): what parameters' choices add."""
+    return (
+        Measure.objects.filter(plan_id=plan_id) if plan_id is not None else Measure.objects.none()
+    )
+
+
+def grant_choices(user: Visitor, plan_id: int | None) -> list[tuple[str, str]]:
+    """The grants ``user`` sees (funders: of their programmes; recipients: their own) and those
+    the plan's measures name (shown on the plan's pages)."""
+    named = plan_measures(plan_id).filter(grant__isnull=False).values("grant_id")
+    grants = Grant.objects.filter(
+        Q(pk__in=grants_for_user(user=user).values("pk")) | Q(pk__in=named)
+    ).select_related("organisation")
+    return [(str(g.pk), str(g)) for g in grants.order_by("title", "pk")]
+
+
+def programme_choices(user: Visitor, plan_id: int | None) -> list[tuple[str, str]]:
+    """The programmes ``user`` keeps or has a grant of, and those the plan's measures name."""
+    measures = plan_measures(plan_id)
+    programmes = Programme.objects.filter(
+        Q(pk__in=programmes_for_user(user=user).values("pk"))
+        | Q(pk__in=grants_for_user(user=user).values("programme_id"))
+        | Q(pk__in=measures.values("programme_id"))
+        | Q(pk__in=measures.values("grant__programme_id"))
+    )
+    return [(str(p.pk), p.name) for p in programmes.order_by("name", "pk")]
+
+
+def name_of(model: Any) -> Callable[[str], str]:
+    """A ``describe`` for a parameter naming a stored object by its number: the object's name."""
+
+    def name(value: str) -> str:
+        found = model.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        return str(found) if found is not None else value
+
+    return name
+
+
+PROGRAMME = Parameter(
+    "programme", _("Funding programme"), choices=programme_choices, describe=name_of(Programme)
+)
+GRANT = Parameter("grant", _("Grant"), choices=grant_choices, describe=name_of(Grant))
+
+
 register(
     Definition(
         "relocation.households_received",
@@ -100,7 +163,7 @@ register(
         _("Follow-up surveys answered"),
         _("answers"),
         followups_completed,
-        parameters=("wave",),
+        parameters=(WAVE,),
         check=whole_numbers("wave"),
     )
 )
@@ -110,7 +173,7 @@ register(
         _("Follow-up answers: in work"),
         _("answers"),
         followups_in_work,
-        parameters=("wave",),
+        parameters=(WAVE,),
         check=whole_numbers("wave"),
     )
 )
@@ -120,7 +183,7 @@ register(
         _("Follow-up answers: in a language course"),
         _("answers"),
         followups_in_language_course,
-        parameters=("wave",),
+        parameters=(WAVE,),
         check=whole_numbers("wave"),
     )
 )
@@ -165,7 +228,7 @@ register(
         _("Funds approved"),
         "EUR",
         funds_approved,
-        parameters=("programme", "grant"),
+        parameters=(PROGRAMME, GRANT),
         help_text=_("Without parameters: the grants and programmes named by the measures."),
         check=whole_numbers("programme", "grant"),
     )
@@ -176,7 +239,7 @@ register(
         _("Funds paid"),
         "EUR",
         funds_paid,
-        parameters=("programme", "grant"),
+        parameters=(PROGRAMME, GRANT),
         help_text=_("Without parameters: the grants and programmes named by the measures."),
         check=whole_numbers("programme", "grant"),
     )

@@ -21,6 +21,8 @@ from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation
 
+from . import indicators
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -479,6 +481,11 @@ class Indicator(models.Model):
     def computed(self) -> bool:
         return bool(self.definition_code)
 
+    @property
+    def definition_description(self) -> str:
+        """The definition and its parameters in words ("Angebote – Sprache: Arabisch")."""
+        return indicators.describe(self.definition_code, self.parameters)
+
 
 class IndicatorValue(models.Model):
     """One value on a date, as entered or as computed (with the definition and parameters used)."""
@@ -507,6 +514,11 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value} ({self.on})"
+
+    @property
+    def definition_description(self) -> str:
+        """How a computed value was computed, in words (empty for one entered by hand)."""
+        return indicators.describe(self.definition_code, self.parameters)
 
 
 class ReportFormat(models.TextChoices):

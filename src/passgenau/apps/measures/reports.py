@@ -73,7 +73,14 @@ def _indicator_line(series: IndicatorSeries) -> str:
     if indicator.baseline is not None:
         parts.append(_("baseline %(baseline)s") % {"baseline": _n(indicator.baseline)})
     unit = f" ({indicator.unit})" if indicator.unit else ""
-    return f"{indicator.name}{unit}: " + ", ".join(parts)
+    line = f"{indicator.name}{unit}: " + ", ".join(parts)
+    if indicator.computed:
+        line += (
+            " ("
+            + _("computed: %(definition)s") % {"definition": indicator.definition_description}
+            + ")"
+        )
+    return line
 
 
 def _summary(progress: PlanProgress) -> list[tuple[str, str]]:

@@ -552,6 +552,9 @@ def indicator_create(
     parameters: dict[str, Any] | None = None,
     log: bool = True,
 ) -> Indicator:
+    """An indicator of an area or a measure; computed by ``definition_code`` with
+    ``parameters`` (refused by parameter, ``parameters.NAME``, when the definition's check
+    or, for a ``user``, the choices that user has do not allow a value)."""
     errors: dict[str, list[str]] = {}
     if (area is None) == (measure is None):
         errors["area"] = [_("Choose either an area or a measure.")]
@@ -563,15 +566,20 @@ def indicator_create(
     definition = indicators.REGISTRY.get(definition_code) if definition_code else None
     if definition_code and definition is None:
         errors["definition_code"] = [_("Unknown definition.")]
-    params = dict(parameters or {})
-    if definition is not None and set(params) - set(definition.parameters):
+    # an empty value is no value: the definition's default applies
+    params = {
+        str(name): str(value).strip()
+        for name, value in (parameters or {}).items()
+        if value is not None and str(value).strip()
+    }
+    if definition is None and params:
         errors["parameters"] = [
-            _("Allowed parameters: %(names)s.") % {"names": ", ".join(definition.parameters) or "–"}
+            _("Only an indicator computed from the platform's data takes parameters.")
         ]
-    elif definition is not None and definition.check is not None:
-        problems = definition.check(params)
-        if problems:
-            errors["parameters"] = problems
+    if definition is not None:
+        problems = indicators.parameter_problems(definition, params, user=user, plan_id=plan.pk)
+        for name, messages in problems.items():
+            errors[f"parameters.{name}" if name else "parameters"] = messages
     if errors:
         raise MeasuresError(errors)
     indicator = Indicator.objects.create(

@@ -353,12 +353,12 @@ def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require("measures.coordinate")
 def indicator_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _coordinated_plan(request, pk)
-    form = IndicatorForm(request.POST or None, plan=plan)
+    form = IndicatorForm(request.POST or None, plan=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_create(user=request.user, plan=plan, **form.cleaned_data)
+            services.indicator_create(user=request.user, plan=plan, **form.indicator_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("The indicator has been added."))
             return redirect(plan)
