@@ -5,6 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(
+    form: Any, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError (field → messages) onto the form's fields; messages for
+    keys the form has no field for go to the form as a whole. ``aliases``: the field that shows a
+    key's messages where it is not the key ("a.b" goes to the field "a_b" anyway)."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        name = (aliases or {}).get(key, key).replace(".", "_")
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
 
 
 class DateInput(forms.DateInput):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404
+from passgenau.apps.core.pages import form_saved
 
 from ..forms import DecisionForm
 from ..models import ChangeStatus
@@ -38,19 +37,15 @@ def change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def change_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     change = found_or_404(work.change_get_for_editor(user=request.user, pk=pk))
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offers.change_decide(
-                actor=request.user,
-                change=change,
-                to=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The decision was saved."))
-            return redirect("directory:change_list")
+    if form_saved(
+        request,
+        form,
+        lambda data: offers.change_decide(
+            actor=request.user, change=change, to=data["decision"], note=data["note"]
+        ),
+        done=_("The decision was saved."),
+    ):
+        return redirect("directory:change_list")
     rows = []
     service = change.service
     for name, value in change.fields.items():

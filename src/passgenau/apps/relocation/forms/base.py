@@ -8,23 +8,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from passgenau.apps.core.forms import add_service_errors as form_add_service_errors
+
+__all__ = ["BLANK", "ErrorMappingMixin", "TransitionForm", "form_add_service_errors"]
+
 BLANK: list[tuple[str, Any]] = [("", "—")]
-
-
-def form_add_service_errors(
-    form: Any, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError (field → messages) onto the form's fields; messages for
-    keys the form has no field for go to the form as a whole."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        name = (aliases or {}).get(key, key).replace(".", "_")
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class ErrorMappingMixin:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, request_has_perm, require
+from passgenau.apps.core.pages import form_saved
 
 from .. import policies
-from ..forms.base import form_add_service_errors
 from ..forms.decisions import DecisionForm
 from ..models import (
     DecisionSide,
@@ -61,19 +59,23 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     elif request_has_perm(request, "relocation.record_household_consent"):
         my_side = DecisionSide.HOUSEHOLD
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and my_side is not None and form.is_valid():
-        service = (
-            decisions.proposal_decide_municipality
-            if my_side == DecisionSide.MUNICIPALITY
-            else decisions.proposal_decide_household
+    decide = (
+        decisions.proposal_decide_municipality
+        if my_side == DecisionSide.MUNICIPALITY
+        else decisions.proposal_decide_household
+    )
+    decision = (
+        form_saved(
+            request,
+            form,
+            lambda data: decide(actor=request.user, proposal=proposal, **data),
+            done=_("The decision is recorded."),
         )
-        try:
-            service(actor=request.user, proposal=proposal, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("relocation:proposal_detail", pk=proposal.pk)
+        if my_side is not None
+        else None
+    )
+    if decision is not None:
+        return redirect("relocation:proposal_detail", pk=proposal.pk)
     labels = run_selectors.criterion_labels((get_language() or "en")[:2])
     run_selectors.explanation_relabel(proposal.explanation, labels)
     decided = decision_selectors.decision_of(proposal, my_side) if my_side else None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.pages import form_saved
 
 from ..forms.profiles import ProfileForm
 from ..models import (
@@ -28,19 +27,23 @@ def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not editable:
         for field in form.fields.values():
             field.disabled = True
-    if request.method == "POST" and editable and form.is_valid():
-        try:
-            profiles.profile_update(
+    saved = (
+        form_saved(
+            request,
+            form,
+            lambda data: profiles.profile_update(
                 actor=request.user,
                 profile=profile,
-                confirm_all=form.cleaned_data["confirm_all"],
+                confirm_all=data["confirm_all"],
                 **form.service_values(),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The profile was saved."))
-            return redirect("relocation:profile_edit", pk=pk)
+            ),
+            done=_("The profile was saved."),
+        )
+        if editable
+        else None
+    )
+    if saved is not None:
+        return redirect("relocation:profile_edit", pk=pk)
     confirmed = profile_selectors.confirmation_dates(profile.confirmed_at)
 
     def group(names: list[str], key: Any = None) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.core.pages import form_saved
 
-from ..forms.base import form_add_service_errors
 from ..forms.review import OverrideForm
 from ..models import ProposalStatus
 from ..selectors import decisions as decision_selectors
@@ -64,14 +64,13 @@ def proposal_override(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         relocation_profiles__round_id=proposal.run.round_id
     ).order_by("name")
     cast(forms.ModelChoiceField, form.fields["municipality"]).queryset = municipalities
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.proposal_override(actor=request.user, proposal=proposal, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, _("The proposal was changed."))
-            return redirect("relocation:run_detail", pk=proposal.run_id)
+    if form_saved(
+        request,
+        form,
+        lambda data: review.proposal_override(actor=request.user, proposal=proposal, **data),
+        done=_("The proposal was changed."),
+    ):
+        return redirect("relocation:run_detail", pk=proposal.run_id)
     return render(
         request, "relocation/proposal_override.html", {"proposal": proposal, "form": form}
     )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, request_has_perm, require
+from passgenau.apps.core.pages import form_saved
 
 from .. import policies
 from ..forms.base import TransitionForm
@@ -89,14 +90,14 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require("relocation.manage_rounds")
 def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_ = rounds.round_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The round was created as a draft."))
-            return redirect("relocation:round_detail", pk=round_.pk)
+    round_ = form_saved(
+        request,
+        form,
+        lambda data: rounds.round_create(actor=request.user, **data),
+        done=_("The round was created as a draft."),
+    )
+    if round_ is not None:
+        return redirect("relocation:round_detail", pk=round_.pk)
     return render(request, "relocation/round_form.html", {"form": form, "round": None})
 
 
@@ -104,18 +105,13 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
     form = RoundForm(request.POST or None, round_=round_)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        municipalities = data.pop("municipalities")
-        try:
-            rounds.round_update(
-                actor=request.user, round_=round_, municipalities=municipalities, **data
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The round was saved."))
-            return redirect("relocation:round_detail", pk=round_.pk)
+    if form_saved(
+        request,
+        form,
+        lambda data: rounds.round_update(actor=request.user, round_=round_, **data),
+        done=_("The round was saved."),
+    ):
+        return redirect("relocation:round_detail", pk=round_.pk)
     return render(request, "relocation/round_form.html", {"form": form, "round": round_})
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.pages import form_saved
 
-from ..forms.base import form_add_service_errors
 from ..forms.travel import ArrivalCorrectForm, ArrivalForm, TravelForm
 from ..selectors import decisions as decision_selectors
 from ..selectors import travel as travel_selectors
@@ -33,19 +32,17 @@ def travel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if current is not None:
         initial = {name: getattr(current, name) for name in travel.TRAVEL_FIELDS}
     form = TravelForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = travel.travel_save(
-                actor=request.user, proposal=proposal, values=form.cleaned_data
-            )
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, _("The travel plan is saved."))
-            warning = travel.travel_date_warning(saved)
-            if warning:
-                messages.warning(request, warning)
-            return redirect("relocation:placement_list")
+    saved = form_saved(
+        request,
+        form,
+        lambda data: travel.travel_save(actor=request.user, proposal=proposal, values=data),
+        done=_("The travel plan is saved."),
+    )
+    if saved is not None:
+        warning = travel.travel_date_warning(saved)
+        if warning:
+            messages.warning(request, warning)
+        return redirect("relocation:placement_list")
     return render(request, "relocation/travel_form.html", {"proposal": proposal, "form": form})
 
 
@@ -76,14 +73,13 @@ def arrival_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if proposal.arrival_record is not None:  # type: ignore[attr-defined]
         return redirect("relocation:arrival_correct", pk=proposal.pk)
     form = ArrivalForm(request.POST or None, initial={"arrived_on": dt.date.today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            travel.arrival_record(actor=request.user, proposal=proposal, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, _("The arrival is recorded."))
-            return redirect("relocation:arrival_list")
+    if form_saved(
+        request,
+        form,
+        lambda data: travel.arrival_record(actor=request.user, proposal=proposal, **data),
+        done=_("The arrival is recorded."),
+    ):
+        return redirect("relocation:arrival_list")
     return render(request, "relocation/arrival_form.html", {"proposal": proposal, "form": form})
 
 
@@ -97,14 +93,13 @@ def arrival_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("relocation:arrival_record", pk=proposal.pk)
     initial = {name: getattr(recorded, name) for name in travel.ARRIVAL_FIELDS}
     form = ArrivalCorrectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            travel.arrival_correct(actor=request.user, proposal=proposal, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, _("The arrival is corrected."))
-            return redirect("relocation:arrival_list")
+    if form_saved(
+        request,
+        form,
+        lambda data: travel.arrival_correct(actor=request.user, proposal=proposal, **data),
+        done=_("The arrival is corrected."),
+    ):
+        return redirect("relocation:arrival_list")
     return render(
         request,
         "relocation/arrival_form.html",
