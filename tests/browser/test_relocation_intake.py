@@ -64,7 +64,7 @@ def too_wide(page) -> list[str]:
 
 
 def test_register_and_interview_in_polish_on_a_tablet(watched, interviewer):
-    from passgenau.apps.relocation.models import Household, HouseholdStatus
+    from passgenau.apps.relocation.models import Household, HouseholdStatus, Round, RoundStatus
 
     page = watched.page
     page.set_viewport_size(TABLET)
@@ -99,9 +99,15 @@ def test_register_and_interview_in_polish_on_a_tablet(watched, interviewer):
     page.get_by_role("button", name="Erfassen und Interview beginnen").click()
     page.wait_for_url("**/interview/")
 
-    # the questionnaire opens in the household's language, Polish
-    assert page.locator("html").get_attribute("lang") == "pl"
-    assert page.get_by_role("heading", level=1).inner_text() == "Wywiad"
+    # the questionnaire opens in the household's language, Polish; the page around it and the
+    # message of the registration stay in the interviewer's German (issue 11, bug 10)
+    household = Household.objects.get()
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.get_by_role("heading", level=1).inner_text() == "Interview"
+    assert page.locator(".messages").inner_text() == (
+        f"Haushalt {household.reference} wurde erfasst. Führen Sie jetzt das Interview durch."
+    )
+    assert page.locator("form[lang=pl]").get_by_text("Kto należy do gospodarstwa domowego?")
     assert page.get_by_text("Kto należy do gospodarstwa domowego?").is_visible()
     assert serious_violations(page) == []
     assert no_sideways_scrolling(page)
@@ -109,14 +115,16 @@ def test_register_and_interview_in_polish_on_a_tablet(watched, interviewer):
     page.get_by_label("Osoba 1: pokrewieństwo").select_option("main_contact")
     page.get_by_label("Osoba 2: grupa wiekowa").select_option("6-9")
     page.get_by_label("ukraiński").check()
-    page.get_by_role("button", name="Zapisz jako niedokończony").click()
+    page.get_by_role("button", name="Unvollständig speichern").click()
     page.wait_for_url("**/interview/?lang=pl")
-    household = Household.objects.get()
+    assert page.locator(".messages").inner_text() == (
+        "Das Interview wurde unvollständig gespeichert."
+    )
     assert household.status == HouseholdStatus.REGISTERED
     assert household.members.count() == 2
 
     # completing without the ratings: one specific message per missing rating
-    page.get_by_role("button", name="Zakończ wywiad").click()
+    page.get_by_role("button", name="Interview abschließen").click()
     summary = page.get_by_role("alert")
     assert "Proszę ocenić, jak ważne jest: Rodzina lub przyjaciele w tym miejscu." in (
         summary.inner_text()
@@ -124,12 +132,20 @@ def test_register_and_interview_in_polish_on_a_tablet(watched, interviewer):
     assert serious_violations(page) == []
     for group in page.locator("fieldset.rl-rating").all():
         group.get_by_label("ważne", exact=True).check()
-    page.get_by_role("button", name="Zakończ wywiad").click()
+    page.get_by_role("button", name="Interview abschließen").click()
     page.wait_for_url(f"**/relocation/households/{household.pk}/")
+    # the German household page says so in German, not in the questionnaire's Polish
+    assert page.locator(".messages").inner_text() == "Das Interview ist abgeschlossen."
     household.refresh_from_db()
     assert household.status == HouseholdStatus.INTERVIEWED
     assert household.interview.conducted_in == "pl"
     assert set(household.interview.importance.values()) == {2}
+
+    # once matching has begun, the completed interview says only that it cannot be changed
+    Round.objects.filter(pk=household.round_id).update(status=RoundStatus.MATCHING)
+    watched.goto(f"/relocation/households/{household.pk}/interview/")
+    notes = page.locator("main p.message").all_inner_texts()
+    assert notes == ["Das Interview kann nicht mehr geändert werden."]
 
 
 def _session_cookie(watched, person) -> None:

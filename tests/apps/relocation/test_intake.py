@@ -330,9 +330,9 @@ def test_registration_page_then_interview(interviewer_client):
     household = Household.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("relocation:interview", kwargs={"pk": household.pk})
-    # the questionnaire opens in the household's language
+    # the questionnaire opens in the household's language, the page around it in the user's
     page = interviewer_client.get(response["Location"]).content.decode()
-    assert '<html lang="pl"' in page
+    assert 'class="rl-form" lang="pl"' in page and '<html lang="en"' in page
     interview_url = response["Location"]
     # saved unfinished with one member; blank member rows are ignored
     response = interviewer_client.post(
@@ -410,7 +410,7 @@ def test_questionnaire_in_every_language(interviewer_client, language):
     household = register(round_)
     url = reverse("relocation:interview", kwargs={"pk": household.pk})
     page = interviewer_client.get(f"{url}?lang={language}").content.decode()
-    assert f'<html lang="{language}"' in page
+    assert f'class="rl-form" lang="{language}"' in page
     title = {
         "uk": "Хто входить до домогосподарства?",
         "ru": "Кто входит в домохозяйство?",

@@ -196,48 +196,28 @@ def _member_initial(household: Any) -> list[dict[str, str]]:
 
 @require("relocation.register_households")
 def interview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The questionnaire, shown in the household's language (or the one chosen on the page)."""
+    """The questionnaire in the household's language (or the one chosen on the page); the page
+    around it and its messages in the interviewer's own, so that no message carries the
+    questionnaire's language onto the next page."""
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
     language = questionnaire_language(request, household.language)
-    with translation.override(language):
-        return _interview(request, household, language)
-
-
-def _interview(request: AuthenticatedHttpRequest, household: Any, language: str) -> HttpResponse:
     round_ = household.round
     existing = getattr(household, "interview", None)
     editable = (
         round_.allows(RoundAction.EDIT_INTERVIEWS) and household.status in intake.EDITABLE_STATUSES
     )
-    if request.method == "POST" and editable:
-        form = InterviewForm(request.POST, round_=round_)
-        formset = MemberFormSet(request.POST, prefix="members")
-        complete = request.POST.get("action") == "complete"
-        if form.is_valid() and formset.is_valid():
-            try:
-                intake.interview_save(
-                    actor=request.user,
-                    household=household,
-                    answers=form.answers(conducted_in=language),
-                    members=formset.members(),
-                    complete=complete,
-                )
-            except ValidationError as error:
-                _put_interview_errors(form, formset, error)
-            else:
-                if complete:
-                    messages.success(request, _("The interview is complete."))
-                    return redirect("relocation:household_detail", pk=household.pk)
-                messages.success(request, _("The interview was saved unfinished."))
-                url = reverse("relocation:interview", kwargs={"pk": household.pk})
-                return redirect(f"{url}?lang={language}")
-    else:
-        form = InterviewForm(initial=InterviewForm.initial_from(existing), round_=round_)
-        formset = MemberFormSet(initial=_member_initial(household), prefix="members")
+    with translation.override(language):  # the answers' errors in the questionnaire's language
+        form, formset, saved = _interview_submit(request, household, language, editable)
+    if saved == "complete":
+        messages.success(request, _("The interview is complete."))
+        return redirect("relocation:household_detail", pk=household.pk)
+    if saved == "save":
+        messages.success(request, _("The interview was saved unfinished."))
+        url = reverse("relocation:interview", kwargs={"pk": household.pk})
+        return redirect(f"{url}?lang={language}")
     if not editable:
         for field in form.fields.values():
             field.disabled = True
-    languages = [(code, label) for code, label in QuestionnaireLanguage.choices]
     return render(
         request,
         "relocation/interview.html",
@@ -248,12 +228,42 @@ def _interview(request: AuthenticatedHttpRequest, household: Any, language: str)
             "formset": formset,
             "editable": editable,
             "language": language,
-            "languages": languages,
+            "languages": QuestionnaireLanguage.choices,
             "importance_fields": [form[name] for name in form.importance_fields],
             "completed": bool(existing and existing.completed),
             "retention": settings.RETENTION_DAYS,
         },
     )
+
+
+def _interview_submit(
+    request: AuthenticatedHttpRequest, household: Any, language: str, editable: bool
+) -> tuple[InterviewForm, Any, str | None]:
+    """The questionnaire's forms, and how a valid submission was saved ("save" unfinished,
+    "complete"; None when nothing was saved)."""
+    round_ = household.round
+    if request.method != "POST" or not editable:
+        existing = getattr(household, "interview", None)
+        form = InterviewForm(initial=InterviewForm.initial_from(existing), round_=round_)
+        formset = MemberFormSet(initial=_member_initial(household), prefix="members")
+        return form, formset, None
+    form = InterviewForm(request.POST, round_=round_)
+    formset = MemberFormSet(request.POST, prefix="members")
+    complete = request.POST.get("action") == "complete"
+    if not (form.is_valid() and formset.is_valid()):
+        return form, formset, None
+    try:
+        intake.interview_save(
+            actor=request.user,
+            household=household,
+            answers=form.answers(conducted_in=language),
+            members=formset.members(),
+            complete=complete,
+        )
+    except ValidationError as error:
+        _put_interview_errors(form, formset, error)
+        return form, formset, None
+    return form, formset, "complete" if complete else "save"
 
 
 def _put_interview_errors(form: InterviewForm, formset: Any, error: ValidationError) -> None:
