@@ -319,10 +319,19 @@ def test_password_change(funder_client, funder_user):
 
 @pytest.mark.parametrize(("role", "sees_personal_data"), [("funder", False), ("caseworker", True)])
 def test_enrolment_page_says_why_by_role(client_for_role, role, sees_personal_data):
-    """Bug: the funder's second-factor page said the role sees personal data."""
-    page = client_for_role(role).get(reverse("accounts:totp_enrol")).content.decode()
+    """Bug: the funder's second-factor page said the role sees personal data. It says what the
+    role sees, from the permission table (issue 11, bug 10)."""
+    page = (
+        client_for_role(role)
+        .get(reverse("accounts:totp_enrol"), HTTP_ACCEPT_LANGUAGE="de")
+        .content.decode()
+    )
     assert ("sieht personenbezogene Daten" in page) is sees_personal_data
-    assert ("sieht keine personenbezogenen Daten" in page) is not sees_personal_data
+    assert ("sieht keine Namen oder Kontaktdaten" in page) is not sees_personal_data
+    funders_right = "Programme, Zuweisungen, Zuwendungen und Berichte"
+    caseworkers_right = "Fälle der eigenen Organisation"
+    assert (funders_right in page) is not sees_personal_data
+    assert (caseworkers_right in page) is sees_personal_data
 
 
 # --- defect: the second factor could be brute-forced (issue 10, item 1) ---------------------------

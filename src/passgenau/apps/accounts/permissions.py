@@ -282,6 +282,14 @@ def role_requires_second_factor(role: str) -> bool:
     return role in ROLES_REQUIRING_TOTP
 
 
+def rights_of_role(role: str) -> list[Permission]:
+    """What users of ``role`` may see and do beyond what everyone or every staff member may
+    (for their own pages: the second-factor page says what the role sees)."""
+    return [
+        p for p in PERMISSIONS if role in p.roles and not p.planned and not p.roles >= ALL_STAFF
+    ]
+
+
 def codes_for_role(role: str) -> list[str]:
     return [p.code for p in PERMISSIONS if role in p.roles]
 

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .access import SESSION_OTP_VERIFIED, AuthenticatedHttpRequest, public, require
 from .addresses import client_ip
 from .forms import LoginForm, OneTimeCodeForm
@@ -174,7 +174,12 @@ def totp_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/totp_enrol.html",
-        {"form": form, "qr_svg": qr_svg, "secret": secret},
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": secret,
+            "rights": [p.description for p in permissions.rights_of_role(user.role)],
+        },
     )
 
 
