@@ -20,19 +20,25 @@ def form_saved(
     form: forms.BaseForm,
     save: Callable[[dict[str, Any]], T],
     *,
-    done: str,
+    done: str = "",
 ) -> T | None:
-    """On a POST whose ``form`` is valid: ``save(form.cleaned_data)``, ``done`` as the message of
-    the next page, and what ``save`` returned (a service's object, never None) for the view to
-    go on with. A refusal of the service (a ValidationError) goes onto the form, a field's
-    messages onto that field (the form's ``field_aliases`` apply); then None, as for a GET or an
-    invalid form: the view shows the form (again)."""
+    """On a POST whose ``form`` is valid: ``save(form.cleaned_data)``, ``done`` (if any) as the
+    message of the next page, and what ``save`` returned (a service's object, never None) for
+    the view to go on with. A refusal of the service (a ValidationError) goes onto the form: by
+    the form's own ``add_service_errors(error)`` where it has one, else a field's messages onto
+    that field (:func:`~passgenau.apps.core.forms.add_service_errors`); then None, as for a GET
+    or an invalid form: the view shows the form (again)."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         saved = save(form.cleaned_data)
     except ValidationError as error:
-        add_service_errors(form, error, getattr(form, "field_aliases", None))
+        own_mapping = getattr(form, "add_service_errors", None)
+        if own_mapping is not None:
+            own_mapping(error)
+        else:
+            add_service_errors(form, error)
         return None
-    messages.success(request, done)
+    if done:
+        messages.success(request, done)
     return saved

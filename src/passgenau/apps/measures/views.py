@@ -9,8 +9,6 @@ on a visible plan 403.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.forms import add_service_errors
+from passgenau.apps.core.pages import form_saved
 
 from . import policies, selectors, services
 from .forms import (
@@ -38,14 +38,6 @@ from .forms import (
     StatusForm,
 )
 from .models import MEASURE_TRANSITIONS, PLAN_TRANSITIONS, Plan, PlanStatus, ProposalStatus
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _coordinated_plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
@@ -79,22 +71,22 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         coordinating_organisation_id=request.user.organisation_id
     )
     form = PlanForm(request.POST or None, plans=own)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(
-                user=request.user,
-                name=form.cleaned_data["name"],
-                organisation=organisation,
-                period_start=form.cleaned_data["period_start"],
-                period_end=form.cleaned_data["period_end"],
-                guidelines=form.guideline_lines(),
-                predecessor=form.cleaned_data["predecessor"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The plan has been created."))
-            return redirect(plan)
+    plan = form_saved(
+        request,
+        form,
+        lambda data: services.plan_create(
+            user=request.user,
+            name=data["name"],
+            organisation=organisation,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            guidelines=form.guideline_lines(),
+            predecessor=data["predecessor"],
+        ),
+        done=_("The plan has been created."),
+    )
+    if plan is not None:
+        return redirect(plan)
     return render(request, "measures/plan_form.html", {"form": form})
 
 
@@ -138,7 +130,7 @@ def plan_transition(request: AuthenticatedHttpRequest, pk: int, status: str) -> 
         except ValidationError as error:
             if form is None:
                 raise PermissionDenied from error
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The plan's status has been changed."))
             return redirect(plan)
@@ -194,28 +186,11 @@ def actor_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def measure_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _coordinated_plan(request, pk)
     form = MeasureForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            measure = services.measure_create(
-                user=request.user,
-                plan=plan,
-                area=data["area"],
-                code=data["code"],
-                title=data["title"],
-                objective=data["objective"],
-                lead=data["lead"],
-                partners=data["partners"],
-                start=data["start"],
-                end=data["end"],
-                costs=data["costs"],
-                programme=data["programme"],
-                grant=data["grant"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(measure)
+    measure = form_saved(
+        request, form, lambda data: services.measure_create(user=request.user, plan=plan, **data)
+    )
+    if measure is not None:
+        return redirect(measure)
     return render(request, "measures/measure_form.html", {"plan": plan, "form": form})
 
 
@@ -226,17 +201,12 @@ def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not policies.may_coordinate(user=request.user, plan=plan):
         raise PermissionDenied
     form = MeasureForm(request.POST or None, plan=plan, initial=MeasureForm.initial_for(measure))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        lead, partners = data.pop("lead"), data.pop("partners")
-        try:
-            services.measure_edit(
-                user=request.user, measure=measure, lead=lead, partners=partners, **data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(measure)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.measure_edit(user=request.user, measure=measure, **data),
+    ):
+        return redirect(measure)
     return render(
         request, "measures/measure_form.html", {"plan": plan, "form": form, "measure": measure}
     )
@@ -281,22 +251,13 @@ def measure_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     allowed = sorted(MEASURE_TRANSITIONS[measure.status])
     form = StatusForm(request.POST or None, measure=measure, allowed=allowed)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.measure_status_change(
-                user=request.user,
-                measure=measure,
-                status=data["status"],
-                on=data["on"],
-                note=data["note"],
-                spent=data["spent"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The progress has been recorded."))
-            return redirect(measure)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.measure_status_change(user=request.user, measure=measure, **data),
+        done=_("The progress has been recorded."),
+    ):
+        return redirect(measure)
     return render(request, "measures/measure_update.html", {"measure": measure, "form": form})
 
 
@@ -309,14 +270,13 @@ def proposal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not policies.may_propose(user=request.user, plan=plan):
         raise PermissionDenied
     form = ProposalForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_submit(user=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Your proposal has been sent to the coordinating office."))
-            return redirect(plan)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.proposal_submit(user=request.user, plan=plan, **data),
+        done=_("Your proposal has been sent to the coordinating office."),
+    ):
+        return redirect(plan)
     return render(request, "measures/proposal_form.html", {"plan": plan, "form": form})
 
 
@@ -326,20 +286,19 @@ def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not policies.may_coordinate(user=request.user, plan=proposal.plan):
         raise PermissionDenied
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_decide(
-                user=request.user,
-                proposal=proposal,
-                accept=form.cleaned_data["decision"] == "accept",
-                note=form.cleaned_data["note"],
-                code=form.cleaned_data["code"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The proposal has been decided."))
-            return redirect(proposal.plan)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.proposal_decide(
+            user=request.user,
+            proposal=proposal,
+            accept=data["decision"] == "accept",
+            note=data["note"],
+            code=data["code"],
+        ),
+        done=_("The proposal has been decided."),
+    ):
+        return redirect(proposal.plan)
     return render(
         request,
         "measures/proposal_decide.html",
@@ -354,14 +313,15 @@ def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def indicator_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _coordinated_plan(request, pk)
     form = IndicatorForm(request.POST or None, plan=plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_create(user=request.user, plan=plan, **form.indicator_data())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The indicator has been added."))
-            return redirect(plan)
+    if form_saved(
+        request,
+        form,
+        lambda _data: services.indicator_create(
+            user=request.user, plan=plan, **form.indicator_data()
+        ),
+        done=_("The indicator has been added."),
+    ):
+        return redirect(plan)
     return render(request, "measures/indicator_form.html", {"plan": plan, "form": form})
 
 
@@ -377,16 +337,15 @@ def indicator_value(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not allowed:
         raise PermissionDenied
     form = IndicatorValueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_value_record(
-                user=request.user, indicator=indicator, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The value has been recorded."))
-            return redirect(indicator.measure or plan)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.indicator_value_record(
+            user=request.user, indicator=indicator, **data
+        ),
+        done=_("The value has been recorded."),
+    ):
+        return redirect(indicator.measure or plan)
     return render(
         request,
         "measures/indicator_value.html",
