@@ -25,6 +25,14 @@ def add_service_errors(
             form.add_error(target, message)
 
 
+def check_dates_in_order(form: forms.Form, start: str, end: str, message: Any) -> None:
+    """In ``clean()``: ``message`` on the field ``end`` when its date is before ``start``'s (both
+    given)."""
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and last < first:
+        form.add_error(end, message)
+
+
 class DateInput(forms.DateInput):
     """A date picker (``<input type="date">``). Browsers accept only ISO dates (2026-12-08) as its
     value, whatever the language of the page; a localised value ("08.12.2026") shows as empty."""

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
-from passgenau.apps.core.forms import DateInput
+from passgenau.apps.core.forms import DateInput, check_dates_in_order
 from passgenau.engine.keys import koenigsteiner_years, parse_number
 
 from .models import Distribution, GrantStatus, KeyKind, Level, Method, Ties, Unit
@@ -154,9 +154,9 @@ class ProgrammeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period must not end before it starts."))
+        check_dates_in_order(
+            self, "period_start", "period_end", _("The period must not end before it starts.")
+        )
         return data
 
 

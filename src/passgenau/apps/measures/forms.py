@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.core.forms import check_dates_in_order, text_box
 from passgenau.apps.funding.forms import AmountField
 from passgenau.apps.funding.models import Grant, Programme
 
@@ -35,10 +36,9 @@ class PlanForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("measures", "Name"), max_length=200)
     period_start = _date_field(_("Start of the period"))
     period_end = _date_field(_("End of the period"))
-    guidelines = forms.CharField(
-        label=_("Guidelines"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    guidelines = text_box(
+        _("Guidelines"),
+        rows=4,
         help_text=_("One guideline per line. Empty: taken from the previous plan."),
     )
     predecessor = forms.ModelChoiceField(
@@ -55,9 +55,9 @@ class PlanForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The end cannot be before the start."))
+        check_dates_in_order(
+            self, "period_start", "period_end", _("The end cannot be before the start.")
+        )
         return data
 
     def guideline_lines(self) -> list[str]:
@@ -72,9 +72,7 @@ class MeasureForm(forms.Form):
     )
     code = forms.CharField(label=_("Number"), max_length=20)
     title = forms.CharField(label=_("Title"), max_length=300)
-    objective = forms.CharField(
-        label=_("Objective"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    objective = text_box(_("Objective"))
     lead = forms.ModelMultipleChoiceField(
         label=_("Responsible"), queryset=Actor.objects.none(), required=False
     )
@@ -119,9 +117,7 @@ class MeasureForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end cannot be before the start."))
+        check_dates_in_order(self, "start", "end", _("The end cannot be before the start."))
         return data
 
 
@@ -130,10 +126,8 @@ class StatusForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"))
     on = _date_field(_("Date"))
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = text_box(
+        _("Note"),
         help_text=_("What happened; for a delay or a drop, the reason."),
     )
     spent = AmountField(label=_("Spent so far (EUR)"), required=False)
@@ -163,9 +157,7 @@ class ProposalForm(forms.Form):
         label=pgettext_lazy("measures", "Area"), queryset=Area.objects.none()
     )
     title = forms.CharField(label=_("Title"), max_length=300)
-    objective = forms.CharField(
-        label=_("Objective"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    objective = text_box(_("Objective"))
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -184,9 +176,7 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Empty: the next number in the area."),
     )
-    note = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = text_box(_("Reason"), rows=2)
 
 
 def parameter_field(code: str, name: str) -> str:
