@@ -14,11 +14,11 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -34,6 +34,8 @@ from passgenau.engine.keys import parse_number
 
 from . import services
 from .models import Actor, Area, Measure, MeasureStatus, Plan
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
@@ -292,6 +294,17 @@ def _parse_row(
         )
 
     values = row.values
+
+    def looked_up(name: str, table: Mapping[str, T], unknown: Callable[[str], str]) -> T | None:
+        """The entry of ``table`` for the column's words (folded); a problem if there is none."""
+        text = values.get(name, "")
+        if not text:
+            return None
+        found = table.get(_fold(text))
+        if found is None:
+            problem(name, unknown(text))
+        return found
+
     for name in ("area_code", "area", "code", "title"):
         if not values.get(name):
             problem(name, _("This field is required."))
@@ -309,15 +322,14 @@ def _parse_row(
                 )
     if row.start and row.end and row.end < row.start:
         problem("end", _("The end cannot be before the start."))
-    text = values.get("status", "")
-    if text:
-        row.status = STATUS_WORDS.get(_fold(text))
-        if row.status is None:
-            problem(
-                "status",
-                _("Unknown status “%(value)s”; write one of: %(choices)s.")
-                % {"value": text, "choices": ", ".join(STATUS_HEADINGS.values())},
-            )
+    row.status = looked_up(
+        "status",
+        STATUS_WORDS,
+        lambda text: (
+            _("Unknown status “%(value)s”; write one of: %(choices)s.")
+            % {"value": text, "choices": ", ".join(STATUS_HEADINGS.values())}
+        ),
+    )
     text = values.get("costs", "")
     if text:
         try:
@@ -331,14 +343,11 @@ def _parse_row(
                 problem("costs", _("Write a non-negative amount with at most two decimals."))
             else:
                 row.costs = Decimal(amount.numerator) / Decimal(amount.denominator)
-    text = values.get("programme", "")
-    if text:
-        row.programme = programmes.get(_fold(text))
-        if row.programme is None:
-            problem(
-                "programme",
-                _("No funding programme “%(value)s” on the platform.") % {"value": text},
-            )
+    row.programme = looked_up(
+        "programme",
+        programmes,
+        lambda text: _("No funding programme “%(value)s” on the platform.") % {"value": text},
+    )
     row.lead = [n.strip() for n in _ACTOR_SPLIT.split(values.get("lead", "")) if n.strip()]
     row.partners = [n.strip() for n in _ACTOR_SPLIT.split(values.get("partners", "")) if n.strip()]
 

@@ -157,36 +157,26 @@ register(
         persons_received,
     )
 )
-register(
-    Definition(
-        "relocation.followups_completed",
-        _("Follow-up surveys answered"),
-        _("answers"),
-        followups_completed,
-        parameters=(WAVE,),
-        check=whole_numbers("wave"),
-    )
-)
-register(
-    Definition(
-        "relocation.followups_in_work",
-        _("Follow-up answers: in work"),
-        _("answers"),
-        followups_in_work,
-        parameters=(WAVE,),
-        check=whole_numbers("wave"),
-    )
-)
-register(
-    Definition(
-        "relocation.followups_in_language_course",
+# Counts of follow-up answers, each of every survey wave or of the one given.
+for code, label, count in (
+    ("followups_completed", _("Follow-up surveys answered"), followups_completed),
+    ("followups_in_work", _("Follow-up answers: in work"), followups_in_work),
+    (
+        "followups_in_language_course",
         _("Follow-up answers: in a language course"),
-        _("answers"),
         followups_in_language_course,
-        parameters=(WAVE,),
-        check=whole_numbers("wave"),
+    ),
+):
+    register(
+        Definition(
+            f"relocation.{code}",
+            label,
+            _("answers"),
+            count,
+            parameters=(WAVE,),
+            check=whole_numbers("wave"),
+        )
     )
-)
 
 
 def grants_in_scope(scope: Scope, params: Mapping[str, Any]) -> Any:

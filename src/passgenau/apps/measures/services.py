@@ -79,6 +79,11 @@ def _user_org(user: User | None) -> Organisation | None:
     return user.organisation if user is not None else None
 
 
+def _author(user: User | None) -> User | None:
+    """Who is recorded as having made an entry: the user, or nobody for an anonymous caller."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def _not_in_future(on: dt.date, field: str) -> None:
     if on > timezone.localdate():
         raise MeasuresError({field: [_("The date cannot be in the future.")]})
@@ -113,7 +118,7 @@ def plan_create(
         period_start=period_start,
         period_end=period_end,
         predecessor=predecessor,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=_author(user),
     )
     texts = list(guidelines)
     if predecessor is not None:
@@ -424,7 +429,7 @@ def measure_status_change(
         status_before=before,
         status_after=status,
         note=note,
-        author=user if getattr(user, "is_authenticated", False) else None,
+        author=_author(user),
         organisation=_user_org(user),
     )
     fields = []
@@ -618,7 +623,7 @@ def indicator_value_record(
             "parameters": {},
             "territory_key": "",
             "note": note[:300],
-            "recorded_by": user if getattr(user, "is_authenticated", False) else None,
+            "recorded_by": _author(user),
         },
     )
     log_action(
@@ -656,7 +661,7 @@ def indicators_refresh(
                 "parameters": indicator.parameters,
                 "territory_key": plan.territory_key,
                 "note": "",
-                "recorded_by": user if getattr(user, "is_authenticated", False) else None,
+                "recorded_by": _author(user),
             },
         )
         stored.append(row)
@@ -683,7 +688,7 @@ def report_store(
         format=fmt,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
-        issued_by=user if getattr(user, "is_authenticated", False) else None,
+        issued_by=_author(user),
     )
     log_action(
         "measures.report.issued",
