@@ -235,6 +235,21 @@ def _housing(index: int) -> Callable[[], dict[str, object]]:
     return build
 
 
+def _mentoring(index: int) -> Callable[[], dict[str, object]]:
+    def build() -> dict[str, object]:
+        from cases_helpers import mentoring_matrix_objects
+
+        return {"pk": mentoring_matrix_objects()[index].pk}
+
+    return build
+
+
+def _mentoring_case() -> dict[str, object]:
+    from cases_helpers import mentoring_matrix_objects
+
+    return {"pk": mentoring_matrix_objects()[2].case_id}
+
+
 def _housing_case() -> dict[str, object]:
     from cases_helpers import housing_matrix_objects
 
@@ -373,6 +388,13 @@ PAGE_CASES: list[PageCase] = [
     PageCase("cases:housing_request_create", kwargs=_housing_case),
     PageCase("cases:housing_move", kwargs=_housing(2)),
     PageCase("cases:case_detail", kwargs=_housing_case),
+    PageCase("cases:mentoring"),
+    PageCase("cases:mentor_create"),
+    PageCase("cases:mentor_edit", kwargs=_mentoring(0)),
+    PageCase("cases:mentoring_run_detail", kwargs=_mentoring(1)),
+    PageCase("cases:mentee_request_create", kwargs=_mentoring_case),
+    PageCase("cases:mentor_pair", kwargs=_mentoring(3)),
+    PageCase("cases:case_detail", kwargs=_mentoring_case),
 ]
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
@@ -388,6 +410,9 @@ POST_ONLY = {
     "cases:housing_run_start",
     "cases:flat_proposal_decide",
     "cases:housing_request_withdraw",
+    "cases:mentoring_run_start",
+    "cases:mentor_proposal_decide",
+    "cases:mentee_request_withdraw",
 }
 
 

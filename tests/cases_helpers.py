@@ -160,3 +160,48 @@ def housing_matrix_objects():
     request = make_housing_request(make_case(actor))
     run = housing.allocation_run(actor=actor)
     return flat, run, request
+
+
+def make_mentor(actor=None, *, languages=("uk", "de"), slots=("tue_pm",), capacity=1, **fields):
+    from passgenau.apps.cases.services import mentoring
+
+    values = {"name": "Iryna Mentorin", "kind": "peer", "interests": [], **fields}
+    return mentoring.mentor_create(
+        actor=actor or caseworker(),
+        languages=list(languages),
+        slots=list(slots),
+        capacity=capacity,
+        **values,
+    )
+
+
+def make_mentee_request(case=None, *, own_language="uk", slots=("tue_pm",), **fields):
+    from passgenau.apps.cases.services import mentoring
+
+    case = case or make_case()
+    return mentoring.mentee_request_create(
+        actor=case.caseworker,
+        case=case,
+        languages=list(fields.pop("languages", [])),
+        own_language=own_language,
+        slots=list(slots),
+        **fields,
+    )
+
+
+def mentoring_matrix_objects():
+    """A mentor, a newcomer and a run that paired them (both accepted), in the caseworker
+    role's organisation (made by another caseworker of it)."""
+    from funding_helpers import organisation
+    from passgenau.apps.cases.models import MentorProposal
+    from passgenau.apps.cases.services import mentoring
+
+    org = organisation("Test organisation caseworker", "municipality")
+    actor = caseworker("matrix-caseworker", org)
+    mentor = make_mentor(actor)
+    request = make_mentee_request(make_case(actor))
+    run = mentoring.mentoring_run(actor=actor)
+    pair = MentorProposal.objects.get(run=run)
+    for side in ("mentee", "mentor"):
+        mentoring.mentor_proposal_accept(actor=actor, proposal=pair, side=side)
+    return mentor, run, request, pair

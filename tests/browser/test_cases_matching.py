@@ -1,5 +1,6 @@
 """The housing transition and mentoring in a real browser, for one case: the household waits for
-a flat → the engine proposes one → the caseworker confirms it → the move is recorded."""
+a flat → the engine proposes one → the caseworker confirms it → the move is recorded → the
+newcomer asks for a mentor → the engine proposes one → both sides accept → a meeting is logged."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def setting(transactional_db):
-    from cases_helpers import caseworker, make_case, make_district, make_flat
+    from cases_helpers import caseworker, make_case, make_district, make_flat, make_mentor
 
     worker = caseworker("sozialarbeit")
     case = make_case(worker, name="Familie Melnyk")
@@ -30,13 +31,18 @@ def setting(transactional_db):
         address="Stuttgarter Allee 12",
         available_from=dt.date(2026, 1, 15),
     )
-    return worker, case, flat
+    # a mentor who speaks no language with the family, and one who does (and plays football)
+    make_mentor(worker, name="Hans Ohnesprache", kind="local", languages=["de"])
+    mentor = make_mentor(
+        worker, name="Iryna Bondar", languages=["uk", "de"], interests=["football"]
+    )
+    return worker, case, flat, mentor
 
 
-def test_a_flat_allocated_for_a_case(watched, setting):
-    from passgenau.apps.cases.models import HousingRequest
+def test_a_flat_allocated_then_a_mentor_matched(watched, setting):
+    from passgenau.apps.cases.models import HousingRequest, MentorMeeting, MentorProposal
 
-    worker, case, flat = setting
+    worker, case, flat, mentor = setting
     page = watched.page
     act_as(watched, worker)
     assert watched.goto(f"/cases/{case.pk}/").status == 200
@@ -75,3 +81,43 @@ def test_a_flat_allocated_for_a_case(watched, setting):
     request = HousingRequest.objects.get(case=case)
     assert request.flat == flat and request.moved_on == dt.date(2026, 1, 20)
     assert accessible(page) == []
+
+    page.get_by_role("link", name="Mentoring wünschen").click()
+    page.wait_for_url(f"**/cases/{case.pk}/mentoring/")
+    page.locator("select[name=own_language]").select_option("uk")
+    page.locator("input[name=slots][value=tue_pm]").check()
+    page.locator("input[name=interests][value=football]").check()
+    assert accessible(page) == []
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/cases/{case.pk}/#mentoring")
+    assert page.get_by_test_id("mentoring-status").inner_text() == (
+        "wartet auf eine Mentorin oder einen Mentor"
+    )
+    page.get_by_role("link", name="Mentoring", exact=True).last.click()
+    page.wait_for_url("**/cases/mentoring/")
+    assert accessible(page) == []
+    page.get_by_role("button", name="Mentorinnen und Mentoren vorschlagen").click()
+    page.wait_for_url("**/cases/mentoring/runs/*/")
+    row = page.locator("tr", has_text=case.reference)
+    assert "Iryna Bondar" in row.inner_text()
+    row.locator("summary", has_text="Warum diese Mentorin oder dieser Mentor").click()
+    assert row.get_by_text("Gemeinsame Interessen").is_visible()
+    assert accessible(page) == []
+    row.get_by_role("button", name="Die oder der Neue nimmt an").click()
+    page.wait_for_load_state()
+    row = page.locator("tr", has_text=case.reference)
+    row.get_by_role("button", name="Die Mentorin oder der Mentor nimmt an").click()
+    page.wait_for_load_state()
+    row = page.locator("tr", has_text=case.reference)
+    assert row.get_by_test_id("proposal-status").inner_text() == "von beiden Seiten angenommen"
+    row.get_by_role("link", name="Das Tandem und seine Treffen").click()
+    page.wait_for_url("**/cases/mentoring/pairs/*/")
+    page.locator("input[name=minutes]").fill("75")
+    page.locator("select[name=kind]").select_option("in_person")
+    page.get_by_role("button", name="Treffen erfassen").click()
+    page.wait_for_url("**/cases/mentoring/pairs/*/")
+    assert "75 Minuten" in page.get_by_test_id("meetings").inner_text()
+    assert accessible(page) == []
+    pair = MentorProposal.objects.get(request__case=case)
+    assert pair.mentor == mentor and pair.status == "accepted"
+    assert MentorMeeting.objects.get(pair=pair).minutes == 75

@@ -174,6 +174,14 @@ PERMISSIONS: tuple[Permission, ...] = (
         _roles(Role.CASEWORKER),
     ),
     Permission(
+        "cases.manage_mentoring",
+        _(
+            "Keep mentors and the mentee requests of one's own organisation's cases; run the "
+            "matching, record both sides' acceptance and the pairs' meetings"
+        ),
+        _roles(Role.CASEWORKER),
+    ),
+    Permission(
         "cases.view_statements",
         _(
             "See funding contracts for specialist hours and their monthly statements, cases "

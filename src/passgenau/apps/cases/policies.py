@@ -8,6 +8,8 @@ by name.
   caseworker and only while the consent for the purpose ``health`` is in force.
 - The housing transition (``cases.manage_housing``): a caseworker keeps its organisation's
   districts and flats, the housing requests of its cases, and runs and decides the allocation.
+- Mentoring (``cases.manage_mentoring``): a caseworker keeps its organisation's mentors, the
+  mentee requests of its cases, runs the matching and records acceptances and meetings.
 - Funding contracts and statements (``cases.view_statements``): a funder those on grants of its
   own programmes, a caseworker those on grants to its own organisation.
 """
@@ -33,9 +35,11 @@ __all__ = [
     "may_keep_cases",
     "may_log_hours",
     "may_manage_housing",
+    "may_manage_mentoring",
     "may_see_health",
     "may_take_over_case",
     "may_view_cases",
+    "mentoring_scope",
 ]
 
 NOTHING = Q(pk__in=[])
@@ -64,6 +68,17 @@ def may_manage_housing(*, user: Visitor) -> bool:
 def housing_scope(*, user: Visitor) -> Q:
     """Districts, flats and runs ``user`` keeps: its organisation's, or none."""
     if not may_manage_housing(user=user):
+        return NOTHING
+    return Q(organisation_id=_organisation_id(user))
+
+
+def may_manage_mentoring(*, user: Visitor) -> bool:
+    return user_has_perm(user, "cases.manage_mentoring") and _organisation_id(user) is not None
+
+
+def mentoring_scope(*, user: Visitor) -> Q:
+    """Mentors and mentoring runs ``user`` keeps: its organisation's, or none."""
+    if not may_manage_mentoring(user=user):
         return NOTHING
     return Q(organisation_id=_organisation_id(user))
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import cases as views
-from .views import housing
+from .views import housing, mentoring
 
 app_name = "cases"
 
@@ -26,7 +26,24 @@ urlpatterns = [
         housing.housing_request_withdraw,
         name="housing_request_withdraw",
     ),
+    path("mentoring/", mentoring.mentoring, name="mentoring"),
+    path("mentoring/mentors/new/", mentoring.mentor_create, name="mentor_create"),
+    path("mentoring/mentors/<int:pk>/", mentoring.mentor_edit, name="mentor_edit"),
+    path("mentoring/runs/new/", mentoring.mentoring_run_start, name="mentoring_run_start"),
+    path("mentoring/runs/<int:pk>/", mentoring.mentoring_run_detail, name="mentoring_run_detail"),
+    path(
+        "mentoring/proposals/<int:pk>/<str:decision>/",
+        mentoring.mentor_proposal_decide,
+        name="mentor_proposal_decide",
+    ),
+    path("mentoring/pairs/<int:pk>/", mentoring.mentor_pair, name="mentor_pair"),
+    path(
+        "mentoring/requests/<int:pk>/withdraw/",
+        mentoring.mentee_request_withdraw,
+        name="mentee_request_withdraw",
+    ),
     path("<int:pk>/housing/", housing.housing_request_create, name="housing_request_create"),
+    path("<int:pk>/mentoring/", mentoring.mentee_request_create, name="mentee_request_create"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/plan/<int:number>/", views.plan_version, name="plan_version"),
     path("<int:pk>/<str:action>/", views.case_action, name="case_action"),

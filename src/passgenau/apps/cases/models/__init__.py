@@ -1,7 +1,8 @@
 """The tables of case management, one module per area (as services, selectors, forms and views):
 ``cases`` holds cases, consent, history, health data, integration plans, referrals, contact notes,
 funding contracts and specialist hours; ``matching`` the engine's runs and their proposals;
-``housing`` districts, flats, housing requests and flat proposals.
+``housing`` districts, flats, housing requests and flat proposals; ``mentoring`` mentors, mentee
+requests, mentor proposals (pairs) and their meetings.
 
 Everything is importable from here (migrations and ``apps.get_model`` rely on it).
 """
@@ -11,3 +12,4 @@ from __future__ import annotations
 from .cases import *  # noqa: F403 (every model and vocabulary of the area)
 from .housing import *  # noqa: F403
 from .matching import *  # noqa: F403
+from .mentoring import *  # noqa: F403

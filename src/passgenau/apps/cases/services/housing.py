@@ -43,7 +43,7 @@ from ..models import (
     ProposalStatus,
 )
 from .cases import CasesError, _needs_consent, _not_in_future, _require, transition
-from .matching import engine_run
+from .matching import engine_run, profiles_erase
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -441,28 +441,7 @@ def housing_erase(*, case: Case) -> int:
     ids = {request_id(r) for r in requests}
     if not ids:
         return 0
-    # every run since the first request could hold a profile (the case may have moved between
-    # organisations); runs are few, one per allocation
-    since = min(r.created_at for r in requests)
-    runs = EngineRun.objects.select_for_update().filter(
-        programme=Programme.HOUSING, created_at__gte=since
-    )
-    for run in runs:
-        snapshot = run.snapshot
-        kept = [h for h in snapshot.get("households", []) if h["id"] not in ids]
-        if len(kept) == len(snapshot.get("households", [])):
-            continue
-        run.snapshot = {
-            **snapshot,
-            "households": kept,
-            "forbidden": [p for p in snapshot.get("forbidden", []) if p[0] not in ids],
-            "erased": int(snapshot.get("erased", 0)) + len(snapshot["households"]) - len(kept),
-        }
-        run.result = {
-            **run.result,
-            "unplaced": [u for u in run.result.get("unplaced", []) if u["id"] not in ids],
-        }
-        run.save(update_fields=["snapshot", "result"])
+    profiles_erase(programme=Programme.HOUSING, ids=ids, since=min(r.created_at for r in requests))
     FlatProposal.objects.filter(request__in=requests).delete()
     HousingRequest.objects.filter(pk__in=[r.pk for r in requests]).delete()
     return len(requests)

@@ -6,6 +6,7 @@ store as proposals."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -120,4 +121,34 @@ def engine_run(
     return run, placements
 
 
-__all__ = ["Placement", "criterion_labels", "engine_run", "programme_catalogue"]
+def profiles_erase(*, programme: str, ids: set[str], since: dt.datetime) -> None:
+    """Take the profiles ``ids`` out of the snapshots and results of ``programme``'s runs
+    (``erased`` counts them in a snapshot). Every run since ``since`` could hold one (a case
+    may have moved between organisations); runs are few, one per allocation or matching."""
+    runs = EngineRun.objects.select_for_update().filter(programme=programme, created_at__gte=since)
+    for run in runs:
+        snapshot = run.snapshot
+        households = snapshot.get("households", [])
+        kept = [h for h in households if h["id"] not in ids]
+        if len(kept) == len(households):
+            continue
+        run.snapshot = {
+            **snapshot,
+            "households": kept,
+            "forbidden": [p for p in snapshot.get("forbidden", []) if p[0] not in ids],
+            "erased": int(snapshot.get("erased", 0)) + len(households) - len(kept),
+        }
+        run.result = {
+            **run.result,
+            "unplaced": [u for u in run.result.get("unplaced", []) if u["id"] not in ids],
+        }
+        run.save(update_fields=["snapshot", "result"])
+
+
+__all__ = [
+    "Placement",
+    "criterion_labels",
+    "engine_run",
+    "profiles_erase",
+    "programme_catalogue",
+]

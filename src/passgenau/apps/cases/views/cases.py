@@ -59,6 +59,7 @@ from ..models import (
 )
 from ..selectors import cases as selectors
 from ..selectors import housing as housing_selectors
+from ..selectors import mentoring as mentoring_selectors
 from ..services import cases as services
 
 M = TypeVar("M", bound=Model)
@@ -160,7 +161,12 @@ def _case_context(request: AuthenticatedHttpRequest, case: Case, **forms: Form) 
     contracts = selectors.contracts_for_case(case=case)
     entries = list(selectors.hour_entries_of_case(case=case)[:50])
     may_housing = policies.may_manage_housing(user=request.user)
+    may_mentoring = policies.may_manage_mentoring(user=request.user)
     return {
+        "may_mentoring": may_mentoring,
+        "mentee_requests": mentoring_selectors.mentee_requests_of_case(user=request.user, case=case)
+        if may_mentoring
+        else [],
         "may_housing": may_housing,
         "housing_requests": housing_selectors.housing_requests_of_case(user=request.user, case=case)
         if may_housing

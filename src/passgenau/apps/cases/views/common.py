@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest
 
+from ..models import EngineRun
 from ..services import CasesError
 
 
@@ -54,3 +55,22 @@ def post_action(
     else:
         messages.success(request, done)
     return redirect(back)
+
+
+def start_run(
+    request: AuthenticatedHttpRequest,
+    run: Callable[[], EngineRun],
+    *,
+    detail: str,
+    done: Callable[[int], str],
+    back: str,
+) -> HttpResponse:
+    """Start a run of the engine; on success go to its page (``detail``, a URL name) with
+    ``done(proposals)``, on a refusal back to ``back`` with the reason."""
+    try:
+        started = run()
+    except CasesError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, done(int(started.result.get("proposals", 0))))
+    return redirect(detail, pk=started.pk)

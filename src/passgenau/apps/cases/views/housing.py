@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -22,11 +21,10 @@ from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.housing import DistrictForm, FlatForm, HousingRequestForm, MoveForm
 from ..models import Flat, FlatProposal, HousingRequest, ProposalStatus
-from ..selectors import cases as case_selectors
 from ..selectors import housing as selectors
-from ..services import CasesError
 from ..services import housing as services
-from .common import form_page, post_action
+from .cases import _case_or_404 as case_or_404
+from .common import form_page, post_action, start_run
 
 RIGHT = "cases.manage_housing"
 RUNS_SHOWN = 10
@@ -118,9 +116,7 @@ def flat_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require(RIGHT)
 def housing_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    case = case_selectors.case_get_for_user(user=request.user, pk=pk)
-    if case is None:
-        raise Http404
+    case = case_or_404(request, pk)
     form = HousingRequestForm(
         request.POST or None,
         initial={"adults": case.persons},
@@ -143,20 +139,18 @@ def housing_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @require_POST
 @require(RIGHT)
 def housing_run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    try:
-        run = services.allocation_run(actor=request.user)
-    except CasesError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(_overview())
-    proposals = run.result.get("proposals", 0)
-    messages.success(
+    return start_run(
         request,
-        ngettext(
-            "The allocation proposes %(n)d flat.", "The allocation proposes %(n)d flats.", proposals
-        )
-        % {"n": proposals},
+        lambda: services.allocation_run(actor=request.user),
+        detail="cases:housing_run_detail",
+        done=lambda n: (
+            ngettext(
+                "The allocation proposes %(n)d flat.", "The allocation proposes %(n)d flats.", n
+            )
+            % {"n": n}
+        ),
+        back=_overview(),
     )
-    return redirect("cases:housing_run_detail", pk=run.pk)
 
 
 @require(RIGHT)

@@ -1,0 +1,140 @@
+"""Reads of mentoring. Mentors and runs are those of the user's organisation; mentee requests
+and pairs those of its cases. Mentors' names and newcomers' requests are personal data: every
+read is audited by pseudonymous ids (the mentor's reference number, request and pair numbers)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
+
+from passgenau.apps.audit.services import log_read
+
+from .. import policies
+from ..models import (
+    EngineRun,
+    MenteeRequest,
+    MenteeRequestStatus,
+    Mentor,
+    MentorProposal,
+    Programme,
+    ProposalStatus,
+)
+from .cases import cases_for_user
+from .matching import relabelled
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
+
+    from ..models import Case
+
+__all__ = [
+    "mentee_requests_of_case",
+    "mentor_get_for_user",
+    "mentor_run_proposals",
+    "mentoring_run_get_for_user",
+    "mentoring_runs_for_user",
+    "mentors_for_user",
+    "pair_get_for_user",
+    "pairs_for_user",
+    "waiting_mentee_requests_for_user",
+]
+
+HOLDING = [ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED]
+
+
+def _mentors(user: Visitor) -> QuerySet[Mentor]:
+    return Mentor.objects.filter(policies.mentoring_scope(user=user))
+
+
+def mentors_for_user(*, user: Visitor) -> list[Mentor]:
+    """The organisation's mentors with ``taken`` (pairs and open proposals), audited."""
+    mentors: list[Mentor] = list(
+        _mentors(user)
+        .annotate(taken=Count("proposals", filter=Q(proposals__status__in=HOLDING)))
+        .select_related("district")
+        .order_by("-active", "name", "id")
+    )
+    log_read(actor=user, objects=mentors)
+    return mentors
+
+
+def mentor_get_for_user(*, user: Visitor, pk: int) -> Mentor | None:
+    mentor = _mentors(user).filter(pk=pk).first()
+    if mentor is not None:
+        log_read(actor=user, obj=mentor)
+    return mentor
+
+
+def _requests(user: Visitor) -> QuerySet[MenteeRequest]:
+    if not policies.may_manage_mentoring(user=user):
+        return MenteeRequest.objects.none()
+    return MenteeRequest.objects.filter(case__in=cases_for_user(user=user)).select_related("case")
+
+
+def waiting_mentee_requests_for_user(*, user: Visitor) -> list[MenteeRequest]:
+    requests = list(
+        _requests(user)
+        .filter(status__in=[MenteeRequestStatus.WAITING, MenteeRequestStatus.PROPOSED])
+        .order_by("created_at", "id")
+    )
+    log_read(actor=user, objects=requests)
+    return requests
+
+
+def mentee_requests_of_case(*, user: Visitor, case: Case) -> list[MenteeRequest]:
+    """The case's mentee requests, the latest first, with their proposals (audited)."""
+    requests = list(
+        _requests(user)
+        .filter(case=case)
+        .prefetch_related(
+            Prefetch(
+                "proposals",
+                queryset=MentorProposal.objects.select_related("mentor").order_by("-run_id"),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    log_read(actor=user, objects=requests)
+    return requests
+
+
+def mentoring_runs_for_user(*, user: Visitor) -> QuerySet[EngineRun]:
+    return EngineRun.objects.filter(
+        policies.mentoring_scope(user=user), programme=Programme.MENTORING
+    ).order_by("-number")
+
+
+def mentoring_run_get_for_user(*, user: Visitor, pk: int) -> EngineRun | None:
+    return mentoring_runs_for_user(user=user).filter(pk=pk).first()
+
+
+def _pairs(user: Visitor) -> QuerySet[MentorProposal]:
+    return MentorProposal.objects.filter(
+        run__in=mentoring_runs_for_user(user=user), request__case__in=cases_for_user(user=user)
+    ).select_related("request__case", "mentor")
+
+
+def mentor_run_proposals(*, user: Visitor, run: EngineRun) -> list[MentorProposal]:
+    """The run's proposals with their explanations in the reader's language (audited)."""
+    proposals = list(_pairs(user).filter(run=run).order_by("request_id"))
+    log_read(actor=user, objects=proposals)
+    relabelled(
+        [p.explanation for p in proposals], Programme.MENTORING, (get_language() or "en")[:2]
+    )
+    return proposals
+
+
+def pairs_for_user(*, user: Visitor) -> list[MentorProposal]:
+    """Pairs both sides accepted and not ended (audited)."""
+    pairs = list(_pairs(user).filter(status=ProposalStatus.ACCEPTED).order_by("mentor__name"))
+    log_read(actor=user, objects=pairs)
+    return pairs
+
+
+def pair_get_for_user(*, user: Visitor, pk: int) -> MentorProposal | None:
+    pair = _pairs(user).filter(pk=pk).prefetch_related("meetings").first()
+    if pair is not None:
+        log_read(actor=user, obj=pair)
+    return pair
