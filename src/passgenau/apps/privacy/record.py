@@ -112,14 +112,17 @@ ACTIVITIES: tuple[Activity, ...] = (
         title="Case management",
         purpose=(
             "Accompanying arrived households and persons: integration plans, referrals to "
-            "offers, contact notes, health counselling, housing, and billing specialist hours "
-            "to funders (pseudonymised)."
+            "offers, contact notes, health counselling, housing, mentoring, and billing "
+            "specialist hours to funders (pseudonymised)."
         ),
         legal_basis=(
             "Consent per purpose (Art. 6(1)(a), for health data Art. 9(2)(a) GDPR); billing of "
             "specialist hours under the funding contract."
         ),
-        subjects="Persons and households accompanied by a caseworker.",
+        subjects=(
+            "Persons and households accompanied by a caseworker; mentors who accompany them "
+            "(volunteers, people who arrived earlier)."
+        ),
         tables=(
             "cases.Case",
             "cases.CaseConsent",
@@ -133,6 +136,10 @@ ACTIVITIES: tuple[Activity, ...] = (
             "cases.HourEntry",
             "cases.HousingRequest",
             "cases.FlatProposal",
+            "cases.Mentor",
+            "cases.MenteeRequest",
+            "cases.MentorProposal",
+            "cases.MentorMeeting",
         ),
         special={"cases.HealthRecord": (), "cases.HousingRequest": ("barrier_free", "care_need")},
         consent_purposes=CaseConsentPurpose,
@@ -142,6 +149,8 @@ ACTIVITIES: tuple[Activity, ...] = (
             "cases.view_special_categories",
             "cases.log_hours",
             "cases.view_statements",
+            "cases.manage_housing",
+            "cases.manage_mentoring",
         ),
         retention=(RetentionCategory.HEALTH_NEEDS,),
         retention_note=(
