@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404, id_or_404
+from passgenau.apps.core.pages import form_saved
 
 from . import exports, policies, selectors, services
 from .forms import (
@@ -159,14 +160,15 @@ def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require("funding.manage")
 def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.programme_create(actor=request.user, **form.cleaned_data)
-        except services.FundingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The programme has been created."))
-            return redirect(programme)
+    programme = form_saved(
+        request,
+        form,
+        lambda data: services.programme_create(actor=request.user, **data),
+        done=_("The programme has been created."),
+        refused=services.FundingError,
+    )
+    if programme is not None:
+        return redirect(programme)
     return render(request, "funding/programme_form.html", {"form": form})
 
 
@@ -174,18 +176,16 @@ def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, pk=pk)
     allocate_form = AllocateForm(request.POST or None)
-    if request.method == "POST" and allocate_form.is_valid():
-        try:
-            services.allocations_from_distribution(
-                actor=request.user,
-                programme=programme,
-                distribution=allocate_form.cleaned_data["distribution"],
-            )
-        except services.FundingError as exc:
-            allocate_form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The programme has been allocated to the territories."))
-            return redirect(programme)
+    if form_saved(
+        request,
+        allocate_form,
+        lambda data: services.allocations_from_distribution(
+            actor=request.user, programme=programme, distribution=data["distribution"]
+        ),
+        done=_("The programme has been allocated to the territories."),
+        refused=services.FundingError,
+    ):
+        return redirect(programme)
     return render(
         request,
         "funding/programme_detail.html",
@@ -221,15 +221,11 @@ def grant_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, pk=pk)
     form = GrantForm(request.POST or None)
     costs = CostLineFormSet(request.POST or None, prefix="costs")
-    if request.method == "POST" and form.is_valid() and costs.is_valid():
-        data = form.cleaned_data
-        lines = [
-            (row["description"], row["amount"])
-            for row in costs.cleaned_data
-            if row.get("description")
-        ]
-        try:
-            grant = services.grant_create(
+    grant = (
+        form_saved(
+            request,
+            form,
+            lambda data: services.grant_create(
                 actor=request.user,
                 programme=programme,
                 organisation=data["organisation"],
@@ -237,13 +233,20 @@ def grant_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 amount=data["amount"],
                 own_funds=data["own_funds"] or Decimal(0),
                 third_party_funds=data["third_party_funds"] or Decimal(0),
-                cost_lines=lines,
-            )
-        except services.FundingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The application has been recorded."))
-            return redirect(grant)
+                cost_lines=[
+                    (row["description"], row["amount"])
+                    for row in costs.cleaned_data
+                    if row.get("description")
+                ],
+            ),
+            done=_("The application has been recorded."),
+            refused=services.FundingError,
+        )
+        if costs.is_valid()
+        else None
+    )
+    if grant is not None:
+        return redirect(grant)
     return render(
         request, "funding/grant_form.html", {"programme": programme, "form": form, "costs": costs}
     )
