@@ -212,25 +212,19 @@ def funds_paid(scope: Scope, params: Mapping[str, Any]) -> Decimal:
     return payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
 
 
-register(
-    Definition(
-        "funding.approved",
-        _("Funds approved"),
-        "EUR",
-        funds_approved,
-        parameters=(PROGRAMME, GRANT),
-        help_text=_("Without parameters: the grants and programmes named by the measures."),
-        check=whole_numbers("programme", "grant"),
+# Sums of money of the grants counted (``grants_in_scope``).
+for code, label, total in (
+    ("approved", _("Funds approved"), funds_approved),
+    ("paid", _("Funds paid"), funds_paid),
+):
+    register(
+        Definition(
+            f"funding.{code}",
+            label,
+            "EUR",
+            total,
+            parameters=(PROGRAMME, GRANT),
+            help_text=_("Without parameters: the grants and programmes named by the measures."),
+            check=whole_numbers("programme", "grant"),
+        )
     )
-)
-register(
-    Definition(
-        "funding.paid",
-        _("Funds paid"),
-        "EUR",
-        funds_paid,
-        parameters=(PROGRAMME, GRANT),
-        help_text=_("Without parameters: the grants and programmes named by the measures."),
-        check=whole_numbers("programme", "grant"),
-    )
-)
