@@ -352,6 +352,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("measures:plan_detail", kwargs=_measures_plan),
     PageCase("measures:plan_transition", kwargs=lambda: {**_measures_plan(), "status": "adopted"}),
     PageCase("measures:actor_list", kwargs=_measures_plan),
+    PageCase("measures:area_create", kwargs=_measures_plan),
     PageCase("measures:measure_create", kwargs=_measures_plan),
     PageCase("measures:proposal_create", kwargs=_measures_plan),
     PageCase("measures:indicator_create", kwargs=_measures_plan),

@@ -280,7 +280,7 @@ def indicator_create(
     """Add an indicator to an area or a measure of the plan (the coordinating office). A bad
     parameter value is refused on its field: ``["body", "parameters", NAME]``."""
     found = selectors.plan_get_for_user(user=request.user, pk=plan_id)
-    if not policies.may_coordinate(user=request.user, plan=found):
+    if not policies.may_change(user=request.user, plan=found):
         raise HttpError(403, "Forbidden")
     area = measure = None
     if payload.area_id is not None:

@@ -16,7 +16,7 @@ from passgenau.apps.core.forms import check_dates_in_order, text_box
 from passgenau.apps.funding.forms import AmountField
 from passgenau.apps.funding.models import Grant, Programme
 
-from . import indicators
+from . import indicators, selectors
 from .models import Actor, ActorKind, Area, Measure, MeasureStatus, Plan, ReportFormat
 
 if TYPE_CHECKING:
@@ -66,6 +66,16 @@ class PlanForm(forms.Form):
         ]
 
 
+class AreaForm(forms.Form):
+    code = forms.CharField(
+        label=_("Number"),
+        max_length=20,
+        help_text=_("The measures' numbers start with it: 3.1, 3.2…"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = text_box(_("Description"))
+
+
 class MeasureForm(forms.Form):
     area = forms.ModelChoiceField(
         label=pgettext_lazy("measures", "Area"), queryset=Area.objects.none()
@@ -87,14 +97,16 @@ class MeasureForm(forms.Form):
     )
     grant = forms.ModelChoiceField(
         label=_("Grant"),
-        queryset=Grant.objects.select_related("organisation"),
+        queryset=Grant.objects.none(),
         required=False,
         help_text=_("Its payments count as the money spent on the measure."),
     )
 
-    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: Plan, user: Visitor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = plan.areas.all()
+        grants = cast(forms.ModelChoiceField, self.fields["grant"])
+        grants.queryset = selectors.grants_for_plan(user=user, plan_id=plan.pk)
         actors = plan.actors.all()
         cast(forms.ModelChoiceField, self.fields["lead"]).queryset = actors
         cast(forms.ModelChoiceField, self.fields["partners"]).queryset = actors

@@ -33,6 +33,7 @@ from passgenau.apps.relocation.models import (
 )
 
 from .models import Measure
+from .selectors import grants_for_plan
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -104,13 +105,7 @@ def plan_measures(plan_id: int | None) -> Any:
 
 
 def grant_choices(user: Visitor, plan_id: int | None) -> list[tuple[str, str]]:
-    """The grants ``user`` sees (funders: of their programmes; recipients: their own) and those
-    the plan's measures name (shown on the plan's pages)."""
-    named = plan_measures(plan_id).filter(grant__isnull=False).values("grant_id")
-    grants = Grant.objects.filter(
-        Q(pk__in=grants_for_user(user=user).values("pk")) | Q(pk__in=named)
-    ).select_related("organisation")
-    return [(str(g.pk), str(g)) for g in grants.order_by("title", "pk")]
+    return [(str(g.pk), str(g)) for g in grants_for_plan(user=user, plan_id=plan_id)]
 
 
 def programme_choices(user: Visitor, plan_id: int | None) -> list[tuple[str, str]]:

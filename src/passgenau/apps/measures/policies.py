@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
+    "may_change",
     "may_comment",
     "may_coordinate",
     "may_coordinate_any",
@@ -56,6 +57,13 @@ def may_coordinate(*, user: Visitor, plan: Plan) -> bool:
     if plan.coordinating_organisation_id == organisation_id:
         return True
     return plan.actors.filter(organisation_id=organisation_id, coordinates=True).exists()
+
+
+def may_change(*, user: Visitor, plan: Plan) -> bool:
+    """Areas, measures, actors and indicators change while the plan is open: a closed plan stays
+    as it was (its successor carries the open measures over). Values, refreshes and reports go
+    on under ``may_coordinate``."""
+    return plan.status != PlanStatus.CLOSED and may_coordinate(user=user, plan=plan)
 
 
 def may_view_plan(*, user: Visitor, plan: Plan) -> bool:

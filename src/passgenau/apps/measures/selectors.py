@@ -14,7 +14,8 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from passgenau.apps.accounts.access import user_has_perm
-from passgenau.apps.funding.models import Payment
+from passgenau.apps.funding.models import Grant, Payment
+from passgenau.apps.funding.selectors import grants_for_user
 
 from . import policies
 from .models import (
@@ -37,6 +38,7 @@ __all__ = [
     "AreaProgress",
     "IndicatorSeries",
     "PlanProgress",
+    "grants_for_plan",
     "indicator_get_for_user",
     "measure_get_for_user",
     "measure_history",
@@ -49,6 +51,18 @@ __all__ = [
     "proposal_get_for_user",
     "report_get_for_user",
 ]
+
+
+def grants_for_plan(*, user: Visitor, plan_id: int | None) -> QuerySet[Grant]:
+    """The grants ``user`` may name in a plan: those funding lets the user see (funders: of their
+    programmes; recipients: their own) and those the plan's measures name already (shown on the
+    plan's pages), never every grant of the platform."""
+    wanted = Q(pk__in=grants_for_user(user=user).values("pk"))
+    if plan_id is not None:
+        named = Measure.objects.filter(plan_id=plan_id, grant__isnull=False)
+        wanted |= Q(pk__in=named.values("grant_id"))
+    return Grant.objects.filter(wanted).select_related("organisation").order_by("title", "pk")
+
 
 # The order of the traffic light: red, amber, green, grey (done and dropped are not "open").
 STATUS_ORDER = [

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MeasuresError",
     "TransitionError",
+    "actor_add",
     "actor_get_or_create",
     "actor_link",
     "area_create",
@@ -234,8 +235,16 @@ def plan_transition(
 def area_create(
     *, user: User | None, plan: Plan, code: str, title: str, description: str = "", log: bool = True
 ) -> Area:
-    if plan.areas.filter(code=code).exists():
-        raise MeasuresError({"code": [_("This plan already has an area with this number.")]})
+    code, title = code.strip(), " ".join(title.split())
+    errors = {}
+    if not code:
+        errors["code"] = [_("Give the area a number.")]
+    elif plan.areas.filter(code=code).exists():
+        errors["code"] = [_("This plan already has an area with this number.")]
+    if not title:
+        errors["title"] = [_("Give the area a title.")]
+    if errors:
+        raise MeasuresError(errors)
     position = plan.areas.count()
     area = Area.objects.create(
         plan=plan, code=code, title=title, description=description, position=position
@@ -254,6 +263,27 @@ def actor_get_or_create(*, plan: Plan, name: str, kind: str = ActorKind.ORGANISA
         return actor
     organisation = Organisation.objects.filter(name=name).first()
     return Actor.objects.create(plan=plan, name=name, kind=kind, organisation=organisation)
+
+
+@transaction.atomic
+def actor_add(*, user: User | None, plan: Plan, name: str, kind: str) -> Actor:
+    """A new actor of the plan, added by the coordinating office. Named like an organisation on
+    the platform, it is linked to it, so that its staff take part: audited with that link."""
+    name = " ".join(name.split())
+    if not name:
+        raise MeasuresError({"name": [_("Give the actor a name.")]})
+    if kind not in ActorKind.values:
+        raise MeasuresError({"kind": [_("Unknown kind of actor.")]})
+    if plan.actors.filter(name=name).exists():
+        raise MeasuresError({"name": [_("The plan already has an actor of this name.")]})
+    actor = actor_get_or_create(plan=plan, name=name, kind=kind)
+    log_action(
+        "measures.actor.added",
+        actor=user,
+        obj=actor,
+        data={"plan": plan.pk, "kind": kind, "organisation": actor.organisation_id},
+    )
+    return actor
 
 
 @transaction.atomic

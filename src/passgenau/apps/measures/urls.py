@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/status/<str:status>/", views.plan_transition, name="plan_transition"),
     path("<int:pk>/actors/", views.actor_list, name="actor_list"),
+    path("<int:pk>/areas/new/", views.area_create, name="area_create"),
     path("<int:pk>/measures/new/", views.measure_create, name="measure_create"),
     path("<int:pk>/propose/", views.proposal_create, name="proposal_create"),
     path("<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),

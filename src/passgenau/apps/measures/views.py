@@ -28,6 +28,7 @@ from .forms import (
     ActorForm,
     ActorLinkForm,
     AdoptForm,
+    AreaForm,
     CommentForm,
     DecisionForm,
     IndicatorForm,
@@ -43,6 +44,14 @@ from .models import MEASURE_TRANSITIONS, PLAN_TRANSITIONS, Plan, PlanStatus, Pro
 def _coordinated_plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     if not policies.may_coordinate(user=request.user, plan=plan):
+        raise PermissionDenied
+    return plan
+
+
+def _changeable_plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
+    """A plan whose areas, measures, actors and indicators the user may change (not closed)."""
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    if not policies.may_change(user=request.user, plan=plan):
         raise PermissionDenied
     return plan
 
@@ -106,6 +115,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "reports": plan.reports.defer("content"),
             "transitions": sorted(PLAN_TRANSITIONS[plan.status]),
             "may_coordinate": policies.may_coordinate(user=user, plan=plan),
+            "may_change": policies.may_change(user=user, plan=plan),
             "may_propose": policies.may_propose(user=user, plan=plan),
         },
     )
@@ -144,7 +154,7 @@ def plan_transition(request: AuthenticatedHttpRequest, pk: int, status: str) -> 
 @require("measures.coordinate")
 def actor_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The plan's actors; link each to an organisation of the platform, add new ones."""
-    plan = _coordinated_plan(request, pk)
+    plan = _changeable_plan(request, pk)
     form = ActorForm(request.POST or None, prefix="new")
     if request.method == "POST":
         actor_id = request.POST.get("actor")
@@ -161,10 +171,13 @@ def actor_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("The actor has been linked."))
             return redirect("measures:actor_list", pk=plan.pk)
-        if form.is_valid():
-            services.actor_get_or_create(
-                plan=plan, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"]
-            )
+        added = form_saved(
+            request,
+            form,
+            lambda data: services.actor_add(user=request.user, plan=plan, **data),
+        )
+        if added is not None:
+            messages.success(request, _("%(name)s has been added.") % {"name": added.name})
             return redirect("measures:actor_list", pk=plan.pk)
     actors = plan.actors.select_related("organisation")
     rows = [
@@ -179,13 +192,27 @@ def actor_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "measures/actor_list.html", {"plan": plan, "rows": rows, "form": form})
 
 
+@require("measures.coordinate")
+def area_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A new area (Handlungsfeld) of the plan, for a plan not imported from a spreadsheet."""
+    plan = _changeable_plan(request, pk)
+    form = AreaForm(request.POST or None)
+    area = form_saved(
+        request, form, lambda data: services.area_create(user=request.user, plan=plan, **data)
+    )
+    if area is not None:
+        messages.success(request, _("The area %(area)s has been added.") % {"area": area})
+        return redirect(plan)
+    return render(request, "measures/area_form.html", {"plan": plan, "form": form})
+
+
 # --- measures ---------------------------------------------------------------------------------
 
 
 @require("measures.coordinate")
 def measure_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _coordinated_plan(request, pk)
-    form = MeasureForm(request.POST or None, plan=plan)
+    plan = _changeable_plan(request, pk)
+    form = MeasureForm(request.POST or None, plan=plan, user=request.user)
     measure = form_saved(
         request, form, lambda data: services.measure_create(user=request.user, plan=plan, **data)
     )
@@ -198,9 +225,14 @@ def measure_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
     plan = measure.plan
-    if not policies.may_coordinate(user=request.user, plan=plan):
+    if not policies.may_change(user=request.user, plan=plan):
         raise PermissionDenied
-    form = MeasureForm(request.POST or None, plan=plan, initial=MeasureForm.initial_for(measure))
+    form = MeasureForm(
+        request.POST or None,
+        plan=plan,
+        user=request.user,
+        initial=MeasureForm.initial_for(measure),
+    )
     if form_saved(
         request,
         form,
@@ -238,7 +270,7 @@ def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_comment": may_comment,
             "may_report": policies.may_report_progress(user=request.user, measure=measure),
-            "may_coordinate": policies.may_coordinate(user=request.user, plan=plan),
+            "may_change": policies.may_change(user=request.user, plan=plan),
         },
     )
 
@@ -283,7 +315,7 @@ def proposal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require("measures.coordinate")
 def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
-    if not policies.may_coordinate(user=request.user, plan=proposal.plan):
+    if not policies.may_change(user=request.user, plan=proposal.plan):
         raise PermissionDenied
     form = DecisionForm(request.POST or None)
     if form_saved(
@@ -311,7 +343,7 @@ def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require("measures.coordinate")
 def indicator_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _coordinated_plan(request, pk)
+    plan = _changeable_plan(request, pk)
     form = IndicatorForm(request.POST or None, plan=plan, user=request.user)
     if form_saved(
         request,

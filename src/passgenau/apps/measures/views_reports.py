@@ -32,7 +32,7 @@ def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
 @require("measures.coordinate")
 def plan_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
-    if not policies.may_coordinate(user=request.user, plan=plan):
+    if not policies.may_change(user=request.user, plan=plan):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[imports.ImportProblem] = []
