@@ -198,4 +198,4 @@ def test_duplicates_command_on_an_hsds_folder(tmp_path):
     (tmp_path / "phones.csv").write_text("id,service_id,number,fax\np1,s1,1,2\n")
     err = io.StringIO()
     assert duplicates_run(tmp_path, err=err) == 2
-    assert "phones.csv, row 1, field fax" in err.getvalue()
+    assert "phones.csv, row 1, column 'fax'" in err.getvalue()

@@ -113,4 +113,8 @@ def test_a_bad_value_names_file_row_and_column(hias_dir: Path, tmp_path: Path) -
     with pytest.raises(InstanceError) as info:
         read_hias(tmp_path)
     (problem,) = info.value.problems
-    assert (problem.file, problem.row, problem.column) == (FILES["employment"], 2, "CA-LOS ANGELES")
+    assert (problem.source, problem.line, problem.field) == (
+        FILES["employment"],
+        2,
+        "CA-LOS ANGELES",
+    )

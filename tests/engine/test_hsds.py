@@ -82,9 +82,9 @@ def test_problems_name_file_row_and_field(tmp_path):
     with pytest.raises(hsds.HsdsError) as raised:
         hsds.read_hsds_csv(tmp_path)
     text = [str(p) for p in raised.value.problems]
-    assert "services.csv, row 1, field minimum_age: 'zwölf' is not a number" in text
-    assert "services.csv, row 1, field colour: services has no field 'colour'" in text
-    assert "services.csv, row 2, field id: every row needs an id" in text
+    assert "services.csv, row 1, column 'minimum_age': 'zwölf' is not a number" in text
+    assert "services.csv, row 1, column 'colour': services has no field 'colour'" in text
+    assert "services.csv, row 2, column 'id': every row needs an id" in text
 
 
 def test_json_problems_name_the_path(tmp_path):

@@ -42,7 +42,7 @@ def make_dir(root: Path, files: dict[str, str], **changes: str | None) -> Path:
 def problems_of(path: Path) -> list[tuple[str, int | None, str | None, str]]:
     with pytest.raises(InstanceError) as info:
         read_instance(path)
-    return [(p.file, p.row, p.column, p.message) for p in info.value.problems]
+    return [(p.source, p.line, p.field, p.message) for p in info.value.problems]
 
 
 # -- reading good input ---------------------------------------------------------------------------
@@ -357,10 +357,10 @@ def test_bad_priorities_name_file_row_and_column(tmp_path: Path) -> None:
     inst = read_instance(path)
     with pytest.raises(InstanceError) as info:
         read_priorities(path, inst)
-    found = {(p.file, p.row, p.column) for p in info.value.problems}
+    found = {(p.source, p.line, p.field) for p in info.value.problems}
     assert ("priorities.csv", 3, "household_id") in found  # unknown household
     assert ("priorities.csv", 4, "rank") in found  # not a whole number
     (path / "priorities.csv").write_text("site_id,household_id,rank\nA,h1,1\nA,h1,2\n")
     with pytest.raises(InstanceError) as info:
         read_priorities(path, inst)
-    assert [(p.row, p.column) for p in info.value.problems] == [(3, "household_id")]
+    assert [(p.line, p.field) for p in info.value.problems] == [(3, "household_id")]

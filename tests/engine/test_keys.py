@@ -111,7 +111,7 @@ def test_csv_key_ambiguous_without_evidence_names_row_and_field(tmp_path: Path) 
     with pytest.raises(KeyFileError) as info:
         read_key_csv(path)
     (problem,) = info.value.problems
-    assert (problem.row, problem.column) == (2, "weight")
+    assert (problem.line, problem.field) == (2, "weight")
     assert "German and English" in problem.message
     assert read_key_csv(path, number_format="en").weights["A"] == Fraction(1234, 1000)
 
@@ -126,7 +126,7 @@ def test_csv_key_reports_every_problem_with_row_and_field(tmp_path: Path) -> Non
     text = "id,weight,note\nA,1,x\n,2,y\nA,3,z\nB,-1,w\nC,abc,v\nD,1\n"
     with pytest.raises(KeyFileError) as info:
         read_key_csv(write(tmp_path, text))
-    found = {(p.row, p.column) for p in info.value.problems}
+    found = {(p.line, p.field) for p in info.value.problems}
     assert found == {(3, "id"), (4, "id"), (5, "weight"), (6, "weight"), (7, None)}
     messages = str(info.value)
     assert "key.csv, row 4, column 'id': id 'A' also in row 2" in messages
@@ -138,8 +138,8 @@ def test_csv_key_reports_every_problem_with_row_and_field(tmp_path: Path) -> Non
     [
         ("", "empty"),
         ("id,weight\n", "no rows"),
-        ("id,amount\nA,1\n", "missing column"),
-        ("id,weight,id\nA,1,2\n", "duplicate column"),
+        ("id,amount\nA,1\n", "required column is missing"),
+        ("id,weight,id\nA,1,2\n", "appears twice in the header"),
     ],
 )
 def test_csv_key_whole_file_problems(tmp_path: Path, text: str, message: str) -> None:
@@ -152,7 +152,7 @@ def test_csv_key_missing_and_undecodable_files(tmp_path: Path) -> None:
         read_key_csv(tmp_path / "nope.csv")
     path = tmp_path / "latin1.csv"
     path.write_bytes("id,weight\nMünster,1\n".encode("latin-1"))
-    with pytest.raises(KeyFileError, match="not UTF-8"):
+    with pytest.raises(KeyFileError, match="not valid UTF-8"):
         read_key_csv(path)
 
 

@@ -88,7 +88,7 @@ def test_a_fixed_household_that_does_not_take_part_is_refused(profiles) -> None:
     with pytest.raises(InstanceError) as info:
         match_profiles(households, sites, CATALOGUE, fixed=[("nobody", sites[0].id)])
     (problem,) = info.value.problems
-    assert (problem.file, problem.row, problem.column) == ("fixed", 1, "household_id")
+    assert (problem.source, problem.line, problem.field) == ("fixed", 1, "household_id")
 
 
 def test_the_same_inputs_give_the_same_instance_and_result(profiles) -> None:  # type: ignore[no-untyped-def]

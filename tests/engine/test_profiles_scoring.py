@@ -360,7 +360,8 @@ def test_unknown_site_references_and_mixed_dimensions(tmp_path: Path):
 
 
 def test_missing_files_and_bad_site_values(tmp_path: Path):
-    with pytest.raises(ProfileError, match=r"households\.jsonl: file is missing \(nor households"):
+    missing = r"households\.jsonl: required file is missing \(nor households"
+    with pytest.raises(ProfileError, match=missing):
         read_profiles(tmp_path)
     (tmp_path / "households.json").write_text("[]")
     (tmp_path / "sites.json").write_text(

@@ -36,10 +36,11 @@ from passgenau.engine.keys import (
     NUMBER_FORMATS,
     KeyFileError,
     KeyTable,
-    Problem,
+    NumberError,
     parse_number,
     read_key_csv,
 )
+from passgenau.engine.problems import InputProblem
 
 __all__ = ["format_amount", "register", "run"]
 
@@ -155,10 +156,11 @@ def _column_bounds(
     option: str,
     decimals: int,
     number_format: str,
-    problems: list[Problem],
+    problems: list[InputProblem],
 ) -> dict[str, int]:
     if column not in table.columns:
-        problems.append(Problem(table.file, 1, column, f"{option}: no such column in the key file"))
+        unknown = {"option": option}
+        problems.append(InputProblem(table.file, 1, column, "keys.no_such_column", unknown))
         return {}
     bounds: dict[str, int] = {}
     fmt = table.number_format  # what the weights showed, or the format the user chose
@@ -169,19 +171,13 @@ def _column_bounds(
         row = table.rows[uid]
         try:
             value = parse_number(text, fmt)
-        except ValueError as exc:
-            problems.append(Problem(table.file, row, column, str(exc)))
+        except NumberError as exc:
+            problems.append(exc.problems[0].at(table.file, row, column))
             continue
         scaled = value * 10**decimals
         if value < 0 or scaled.denominator != 1:
-            problems.append(
-                Problem(
-                    table.file,
-                    row,
-                    column,
-                    f"{text!r} must be non-negative with at most {decimals} decimals",
-                )
-            )
+            bad = {"value": text, "decimals": decimals}
+            problems.append(InputProblem(table.file, row, column, "keys.bound_decimals", bad))
             continue
         bounds[uid] = int(scaled)
     return bounds
@@ -225,7 +221,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyFileError as exc:
         return _fail([*problems, *exc.problems], err_stream)
 
-    file_problems: list[Problem] = []
+    file_problems: list[InputProblem] = []
     minimum: int | dict[str, int] | None = global_min
     maximum: int | dict[str, int] | None = global_max
     if args.min_column:

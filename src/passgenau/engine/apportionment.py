@@ -54,7 +54,6 @@ from .problems import InputError, InputProblem
 
 __all__ = [
     "METHODS",
-    "PROBLEM_CODES",
     "TIE_RULES",
     "Apportionment",
     "ApportionmentError",
@@ -89,39 +88,14 @@ _METHOD_ALIASES: dict[str, str] = {
 
 class ApportionmentError(InputError):
     """Input that cannot be apportioned; carries every problem found (:class:`InputProblem`,
-    codes ``apportion.*``, see :data:`PROBLEM_CODES`)."""
+    codes ``apportion.*``)."""
 
     separator = "; "
     problems: list[InputProblem]
 
 
-# Every code an ApportionmentError's problems may carry, with the parameters of its text.
-PROBLEM_CODES: dict[str, tuple[str, ...]] = {
-    "apportion.unknown_method": ("method", "choices"),
-    "apportion.unknown_ties": ("ties", "choices"),
-    "apportion.lot_needs_seed": (),
-    "apportion.total_not_integer": ("total",),
-    "apportion.total_negative": ("total",),
-    "apportion.no_key": (),
-    "apportion.min_above_max": ("unit", "minimum", "maximum"),
-    "apportion.minimums_exceed_total": ("sum", "total"),
-    "apportion.maximums_below_total": ("sum", "total"),
-    "apportion.ids_not_distinct": (),
-    "apportion.weights_string": (),
-    "apportion.key_empty": (),
-    "apportion.weight_invalid": ("unit", "detail"),
-    "apportion.weight_negative": ("unit", "weight"),
-    "apportion.bound_unknown_units": ("bound", "units"),
-    "apportion.bound_not_integer": ("unit", "bound", "value"),
-    "apportion.bound_negative": ("unit", "bound", "value"),
-    "apportion.no_room_above": (),
-    "apportion.no_room_below": (),
-}
-
-
-def _problem(code: str, message: str, **parameters: Any) -> InputProblem:
-    assert set(parameters) == set(PROBLEM_CODES[code]), code
-    return InputProblem("", None, None, code, parameters, message)
+def _problem(code: str, **parameters: Any) -> InputProblem:
+    return InputProblem("", None, None, code, parameters)
 
 
 @dataclass(frozen=True)
@@ -275,7 +249,6 @@ def apportion(
         problems.append(
             _problem(
                 "apportion.unknown_method",
-                f"unknown method {method!r}; choose one of {', '.join(METHODS)}",
                 method=str(method),
                 choices=", ".join(METHODS),
             )
@@ -284,23 +257,16 @@ def apportion(
         problems.append(
             _problem(
                 "apportion.unknown_ties",
-                f"unknown tie rule {ties!r}; choose one of {', '.join(TIE_RULES)}",
                 ties=str(ties),
                 choices=", ".join(TIE_RULES),
             )
         )
     if ties == "lot" and seed is None:
-        problems.append(
-            _problem(
-                "apportion.lot_needs_seed",
-                "ties='lot' needs a seed so that the lot can be reproduced",
-            )
-        )
+        problems.append(_problem("apportion.lot_needs_seed"))
     if isinstance(total, bool) or not isinstance(total, int):
         problems.append(
             _problem(
                 "apportion.total_not_integer",
-                f"total must be an integer, got {total!r}",
                 total=repr(total),
             )
         )
@@ -308,7 +274,6 @@ def apportion(
         problems.append(
             _problem(
                 "apportion.total_negative",
-                f"total must not be negative, got {total}",
                 total=total,
             )
         )
@@ -322,18 +287,12 @@ def apportion(
 
     weight_sum = sum(fractions, Fraction(0))
     if weight_sum == 0 and total > 0:
-        problems.append(
-            _problem(
-                "apportion.no_key",
-                "all weights are zero, but the total is positive: there is no key",
-            )
-        )
+        problems.append(_problem("apportion.no_key"))
     for uid, lo, hi in zip(ids, lows, highs, strict=True):
         if hi is not None and lo > hi:
             problems.append(
                 _problem(
                     "apportion.min_above_max",
-                    f"unit {uid!r}: minimum {lo} is greater than maximum {hi}",
                     unit=uid,
                     minimum=lo,
                     maximum=hi,
@@ -344,7 +303,6 @@ def apportion(
         problems.append(
             _problem(
                 "apportion.minimums_exceed_total",
-                f"the minimums add up to {sum_low}, more than the total {total}",
                 sum=sum_low,
                 total=total,
             )
@@ -357,8 +315,6 @@ def apportion(
             problems.append(
                 _problem(
                     "apportion.maximums_below_total",
-                    f"the maximums add up to {cap} (units with weight zero count with their "
-                    f"minimum), less than the total {total}",
                     sum=cap,
                     total=total,
                 )
@@ -398,28 +354,14 @@ def _read_weights(
     if isinstance(weights, Mapping):
         pairs = [(str(k), v) for k, v in weights.items()]
         if len({k for k, _ in pairs}) != len(pairs):
-            problems.append(
-                _problem(
-                    "apportion.ids_not_distinct",
-                    "unit ids must be distinct after conversion to text",
-                )
-            )
+            problems.append(_problem("apportion.ids_not_distinct"))
     elif isinstance(weights, str | bytes):
-        problems.append(
-            _problem(
-                "apportion.weights_string",
-                "weights must be a mapping or a sequence of numbers, not a string",
-            )
-        )
+        problems.append(_problem("apportion.weights_string"))
         return (), ()
     else:
         pairs = [(str(i), v) for i, v in enumerate(weights)]
     if not pairs:
-        problems.append(
-            _problem(
-                "apportion.key_empty", "the key is empty: there are no units to apportion among"
-            )
-        )
+        problems.append(_problem("apportion.key_empty"))
     ids: list[str] = []
     fractions: list[Fraction] = []
     for uid, raw in pairs:
@@ -429,7 +371,6 @@ def _read_weights(
             problems.append(
                 _problem(
                     "apportion.weight_invalid",
-                    f"unit {uid!r}: weight {exc}",
                     unit=uid,
                     detail=str(exc),
                 )
@@ -439,7 +380,6 @@ def _read_weights(
             problems.append(
                 _problem(
                     "apportion.weight_negative",
-                    f"unit {uid!r}: weight {raw} is negative",
                     unit=uid,
                     weight=str(raw),
                 )
@@ -462,7 +402,6 @@ def _read_bound(
             problems.append(
                 _problem(
                     "apportion.bound_unknown_units",
-                    f"{name} given for unknown units: {', '.join(sorted(unknown))}",
                     bound=name,
                     units=", ".join(sorted(unknown)),
                 )
@@ -478,12 +417,11 @@ def _check_bound(
 ) -> int | None:
     if value is None:
         return None
-    where = f"unit {uid!r}: " if uid is not None else ""
+    prefix = "apportion.unit_" if uid is not None else "apportion."
     if isinstance(value, bool) or not isinstance(value, int):
         problems.append(
             _problem(
-                "apportion.bound_not_integer",
-                f"{where}{name} must be an integer, got {value!r}",
+                f"{prefix}bound_not_integer",
                 unit=uid,
                 bound=name,
                 value=repr(value),
@@ -493,8 +431,7 @@ def _check_bound(
     if value < 0:
         problems.append(
             _problem(
-                "apportion.bound_negative",
-                f"{where}{name} must not be negative, got {value}",
+                f"{prefix}bound_negative",
                 unit=uid,
                 bound=name,
                 value=value,
@@ -724,9 +661,7 @@ def _add_seats(
     heapq.heapify(heap)
     while count > 0:
         if not heap:
-            raise ApportionmentError(
-                [_problem("apportion.no_room_above", "the maximums leave no room for the total")]
-            )
+            raise ApportionmentError([_problem("apportion.no_room_above")])
         level = heap[0][0]
         group = []
         while heap and heap[0][0] == level:
@@ -757,9 +692,7 @@ def _remove_seats(
     heapq.heapify(heap)
     while count > 0:
         if not heap:
-            raise ApportionmentError(
-                [_problem("apportion.no_room_below", "the minimums leave no room for the total")]
-            )
+            raise ApportionmentError([_problem("apportion.no_room_below")])
         level = heap[0][0]
         group = []
         while heap and heap[0][0] == level:

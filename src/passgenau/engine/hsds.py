@@ -7,7 +7,7 @@ flattened into it by following the HSDS references (a phone inside a service get
 as ``service_id``; an attribute gets ``link_id``/``link_entity``; metadata ``resource_id``/
 ``resource_type``) and nested again from it, so that CSV → tables → JSON → tables gives the same
 rows. Problems (an unreadable file, a row without its id, a number that is not one) come back as
-:class:`Problem` records naming the file, row and field.
+:class:`~passgenau.engine.problems.InputProblem` records naming the file, row and field.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .problems import InputError, InputProblem
+
 __all__ = [
     "TABLES",
     "Dataset",
     "HsdsError",
-    "Problem",
     "datapackage_descriptor",
     "dataset_from_json",
     "nest_organization",
@@ -269,29 +270,18 @@ _REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
 _PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One input problem: where (file, row counted from 1 after the header, field) and what."""
+class HsdsError(InputError):
+    """An HSDS package or document that cannot be read; carries every problem found."""
 
-    source: str
-    row: int | None
-    field: str
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.source
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.field:
-            where += f", field {self.field}"
-        return f"{where}: {self.message}"
+    separator = "; "
+    shown = 5
+    problems: list[InputProblem]
 
 
-class HsdsError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:5]))
+def _problem(
+    source: str, row: int | None, field: str | None, code: str, **parameters: Any
+) -> InputProblem:
+    return InputProblem(source, row, field, code, parameters)
 
 
 @dataclass
@@ -352,49 +342,44 @@ def _number(text: str) -> int | float:
 
 def _typed(
     table: Table, raw: Mapping[str, Any], source: str, row: int | None
-) -> tuple[Row, list[Problem]]:
+) -> tuple[Row, list[InputProblem]]:
     """Cells of one CSV row (or values of one JSON object) as typed HSDS values; empty cells are
     left out; unknown columns are a problem."""
     kinds = dict(table.fields)
     out: Row = {}
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     for key, value in raw.items():
         if key not in kinds:
-            problems.append(
-                Problem(source, row, key, "unknown_field", f"{table.name} has no field {key!r}")
-            )
+            unknown = {"entity": table.name, "name": key}
+            problems.append(_problem(source, row, key, "hsds.unknown_field", **unknown))
             continue
         if value is None or value == "":
             continue
         if kinds[key] == "number":
             if isinstance(value, bool):
-                problems.append(
-                    Problem(source, row, key, "not_a_number", f"{value!r} is no number")
-                )
+                problems.append(_problem(source, row, key, "number.invalid", value=value))
                 continue
             if isinstance(value, str):
                 try:
                     value = _number(value.strip())
                 except ValueError:
-                    problems.append(
-                        Problem(source, row, key, "not_a_number", f"{value!r} is not a number")
-                    )
+                    problems.append(_problem(source, row, key, "number.invalid", value=value))
                     continue
         elif not isinstance(value, str):
             value = str(value)
         out[key] = value
     if "id" not in out:
-        problems.append(Problem(source, row, "id", "missing", "every row needs an id"))
+        problems.append(_problem(source, row, "id", "hsds.no_id"))
     return out, problems
 
 
 # --- CSV package --------------------------------------------------------------------------------
 
 
-def _resource_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+def _resource_files(folder: Path) -> tuple[dict[str, Path], list[InputProblem]]:
     """Table name → CSV file, from ``datapackage.json`` when it lists resources, otherwise the
     standard file names (the spec's own example folder ships only a pointer to its descriptor)."""
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     descriptor = folder / "datapackage.json"
     files: dict[str, Path] = {}
     if descriptor.is_file():
@@ -408,19 +393,19 @@ def _resource_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
                 path = resource.get("path") if isinstance(resource, dict) else None
                 if name not in TABLES or not isinstance(path, str):
                     problems.append(
-                        Problem(
+                        _problem(
                             "datapackage.json",
                             None,
                             "resources",
-                            "unknown_resource",
-                            f"resource {name!r} is not an HSDS table",
+                            "hsds.unknown_resource",
+                            name=name,
                         )
                     )
                     continue
                 target = (folder / path).resolve()
                 if not target.is_relative_to(folder.resolve()):
                     problems.append(
-                        Problem("datapackage.json", None, "path", "outside", f"{path} is outside")
+                        _problem("datapackage.json", None, "path", "hsds.outside", path=path)
                     )
                     continue
                 files[name] = target
@@ -437,9 +422,7 @@ def read_hsds_csv(folder: Path, *, max_rows: int = 1_000_000) -> Dataset:
     every problem found."""
     files, problems = _resource_files(folder)
     if not files and not problems:
-        problems.append(
-            Problem(str(folder), None, "", "empty", "no HSDS CSV file (services.csv, …) found")
-        )
+        problems.append(_problem(str(folder), None, None, "hsds.no_table"))
     dataset = Dataset()
     total = 0
     for name, path in files.items():
@@ -448,7 +431,7 @@ def read_hsds_csv(folder: Path, *, max_rows: int = 1_000_000) -> Dataset:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(source, None, "", "unreadable", f"cannot read: {exc}"))
+            problems.append(_problem(source, None, None, "file.unreadable", detail=str(exc)))
             continue
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None:
@@ -457,22 +440,17 @@ def read_hsds_csv(folder: Path, *, max_rows: int = 1_000_000) -> Dataset:
         for number, cells in enumerate(reader, start=1):
             total += 1
             if total > max_rows:
-                problems.append(
-                    Problem(source, number, "", "too_many_rows", f"more than {max_rows} rows")
-                )
+                problems.append(_problem(source, number, None, "rows.too_many", limit=max_rows))
                 raise HsdsError(problems)
             if None in cells:
-                problems.append(
-                    Problem(source, number, "", "extra_cells", "more cells than header columns")
-                )
+                problems.append(_problem(source, number, None, "csv.extra_cells"))
                 cells.pop(None)
             row, row_problems = _typed(table, cells, source, number)
             problems.extend(row_problems)
             if "id" in row:
                 if row["id"] in seen:
-                    problems.append(
-                        Problem(source, number, "id", "duplicate_id", f"id {row['id']} twice")
-                    )
+                    twice = {"kind": table.entity, "id": row["id"]}
+                    problems.append(_problem(source, number, "id", "id.duplicate", **twice))
                     continue
                 seen.add(row["id"])
                 dataset.rows(name).append(row)
@@ -575,12 +553,12 @@ def _flatten(
     obj: Any,
     source: str,
     path: str,
-    problems: list[Problem],
+    problems: list[InputProblem],
     parent: tuple[str, str] | None = None,
 ) -> None:
     """Add ``obj`` (an HSDS object of ``entity``) and everything nested in it to ``dataset``."""
     if not isinstance(obj, dict):
-        problems.append(Problem(source, None, path, "not_an_object", "expected a JSON object"))
+        problems.append(_problem(source, None, path, "json.not_object"))
         return
     table = TABLE_OF_ENTITY[entity]
     flat: dict[str, Any] = {}
@@ -595,8 +573,7 @@ def _flatten(
         flat.setdefault(fk, parent_id)
     row, row_problems = _typed(table, flat, source, None)
     problems.extend(
-        Problem(p.source, p.row, f"{path}.{p.field}".lstrip("."), p.code, p.message)
-        for p in row_problems
+        p.at(p.source, p.line, f"{path}.{p.field or ''}".strip(".")) for p in row_problems
     )
     if "id" not in row:
         return
@@ -626,16 +603,15 @@ def _flatten(
                 row.setdefault(fk, str(value["id"]))
             _flatten(dataset, TABLES[ref_table].entity, value, source, where, problems)
         else:
-            problems.append(
-                Problem(source, None, where, "unknown_field", f"{entity} has no field {key!r}")
-            )
+            unknown = {"entity": entity, "name": key}
+            problems.append(_problem(source, None, where, "hsds.unknown_field", **unknown))
     dataset.add(table.name, row)
 
 
-def _as_list(value: Any, source: str, where: str, problems: list[Problem]) -> list[Any]:
+def _as_list(value: Any, source: str, where: str, problems: list[InputProblem]) -> list[Any]:
     if isinstance(value, list):
         return value
-    problems.append(Problem(source, None, where, "not_a_list", "expected a JSON array"))
+    problems.append(_problem(source, None, where, "json.not_array"))
     return []
 
 
@@ -645,7 +621,7 @@ def dataset_from_json(
     """Tables from HSDS JSON: one object, a list of objects, an API page (``contents``) or a
     dict of tables as the spec's ``tabular.json`` (``{"services.csv": [rows]}``)."""
     dataset = dataset if dataset is not None else Dataset()
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     if (
         isinstance(document, dict)
         and document
@@ -677,11 +653,13 @@ def dataset_from_json(
 def read_hsds_json(path: Path, *, max_bytes: int = 200_000_000) -> Dataset:
     """Tables from one HSDS JSON file (the entity is guessed from the file name, then the keys)."""
     if path.stat().st_size > max_bytes:
-        raise HsdsError([Problem(path.name, None, "", "too_large", f"over {max_bytes} bytes")])
+        raise HsdsError([_problem(path.name, None, None, "file.too_large", limit=max_bytes)])
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise HsdsError([Problem(path.name, None, "", "invalid_json", str(exc))]) from None
+        raise HsdsError(
+            [_problem(path.name, None, None, "json.invalid", detail=str(exc))]
+        ) from None
     return dataset_from_json(document, source=path.name)
 
 
@@ -691,7 +669,7 @@ def read_hsds(path: Path) -> Dataset:
         if list(path.glob("*.csv")) or (path / "datapackage.json").is_file():
             return read_hsds_csv(path)
         dataset = Dataset()
-        problems: list[Problem] = []
+        problems: list[InputProblem] = []
         for file in sorted(path.glob("*.json")):
             try:
                 document = json.loads(file.read_text(encoding="utf-8-sig"))
@@ -700,12 +678,14 @@ def read_hsds(path: Path) -> Dataset:
                 if isinstance(exc, HsdsError):
                     problems.extend(exc.problems)
                 else:
-                    problems.append(Problem(file.name, None, "", "invalid_json", str(exc)))
+                    problems.append(
+                        _problem(file.name, None, None, "json.invalid", detail=str(exc))
+                    )
         if problems:
             raise HsdsError(problems)
         return dataset
     if not path.exists():
-        raise HsdsError([Problem(str(path), None, "", "missing", "no such file or folder")])
+        raise HsdsError([_problem(str(path), None, None, "file.not_found")])
     return read_hsds_json(path)
 
 

@@ -22,12 +22,12 @@ from fractions import Fraction
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 
 from .apportionment import WeightLike, to_fraction
-from .problems import InputError
+from .problems import InputError, InputProblem
 
 __all__ = [
     "NUMBER_FORMATS",
@@ -37,8 +37,8 @@ __all__ = [
     "KeyFileError",
     "KeyTable",
     "KoenigsteinerKey",
+    "NumberError",
     "NumberFormat",
-    "Problem",
     "composite_key",
     "koenigsteiner",
     "koenigsteiner_compute",
@@ -54,28 +54,20 @@ NumberFormat = Literal["auto", "de", "en"]
 NUMBER_FORMATS: tuple[str, ...] = ("auto", "de", "en")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem in an input file: where it is and what is wrong."""
+class NumberError(InputError):
+    """A number that cannot be read (:func:`parse_number`); one problem, without a place."""
 
-    file: str
-    row: int | None  # 1-based line number in the file (the header is line 1); None: whole file
-    column: str | None
-    message: str
+    problems: list[InputProblem]
 
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column!r}"
-        return f"{where}: {self.message}"
+
+def _number_error(code: str, **parameters: str) -> NumberError:
+    return NumberError([InputProblem("", None, None, code, parameters)])
 
 
 class KeyFileError(InputError):
     """A key file that cannot be used; carries every problem found, not just the first."""
 
-    problems: list[Problem]
+    problems: list[InputProblem]
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -96,9 +88,9 @@ def _integer_part_ok(part: str, thousands: str) -> bool:
 def _split(text: str, decimal: str, thousands: str) -> Fraction:
     integer, _, fraction = text.partition(decimal)
     if not _integer_part_ok(integer, thousands) or (fraction and not fraction.isdigit()):
-        raise ValueError(f"{text!r} is not a number")
+        raise _number_error("number.invalid", value=text)
     if integer in {"", "+", "-"} and not fraction:
-        raise ValueError(f"{text!r} is not a number")
+        raise _number_error("number.invalid", value=text)
     sign = -1 if integer.startswith("-") else 1
     digits = integer.lstrip("+-").replace(thousands, "") or "0"
     return sign * Fraction(Decimal(f"{digits}.{fraction or '0'}"))
@@ -151,23 +143,20 @@ def parse_number(text: str, number_format: str = "auto") -> Fraction:
     (Fraction(1234, 1), Fraction(617, 500))
     """
     if number_format not in NUMBER_FORMATS:
-        raise ValueError(f"unknown number format {number_format!r}")
+        raise _number_error("number.unknown_format", format=number_format)
     t = text.strip()
     for sign in ("EUR", "€"):
         t = t.removeprefix(sign).removesuffix(sign).strip()
     t = _SPACES.sub("", t)
     if not t:
-        raise ValueError("empty value is not a number")
+        raise _number_error("number.empty")
     if not re.fullmatch(r"[+-]?[\d.,]+", t):
-        raise ValueError(f"{text.strip()!r} is not a number")
+        raise _number_error("number.invalid", value=text.strip())
     fmt = number_format
     if fmt == "auto":
         evidence = number_evidence(t)
         if evidence is None and ("." in t or "," in t):
-            raise ValueError(
-                f"{text.strip()!r} means different numbers in German and English notation; "
-                "choose the number format explicitly"
-            )
+            raise _number_error("number.ambiguous", value=text.strip())
         fmt = evidence or "en"
     if fmt == "de":
         return _split(t, ",", ".")
@@ -429,6 +418,12 @@ def _sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
+def _problem(
+    source: str, line: int | None, field: str | None, code: str, **parameters: Any
+) -> InputProblem:
+    return InputProblem(source, line, field, code, parameters)
+
+
 def read_key_csv(
     source: str | Path | Iterable[str],
     *,
@@ -461,32 +456,34 @@ def read_key_csv(
         try:
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise KeyFileError([Problem(label, None, None, "file not found")]) from None
-        except UnicodeDecodeError as exc:
-            raise KeyFileError(
-                [Problem(label, None, None, f"not UTF-8 text ({exc.reason})")]
-            ) from None
+            raise KeyFileError([_problem(label, None, None, "file.not_found")]) from None
+        except UnicodeDecodeError:
+            raise KeyFileError([_problem(label, None, None, "file.not_utf8")]) from None
         except OSError as exc:
-            raise KeyFileError([Problem(label, None, None, exc.strerror or str(exc))]) from None
+            detail = exc.strerror or str(exc)
+            raise KeyFileError(
+                [_problem(label, None, None, "file.unreadable", detail=detail)]
+            ) from None
     else:
         label = name or "<input>"
         text = "".join(line if line.endswith("\n") else line + "\n" for line in source)
         text = text.removeprefix("\ufeff")
     if number_format not in NUMBER_FORMATS:
-        raise KeyFileError([Problem(label, None, None, f"unknown number format {number_format!r}")])
+        raise KeyFileError(
+            [_problem(label, None, None, "number.unknown_format", format=number_format)]
+        )
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise KeyFileError([Problem(label, None, None, "the file is empty: no header, no units")])
+        raise KeyFileError([_problem(label, None, None, "csv.no_header")])
     reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(lines[0]))
     header = [h.strip() for h in next(reader)]
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     for column in (id_column, weight_column):
         if column not in header:
-            problems.append(
-                Problem(label, 1, column, f"missing column; the header has {', '.join(header)}")
-            )
-    if len(set(header)) != len(header):
-        problems.append(Problem(label, 1, None, "duplicate column names in the header"))
+            found = ", ".join(header)
+            problems.append(_problem(label, 1, column, "csv.missing_column", header=found))
+    for column in sorted({h for h in header if header.count(h) > 1}):
+        problems.append(_problem(label, 1, column, "csv.duplicate_column"))
     if problems:
         raise KeyFileError(problems)
     id_at, weight_at = header.index(id_column), header.index(weight_column)
@@ -499,16 +496,16 @@ def read_key_csv(
         if not any(cell.strip() for cell in row):
             continue  # blank line
         if len(row) != len(header):
-            problems.append(
-                Problem(label, line, None, f"{len(row)} fields, the header has {len(header)}")
-            )
+            counts = {"expected": len(header), "found": len(row)}
+            problems.append(_problem(label, line, None, "csv.field_count", **counts))
             continue
         uid = row[id_at].strip()
         if not uid:
-            problems.append(Problem(label, line, id_column, "empty id"))
+            problems.append(_problem(label, line, id_column, "id.empty", kind="unit"))
             continue
         if uid in seen:
-            problems.append(Problem(label, line, id_column, f"id {uid!r} also in row {seen[uid]}"))
+            again = {"id": uid, "first": seen[uid]}
+            problems.append(_problem(label, line, id_column, "id.duplicate_row", **again))
             continue
         seen[uid] = line
         extra = {h: row[header.index(h)] for h in others}
@@ -520,15 +517,8 @@ def read_key_csv(
         if len(evidence) > 1:
             de_row = next(r for r, _, w, _ in raw_rows if number_evidence(w) == "de")
             en_row = next(r for r, _, w, _ in raw_rows if number_evidence(w) == "en")
-            problems.append(
-                Problem(
-                    label,
-                    None,
-                    weight_column,
-                    f"German (row {de_row}) and English (row {en_row}) number formats are "
-                    "mixed; choose the number format explicitly",
-                )
-            )
+            rows = {"de_row": de_row, "en_row": en_row}
+            problems.append(_problem(label, None, weight_column, "keys.mixed_formats", **rows))
             raise KeyFileError(problems)
         fmt = evidence.pop() if evidence else "auto"
 
@@ -536,17 +526,20 @@ def read_key_csv(
     for line, uid, raw, _ in raw_rows:
         try:
             value = parse_number(raw, fmt)
-        except ValueError as exc:
-            problems.append(Problem(label, line, weight_column, str(exc)))
+        except NumberError as exc:
+            problems.append(exc.problems[0].at(label, line, weight_column))
             continue
         if value < 0:
-            problems.append(Problem(label, line, weight_column, f"negative weight {raw.strip()}"))
+            negative = {"value": raw.strip()}
+            problems.append(
+                _problem(label, line, weight_column, "keys.negative_weight", **negative)
+            )
             continue
         weights[uid] = value
     if not raw_rows and not problems:
-        problems.append(Problem(label, None, None, "the key is empty: no rows after the header"))
+        problems.append(_problem(label, None, None, "keys.no_units"))
     if problems:
-        raise KeyFileError(sorted(problems, key=lambda p: p.row or 0))  # in file order
+        raise KeyFileError(sorted(problems, key=lambda p: p.line or 0))  # in file order
     return KeyTable(
         file=label,
         ids=tuple(uid for _, uid, _, _ in raw_rows),

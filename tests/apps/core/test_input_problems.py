@@ -2,38 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.utils import translation
 
-from passgenau.apps.core.input_problems import TEXTS, problem_text
-from passgenau.engine.apportionment import PROBLEM_CODES, ApportionmentError, apportion
-from passgenau.engine.problems import InputError, InputProblem
+from passgenau.apps.core.input_problems import TEXTS, problem_line, problem_text, stored_problems
+from passgenau.engine.apportionment import ApportionmentError, apportion
+from passgenau.engine.matching.profiles import ProfileError, read_profiles
+from passgenau.engine.problems import MESSAGES, InputError, InputProblem, parameter_names
 
-SAMPLE = {
-    "method": "x",
-    "choices": "a, b",
-    "ties": "y",
-    "total": 10,
-    "unit": "A",
-    "minimum": 3,
-    "maximum": 2,
-    "sum": 12,
-    "detail": "is not a number",
-    "weight": "-1",
-    "bound": "minimum",
-    "units": "Z",
-    "value": -1,
-}
+LANGUAGES = ("de", "en", "uk", "ru")
 
 
-def test_every_code_the_engine_reports_has_a_text() -> None:
-    assert set(PROBLEM_CODES) <= set(TEXTS)
+def sample(code: str) -> InputProblem:
+    """A problem of ``code`` with a value for every parameter its English text takes."""
+    values = {name: f"<{name}>" for name in parameter_names(code)}
+    return InputProblem("x.csv", 3, "id", code, values)
 
 
-@pytest.mark.parametrize("language", ["de", "en", "uk", "ru"])
-@pytest.mark.parametrize("code", sorted(PROBLEM_CODES))
+def test_every_code_the_engine_reports_has_a_text_and_no_other() -> None:
+    assert set(TEXTS) == set(MESSAGES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_every_text_takes_its_parameters_in_every_language(language: str, code: str) -> None:
-    problem = InputProblem("", None, None, code, {k: SAMPLE[k] for k in PROBLEM_CODES[code]})
+    problem = sample(code)
     with translation.override(language):
         text = problem_text(problem)
     assert text and "%(" not in text
@@ -54,7 +49,41 @@ def test_an_apportionment_problem_reads_in_german() -> None:
         )
 
 
-def test_an_unknown_code_is_no_english_text() -> None:
-    problem = InputProblem("x.csv", 2, "id", "hsds.whatever", {}, "some English")
+def test_a_profile_problem_names_its_place_in_the_readers_language(tmp_path: Path) -> None:
+    (tmp_path / "sites.jsonl").write_text('{"id": "s1", "capacity": {"persons": 4}}\n')
+    (tmp_path / "households.jsonl").write_text(
+        '{"id": "h1", "members": [{"age_band": "30-44", "role": "adult"}], "ties": ["s9"]}\n'
+    )
+    with pytest.raises(ProfileError) as info:
+        read_profiles(tmp_path)
+    (problem,) = info.value.problems
+    assert (problem.code, dict(problem.parameters)) == ("id.unknown", {"kind": "site", "id": "s9"})
+    assert str(problem).endswith("record 1 (id 'h1'), field 'ties': unknown site id 's9'")
     with translation.override("de"):
-        assert problem_text(problem) == "Die Eingabe hat ein Problem (hsds.whatever)."
+        line = problem_line(problem)
+    assert line.endswith(
+        "households.jsonl, Datensatz 1, Feld „ties“: Unbekannte Kennung „s9“ (Ort)."
+    )
+    assert "unknown" not in line
+
+
+def test_an_engine_word_in_a_parameter_is_translated() -> None:
+    problem = InputProblem(
+        "sites.csv", 4, "persons", "number.negative", {"what": "capacity", "value": -2}
+    )
+    assert problem.message == "capacity must not be negative, found -2"
+    with translation.override("de"):
+        assert problem_text(problem) == "Kapazität darf nicht negativ sein (Wert: -2)."
+
+
+def test_a_stored_problem_reads_back_and_an_unknown_code_is_left_out() -> None:
+    problem = sample("id.not_taking_part")
+    stored = [problem.as_dict(), {**problem.as_dict(), "code": "gone.since"}]
+    assert stored_problems(stored) == [problem]
+
+
+def test_a_problem_without_its_parameters_or_with_an_unknown_code_is_refused() -> None:
+    with pytest.raises(ValueError, match="parameters"):
+        InputProblem("", None, None, "number.invalid")
+    with pytest.raises(ValueError, match="unknown input problem code"):
+        InputProblem("", None, None, "no.such_code")

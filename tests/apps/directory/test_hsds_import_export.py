@@ -72,8 +72,9 @@ def test_a_bad_reference_imports_nothing(directory, tmp_path):
     with pytest.raises(hsds.HsdsError) as raised:
         directory_import_hsds(directory=directory, dataset=hsds.read_hsds_csv(tmp_path))
     text = str(raised.value)
-    assert "service_at_location.csv, row 1, field location_id" in text
-    assert "services.csv, row 2, field status: 'open' is not one of" in text
+    assert "service_at_location.csv, row 1, column 'location_id'" in text
+    assert "services.csv, row 2, column 'status': must be one of active, " in text
+    assert "temporarily closed, got 'open'" in text
     assert Service.objects.count() == 0 and HsdsRecord.objects.count() == 0
 
 
@@ -91,5 +92,5 @@ def test_command_line_import_export_and_errors(hsds_spec, tmp_path, capsys, sett
     bad.mkdir()
     (bad / "services.csv").write_text("id,name,status,minimum_age\ns1,x,active,zwölf\n")
     assert main(["directory", "import-hsds", str(bad), "--directory", "sz"]) == 2
-    assert "services.csv, row 1, field minimum_age" in capsys.readouterr().err
+    assert "services.csv, row 1, column 'minimum_age'" in capsys.readouterr().err
     assert main(["directory", "export-hsds", str(out), "--directory", "nowhere"]) == 2

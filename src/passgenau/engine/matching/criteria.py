@@ -12,7 +12,7 @@ own (``criteria/housing-v1.yaml``, ``mentoring-v1.yaml``, ``mediation-v1.yaml``;
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from ..problems import InputError
-from .profiles import DEMAND_DIMENSIONS, RecordProblem
+from ..problems import InputError, InputProblem
+from .profiles import DEMAND_DIMENSIONS
 
 __all__ = [
     "LANGUAGES",
@@ -41,60 +41,67 @@ KINDS = ("hard", "soft")
 RATED_BY = ("household", "site")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
-ParamCheck = Callable[[Any], str | None]  # returns an error message, or None when valid
+# A parameter's check: None when the value is valid, else the problem's code and parameters.
+Found = tuple[str, dict[str, Any]] | None
+ParamCheck = Callable[[Any], Found]
 
 
-def _str_list(value: Any) -> str | None:
+def _str_list(value: Any) -> Found:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        return "must be a list of non-empty strings"
+        return "field.not_string_list", {"value": value}
     return None
 
 
-def _dimensions(value: Any) -> str | None:
+def _dimensions(value: Any) -> Found:
     error = _str_list(value)
     if error or not value:
-        return error or "must name at least one dimension"
+        return error or ("criteria.no_dimension", {})
     unknown = [v for v in value if v not in DEMAND_DIMENSIONS]
     if unknown:
-        return f"unknown dimension(s) {unknown}; expected some of {list(DEMAND_DIMENSIONS)}"
+        expected = ", ".join(DEMAND_DIMENSIONS)
+        return "criteria.unknown_dimensions", {"unknown": ", ".join(unknown), "expected": expected}
     return None
 
 
-def _requires(value: Any) -> str | None:
+def _requires(value: Any) -> Found:
     if not isinstance(value, dict) or not value:
-        return "must map need tags to lists of services, e.g. {dialysis: [dialysis]}"
+        return "criteria.requires", {}
     for tag, services in value.items():
         if not isinstance(tag, str) or not tag:
-            return f"need tag {tag!r} must be a non-empty string"
-        error = _str_list(services)
-        if error or not services:
-            return f"services for {tag!r} {error or 'must not be empty'}"
+            return "criteria.need_tag", {"tag": tag}
+        if _str_list(services) or not services:
+            return "criteria.need_services", {"tag": tag}
     return None
 
 
-def _positive(value: Any) -> str | None:
+def _positive(value: Any) -> Found:
     ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-    return None if ok else f"must be a positive number, got {value!r}"
+    return None if ok else ("field.not_positive", {"value": value})
 
 
-def _unit(value: Any) -> str | None:
+def _unit(value: Any) -> Found:
     ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
-    return None if ok else f"must be a number in [0, 1], got {value!r}"
+    return None if ok else ("field.not_share", {"value": value})
 
 
-def _tag(value: Any) -> str | None:
-    return None if isinstance(value, str) and value else "must be a non-empty tag"
+def _tag(value: Any) -> Found:
+    return None if isinstance(value, str) and value else ("field.not_tag", {})
 
 
-def _dimension(value: Any) -> str | None:
-    if value not in DEMAND_DIMENSIONS:
-        return f"unknown dimension {value!r}; expected one of {list(DEMAND_DIMENSIONS)}"
-    return None
+def _choice(value: Any, choices: Iterable[Any]) -> dict[str, Any]:
+    """The parameters of ``field.not_choice``."""
+    return {"expected": ", ".join(str(c) for c in choices), "value": value}
+
+
+def _dimension(value: Any) -> Found:
+    if value in DEMAND_DIMENSIONS:
+        return None
+    return "field.not_choice", _choice(value, DEMAND_DIMENSIONS)
 
 
 def _one_of(*choices: str) -> ParamCheck:
-    def check(value: Any) -> str | None:
-        return None if value in choices else f"must be one of {list(choices)}, got {value!r}"
+    def check(value: Any) -> Found:
+        return None if value in choices else ("field.not_choice", _choice(value, choices))
 
     return check
 
@@ -235,7 +242,7 @@ class Catalogue:
 class CatalogueError(InputError):
     """A catalogue that cannot be used; carries every problem found (file, criterion, field)."""
 
-    problems: list[RecordProblem]
+    problems: list[InputProblem]
 
 
 DEFAULT_VERSION = "1"
@@ -274,116 +281,121 @@ def load_catalogue_version(version: str, name: str = "catalogue") -> Catalogue:
     safe = re.fullmatch(r"[0-9A-Za-z_.-]+", str(version)) and name in SHIPPED
     path = _shipped_path(str(version), name) if safe else None
     if path is None or not path.is_file():
-        raise CatalogueError(
-            [RecordProblem(where, None, None, "is not shipped with this version of passgenau")]
-        )
+        raise CatalogueError([_problem(where, None, "criteria.not_shipped")])
     catalogue = load_catalogue(path)
     if catalogue.version != str(version):
-        raise CatalogueError(
-            [
-                RecordProblem(
-                    str(path), None, "version", f"is {catalogue.version!r}, not {version!r}"
-                )
-            ]
-        )
+        differs = {"found": catalogue.version, "expected": str(version)}
+        raise CatalogueError([_problem(str(path), "version", "criteria.version_differs", differs)])
     return catalogue
+
+
+def _problem(
+    source: str, field: str | None, code: str, parameters: dict[str, Any] | None = None
+) -> InputProblem:
+    return InputProblem(source, None, field, code, parameters or {}, counted="criterion")
 
 
 def parse_catalogue(data: Any, source: str = "<catalogue>") -> Catalogue:
     """Validate a parsed catalogue (the YAML's top-level mapping) and build it."""
-    problems: list[RecordProblem] = []
+    problems: list[InputProblem] = []
 
-    def add(record: int | None, cid: str | None, fld: str | None, message: str) -> None:
-        problems.append(RecordProblem(source, record, fld, message, cid, "criterion"))
+    def add(
+        record: int | None, cid: str | None, fld: str | None, code: str, /, **parameters: Any
+    ) -> None:
+        problems.append(InputProblem(source, record, fld, code, parameters, cid, "criterion"))
 
     if not isinstance(data, dict):
-        raise CatalogueError(
-            [RecordProblem(source, None, None, "must be a mapping with 'version' and 'criteria'")]
-        )
+        raise CatalogueError([_problem(source, None, "criteria.not_catalogue")])
     for key in data:
         if key not in ("version", "criteria"):
-            add(None, None, str(key), "unknown top-level field")
+            add(None, None, str(key), "criteria.unknown_top_field")
     version = data.get("version")
     if version is None or isinstance(version, bool) or not isinstance(version, int | str):
-        add(None, None, "version", "is missing or not a number/string")
+        add(None, None, "version", "criteria.bad_version")
     raw_criteria = data.get("criteria")
     if not isinstance(raw_criteria, list) or not raw_criteria:
-        add(None, None, "criteria", "must be a non-empty list")
+        add(None, None, "criteria", "criteria.no_criteria")
         raw_criteria = []
     criteria: list[Criterion] = []
     seen: set[str] = set()
     for no, raw in enumerate(raw_criteria, start=1):
         if not isinstance(raw, dict):
-            add(no, None, None, "must be a mapping")
+            add(no, None, None, "field.not_mapping")
             continue
         before = len(problems)
         cid = raw.get("id")
         if not isinstance(cid, str) or not _ID.match(cid):
-            add(no, None, "id", f"must be lower-case letters, digits and _, got {cid!r}")
+            add(no, None, "id", "criteria.bad_id", value=cid)
             cid = None
         elif cid in seen:
-            add(no, cid, "id", "duplicate criterion id")
+            add(no, cid, "id", "id.duplicate", kind="criterion", id=cid)
         else:
             seen.add(cid)
         for key in raw:
             if key not in _FIELDS:
-                add(no, cid, str(key), f"unknown field; expected some of {sorted(_FIELDS)}")
+                add(no, cid, str(key), "field.unknown", expected=", ".join(sorted(_FIELDS)))
         kind = raw.get("kind")
         if kind not in KINDS:
-            add(no, cid, "kind", f"must be one of {list(KINDS)}, got {kind!r}")
+            add(no, cid, "kind", "field.not_choice", **_choice(kind, KINDS))
         rule_name = raw.get("rule")
         rule = RULES.get(rule_name) if isinstance(rule_name, str) else None
         if rule is None:
-            add(no, cid, "rule", f"unknown rule {rule_name!r}; expected one of {sorted(RULES)}")
+            add(no, cid, "rule", "field.not_choice", **_choice(rule_name, sorted(RULES)))
         elif kind in KINDS and kind not in rule.kinds:
-            add(no, cid, "kind", f"rule {rule_name!r} cannot be {kind!r}")
+            add(no, cid, "kind", "criteria.rule_kind", rule=rule_name, kind=kind)
         labels = raw.get("labels")
         if not isinstance(labels, dict):
-            add(no, cid, "labels", f"must give a label in each of {list(LANGUAGES)}")
+            add(no, cid, "labels", "criteria.labels", languages=", ".join(LANGUAGES))
             labels = {}
         for lang in LANGUAGES:
             text = labels.get(lang)
             if not isinstance(text, str) or not text.strip():
-                add(no, cid, f"labels.{lang}", "is missing or empty")
+                add(no, cid, f"labels.{lang}", "field.missing_or_empty")
         params = raw.get("params", {}) or {}
         if not isinstance(params, dict):
-            add(no, cid, "params", "must be a mapping")
+            add(no, cid, "params", "field.not_mapping")
             params = {}
         full_params: dict[str, Any] = {}
         if rule is not None:
             for name, check in rule.required.items():
                 if name not in params:
-                    add(no, cid, f"params.{name}", "is missing")
+                    add(no, cid, f"params.{name}", "field.missing")
                     continue
                 error = check(params[name])
                 if error:
-                    add(no, cid, f"params.{name}", error)
+                    add(no, cid, f"params.{name}", error[0], **error[1])
                 full_params[name] = params[name]
             for name, (check, default) in rule.optional.items():
                 if name in params:
                     error = check(params[name])
                     if error:
-                        add(no, cid, f"params.{name}", error)
+                        add(no, cid, f"params.{name}", error[0], **error[1])
                     full_params[name] = params[name]
                 else:
                     full_params[name] = default
             for name in params:
                 if name not in rule.required and name not in rule.optional:
-                    add(no, cid, f"params.{name}", f"not a parameter of rule {rule_name!r}")
+                    add(no, cid, f"params.{name}", "criteria.unknown_parameter", rule=rule_name)
         importance = raw.get("default_importance", 1)
         rated_by = raw.get("rated_by", "household")
         if kind == "soft":
             if isinstance(importance, bool) or importance not in (0, 1, 2, 3):
-                add(no, cid, "default_importance", f"must be 0, 1, 2 or 3, got {importance!r}")
+                add(
+                    no,
+                    cid,
+                    "default_importance",
+                    "field.not_choice",
+                    **_choice(importance, (0, 1, 2, 3)),
+                )
             if rated_by not in RATED_BY:
-                add(no, cid, "rated_by", f"must be one of {list(RATED_BY)}, got {rated_by!r}")
+                add(no, cid, "rated_by", "field.not_choice", **_choice(rated_by, RATED_BY))
         elif kind == "hard":
             for key in ("default_importance", "rated_by"):
                 if key in raw:
-                    add(no, cid, key, "applies only to soft criteria")
+                    add(no, cid, key, "criteria.soft_only")
         description = raw.get("description", "")
         if not isinstance(description, str):
-            add(no, cid, "description", "must be a string")
+            add(no, cid, "description", "field.not_text")
         if len(problems) == before:
             assert isinstance(cid, str) and isinstance(kind, str) and isinstance(rule_name, str)
             criteria.append(
@@ -410,14 +422,15 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(
-            [RecordProblem(str(path), None, None, f"cannot be read: {exc}")]
+            [_problem(str(path), None, "file.unreadable", {"detail": str(exc)})]
         ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CatalogueError(
-            [RecordProblem(str(path), None, None, f"not valid YAML{where}: {exc}")]
-        ) from None
+        invalid = {"detail": str(exc)}
+        if mark is not None:
+            invalid["line"] = mark.line + 1
+        code = "yaml.invalid" if mark is None else "yaml.invalid_at"
+        raise CatalogueError([_problem(str(path), None, code, invalid)]) from None
     return parse_catalogue(data, str(path))

@@ -41,8 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..problems import InputProblem
 from .instance import write_instance
-from .model import Instance, InstanceError, Problem
+from .model import Instance, InstanceError
 
 __all__ = ["AFFILIATE_ALIASES", "FILES", "convert_hias", "normalise_affiliate", "read_hias"]
 
@@ -75,15 +76,15 @@ class _Csv:
     lines: list[int]
 
 
-def _read(path: Path, problems: list[Problem]) -> _Csv | None:
+def _read(path: Path, problems: list[InputProblem]) -> _Csv | None:
     if not path.is_file():
-        problems.append(Problem(path.name, None, None, "required file is missing"))
+        problems.append(InputProblem(path.name, None, None, "file.missing"))
         return None
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
-            problems.append(Problem(path.name, None, None, "the file is empty"))
+            problems.append(InputProblem(path.name, None, None, "csv.no_header"))
             return None
         rows, lines = [], []
         for row in reader:
@@ -94,7 +95,11 @@ def _read(path: Path, problems: list[Problem]) -> _Csv | None:
     return _Csv(path.name, header, rows, lines)
 
 
-def _int(table: _Csv, i: int, j: int, problems: list[Problem]) -> int:
+def _header(table: _Csv) -> str:
+    return ", ".join(table.header)
+
+
+def _int(table: _Csv, i: int, j: int, problems: list[InputProblem]) -> int:
     text = table.rows[i][j].strip() if j < len(table.rows[i]) else ""
     try:
         value = int(text)
@@ -102,14 +107,15 @@ def _int(table: _Csv, i: int, j: int, problems: list[Problem]) -> int:
         value = -1
     if value < 0:
         column = table.header[j] if j < len(table.header) else None
-        message = f"expected a whole number ≥ 0, found {text!r}"
-        problems.append(Problem(table.file, table.lines[i], column, message))
+        problems.append(
+            InputProblem(table.file, table.lines[i], column, "number.not_count", {"value": text})
+        )
         return 0
     return value
 
 
 def _match_columns(
-    table: _Csv, affiliates: list[str], problems: list[Problem]
+    table: _Csv, affiliates: list[str], problems: list[InputProblem]
 ) -> dict[int, int] | None:
     """Matrix column index of each affiliate (by position in ``affiliates``)."""
     by_name: dict[str, int] = {}
@@ -124,12 +130,12 @@ def _match_columns(
         key = key if key in by_name else AFFILIATE_ALIASES.get(key, key)
         if key not in by_name:
             problems.append(
-                Problem(
+                InputProblem(
                     table.file,
                     1,
                     None,
-                    f"affiliate {affiliate.strip()!r} of {FILES['cap']} has no column here "
-                    "(add its spelling to AFFILIATE_ALIASES if it is listed under another name)",
+                    "hias.no_column",
+                    {"affiliate": affiliate.strip(), "file": FILES["cap"]},
                 )
             )
             continue
@@ -138,20 +144,32 @@ def _match_columns(
     for name, j in by_name.items():
         if j not in used:
             problems.append(
-                Problem(table.file, 1, table.header[j], f"column {name!r} matches no affiliate")
+                InputProblem(
+                    table.file, 1, table.header[j], "hias.column_unmatched", {"column": name}
+                )
             )
     return out if len(out) == len(affiliates) else None
 
 
-def _case_rows(table: _Csv, problems: list[Problem]) -> dict[str, int]:
+def _case_rows(table: _Csv, problems: list[InputProblem]) -> dict[str, int]:
     rows: dict[str, int] = {}
     for i, row in enumerate(table.rows):
         case = row[0].strip()
         if not case:
-            problems.append(Problem(table.file, table.lines[i], table.header[0], "empty case id"))
+            problems.append(
+                InputProblem(
+                    table.file, table.lines[i], table.header[0], "id.empty", {"kind": "case"}
+                )
+            )
         elif case in rows:
             problems.append(
-                Problem(table.file, table.lines[i], table.header[0], f"duplicate case {case!r}")
+                InputProblem(
+                    table.file,
+                    table.lines[i],
+                    table.header[0],
+                    "id.duplicate",
+                    {"kind": "case", "id": case},
+                )
             )
         else:
             rows[case] = i
@@ -167,7 +185,7 @@ def read_hias(src_dir: str | Path) -> Instance:
         With every problem found, each naming the file, the row and the column.
     """
     src = Path(src_dir)
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     tables = {key: _read(src / name, problems) for key, name in FILES.items()}
     if problems:
         raise InstanceError(problems)
@@ -180,12 +198,20 @@ def read_hias(src_dir: str | Path) -> Instance:
     wanted = [f"ACTUAL RESETTLED {group.upper()}" for group in DIMENSIONS[:3]]
     for name in ["AFFILIATE", *wanted]:
         if name not in cap_columns:
-            problems.append(Problem(cap.file, 1, name.lower(), "required column is missing"))
+            problems.append(
+                InputProblem(
+                    cap.file, 1, name.lower(), "csv.missing_column", {"header": _header(cap)}
+                )
+            )
     size_columns = {normalise_affiliate(name): j for j, name in enumerate(size.header)}
     size_wanted = [f"NUMBER OF {group.upper()}" for group in DIMENSIONS[:3]]
     for name in size_wanted:
         if name not in size_columns:
-            problems.append(Problem(size.file, 1, name.lower(), "required column is missing"))
+            problems.append(
+                InputProblem(
+                    size.file, 1, name.lower(), "csv.missing_column", {"header": _header(size)}
+                )
+            )
     if problems:
         raise InstanceError(problems)
 
@@ -195,7 +221,15 @@ def read_hias(src_dir: str | Path) -> Instance:
     for i, row in enumerate(cap.rows):
         name = row[cap_columns["AFFILIATE"]]
         if normalise_affiliate(name) in seen:
-            problems.append(Problem(cap.file, cap.lines[i], "affiliate", f"duplicate {name!r}"))
+            problems.append(
+                InputProblem(
+                    cap.file,
+                    cap.lines[i],
+                    "affiliate",
+                    "id.duplicate",
+                    {"kind": "affiliate", "id": name},
+                )
+            )
             continue
         seen.add(normalise_affiliate(name))
         affiliates.append(name)
@@ -217,12 +251,18 @@ def read_hias(src_dir: str | Path) -> Instance:
         for case in size_rows:
             if case not in rows:
                 problems.append(
-                    Problem(table.file, None, table.header[0], f"case {case!r} is missing")
+                    InputProblem(
+                        table.file, None, table.header[0], "hias.case_missing", {"case": case}
+                    )
                 )
         for case, i in rows.items():
             if case not in size_rows:
-                message = f"case {case!r} is not in {size.file}"
-                problems.append(Problem(table.file, table.lines[i], table.header[0], message))
+                unknown = {"kind": "case", "id": case, "file": size.file}
+                problems.append(
+                    InputProblem(
+                        table.file, table.lines[i], table.header[0], "id.unknown_in", unknown
+                    )
+                )
     if problems:
         raise InstanceError(problems)
     assert compat_cols is not None and employment_cols is not None
@@ -238,8 +278,8 @@ def read_hias(src_dir: str | Path) -> Instance:
             if flag.upper() in ("NA", "0"):
                 continue
             if flag != "1":
-                message = f"compatibility must be 0, 1 or NA, found {flag!r}"
-                problems.append(Problem(compat.file, compat.lines[ci], compat.header[cj], message))
+                where = (compat.file, compat.lines[ci], compat.header[cj])
+                problems.append(InputProblem(*where, "hias.compatibility", {"value": flag}))
                 continue
             text = employment.rows[ei][ej].strip() if ej < len(employment.rows[ei]) else ""
             try:
@@ -247,9 +287,8 @@ def read_hias(src_dir: str | Path) -> Instance:
             except ValueError:
                 value = math.nan
             if not (math.isfinite(value) and value >= 0.0):
-                message = f"predicted employment must be a finite number ≥ 0, found {text!r}"
                 where = (employment.file, employment.lines[ei], employment.header[ej])
-                problems.append(Problem(*where, message))
+                problems.append(InputProblem(*where, "hias.employment", {"value": text}))
                 continue
             pair_h.append(h)
             pair_s.append(s)

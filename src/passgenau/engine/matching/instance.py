@@ -46,11 +46,13 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .model import Instance, InstanceError, Problem
+from ..problems import InputProblem
+from .model import Instance, InstanceError
 
 __all__ = [
     "MAX_PROBLEMS_PER_KIND",
@@ -85,25 +87,28 @@ class _Problems:
     """Collects problems, listing at most a few rows per kind and counting the rest."""
 
     def __init__(self) -> None:
-        self.items: list[Problem] = []
+        self.items: list[InputProblem] = []
 
-    def add(self, file: str, row: int | None, column: str | None, message: str) -> None:
-        self.items.append(Problem(file, row, column, message))
+    def add(
+        self, file: str, row: int | None, column: str | None, code: str, /, **parameters: Any
+    ) -> None:
+        self.items.append(InputProblem(file, row, column, code, parameters))
 
     def add_rows(
         self,
         table: _Table,
         bad: BoolArray,
         column: str | None,
-        message: Callable[[int], str],
+        code: str,
+        parameters: Callable[[int], dict[str, Any]] = lambda i: {},
     ) -> None:
-        """Report every row of ``table`` where ``bad`` holds; ``message(i)`` describes row ``i``."""
+        """Report every row of ``table`` where ``bad`` holds; ``parameters(i)`` are row ``i``'s."""
         where = np.flatnonzero(bad)
         for i in where[:MAX_PROBLEMS_PER_KIND]:
-            self.add(table.file, int(table.lines[i]), column, message(int(i)))
+            self.add(table.file, int(table.lines[i]), column, code, **parameters(int(i)))
         if len(where) > MAX_PROBLEMS_PER_KIND:
             rest = len(where) - MAX_PROBLEMS_PER_KIND
-            self.add(table.file, None, column, f"… and {rest} more rows with the same problem")
+            self.add(table.file, None, column, "rows.more", count=rest)
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -134,12 +139,12 @@ def _read_table(path: Path, problems: _Problems) -> _Table | None:
     try:
         data = _read_bytes(path)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        problems.add(file, None, None, f"cannot be read: {exc}")
+        problems.add(file, None, None, "file.unreadable", detail=str(exc))
         return None
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if not data or data.isspace():
-        problems.add(file, None, None, "the file is empty (a header line is needed)")
+        problems.add(file, None, None, "csv.no_header")
         return None
     first_end = data.find(b"\n")
     header_bytes = data if first_end < 0 else data[:first_end]
@@ -148,7 +153,7 @@ def _read_table(path: Path, problems: _Problems) -> _Table | None:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            problems.add(file, line, None, "is not valid UTF-8 text")
+            problems.add(file, line, None, "file.not_utf8")
             return None
     if b'"' in data:
         return _read_table_quoted(file, data, problems)
@@ -181,7 +186,8 @@ def _read_table(path: Path, problems: _Problems) -> _Table | None:
             lines_only,
             per_line != n_cols - 1,
             None,
-            lambda i: f"expected {n_cols} fields, found {int(per_line[i]) + 1}",
+            "csv.field_count",
+            lambda i: {"expected": n_cols, "found": int(per_line[i]) + 1},
         )
         return None
     # Field j of each line runs from the (j-1)-th comma (or the line start) to the j-th comma
@@ -241,7 +247,7 @@ def _read_table_quoted(file: str, data: bytes, problems: _Problems) -> _Table | 
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
-        problems.add(file, None, None, "the file is empty (a header line is needed)")
+        problems.add(file, None, None, "csv.no_header")
         return None
     if not _check_header(file, header, problems):
         return None
@@ -254,14 +260,19 @@ def _read_table_quoted(file: str, data: bytes, problems: _Problems) -> _Table | 
                 continue
             if len(row) != len(header):
                 problems.add(
-                    file, reader.line_num, None, f"expected {len(header)} fields, found {len(row)}"
+                    file,
+                    reader.line_num,
+                    None,
+                    "csv.field_count",
+                    expected=len(header),
+                    found=len(row),
                 )
                 ok = False
                 continue
             rows.append([cell.strip() for cell in row])
             lines.append(reader.line_num)
     except csv.Error as exc:
-        problems.add(file, reader.line_num, None, f"is not valid CSV: {exc}")
+        problems.add(file, reader.line_num, None, "csv.invalid", detail=str(exc))
         return None
     if not ok:
         return None
@@ -277,10 +288,10 @@ def _check_header(file: str, header: list[str], problems: _Problems) -> bool:
     seen: set[str] = set()
     for name in header:
         if not name:
-            problems.add(file, 1, None, "the header has an empty column name")
+            problems.add(file, 1, None, "csv.empty_column_name")
             ok = False
         elif name in seen:
-            problems.add(file, 1, name, "the column appears twice in the header")
+            problems.add(file, 1, name, "csv.duplicate_column")
             ok = False
         seen.add(name)
     return ok
@@ -290,7 +301,7 @@ def _require_columns(table: _Table, names: Iterable[str], problems: _Problems) -
     missing = [name for name in names if name not in table.columns]
     for name in missing:
         found = ", ".join(table.header)
-        problems.add(table.file, 1, name, f"required column is missing (header has: {found})")
+        problems.add(table.file, 1, name, "csv.missing_column", header=found)
     return not missing
 
 
@@ -316,13 +327,18 @@ def _parse_int(table: _Table, column: str, problems: _Problems, what: str) -> In
             table,
             bad,
             column,
-            lambda i: f"{what} must be a whole number, found {_decode(raw[i])!r}",
+            "number.not_whole",
+            lambda i: {"what": what, "value": _decode(raw[i])},
         )
         return None
     negative = values < 0
     if np.any(negative):
         problems.add_rows(
-            table, negative, column, lambda i: f"{what} must not be negative, found {values[i]}"
+            table,
+            negative,
+            column,
+            "number.negative",
+            lambda i: {"what": what, "value": int(values[i])},
         )
         return None
     return values
@@ -341,22 +357,26 @@ def _parse_scores(table: _Table, problems: _Problems) -> npt.NDArray[np.float64]
             except ValueError:
                 bad[i] = True
         problems.add_rows(
-            table, bad, "score", lambda i: f"score is not a number: {_decode(raw[i])!r}"
+            table, bad, "score", "instance.score_not_number", lambda i: {"value": _decode(raw[i])}
         )
         return None
     ok = True
     nan = np.isnan(values)
     if np.any(nan):
-        problems.add_rows(table, nan, "score", lambda i: "score is NaN (not a number)")
+        problems.add_rows(table, nan, "score", "instance.score_nan")
         ok = False
     infinite = np.isinf(values)
     if np.any(infinite):
-        problems.add_rows(table, infinite, "score", lambda i: "score is infinite")
+        problems.add_rows(table, infinite, "score", "instance.score_infinite")
         ok = False
     negative = values < 0
     if np.any(negative):
         problems.add_rows(
-            table, negative, "score", lambda i: f"score must not be negative, found {values[i]}"
+            table,
+            negative,
+            "score",
+            "number.negative",
+            lambda i: {"what": "score", "value": float(values[i])},
         )
         ok = False
     return values if ok else None
@@ -421,7 +441,7 @@ def _ids_column(table: _Table, column: str, kind: str, problems: _Problems) -> _
     ok = True
     empty = raw == b""
     if np.any(empty):
-        problems.add_rows(table, empty, column, lambda i: f"{kind} id is empty")
+        problems.add_rows(table, empty, column, "id.empty", lambda i: {"kind": kind})
         ok = False
     ids = _Ids.build(raw)
     duplicate_sorted = np.zeros(len(raw), dtype=bool)
@@ -435,7 +455,8 @@ def _ids_column(table: _Table, column: str, kind: str, problems: _Problems) -> _
             table,
             duplicate & ~empty,
             column,
-            lambda i: f"duplicate {kind} id {_decode(raw[i])!r}",
+            "id.duplicate",
+            lambda i: {"kind": kind, "id": _decode(raw[i])},
         )
         ok = False
     return ids if ok else None
@@ -458,7 +479,8 @@ def _lookup_column(
             table,
             unknown,
             column,
-            lambda i: f"unknown {kind} id {_decode(raw[i])!r} (not in {source})",
+            "id.unknown_in",
+            lambda i: {"kind": kind, "id": _decode(raw[i]), "file": source},
         )
         return None
     return index
@@ -476,14 +498,14 @@ def read_instance(path: str | Path) -> Instance:
     directory = Path(path)
     problems = _Problems()
     if not directory.is_dir():
-        problems.add(str(directory), None, None, "is not a directory")
+        problems.add(str(directory), None, None, "file.not_a_directory")
         problems.raise_if_any()
 
     tables: dict[str, _Table | None] = {}
     for stem in ("households", "sites", "scores"):
         file = find_file(directory, stem)
         if file is None:
-            problems.add(f"{stem}.csv", None, None, f"required file is missing (nor {stem}.csv.gz)")
+            problems.add(f"{stem}.csv", None, None, "file.missing_or", other=f"{stem}.csv.gz")
             tables[stem] = None
         else:
             tables[stem] = _read_table(file, problems)
@@ -611,7 +633,7 @@ def _check_dimensions(
     for d in dimensions:
         if d not in site_dims:
             problems.add(
-                sites.file, 1, d, f"dimension {d!r} of {households.file} has no capacity column"
+                sites.file, 1, d, "instance.no_capacity_column", dimension=d, file=households.file
             )
     for d in site_dims:
         if d not in dimensions:
@@ -619,13 +641,15 @@ def _check_dimensions(
                 households.file,
                 1,
                 d,
-                f"dimension {d!r} of {sites.file} has no demand column",
+                "instance.no_demand_column",
+                dimension=d,
+                file=sites.file,
             )
     for c in min_columns:
         if c[4:] not in dimensions:
-            problems.add(sites.file, 1, c, f"minimum for unknown dimension {c[4:]!r}")
+            problems.add(sites.file, 1, c, "instance.min_unknown_dimension", dimension=c[4:])
     if not dimensions and not site_dims:
-        problems.add(households.file, 1, None, "no capacity dimension (e.g. a 'persons' column)")
+        problems.add(households.file, 1, None, "instance.no_dimension")
 
 
 def _read_min_load(
@@ -647,10 +671,10 @@ def _read_min_load(
             if np.any(above):
                 caps = capacity[:, j]
 
-                def above_message(i: int, v: IntArray = values, c: IntArray = caps) -> str:
-                    return f"minimum load {v[i]} is above the capacity {c[i]}"
+                def loads(i: int, v: IntArray = values, c: IntArray = caps) -> dict[str, Any]:
+                    return {"minimum": int(v[i]), "capacity": int(c[i])}
 
-                problems.add_rows(sites, above, column, above_message)
+                problems.add_rows(sites, above, column, "instance.min_above_capacity", loads)
                 ok = False
     return min_load if ok else None
 
@@ -669,7 +693,8 @@ def _check_duplicate_pairs(
             scores,
             repeat,
             "site_id",
-            lambda i: f"the pair ({_decode(h_raw[i])}, {_decode(s_raw[i])}) appears more than once",
+            "instance.duplicate_pair",
+            lambda i: {"household": _decode(h_raw[i]), "site": _decode(s_raw[i])},
         )
 
 
@@ -710,8 +735,8 @@ def _read_fixed(
     h_raw, s_raw = table.columns["household_id"], table.columns["site_id"]
     ok = True
 
-    def pair_text(i: int) -> str:
-        return f"({_decode(h_raw[i])}, {_decode(s_raw[i])})"
+    def pair(i: int) -> dict[str, Any]:
+        return {"household": _decode(h_raw[i]), "site": _decode(s_raw[i])}
 
     is_forbidden = np.isin(keys, forbidden_sorted)
     if np.any(is_forbidden):
@@ -719,7 +744,8 @@ def _read_fixed(
             table,
             is_forbidden,
             "site_id",
-            lambda i: f"fixed pair {pair_text(i)} is forbidden (forbidden.csv)",
+            "instance.fixed_forbidden",
+            pair,
         )
         ok = False
     not_allowed = ~np.isin(keys, allowed_sorted) & ~is_forbidden
@@ -728,7 +754,8 @@ def _read_fixed(
             table,
             not_allowed,
             "site_id",
-            lambda i: f"fixed pair {pair_text(i)} is not allowed (no row in scores.csv)",
+            "instance.fixed_not_allowed",
+            pair,
         )
         ok = False
     order = np.argsort(h, kind="stable")
@@ -740,7 +767,8 @@ def _read_fixed(
             table,
             twice,
             "household_id",
-            lambda i: f"household {_decode(h_raw[i])!r} is fixed more than once",
+            "instance.fixed_twice",
+            lambda i: {"household": _decode(h_raw[i])},
         )
         ok = False
     if not ok:
@@ -758,8 +786,10 @@ def _read_fixed(
                 table.file,
                 int(table.lines[i]),
                 "site_id",
-                f"fixed households at site {_decode(s_raw[i])!r} need more "
-                f"{dimensions[d]!r} than its capacity {capacity[s[i], d]} (from this row on)",
+                "instance.fixed_over_capacity",
+                site=_decode(s_raw[i]),
+                dimension=dimensions[d],
+                capacity=int(capacity[s[i], d]),
             )
     if overflowing:
         return None
@@ -788,7 +818,7 @@ def _read_links(
     for i in range(len(h)):
         hh, label = int(h[i]), bytes(labels[i])
         if not label:
-            problems.add(table.file, int(table.lines[i]), "group", "group label is empty")
+            problems.add(table.file, int(table.lines[i]), "group", "instance.group_empty")
             continue
         if hh in group_of:
             if group_of[hh] != label:
@@ -796,7 +826,8 @@ def _read_links(
                     table.file,
                     int(table.lines[i]),
                     "household_id",
-                    f"household {_decode(h_raw[i])!r} is in more than one group",
+                    "instance.group_twice",
+                    household=_decode(h_raw[i]),
                 )
             continue
         group_of[hh] = label
@@ -813,7 +844,8 @@ def _read_links(
                 table.file,
                 line_of[members[-1]],
                 "group",
-                f"linked households of group {_decode(label)!r} are fixed at different sites",
+                "instance.group_split",
+                group=_decode(label),
             )
         elif sites:
             (site,) = sites
@@ -823,8 +855,8 @@ def _read_links(
                         table.file,
                         line_of[m],
                         "household_id",
-                        f"household {_decode(household_ids.values[m])!r} is linked to a "
-                        "household fixed at a site where it is not allowed",
+                        "instance.link_not_allowed",
+                        household=_decode(household_ids.values[m]),
                     )
         out.append(tuple(sorted(members)))
     return out
@@ -904,7 +936,8 @@ def read_priorities(path: str | Path, instance: Instance) -> IntArray | None:
             table,
             twice,
             "household_id",
-            lambda i: f"household {_decode(h_raw[i])!r} is ranked twice by the same site",
+            "instance.ranked_twice",
+            lambda i: {"household": _decode(h_raw[i])},
         )
         problems.raise_if_any()
     pos = np.searchsorted(pair_keys, keys)

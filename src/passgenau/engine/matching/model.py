@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from ..problems import InputError
+from ..problems import InputError, InputProblem
 
 __all__ = [
     "MECHANISMS",
@@ -27,7 +27,6 @@ __all__ = [
     "Instance",
     "InstanceError",
     "Mechanism",
-    "Problem",
     "Result",
     "SolveOptions",
     "Status",
@@ -44,28 +43,10 @@ IdxArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in an input: where it is and what is wrong."""
-
-    file: str
-    row: int | None  # 1-based line number in the file (the header is line 1); None: whole file
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column!r}"
-        return f"{where}: {self.message}"
-
-
 class InstanceError(InputError):
     """An instance that cannot be solved as given; carries every problem found, not one."""
 
-    problems: list[Problem]
+    problems: list[InputProblem]
 
 
 def _frozen(array: npt.ArrayLike, dtype: type) -> npt.NDArray[np.generic]:

@@ -28,11 +28,12 @@ from typing import Any
 
 import numpy as np
 
+from ..problems import InputProblem
 from .criteria import Catalogue, load_catalogue
 from .explain import Explanation, explain
 from .mechanisms import solve
 from .metrics import run_metrics
-from .model import Instance, InstanceError, Problem, Result, SolveOptions
+from .model import Instance, InstanceError, Result, SolveOptions
 from .profiles import HouseholdProfile, SiteProfile
 from .report import build_report
 from .scoring import ScoreBreakdown, score_profiles
@@ -124,7 +125,7 @@ def constrain(
     h_index = {hid: k for k, hid in enumerate(instance.household_ids)}
     s_index = {sid: k for k, sid in enumerate(instance.site_ids)}
     unknown = [
-        Problem("fixed", i + 1, column, f"{kind} {value!r} does not take part")
+        InputProblem("fixed", i + 1, column, "id.not_taking_part", {"kind": kind, "id": value})
         for i, (h, s) in enumerate(fixed)
         for column, kind, value, known in (
             ("household_id", "household", h, h_index),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..problems import InputError
+from ..problems import InputError, InputProblem
 
 __all__ = [
     "AGE_BANDS",
@@ -37,7 +37,6 @@ __all__ = [
     "HouseholdProfile",
     "Member",
     "ProfileError",
-    "RecordProblem",
     "SiteProfile",
     "household_from_dict",
     "household_to_dict",
@@ -100,34 +99,10 @@ TRAITS: tuple[str, ...] = (
 GROUPS: tuple[str, ...] = ("family_with_children", "single_adult", "seniors", "adults")
 
 
-@dataclass(frozen=True)
-class RecordProblem:
-    """One problem in a profile or catalogue file: where it is and what is wrong."""
-
-    file: str
-    record: int | None  # 1-based record (JSON array position, JSONL line, catalogue entry)
-    field: str | None
-    message: str
-    record_id: str | None = None
-    kind: str = "record"  # what a record is called in messages ("record", "criterion")
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.record is not None:
-            where += f", {self.kind} {self.record}"
-            if self.record_id:
-                where += f" (id {self.record_id!r})"
-        elif self.record_id:
-            where += f", {self.kind} {self.record_id!r}"
-        if self.field is not None:
-            where += f", field {self.field!r}"
-        return f"{where}: {self.message}"
-
-
 class ProfileError(InputError):
     """Profiles that cannot be used as given; carries every problem found."""
 
-    problems: list[RecordProblem]
+    problems: list[InputProblem]
 
 
 @dataclass(frozen=True)
@@ -256,24 +231,30 @@ class SiteProfile:
 class _Collector:
     """Collects problems for one record of one file."""
 
-    def __init__(self, file: str, record: int, problems: list[RecordProblem]) -> None:
+    def __init__(self, file: str, record: int, problems: list[InputProblem]) -> None:
         self.file, self.record, self.problems = file, record, problems
         self.record_id: str | None = None
 
-    def add(self, field_name: str | None, message: str) -> None:
+    def add(self, field_name: str | None, code: str, **parameters: Any) -> None:
         self.problems.append(
-            RecordProblem(self.file, self.record, field_name, message, self.record_id)
+            InputProblem(
+                self.file, self.record, field_name, code, parameters, self.record_id, "record"
+            )
         )
+
+
+def _choices(values: Iterable[str]) -> str:
+    return ", ".join(values)
 
 
 def _str(c: _Collector, raw: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:
     value = raw.get(key)
     if value is None:
         if required:
-            c.add(key, "is missing")
+            c.add(key, "field.missing")
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        c.add(key, f"must be a non-empty string, got {value!r}")
+        c.add(key, "field.not_string", value=value)
         return None
     return value
 
@@ -283,7 +264,7 @@ def _str_list(c: _Collector, raw: Mapping[str, Any], key: str) -> tuple[str, ...
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        c.add(key, f"must be a list of strings, got {value!r}")
+        c.add(key, "field.not_string_list", value=value)
         return ()
     return tuple(value)
 
@@ -297,8 +278,8 @@ def _number(
     if ok and integer and float(value) != int(value):
         ok = False
     if not ok or not (lo <= float(value) <= hi):
-        kind = "an integer" if integer else "a number"
-        c.add(key, f"must be {kind} between {lo:g} and {hi:g}, got {value!r}")
+        code = "field.not_integer_between" if integer else "field.not_number_between"
+        c.add(key, code, low=f"{lo:g}", high=f"{hi:g}", value=value)
         return None
     return float(value)
 
@@ -317,13 +298,13 @@ def _number_map(
     if value is None:
         return {}
     if not isinstance(value, dict):
-        c.add(key, f"must be an object, got {value!r}")
+        c.add(key, "field.not_object", value=value)
         return {}
     allowed = None if keys is None else set(keys)
     out: dict[str, float] = {}
     for k, v in value.items():
         if allowed is not None and k not in allowed:
-            c.add(f"{key}.{k}", f"unknown key; expected one of {', '.join(sorted(allowed))}")
+            c.add(f"{key}.{k}", "field.unknown_key", expected=", ".join(sorted(allowed)))
             continue
         number = _number(c, f"{key}.{k}", v, lo=lo, hi=hi, integer=integer)
         if number is not None:
@@ -334,7 +315,7 @@ def _number_map(
 def _point(c: _Collector, key: str, value: Any) -> tuple[float, float] | None:
     """A (latitude, longitude) pair in degrees."""
     if not isinstance(value, list | tuple) or len(value) != 2:
-        c.add(key, f"must be [latitude, longitude], got {value!r}")
+        c.add(key, "field.not_point", value=value)
         return None
     lat = _number(c, f"{key}[0]", value[0], lo=-90, hi=90, integer=False)
     lon = _number(c, f"{key}[1]", value[1], lo=-180, hi=180, integer=False)
@@ -346,19 +327,19 @@ def _anchors(c: _Collector, raw: Mapping[str, Any]) -> tuple[tuple[float, float]
     if value is None:
         return ()
     if not isinstance(value, list):
-        c.add("anchors", f"must be a list of [latitude, longitude], got {value!r}")
+        c.add("anchors", "field.not_point_list", value=value)
         return ()
     points = (_point(c, f"anchors[{i}]", v) for i, v in enumerate(value))
     return tuple(p for p in points if p is not None)
 
 
 def household_from_dict(
-    raw: Any, *, file: str = "households", record: int = 1, problems: list[RecordProblem]
+    raw: Any, *, file: str = "households", record: int = 1, problems: list[InputProblem]
 ) -> HouseholdProfile | None:
     """Build a household from its JSON object, appending every problem to ``problems``."""
     c = _Collector(file, record, problems)
     if not isinstance(raw, dict):
-        c.add(None, f"must be an object, got {type(raw).__name__}")
+        c.add(None, "record.not_object", type=type(raw).__name__)
         return None
     before = len(problems)
     hid = _str(c, raw, "id", required=True)
@@ -366,45 +347,45 @@ def household_from_dict(
     members: list[Member] = []
     raw_members = raw.get("members")
     if not isinstance(raw_members, list) or not raw_members:
-        c.add("members", "must be a non-empty list of members")
+        c.add("members", "profiles.no_members")
         raw_members = []
     for i, m in enumerate(raw_members):
         where = f"members[{i}]"
         if not isinstance(m, dict):
-            c.add(where, "must be an object with age_band and role")
+            c.add(where, "profiles.member_not_object")
             continue
         band, role = m.get("age_band"), m.get("role")
         if band is None:
-            c.add(f"{where}.age_band", f"is missing; expected one of {AGE_BANDS}")
+            c.add(f"{where}.age_band", "field.missing_choice", expected=_choices(AGE_BANDS))
             continue
         if band not in AGE_BANDS:
-            c.add(f"{where}.age_band", f"unknown age band {band!r}; expected {AGE_BANDS}")
+            c.add(f"{where}.age_band", "field.not_choice", expected=_choices(AGE_BANDS), value=band)
             continue
         if role is None:
-            c.add(f"{where}.role", f"is missing; expected one of {ROLES}")
+            c.add(f"{where}.role", "field.missing_choice", expected=_choices(ROLES))
             continue
         if role not in ROLES:
-            c.add(f"{where}.role", f"unknown role {role!r}; expected {ROLES}")
+            c.add(f"{where}.role", "field.not_choice", expected=_choices(ROLES), value=role)
             continue
         if (role == "child") != (band in CHILD_BANDS):
-            c.add(f"{where}.role", f"role {role!r} does not fit age band {band!r}")
+            c.add(f"{where}.role", "profiles.role_age", role=role, age_band=band)
             continue
         relation = m.get("relation", "")
         if not isinstance(relation, str):
-            c.add(f"{where}.relation", "must be a string")
+            c.add(f"{where}.relation", "field.not_text")
             relation = ""
         members.append(Member(band, role, relation))
     occupations = _str_list(c, raw, "occupations")
     for i, o in enumerate(occupations):
         if o not in ISCO_MAJOR_GROUPS:
-            c.add(f"occupations[{i}]", f"{o!r} is not an ISCO-08 major group (0–9)")
+            c.add(f"occupations[{i}]", "profiles.not_isco", value=o)
     importance = _number_map(c, raw, "importance", lo=0, hi=3, integer=True)
     size = _str(c, raw, "preferred_size")
     if size is not None and size not in SIZE_CLASSES:
-        c.add("preferred_size", f"unknown size class {size!r}; expected {SIZE_CLASSES}")
+        c.add("preferred_size", "field.not_choice", expected=_choices(SIZE_CLASSES), value=size)
     ranked = _str_list(c, raw, "ranked_places")
     if len(set(ranked)) != len(ranked):
-        c.add("ranked_places", "names a place twice")
+        c.add("ranked_places", "profiles.place_twice")
     household = HouseholdProfile(
         id=hid or "",
         members=tuple(members),
@@ -423,23 +404,23 @@ def household_from_dict(
 
 
 def site_from_dict(
-    raw: Any, *, file: str = "sites", record: int = 1, problems: list[RecordProblem]
+    raw: Any, *, file: str = "sites", record: int = 1, problems: list[InputProblem]
 ) -> SiteProfile | None:
     """Build a site from its JSON object, appending every problem to ``problems``."""
     c = _Collector(file, record, problems)
     if not isinstance(raw, dict):
-        c.add(None, f"must be an object, got {type(raw).__name__}")
+        c.add(None, "record.not_object", type=type(raw).__name__)
         return None
     before = len(problems)
     sid = _str(c, raw, "id", required=True)
     c.record_id = sid
     name = _str(c, raw, "name") or sid or ""
     if not isinstance(raw.get("capacity"), dict) or not raw["capacity"]:
-        c.add("capacity", "must be an object with at least one dimension, e.g. {'persons': 40}")
+        c.add("capacity", "profiles.no_capacity")
     capacity = _number_map(c, raw, "capacity", lo=0, hi=1e12, integer=True, keys=DEMAND_DIMENSIONS)
     size = _str(c, raw, "size_class")
     if size is not None and size not in SIZE_CLASSES:
-        c.add("size_class", f"unknown size class {size!r}; expected {SIZE_CLASSES}")
+        c.add("size_class", "field.not_choice", expected=_choices(SIZE_CLASSES), value=size)
     labour = _number_map(c, raw, "labour_demand", lo=0, hi=1, integer=False, keys=ISCO_MAJOR_GROUPS)
     communities = _number_map(c, raw, "communities", lo=0, hi=1e12, integer=True)
     places = raw.get("language_course_places", 0)
@@ -502,33 +483,36 @@ def site_to_dict(s: SiteProfile) -> dict[str, Any]:
     return out
 
 
-def _find(directory: Path, stem: str, problems: list[RecordProblem]) -> Path | None:
+def _find(directory: Path, stem: str, problems: list[InputProblem]) -> Path | None:
     candidates = [directory / f"{stem}.jsonl", directory / f"{stem}.json"]
     found = [p for p in candidates if p.is_file()]
     if not found:
-        problems.append(
-            RecordProblem(
-                str(directory / f"{stem}.jsonl"),
-                None,
-                None,
-                f"file is missing (nor {stem}.json)",
-            )
-        )
+        other = {"other": f"{stem}.json"}
+        problems.append(_file_problem(directory / f"{stem}.jsonl", "file.missing_or", **other))
         return None
     if len(found) > 1:
-        problems.append(
-            RecordProblem(str(directory), None, None, f"both {stem}.json and {stem}.jsonl exist")
-        )
+        names = {"first": f"{stem}.json", "second": f"{stem}.jsonl"}
+        problems.append(_file_problem(directory, "profiles.both_files", **names))
         return None
     return found[0]
 
 
-def _records(path: Path, problems: list[RecordProblem]) -> list[tuple[int, Any]]:
+def _file_problem(path: Path, code: str, **parameters: Any) -> InputProblem:
+    return InputProblem(str(path), None, None, code, parameters, counted="record")
+
+
+def _record_problem(
+    path: Path, record: int, field: str, record_id: str, code: str, parameters: dict[str, Any]
+) -> InputProblem:
+    return InputProblem(str(path), record, field, code, parameters, record_id, "record")
+
+
+def _records(path: Path, problems: list[InputProblem]) -> list[tuple[int, Any]]:
     """(record number, parsed object) pairs; JSON errors are reported with their record."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(RecordProblem(str(path), None, None, f"cannot be read: {exc}"))
+        problems.append(_file_problem(path, "file.unreadable", detail=str(exc)))
         return []
     if path.suffix == ".jsonl":
         before = len(problems)
@@ -539,26 +523,24 @@ def _records(path: Path, problems: list[RecordProblem]) -> list[tuple[int, Any]]
             try:
                 out.append((line_no, json.loads(line)))
             except json.JSONDecodeError as exc:
+                invalid = {"detail": exc.msg}
                 problems.append(
-                    RecordProblem(
-                        str(path), line_no, None, f"not valid JSON: {exc.msg}", None, "line"
-                    )
+                    InputProblem(str(path), line_no, None, "json.invalid", invalid, counted="line")
                 )
         if not out and len(problems) == before:
-            problems.append(RecordProblem(str(path), None, None, "file is empty"))
+            problems.append(_file_problem(path, "file.empty"))
         return out
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems.append(
-            RecordProblem(str(path), None, None, f"not valid JSON at line {exc.lineno}: {exc.msg}")
-        )
+        at = {"line": exc.lineno, "detail": exc.msg}
+        problems.append(_file_problem(path, "json.invalid_at", **at))
         return []
     if not isinstance(data, list):
-        problems.append(RecordProblem(str(path), None, None, "must hold a JSON array of objects"))
+        problems.append(_file_problem(path, "profiles.not_array"))
         return []
     if not data:
-        problems.append(RecordProblem(str(path), None, None, "file is empty"))
+        problems.append(_file_problem(path, "file.empty"))
     return list(enumerate(data, start=1))
 
 
@@ -569,9 +551,9 @@ def read_profiles(directory: str | Path) -> tuple[list[HouseholdProfile], list[S
     duplicate ids and references (ties, ranked or excluded places) to sites that do not exist.
     """
     directory = Path(directory)
-    problems: list[RecordProblem] = []
+    problems: list[InputProblem] = []
     if not directory.is_dir():
-        raise ProfileError([RecordProblem(str(directory), None, None, "is not a directory")])
+        raise ProfileError([_file_problem(directory, "file.not_a_directory")])
     h_path = _find(directory, "households", problems)
     s_path = _find(directory, "sites", problems)
     households: list[HouseholdProfile] = []
@@ -584,7 +566,10 @@ def read_profiles(directory: str | Path) -> tuple[list[HouseholdProfile], list[S
             if site is None:
                 continue
             if site.id in seen:
-                problems.append(RecordProblem(str(s_path), no, "id", "duplicate site id", site.id))
+                duplicate = {"kind": "site", "id": site.id}
+                problems.append(
+                    _record_problem(s_path, no, "id", site.id, "id.duplicate", duplicate)
+                )
                 continue
             seen.add(site.id)
             sites.append(site)
@@ -593,14 +578,13 @@ def read_profiles(directory: str | Path) -> tuple[list[HouseholdProfile], list[S
             first = tuple(sorted(sites[0].capacity))
             for no, s in enumerate(sites, start=1):
                 if tuple(sorted(s.capacity)) != first:
+                    differ = {
+                        "dimensions": ", ".join(sorted(s.capacity)),
+                        "first": ", ".join(first),
+                    }
                     problems.append(
-                        RecordProblem(
-                            str(s_path),
-                            no,
-                            "capacity",
-                            f"dimensions {sorted(s.capacity)} differ from the first site's "
-                            f"{list(first)}",
-                            s.id,
+                        _record_problem(
+                            s_path, no, "capacity", s.id, "profiles.dimensions_differ", differ
                         )
                     )
     if h_path is not None:
@@ -610,8 +594,9 @@ def read_profiles(directory: str | Path) -> tuple[list[HouseholdProfile], list[S
             if household is None:
                 continue
             if household.id in seen_h:
+                duplicate = {"kind": "household", "id": household.id}
                 problems.append(
-                    RecordProblem(str(h_path), no, "id", "duplicate household id", household.id)
+                    _record_problem(h_path, no, "id", household.id, "id.duplicate", duplicate)
                 )
                 continue
             seen_h.add(household.id)
@@ -627,8 +612,9 @@ def read_profiles(directory: str | Path) -> tuple[list[HouseholdProfile], list[S
             ):
                 for ref in refs:
                     if ref not in site_ids:
+                        unknown = {"kind": "site", "id": ref}
                         problems.append(
-                            RecordProblem(str(h_path), no, key, f"unknown site id {ref!r}", h.id)
+                            _record_problem(h_path, no, key, h.id, "id.unknown", unknown)
                         )
     if problems:
         raise ProfileError(problems)

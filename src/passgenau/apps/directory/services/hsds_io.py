@@ -21,6 +21,7 @@ from django.db import transaction
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.territories.models import Gemeinde, fold_name
 from passgenau.engine import hsds
+from passgenau.engine.problems import InputProblem
 
 from ..models import (
     Directory,
@@ -78,39 +79,29 @@ class ImportReport:
 
 def _check(dataset: hsds.Dataset) -> None:
     """References between the tables the models link, checked before anything is written."""
-    problems = []
+    problems: list[InputProblem] = []
     services = {r["id"] for r in dataset.rows("services")}
     locations = {r["id"] for r in dataset.rows("locations")}
     for number, row in enumerate(dataset.rows("service_at_location"), start=1):
         for key, known in (("service_id", services), ("location_id", locations)):
             if row.get(key) not in known:
+                unknown = {"value": row.get(key), "table": f"{key.removesuffix('_id')}s"}
                 problems.append(
-                    hsds.Problem(
-                        "service_at_location.csv",
-                        number,
-                        key,
-                        "unknown_reference",
-                        f"{row.get(key)!r} is not in the file's {key.removesuffix('_id')}s",
+                    InputProblem(
+                        "service_at_location.csv", number, key, "hsds.unknown_reference", unknown
                     )
                 )
     for number, row in enumerate(dataset.rows("services"), start=1):
         status = row.get("status")
         if status not in ServiceStatus.values:
+            choice = {"expected": ", ".join(ServiceStatus.values), "value": status}
             problems.append(
-                hsds.Problem(
-                    "services.csv",
-                    number,
-                    "status",
-                    "invalid_status",
-                    f"{status!r} is not one of {', '.join(ServiceStatus.values)}",
-                )
+                InputProblem("services.csv", number, "status", "field.not_choice", choice)
             )
         lo, hi = row.get("minimum_age"), row.get("maximum_age")
         if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
             problems.append(
-                hsds.Problem(
-                    "services.csv", number, "maximum_age", "ages_out_of_order", "below minimum_age"
-                )
+                InputProblem("services.csv", number, "maximum_age", "hsds.ages_reversed")
             )
     if problems:
         raise hsds.HsdsError(problems)
@@ -180,7 +171,7 @@ def directory_import_hsds(
     total = sum(dataset.count().values())
     if total > MAX_ROWS:
         raise hsds.HsdsError(
-            [hsds.Problem("", None, "", "too_many_rows", f"{total} rows (at most {MAX_ROWS})")]
+            [InputProblem("", None, None, "rows.over_limit", {"count": total, "limit": MAX_ROWS})]
         )
     _check(dataset)
     report = ImportReport()
