@@ -62,7 +62,7 @@ def test_a_profile_problem_names_its_place_in_the_readers_language(tmp_path: Pat
     with translation.override("de"):
         line = problem_line(problem)
     assert line.endswith(
-        "households.jsonl, Datensatz 1, Feld „ties“: Unbekannte Kennung „s9“ (Ort)."
+        "households.jsonl, Datensatz 1 „h1“, Feld „ties“: Unbekannte Kennung „s9“ (Ort)."
     )
     assert "unknown" not in line
 

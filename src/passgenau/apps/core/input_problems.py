@@ -16,10 +16,19 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from ninja import Schema
 
 from passgenau.engine.problems import InputProblem
 
-__all__ = ["TEXTS", "problem_line", "problem_text", "problem_texts", "stored_problems"]
+__all__ = [
+    "TEXTS",
+    "ProblemOut",
+    "problem_line",
+    "problem_out",
+    "problem_text",
+    "problem_texts",
+    "stored_problems",
+]
 
 TEXTS: dict[str, Promise] = {
     # files and folders
@@ -266,12 +275,17 @@ def _named(what: str, name: str) -> str:
     return gettext("%(what)s “%(name)s”") % {"what": what, "name": name}
 
 
-def problem_line(problem: InputProblem) -> str:
-    """Where the problem is and what it is, in the active language ("sites.csv, row 3, …: …")."""
-    where = [problem.source] if problem.source else []
+def problem_line(problem: InputProblem, *, in_file: bool = True) -> str:
+    """Where the problem is and what it is, in the active language ("sites.csv, row 3, …: …").
+
+    ``in_file=False`` for an input the reader never saw as a file (a run's snapshot): the place
+    is then only the record's id and the field.
+    """
+    where = [problem.source] if problem.source and in_file else []
     counted = str(_COUNTED.get(problem.counted, problem.counted))
-    if problem.line is not None:
-        where.append(f"{counted} {problem.line}")
+    if problem.line is not None and in_file:
+        line = f"{counted} {problem.line}"
+        where.append(_named(line, problem.record) if problem.record else line)
     elif problem.record:
         where.append(_named(counted, problem.record))
     if problem.field:
@@ -281,6 +295,31 @@ def problem_line(problem: InputProblem) -> str:
     if not where:
         return text
     return gettext("%(where)s: %(problem)s") % {"where": ", ".join(where), "problem": text}
+
+
+class ProblemOut(Schema):
+    """An input problem in an API answer: its stable ``code`` and ``parameters``, where it is
+    and ``message``, its text in the caller's language."""
+
+    code: str
+    parameters: dict[str, Any]
+    source: str
+    line: int | None
+    record: str | None
+    field: str | None
+    message: str
+
+
+def problem_out(problem: InputProblem) -> ProblemOut:
+    return ProblemOut(
+        code=problem.code,
+        parameters=dict(problem.parameters),
+        source=problem.source,
+        line=problem.line,
+        record=problem.record,
+        field=problem.field,
+        message=problem_text(problem),
+    )
 
 
 def stored_problems(data: Iterable[Mapping[str, Any]]) -> list[InputProblem]:

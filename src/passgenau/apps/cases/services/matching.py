@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.input_problems import problem_texts
 from passgenau.engine.matching.criteria import SHIPPED, Catalogue, load_catalogue_version
 from passgenau.engine.matching.explain import explanation_to_dict
 from passgenau.engine.matching.pipeline import match_profiles
@@ -76,7 +77,10 @@ def engine_run(
             alternatives=ALTERNATIVES_SHOWN,
         )
     except InputError as exc:  # the profiles are built here: a bug, said plainly
-        raise CasesError(_("The engine refused the inputs: %(error)s") % {"error": exc}) from exc
+        problems = " ".join(problem_texts(exc.problems))
+        raise CasesError(
+            _("The engine refused the inputs: %(error)s") % {"error": problems}
+        ) from exc
     labels = {c.id: c.label("en") for c in catalogue.criteria}
     placements = [
         Placement(e.household_id, e.site_id, float(e.score), explanation_to_dict(e, labels))

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED
+from passgenau.apps.core.input_problems import ProblemOut, problem_out, stored_problems
 
 from ..models import (
     MatchingRun,
@@ -42,7 +43,8 @@ class RunOut(Schema):
     published_at: dt.datetime | None
     result: dict[str, Any]
     metrics: dict[str, Any]
-    error: str
+    error: str  # technical, for the log
+    problems: list[ProblemOut]  # why the run failed, in the caller's language
 
 
 class RunIn(Schema):
@@ -99,6 +101,7 @@ def run_out(run: MatchingRun) -> RunOut:
         result={k: v for k, v in run.result.items() if k != "unplaced"},
         metrics={k: v for k, v in run.metrics.items() if k not in ("load", "groups")},
         error=run.error,
+        problems=[problem_out(p) for p in stored_problems(run.error_problems)],
     )
 
 

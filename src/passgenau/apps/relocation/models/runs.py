@@ -74,6 +74,12 @@ class MatchingRun(models.Model):
     metrics = models.JSONField(_("metrics"), default=dict, blank=True)
     snapshot = models.JSONField(_("input snapshot"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    error_problems = models.JSONField(
+        _("input problems"),
+        default=list,
+        blank=True,
+        help_text=_("Why the run failed, by problem code and parameters."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.audit.services import log_read
+from passgenau.apps.core.input_problems import problem_line, stored_problems
 from passgenau.engine.matching.criteria import load_catalogue
 
 from .. import policies
@@ -49,6 +50,20 @@ def run_get_for_user(*, user: Visitor, pk: int, with_snapshot: bool = False) -> 
     if found is None:
         raise Http404("no such run")
     return found
+
+
+def run_failure_lines(*, run: MatchingRun) -> dict[str, list[str]]:
+    """Why the run failed (``run``) and why its figures could not be computed again after a
+    change (``remeasure``): the engine's input problems stored with it, in the active language."""
+    return {
+        "run": _problem_lines(run.error_problems),
+        "remeasure": _problem_lines(run.result.get("remeasure_problems", [])),
+    }
+
+
+def _problem_lines(stored: Any) -> list[str]:
+    problems = stored_problems(stored if isinstance(stored, list) else [])
+    return [problem_line(p, in_file=False) for p in problems]
 
 
 def criterion_labels(language: str) -> dict[str, str]:

@@ -34,7 +34,13 @@ from ..models import (
 from ..wording import placement_problems
 from . import rounds as round_services
 from . import states
-from .runs import _constraints, _profiles_from_snapshot, _require_coordinator, snapshot_catalogue
+from .runs import (
+    _constraints,
+    _profiles_from_snapshot,
+    _require_coordinator,
+    run_failure,
+    snapshot_catalogue,
+)
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
@@ -221,7 +227,13 @@ def run_remeasure(*, run_id: int, references: list[str]) -> MatchingRun:
             explain_households=references,
         )
     except Exception as exc:  # the run keeps its figures and says why they are not current
-        run.result = {**run.result, REMEASURING: False, "remeasure_error": str(exc)[:2000]}
+        failure = run_failure(exc)
+        run.result = {
+            **run.result,
+            REMEASURING: False,
+            "remeasure_error": failure["error"][:2000],
+            "remeasure_problems": failure["error_problems"],
+        }
         run.save(update_fields=["result"])
         return run
     labels = {c.id: c.label("en") for c in catalogue.criteria}
@@ -241,7 +253,8 @@ def run_remeasure(*, run_id: int, references: list[str]) -> MatchingRun:
         metrics["scoring_seconds"] = run.metrics.get("scoring_seconds")
         metrics["changed_by_hand"] = Proposal.objects.filter(run=run, overridden=True).count()
         run.metrics = metrics
-        result = {k: v for k, v in run.result.items() if k != "remeasure_error"}
+        failed = ("remeasure_error", "remeasure_problems")
+        result = {k: v for k, v in run.result.items() if k not in failed}
         run.result = {**result, REMEASURING: False, "objective": metrics["objective"]}
         run.save(update_fields=["metrics", "result"])
     return run

@@ -34,6 +34,7 @@ from django_tasks import task
 
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.errors import ServiceError
+from passgenau.apps.core.input_problems import problem_texts
 from passgenau.engine.matching.criteria import Catalogue, CatalogueError, load_catalogue_version
 from passgenau.engine.matching.explain import explanation_to_dict
 from passgenau.engine.matching.instance import write_instance
@@ -48,6 +49,7 @@ from passgenau.engine.matching.profiles import (
     site_to_dict,
 )
 from passgenau.engine.matching.scoring import score_profiles
+from passgenau.engine.problems import InputError, InputProblem
 
 from .. import policies
 from ..models import (
@@ -80,7 +82,34 @@ ALTERNATIVES_SHOWN = 3
 
 
 class RunError(ServiceError):
-    """A run cannot be started, reproduced or exported as asked."""
+    """A run cannot be started, reproduced or exported as asked; ``problems`` are the engine's
+    input problems behind it, if any."""
+
+    def __init__(
+        self,
+        message: Any,
+        code: str | None = None,
+        params: Any = None,
+        *,
+        problems: Iterable[InputProblem] = (),
+    ) -> None:
+        super().__init__(message, code, params)
+        self.problems = list(problems)
+
+
+# At most this many input problems are stored with a failed run.
+STORED_PROBLEMS = 50
+
+
+def run_failure(exc: Exception) -> dict[str, Any]:
+    """What a run stores about a failure: the technical text (for the log and the
+    administrators) and the engine's input problems behind it by code and parameters, which the
+    pages and the API show in the reader's language."""
+    problems = exc.problems if isinstance(exc, InputError | RunError) else []
+    return {
+        "error": f"{type(exc).__name__}: {exc}"[:4000],
+        "error_problems": [p.as_dict() for p in problems[:STORED_PROBLEMS]],
+    }
 
 
 def _require_coordinator(*, actor: User, round_: Round) -> None:
@@ -181,7 +210,7 @@ def _known_places(profile: HouseholdProfile, site_ids: set[str]) -> HouseholdPro
 def _profiles_from_snapshot(
     snapshot: dict[str, Any],
 ) -> tuple[list[HouseholdProfile], list[SiteProfile]]:
-    problems: list[Any] = []
+    problems: list[InputProblem] = []
     households = [
         household_from_dict(raw, file="snapshot:households", record=i + 1, problems=problems)
         for i, raw in enumerate(snapshot["households"])
@@ -193,7 +222,8 @@ def _profiles_from_snapshot(
     read_households = [h for h in households if h is not None]
     read_sites = [s for s in sites if s is not None]
     if problems or len(read_households) < len(households) or len(read_sites) < len(sites):
-        raise RunError("; ".join(str(p) for p in problems) or _("The snapshot is damaged."))
+        text = " ".join(problem_texts(problems)) or _("The snapshot is damaged.")
+        raise RunError(text, code="snapshot", problems=problems)
     return read_households, read_sites
 
 
@@ -202,7 +232,7 @@ def snapshot_catalogue(snapshot: dict[str, Any]) -> Catalogue:
     version = str(snapshot["criteria_version"])
     try:
         return load_catalogue_version(version)
-    except CatalogueError:
+    except CatalogueError as exc:
         raise RunError(
             _(
                 "The run used criteria catalogue version “%(version)s”, which this version of "
@@ -210,6 +240,7 @@ def snapshot_catalogue(snapshot: dict[str, Any]) -> Catalogue:
             )
             % {"version": version},
             code="catalogue_version",
+            problems=exc.problems,
         ) from None
 
 
@@ -359,7 +390,7 @@ def run_execute(*, run_id: int) -> MatchingRun:
             100,
             _("failed"),
             status=RunStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:4000],
+            **run_failure(exc),
             finished_at=timezone.now(),
             timings=timings,
         )
@@ -589,6 +620,7 @@ __all__ = [
     "run_execute",
     "run_export_download",
     "run_export_zip",
+    "run_failure",
     "run_reproduce",
     "run_start",
     "runs_forget",

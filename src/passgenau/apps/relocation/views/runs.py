@@ -113,6 +113,7 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and run.status == RunStatus.SUCCEEDED
             and run.published_at is None,
             "counts": run_selectors.run_decision_counts(run=run),
+            "failure": run_selectors.run_failure_lines(run=run),
         },
     )
     if running or remeasuring:
