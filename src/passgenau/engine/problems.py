@@ -10,7 +10,8 @@ derived from the two through :data:`MESSAGES`, for the command line and logs. An
 reader's language (``passgenau.apps.core.input_problems``), never by the English ``message``.
 
 Codes are ``area.name``: ``file``, ``csv``, ``json``, ``yaml``, ``field``, ``record``, ``id``,
-``rows`` and ``number`` are shared by every reader; the others belong to one input format. A
+``rows`` and ``number`` are shared by every reader; the others belong to one input format (also
+the territories app's reader of the Destatis directories, plain Python like the engine). A
 parameter whose value is one of a few engine words (``kind``: household, site, …; ``what``:
 demand, capacity, …; ``bound``: minimum, maximum) is translated with the text.
 """
@@ -208,6 +209,44 @@ MESSAGES: dict[str, str] = {
     "hsds.no_table": "no HSDS CSV file (services.csv, …) found",
     "hsds.unknown_reference": "%(value)r is not in the file's %(table)s",
     "hsds.ages_reversed": "below minimum_age",
+    # Destatis directories of territories (passgenau.apps.territories.destatis)
+    "destatis.unknown_header": (
+        "not a Destatis directory: expected the header of the Gemeindeverzeichnis extract "
+        "('satzart,textkennzeichen,land,...') or of the Kreise table ('AGS;type;name;NUTS3;...') "
+        "(found %(value)r)"
+    ),
+    "destatis.field_count": (
+        "expected %(expected)s fields separated by %(delimiter)r, found %(found)s"
+    ),
+    "destatis.empty": "must not be empty",
+    "destatis.not_whole": "not a whole number (found %(value)r)",
+    "destatis.not_number": "not a number (found %(value)r)",
+    "destatis.digits": "must be %(width)s digit(s) (found %(value)r)",
+    "destatis.population_sum": (
+        "population %(total)s is not the sum of male %(male)s and female %(female)s"
+    ),
+    "destatis.unknown_record_type": (
+        "unknown record type (expected 10, 20, 30, 40, 50 or 60) (found %(value)r)"
+    ),
+    "destatis.no_gemeinde": "the file has no Gemeinde (record type 60)",
+    "destatis.unknown_text_key": (
+        "unknown text key for this record type (%(allowed)s) (found %(value)r)"
+    ),
+    "destatis.twice": "%(what)s %(key)s appears twice (first on line %(first)s)",
+    "destatis.no_land": "no such Land (01 to 16) (found %(value)r)",
+    "destatis.no_land_prefix": (
+        "no such Land (the first two digits must be 01 to 16) (found %(value)r)"
+    ),
+    "destatis.undeclared": (
+        "%(what)s not declared by an earlier record of type %(record_type)s (found %(value)r)"
+    ),
+    "destatis.outside_germany": "outside Germany (expected %(low)s to %(high)s) (found %(value)r)",
+    "destatis.unknown_urbanisation": (
+        "unknown degree of urbanisation (expected 01, 02 or 03) (found %(value)r)"
+    ),
+    "destatis.unknown_kind": "unknown type (expected one of %(expected)s) (found %(value)r)",
+    "destatis.not_nuts3": "not a German NUTS-3 code (DE and three characters) (found %(value)r)",
+    "destatis.no_kreis": "the file has no Kreis",
 }
 
 # What ``line`` counts: a row of a CSV file (the header is row 1, or row 1 is the first row after

@@ -67,7 +67,7 @@ def test_command_rejects_a_missing_file_and_a_bad_date(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["import-territories", str(tmp_path / "missing.csv")]) == 2
-    assert "cannot read the file" in capsys.readouterr().err
+    assert "cannot be read" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["import-territories", "x.csv", "--reference-date", "yesterday"])
     assert exc.value.code == 2

@@ -11,9 +11,10 @@ from territory_samples import SMALL_GV_LINES, write_variant
 
 from passgenau.apps.territories import destatis
 from passgenau.apps.territories.destatis import DirectoryFormatError, read_directory
+from passgenau.engine.problems import InputProblem
 
 
-def only_problem(exc: pytest.ExceptionInfo[DirectoryFormatError]) -> destatis.Problem:
+def only_problem(exc: pytest.ExceptionInfo[DirectoryFormatError]) -> InputProblem:
     assert len(exc.value.problems) == 1, exc.value.problems
     return exc.value.problems[0]
 
@@ -92,7 +93,7 @@ def test_bad_population_is_named_by_file_line_and_field(tmp_path: Path) -> None:
     with pytest.raises(DirectoryFormatError) as exc:
         read_directory(path)
     problem = only_problem(exc)
-    assert (problem.path, problem.line, problem.field) == (str(path), 11, "bevoelkerung")
+    assert (problem.source, problem.line, problem.field) == (str(path), 11, "bevoelkerung")
     assert "not a whole number" in problem.message
     assert str(path) in str(exc.value)
     assert "line 11" in str(exc.value)
@@ -121,18 +122,18 @@ def test_every_problem_is_listed_not_only_the_first(tmp_path: Path) -> None:
         (10, SMALL_GV_LINES[10].replace("60,64,", "60,69,"), "textkennzeichen", "unknown text"),
         (10, SMALL_GV_LINES[10].replace(",16,5003,050,", ",17,5003,050,"), "kreis", "not declared"),
         (10, SMALL_GV_LINES[10].replace(",5003,050,", ",5004,050,"), "vb", "not declared"),
-        (10, SMALL_GV_LINES[10].replace(",5003,050,", ",5003,50,"), "gemeinde", "3 digits"),
+        (10, SMALL_GV_LINES[10].replace(",5003,050,", ",5003,50,"), "gemeinde", "3 digit(s)"),
         (10, SMALL_GV_LINES[10].replace(",Starzach,", ",,"), "gemeindename", "empty"),
         (10, SMALL_GV_LINES[10].replace('"48,432044"', '"8,432044"'), "breitengrad", "outside"),
         (10, SMALL_GV_LINES[10].replace(",03,gering", ",07,gering"), "verstaedterungschluessel",
          "urbanisation"),
-        (10, SMALL_GV_LINES[10].replace(",Starzach,", ",Star,zach,"), "-", "expected 20 fields"),
-        (10, SMALL_GV_LINES[9], "-", "appears twice"),
+        (10, SMALL_GV_LINES[10].replace(",Starzach,", ",Star,zach,"), None, "expected 20 fields"),
+        (10, SMALL_GV_LINES[9], None, "appears twice"),
         (7, SMALL_GV_LINES[7].replace(",08,4,16,", ",08,5,16,"), "rb", "not declared"),
     ],
 )  # fmt: skip
 def test_malformed_records_are_refused(
-    tmp_path: Path, line_no: int, new_line: str, field: str, words: str
+    tmp_path: Path, line_no: int, new_line: str, field: str | None, words: str
 ) -> None:
     path = write_variant(tmp_path, {line_no: new_line})
     with pytest.raises(DirectoryFormatError) as exc:
@@ -164,7 +165,7 @@ def test_text_that_is_not_utf8_is_located(tmp_path: Path) -> None:
 def test_missing_file_is_a_format_error(tmp_path: Path) -> None:
     with pytest.raises(DirectoryFormatError) as exc:
         read_directory(tmp_path / "nope.csv")
-    assert "cannot read" in only_problem(exc).message
+    assert "cannot be read" in only_problem(exc).message
 
 
 KREISE_HEAD = (

@@ -227,6 +227,45 @@ TEXTS: dict[str, Promise] = {
     "hsds.no_table": _("No HSDS CSV file (services.csv, …) was found."),
     "hsds.unknown_reference": _("“%(value)s” is not among the %(table)s of the file."),
     "hsds.ages_reversed": _("The maximum age is below the minimum age."),
+    # Destatis directories of territories
+    "destatis.unknown_header": _(
+        "This is not a Destatis directory: the first line is neither that of the "
+        "Gemeindeverzeichnis extract nor that of the Kreise table."
+    ),
+    "destatis.field_count": _(
+        "Expected %(expected)s fields separated by “%(delimiter)s”, found %(found)s."
+    ),
+    "destatis.empty": _("The value must not be empty."),
+    "destatis.not_whole": _("“%(value)s” is not a whole number."),
+    "destatis.not_number": _("“%(value)s” is not a number."),
+    "destatis.digits": _("“%(value)s” must have %(width)s digits."),
+    "destatis.population_sum": _(
+        "The population %(total)s is not the sum of %(male)s men and %(female)s women."
+    ),
+    "destatis.unknown_record_type": _(
+        "Unknown record type “%(value)s” (expected 10, 20, 30, 40, 50 or 60)."
+    ),
+    "destatis.no_gemeinde": _("The file has no Gemeinde (record type 60)."),
+    "destatis.unknown_text_key": _(
+        "Unknown text key “%(value)s” for this record type (expected %(allowed)s)."
+    ),
+    "destatis.twice": _("%(what)s %(key)s appears twice (first on line %(first)s)."),
+    "destatis.no_land": _("There is no Land “%(value)s” (01 to 16)."),
+    "destatis.no_land_prefix": _(
+        "There is no Land “%(value)s”: the first two digits must be 01 to 16."
+    ),
+    "destatis.undeclared": _(
+        "%(what)s “%(value)s” is not declared by an earlier record of type %(record_type)s."
+    ),
+    "destatis.outside_germany": _(
+        "“%(value)s” lies outside Germany (expected %(low)s to %(high)s)."
+    ),
+    "destatis.unknown_urbanisation": _(
+        "Unknown degree of urbanisation “%(value)s” (expected 01, 02 or 03)."
+    ),
+    "destatis.unknown_kind": _("Unknown type “%(value)s” (expected one of %(expected)s)."),
+    "destatis.not_nuts3": _("“%(value)s” is not a German NUTS-3 code (DE and three characters)."),
+    "destatis.no_kreis": _("The file has no Kreis."),
 }
 
 # Parameters that carry one of a few engine words, and those words in the reader's language.

@@ -24,11 +24,13 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
+
+from passgenau.engine.problems import InputError, InputProblem
 
 _T = TypeVar("_T")
 
@@ -45,7 +47,6 @@ __all__ = [
     "GemeindeRecord",
     "KreisRecord",
     "LandRecord",
-    "Problem",
     "RegierungsbezirkRecord",
     "parse_directory",
     "read_directory",
@@ -153,31 +154,17 @@ _LONGITUDE_RANGE = (Decimal("5.8"), Decimal("15.1"))
 _MAX_PROBLEMS = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with an input file, located by file, line and field."""
-
-    path: str
-    line: int
-    field: str
-    message: str
-    value: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.path}, line {self.line}, field '{self.field}'"
-        shown = "" if self.value is None else f" (found {self.value!r})"
-        return f"{where}: {self.message}{shown}"
-
-
-class DirectoryFormatError(ValueError):
+class DirectoryFormatError(InputError):
     """The file is not a well-formed Destatis directory; ``problems`` says where and why."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        lines = [str(p) for p in self.problems[:_MAX_PROBLEMS]]
-        if len(self.problems) > _MAX_PROBLEMS:
-            lines.append(f"... and {len(self.problems) - _MAX_PROBLEMS} more problems")
-        super().__init__("\n".join(lines))
+    shown = _MAX_PROBLEMS
+    problems: list[InputProblem]
+
+
+def _problem(
+    source: str, line: int | None, field: str | None, code: str, **parameters: Any
+) -> InputProblem:
+    return InputProblem(source, line, field, code, parameters, counted="line")
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,16 +266,15 @@ def read_directory(path: str | Path) -> Directory:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
+        detail = exc.strerror or str(exc)
         raise DirectoryFormatError(
-            [Problem(name, 0, "-", f"cannot read the file: {exc.strerror}")]
+            [_problem(name, None, None, "file.unreadable", detail=detail)]
         ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DirectoryFormatError(
-            [Problem(name, line, "-", "not UTF-8 text", raw[exc.start : exc.start + 8].hex())]
-        ) from exc
+        raise DirectoryFormatError([_problem(name, line, None, "file.not_utf8")]) from exc
     return parse_directory(text, source=name)
 
 
@@ -301,17 +287,7 @@ def parse_directory(text: str, *, source: str) -> Directory:
     if first_line.split(";")[: len(KREISE_HEADER)] == list(KREISE_HEADER):
         return _KreiseReader(source).read(text)
     raise DirectoryFormatError(
-        [
-            Problem(
-                source,
-                1,
-                "header",
-                "not a Destatis directory: expected the header of the Gemeindeverzeichnis "
-                "extract ('satzart,textkennzeichen,land,...') or of the Kreise table "
-                "('AGS;type;name;NUTS3;...')",
-                first_line[:80],
-            )
-        ]
+        [_problem(source, 1, "header", "destatis.unknown_header", value=first_line[:80])]
     )
 
 
@@ -327,33 +303,35 @@ _DECIMAL = re.compile(
 
 
 class _FieldError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    """A field's value that cannot be converted: the problem's code and its parameters."""
+
+    def __init__(self, code: str, **parameters: Any) -> None:
+        super().__init__(code)
+        self.code, self.parameters = code, parameters
 
 
 def _integer(value: str) -> int:
     text = value.strip()
     if not _INTEGER.fullmatch(text):
-        raise _FieldError("not a whole number")
+        raise _FieldError("destatis.not_whole")
     return int(re.sub(r"[ .\u00a0]", "", text))
 
 
 def _decimal(value: str) -> Decimal:
     text = value.strip()
     if not _DECIMAL.fullmatch(text):
-        raise _FieldError("not a number")
+        raise _FieldError("destatis.not_number")
     if "," in text:  # decimal comma; points, if any, separate thousands
         text = text.replace(".", "").replace(",", ".")
     try:
         return Decimal(re.sub(r"[ \u00a0]", "", text))
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
-        raise _FieldError("not a number") from exc
+        raise _FieldError("destatis.not_number") from exc
 
 
 def _digits(value: str, width: int) -> str:
     if not (len(value) == width and value.isascii() and value.isdigit()):
-        raise _FieldError(f"must be {width} digit{'s' if width > 1 else ''}")
+        raise _FieldError("destatis.digits", width=width)
     return value
 
 
@@ -366,7 +344,7 @@ class _Reader:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.problems: list[Problem] = []
+        self.problems: list[InputProblem] = []
         self.line = 0
         self.row: dict[str, str] = {}
 
@@ -380,40 +358,42 @@ class _Reader:
                     continue  # blank line
                 if len(cells) != len(self.header):
                     self.problem(
-                        "-",
-                        f"expected {len(self.header)} fields separated by "
-                        f"'{self.delimiter}', found {len(cells)}",
+                        None,
+                        "destatis.field_count",
+                        expected=len(self.header),
+                        delimiter=self.delimiter,
+                        found=len(cells),
                     )
                     continue
                 self.row = dict(zip(self.header, cells, strict=True))
                 yield self.row
         except csv.Error as exc:
-            self.problem("-", f"broken CSV: {exc}", None, line=reader.line_num)
+            self.problem(None, "csv.invalid", line=reader.line_num, detail=str(exc))
 
     def problem(
-        self, name: str, message: str, value: str | None = None, *, line: int | None = None
+        self, name: str | None, code: str, /, *, line: int | None = None, **parameters: Any
     ) -> None:
-        self.problems.append(
-            Problem(self.source, self.line if line is None else line, name, message, value)
-        )
+        """A problem in field ``name`` of the current line (or of ``line``)."""
+        where = self.line if line is None else line
+        self.problems.append(_problem(self.source, where, name, code, **parameters))
 
     def get(self, name: str, convert: Callable[[str], _T], *, required: bool = True) -> _T | None:
         """Convert one field of the current row; record a problem and return None on failure."""
         value = self.row[name]
         if not value.strip():
             if required:
-                self.problem(name, "must not be empty", value)
+                self.problem(name, "destatis.empty")
             return None
         try:
             return convert(value)
         except _FieldError as exc:
-            self.problem(name, exc.message, value)
+            self.problem(name, exc.code, value=value, **exc.parameters)
             return None
 
     def text(self, name: str) -> str | None:
         value = self.row[name].strip()
         if not value:
-            self.problem(name, "must not be empty", self.row[name])
+            self.problem(name, "destatis.empty")
             return None
         return value
 
@@ -437,9 +417,10 @@ class _Reader:
         ):
             self.problem(
                 total,
-                f"population {everyone} is not the sum of male {male_count} "
-                f"and female {female_count}",
-                self.row[total],
+                "destatis.population_sum",
+                total=everyone,
+                male=male_count,
+                female=female_count,
             )
         return figures
 
@@ -474,13 +455,9 @@ class _GvReader(_Reader):
             elif record_type == "60":
                 self._gemeinde(kreise, associations, gemeinden)
             else:
-                self.problem(
-                    "satzart",
-                    "unknown record type (expected 10, 20, 30, 40, 50 or 60)",
-                    row["satzart"],
-                )
+                self.problem("satzart", "destatis.unknown_record_type", value=row["satzart"])
         if not self.problems and not gemeinden:
-            self.problem("satzart", "the file has no Gemeinde (record type 60)", line=1)
+            self.problem("satzart", "destatis.no_gemeinde", line=1)
         self.fail_if_problems()
         return Directory(
             source=self.source,
@@ -505,7 +482,7 @@ class _GvReader(_Reader):
         if value not in kinds:
             allowed = ", ".join(kinds)
             self.problem(
-                "textkennzeichen", f"unknown text key for this record type ({allowed})", value
+                "textkennzeichen", "destatis.unknown_text_key", allowed=allowed, value=value
             )
             return None
         return kinds[value]
@@ -513,7 +490,7 @@ class _GvReader(_Reader):
     def _unique(self, seen: Mapping[str, object], key: str, what: str) -> bool:
         if key in seen:
             earlier = getattr(seen[key], "line", "?")
-            self.problem("-", f"{what} {key} appears twice (first on line {earlier})")
+            self.problem(None, "destatis.twice", what=what, key=key, first=earlier)
             return False
         return True
 
@@ -521,7 +498,7 @@ class _GvReader(_Reader):
         ags = self._key(("land", 2))
         name = self.text("gemeindename")
         if ags is not None and ags not in LAND_NAMES:
-            self.problem("land", "no such Land (01 to 16)", ags)
+            self.problem("land", "destatis.no_land", value=ags)
             return
         figures = self.figures("flaeche", "bevoelkerung", "maennlich", "weiblich", required=False)
         if ags is None or name is None or not self._unique(laender, ags, "Land"):
@@ -536,7 +513,7 @@ class _GvReader(_Reader):
         if key is None or name is None:
             return
         if key[:2] not in laender:
-            self.problem("land", "Land not declared by an earlier record of type 10", key[:2])
+            self.problem("land", "destatis.undeclared", what="Land", record_type=10, value=key[:2])
             return
         if self._unique(bezirke, key, "Regierungsbezirk"):
             bezirke[key] = RegierungsbezirkRecord(key=key, name=name, line=self.line)
@@ -547,7 +524,7 @@ class _GvReader(_Reader):
             return None
         if key[:3] not in bezirke:
             self.problem(
-                "rb", "Regierungsbezirk not declared by an earlier record of type 20", key[2]
+                "rb", "destatis.undeclared", what="Regierungsbezirk", record_type=20, value=key[2]
             )
         return key[:3]
 
@@ -564,7 +541,7 @@ class _GvReader(_Reader):
         if key is None or kind is None or name is None:
             return
         if key[:2] not in laender:
-            self.problem("land", "Land not declared by an earlier record of type 10", key[:2])
+            self.problem("land", "destatis.undeclared", what="Land", record_type=10, value=key[:2])
             return
         bezirk = self._parent_bezirk(key, bezirke)
         ags = key  # the Kreis AGS is Land + Regierungsbezirk + Kreis
@@ -586,7 +563,7 @@ class _GvReader(_Reader):
             return ags, True
         if key[3:5] == "00":  # areas directly under the Land, e.g. coastal waters
             return None, True
-        self.problem("kreis", "Kreis not declared by an earlier record of type 40", key[3:5])
+        self.problem("kreis", "destatis.undeclared", what="Kreis", record_type=40, value=key[3:5])
         return None, False
 
     def _association(
@@ -620,7 +597,7 @@ class _GvReader(_Reader):
         association = associations.get(key[:9])
         if association is None:
             self.problem(
-                "vb", "Gemeindeverband not declared by an earlier record of type 50", key[5:9]
+                "vb", "destatis.undeclared", what="Gemeindeverband", record_type=50, value=key[5:9]
             )
         if not ok or association is None:
             return
@@ -655,7 +632,10 @@ class _GvReader(_Reader):
             ("laengengrad", longitude, _LONGITUDE_RANGE),
         ):
             if not low <= value <= high:
-                self.problem(name, f"outside Germany (expected {low} to {high})", self.row[name])
+                found = self.row[name]
+                self.problem(
+                    name, "destatis.outside_germany", low=str(low), high=str(high), value=found
+                )
                 in_range = False
         return (latitude, longitude) if in_range else (None, None)
 
@@ -663,7 +643,7 @@ class _GvReader(_Reader):
 def _urbanisation(value: str) -> int:
     number = _integer(value)
     if number not in URBANISATION_CLASSES:
-        raise _FieldError("unknown degree of urbanisation (expected 01, 02 or 03)")
+        raise _FieldError("destatis.unknown_urbanisation")
     return number
 
 
@@ -681,25 +661,25 @@ class _KreiseReader(_Reader):
             if kind_name is not None:
                 kind = KREIS_KIND_NAMES.get(kind_name)
                 if kind is None:
+                    expected = ", ".join(KREIS_KIND_NAMES)
                     self.problem(
-                        "type",
-                        f"unknown type (expected one of {', '.join(KREIS_KIND_NAMES)})",
-                        kind_name,
+                        "type", "destatis.unknown_kind", expected=expected, value=kind_name
                     )
             name = self.text("name")
             nuts3 = self.row["NUTS3"].strip()
             if nuts3 and not re.fullmatch(r"DE[0-9A-Z]{3}", nuts3):
-                self.problem("NUTS3", "not a German NUTS-3 code (DE and three characters)", nuts3)
+                self.problem("NUTS3", "destatis.not_nuts3", value=nuts3)
             figures = self.figures(
                 "area_km2", "population", "population_male", "population_female", required=True
             )
             if ags is None or kind is None or name is None:
                 continue
             if ags[:2] not in LAND_NAMES:
-                self.problem("AGS", "no such Land (the first two digits must be 01 to 16)", ags)
+                self.problem("AGS", "destatis.no_land_prefix", value=ags)
                 continue
             if ags in kreise:
-                self.problem("AGS", f"Kreis appears twice (first on line {kreise[ags].line})", ags)
+                first = kreise[ags].line
+                self.problem("AGS", "destatis.twice", what="Kreis", key=ags, first=first)
                 continue
             kreise[ags] = KreisRecord(
                 ags=ags,
@@ -711,7 +691,7 @@ class _KreiseReader(_Reader):
                 line=self.line,
             )
         if not self.problems and not kreise:
-            self.problem("AGS", "the file has no Kreis", line=1)
+            self.problem("AGS", "destatis.no_kreis", line=1)
         self.fail_if_problems()
         laender = tuple(
             LandRecord(ags=code, name=LAND_NAMES[code], figures=Figures(), line=0)

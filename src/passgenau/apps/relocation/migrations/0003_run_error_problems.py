@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('relocation', '0001_initial'),
+        ('relocation', '0002_proposal_reasons'),
     ]
 
     operations = [
