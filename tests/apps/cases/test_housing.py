@@ -400,3 +400,31 @@ def test_erasing_the_case_takes_its_housing_requests_and_profiles_with_it():
     assert "erased" not in second.snapshot  # it never held the erased household
     assert HousingRequest.objects.filter(pk=other.pk).exists()
     assert Flat.objects.filter(pk=flat.pk).exists()
+
+
+def test_a_barrier_free_or_care_need_is_health_data(client):
+    from accounts_helpers import login_client
+
+    actor = caseworker()
+    without = make_case(actor, purposes={"case_management"}, name="Without")
+    with pytest.raises(CasesError, match="consent"):
+        make_housing_request(without, barrier_free=True)
+    with pytest.raises(CasesError, match="consent"):
+        make_housing_request(without, care_need=True)
+    make_housing_request(without)  # the household waits, its need is not recorded
+    case = make_case(actor, name="With")
+    make_housing_request(case, barrier_free=True)
+
+    def requests_on_the_case_page(user) -> str:
+        login_client(client, user)
+        page = client.get(case.get_absolute_url()).content.decode()
+        return page.split('data-testid="housing-requests"')[1].split("</ul>")[0]
+
+    with translation.override("de"):
+        word = gettext("barrier-free")
+    assert word in requests_on_the_case_page(actor)  # the responsible caseworker, with consent
+    colleague = caseworker("colleague", actor.organisation)
+    assert word not in requests_on_the_case_page(colleague)
+    overview = client.get(reverse("cases:housing")).content.decode()
+    assert case.reference in overview and "Barrierefrei" in overview  # the flats' column only
+    assert overview.count("Barrierefrei") == 1

@@ -77,8 +77,16 @@ class HousingRequestForm(forms.Form):
     kita_children = forms.IntegerField(
         label=_("Children under 6"), min_value=0, max_value=20, initial=0
     )
-    barrier_free = forms.BooleanField(label=_("Needs a barrier-free flat"), required=False)
-    care_need = forms.BooleanField(label=_("Someone needs care"), required=False)
+    barrier_free = forms.BooleanField(
+        label=_("Needs a barrier-free flat"),
+        required=False,
+        help_text=_("Health data: recorded only with the consent for health data."),
+    )
+    care_need = forms.BooleanField(
+        label=_("Someone needs care"),
+        required=False,
+        help_text=_("Health data: recorded only with the consent for health data."),
+    )
     wished_districts: forms.ModelMultipleChoiceField[District] = forms.ModelMultipleChoiceField(
         label=_("Wished districts"),
         queryset=None,

@@ -164,7 +164,8 @@ def housing_request_create(
     features: Iterable[str] = (),
     waiting_since: dt.date,
 ) -> HousingRequest:
-    """The case's household waits for a flat (one live request per case)."""
+    """The case's household waits for a flat (one live request per case). A need for a
+    barrier-free flat or for care is recorded only with the consent for health data."""
     organisation_id = _housing(actor)
     _require(case.organisation_id == organisation_id and policies.may_keep_cases(user=actor))
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -178,6 +179,8 @@ def housing_request_create(
         raise CasesError(_("A household waiting for a flat has at least one adult."))
     if sum(counts) > MAX_PERSONS:
         raise CasesError(_("A household of more than 20 persons needs several flats."))
+    if barrier_free or care_need:  # a disability or a need for care is health data (Art. 9)
+        _needs_consent(case, ConsentPurpose.HEALTH)
     _not_in_future(waiting_since, _("The date since when the household waits"))
     wished, anchors = list(wished_districts), list(anchor_districts)
     _own_district(organisation_id, [*wished, *anchors])
