@@ -657,22 +657,15 @@ def _add_seats(
         h = highs[i]
         return weights[i] > 0 and (h is None or seats[i] < h)
 
-    heap = [(-weights[i] / signpost(seats[i]), i) for i in range(len(seats)) if can_grow(i)]
-    heapq.heapify(heap)
-    while count > 0:
-        if not heap:
-            raise ApportionmentError([_problem("apportion.no_room_above")])
-        level = heap[0][0]
-        group = []
-        while heap and heap[0][0] == level:
-            group.append(heapq.heappop(heap)[1])
-        if len(group) > count:
-            group = tie_breaker.choose(group, count)
-        for i in group:
-            seats[i] += 1
-            count -= 1
-            if can_grow(i):
-                heapq.heappush(heap, (-weights[i] / signpost(seats[i]), i))
+    _move_seats(
+        seats,
+        count,
+        +1,
+        lambda i: -weights[i] / signpost(seats[i]),
+        can_grow,
+        tie_breaker.choose,
+        "apportion.no_room_above",
+    )
 
 
 def _remove_seats(
@@ -684,23 +677,42 @@ def _remove_seats(
     tie_breaker: _TieBreaker,
 ) -> None:
     """Take ``count`` seats back, each from the lowest last quotient ``w / signpost(seats-1)``."""
+    _move_seats(
+        seats,
+        count,
+        -1,
+        lambda i: weights[i] / signpost(seats[i] - 1),
+        lambda i: seats[i] > lows[i],
+        tie_breaker.choose_losers,
+        "apportion.no_room_below",
+    )
 
-    def can_shrink(i: int) -> bool:
-        return seats[i] > lows[i]
 
-    heap = [(weights[i] / signpost(seats[i] - 1), i) for i in range(len(seats)) if can_shrink(i)]
+def _move_seats(
+    seats: list[int],
+    count: int,
+    step: int,
+    priority: Callable[[int], Fraction],
+    movable: Callable[[int], bool],
+    pick: Callable[[Sequence[int], int], list[int]],
+    no_room: str,
+) -> None:
+    """Change ``count`` seats by ``step``, one unit at a time, always at the movable unit whose
+    ``priority`` (at its current seats) is lowest; ``pick`` chooses among the units tied for the
+    last seats; ``no_room``: the problem's code when no unit may move any more."""
+    heap = [(priority(i), i) for i in range(len(seats)) if movable(i)]
     heapq.heapify(heap)
     while count > 0:
         if not heap:
-            raise ApportionmentError([_problem("apportion.no_room_below")])
+            raise ApportionmentError([_problem(no_room)])
         level = heap[0][0]
         group = []
         while heap and heap[0][0] == level:
             group.append(heapq.heappop(heap)[1])
         if len(group) > count:
-            group = tie_breaker.choose_losers(group, count)
+            group = pick(group, count)
         for i in group:
-            seats[i] -= 1
+            seats[i] += step
             count -= 1
-            if can_shrink(i):
-                heapq.heappush(heap, (weights[i] / signpost(seats[i] - 1), i))
+            if movable(i):
+                heapq.heappush(heap, (priority(i), i))
