@@ -679,14 +679,20 @@ def _read_min_load(
     return min_load if ok else None
 
 
+def _repeated(keys: IntArray) -> npt.NDArray[np.bool_]:
+    """True at each row whose key an earlier row has already."""
+    order = np.argsort(keys, kind="stable")
+    repeated = np.zeros(len(keys), dtype=bool)
+    if len(keys) > 1:
+        repeated[order[1:]] = keys[order[1:]] == keys[order[:-1]]
+    return repeated
+
+
 def _check_duplicate_pairs(
     scores: _Table, pair_h: IntArray, pair_s: IntArray, n_s: int, problems: _Problems
 ) -> None:
     keys = pair_h * n_s + pair_s
-    order = np.argsort(keys, kind="stable")
-    repeat = np.zeros(len(keys), dtype=bool)
-    if len(keys) > 1:
-        repeat[order[1:]] = keys[order[1:]] == keys[order[:-1]]
+    repeat = _repeated(keys)
     if np.any(repeat):
         h_raw, s_raw = scores.columns["household_id"], scores.columns["site_id"]
         problems.add_rows(
@@ -926,10 +932,7 @@ def read_priorities(path: str | Path, instance: Instance) -> IntArray | None:
     n_s = instance.n_sites
     pair_keys = instance.pair_household.astype(np.int64) * n_s + instance.pair_site
     keys = h * n_s + s
-    order = np.argsort(keys, kind="stable")
-    twice = np.zeros(len(keys), dtype=bool)
-    if len(keys) > 1:
-        twice[order[1:]] = keys[order[1:]] == keys[order[:-1]]
+    twice = _repeated(keys)
     if np.any(twice):
         h_raw = table.columns["household_id"]
         problems.add_rows(
