@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -374,4 +375,17 @@ def _report_docx(progress: PlanProgress) -> bytes:
         _docx_table(document, _measure_header(), _measure_rows(area))
     out = io.BytesIO()
     document.save(out)
+    return _dated_zip(out.getvalue(), created)
+
+
+def _dated_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The .docx package with every part dated ``when`` (python-docx dates them by the clock), so
+    that the same data give the same file, as the PDF does."""
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            part = zipfile.ZipInfo(item.filename, date_time=stamp)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(part, source.read(item.filename))
     return out.getvalue()
