@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ._django import setup_django
+from ._output import bad_input
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -99,9 +100,7 @@ def duplicates_run(
     try:
         dataset = read_hsds(path)
     except HsdsError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=err)
-        return 2
+        return bad_input(exc.problems, err)
     records = offer_records_from_hsds(dataset)
     pairs = find_duplicates(
         records, threshold=DUPLICATE_THRESHOLD if threshold is None else threshold
@@ -137,9 +136,7 @@ def run_import(args: argparse.Namespace) -> int:
         report = directory_import_hsds(directory=directory, dataset=dataset)
     except hsds.HsdsError as exc:
         print(f"Nothing imported: {len(exc.problems)} problem(s).", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return bad_input(exc.problems)
     except ValueError as exc:
         print(f"Nothing imported: {exc}", file=sys.stderr)
         return 2

@@ -34,6 +34,8 @@ from passgenau.engine.matching.model import (
 )
 from passgenau.engine.matching.profiles import ProfileError, read_profiles, write_profiles
 
+from ._output import bad_input
+
 __all__ = ["register", "run_convert_hias", "run_solve"]
 
 MECHANISM_CHOICES = ("optimal", "scalable", "stable", "auto", "greedy")
@@ -264,12 +266,9 @@ def _guarded(action: Callable[[], int]) -> int:
     try:
         return action()
     except InstanceError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return bad_input(exc.problems)
     except _OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return bad_input([exc])
     except KeyboardInterrupt:
         raise
     except Exception as exc:
@@ -419,12 +418,6 @@ def _register_profiles(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     match.set_defaults(func=_match)
 
 
-def _bad(problems: list[Any]) -> int:
-    for p in problems:
-        print(f"error: {p}", file=sys.stderr)
-    return 2
-
-
 def _catalogue(path: str | None) -> Catalogue:
     return load_catalogue(path)
 
@@ -442,11 +435,11 @@ def _generate(args: argparse.Namespace) -> int:
     if args.top_sites is not None and args.top_sites < 1:
         problems.append("--top-sites: must be at least 1")
     if problems:
-        return _bad(problems)
+        return bad_input(problems)
     try:
         catalogue = _catalogue(args.criteria)
     except CatalogueError as exc:
-        return _bad(exc.problems)
+        return bad_input(exc.problems)
     try:
         out = Path(args.out_dir)
         households, sites = generate_profiles(args.households, args.sites, args.seed)
@@ -454,7 +447,7 @@ def _generate(args: argparse.Namespace) -> int:
         instance, _ = score_profiles(households, sites, catalogue, top_k=args.top_sites)
         write_instance(instance, out / "instance")
     except OSError as exc:
-        return _bad([f"{args.out_dir}: cannot write: {exc}"])
+        return bad_input([f"{args.out_dir}: cannot write: {exc}"])
     print(
         f"wrote {len(households)} households and {len(sites)} sites to {out}, "
         f"plain instance ({instance.n_pairs} allowed pairs) to {out / 'instance'}"
@@ -464,22 +457,22 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _match(args: argparse.Namespace) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
-        return _bad(["--time-limit: must be positive"])
+        return bad_input(["--time-limit: must be positive"])
     if args.top_sites is not None and args.top_sites < 1:
-        return _bad(["--top-sites: must be at least 1"])
+        return bad_input(["--top-sites: must be at least 1"])
     if args.alternatives < 0:
-        return _bad(["--alternatives: must be 0 or more"])
+        return bad_input(["--alternatives: must be 0 or more"])
     try:
         catalogue = _catalogue(args.criteria)
         households, sites = read_profiles(args.profiles_dir)
     except (CatalogueError, ProfileError) as exc:
-        return _bad(exc.problems)
+        return bad_input(exc.problems)
     try:
         return _match_run(args, catalogue, households, sites)
     except InstanceError as exc:
-        return _bad(exc.problems)
+        return bad_input(exc.problems)
     except OSError as exc:
-        return _bad([f"cannot write output: {exc}"])
+        return bad_input([f"cannot write output: {exc}"])
     except Exception as exc:  # an internal failure: one line and a hint, never a traceback
         print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("hint: please report this with the input that caused it", file=sys.stderr)
