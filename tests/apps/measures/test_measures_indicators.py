@@ -50,6 +50,38 @@ def test_households_received_count_only_the_plans_territory_up_to_the_date(offic
     assert indicators.compute("relocation.households_received", elsewhere) == 0
 
 
+def test_follow_up_answers_count_completed_surveys_of_households_received_here(officer):
+    """Completed follow-up surveys up to the date of the households that arrived in the plan's
+    territory; in work and in a language course by their answers; parameter wave."""
+    from passgenau.apps.relocation.models import FollowUpSurvey
+
+    plan = make_plan(user=officer)
+    household = arrived_proposal().household  # arrived 2026-05-05 in Dresden
+    surveys = {s.wave: s for s in FollowUpSurvey.objects.filter(household=household)}
+    assert set(surveys) == {1, 6, 12}  # planned at the arrival
+    for wave, completed_on, working, course in (
+        (1, dt.date(2026, 6, 5), "no", "yes"),
+        (6, dt.date(2026, 11, 5), "yes", "yes"),
+    ):
+        FollowUpSurvey.objects.filter(pk=surveys[wave].pk).update(
+            status="completed", completed_on=completed_on, working=working, language_course=course
+        )
+
+    def count(code: str, on: dt.date, key: str = "14612", **params) -> Decimal:
+        scope = indicators.Scope(territory_key=key, on=on, plan_id=plan.pk)
+        return indicators.compute(code, scope, params)
+
+    december = dt.date(2026, 12, 1)
+    assert count("relocation.followups_completed", december) == 2
+    assert count("relocation.followups_completed", dt.date(2026, 7, 1)) == 1  # wave 6 later
+    assert count("relocation.followups_completed", december, wave="6") == 1
+    assert count("relocation.followups_completed", december, wave="12") == 0  # still due
+    assert count("relocation.followups_in_work", december) == 1
+    assert count("relocation.followups_in_work", december, wave="1") == 0
+    assert count("relocation.followups_in_language_course", december) == 2
+    assert count("relocation.followups_completed", december, key="08111") == 0
+
+
 def test_funds_default_to_the_measures_grants(officer):
     plan = make_plan(user=officer)
     grant = make_grant(approve=True)  # 50,000 approved on 2026-11-03
