@@ -21,8 +21,17 @@ def _migrate(target):
     return executor.loader.project_state([target]).apps
 
 
+@pytest.fixture
+def back_to_latest():
+    """Leave the database at the newest migrations (later tests need every table)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_goals_reached_before_keep_the_day_of_their_last_change_to_reached():
+def test_goals_reached_before_keep_the_day_of_their_last_change_to_reached(back_to_latest):
     from django.contrib.contenttypes.models import ContentType
 
     from passgenau.apps.audit.models import AuditEntry
