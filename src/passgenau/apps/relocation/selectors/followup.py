@@ -39,7 +39,7 @@ def surveys_for_user(*, user: Visitor) -> QuerySet[FollowUpSurvey]:
     return policies.scoped(surveys, policies.surveys_scope(user))
 
 
-def survey_list_for_user(*, user: Any) -> list[FollowUpSurvey]:
+def survey_list_for_user(*, user: Visitor) -> list[FollowUpSurvey]:
     """The surveys page: the user's surveys; the households shown are logged (one entry)."""
     surveys = list(surveys_for_user(user=user))
     households = {s.household_id: s.household for s in surveys}
@@ -173,7 +173,7 @@ def evaluation_rows(*, user: Visitor, rounds: QuerySet[Round]) -> list[list[Any]
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def evaluation_export(*, user: Any, rounds: QuerySet[Round], fmt: str) -> bytes:
+def evaluation_export(*, user: Visitor, rounds: QuerySet[Round], fmt: str) -> bytes:
     """The export of :func:`evaluation_rows` as ``fmt`` (``EXPORT_FORMATS``); audited with the
     rounds and the number of rows (each row is one household's survey, pseudonymised)."""
     if fmt not in EXPORT_FORMATS:
