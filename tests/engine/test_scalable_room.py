@@ -8,7 +8,12 @@ from test_scalable import _hard_violations, _synthetic
 
 from passgenau.engine.matching.mechanisms._units import build_units
 from passgenau.engine.matching.mechanisms.optimal import solve_optimal
-from passgenau.engine.matching.mechanisms.scalable import _make_room, _pairs_of, solve_scalable
+from passgenau.engine.matching.mechanisms.scalable import (
+    _make_room,
+    _pairs_of,
+    _Repair,
+    solve_scalable,
+)
 from passgenau.engine.matching.model import Instance, SolveOptions
 
 
@@ -32,13 +37,15 @@ def test_make_room_moves_several_units_for_a_large_household() -> None:
     unit_pair = np.array([-1, 1, 3, 5], dtype=np.int64)
     residual = np.array([[1], [2]], dtype=np.int64)
     fixed = np.zeros(prep.n_units, dtype=bool)
-    _make_room([0], unit_pair, residual, pairs.score, pairs, prep.demand, seg_of_unit, fixed, 2, 10)
+    state = _Repair(pairs, prep.demand, pairs.score, unit_pair, residual, fixed, seg_of_unit)
+    _make_room(state, [0], 2, 10)
     assert unit_pair.tolist() == [0, 2, 4, 5]  # family at A, s1 and s2 moved to B, s3 stays
     assert residual.tolist() == [[0], [0]]
     # with room for only one of them at B, nothing changes (nobody is left unplaced)
     unit_pair = np.array([-1, 1, 3, 5], dtype=np.int64)
     residual = np.array([[1], [1]], dtype=np.int64)
-    _make_room([0], unit_pair, residual, pairs.score, pairs, prep.demand, seg_of_unit, fixed, 2, 10)
+    state = _Repair(pairs, prep.demand, pairs.score, unit_pair, residual, fixed, seg_of_unit)
+    _make_room(state, [0], 2, 10)
     assert unit_pair.tolist() == [-1, 1, 3, 5]
     assert residual.tolist() == [[1], [1]]
 

@@ -34,10 +34,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint
 from scipy.optimize import milp as _scipy_milp
 
-try:  # SciPy's own HiGHS object (SciPy >= 1.15): it takes a starting solution
-    from scipy.optimize._highspy import _core as _HighsCore
-except ImportError:  # pragma: no cover - older SciPy: scipy.optimize.milp without a start
-    _HighsCore = None
+from ._highs import HIGHS, integer_program
 
 __all__ = ["improve_by_neighbourhoods"]
 
@@ -320,7 +317,7 @@ def _warm_mip(
     result does not depend on the machine's load) or None, and the simplex iterations HiGHS
     spent (one thread, a fixed seed: also a count). ``seconds`` only as the caller's overall time
     limit (None: none)."""
-    if _HighsCore is None:  # pragma: no cover - older SciPy: no starting solution
+    if HIGHS is None:  # pragma: no cover - older SciPy: no starting solution
         options: dict[str, Any] = {"node_limit": node_limit, "presolve": True}
         if seconds is not None:
             options["time_limit"] = seconds
@@ -332,29 +329,11 @@ def _warm_mip(
             options=options,
         )
         return (None if res.x is None else np.asarray(res.x, dtype=np.float64)), 0
-    core = _HighsCore
-    m = a.tocsc()
-    highs = core._Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("random_seed", 0)
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("mip_max_nodes", int(node_limit))
+    options = {"threads": 1, "mip_max_nodes": int(node_limit)}
     if seconds is not None:
-        highs.setOptionValue("time_limit", max(float(seconds), 0.01))
-    lp = core.HighsLp()
-    lp.num_col_, lp.num_row_ = m.shape[1], m.shape[0]
-    lp.col_cost_ = -c
-    lp.col_lower_, lp.col_upper_ = np.zeros(m.shape[1]), np.ones(m.shape[1])
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = m.shape[1], m.shape[0]
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = m.indptr, m.indices, m.data
-    lp.integrality_ = [core.HighsVarType.kInteger] * m.shape[1]
-    highs.passModel(lp)
-    solution = core.HighsSolution()
-    solution.col_value = list(start)
-    solution.value_valid = True
-    highs.setSolution(solution)
+        options["time_limit"] = max(float(seconds), 0.01)
+    n = a.shape[1]
+    highs = integer_program(c, a, (np.zeros(n), np.ones(n)), (row_lower, row_upper), start, options)
     highs.run()
     info = highs.getInfo()
     work = max(int(info.simplex_iteration_count), 0)

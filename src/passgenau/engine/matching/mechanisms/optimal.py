@@ -58,13 +58,9 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment
 from scipy.optimize import linprog as _scipy_linprog
 from scipy.optimize import milp as _scipy_milp
 
-try:  # SciPy's own HiGHS object (SciPy >= 1.15); unlike highspy it coexists with OR-Tools
-    from scipy.optimize._highspy import _core as _HighsCore
-except ImportError:  # pragma: no cover - older SciPy: fall back to scipy.optimize.milp
-    _HighsCore = None
-
 from ..model import Instance, Result, SolveOptions, Status
 from ._common import NoPlacementInTime, make_result
+from ._highs import HIGHS, integer_program
 from ._units import Units, build_units
 
 __all__ = ["solve_optimal"]
@@ -212,48 +208,41 @@ class _MipOutcome:
     dual_bound: float  # proven upper bound on the maximum (inf when unknown)
 
 
-def _mip(
-    c: FloatArray,
-    model: _Model,
-    lb: FloatArray,
-    ub: FloatArray,
-    clock: _Clock,
-    gap: float,
-    start: FloatArray | None = None,
-    presolve: bool = True,
-) -> _MipOutcome:
-    """Maximise ``c . x`` over the model with bounds ``lb <= x <= ub``, x integer.
+@dataclass(frozen=True)
+class _Mip:
+    """Maximise ``c . x`` over the model with bounds ``lb <= x <= ub``, x integer, within the
+    clock's time and the relative gap."""
 
-    Uses SciPy's bundled HiGHS object directly where it exists (to pass a starting solution and
-    to switch presolve off, which measured faster once a near-optimal start is known), else the
-    public ``scipy.optimize.milp``.
-    """
-    if _HighsCore is None:
-        return _mip_public(c, model, lb, ub, clock, gap, presolve)
-    outcome = _mip_core(c, model, lb, ub, clock, gap, start, presolve)
+    c: FloatArray
+    model: _Model
+    lb: FloatArray
+    ub: FloatArray
+    clock: _Clock
+    gap: float
+
+
+def _mip(problem: _Mip, start: FloatArray | None = None, presolve: bool = True) -> _MipOutcome:
+    """Solve ``problem``: with SciPy's bundled HiGHS object where it exists (to pass a starting
+    solution and to switch presolve off, which measured faster once a near-optimal start is
+    known), else with the public ``scipy.optimize.milp``."""
+    if HIGHS is None:
+        return _mip_public(problem, presolve)
+    outcome = _mip_core(problem, start, presolve)
     if outcome is None and presolve:
         # HiGHS 1.12 presolve reports a solve error on some tiny infeasible models: retry without
-        outcome = _mip_core(c, model, lb, ub, clock, gap, start, False)
+        outcome = _mip_core(problem, start, False)
     if outcome is None:
-        return _mip_public(c, model, lb, ub, clock, gap, False)
+        return _mip_public(problem, False)
     return outcome
 
 
-def _mip_public(
-    c: FloatArray,
-    model: _Model,
-    lb: FloatArray,
-    ub: FloatArray,
-    clock: _Clock,
-    gap: float,
-    presolve: bool,
-) -> _MipOutcome:
+def _mip_public(problem: _Mip, presolve: bool) -> _MipOutcome:
     res = milp(
-        -c,
-        constraints=LinearConstraint(model.a, -np.inf, model.b),
-        integrality=np.ones(len(c)),
-        bounds=Bounds(lb, ub),
-        options=clock.options(mip_rel_gap=gap, presolve=presolve),
+        -problem.c,
+        constraints=LinearConstraint(problem.model.a, -np.inf, problem.model.b),
+        integrality=np.ones(len(problem.c)),
+        bounds=Bounds(problem.lb, problem.ub),
+        options=problem.clock.options(mip_rel_gap=problem.gap, presolve=presolve),
     )
     status = {0: "optimal", 2: "infeasible"}.get(res.status, "limit")
     dual = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else np.inf
@@ -261,43 +250,23 @@ def _mip_public(
     return _MipOutcome(status, x, dual if status != "optimal" else -float(res.fun))
 
 
-def _mip_core(
-    c: FloatArray,
-    model: _Model,
-    lb: FloatArray,
-    ub: FloatArray,
-    clock: _Clock,
-    gap: float,
-    start: FloatArray | None,
-    presolve: bool,
-) -> _MipOutcome | None:
-    core = _HighsCore
+def _mip_core(problem: _Mip, start: FloatArray | None, presolve: bool) -> _MipOutcome | None:
+    core = HIGHS
     assert core is not None
-    a = model.a.tocsc()
-    highs = core._Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("mip_rel_gap", gap)
-    highs.setOptionValue("random_seed", 0)
-    highs.setOptionValue("presolve", "on" if presolve else "off")
-    left = clock.remaining()
+    options: dict[str, Any] = {"mip_rel_gap": problem.gap, "presolve": "on" if presolve else "off"}
+    left = problem.clock.remaining()
     if left is not None:
-        highs.setOptionValue("time_limit", max(left, 0.01))
-    lp = core.HighsLp()
-    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
-    lp.col_cost_ = -c
-    lp.col_lower_, lp.col_upper_ = lb, ub
-    lp.row_lower_ = np.full(a.shape[0], -np.inf)
-    lp.row_upper_ = model.b
-    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = a.shape[1], a.shape[0]
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
-    lp.integrality_ = [core.HighsVarType.kInteger] * a.shape[1]
-    highs.passModel(lp)
-    if start is not None and np.all(start >= lb) and np.all(start <= ub):
-        solution = core.HighsSolution()
-        solution.col_value = list(start)
-        solution.value_valid = True
-        highs.setSolution(solution)
+        options["time_limit"] = max(left, 0.01)
+    lb, ub, model = problem.lb, problem.ub, problem.model
+    usable = start is not None and bool(np.all(start >= lb)) and bool(np.all(start <= ub))
+    highs = integer_program(
+        problem.c,
+        model.a,
+        (lb, ub),
+        (np.full(model.a.shape[0], -np.inf), model.b),
+        start if usable else None,
+        options,
+    )
     highs.run()
     model_status = highs.getModelStatus()
     info = highs.getInfo()
@@ -415,7 +384,7 @@ def _solve_phase(
         if width >= bound - value - step:
             break
         lb, ub = _band(model, reduced, width)
-        narrow = _mip(c, model, lb, ub, clock, gap)
+        narrow = _mip(_Mip(c, model, lb, ub, clock, gap))
         if narrow.x is not None and _is_feasible(model, narrow.x) and float(c @ narrow.x) > value:
             x_best, value = narrow.x, float(c @ narrow.x)
         if narrow.status == "limit":
@@ -430,7 +399,7 @@ def _solve_phase(
     width = bound - value - step if x_best is not None else np.inf
     lb, ub = _band(model, reduced, width)
     # with a start, presolve off measured faster (FY17 phase 2: 2.7 s CPU against 3.9 s)
-    proof = _mip(c, model, lb, ub, clock, gap, start=x_best, presolve=x_best is None)
+    proof = _mip(_Mip(c, model, lb, ub, clock, gap), start=x_best, presolve=x_best is None)
     if proof.x is not None and _is_feasible(model, proof.x) and float(c @ proof.x) > value:
         x_best, value = proof.x, float(c @ proof.x)
     if proof.status in ("optimal", "infeasible"):
@@ -561,7 +530,7 @@ def _most_persons(
     value = -np.inf
     while True:
         lb, ub = _band(model, reduced, bound - target + 1e-6)
-        found = _mip(c, model, lb, ub, clock, gap)
+        found = _mip(_Mip(c, model, lb, ub, clock, gap))
         if found.x is not None and float(c @ found.x) > value:
             best, value = found.x, float(c @ found.x)
         if found.status == "limit":

@@ -353,21 +353,22 @@ def _primal(
         notes.append("fixed households alone exceed a capacity")
     order = np.asarray(shed, dtype=np.int64)
     order = order[np.argsort(-regret[order], kind="stable")]
+    state = _Repair(pairs, demand, r, unit_pair, residual, fixed_unit, seg_of_unit)
     for u in order:
-        _insert(int(u), unit_pair, residual, r, pairs, demand, seg_of_unit, lex)
+        _insert(state, int(u), lex)
     # 2. units that fit nowhere take the place of a unit that can move elsewhere (ejection); with
     # persons first the multi-unit ejection (2c) does this instead (measured: as many persons or
     # more on HIAS FY17, 10^4 and 10^5, 1.5 s less on 10^5; 0.06 % less score on the pilot)
     left_out = [int(u) for u in order if unit_pair[u] < 0]
     if left_out and not lex:
-        _eject(left_out, unit_pair, residual, r, pairs, demand, seg_of_unit, fixed_unit, regret)
+        _eject(state, left_out, regret)
     # 3. moves to a better pair where capacity is left
     gain_units = np.flatnonzero(unit_pair >= 0)
     gain_units = gain_units[~fixed_unit[gain_units]]
     current = r[unit_pair[gain_units]]
     lost = top[seg_of_unit[gain_units]] - current
     for u in gain_units[np.argsort(-lost, kind="stable")][: int((lost > 1e-12).sum())]:
-        _improve(int(u), unit_pair, residual, pairs, demand, seg_of_unit)
+        _improve(state, int(u))
     wanted = pairs.seg_unit[wants | (dual.lexicographic & (top > -np.inf))]
     # 2c. units still left out take a site where several placed units make room together, each
     # moving to another of its pairs that fits
@@ -376,24 +377,13 @@ def _primal(
         for sites, candidates in _ROOM_EFFORT:
             left_out = [u for u in left_out if unit_pair[u] < 0]
             if left_out:
-                _make_room(
-                    left_out,
-                    unit_pair,
-                    residual,
-                    r,
-                    pairs,
-                    demand,
-                    seg_of_unit,
-                    fixed_unit,
-                    sites,
-                    candidates,
-                )
+                _make_room(state, left_out, sites, candidates)
         # the moves may have left room elsewhere: moves to better pairs once more
         gain_units = np.flatnonzero(unit_pair >= 0)
         gain_units = gain_units[~fixed_unit[gain_units]]
         lost = top[seg_of_unit[gain_units]] - r[unit_pair[gain_units]]
         for u in gain_units[np.argsort(-lost, kind="stable")][: int((lost > 1e-12).sum())]:
-            _improve(int(u), unit_pair, residual, pairs, demand, seg_of_unit)
+            _improve(state, int(u))
     # 4. minimum loads, best effort
     if np.any(min_load > 0):
         notes.extend(_meet_minimum(prep, pairs, unit_pair, capacity, min_load, fixed_unit, r))
@@ -401,41 +391,61 @@ def _primal(
     return unit_site.astype(np.int64), notes
 
 
-def _insert(
-    u: int,
-    unit_pair: IntArray,
-    residual: IntArray,
-    r: FloatArray,
-    pairs: _Pairs,
-    demand: IntArray,
-    seg_of_unit: IntArray,
-    any_pair: bool,
-) -> None:
-    seg = seg_of_unit[u]
-    lo = int(pairs.starts[seg])
-    hi = lo + int(pairs.counts[seg])
-    candidates = np.arange(lo, hi)
+@dataclass
+class _Repair:
+    """The state the primal's repair steps share: each unit's pair (or -1), the capacity left,
+    and the reduced values that rank a unit's pairs."""
+
+    pairs: _Pairs
+    demand: IntArray
+    r: FloatArray
+    unit_pair: IntArray
+    residual: IntArray
+    fixed_unit: BoolArray
+    seg_of_unit: IntArray
+
+    def own(self, u: int) -> IntArray:
+        """The indices of unit ``u``'s allowed pairs, in CSR order."""
+        lo = int(self.pairs.starts[self.seg_of_unit[u]])
+        return np.arange(lo, lo + int(self.pairs.counts[self.seg_of_unit[u]]))
+
+    def by_value(self, u: int) -> IntArray:
+        """Unit ``u``'s pairs, highest reduced value first."""
+        own = self.own(u)
+        return own[np.argsort(-self.r[own], kind="stable")]
+
+    def fitting(self, u: int, candidates: IntArray) -> IntArray:
+        """The pairs among ``candidates`` whose site has room for unit ``u`` as things stand."""
+        return candidates[
+            np.all(self.residual[self.pairs.site[candidates]] >= self.demand[u], axis=1)
+        ]
+
+    def units_at_sites(self) -> dict[int, list[int]]:
+        placed = np.flatnonzero(self.unit_pair >= 0)
+        at_site: dict[int, list[int]] = {}
+        sites = self.pairs.site[self.unit_pair[placed]].tolist()
+        for v, site in zip(placed.tolist(), sites, strict=True):
+            at_site.setdefault(site, []).append(v)
+        return at_site
+
+    def move(self, u: int, p: int) -> None:
+        """Unit ``u`` takes pair ``p`` (leaving its current pair, if any)."""
+        if self.unit_pair[u] >= 0:
+            self.residual[self.pairs.site[self.unit_pair[u]]] += self.demand[u]
+        self.unit_pair[u] = p
+        self.residual[self.pairs.site[p]] -= self.demand[u]
+
+
+def _insert(state: _Repair, u: int, any_pair: bool) -> None:
+    candidates = state.own(u)
     if not any_pair:
-        candidates = candidates[pairs.score[lo:hi] > 0]
-    fits = np.all(residual[pairs.site[candidates]] >= demand[u], axis=1)
-    candidates = candidates[fits]
+        candidates = candidates[state.pairs.score[candidates] > 0]
+    candidates = state.fitting(u, candidates)
     if len(candidates):
-        p = int(candidates[np.argmax(r[candidates])])
-        unit_pair[u] = p
-        residual[pairs.site[p]] -= demand[u]
+        state.move(u, int(candidates[np.argmax(state.r[candidates])]))
 
 
-def _eject(
-    left_out: list[int],
-    unit_pair: IntArray,
-    residual: IntArray,
-    r: FloatArray,
-    pairs: _Pairs,
-    demand: IntArray,
-    seg_of_unit: IntArray,
-    fixed_unit: BoolArray,
-    regret: FloatArray,
-) -> None:
+def _eject(state: _Repair, left_out: list[int], regret: FloatArray) -> None:
     """Place left-out units through short ejection chains (depth 2, bounded effort).
 
     A left-out unit ``u`` takes a site where it fits; failing that, it takes the place of a unit
@@ -444,24 +454,14 @@ def _eject(
     Sites are tried in order of reduced value, displaced units in order of regret; a failed
     branch is undone. Each left-out unit gets a fixed budget of attempts.
     """
-    placed = np.flatnonzero(unit_pair >= 0)
-    at_site: dict[int, list[int]] = {}
-    for v, site in zip(placed.tolist(), pairs.site[unit_pair[placed]].tolist(), strict=True):
-        at_site.setdefault(site, []).append(v)
+    pairs, demand, unit_pair, residual = state.pairs, state.demand, state.unit_pair, state.residual
+    at_site = state.units_at_sites()
     moving: set[int] = set()
     budget = [0]
 
-    def spans(u: int) -> IntArray:
-        seg = seg_of_unit[u]
-        lo = int(pairs.starts[seg])
-        own = np.arange(lo, lo + int(pairs.counts[seg]))
-        return own[np.argsort(-r[own], kind="stable")]
-
     def put(u: int, p: int) -> None:
-        s = int(pairs.site[p])
-        unit_pair[u] = p
-        residual[s] -= demand[u]
-        at_site.setdefault(s, []).append(u)
+        state.move(u, p)
+        at_site.setdefault(int(pairs.site[p]), []).append(u)
 
     def take(u: int) -> None:
         s = int(pairs.site[unit_pair[u]])
@@ -470,8 +470,8 @@ def _eject(
         unit_pair[u] = -1
 
     def place(u: int, depth: int) -> bool:
-        own = spans(u)
-        fits = own[np.all(residual[pairs.site[own]] >= demand[u], axis=1)]
+        own = state.by_value(u)
+        fits = state.fitting(u, own)
         if len(fits):
             put(u, int(fits[0]))
             return True
@@ -484,7 +484,7 @@ def _eject(
             candidates = np.asarray(at_site.get(s, []), dtype=np.int64)
             if not len(candidates):
                 continue
-            candidates = candidates[~fixed_unit[candidates]]
+            candidates = candidates[~state.fixed_unit[candidates]]
             candidates = candidates[np.all(demand[candidates] >= need, axis=1)]
             for v in candidates[np.argsort(regret[candidates], kind="stable")][:_EJECT_TRIES]:
                 v = int(v)
@@ -511,18 +511,7 @@ def _eject(
         total -= _EJECT_BUDGET - budget[0]
 
 
-def _make_room(
-    left_out: list[int],
-    unit_pair: IntArray,
-    residual: IntArray,
-    r: FloatArray,
-    pairs: _Pairs,
-    demand: IntArray,
-    seg_of_unit: IntArray,
-    fixed_unit: BoolArray,
-    sites: int,
-    candidates: int,
-) -> None:
+def _make_room(state: _Repair, left_out: list[int], sites: int, candidates: int) -> None:
     """Place left-out units by moving several units out of one site (multi-unit ejection).
 
     A large household rarely fits where one other unit leaves (what :func:`_eject` tries): at
@@ -530,70 +519,44 @@ def _make_room(
     their own pairs as things stand move there, cheapest move (loss of reduced value) first,
     until the left-out unit fits. Largest units first; placed units never become unplaced.
     """
-    placed = np.flatnonzero(unit_pair >= 0)
-    at_site: dict[int, list[int]] = {}
-    for v, site in zip(placed.tolist(), pairs.site[unit_pair[placed]].tolist(), strict=True):
-        at_site.setdefault(site, []).append(v)
+    pairs, demand, unit_pair = state.pairs, state.demand, state.unit_pair
+    at_site = state.units_at_sites()
     persons_like = demand.sum(axis=1)
     for u in sorted(left_out, key=lambda k: -int(persons_like[k])):
-        seg = seg_of_unit[u]
-        lo = int(pairs.starts[seg])
-        own = np.arange(lo, lo + int(pairs.counts[seg]))
-        own = own[np.argsort(-r[own], kind="stable")]
-        for p in own[:sites].tolist():
+        for p in state.by_value(u)[:sites].tolist():
             s = int(pairs.site[p])
-            need = np.maximum(demand[u] - residual[s], 0)
+            need = np.maximum(demand[u] - state.residual[s], 0)
             if not need.any():
                 moves: list[tuple[int, int]] = []
             else:
-                found = _movers(
-                    s,
-                    need,
-                    at_site,
-                    unit_pair,
-                    residual,
-                    r,
-                    pairs,
-                    demand,
-                    seg_of_unit,
-                    fixed_unit,
-                    candidates,
-                )
+                found = _movers(state, s, need, at_site, candidates)
                 if found is None:
                     continue
                 moves = found
             for v, q in moves:
-                old = int(pairs.site[unit_pair[v]])
-                new = int(pairs.site[q])
-                residual[old] += demand[v]
-                residual[new] -= demand[v]
-                at_site[old].remove(v)
-                at_site.setdefault(new, []).append(v)
-                unit_pair[v] = q
-            unit_pair[u] = p
-            residual[s] -= demand[u]
+                at_site[int(pairs.site[unit_pair[v]])].remove(v)
+                at_site.setdefault(int(pairs.site[q]), []).append(v)
+                state.move(v, q)
+            state.move(u, p)
             at_site.setdefault(s, []).append(u)
             break
 
 
 def _movers(
-    s: int,
-    need: IntArray,
-    at_site: dict[int, list[int]],
-    unit_pair: IntArray,
-    residual: IntArray,
-    r: FloatArray,
-    pairs: _Pairs,
-    demand: IntArray,
-    seg_of_unit: IntArray,
-    fixed_unit: BoolArray,
-    candidates: int,
+    state: _Repair, s: int, need: IntArray, at_site: dict[int, list[int]], candidates: int
 ) -> list[tuple[int, int]] | None:
     """Units at site ``s`` that together free ``need`` by moving to pairs that fit, or None."""
+    pairs, demand, unit_pair, residual, r = (
+        state.pairs,
+        state.demand,
+        state.unit_pair,
+        state.residual,
+        state.r,
+    )
     here = np.asarray(at_site.get(s, []), dtype=np.int64)
     if not len(here):
         return None
-    here = here[~fixed_unit[here]]
+    here = here[~state.fixed_unit[here]]
     short = need > 0
     here = here[np.any(demand[here][:, short] > 0, axis=1)]
     if not len(here):
@@ -604,7 +567,7 @@ def _movers(
     freed = np.zeros_like(need)
     chosen: list[tuple[float, int, int]] = []
     # every candidate's best other pair that fits as things stand (vectorised over their pairs)
-    segs = seg_of_unit[here]
+    segs = state.seg_of_unit[here]
     lo, width = pairs.starts[segs], pairs.counts[segs]
     offsets = np.zeros(len(here), dtype=np.int64)
     np.cumsum(width[:-1], out=offsets[1:])
@@ -635,27 +598,14 @@ def _movers(
     return None
 
 
-def _improve(
-    u: int,
-    unit_pair: IntArray,
-    residual: IntArray,
-    pairs: _Pairs,
-    demand: IntArray,
-    seg_of_unit: IntArray,
-) -> None:
-    seg = seg_of_unit[u]
-    lo = int(pairs.starts[seg])
-    hi = lo + int(pairs.counts[seg])
-    now = int(unit_pair[u])
-    candidates = np.arange(lo, hi)
-    better = candidates[pairs.score[lo:hi] > pairs.score[now] + 1e-12]
-    fits = np.all(residual[pairs.site[better]] >= demand[u], axis=1)
-    better = better[fits]
+def _improve(state: _Repair, u: int) -> None:
+    """Unit ``u`` moves to its best-scoring pair that scores more than its own and fits."""
+    now = int(state.unit_pair[u])
+    candidates = state.own(u)
+    better = candidates[state.pairs.score[candidates] > state.pairs.score[now] + 1e-12]
+    better = state.fitting(u, better)
     if len(better):
-        p = int(better[np.argmax(pairs.score[better])])
-        residual[pairs.site[now]] += demand[u]
-        residual[pairs.site[p]] -= demand[u]
-        unit_pair[u] = p
+        state.move(u, int(better[np.argmax(state.pairs.score[better])]))
 
 
 def _meet_minimum(
@@ -1018,10 +968,11 @@ def _polished_greedy(
     fixed_unit = np.zeros(prep.n_units, dtype=bool)
     fixed_unit[prep.pair_unit[prep.pair_fixed]] = True
     best_score = np.maximum.reduceat(pairs.score, pairs.starts)
+    state = _Repair(pairs, prep.demand, pairs.score, unit_pair, residual, fixed_unit, seg_of_unit)
     movable = placed[~fixed_unit[placed]]
     lost = best_score[seg_of_unit[movable]] - pairs.score[unit_pair[movable]]
     for u in movable[np.argsort(-lost, kind="stable")][: int((lost > 1e-12).sum())]:
-        _improve(int(u), unit_pair, residual, pairs, prep.demand, seg_of_unit)
+        _improve(state, int(u))
     return np.where(unit_pair >= 0, pairs.site[np.maximum(unit_pair, 0)], -1).astype(np.int64)
 
 
