@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/funding/apportion"
 
 
-def post(client, payload):
-    return client.post(URL, data=json.dumps(payload), content_type="application/json")
+def post(client, payload, **headers):
+    return client.post(URL, data=json.dumps(payload), content_type="application/json", **headers)
 
 
 def test_apportion_money_to_the_cent(funder_client) -> None:
@@ -58,8 +58,22 @@ def test_apportion_reports_every_problem(coordinator_client) -> None:
     problems = response.json()["detail"]
     assert len(problems) == 4
     assert {p["type"] for p in problems} == {"invalid"}
-    assert ["body", "weights[0].weight"] in [p["loc"] for p in problems]
-    assert ["body", "weights[1].id"] in [p["loc"] for p in problems]
+    by_place = {tuple(p["loc"]): p["msg"] for p in problems}
+    assert by_place[("body", "weights", 0, "weight")] == "„x“ ist keine Zahl."
+    assert by_place[("body", "weights", 1, "id")] == "Die Kennung „A“ kommt zweimal vor."
+    assert by_place[("body", "total")].startswith("„1.000“ ")
+    assert "borda" in by_place[("body", "method")]
+
+
+def test_apportion_problems_follow_the_callers_language(coordinator_client) -> None:
+    response = post(
+        coordinator_client,
+        {"total": "-5", "decimals": 2, "weights": [{"id": "A", "weight": "1"}]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "total"]
+    assert problem["msg"] == "“-5” must be a number of 0 or more with at most 2 decimals."
 
 
 def test_apportion_impossible_bounds_is_422(funder_client) -> None:

@@ -8,14 +8,17 @@ from fractions import Fraction
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from passgenau.apps.accounts.access import ApiPermission
 from passgenau.apps.core.errors import ErrorItem, ErrorOut
-from passgenau.apps.core.input_problems import problem_texts
+from passgenau.apps.core.input_problems import problem_text, problem_texts
 from passgenau.engine.apportionment import METHODS, TIE_RULES, ApportionmentError, apportion
 from passgenau.engine.keys import parse_number
+from passgenau.engine.problems import InputError, InputProblem
 
 from . import selectors
 from .models import Distribution
@@ -26,14 +29,12 @@ APPORTION = ApiPermission("funding.apportion")
 MANAGE = ApiPermission("funding.manage")
 
 
-def _invalid(problems: list[str], type_: str = "invalid", fields: bool = True) -> Status[ErrorOut]:
-    """The API's error schema for the problems found ("field: message" → loc and msg)."""
-    detail = []
-    for problem in problems:
-        field, sep, message = problem.partition(": ") if fields else ("", "", problem)
-        loc: list[str | int] = ["body", field] if sep else []
-        detail.append(ErrorItem(loc=loc, msg=message if sep else problem, type=type_))
-    return Status(422, ErrorOut(detail=detail))
+def _invalid(problems: list[ErrorItem]) -> Status[ErrorOut]:
+    return Status(422, ErrorOut(detail=problems))
+
+
+def _problem(loc: list[str | int], msg: str, type_: str = "invalid") -> ErrorItem:
+    return ErrorItem(loc=["body", *loc] if loc else [], msg=msg, type=type_)
 
 
 # Numbers arrive as text, read exactly; a cap on their length keeps them computable.
@@ -71,16 +72,29 @@ class ApportionOut(Schema):
     tie_seats: int
 
 
-def _scaled(text: str, decimals: int, what: str, problems: list[str]) -> int | None:
+def _scaled(text: str, decimals: int, field: str, problems: list[ErrorItem]) -> int | None:
+    """``text`` in the smallest unit (``decimals`` places), or None with the problem noted."""
     try:
         value = parse_number(text) * 10**decimals
-    except ValueError as exc:
-        problems.append(f"{what}: {exc}")
+    except InputError as exc:
+        problems.extend(_problem([field], msg) for msg in problem_texts(exc.problems))
         return None
     if value.denominator != 1 or value < 0:
-        problems.append(f"{what}: {text!r} must be non-negative with at most {decimals} decimals")
+        message = ngettext(
+            "“%(value)s” must be a number of 0 or more with at most %(decimals)s decimal.",
+            "“%(value)s” must be a number of 0 or more with at most %(decimals)s decimals.",
+            decimals,
+        ) % {"value": text, "decimals": decimals}
+        problems.append(_problem([field], message))
         return None
     return int(value)
+
+
+def _choose(value: str, allowed: tuple[str, ...] | list[str]) -> str:
+    problem = InputProblem(
+        "", None, None, "field.not_choice", {"value": value, "expected": ", ".join(allowed)}
+    )
+    return problem_text(problem)
 
 
 def _shown(units: int, decimals: int) -> str:
@@ -94,14 +108,13 @@ def _shown(units: int, decimals: int) -> str:
 @router.post("/apportion", response={200: ApportionOut, 422: ErrorOut}, auth=APPORTION)
 def apportion_total(request: HttpRequest, payload: ApportionIn) -> object:
     """Distribute a total by the given weights; the allocations add up exactly to the total."""
-    problems: list[str] = []
+    problems: list[ErrorItem] = []
     if not 0 <= payload.decimals <= 9:
-        problems.append("decimals: choose 0 to 9")
-        return _invalid(problems)
+        return _invalid([_problem(["decimals"], _("Choose from 0 to 9 decimals."))])
     if payload.method not in METHODS:
-        problems.append(f"method: choose one of {', '.join(METHODS)}")
+        problems.append(_problem(["method"], _choose(payload.method, METHODS)))
     if payload.ties not in TIE_RULES:
-        problems.append(f"ties: choose one of {', '.join(TIE_RULES)}")
+        problems.append(_problem(["ties"], _choose(payload.ties, TIE_RULES)))
     total = _scaled(payload.total, payload.decimals, "total", problems)
     minimum = (
         _scaled(payload.minimum, payload.decimals, "minimum", problems) if payload.minimum else None
@@ -113,13 +126,16 @@ def apportion_total(request: HttpRequest, payload: ApportionIn) -> object:
     seen: set[str] = set()
     for index, row in enumerate(payload.weights):
         if row.id in seen:
-            problems.append(f"weights[{index}].id: {row.id!r} appears twice")
+            message = _("The id “%(id)s” appears twice.") % {"id": row.id}
+            problems.append(_problem(["weights", index, "id"], message))
             continue
         seen.add(row.id)
         try:
             weights[row.id] = parse_number(row.weight)
-        except ValueError as exc:
-            problems.append(f"weights[{index}].weight: {exc}")
+        except InputError as exc:
+            problems.extend(
+                _problem(["weights", index, "weight"], msg) for msg in problem_texts(exc.problems)
+            )
     if problems or total is None:
         return _invalid(problems)
     try:
@@ -133,7 +149,9 @@ def apportion_total(request: HttpRequest, payload: ApportionIn) -> object:
             seed=payload.seed,
         )
     except ApportionmentError as exc:
-        return _invalid(problem_texts(exc.problems), "cannot_apportion", fields=False)
+        return _invalid(
+            [_problem([], msg, "cannot_apportion") for msg in problem_texts(exc.problems)]
+        )
     return ApportionOut(
         method=result.method,
         total=_shown(total, payload.decimals),
