@@ -21,6 +21,7 @@ from measures_helpers import (
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.measures import imports, services
 from passgenau.apps.measures.models import Measure, Plan
+from spreadsheet_helpers import streamed_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +232,22 @@ def test_export_neutralises_formulas_and_reads_them_back(officer, plan):
         imports.plan_import(user=officer, plan=copy, file_name=f"e.{fmt}", content=content)
         assert copy.measures.get(code="1.1").title == trap
         assert copy.measures.get(code="1.2").objective == "- mehr Wohnungen"
+
+
+def test_a_long_excel_file_is_read_only_up_to_the_row_limit(officer, plan):
+    """Issue 10, defect 4: the sheet breaks off at row 7,000; the import stops at row 5,002 (the
+    header, 5,000 measures, the one too many) and never gets there — also for a sheet that
+    claims no size (opening it read the whole sheet to look for one)."""
+    template = fachplan_rows(areas=1, measures=1)[0]
+    rows = [HEADINGS, *([*template[:2], f"1.{n}", *template[3:]] for n in range(8_000))]
+    with pytest.raises(imports.PlanImportError) as error:
+        imports.plan_import(
+            user=officer,
+            plan=plan,
+            file_name="big.xlsx",
+            content=streamed_xlsx(rows, broken_at=7_000),
+        )
+    assert [(p.row, p.message) for p in error.value.problems] == [
+        (5002, "At most 5000 measures per file.")
+    ]
+    assert Measure.objects.count() == 0

@@ -18,6 +18,7 @@ from relocation_helpers import (
     register,
     user,
 )
+from spreadsheet_helpers import streamed_xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -185,3 +186,19 @@ def test_template_is_importable_header():
     # the example row of the template imports as it is
     result = _import(round_, template.encode())
     assert len(result.households) == 1
+
+
+def test_a_long_excel_file_is_read_only_up_to_the_row_limit():
+    """Issue 10, defect 4: a file of a million rows fits under 5 MB; reading it whole before
+    counting killed the worker. The file here breaks off after row 15,000: the import must stop
+    at row 5,002 (the header, 5,000 households, the one too many) and never get there."""
+    values = list(GOOD.values())[1:]
+    rows = [list(GOOD), *([f"REF-{number}", *values] for number in range(8_000))]
+    broken = streamed_xlsx(rows, broken_at=7_000)
+    round_ = make_round()
+    with pytest.raises(imports.HouseholdImportError) as info:
+        _import(round_, broken, name="intake.xlsx")
+    assert [(p.row, p.message) for p in info.value.problems] == [
+        (5002, "At most 5000 households per file.")
+    ]
+    assert not Household.objects.exists()

@@ -2,7 +2,10 @@
 formula (``=``, ``+``, ``-``, ``@``, tab, carriage return at the start) is neutralised with a
 leading apostrophe. Numbers, and text that is only a formatted number ("-1.234,56"), stay as
 they are; a formula of our own is written as :class:`Formula`. An import that reads our own
-exports back takes the apostrophe off again (:func:`read_cell`)."""
+exports back takes the apostrophe off again (:func:`read_cell`).
+
+Every Excel import reads through :func:`xlsx_rows`: one row at a time, so that an import can stop
+at its row limit without reading a file of a million rows first (issue 10, defect 4)."""
 
 from __future__ import annotations
 
@@ -12,14 +15,20 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 __all__ = [
+    "XLSX_MAX_COLUMNS",
     "Formula",
+    "SpreadsheetTooLarge",
+    "SpreadsheetTooWide",
     "csv_bytes",
     "csv_lines",
     "read_cell",
     "safe_cell",
     "safe_row",
     "sheet_append",
+    "xlsx_rows",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,3 +83,75 @@ def csv_bytes(rows: Iterable[Sequence[Any]], *, bom: bool = True, **writer_optio
     for row in rows:
         writer.writerow(safe_row(row))
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+XLSX_MAX_COLUMNS = 500
+
+
+class SpreadsheetTooWide(ValueError):
+    def __init__(self, row: int, limit: int) -> None:
+        self.row = row
+        self.limit = limit
+        super().__init__(
+            _("Row %(row)d has cells beyond column %(limit)d.") % {"row": row, "limit": limit}
+        )
+
+
+XLSX_MAX_PART_BYTES = 32 * 1024 * 1024  # unpacked, each part of the file but the sheet itself
+
+
+class SpreadsheetTooLarge(ValueError):
+    def __init__(self, part: str) -> None:
+        self.part = part
+        super().__init__(
+            _("The file unpacks to more than %(size)d MB (%(part)s).")
+            % {"size": XLSX_MAX_PART_BYTES // (1024 * 1024), "part": part}
+        )
+
+
+def xlsx_rows(content: bytes, *, max_columns: int = XLSX_MAX_COLUMNS) -> Iterator[list[Any]]:
+    """The rows of the first sheet of an .xlsx file, as lists of cell values, streamed: the
+    sheet is parsed as the rows are taken, so a caller that stops at its row limit has not read
+    the rest of a file of a million rows. The size the sheet claims for itself (``dimension``)
+    is neither read (without one, openpyxl's read-only mode parses the whole sheet to find it)
+    nor believed (one claiming A1:XFD1048576 would be padded to 17 billion cells). Rows come as
+    long as their last filled cell (an empty row is ``[]``); a cell beyond ``max_columns`` raises
+    :class:`SpreadsheetTooWide`, a part other than the sheet (shared strings, styles) unpacking
+    to more than XLSX_MAX_PART_BYTES :class:`SpreadsheetTooLarge`. A damaged file raises what
+    openpyxl or zipfile raise, also while the rows are read."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class StreamedSheet(ReadOnlyWorksheet):  # type: ignore[misc]
+        def _get_size(self) -> None:
+            """The dimension is not looked for."""
+
+    reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_workbook()
+        sheets = [
+            rel.target
+            for _sheet, rel in reader.parser.find_sheets()
+            if "chartsheet" not in rel.Type and rel.target in reader.valid_files
+        ]
+        for info in reader.archive.infolist():
+            if info.file_size > XLSX_MAX_PART_BYTES and info.filename not in sheets[:1]:
+                raise SpreadsheetTooLarge(info.filename)
+        reader.read_strings()
+        apply_stylesheet(reader.archive, reader.wb)  # which numbers are dates
+        if not sheets:
+            return
+        sheet = StreamedSheet(reader.wb, "", sheets[0], reader.shared_strings)
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            values = list(row[:max_columns])
+            if len(row) > max_columns and any(v is not None for v in row[max_columns:]):
+                raise SpreadsheetTooWide(number, max_columns)
+            while values and values[-1] is None:
+                values.pop()
+            yield values
+    finally:
+        reader.archive.close()

@@ -23,11 +23,17 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from passgenau.apps.audit.services import log_action
-from passgenau.apps.core.spreadsheets import csv_bytes, read_cell, sheet_append
+from passgenau.apps.core.spreadsheets import (
+    SpreadsheetTooWide,
+    csv_bytes,
+    read_cell,
+    sheet_append,
+    xlsx_rows,
+)
 from passgenau.apps.funding.models import Programme
 from passgenau.apps.relocation.services.imports import ImportProblem
 from passgenau.engine.keys import parse_number
@@ -186,16 +192,16 @@ def _rows(file_name: str, content: bytes) -> Iterator[list[str]]:
     """The rows of the first sheet (xlsx) or of the CSV, as text, read lazily."""
     if file_name.lower().endswith(".xlsx"):
         try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            for values in xlsx_rows(content):
+                yield [_cell_text(v) for v in values]
+        except SpreadsheetTooWide as error:
+            raise PlanImportError(
+                [ImportProblem(file_name, error.row, None, str(error))]
+            ) from error
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise PlanImportError(
                 [ImportProblem(file_name, None, None, _("This is not a readable Excel file."))]
             ) from error
-        try:
-            for values in workbook.worksheets[0].iter_rows(values_only=True):
-                yield [_cell_text(v) for v in values]
-        finally:
-            workbook.close()
         return
     try:
         text = content.decode("utf-8-sig")

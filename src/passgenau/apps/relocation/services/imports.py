@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.errors import ServiceError
-from passgenau.apps.core.spreadsheets import csv_lines
+from passgenau.apps.core.spreadsheets import csv_lines, xlsx_rows
 
 from ..models import Household, Round, RoundAction
 from ..models.vocab import ConsentPurpose
@@ -147,18 +147,6 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     yield from csv.reader(io.StringIO(text), dialect)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
-
-
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -172,17 +160,34 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_table(file_name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (row number, cells) of the file; raises HouseholdImportError if unreadable."""
+    """Header and (row number, cells) of the file; raises HouseholdImportError if unreadable or
+    longer than MAX_ROWS households: the file is read row by row and not further than that."""
     suffix = PurePath(file_name).suffix.lower()
+    if suffix not in (".xlsx", ".csv", ".txt"):
+        raise HouseholdImportError(
+            [ImportProblem(file_name, None, None, _("Upload a .csv or .xlsx file."))]
+        )
+    header: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
     try:
-        if suffix == ".xlsx":
-            rows = [[_cell_text(v) for v in row] for row in _xlsx_rows(content)]
-        elif suffix in (".csv", ".txt"):
-            rows = [[_cell_text(v) for v in row] for row in _csv_rows(content)]
-        else:
-            raise HouseholdImportError(
-                [ImportProblem(file_name, None, None, _("Upload a .csv or .xlsx file."))]
-            )
+        rows = xlsx_rows(content) if suffix == ".xlsx" else _csv_rows(content)
+        for number, row in enumerate(rows, start=1):
+            cells = [_cell_text(v) for v in row]
+            if header is None:
+                header = cells
+            elif any(cells):
+                if len(body) == MAX_ROWS:
+                    raise HouseholdImportError(
+                        [
+                            ImportProblem(
+                                file_name,
+                                number,
+                                None,
+                                _("At most %(n)d households per file.") % {"n": MAX_ROWS},
+                            )
+                        ]
+                    )  # the rest of the file is not read
+                body.append((number, cells))
     except HouseholdImportError:
         raise
     except Exception as exc:  # a broken file: say so, naming the file
@@ -193,14 +198,13 @@ def _read_table(file_name: str, content: bytes) -> tuple[list[str], list[tuple[i
                 )
             ]
         ) from None
-    if not rows or not any(rows[0]):
+    if not header or not any(header):
         raise HouseholdImportError(
             [ImportProblem(file_name, 1, None, _("The first row must hold the column names."))]
         )
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip().lower() for h in header]
     while header and not header[-1]:
         header.pop()
-    body = [(number, cells) for number, cells in enumerate(rows[1:], start=2) if any(cells)]
     return header, body
 
 
@@ -351,12 +355,6 @@ def households_import(
         problems.append(ImportProblem(file_name, 1, None, _("A column name appears twice.")))
     if not body:
         problems.append(ImportProblem(file_name, None, None, _("The file has no households.")))
-    if len(body) > MAX_ROWS:
-        problems.append(
-            ImportProblem(
-                file_name, None, None, _("At most %(n)d households per file.") % {"n": MAX_ROWS}
-            )
-        )
     if problems:
         raise HouseholdImportError(problems)
 
