@@ -118,3 +118,16 @@ def test_a_bad_value_names_file_row_and_column(hias_dir: Path, tmp_path: Path) -
         2,
         "CA-LOS ANGELES",
     )
+
+
+def test_a_binary_file_is_bad_input_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 10, defect 14: it was "internal error: UnicodeDecodeError" with exit 1."""
+    (tmp_path / FILES["size"]).write_bytes(b"case,children\n1,\xff\xfe\x00\x89PNG\n")
+    (tmp_path / FILES["cap"]).write_bytes(b'affiliate,cap\n\x00\x01,\x02"x\n')
+    assert main(["convert-hias", str(tmp_path), str(tmp_path / "out")]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert f"error: {FILES['size']}, row 2: is not valid UTF-8 text" in errors
+    assert not any("internal error" in line for line in errors)
+    assert not (tmp_path / "out").exists()

@@ -34,6 +34,7 @@ instance, unused). Any other value that is not 0/1 (compatibility) or a finite n
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -80,8 +81,20 @@ def _read(path: Path, problems: list[InputProblem]) -> _Csv | None:
     if not path.is_file():
         problems.append(InputProblem(path.name, None, None, "file.missing"))
         return None
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as exc:
+        problems.append(
+            InputProblem(path.name, None, None, "file.unreadable", {"detail": str(exc)})
+        )
+        return None
+    except UnicodeDecodeError as exc:  # a binary file, or another encoding
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(InputProblem(path.name, line, None, "file.not_utf8"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
         header = next(reader, None)
         if header is None:
             problems.append(InputProblem(path.name, None, None, "csv.no_header"))
@@ -92,6 +105,11 @@ def _read(path: Path, problems: list[InputProblem]) -> _Csv | None:
                 continue
             rows.append(row)
             lines.append(reader.line_num)
+    except csv.Error as exc:
+        problems.append(
+            InputProblem(path.name, reader.line_num, None, "csv.invalid", {"detail": str(exc)})
+        )
+        return None
     return _Csv(path.name, header, rows, lines)
 
 
