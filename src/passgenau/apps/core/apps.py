@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import pre_save
+        from django.utils.module_loading import autodiscover_modules
 
         from .input_limits import check_model_limits
 
         pre_save.connect(check_model_limits, dispatch_uid="passgenau.core.input_limits")
+        # Each app registers its to-do providers on import (``core/todo.py``).
+        autodiscover_modules("todo")

@@ -10,11 +10,22 @@ from django.views.decorators.http import require_GET
 from passgenau.apps.accounts.access import public, require
 
 from . import selectors
+from .todo import todo_for_request
 
 
 @require("core.view_start")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The start page; for a logged-in user, the to-do list of the role (``core/todo.py``)."""
+    todo = todo_for_request(request)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "todo": todo,
+            "todo_total": sum(kind.total for kind in todo),
+            "todo_overdue": sum(kind.overdue for kind in todo),
+        },
+    )
 
 
 @public

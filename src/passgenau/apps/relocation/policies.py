@@ -225,6 +225,20 @@ def proposals_reviewed_scope(user: Visitor) -> Q | None:
     return Q(run__round__coordinating_organisation_id=_organisation_id(user))
 
 
+def proposals_to_decide_scope(user: Visitor) -> Q | None:
+    """Proposals the user decides on for its municipality (those addressed to it)."""
+    if not _holds(user, DECIDE_PROPOSALS):
+        return None
+    return Q(municipality_id=_organisation_id(user))
+
+
+def proposals_household_answer_scope(user: Visitor) -> Q | None:
+    """Proposals whose household's answer the user records (its organisation's households)."""
+    if not _holds(user, RECORD_HOUSEHOLD_CONSENT):
+        return None
+    return Q(household__interviewing_organisation_id=_organisation_id(user))
+
+
 def proposal_may_decide_for_municipality(user: Visitor, proposal: Proposal) -> bool:
     return _holds(user, DECIDE_PROPOSALS) and proposal.municipality_id == _organisation_id(user)
 
@@ -254,6 +268,18 @@ def placements_scope(user: Visitor) -> Q | None:
     if _holds(user, RECORD_ARRIVAL):
         parts.append(Q(municipality_id=organisation_id))
     return _union(parts)
+
+
+def travel_planned_scope(user: Visitor) -> Q | None:
+    """Placements whose travel the user plans: in the rounds its organisation coordinates."""
+    return proposals_reviewed_scope(user)
+
+
+def arrivals_scope(user: Visitor) -> Q | None:
+    """Placements whose arrival the user records: those arriving in its municipality."""
+    if not _holds(user, RECORD_ARRIVAL):
+        return None
+    return Q(municipality_id=_organisation_id(user))
 
 
 def travel_may_plan(user: Visitor, proposal: Proposal) -> bool:

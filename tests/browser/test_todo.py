@@ -1,0 +1,102 @@
+"""The start page's to-do list in a real browser, one journey per main role: the person starts at
+the start page, follows an item to the page where the work is done, does it, and the item is
+gone from the list when they come back. The start page passes axe (no serious finding), and an
+overdue item says so in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from browser.test_relocation_intake import serious_violations
+from browser.test_relocation_journey import act_as
+
+pytestmark = pytest.mark.browser
+
+TODAY = dt.date.today()
+
+
+def kind(page, code: str):
+    return page.locator(f"[data-testid='todo-{code}']")
+
+
+def start_page(watched, person, code: str):
+    """Open the start page as ``person``; its list of kind ``code`` (checked for axe findings)."""
+    act_as(watched, person)
+    watched.goto("/")
+    assert serious_violations(watched.page) == []
+    return kind(watched.page, code)
+
+
+def test_officer_decides_a_proposal_from_the_todo_list(watched, transactional_db):
+    from passgenau.apps.relocation.models import Decision, Round
+    from relocation_helpers import user
+    from relocation_matching_helpers import published_round
+
+    round_, run = published_round(2)
+    Round.objects.filter(pk=round_.pk).update(decisions_due=TODAY - dt.timedelta(days=1))
+    page = watched.page
+    todo = start_page(watched, user("municipal_officer"), "relocation.proposals_to_decide")
+    assert "2 Vorschläge zu entscheiden" in todo.inner_text()
+    assert todo.locator("li.overdue").count() == 2
+    assert "Überfällig" in todo.locator("li").first.inner_text()
+    first = todo.locator("li a").first
+    reference = first.inner_text().split()[-1]
+    first.click()
+    page.wait_for_url("**/relocation/proposals/*/")
+    page.locator("input[name=outcome][value=accept]").check()
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url("**/relocation/proposals/*/")
+    assert Decision.objects.filter(proposal__household__reference=reference).count() == 1
+    watched.goto("/")
+    todo = kind(page, "relocation.proposals_to_decide")
+    assert "1 Vorschlag zu entscheiden" in todo.inner_text()
+    assert reference not in todo.inner_text()
+    assert run.proposals.count() == 2
+
+
+def test_interviewer_records_a_households_answer_from_the_todo_list(watched, transactional_db):
+    from passgenau.apps.relocation.services import decisions
+    from relocation_helpers import user
+    from relocation_matching_helpers import published_round
+
+    _round, run = published_round(1)
+    proposal = run.proposals.get()
+    decisions.proposal_decide_municipality(
+        actor=user("municipal_officer"), proposal=proposal, outcome="accept"
+    )
+    page = watched.page
+    todo = start_page(watched, user("interviewer"), "relocation.answers_to_record")
+    todo.locator("li a").first.click()
+    page.wait_for_url(f"**/relocation/proposals/{proposal.pk}/")
+    page.locator("input[name=outcome][value=accept]").check()
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(f"**/relocation/proposals/{proposal.pk}/")
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted"
+    watched.goto("/")
+    assert kind(page, "relocation.answers_to_record").count() == 0
+
+
+def test_coordinator_plans_travel_from_the_todo_list(watched, transactional_db):
+    from passgenau.apps.relocation.models import Travel
+    from relocation_helpers import user
+    from relocation_matching_helpers import accepted_proposal
+
+    proposal = accepted_proposal()
+    page = watched.page
+    todo = start_page(watched, user("coordinator"), "relocation.travel_to_plan")
+    todo.locator("li a").first.click()
+    page.wait_for_url(f"**/relocation/placements/{proposal.pk}/travel/")
+    page.locator("input[name=departure_on]").fill((TODAY + dt.timedelta(days=7)).isoformat())
+    page.locator("select[name=status]").select_option("booked")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url("**/relocation/placements/")
+    assert Travel.objects.filter(proposal=proposal, status="booked").exists()
+    watched.goto("/")
+    assert kind(page, "relocation.travel_to_plan").count() == 0
+    # the receiving municipality now has the arrival on its list, due on the travel date
+    todo = start_page(watched, user("municipal_officer"), "relocation.arrivals_to_record")
+    assert todo.locator("li").count() == 1
+    assert "Fällig bis" in todo.inner_text()
