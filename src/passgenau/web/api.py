@@ -4,6 +4,8 @@ permission table with ``auth=ApiPermission(code)``; the access-matrix test check
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +23,42 @@ from passgenau.apps.measures.api import router as measures_router
 from passgenau.apps.privacy.api import router as privacy_router
 from passgenau.apps.relocation.api import router as relocation_router
 
-api = NinjaAPI(
+
+class _API(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Ninja's document, with the 4xx answers every operation gives documented (issue 10,
+        defect 15): 401 and 403 where it needs a right, 422 where it takes input (the schema
+        or a service refuses it), 404 where its path names an object; all with ``ErrorOut``."""
+        document = super().get_openapi_schema(**kwargs)
+        error = {"$ref": "#/components/schemas/ErrorOut"}
+        if "ErrorOut" not in document["components"].get("schemas", {}):
+            return document  # no operation names it: nothing to refer to
+        for path, operations in document["paths"].items():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for status, given in _ERROR_ANSWERS.items():
+                    if given(path, operation) and not {status, str(status)} & set(answers):
+                        answers[status] = {
+                            "description": _ERROR_DESCRIPTIONS[status],
+                            "content": {"application/json": {"schema": error}},
+                        }
+        return document
+
+
+_ERROR_ANSWERS: dict[int, Callable[[str, dict[str, Any]], bool]] = {
+    401: lambda path, operation: bool(operation.get("security")),
+    403: lambda path, operation: bool(operation.get("security")),
+    404: lambda path, operation: "{" in path,
+    422: lambda path, operation: bool(operation.get("parameters") or operation.get("requestBody")),
+}
+_ERROR_DESCRIPTIONS = {
+    401: "Not logged in",
+    403: "No right to this operation",
+    404: "Not found, or not visible to this user",
+    422: "Bad input",
+}
+
+api = _API(
     title="passgenau API",
     version="1",
     urls_namespace="api",
