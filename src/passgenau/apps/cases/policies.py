@@ -49,38 +49,43 @@ def _organisation_id(user: Visitor) -> int | None:
     return getattr(user, "organisation_id", None) if user is not None else None
 
 
+def _holds(user: Visitor, right: str) -> bool:
+    """``user`` has ``right`` and belongs to an organisation (whose objects it keeps)."""
+    return user_has_perm(user, right) and _organisation_id(user) is not None
+
+
+def _own_organisation(user: Visitor, allowed: bool) -> Q:
+    return Q(organisation_id=_organisation_id(user)) if allowed else NOTHING
+
+
 def may_view_cases(*, user: Visitor) -> bool:
-    return user_has_perm(user, "cases.view_cases") and _organisation_id(user) is not None
+    return _holds(user, "cases.view_cases")
 
 
 def may_keep_cases(*, user: Visitor) -> bool:
-    return user_has_perm(user, "cases.manage_cases") and _organisation_id(user) is not None
+    return _holds(user, "cases.manage_cases")
 
 
 def may_log_hours(*, user: Visitor) -> bool:
-    return user_has_perm(user, "cases.log_hours") and _organisation_id(user) is not None
+    return _holds(user, "cases.log_hours")
 
 
 def may_manage_housing(*, user: Visitor) -> bool:
-    return user_has_perm(user, "cases.manage_housing") and _organisation_id(user) is not None
+    return _holds(user, "cases.manage_housing")
 
 
 def housing_scope(*, user: Visitor) -> Q:
     """Districts, flats and runs ``user`` keeps: its organisation's, or none."""
-    if not may_manage_housing(user=user):
-        return NOTHING
-    return Q(organisation_id=_organisation_id(user))
+    return _own_organisation(user, may_manage_housing(user=user))
 
 
 def may_manage_mentoring(*, user: Visitor) -> bool:
-    return user_has_perm(user, "cases.manage_mentoring") and _organisation_id(user) is not None
+    return _holds(user, "cases.manage_mentoring")
 
 
 def mentoring_scope(*, user: Visitor) -> Q:
     """Mentors and mentoring runs ``user`` keeps: its organisation's, or none."""
-    if not may_manage_mentoring(user=user):
-        return NOTHING
-    return Q(organisation_id=_organisation_id(user))
+    return _own_organisation(user, may_manage_mentoring(user=user))
 
 
 def may_take_over_case(*, user: Visitor) -> bool:
@@ -90,9 +95,7 @@ def may_take_over_case(*, user: Visitor) -> bool:
 
 def case_scope(*, user: Visitor) -> Q:
     """The cases ``user`` may see: its organisation's, or none."""
-    if not may_view_cases(user=user):
-        return NOTHING
-    return Q(organisation_id=_organisation_id(user))
+    return _own_organisation(user, may_view_cases(user=user))
 
 
 def may_see_health(*, user: Visitor, case: Case, active_purposes: frozenset[str]) -> bool:
@@ -106,7 +109,7 @@ def may_see_health(*, user: Visitor, case: Case, active_purposes: frozenset[str]
 
 
 def may_agree_contracts(*, user: Visitor) -> bool:
-    return user_has_perm(user, "cases.manage_contracts") and _organisation_id(user) is not None
+    return _holds(user, "cases.manage_contracts")
 
 
 def contract_scope(*, user: Visitor) -> Q:

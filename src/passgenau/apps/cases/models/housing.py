@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from passgenau.apps.accounts.models import Organisation
 
 from .cases import Case
-from .matching import EngineProposal, ProposalStatus
+from .matching import EngineProposal, ProposalStatus, request_constraints
 
 
 class District(models.Model):
@@ -217,14 +217,8 @@ class HousingRequest(models.Model):
         verbose_name_plural = _("housing requests")
         ordering = ["waiting_since", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=HousingRequestStatus.values),
-                name="housing_request_status_valid",
-            ),
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=Q(status__in=LIVE_HOUSING_STATUSES),
-                name="housing_request_one_live_per_case",
+            *request_constraints(
+                "housing_request", HousingRequestStatus.values, LIVE_HOUSING_STATUSES
             ),
             models.CheckConstraint(
                 condition=Q(adults__gte=1) | Q(seniors__gte=1),

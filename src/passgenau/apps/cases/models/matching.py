@@ -5,6 +5,8 @@ requests never change it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -61,6 +63,26 @@ class EngineRun(models.Model):
         return f"{self.programme} {self.number}"
 
 
+class RequestStatus:
+    """The statuses every area's request has (each area's choices name them in its words): it
+    waits, a place is proposed, or it is withdrawn. A run takes the waiting ones."""
+
+    WAITING = "waiting"
+    PROPOSED = "proposed"
+    WITHDRAWN = "withdrawn"
+
+
+def request_constraints(name: str, statuses: list[str], live: tuple[str, ...]) -> list[Any]:
+    """The constraints of an area's request table ``name``: a known status, and at most one
+    live request per case."""
+    return [
+        models.CheckConstraint(condition=Q(status__in=statuses), name=f"{name}_status_valid"),
+        models.UniqueConstraint(
+            fields=["case"], condition=Q(status__in=live), name=f"{name}_one_live_per_case"
+        ),
+    ]
+
+
 class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
     CONFIRMED = "confirmed", _("confirmed")
@@ -86,4 +108,11 @@ class EngineProposal(models.Model):
         abstract = True
 
 
-__all__ = ["EngineProposal", "EngineRun", "Programme", "ProposalStatus"]
+__all__ = [
+    "EngineProposal",
+    "EngineRun",
+    "Programme",
+    "ProposalStatus",
+    "RequestStatus",
+    "request_constraints",
+]

@@ -25,7 +25,7 @@ from passgenau.apps.accounts.models import Organisation
 
 from .cases import _REFERENCE_ALPHABET, Case, ContactKind, Language
 from .housing import District
-from .matching import EngineProposal, ProposalStatus
+from .matching import EngineProposal, ProposalStatus, request_constraints
 
 
 def new_mentor_reference() -> str:
@@ -197,17 +197,9 @@ class MenteeRequest(Profiled):
         verbose_name = _("mentee request")
         verbose_name_plural = _("mentee requests")
         ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=MenteeRequestStatus.values),
-                name="mentee_request_status_valid",
-            ),
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=Q(status__in=LIVE_MENTEE_STATUSES),
-                name="mentee_request_one_live_per_case",
-            ),
-        ]
+        constraints = request_constraints(
+            "mentee_request", MenteeRequestStatus.values, LIVE_MENTEE_STATUSES
+        )
 
     def __str__(self) -> str:
         return f"N{self.pk}"

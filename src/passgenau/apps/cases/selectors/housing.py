@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
-from django.utils.translation import get_language
+from django.db.models import QuerySet
 
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.audit.services import log_read
@@ -19,11 +18,9 @@ from ..models import (
     Flat,
     FlatProposal,
     HousingRequest,
-    HousingRequestStatus,
-    Programme,
 )
-from .cases import cases_for_user
-from .matching import relabelled
+from ..services.housing import HOUSING
+from . import matching as shared
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -65,27 +62,13 @@ def providers() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name")
 
 
-def _requests_for_user(user: Visitor) -> QuerySet[HousingRequest]:
-    if not policies.may_manage_housing(user=user):
-        return HousingRequest.objects.none()
-    return HousingRequest.objects.filter(case__in=cases_for_user(user=user)).select_related(
-        "case", "flat"
-    )
-
-
 def waiting_requests_for_user(*, user: Visitor) -> list[HousingRequest]:
     """Requests waiting for a flat or with one proposed, the longest waiting first (audited)."""
-    requests = list(
-        _requests_for_user(user)
-        .filter(status__in=[HousingRequestStatus.WAITING, HousingRequestStatus.PROPOSED])
-        .order_by("waiting_since", "id")
-    )
-    log_read(actor=user, objects=requests)
-    return requests
+    return shared.area_waiting_for_user(HOUSING, user=user, related=("flat",))
 
 
 def housing_request_get_for_user(*, user: Visitor, pk: int) -> HousingRequest | None:
-    request = _requests_for_user(user).filter(pk=pk).first()
+    request = shared.area_requests(HOUSING, user).select_related("flat").filter(pk=pk).first()
     if request is not None:
         log_read(actor=user, obj=request)
     return request
@@ -93,41 +76,21 @@ def housing_request_get_for_user(*, user: Visitor, pk: int) -> HousingRequest | 
 
 def housing_requests_of_case(*, user: Visitor, case: Case) -> list[HousingRequest]:
     """The case's housing requests, the latest first, with their proposals (audited)."""
-    requests = list(
-        _requests_for_user(user)
-        .filter(case=case)
-        .prefetch_related(
-            Prefetch(
-                "proposals",
-                queryset=FlatProposal.objects.select_related("flat__district", "run").order_by(
-                    "-run__number"
-                ),
-            )
-        )
-        .order_by("-created_at", "-id")
+    proposals = FlatProposal.objects.select_related("flat__district", "run").order_by(
+        "-run__number"
     )
-    log_read(actor=user, objects=requests)
-    return requests
+    return shared.area_requests_of_case(HOUSING, user=user, case=case, proposals=proposals)
 
 
 def housing_runs_for_user(*, user: Visitor) -> QuerySet[EngineRun]:
-    return EngineRun.objects.filter(
-        policies.housing_scope(user=user), programme=Programme.HOUSING
-    ).order_by("-number")
+    return shared.area_runs_for_user(HOUSING, user=user)
 
 
 def housing_run_get_for_user(*, user: Visitor, pk: int) -> EngineRun | None:
-    return housing_runs_for_user(user=user).filter(pk=pk).first()
+    return shared.area_run_get_for_user(HOUSING, user=user, pk=pk)
 
 
 def run_proposals(*, user: Visitor, run: EngineRun) -> list[FlatProposal]:
     """The run's proposals with their explanations in the reader's language (audited by the
     requests' numbers)."""
-    proposals = list(
-        FlatProposal.objects.filter(run=run)
-        .select_related("request__case", "flat__district")
-        .order_by("request__waiting_since", "request_id")
-    )
-    log_read(actor=user, objects=[p.request for p in proposals])
-    relabelled([p.explanation for p in proposals], Programme.HOUSING, (get_language() or "en")[:2])
-    return proposals
+    return shared.area_run_proposals(HOUSING, user=user, run=run, related=("flat__district",))

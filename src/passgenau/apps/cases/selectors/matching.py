@@ -1,16 +1,38 @@
-"""Reads of the engine's runs shared by the housing transition and mentoring: the stored
-explanations in the reader's language."""
+"""Reads of a matching run of a case area, shared by the housing transition, mentoring and
+language mediation (each passes its :class:`~..services.matching.MatchingArea`): its runs, its
+requests of the user's cases, a run's proposals with the stored explanations in the reader's
+language. Requests are personal data: every read is audited by their pseudonymous numbers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language
+
+from passgenau.apps.audit.services import log_read
 from passgenau.apps.relocation.selectors.runs import explanation_relabel
 
-from ..services.matching import criterion_labels
+from ..models import EngineRun, RequestStatus
+from ..services.matching import MatchingArea, criterion_labels
+from .cases import cases_for_user
 
-__all__ = ["relabelled"]
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
+
+    from ..models import Case
+
+__all__ = [
+    "area_proposal_get_for_user",
+    "area_requests",
+    "area_requests_of_case",
+    "area_run_get_for_user",
+    "area_run_proposals",
+    "area_runs_for_user",
+    "area_waiting_for_user",
+    "relabelled",
+]
 
 
 def relabelled(explanations: Iterable[dict[str, Any]], programme: str, language: str) -> None:
@@ -19,3 +41,75 @@ def relabelled(explanations: Iterable[dict[str, Any]], programme: str, language:
     labels = criterion_labels(programme, language)
     for explanation in explanations:
         explanation_relabel(explanation, labels)
+
+
+def area_runs_for_user(area: MatchingArea, *, user: Visitor) -> QuerySet[EngineRun]:
+    return EngineRun.objects.filter(area.scope(user=user), programme=area.programme).order_by(
+        "-number"
+    )
+
+
+def area_run_get_for_user(area: MatchingArea, *, user: Visitor, pk: int) -> EngineRun | None:
+    return area_runs_for_user(area, user=user).filter(pk=pk).first()
+
+
+def area_requests(area: MatchingArea, user: Visitor) -> QuerySet[Any]:
+    """The area's requests of the cases ``user`` sees (none without the area's right)."""
+    manager = area.request_model._default_manager
+    if not area.may_manage(user=user):
+        return manager.none()
+    return manager.filter(case__in=cases_for_user(user=user)).select_related("case")
+
+
+def area_waiting_for_user(
+    area: MatchingArea, *, user: Visitor, related: Iterable[str] = ()
+) -> list[Any]:
+    """Requests waiting or with a proposal, in the area's order (audited)."""
+    requests = list(
+        area_requests(area, user)
+        .filter(status__in=[RequestStatus.WAITING, RequestStatus.PROPOSED])
+        .select_related(*related)
+        .order_by(*area.waiting_order)
+    )
+    log_read(actor=user, objects=requests)
+    return requests
+
+
+def area_requests_of_case(
+    area: MatchingArea, *, user: Visitor, case: Case, proposals: QuerySet[Any]
+) -> list[Any]:
+    """The case's requests of the area, the latest first, with ``proposals`` (audited)."""
+    requests = list(
+        area_requests(area, user)
+        .filter(case=case)
+        .prefetch_related(Prefetch("proposals", queryset=proposals))
+        .order_by("-created_at", "-id")
+    )
+    log_read(actor=user, objects=requests)
+    return requests
+
+
+def _proposals(area: MatchingArea, user: Visitor) -> QuerySet[Any]:
+    return area.proposal_model._default_manager.filter(
+        run__in=area_runs_for_user(area, user=user), request__case__in=cases_for_user(user=user)
+    ).select_related("request__case", area.place_field)
+
+
+def area_proposal_get_for_user(area: MatchingArea, *, user: Visitor, pk: int) -> Any | None:
+    """A proposal of the area's runs for a case ``user`` sees (not audited: only its status
+    is changed from it)."""
+    return _proposals(area, user).filter(pk=pk).first()
+
+
+def area_run_proposals(
+    area: MatchingArea, *, user: Visitor, run: EngineRun, related: Iterable[str] = ()
+) -> list[Any]:
+    """The run's proposals with their explanations in the reader's language, in the area's
+    order of requests (audited by the requests' numbers)."""
+    order = [f"request__{name}" for name in area.waiting_order]
+    proposals = list(
+        _proposals(area, user).filter(run=run).select_related(*related).order_by(*order)
+    )
+    log_read(actor=user, objects=[p.request for p in proposals])
+    relabelled([p.explanation for p in proposals], area.programme, (get_language() or "en")[:2])
+    return proposals

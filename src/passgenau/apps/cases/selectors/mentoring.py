@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils.translation import get_language
+from django.db.models import Count, Q, QuerySet
 
 from passgenau.apps.audit.services import log_read
 
@@ -15,14 +14,13 @@ from .. import policies
 from ..models import (
     EngineRun,
     MenteeRequest,
-    MenteeRequestStatus,
     Mentor,
     MentorProposal,
-    Programme,
     ProposalStatus,
 )
+from ..services.mentoring import MENTORING
+from . import matching as shared
 from .cases import cases_for_user
-from .matching import relabelled
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -67,47 +65,22 @@ def mentor_get_for_user(*, user: Visitor, pk: int) -> Mentor | None:
     return mentor
 
 
-def _requests(user: Visitor) -> QuerySet[MenteeRequest]:
-    if not policies.may_manage_mentoring(user=user):
-        return MenteeRequest.objects.none()
-    return MenteeRequest.objects.filter(case__in=cases_for_user(user=user)).select_related("case")
-
-
 def waiting_mentee_requests_for_user(*, user: Visitor) -> list[MenteeRequest]:
-    requests = list(
-        _requests(user)
-        .filter(status__in=[MenteeRequestStatus.WAITING, MenteeRequestStatus.PROPOSED])
-        .order_by("created_at", "id")
-    )
-    log_read(actor=user, objects=requests)
-    return requests
+    return shared.area_waiting_for_user(MENTORING, user=user)
 
 
 def mentee_requests_of_case(*, user: Visitor, case: Case) -> list[MenteeRequest]:
     """The case's mentee requests, the latest first, with their proposals (audited)."""
-    requests = list(
-        _requests(user)
-        .filter(case=case)
-        .prefetch_related(
-            Prefetch(
-                "proposals",
-                queryset=MentorProposal.objects.select_related("mentor").order_by("-run_id"),
-            )
-        )
-        .order_by("-created_at", "-id")
-    )
-    log_read(actor=user, objects=requests)
-    return requests
+    proposals = MentorProposal.objects.select_related("mentor").order_by("-run_id")
+    return shared.area_requests_of_case(MENTORING, user=user, case=case, proposals=proposals)
 
 
 def mentoring_runs_for_user(*, user: Visitor) -> QuerySet[EngineRun]:
-    return EngineRun.objects.filter(
-        policies.mentoring_scope(user=user), programme=Programme.MENTORING
-    ).order_by("-number")
+    return shared.area_runs_for_user(MENTORING, user=user)
 
 
 def mentoring_run_get_for_user(*, user: Visitor, pk: int) -> EngineRun | None:
-    return mentoring_runs_for_user(user=user).filter(pk=pk).first()
+    return shared.area_run_get_for_user(MENTORING, user=user, pk=pk)
 
 
 def _pairs(user: Visitor) -> QuerySet[MentorProposal]:
@@ -118,12 +91,7 @@ def _pairs(user: Visitor) -> QuerySet[MentorProposal]:
 
 def mentor_run_proposals(*, user: Visitor, run: EngineRun) -> list[MentorProposal]:
     """The run's proposals with their explanations in the reader's language (audited)."""
-    proposals = list(_pairs(user).filter(run=run).order_by("request_id"))
-    log_read(actor=user, objects=proposals)
-    relabelled(
-        [p.explanation for p in proposals], Programme.MENTORING, (get_language() or "en")[:2]
-    )
-    return proposals
+    return shared.area_run_proposals(MENTORING, user=user, run=run)
 
 
 def pairs_for_user(*, user: Visitor) -> list[MentorProposal]:

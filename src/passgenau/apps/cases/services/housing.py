@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from passgenau.apps.accounts.models import Organisation, User
 from passgenau.apps.audit.services import log_action
@@ -29,7 +29,6 @@ from ..models import (
     HOUSING_REQUEST_TRANSITIONS,
     LIVE_HOUSING_STATUSES,
     Case,
-    CaseStatus,
     ConsentPurpose,
     District,
     EngineRun,
@@ -42,11 +41,12 @@ from ..models import (
     Programme,
     ProposalStatus,
 )
+from . import matching as shared
 from .cases import CasesError, _needs_consent, _not_in_future, _require, transition
-from .matching import engine_run, profiles_erase
+from .matching import MatchingArea
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    pass
 
 MAX_PERSONS = 20
 # The age band and role each count of a request stands for in the engine's profile.
@@ -57,12 +57,6 @@ MEMBER_OF: dict[str, tuple[str, str]] = {
     "kita_children": ("3-5", "child"),
 }
 NEARBY = ("school_nearby", "kita_nearby", "doctor_nearby")
-
-
-def _housing(actor: User) -> int:
-    _require(policies.may_manage_housing(user=actor))
-    assert actor.organisation_id is not None
-    return actor.organisation_id
 
 
 def _own_district(organisation_id: int, districts: Iterable[District]) -> None:
@@ -84,7 +78,7 @@ def _features(features: Iterable[str]) -> list[str]:
 
 @transaction.atomic
 def district_create(*, actor: User, name: str, latitude: float, longitude: float) -> District:
-    organisation_id = _housing(actor)
+    organisation_id = HOUSING.organisation(actor)
     name = name.strip()
     if not name:
         raise CasesError(_("Name the district."))
@@ -118,7 +112,7 @@ def _flat_fields(organisation_id: int, fields: dict[str, Any]) -> dict[str, Any]
 def flat_create(*, actor: User, **fields: Any) -> Flat:
     """A flat offered by ``provider``: address, district, rooms, persons at most, barrier-free,
     what is nearby, features and the date from which it can be let."""
-    organisation_id = _housing(actor)
+    organisation_id = HOUSING.organisation(actor)
     flat = Flat.objects.create(
         organisation_id=organisation_id, **_flat_fields(organisation_id, fields)
     )
@@ -129,7 +123,7 @@ def flat_create(*, actor: User, **fields: Any) -> Flat:
 @transaction.atomic
 def flat_update(*, actor: User, flat: Flat, **fields: Any) -> Flat:
     """Change a flat that is not proposed, allocated or let (what was proposed stays true)."""
-    organisation_id = _housing(actor)
+    organisation_id = HOUSING.organisation(actor)
     flat = Flat.objects.select_for_update().get(pk=flat.pk, organisation_id=organisation_id)
     if (
         flat.status not in (FlatStatus.AVAILABLE, FlatStatus.WITHDRAWN)
@@ -166,12 +160,7 @@ def housing_request_create(
 ) -> HousingRequest:
     """The case's household waits for a flat (one live request per case). A need for a
     barrier-free flat or for care is recorded only with the consent for health data."""
-    organisation_id = _housing(actor)
-    _require(case.organisation_id == organisation_id and policies.may_keep_cases(user=actor))
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status == CaseStatus.CLOSED:
-        raise CasesError(_("The case is closed."))
-    _needs_consent(case, ConsentPurpose.CASE_MANAGEMENT)
+    organisation_id, case = shared.area_request_case(HOUSING, actor, case)
     counts = [adults, seniors, school_children, kita_children]
     if any(n < 0 for n in counts):
         raise CasesError(_("A number of persons cannot be negative."))
@@ -184,8 +173,6 @@ def housing_request_create(
     _not_in_future(waiting_since, _("The date since when the household waits"))
     wished, anchors = list(wished_districts), list(anchor_districts)
     _own_district(organisation_id, [*wished, *anchors])
-    if HousingRequest.objects.filter(case=case, status__in=LIVE_HOUSING_STATUSES).exists():
-        raise CasesError(_("This case already waits for a flat or has one allocated."))
     request = HousingRequest.objects.create(
         case=case,
         adults=adults,
@@ -204,56 +191,21 @@ def housing_request_create(
     return request
 
 
-def _request_to(actor: User, request: HousingRequest, to: str, **extra: Any) -> None:
-    transition(
-        request,
-        table=HOUSING_REQUEST_TRANSITIONS,
-        to=to,
-        actor=actor,
-        action="cases.housingrequest.status_changed",
-        extra=extra,
-    )
-
-
 def _flat_to(actor: User, flat: Flat, to: str) -> None:
     transition(flat, table=FLAT_TRANSITIONS, to=to, actor=actor, action="cases.flat.status_changed")
-
-
-def _locked_request(actor: User, request: HousingRequest) -> HousingRequest:
-    organisation_id = _housing(actor)
-    locked = HousingRequest.objects.select_for_update().filter(
-        pk=request.pk, case__organisation_id=organisation_id
-    )
-    found = locked.first()
-    if found is None:
-        raise CasesError(_("You may not do this."))
-    return found
 
 
 @transaction.atomic
 def housing_request_withdraw(*, actor: User, request: HousingRequest) -> HousingRequest:
     """The household no longer waits (found a flat itself, moved away); an open proposal is
     declined with it."""
-    request = _locked_request(actor, request)
-    for proposal in FlatProposal.objects.select_for_update().filter(
-        request=request, status=ProposalStatus.PROPOSED
-    ):
-        _decide(actor, proposal, ProposalStatus.DECLINED)
-    _request_to(actor, request, HousingRequestStatus.WITHDRAWN)
-    return request
+    withdrawn: HousingRequest = shared.area_request_withdraw(HOUSING, actor, request)
+    return withdrawn
 
 
 # --------------------------------------------------------------------------------------------
 # Engine profiles and the allocation run
 # --------------------------------------------------------------------------------------------
-
-
-def request_id(request: HousingRequest) -> str:
-    return f"R{request.pk}"
-
-
-def flat_id(flat: Flat) -> str:
-    return f"F{flat.pk}"
 
 
 def request_profile(request: HousingRequest) -> HouseholdProfile:
@@ -269,20 +221,21 @@ def request_profile(request: HousingRequest) -> HouseholdProfile:
     needs |= {name for name in ("barrier_free", "care_need") if getattr(request, name)}
     anchors = tuple(d.centre for d in sorted(request.anchor_districts.all(), key=lambda d: d.pk))
     return HouseholdProfile(
-        id=request_id(request), members=members, needs=frozenset(needs), anchors=anchors
+        id=f"R{request.pk}", members=members, needs=frozenset(needs), anchors=anchors
     )
 
 
-def flat_profile(flat: Flat) -> SiteProfile:
-    """The flat as the engine sees it: one household, so many persons, barrier-free or not; its
-    district, features and what is nearby as services; the district's centre as its place."""
+def flat_profile(flat: Flat, room: int = 1) -> SiteProfile:
+    """The flat as the engine sees it: ``room`` households (a flat holds one), so many persons,
+    barrier-free or not; its district, features and what is nearby as services; the district's
+    centre as its place."""
     services = {f"district:{flat.district_id}", *(f"feature:{name}" for name in flat.features)}
     services |= {name for name in NEARBY if getattr(flat, name)}
     return SiteProfile(
-        id=flat_id(flat),
+        id=f"F{flat.pk}",
         name=flat.address,
         capacity={
-            "households": 1,
+            "households": room,
             "persons": flat.max_persons,
             "barrier_free": int(flat.barrier_free),
         },
@@ -291,87 +244,50 @@ def flat_profile(flat: Flat) -> SiteProfile:
     )
 
 
-def _waiting_requests(organisation_id: int) -> QuerySet[HousingRequest]:
-    return (
-        HousingRequest.objects.select_for_update(of=("self",))
-        .filter(
-            case__organisation_id=organisation_id,
-            status=HousingRequestStatus.WAITING,
-        )
-        .exclude(case__status=CaseStatus.CLOSED)
-        .prefetch_related("wished_districts", "anchor_districts")
-        .order_by("id")
-    )
-
-
-def _free_flats(organisation_id: int) -> QuerySet[Flat]:
-    return (
+def _free_flats(organisation_id: int) -> list[tuple[Flat, int]]:
+    """Available flats without an open proposal; a flat holds one household."""
+    flats = (
         Flat.objects.select_for_update(of=("self",))
         .filter(organisation_id=organisation_id, status=FlatStatus.AVAILABLE)
         .exclude(proposals__status=ProposalStatus.PROPOSED)
         .select_related("district")
         .order_by("id")
     )
+    return [(flat, 1) for flat in flats]
+
+
+HOUSING = MatchingArea(
+    programme=Programme.HOUSING,
+    request_model=HousingRequest,
+    place_model=Flat,
+    proposal_model=FlatProposal,
+    place_field="flat",
+    request_prefix="R",
+    place_prefix="F",
+    request_transitions=HOUSING_REQUEST_TRANSITIONS,
+    proposal_transitions=FLAT_PROPOSAL_TRANSITIONS,
+    live_statuses=LIVE_HOUSING_STATUSES,
+    may_manage=policies.may_manage_housing,
+    scope=policies.housing_scope,
+    request_profile=request_profile,
+    place_profile=flat_profile,
+    free_places=_free_flats,
+    already_live=gettext_lazy("This case already waits for a flat or has one allocated."),
+    request_related=("wished_districts", "anchor_districts"),
+    waiting_order=("waiting_since", "id"),
+)
 
 
 @transaction.atomic
 def allocation_run(*, actor: User) -> EngineRun:
     """Propose flats to the waiting households: the engine's best allocation under the housing
     catalogue's hard criteria (the flat is large enough, barrier-free where needed)."""
-    organisation_id = _housing(actor)
-    requests = list(_waiting_requests(organisation_id))
-    flats = list(_free_flats(organisation_id))
-    declined = FlatProposal.objects.filter(
-        request__in=requests, flat__in=flats, status=ProposalStatus.DECLINED
-    ).values_list("request_id", "flat_id")
-    run, placements = engine_run(
-        actor=actor,
-        programme=Programme.HOUSING,
-        households=[request_profile(r) for r in requests],
-        sites=[flat_profile(f) for f in flats],
-        forbidden=[(f"R{r}", f"F{f}") for r, f in declined],
-    )
-    request_of = {request_id(r): r for r in requests}
-    flat_of = {flat_id(f): f for f in flats}
-    for placement in placements:
-        request = request_of[placement.household_id]
-        FlatProposal.objects.create(
-            run=run,
-            request=request,
-            flat=flat_of[placement.site_id],
-            score=placement.score,
-            explanation=placement.explanation,
-        )
-        _request_to(actor, request, HousingRequestStatus.PROPOSED)
-    return run
+    return shared.area_run(HOUSING, actor)
 
 
 # --------------------------------------------------------------------------------------------
 # Confirming, declining, moving in
 # --------------------------------------------------------------------------------------------
-
-
-def _decide(actor: User, proposal: FlatProposal, to: str) -> None:
-    transition(
-        proposal,
-        table=FLAT_PROPOSAL_TRANSITIONS,
-        to=to,
-        actor=actor,
-        action="cases.flatproposal.status_changed",
-        extra={"decided_at": timezone.now()},
-    )
-
-
-def _locked_proposal(actor: User, proposal: FlatProposal) -> FlatProposal:
-    organisation_id = _housing(actor)
-    found = (
-        FlatProposal.objects.select_for_update()
-        .filter(pk=proposal.pk, run__organisation_id=organisation_id)
-        .first()
-    )
-    if found is None:
-        raise CasesError(_("You may not do this."))
-    return found
 
 
 def hard_criteria_problems(request: HousingRequest, flat: Flat) -> list[str]:
@@ -387,15 +303,14 @@ def hard_criteria_problems(request: HousingRequest, flat: Flat) -> list[str]:
 @transaction.atomic
 def flat_proposal_confirm(*, actor: User, proposal: FlatProposal) -> FlatProposal:
     """The caseworker confirms the proposal: the flat is allocated to the household."""
-    proposal = _locked_proposal(actor, proposal)
-    request = HousingRequest.objects.select_for_update().get(pk=proposal.request_id)
+    proposal = shared.area_locked_proposal(HOUSING, actor, proposal)
     flat = Flat.objects.select_for_update().get(pk=proposal.flat_id)
     _require(policies.may_keep_cases(user=actor))
-    problems = hard_criteria_problems(request, flat)
+    problems = hard_criteria_problems(proposal.request, flat)
     if problems:
         raise CasesError(" ".join(problems))
-    _decide(actor, proposal, ProposalStatus.CONFIRMED)
-    _request_to(actor, request, HousingRequestStatus.ALLOCATED, flat=flat)
+    request = shared.area_proposal_settle(HOUSING, actor, proposal, ProposalStatus.CONFIRMED)
+    shared.area_transition(HOUSING, actor, request, HousingRequestStatus.ALLOCATED, flat=flat)
     _flat_to(actor, flat, FlatStatus.ALLOCATED)
     return proposal
 
@@ -404,18 +319,15 @@ def flat_proposal_confirm(*, actor: User, proposal: FlatProposal) -> FlatProposa
 def flat_proposal_decline(*, actor: User, proposal: FlatProposal) -> FlatProposal:
     """The proposal does not suit: the household waits again (this flat is not proposed to it
     again) and the flat is free for the next run."""
-    proposal = _locked_proposal(actor, proposal)
-    request = HousingRequest.objects.select_for_update().get(pk=proposal.request_id)
-    _decide(actor, proposal, ProposalStatus.DECLINED)
-    _request_to(actor, request, HousingRequestStatus.WAITING)
-    return proposal
+    declined: FlatProposal = shared.area_proposal_decline(HOUSING, actor, proposal)
+    return declined
 
 
 @transaction.atomic
 def move_record(*, actor: User, request: HousingRequest, moved_on: dt.date) -> HousingRequest:
     """The household moved into its allocated flat on ``moved_on`` (not in the future, not
     before the flat is available); the flat is let."""
-    request = _locked_request(actor, request)
+    request = shared.area_locked_request(HOUSING, actor, request)
     if request.flat_id is None:
         raise CasesError(_("No flat is allocated to this household yet."))
     flat = Flat.objects.select_for_update().get(pk=request.flat_id)
@@ -425,7 +337,7 @@ def move_record(*, actor: User, request: HousingRequest, moved_on: dt.date) -> H
             _("The flat is available only from %(date)s.")
             % {"date": flat.available_from.isoformat()}
         )
-    _request_to(actor, request, HousingRequestStatus.MOVED, moved_on=moved_on)
+    shared.area_transition(HOUSING, actor, request, HousingRequestStatus.MOVED, moved_on=moved_on)
     _flat_to(actor, flat, FlatStatus.LET)
     return request
 
@@ -438,19 +350,12 @@ def move_record(*, actor: User, request: HousingRequest, moved_on: dt.date) -> H
 def housing_erase(*, case: Case) -> int:
     """Erase the case's housing requests with their proposals, and take their profiles out of
     the snapshots and results of the runs (``erased`` counts them there); returns how many
-    requests went. The flats stay: they are no one's personal data. Called by the case's
-    erasure inside its transaction."""
-    requests = list(HousingRequest.objects.filter(case=case))
-    ids = {request_id(r) for r in requests}
-    if not ids:
-        return 0
-    profiles_erase(programme=Programme.HOUSING, ids=ids, since=min(r.created_at for r in requests))
-    FlatProposal.objects.filter(request__in=requests).delete()
-    HousingRequest.objects.filter(pk__in=[r.pk for r in requests]).delete()
-    return len(requests)
+    requests went. The flats stay: they are no one's personal data."""
+    return shared.area_erase(HOUSING, case)
 
 
 __all__ = [
+    "HOUSING",
     "allocation_run",
     "district_create",
     "flat_create",

@@ -1,17 +1,27 @@
-"""The one way case management runs the matching engine, as relocation does: the area services
-build the engine profiles (the snapshot), :func:`engine_run` hands them to the engine's pipeline
-(``match_profiles``) with the programme's own criteria catalogue, keeps the run with its snapshot,
-input hash, result and metrics, and returns each placement with its explanation for the area to
-store as proposals."""
+"""The one way case management runs the matching engine, as relocation does, and the one "matching
+run of a case area" that the housing transition, mentoring and language mediation share.
+
+An area declares what differs in a :class:`MatchingArea`: its programme (the criteria catalogue
+``<programme>-v1.yaml``), its request model (the demand side, one per case), its place model (the
+supply side: flats, mentors, mediators) and proposal model, how a request and a place become
+engine profiles, and which places are free with how much room. Everything else is here, once:
+:func:`area_run` takes the organisation's waiting requests and free places, leaves out the pairs
+declined before, hands the profiles to :func:`engine_run` (the engine's ``match_profiles``), keeps
+the run with its snapshot, input hash, result and metrics and stores each placement as a proposal
+with its explanation; :func:`area_request_case`, :func:`area_request_withdraw`,
+:func:`area_proposal_decline`, :func:`area_erase` and the locks are the shared request and
+proposal steps. Every status change goes through ``transition`` with the area's tables."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max
+from django.db.models import Max, Model
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import User
@@ -28,8 +38,12 @@ from passgenau.engine.matching.profiles import (
 )
 from passgenau.engine.problems import InputError
 
-from ..models import EngineRun
-from .cases import CasesError
+from .. import policies
+from ..models import Case, CaseStatus, ConsentPurpose, EngineRun, ProposalStatus, RequestStatus
+from .cases import CasesError, _needs_consent, _require, transition
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.access import Visitor
 
 ALTERNATIVES_SHOWN = 3
 
@@ -149,8 +163,221 @@ def profiles_erase(*, programme: str, ids: set[str], since: dt.datetime) -> None
         run.save(update_fields=["snapshot", "result"])
 
 
+@dataclass(frozen=True)
+class MatchingArea:
+    """What one case area declares for its matching run; the rest is shared (module docstring).
+
+    ``request_model`` has ``case``, ``status`` (:class:`~..models.RequestStatus` values among its
+    own) and ``created_at``; ``proposal_model`` is an :class:`~..models.EngineProposal` with
+    ``request`` and a foreign key ``place_field`` to ``place_model``. Engine ids are the
+    prefix and the primary key (``R12``, ``F3``)."""
+
+    programme: str
+    request_model: type[Model]
+    place_model: type[Model]
+    proposal_model: type[Model]
+    place_field: str
+    request_prefix: str
+    place_prefix: str
+    request_transitions: dict[str, frozenset[str]]
+    proposal_transitions: dict[str, frozenset[str]]
+    live_statuses: tuple[str, ...]
+    may_manage: Callable[..., bool]
+    scope: Callable[..., Any]
+    # the request as the engine sees it
+    request_profile: Callable[[Any], HouseholdProfile]
+    # a place with so much room as the engine sees it
+    place_profile: Callable[[Any, int], SiteProfile]
+    # the organisation's free places (locked), each with its room
+    free_places: Callable[[int], list[tuple[Any, int]]]
+    already_live: Promise  # the refusal of a second live request
+    request_related: tuple[str, ...] = ()  # prefetched for the profiles
+    waiting_order: tuple[str, ...] = ("created_at", "id")
+
+    @property
+    def request_action(self) -> str:
+        return f"cases.{self.request_model._meta.model_name}.status_changed"
+
+    @property
+    def proposal_action(self) -> str:
+        return f"cases.{self.proposal_model._meta.model_name}.status_changed"
+
+    def request_id(self, request: Model) -> str:
+        return f"{self.request_prefix}{request.pk}"
+
+    def place_id(self, place: Model) -> str:
+        return f"{self.place_prefix}{place.pk}"
+
+    def organisation(self, actor: Visitor) -> int:
+        """The actor's organisation, when it may manage the area (refused otherwise)."""
+        _require(self.may_manage(user=actor))
+        organisation_id: int | None = getattr(actor, "organisation_id", None)
+        assert organisation_id is not None
+        return organisation_id
+
+
+def area_transition(area: MatchingArea, actor: User, obj: Any, to: str, **extra: Any) -> None:
+    """A request's or a proposal's status change along the area's table (audited)."""
+    is_request = isinstance(obj, area.request_model)
+    transition(
+        obj,
+        table=area.request_transitions if is_request else area.proposal_transitions,
+        to=to,
+        actor=actor,
+        action=area.request_action if is_request else area.proposal_action,
+        extra=extra,
+    )
+
+
+def area_request_case(area: MatchingArea, actor: User, case: Case) -> tuple[int, Case]:
+    """The organisation and the locked ``case`` a new request is made for: a case of the actor's
+    organisation, open, with the consent for case management and no live request of the area."""
+    organisation_id = area.organisation(actor)
+    _require(case.organisation_id == organisation_id and policies.may_keep_cases(user=actor))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        raise CasesError(_("The case is closed."))
+    _needs_consent(case, ConsentPurpose.CASE_MANAGEMENT)
+    if area.request_model._default_manager.filter(
+        case=case, status__in=area.live_statuses
+    ).exists():
+        raise CasesError(str(area.already_live))
+    return organisation_id, case
+
+
+def area_locked_request(area: MatchingArea, actor: User, request: Any) -> Any:
+    organisation_id = area.organisation(actor)
+    found = (
+        area.request_model._default_manager.select_for_update()
+        .filter(pk=request.pk, case__organisation_id=organisation_id)
+        .first()
+    )
+    if found is None:
+        raise CasesError(_("You may not do this."))
+    return found
+
+
+def area_locked_proposal(area: MatchingArea, actor: User, proposal: Any) -> Any:
+    organisation_id = area.organisation(actor)
+    found = (
+        area.proposal_model._default_manager.select_for_update(of=("self",))
+        .select_related("request", "run", area.place_field)
+        .filter(pk=proposal.pk, run__organisation_id=organisation_id)
+        .first()
+    )
+    if found is None:
+        raise CasesError(_("You may not do this."))
+    return found
+
+
+def _locked_request_of(area: MatchingArea, proposal: Any) -> Any:
+    return area.request_model._default_manager.select_for_update().get(pk=proposal.request_id)
+
+
+def area_request_withdraw(area: MatchingArea, actor: User, request: Any) -> Any:
+    """The request is no longer wanted; an open proposal is declined with it (callers hold the
+    transaction)."""
+    request = area_locked_request(area, actor, request)
+    for proposal in area.proposal_model._default_manager.select_for_update().filter(
+        request=request, status=ProposalStatus.PROPOSED
+    ):
+        area_transition(area, actor, proposal, ProposalStatus.DECLINED, decided_at=timezone.now())
+    area_transition(area, actor, request, RequestStatus.WITHDRAWN)
+    return request
+
+
+def area_proposal_decline(area: MatchingArea, actor: User, proposal: Any) -> Any:
+    """The proposal does not suit: the request waits again, and this place is not proposed to
+    it again (callers hold the transaction)."""
+    proposal = area_locked_proposal(area, actor, proposal)
+    request = _locked_request_of(area, proposal)
+    area_transition(area, actor, proposal, ProposalStatus.DECLINED, decided_at=timezone.now())
+    area_transition(area, actor, request, RequestStatus.WAITING)
+    return proposal
+
+
+def area_proposal_settle(area: MatchingArea, actor: User, proposal: Any, to: str) -> Any:
+    """The open ``proposal`` (locked) becomes ``to`` (confirmed, accepted), and its request
+    the area's next status after the proposal; returns the locked request."""
+    request = _locked_request_of(area, proposal)
+    area_transition(area, actor, proposal, to, decided_at=timezone.now())
+    return request
+
+
+def _waiting_requests(area: MatchingArea, organisation_id: int) -> list[Any]:
+    return list(
+        area.request_model._default_manager.select_for_update(of=("self",))
+        .filter(case__organisation_id=organisation_id, status=RequestStatus.WAITING)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .prefetch_related(*area.request_related)
+        .order_by("id")
+    )
+
+
+def area_run(area: MatchingArea, actor: User) -> EngineRun:
+    """Propose places to the area's waiting requests under its catalogue's hard criteria; a
+    (request, place) pair declined before is not proposed again (callers hold the
+    transaction)."""
+    organisation_id = area.organisation(actor)
+    requests = _waiting_requests(area, organisation_id)
+    free = area.free_places(organisation_id)
+    places = [place for place, _room in free]
+    declined = area.proposal_model._default_manager.filter(
+        request__in=requests,
+        **{f"{area.place_field}__in": places},
+        status=ProposalStatus.DECLINED,
+    ).values_list("request_id", f"{area.place_field}_id")
+    run, placements = engine_run(
+        actor=actor,
+        programme=area.programme,
+        households=[area.request_profile(r) for r in requests],
+        sites=[area.place_profile(place, room) for place, room in free],
+        forbidden=[(f"{area.request_prefix}{r}", f"{area.place_prefix}{p}") for r, p in declined],
+    )
+    request_of = {area.request_id(r): r for r in requests}
+    place_of = {area.place_id(p): p for p in places}
+    for placement in placements:
+        request = request_of[placement.household_id]
+        area.proposal_model._default_manager.create(
+            run=run,
+            request=request,
+            **{area.place_field: place_of[placement.site_id]},
+            score=placement.score,
+            explanation=placement.explanation,
+        )
+        area_transition(area, actor, request, RequestStatus.PROPOSED)
+    return run
+
+
+def area_erase(area: MatchingArea, case: Case) -> int:
+    """Erase the case's requests of the area with their proposals (and what hangs on them), and
+    take their profiles out of the runs' snapshots and results; returns how many requests
+    went. The places stay. Called by the case's erasure inside its transaction."""
+    requests: list[Any] = list(area.request_model._default_manager.filter(case=case))
+    if not requests:
+        return 0
+    profiles_erase(
+        programme=area.programme,
+        ids={area.request_id(r) for r in requests},
+        since=min(r.created_at for r in requests),
+    )
+    area.proposal_model._default_manager.filter(request__in=requests).delete()
+    area.request_model._default_manager.filter(pk__in=[r.pk for r in requests]).delete()
+    return len(requests)
+
+
 __all__ = [
+    "MatchingArea",
     "Placement",
+    "area_erase",
+    "area_locked_proposal",
+    "area_locked_request",
+    "area_proposal_decline",
+    "area_proposal_settle",
+    "area_request_case",
+    "area_request_withdraw",
+    "area_run",
+    "area_transition",
     "criterion_labels",
     "engine_run",
     "profiles_erase",

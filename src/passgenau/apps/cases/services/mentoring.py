@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
@@ -31,8 +32,6 @@ from ..models import (
     MENTOR_PROPOSAL_TRANSITIONS,
     SLOTS,
     Case,
-    CaseStatus,
-    ConsentPurpose,
     ContactKind,
     District,
     EngineRun,
@@ -47,24 +46,16 @@ from ..models import (
     Programme,
     ProposalStatus,
 )
+from . import matching as shared
 from .cases import (
     CasesError,
     TransitionError,
-    _needs_consent,
     _not_in_future,
-    _require,
-    transition,
 )
-from .matching import engine_run, profiles_erase
+from .matching import MatchingArea
 
 SIDES = ("mentee", "mentor")
 MAX_CAPACITY = 5
-
-
-def _mentoring(actor: User) -> int:
-    _require(policies.may_manage_mentoring(user=actor))
-    assert actor.organisation_id is not None
-    return actor.organisation_id
 
 
 def _choices(values: Iterable[str], allowed: Iterable[str], what: str) -> list[str]:
@@ -128,7 +119,7 @@ def _mentor_fields(organisation_id: int, fields: dict[str, Any]) -> dict[str, An
 
 @transaction.atomic
 def mentor_create(*, actor: User, **fields: Any) -> Mentor:
-    organisation_id = _mentoring(actor)
+    organisation_id = MENTORING.organisation(actor)
     mentor = Mentor.objects.create(
         organisation_id=organisation_id, **_mentor_fields(organisation_id, fields)
     )
@@ -139,7 +130,7 @@ def mentor_create(*, actor: User, **fields: Any) -> Mentor:
 @transaction.atomic
 def mentor_update(*, actor: User, mentor: Mentor, **fields: Any) -> Mentor:
     """Change a mentor; the capacity cannot go below the pairs and open proposals it has."""
-    organisation_id = _mentoring(actor)
+    organisation_id = MENTORING.organisation(actor)
     mentor = Mentor.objects.select_for_update().get(pk=mentor.pk, organisation_id=organisation_id)
     values = _mentor_fields(organisation_id, fields)
     if values["capacity"] < _taken(mentor):
@@ -170,12 +161,7 @@ def mentee_request_create(
     wish: str = "",
 ) -> MenteeRequest:
     """The case's household or person asks for a mentor (one live request per case)."""
-    organisation_id = _mentoring(actor)
-    _require(case.organisation_id == organisation_id and policies.may_keep_cases(user=actor))
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status == CaseStatus.CLOSED:
-        raise CasesError(_("The case is closed."))
-    _needs_consent(case, ConsentPurpose.CASE_MANAGEMENT)
+    organisation_id, case = shared.area_request_case(MENTORING, actor, case)
     if own_language not in Language.values:
         raise CasesError(_("Choose the newcomer's own language."))
     if wish and wish not in MentorKind.values:
@@ -187,8 +173,6 @@ def mentee_request_create(
         interests=interests,
         district=district,
     )
-    if MenteeRequest.objects.filter(case=case, status__in=LIVE_MENTEE_STATUSES).exists():
-        raise CasesError(_("This case already waits for a mentor or has one."))
     request = MenteeRequest.objects.create(
         case=case, own_language=own_language, wish=wish, created_by=actor, **fields
     )
@@ -196,53 +180,16 @@ def mentee_request_create(
     return request
 
 
-def _request_to(actor: User, request: MenteeRequest, to: str) -> None:
-    transition(
-        request,
-        table=MENTEE_REQUEST_TRANSITIONS,
-        to=to,
-        actor=actor,
-        action="cases.menteerequest.status_changed",
-    )
-
-
-def _proposal_to(actor: User, proposal: MentorProposal, to: str, **extra: Any) -> None:
-    transition(
-        proposal,
-        table=MENTOR_PROPOSAL_TRANSITIONS,
-        to=to,
-        actor=actor,
-        action="cases.mentorproposal.status_changed",
-        extra=extra,
-    )
-
-
 @transaction.atomic
 def mentee_request_withdraw(*, actor: User, request: MenteeRequest) -> MenteeRequest:
     """The newcomer no longer wants a mentor; an open proposal is declined with it."""
-    organisation_id = _mentoring(actor)
-    request = MenteeRequest.objects.select_for_update().get(
-        pk=request.pk, case__organisation_id=organisation_id
-    )
-    for proposal in MentorProposal.objects.select_for_update().filter(
-        request=request, status=ProposalStatus.PROPOSED
-    ):
-        _proposal_to(actor, proposal, ProposalStatus.DECLINED, decided_at=timezone.now())
-    _request_to(actor, request, MenteeRequestStatus.WITHDRAWN)
-    return request
+    withdrawn: MenteeRequest = shared.area_request_withdraw(MENTORING, actor, request)
+    return withdrawn
 
 
 # --------------------------------------------------------------------------------------------
 # Engine profiles and the matching run
 # --------------------------------------------------------------------------------------------
-
-
-def request_id(request: MenteeRequest) -> str:
-    return f"N{request.pk}"
-
-
-def mentor_id(mentor: Mentor) -> str:
-    return f"M{mentor.pk}"
 
 
 def _tags(languages: Iterable[str], slots: Iterable[str], interests: Iterable[str]) -> set[str]:
@@ -263,7 +210,7 @@ def request_profile(request: MenteeRequest) -> HouseholdProfile:
     if request.wish:
         needs.add(f"wish:{request.wish}")
     return HouseholdProfile(
-        id=request_id(request), members=(Member("30-44", "adult"),), needs=frozenset(needs)
+        id=f"N{request.pk}", members=(Member("30-44", "adult"),), needs=frozenset(needs)
     )
 
 
@@ -276,24 +223,15 @@ def mentor_profile(mentor: Mentor, room: int) -> SiteProfile:
     if mentor.district_id is not None:
         services.add(f"district:{mentor.district_id}")
     return SiteProfile(
-        id=mentor_id(mentor),
+        id=f"M{mentor.pk}",
         name=mentor.reference,
         capacity={"households": room},
         services=frozenset(services),
     )
 
 
-@transaction.atomic
-def mentoring_run(*, actor: User) -> EngineRun:
-    """Propose mentors to the waiting newcomers under the mentoring catalogue's hard criteria
-    (the mentor has room, a language both speak, a time both are free)."""
-    organisation_id = _mentoring(actor)
-    requests = list(
-        MenteeRequest.objects.select_for_update(of=("self",))
-        .filter(case__organisation_id=organisation_id, status=MenteeRequestStatus.WAITING)
-        .exclude(case__status=CaseStatus.CLOSED)
-        .order_by("id")
-    )
+def _mentors_with_room(organisation_id: int) -> list[tuple[Mentor, int]]:
+    """Active mentors with room left: the capacity less the pairs and open proposals."""
     mentors = list(
         Mentor.objects.select_for_update()
         .filter(organisation_id=organisation_id, active=True)
@@ -308,30 +246,34 @@ def mentoring_run(*, actor: User) -> EngineRun:
         .values_list("mentor", "n")
     )
     room = {m.pk: m.capacity - taken.get(m.pk, 0) for m in mentors}
-    mentors = [m for m in mentors if room[m.pk] > 0]
-    declined = MentorProposal.objects.filter(
-        request__in=requests, mentor__in=mentors, status=ProposalStatus.DECLINED
-    ).values_list("request_id", "mentor_id")
-    run, placements = engine_run(
-        actor=actor,
-        programme=Programme.MENTORING,
-        households=[request_profile(r) for r in requests],
-        sites=[mentor_profile(m, room[m.pk]) for m in mentors],
-        forbidden=[(f"N{r}", f"M{m}") for r, m in declined],
-    )
-    request_of = {request_id(r): r for r in requests}
-    mentor_of = {mentor_id(m): m for m in mentors}
-    for placement in placements:
-        request = request_of[placement.household_id]
-        MentorProposal.objects.create(
-            run=run,
-            request=request,
-            mentor=mentor_of[placement.site_id],
-            score=placement.score,
-            explanation=placement.explanation,
-        )
-        _request_to(actor, request, MenteeRequestStatus.PROPOSED)
-    return run
+    return [(m, room[m.pk]) for m in mentors if room[m.pk] > 0]
+
+
+MENTORING = MatchingArea(
+    programme=Programme.MENTORING,
+    request_model=MenteeRequest,
+    place_model=Mentor,
+    proposal_model=MentorProposal,
+    place_field="mentor",
+    request_prefix="N",
+    place_prefix="M",
+    request_transitions=MENTEE_REQUEST_TRANSITIONS,
+    proposal_transitions=MENTOR_PROPOSAL_TRANSITIONS,
+    live_statuses=LIVE_MENTEE_STATUSES,
+    may_manage=policies.may_manage_mentoring,
+    scope=policies.mentoring_scope,
+    request_profile=request_profile,
+    place_profile=mentor_profile,
+    free_places=_mentors_with_room,
+    already_live=gettext_lazy("This case already waits for a mentor or has one."),
+)
+
+
+@transaction.atomic
+def mentoring_run(*, actor: User) -> EngineRun:
+    """Propose mentors to the waiting newcomers under the mentoring catalogue's hard criteria
+    (the mentor has room, a language both speak, a time both are free)."""
+    return shared.area_run(MENTORING, actor)
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,15 +282,7 @@ def mentoring_run(*, actor: User) -> EngineRun:
 
 
 def _locked_proposal(actor: User, proposal: MentorProposal) -> MentorProposal:
-    organisation_id = _mentoring(actor)
-    found = (
-        MentorProposal.objects.select_for_update(of=("self",))
-        .select_related("request", "mentor")
-        .filter(pk=proposal.pk, run__organisation_id=organisation_id)
-        .first()
-    )
-    if found is None:
-        raise CasesError(_("You may not do this."))
+    found: MentorProposal = shared.area_locked_proposal(MENTORING, actor, proposal)
     return found
 
 
@@ -379,20 +313,16 @@ def mentor_proposal_accept(
         data={"side": side, "mentor": proposal.mentor.reference},
     )
     if proposal.paired_on is not None:
-        _proposal_to(actor, proposal, ProposalStatus.ACCEPTED, decided_at=timezone.now())
-        request = MenteeRequest.objects.select_for_update().get(pk=proposal.request_id)
-        _request_to(actor, request, MenteeRequestStatus.MATCHED)
+        request = shared.area_proposal_settle(MENTORING, actor, proposal, ProposalStatus.ACCEPTED)
+        shared.area_transition(MENTORING, actor, request, MenteeRequestStatus.MATCHED)
     return proposal
 
 
 @transaction.atomic
 def mentor_proposal_decline(*, actor: User, proposal: MentorProposal) -> MentorProposal:
     """One side declined: the newcomer waits again (this mentor is not proposed again)."""
-    proposal = _locked_proposal(actor, proposal)
-    request = MenteeRequest.objects.select_for_update().get(pk=proposal.request_id)
-    _proposal_to(actor, proposal, ProposalStatus.DECLINED, decided_at=timezone.now())
-    _request_to(actor, request, MenteeRequestStatus.WAITING)
-    return proposal
+    declined: MentorProposal = shared.area_proposal_decline(MENTORING, actor, proposal)
+    return declined
 
 
 @transaction.atomic
@@ -403,9 +333,9 @@ def pair_end(*, actor: User, pair: MentorProposal, on: dt.date | None = None) ->
     _not_in_future(on, _("The end of the mentoring"))
     if pair.paired_on is not None and on < pair.paired_on:
         raise CasesError(_("The mentoring cannot end before both sides accepted."))
-    _proposal_to(actor, pair, ProposalStatus.ENDED, ended_on=on)
+    shared.area_transition(MENTORING, actor, pair, ProposalStatus.ENDED, ended_on=on)
     request = MenteeRequest.objects.select_for_update().get(pk=pair.request_id)
-    _request_to(actor, request, MenteeRequestStatus.ENDED)
+    shared.area_transition(MENTORING, actor, request, MenteeRequestStatus.ENDED)
     return pair
 
 
@@ -434,20 +364,11 @@ def meeting_record(
 def mentoring_erase(*, case: Case) -> int:
     """Erase the case's mentee requests with their proposals and meetings, and take their
     profiles out of the runs; returns how many requests went. The mentors stay."""
-    requests = list(MenteeRequest.objects.filter(case=case))
-    if not requests:
-        return 0
-    profiles_erase(
-        programme=Programme.MENTORING,
-        ids={request_id(r) for r in requests},
-        since=min(r.created_at for r in requests),
-    )
-    MentorProposal.objects.filter(request__in=requests).delete()  # with their meetings
-    MenteeRequest.objects.filter(pk__in=[r.pk for r in requests]).delete()
-    return len(requests)
+    return shared.area_erase(MENTORING, case)
 
 
 __all__ = [
+    "MENTORING",
     "SIDES",
     "meeting_record",
     "mentee_request_create",

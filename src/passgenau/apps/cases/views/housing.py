@@ -15,19 +15,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from ..forms.housing import DistrictForm, FlatForm, HousingRequestForm, MoveForm
-from ..models import Flat, FlatProposal, HousingRequest, ProposalStatus
+from ..models import Flat, HousingRequest
 from ..selectors import housing as selectors
 from ..services import housing as services
 from .cases import _case_or_404 as case_or_404
-from .common import form_page, post_action, start_run
+from .common import form_page
+from .matching import RunPages, area_views, by_actor, overview_context
 
 RIGHT = "cases.manage_housing"
-RUNS_SHOWN = 10
 
 
 def _overview() -> str:
@@ -44,7 +43,7 @@ def housing(request: AuthenticatedHttpRequest) -> HttpResponse:
             "districts": selectors.districts_for_user(user=user),
             "flats": selectors.flats_for_user(user=user),
             "requests": selectors.waiting_requests_for_user(user=user),
-            "runs": selectors.housing_runs_for_user(user=user)[:RUNS_SHOWN],
+            **overview_context(PAGES, request),
         },
     )
 
@@ -136,62 +135,57 @@ def housing_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     )
 
 
-@require_POST
-@require(RIGHT)
-def housing_run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return start_run(
-        request,
-        lambda: services.allocation_run(actor=request.user),
-        detail="cases:housing_run_detail",
-        done=lambda n: (
-            ngettext(
-                "The allocation proposes %(n)d flat.", "The allocation proposes %(n)d flats.", n
-            )
-            % {"n": n}
+PAGES = RunPages(
+    area=services.HOUSING,
+    right=RIGHT,
+    names={
+        "overview": "cases:housing",
+        "run_start": "cases:housing_run_start",
+        "run_detail": "cases:housing_run_detail",
+        "decide": "cases:flat_proposal_decide",
+        "withdraw": "cases:housing_request_withdraw",
+    },
+    area_title=gettext_lazy("Housing transition"),
+    run_title=gettext_lazy("Allocation run %(n)s"),
+    runs_title=gettext_lazy("Allocation runs"),
+    start_label=gettext_lazy("Propose flats"),
+    waiting_label=gettext_lazy("Households waiting"),
+    places_label=gettext_lazy("Flats free"),
+    place_header=gettext_lazy("Flat"),
+    why=gettext_lazy("Why this flat"),
+    nothing=gettext_lazy("The run proposed no flat."),
+    started=lambda n: (
+        ngettext("The allocation proposes %(n)d flat.", "The allocation proposes %(n)d flats.", n)
+        % {"n": n}
+    ),
+    unplaced=lambda n: (
+        ngettext(
+            "%(counter)s household got no proposal: no free flat meets its needs, or the "
+            "fitting ones went to others.",
+            "%(counter)s households got no proposal: no free flat meets their needs, or the "
+            "fitting ones went to others.",
+            n,
+        )
+        % {"counter": n}
+    ),
+    row_template="cases/_flat_proposal_row.html",
+    status_template="cases/_flat_proposal_status.html",
+    decisions={
+        "confirm": (
+            by_actor(services.flat_proposal_confirm),
+            gettext_lazy("The flat has been allocated."),
         ),
-        back=_overview(),
-    )
-
-
-@require(RIGHT)
-def housing_run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    run = selectors.housing_run_get_for_user(user=request.user, pk=pk)
-    if run is None:
-        raise Http404
-    return render(
-        request,
-        "cases/housing_run.html",
-        {
-            "run": run,
-            "proposals": selectors.run_proposals(user=request.user, run=run),
-            "proposed": ProposalStatus.PROPOSED,
-        },
-    )
-
-
-DECISIONS = {
-    "confirm": (services.flat_proposal_confirm, gettext_lazy("The flat has been allocated.")),
-    "decline": (services.flat_proposal_decline, gettext_lazy("The proposal has been declined.")),
-}
-
-
-@require_POST
-@require(RIGHT)
-def flat_proposal_decide(request: AuthenticatedHttpRequest, pk: int, decision: str) -> HttpResponse:
-    if decision not in DECISIONS:
-        raise Http404
-    proposal = FlatProposal.objects.filter(
-        pk=pk, run__in=selectors.housing_runs_for_user(user=request.user)
-    ).first()
-    if proposal is None:
-        raise Http404
-    decide, done = DECISIONS[decision]
-    return post_action(
-        request,
-        lambda: decide(actor=request.user, proposal=proposal),
-        done=str(done),
-        back=reverse("cases:housing_run_detail", kwargs={"pk": proposal.run_id}),
-    )
+        "decline": (
+            by_actor(services.flat_proposal_decline),
+            gettext_lazy("The proposal has been declined."),
+        ),
+    },
+    run=services.allocation_run,
+    withdraw=services.housing_request_withdraw,
+    withdrawn=gettext_lazy("The household no longer waits for a flat."),
+    related=("flat__district",),
+)
+RUN_VIEWS = area_views(PAGES)
 
 
 def _request_or_404(request: AuthenticatedHttpRequest, pk: int) -> HousingRequest:
@@ -220,27 +214,13 @@ def housing_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@require(RIGHT)
-def housing_request_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    housing_request = _request_or_404(request, pk)
-    return post_action(
-        request,
-        lambda: services.housing_request_withdraw(actor=request.user, request=housing_request),
-        done=_("The household no longer waits for a flat."),
-        back=housing_request,
-    )
-
-
 __all__ = [
+    "PAGES",
+    "RUN_VIEWS",
     "district_create",
     "flat_create",
     "flat_edit",
-    "flat_proposal_decide",
     "housing",
     "housing_move",
     "housing_request_create",
-    "housing_request_withdraw",
-    "housing_run_detail",
-    "housing_run_start",
 ]

@@ -14,7 +14,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
@@ -24,10 +23,10 @@ from ..selectors import housing as housing_selectors
 from ..selectors import mentoring as selectors
 from ..services import mentoring as services
 from .cases import _case_or_404 as case_or_404
-from .common import form_page, post_action, start_run
+from .common import form_page
+from .matching import RunPages, area_views, by_actor, overview_context
 
 RIGHT = "cases.manage_mentoring"
-RUNS_SHOWN = 10
 
 
 def _overview() -> str:
@@ -44,7 +43,7 @@ def mentoring(request: AuthenticatedHttpRequest) -> HttpResponse:
             "mentors": selectors.mentors_for_user(user=user),
             "requests": selectors.waiting_mentee_requests_for_user(user=user),
             "pairs": selectors.pairs_for_user(user=user),
-            "runs": selectors.mentoring_runs_for_user(user=user)[:RUNS_SHOWN],
+            **overview_context(PAGES, request),
         },
     )
 
@@ -113,81 +112,80 @@ def mentee_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     )
 
 
-@require_POST
-@require(RIGHT)
-def mentoring_run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return start_run(
-        request,
-        lambda: services.mentoring_run(actor=request.user),
-        detail="cases:mentoring_run_detail",
-        done=lambda n: (
-            ngettext(
-                "The matching proposes %(n)d mentor.", "The matching proposes %(n)d mentors.", n
-            )
-            % {"n": n}
-        ),
-        back=_overview(),
-    )
-
-
-@require(RIGHT)
-def mentoring_run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    run = selectors.mentoring_run_get_for_user(user=request.user, pk=pk)
-    if run is None:
-        raise Http404
-    return render(
-        request,
-        "cases/mentoring_run.html",
-        {
-            "run": run,
-            "proposals": selectors.mentor_run_proposals(user=request.user, run=run),
-            "proposed": ProposalStatus.PROPOSED,
-            "accept_form": AcceptForm(),
-        },
-    )
-
-
-DONE = {
-    "mentee_accept": gettext_lazy("The newcomer's acceptance has been recorded."),
-    "mentor_accept": gettext_lazy("The mentor's acceptance has been recorded."),
-    "decline": gettext_lazy("The proposal has been declined."),
-    "end": gettext_lazy("The mentoring has ended."),
-}
-
-
-def _decide(
-    request: AuthenticatedHttpRequest, proposal: MentorProposal, decision: str
-) -> MentorProposal:
-    actor = request.user
-    if decision == "decline":
-        return services.mentor_proposal_decline(actor=actor, proposal=proposal)
+def _accepted_on(request: AuthenticatedHttpRequest) -> Any:
     form = AcceptForm(request.POST)
-    on = form.cleaned_data["on"] if form.is_valid() else None
-    if decision == "end":
-        return services.pair_end(actor=actor, pair=proposal, on=on)
-    side = decision.removesuffix("_accept")
-    return services.mentor_proposal_accept(actor=actor, proposal=proposal, side=side, on=on)
+    return form.cleaned_data["on"] if form.is_valid() else None
 
 
-@require_POST
-@require(RIGHT)
-def mentor_proposal_decide(
-    request: AuthenticatedHttpRequest, pk: int, decision: str
-) -> HttpResponse:
-    if decision not in DONE:
-        raise Http404
-    proposal = MentorProposal.objects.filter(
-        pk=pk, run__in=selectors.mentoring_runs_for_user(user=request.user)
-    ).first()
-    if proposal is None:
-        raise Http404
-    back = request.POST.get("back") == "pair" and proposal.get_absolute_url()
-    return post_action(
-        request,
-        lambda: _decide(request, proposal, decision),
-        done=str(DONE[decision]),
-        back=back or reverse("cases:mentoring_run_detail", kwargs={"pk": proposal.run_id}),
-    )
+def _accept(side: str) -> Any:
+    def decide(request: AuthenticatedHttpRequest, proposal: MentorProposal) -> MentorProposal:
+        return services.mentor_proposal_accept(
+            actor=request.user, proposal=proposal, side=side, on=_accepted_on(request)
+        )
+
+    return decide
+
+
+PAGES = RunPages(
+    area=services.MENTORING,
+    right=RIGHT,
+    names={
+        "overview": "cases:mentoring",
+        "run_start": "cases:mentoring_run_start",
+        "run_detail": "cases:mentoring_run_detail",
+        "decide": "cases:mentor_proposal_decide",
+        "withdraw": "cases:mentee_request_withdraw",
+    },
+    area_title=gettext_lazy("Mentoring"),
+    run_title=gettext_lazy("Matching run %(n)s"),
+    runs_title=gettext_lazy("Matching runs"),
+    start_label=gettext_lazy("Propose mentors"),
+    waiting_label=gettext_lazy("Newcomers waiting"),
+    places_label=gettext_lazy("Mentors with room"),
+    place_header=gettext_lazy("Mentor"),
+    why=gettext_lazy("Why this mentor"),
+    nothing=gettext_lazy("The run proposed no mentor."),
+    started=lambda n: (
+        ngettext("The matching proposes %(n)d mentor.", "The matching proposes %(n)d mentors.", n)
+        % {"n": n}
+    ),
+    unplaced=lambda n: (
+        ngettext(
+            "%(counter)s newcomer got no proposal: no mentor with room shares a language and a "
+            "free time, or the fitting ones went to others.",
+            "%(counter)s newcomers got no proposal: no mentor with room shares a language and a "
+            "free time, or the fitting ones went to others.",
+            n,
+        )
+        % {"counter": n}
+    ),
+    row_template="cases/_mentor_proposal_row.html",
+    status_template="cases/_mentor_proposal_status.html",
+    decisions={
+        "mentee_accept": (
+            _accept("mentee"),
+            gettext_lazy("The newcomer's acceptance has been recorded."),
+        ),
+        "mentor_accept": (
+            _accept("mentor"),
+            gettext_lazy("The mentor's acceptance has been recorded."),
+        ),
+        "decline": (
+            by_actor(services.mentor_proposal_decline),
+            gettext_lazy("The proposal has been declined."),
+        ),
+        "end": (
+            lambda request, pair: services.pair_end(
+                actor=request.user, pair=pair, on=_accepted_on(request)
+            ),
+            gettext_lazy("The mentoring has ended."),
+        ),
+    },
+    run=services.mentoring_run,
+    withdraw=services.mentee_request_withdraw,
+    withdrawn=gettext_lazy("The newcomer no longer waits for a mentor."),
+)
+RUN_VIEWS = area_views(PAGES)
 
 
 @require(RIGHT)
@@ -213,29 +211,12 @@ def mentor_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@require(RIGHT)
-def mentee_request_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    found = selectors.waiting_mentee_requests_for_user(user=request.user)
-    mentee_request = next((r for r in found if r.pk == pk), None)
-    if mentee_request is None:
-        raise Http404
-    return post_action(
-        request,
-        lambda: services.mentee_request_withdraw(actor=request.user, request=mentee_request),
-        done=_("The newcomer no longer waits for a mentor."),
-        back=mentee_request,
-    )
-
-
 __all__ = [
+    "PAGES",
+    "RUN_VIEWS",
     "mentee_request_create",
-    "mentee_request_withdraw",
     "mentor_create",
     "mentor_edit",
     "mentor_pair",
-    "mentor_proposal_decide",
     "mentoring",
-    "mentoring_run_detail",
-    "mentoring_run_start",
 ]

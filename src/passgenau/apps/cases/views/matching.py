@@ -1,0 +1,184 @@
+"""The pages of a matching run of a case area, shared by the housing transition, mentoring and
+language mediation: start a run, a run with its proposals and their explanations, decide a
+proposal, withdraw a request. An area declares its words, templates and decisions in a
+:class:`RunPages`; the view functions are made from it (``views = area_views(PAGES)``).
+
+Objects come from :mod:`..selectors.matching` (the user's organisation's, of its cases); anything
+else is 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils.functional import Promise
+from django.views.decorators.http import require_POST
+
+from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+
+from ..models import EngineRun, ProposalStatus
+from ..selectors.matching import (
+    area_proposal_get_for_user,
+    area_requests,
+    area_run_get_for_user,
+    area_run_proposals,
+    area_runs_for_user,
+)
+from ..services.matching import MatchingArea
+from .common import post_action, start_run
+
+RUNS_SHOWN = 10
+
+View = Callable[..., HttpResponse]
+# what a decision does with the proposal (the request gives the actor and the POST)
+Decide = Callable[[AuthenticatedHttpRequest, Any], Any]
+
+
+def by_actor(service: Callable[..., Any]) -> Decide:
+    """A decision that calls the area's ``service(actor=…, proposal=…)``."""
+    return lambda request, proposal: service(actor=request.user, proposal=proposal)
+
+
+@dataclass(frozen=True)
+class RunPages:
+    """What an area's run pages say and do. ``names`` are its URL names: ``overview``,
+    ``run_start``, ``run_detail``, ``decide`` (proposal, decision) and ``withdraw`` (request).
+    ``row_template`` renders a proposal's case and place cells, ``status_template`` its status
+    cell with the decisions' buttons; ``proposed``, ``pages`` and ``p`` are in their context."""
+
+    area: MatchingArea
+    right: str
+    names: Mapping[str, str]
+    area_title: Promise  # the overview's title
+    run_title: Promise  # "Allocation run %(n)s"
+    runs_title: Promise  # "Allocation runs"
+    start_label: Promise  # the button that starts a run
+    waiting_label: Promise  # "Households waiting"
+    places_label: Promise  # "Flats free"
+    place_header: Promise  # "Flat"
+    why: Promise  # "Why this flat"
+    nothing: Promise  # "The run proposed no flat."
+    started: Callable[[int], str]  # the message after a run that proposed so many
+    unplaced: Callable[[int], str]  # the sentence on so many requests without a proposal
+    row_template: str
+    status_template: str
+    decisions: Mapping[str, tuple[Decide, Promise]]
+    run: Callable[..., EngineRun]  # the area's run service (actor)
+    withdraw: Callable[..., Any]  # the area's service (actor, request)
+    withdrawn: Promise
+    related: tuple[str, ...] = field(default=())  # of a run's proposals, for the rows
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        return reverse(self.names[name], kwargs=kwargs or None)
+
+
+def overview_context(pages: RunPages, request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    """What ``cases/_matching_runs.html`` (the start button and the latest runs) needs."""
+    runs = area_runs_for_user(pages.area, user=request.user)[:RUNS_SHOWN]
+    return {"pages": pages, "runs": runs}
+
+
+@dataclass(frozen=True)
+class AreaViews:
+    run_start: View
+    run_detail: View
+    proposal_decide: View
+    request_withdraw: View
+    names: Mapping[str, str]
+
+    def urls(self, prefix: str) -> list[URLPattern]:
+        """The run pages under ``prefix/`` (``housing/runs/new/`` …), named as in ``names``."""
+
+        def name(key: str) -> str:
+            return self.names[key].removeprefix("cases:")
+
+        return [
+            path(f"{prefix}/runs/new/", self.run_start, name=name("run_start")),
+            path(f"{prefix}/runs/<int:pk>/", self.run_detail, name=name("run_detail")),
+            path(
+                f"{prefix}/proposals/<int:pk>/<str:decision>/",
+                self.proposal_decide,
+                name=name("decide"),
+            ),
+            path(
+                f"{prefix}/requests/<int:pk>/withdraw/",
+                self.request_withdraw,
+                name=name("withdraw"),
+            ),
+        ]
+
+
+def area_views(pages: RunPages) -> AreaViews:
+    """The run pages of ``pages``'s area, each behind the area's right."""
+    area = pages.area
+
+    @require_POST
+    @require(pages.right)
+    def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+        return start_run(
+            request,
+            lambda: pages.run(actor=request.user),
+            detail=pages.names["run_detail"],
+            done=pages.started,
+            back=pages.url("overview"),
+        )
+
+    @require(pages.right)
+    def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        run = area_run_get_for_user(area, user=request.user, pk=pk)
+        if run is None:
+            raise Http404
+        unplaced = len(run.result.get("unplaced", []))
+        return render(
+            request,
+            "cases/matching_run.html",
+            {
+                "pages": pages,
+                "run": run,
+                "title": str(pages.run_title) % {"n": run.number},
+                "proposals": area_run_proposals(
+                    area, user=request.user, run=run, related=pages.related
+                ),
+                "proposed": ProposalStatus.PROPOSED,
+                "unplaced": pages.unplaced(unplaced) if unplaced else "",
+            },
+        )
+
+    @require_POST
+    @require(pages.right)
+    def proposal_decide(request: AuthenticatedHttpRequest, pk: int, decision: str) -> HttpResponse:
+        if decision not in pages.decisions:
+            raise Http404
+        proposal = area_proposal_get_for_user(area, user=request.user, pk=pk)
+        if proposal is None:
+            raise Http404
+        decide, done = pages.decisions[decision]
+        back = request.POST.get("back") == "proposal" and proposal.get_absolute_url()
+        return post_action(
+            request,
+            lambda: decide(request, proposal),
+            done=str(done),
+            back=back or pages.url("run_detail", pk=proposal.run_id),
+        )
+
+    @require_POST
+    @require(pages.right)
+    def request_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        found = area_requests(area, request.user).filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        return post_action(
+            request,
+            lambda: pages.withdraw(actor=request.user, request=found),
+            done=str(pages.withdrawn),
+            back=found,
+        )
+
+    return AreaViews(run_start, run_detail, proposal_decide, request_withdraw, pages.names)
+
+
+__all__ = ["AreaViews", "RunPages", "area_views", "by_actor", "overview_context"]
