@@ -212,3 +212,41 @@ def test_erasing_a_member_removes_their_row_and_name_only():
         )
     assert "name_line" in error.value.message_dict
     assert Member.objects.filter(pk=child.pk).exists()
+
+
+def test_a_failed_runs_input_problems_of_the_household_go_with_it():
+    """A failed run keeps the engine's input problems (with the values that were wrong, which
+    may be text from an import) and the error text made of them: the erased household's go,
+    the other household's stay."""
+    from passgenau.apps.relocation.models import RunStatus
+    from passgenau.engine.problems import InputProblem
+
+    lived = lived_household(marker="Q7X", control_marker="K8Y", read_contact=False)
+
+    def wrong(household, text):
+        return InputProblem(
+            "snapshot:households",
+            1,
+            "languages",
+            "field.not_choice",
+            {"expected": "uk, ru", "value": text},
+            record=household.reference,
+        )
+
+    problems = [wrong(lived.household, "Olena Q7X"), wrong(lived.control, "Ihor K8Y")]
+    failure = run_services.run_failure(
+        run_services.RunError(
+            " ".join(p.message + " " + p.parameters["value"] for p in problems),
+            code="snapshot",
+            problems=problems,
+        )
+    )
+    MatchingRun.objects.update(status=RunStatus.FAILED, **failure)
+    assert "relocation_matchingrun" in tables_holding("Q7X", database_text())
+
+    services.household_erase(actor=user("interviewer"), household=lived.household, reason="request")
+
+    assert tables_holding("Q7X", database_text()) == []
+    run = MatchingRun.objects.get()
+    assert [p["record"] for p in run.error_problems] == [lived.control.reference]
+    assert "K8Y" in run.error

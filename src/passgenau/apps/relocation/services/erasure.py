@@ -6,7 +6,8 @@ other apps took over from the household (cases) is gone.
 Deleting the household removes, by cascade, its contact data, members, consents, interview,
 proposals with their decisions, travel and arrival, and its follow-up surveys. What refers to it
 without a foreign key is removed here: its profile in the snapshots of the round's matching runs
-(with its fixed, forbidden and linked pairs and its line among the unplaced).
+(with its fixed, forbidden and linked pairs and its line among the unplaced) and the input
+problems of a failed run about it (they quote the values that were wrong).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from django_tasks import task
 
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.errors import ServiceError
-from passgenau.apps.core.input_problems import problem_texts
+from passgenau.apps.core.input_problems import problem_texts, stored_problems
 from passgenau.engine.matching.criteria import Catalogue, CatalogueError, load_catalogue_version
 from passgenau.engine.matching.explain import explanation_to_dict
 from passgenau.engine.matching.instance import write_instance
@@ -494,9 +494,18 @@ def snapshot_without(
     }
 
 
+def _failure_text(error: str, problems: list[dict[str, Any]]) -> str:
+    """A failed run's error text once some of its input problems are gone (they may quote what
+    was wrong: text of a household since erased): the kind of error and the problems left."""
+    kind = error.split(":", 1)[0]
+    texts = problem_texts(stored_problems(problems))
+    removed = _("(the input problems were removed with their households)")
+    return f"{kind}: {' '.join(texts) or removed}"
+
+
 def runs_forget(*, households: Iterable[Household], counter: str) -> int:
-    """Take the households out of the snapshots and results of their rounds' runs; returns how
-    many runs changed. Their proposals are left to the caller."""
+    """Take the households out of the snapshots, results and input problems (of a failed run) of
+    their rounds' runs; returns how many runs changed. Their proposals are left to the caller."""
     by_round: dict[int, set[str]] = {}
     for household in households:
         by_round.setdefault(household.round_id, set()).add(household.reference)
@@ -507,13 +516,18 @@ def runs_forget(*, households: Iterable[Household], counter: str) -> int:
             snapshot = snapshot_without(run.snapshot or {}, references, counter=counter)
             unplaced = (run.result or {}).get("unplaced", [])
             kept = [u for u in unplaced if u.get("reference") not in references]
-            if snapshot is None and len(kept) == len(unplaced):
+            problems = run.error_problems or []
+            kept_problems = [p for p in problems if p.get("record") not in references]
+            if snapshot is None and len(kept) == len(unplaced) and problems == kept_problems:
                 continue
             if snapshot is not None:
                 run.snapshot = snapshot
             if len(kept) != len(unplaced):
                 run.result = {**run.result, "unplaced": kept}
-            run.save(update_fields=["snapshot", "result"])
+            if problems != kept_problems:
+                run.error_problems = kept_problems
+                run.error = _failure_text(run.error, kept_problems)
+            run.save(update_fields=["snapshot", "result", "error_problems", "error"])
             changed += 1
     return changed
 
