@@ -299,6 +299,10 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:household_withdraw", kwargs=_relocation_household),
     PageCase("privacy:household_erase", kwargs=_relocation_household),
     PageCase("privacy:member_erase", kwargs=_relocation_household),
+    PageCase(
+        "privacy:household_subject_access",
+        kwargs=lambda: {**_relocation_household(), "fmt": "json"},
+    ),
     PageCase("relocation:run_list", kwargs=_relocation_round),
     PageCase("relocation:run_detail", kwargs=_relocation_run),
     PageCase("relocation:run_export", kwargs=_relocation_run),

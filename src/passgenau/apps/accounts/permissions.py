@@ -138,6 +138,15 @@ PERMISSIONS: tuple[Permission, ...] = (
         ),
         _roles(Role.INTERVIEWER),
     ),
+    Permission(
+        "relocation.export_subject_data",
+        _(
+            "Download everything held about a household to hand it over (data-subject access, "
+            "Art. 15 GDPR: their organisation's households, cases taken over from the round "
+            "included)"
+        ),
+        _roles(Role.INTERVIEWER),
+    ),
     # --- case management
     Permission(
         "cases.view_cases",

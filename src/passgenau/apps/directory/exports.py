@@ -1,62 +1,16 @@
-"""PDF documents of the directory: the bilingual referral slip and the round-table report.
-
-Fonts: DejaVu Sans (Latin, Cyrillic, Arabic script) from the system's fonts (Debian:
-fonts-dejavu-core) or ``DIRECTORY_PDF_FONT``; Arabic and Farsi are shaped right-to-left with
-HarfBuzz (``uharfbuzz``). Nothing is downloaded.
-"""
+"""PDF documents of the directory: the bilingual referral slip and the round-table report
+(in DejaVu Sans, Arabic and Farsi shaped right-to-left: ``core.pdf``)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/usr/local/share/fonts/DejaVuSans.ttf",
-)
-RTL = {"ar", "fa", "ur", "ps", "ku"}
-
-
-def font_path() -> Path:
-    configured = getattr(settings, "DIRECTORY_PDF_FONT", "") or os.environ.get(
-        "DIRECTORY_PDF_FONT", ""
-    )
-    for candidate in (configured, *FONT_CANDIDATES):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise ImproperlyConfigured(
-        "No Unicode font for PDFs: install Debian's fonts-dejavu-core or set DIRECTORY_PDF_FONT"
-    )
-
-
-class _Document(FPDF):
-    def __init__(self) -> None:
-        super().__init__(format="A4")
-        self.add_font("DejaVu", fname=str(font_path()))
-        self.set_margins(18, 18, 18)
-        self.set_auto_page_break(True, margin=18)
-        self.add_page()
-
-    def language(self, code: str) -> None:
-        rtl = code in RTL
-        script = "arab" if rtl else None
-        self.set_text_shaping(
-            use_shaping_engine=True, direction="rtl" if rtl else "ltr", script=script, language=code
-        )
-
-    def line(self, text: str, size: float = 10, height: float = 5.5, align: str = "L") -> None:  # type: ignore[override]
-        self.set_font("DejaVu", size=size)
-        self.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+from passgenau.apps.core.pdf import RTL
+from passgenau.apps.core.pdf import UnicodeDocument as _Document
 
 
 def _slip_section(pdf: _Document, language: str, context: dict[str, Any]) -> None:

@@ -87,6 +87,7 @@ ACTIVITIES: tuple[Activity, ...] = (
             "relocation.view_households",
             "relocation.register_households",
             "relocation.erase_households",
+            "relocation.export_subject_data",
             "relocation.view_proposals",
             "relocation.decide_proposals",
             "relocation.record_household_consent",
@@ -318,6 +319,8 @@ def _measures() -> list[str]:
         "pseudonymous ids only.",
         f"- Erasure of a household or a member on request, with a reason code ({reasons}), in "
         "one transaction across every table (docs/privacy.md).",
+        "- A data-subject export (Art. 15 GDPR) of everything held about a household, as JSON "
+        "and as a PDF in the household's language, for its interviewers to hand over; audited.",
         "- Retention periods applied by a daily job that reports what it removed.",
         "- Exports neutralise spreadsheet formulas; input limits are checked before the "
         "database; security headers and a strict Content Security Policy on every page.",

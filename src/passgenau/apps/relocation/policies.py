@@ -49,6 +49,7 @@ RECORD_HOUSEHOLD_CONSENT = "relocation.record_household_consent"
 RECORD_ARRIVAL = "relocation.record_arrival"
 RECORD_FOLLOWUP = "relocation.record_followup"
 ERASE_HOUSEHOLDS = "relocation.erase_households"
+EXPORT_SUBJECT_DATA = "relocation.export_subject_data"
 
 
 def _organisation_id(user: Visitor) -> int | None:
@@ -191,6 +192,14 @@ def household_may_erase(user: Visitor, household: Household) -> bool:
     registered the household and recorded its consent."""
     return _holds(
         user, ERASE_HOUSEHOLDS
+    ) and household.interviewing_organisation_id == _organisation_id(user)
+
+
+def household_may_export_subject_data(user: Visitor, household: Household) -> bool:
+    """Whether the user may download everything held about the household (Art. 15 GDPR) to hand
+    it over: its organisation registered the household and is the one the household knows."""
+    return _holds(
+        user, EXPORT_SUBJECT_DATA
     ) and household.interviewing_organisation_id == _organisation_id(user)
 
 

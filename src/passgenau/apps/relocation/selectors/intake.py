@@ -80,6 +80,14 @@ def household_get_for_erasure(*, user: Visitor, pk: int) -> Household:
     return household
 
 
+def household_get_for_subject_access(*, user: Visitor, pk: int) -> Household:
+    """A household whose data the user may hand over (Art. 15 GDPR), or Http404; logged."""
+    household = household_get_for_user(user=user, pk=pk)
+    if not policies.household_may_export_subject_data(user, household):
+        raise Http404("no such household")
+    return household
+
+
 def households_log_read(*, user: Visitor, households: Iterable[Household]) -> list[Household]:
     """Log that ``user`` saw this list of households (one entry with their ids)."""
     shown = list(households)

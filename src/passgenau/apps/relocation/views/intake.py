@@ -101,6 +101,7 @@ def household_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "can_edit_contact": may_edit,
         "can_withdraw": may_edit and household.status != HouseholdStatus.WITHDRAWN,
         "can_erase": policies.household_may_erase(request.user, household),
+        "can_export": policies.household_may_export_subject_data(request.user, household),
     }
     if interview is not None:
         importance_labels = dict(IMPORTANCE_CHOICES)

@@ -1,0 +1,223 @@
+"""The data-subject export (Art. 15 GDPR): everything held about a household, as JSON (every
+category, machine-readable: the fields by their names in the code, codes as stored) and as a PDF
+for the person to read, in the household's language.
+
+Each app names what it holds (``relocation.selectors.subject_access.household_parts``; for every
+case taken over from the household ``cases.selectors.subject_access.case_parts``), as the erasure
+asks each app to delete its own rows; this module collects the parts and writes both documents.
+Who may download them is asked before (``relocation.policies.household_may_export_subject_data``);
+the download is audited with the household's reference only (``privacy.subject_access.exported``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from passgenau.apps.cases.models import Case
+from passgenau.apps.cases.selectors.subject_access import case_parts
+from passgenau.apps.core.held import HeldPart
+from passgenau.apps.core.pdf import UnicodeDocument
+from passgenau.apps.relocation.models import Household
+from passgenau.apps.relocation.selectors.subject_access import household_parts
+
+from .vocab import RetentionCategory
+
+__all__ = [
+    "FORMAT",
+    "SubjectAccess",
+    "pdf_language",
+    "subject_access_collect",
+    "subject_access_json",
+    "subject_access_pdf",
+]
+
+FORMAT = "passgenau-subject-access/1"
+
+
+@dataclass(frozen=True)
+class SubjectAccess:
+    household: Household
+    parts: list[HeldPart]
+    # (case reference, its parts) for every case taken over from the household
+    cases: list[tuple[str, list[HeldPart]]]
+    at: dt.datetime
+
+
+def subject_access_collect(*, household: Household) -> SubjectAccess:
+    """Everything held about ``household``, app by app."""
+    cases = Case.objects.filter(household=household).order_by("pk")
+    return SubjectAccess(
+        household=household,
+        parts=household_parts(household=household),
+        cases=[(case.reference, case_parts(case=case)) for case in cases],
+        at=timezone.now(),
+    )
+
+
+def _fields(part: HeldPart, model: type[models.Model]) -> list[models.Field]:
+    meta = model._meta
+    if part.fields:
+        return [meta.get_field(name) for name in part.fields]  # type: ignore[misc]
+    fields = [f for f in meta.concrete_fields if not f.primary_key and f.name not in part.skip]
+    return [*fields, *(f for f in meta.many_to_many if f.name not in part.skip)]  # type: ignore[misc]
+
+
+def _rows(part: HeldPart) -> Iterator[tuple[models.Model, list[models.Field]]]:
+    for row in part.rows:
+        yield row, _fields(part, type(row))
+
+
+def _related(obj: Any) -> str:
+    full_name = getattr(obj, "get_full_name", None)
+    return (full_name() if callable(full_name) else "") or str(obj)
+
+
+def _raw(row: models.Model, field: models.Field) -> Any:
+    if field.many_to_many:
+        return [_related(o) for o in getattr(row, field.name).all()]
+    if field.is_relation:
+        obj = getattr(row, field.name)
+        return None if obj is None else _related(obj)
+    return getattr(row, field.attname)
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+
+def _json_part(part: HeldPart) -> list[dict[str, Any]]:
+    return [{f.name: _raw(row, f) for f in fields} for row, fields in _rows(part)]
+
+
+def _json_parts(parts: list[HeldPart]) -> dict[str, list[dict[str, Any]]]:
+    return {part.key: _json_part(part) for part in parts}
+
+
+def subject_access_json(access: SubjectAccess) -> bytes:
+    """The machine-readable export: every category by its key, every field by its name."""
+    document = {
+        "format": FORMAT,
+        "household": access.household.reference,
+        "generated_at": access.at,
+        "categories": _json_parts(access.parts),
+        "cases": [
+            {"case": reference, "categories": _json_parts(parts)}
+            for reference, parts in access.cases
+        ],
+    }
+    text = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return text.encode("utf-8")
+
+
+# -- PDF ------------------------------------------------------------------------------------------
+
+
+def pdf_language(household: Household) -> str:
+    """The household's language when the application speaks it, else German."""
+    spoken = {code for code, _name in settings.LANGUAGES}
+    return household.language if household.language in spoken else settings.LANGUAGE_CODE
+
+
+def _shown(value: Any, field: models.Field, labels: dict[str, Any]) -> str:
+    choices = dict(field.flatchoices) if field.choices else {}
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, list):
+        return ", ".join(_code(v, labels) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{_code(k, labels)}: {_code(v, {})}" for k, v in value.items())
+    return str(choices.get(value, value))
+
+
+def _code(value: Any, labels: dict[str, Any]) -> str:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(labels.get(str(value), value))
+
+
+def _pdf_part(pdf: UnicodeDocument, part: HeldPart) -> None:
+    pdf.line(str(part.title).capitalize(), size=12, height=7)
+    if not part.rows:
+        pdf.line(_("Nothing is held."), size=9)
+    for row, fields in _rows(part):
+        for field in fields:
+            labels = dict(part.labels.get(field.name, {}))
+            value = _shown(_raw(row, field), field, labels)
+            pdf.line(f"{str(field.verbose_name).capitalize()}: {value}", size=9, height=4.8)
+        pdf.ln(2)
+    pdf.ln(2)
+
+
+def _rights(pdf: UnicodeDocument, access: SubjectAccess) -> None:
+    household = access.household
+    pdf.line(
+        _(
+            "This document lists the data that %(organisation)s and the other parties of the "
+            "relocation round hold about household %(reference)s, on %(day)s."
+        )
+        % {
+            "organisation": household.interviewing_organisation,
+            "reference": household.reference,
+            "day": formats.date_format(timezone.localtime(access.at), "DATE_FORMAT"),
+        }
+    )
+    pdf.line(
+        _(
+            "The data are used for the purposes to which the household consented (listed under "
+            "consents). You may have wrong data corrected, have data erased, withdraw a consent "
+            "at any time and complain to a data protection supervisory authority (Art. 16 to 21 "
+            "and 77 GDPR). Ask the organisation that interviewed you."
+        )
+    )
+    periods = settings.RETENTION_DAYS
+    pdf.line(_("How long the data are kept after the end of the household's part:"))
+    for category in RetentionCategory:
+        if category == RetentionCategory.AUDIT_ENTRIES:
+            continue
+        pdf.line(
+            _("%(category)s: %(days)s days")
+            % {"category": category.label, "days": periods[category]},
+            size=9,
+        )
+    pdf.ln(4)
+
+
+def subject_access_pdf(access: SubjectAccess) -> bytes:
+    """The readable export, in the household's language (``pdf_language``)."""
+    language = pdf_language(access.household)
+    with translation.override(language):
+        pdf = UnicodeDocument()  # the household's languages are written left to right, unshaped
+        pdf.set_title(
+            _("Data held about household %(reference)s") % {"reference": access.household.reference}
+        )
+        pdf.line(
+            _("Data held about household %(reference)s")
+            % {"reference": access.household.reference},
+            size=15,
+            height=8,
+        )
+        pdf.line(_("Information under Art. 15 GDPR"), size=11, height=6)
+        pdf.ln(2)
+        _rights(pdf, access)
+        for part in access.parts:
+            _pdf_part(pdf, part)
+        for reference, parts in access.cases:
+            pdf.line(_("Case %(reference)s") % {"reference": reference}, size=14, height=8)
+            for part in parts:
+                _pdf_part(pdf, part)
+        return bytes(pdf.output())
