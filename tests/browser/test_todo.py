@@ -100,3 +100,43 @@ def test_coordinator_plans_travel_from_the_todo_list(watched, transactional_db):
     todo = start_page(watched, user("municipal_officer"), "relocation.arrivals_to_record")
     assert todo.locator("li").count() == 1
     assert "Fällig bis" in todo.inner_text()
+
+
+def test_caseworker_marks_an_overdue_step_done_from_the_todo_list(watched, transactional_db):
+    from cases_helpers import caseworker, make_case
+    from passgenau.apps.cases import services
+
+    worker = caseworker()
+    case = make_case(worker)
+    goal = services.goal_create(
+        actor=worker,
+        case=case,
+        area="language",
+        title="B1",
+        responsible="x",
+        due_on=TODAY + dt.timedelta(days=90),
+        review_on=TODAY + dt.timedelta(days=60),
+    )
+    step = services.step_create(
+        actor=worker,
+        goal=goal,
+        title="Anmeldung zum Kurs",
+        responsible="x",
+        due_on=TODAY - dt.timedelta(days=2),
+    )
+    page = watched.page
+    todo = start_page(watched, worker, "cases.steps_overdue")
+    assert "1 Schritt überfällig" in todo.inner_text()
+    assert "Überfällig: Die Frist war der" in todo.inner_text()
+    assert "Anmeldung zum Kurs" not in todo.inner_text()  # the start page names the case only
+    todo.locator("li a").first.click()
+    page.wait_for_url(f"**/cases/{case.pk}/#plan")
+    page.locator(
+        f"form[action$='/step_status/']:has(input[name=item][value='{step.pk}']) button"
+    ).click()
+    page.wait_for_url(f"**/cases/{case.pk}/**")
+    step.refresh_from_db()
+    assert step.status == "done"
+    watched.goto("/")
+    assert kind(page, "cases.steps_overdue").count() == 0
+    assert page.locator("[data-testid='todo-empty']").count() == 1

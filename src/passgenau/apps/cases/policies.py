@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
+    "case_responsible_scope",
     "case_scope",
     "contract_scope",
     "housing_scope",
@@ -96,6 +97,14 @@ def may_take_over_case(*, user: Visitor) -> bool:
 def case_scope(*, user: Visitor) -> Q:
     """The cases ``user`` may see: its organisation's, or none."""
     return _own_organisation(user, may_view_cases(user=user))
+
+
+def case_responsible_scope(*, user: Visitor) -> Q:
+    """The cases of ``user``'s organisation for which ``user`` is the responsible caseworker
+    (its own work on the start page), or none."""
+    if not may_keep_cases(user=user):
+        return NOTHING
+    return case_scope(user=user) & Q(caseworker_id=user.pk)
 
 
 def may_see_health(*, user: Visitor, case: Case, active_purposes: frozenset[str]) -> bool:

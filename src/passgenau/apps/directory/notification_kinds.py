@@ -8,7 +8,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -18,10 +17,7 @@ from passgenau.apps.notifications.kinds import Due, Kind, register, register_due
 from passgenau.apps.notifications.selectors import recipients_with_perm
 
 from .models import Service
-from .selectors.search import VISIBLE
-
-# Reminders start this many days before an offer would be marked as not confirmed recently.
-REMINDER_DAYS_BEFORE = 30
+from .selectors.work import services_due_for_confirmation
 
 CONFIRMATION_DUE = register(
     Kind(
@@ -44,18 +40,14 @@ CONFIRMATION_DUE = register(
 def confirmations_due(today: dt.date) -> Iterator[Due]:
     """Per provider organisation: its visible offers confirmed too long ago (or never)."""
     due: dict[int, list[Service]] = defaultdict(list)
-    services = Service.objects.filter(
-        status__in=VISIBLE, organization__provider__isnull=False
-    ).select_related("directory", "organization")
-    for service in services.filter(
-        Q(last_confirmed__isnull=True) | Q(last_confirmed__lt=today - dt.timedelta(days=30))
-    ):
-        limit = service.directory.stale_after_days - REMINDER_DAYS_BEFORE
+    services = Service.objects.filter(organization__provider__isnull=False).select_related(
+        "directory", "organization"
+    )
+    for service in services_due_for_confirmation(services, today):
         organization = service.organization
         if organization is None or organization.provider_id is None:
             continue  # not selected (the query asks for a provider); this tells the type checker
-        if service.last_confirmed is None or (today - service.last_confirmed).days >= limit:
-            due[organization.provider_id].append(service)
+        due[organization.provider_id].append(service)
     url = reverse("directory:my_offers")
     for organisation_id, offers in sorted(due.items()):
         oldest = min((s.last_confirmed for s in offers if s.last_confirmed), default=None)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, Q
+
 from passgenau.apps.accounts.access import user_has_perm
 
-from .models import Measure, Plan, PlanStatus
+from .models import Actor, Measure, Plan, PlanStatus
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -24,6 +26,7 @@ __all__ = [
     "may_propose",
     "may_report_progress",
     "may_view_plan",
+    "measures_reported_scope",
     "organisation_takes_part",
 ]
 
@@ -105,3 +108,22 @@ def may_report_progress(*, user: Visitor, measure: Measure) -> bool:
     if organisation_id is None:
         return False
     return measure.lead_actors.filter(organisation_id=organisation_id).exists()
+
+
+def measures_reported_scope(*, user: Visitor) -> Q:
+    """The measures whose progress ``user`` reports (``may_report_progress`` as a query): of
+    plans not closed, every measure where the user's organisation coordinates the plan, and
+    those it is responsible for where it takes part."""
+    organisation_id = _organisation_id(user)
+    parts = Q(pk__in=[])
+    if organisation_id is None:
+        return parts
+    if user_has_perm(user, "measures.coordinate"):
+        steering = Actor.objects.filter(
+            plan=OuterRef("plan"), organisation_id=organisation_id, coordinates=True
+        )
+        parts |= Q(plan__coordinating_organisation_id=organisation_id) | Q(Exists(steering))
+    if user_has_perm(user, "measures.take_part"):
+        leading = Actor.objects.filter(led_measures=OuterRef("pk"), organisation_id=organisation_id)
+        parts |= Q(Exists(leading))
+    return parts & ~Q(plan__status=PlanStatus.CLOSED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -12,13 +13,19 @@ if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
     from passgenau.apps.accounts.models import User
 
+# Providers are reminded this many days before an offer would count as not confirmed recently.
+REMINDER_DAYS_BEFORE = 30
+
 __all__ = [
+    "REMINDER_DAYS_BEFORE",
     "change_get_for_editor",
     "changes_for_editor",
+    "confirmation_due_on",
     "directories_for_editor",
     "directories_for_user",
     "organizations_for_provider",
     "service_get_for_provider",
+    "services_due_for_confirmation",
     "services_for_provider",
 ]
 
@@ -33,6 +40,26 @@ def services_for_provider(*, user: User) -> QuerySet[Service]:
         .select_related("organization", "directory")
         .order_by("name")
     )
+
+
+def confirmation_due_on(service: Service, today: dt.date) -> dt.date:
+    """The day by which ``service`` should be confirmed again before it counts as not confirmed
+    recently (today for an offer never confirmed)."""
+    if service.last_confirmed is None:
+        return today
+    return service.last_confirmed + dt.timedelta(days=service.directory.stale_after_days)
+
+
+def services_due_for_confirmation(services: QuerySet[Service], today: dt.date) -> list[Service]:
+    """The visible offers of ``services`` whose confirmation falls due within
+    :data:`REMINDER_DAYS_BEFORE` days (or has passed), in one query."""
+    from .search import VISIBLE
+
+    soon = today + dt.timedelta(days=REMINDER_DAYS_BEFORE)
+    candidates = services.filter(status__in=VISIBLE).filter(
+        Q(last_confirmed__isnull=True) | Q(last_confirmed__lt=today - dt.timedelta(days=30))
+    )
+    return [s for s in candidates if confirmation_due_on(s, today) <= soon]
 
 
 def service_get_for_provider(*, user: User, pk: int) -> Service | None:
