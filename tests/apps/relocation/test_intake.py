@@ -493,3 +493,64 @@ def test_contact_data_can_be_changed_by_the_interviewer(interviewer_client):
     # the log names what changed, never the values
     assert entry.data == {"fields": ["phone", "current_location"]}
     assert "+49" not in str(entry.data)
+
+
+REGISTRATION_POST = {
+    "contact_name": "Olena",
+    "language": "uk",
+    "consent_purposes": ["matching", "share_pseudonymised", "share_contact"],
+    "consent_given_on": "2026-03-01",
+    "consent_explained_in": "uk",
+}
+
+
+def test_a_registration_sent_twice_registers_one_household(interviewer_client):
+    """Issue 10, defect 13: a double click sent the form twice and registered two households.
+    The page's one-time token makes the second send answer like the first."""
+    import re
+
+    from django.urls import reverse
+
+    round_ = make_round()
+    url = reverse("relocation:household_register", kwargs={"pk": round_.pk})
+    page = interviewer_client.get(url).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
+    assert token != re.search(
+        r'name="submission_token" value="([^"]+)"', interviewer_client.get(url).content.decode()
+    ).group(1)
+    first = interviewer_client.post(url, REGISTRATION_POST | {"submission_token": token})
+    second = interviewer_client.post(url, REGISTRATION_POST | {"submission_token": token})
+    household = Household.objects.get()
+    interview = reverse("relocation:interview", kwargs={"pk": household.pk})
+    assert (first.status_code, first["Location"]) == (second.status_code, second["Location"])
+    assert first["Location"] == interview
+    assert AuditEntry.objects.filter(action="relocation.household.registered").count() == 1
+
+
+def test_the_loser_of_two_registrations_with_one_own_reference_gets_a_form_error(
+    interviewer_client,
+):
+    """Issue 10, defect 8: two registrations with the same own reference at the same moment both
+    passed the check, and the second one's insert failed on the unique constraint (a 500). Here
+    the other registration lands between the check and the insert."""
+    from django.db.models.signals import pre_save
+    from django.urls import reverse
+
+    round_ = make_round()
+    interviewer = user("interviewer")
+
+    def winner(sender, instance, **kwargs):
+        pre_save.disconnect(winner, sender=Household)
+        register(round_, actor=interviewer, external_reference="WAW-7", contact_name="Ihor")
+
+    pre_save.connect(winner, sender=Household)
+    try:
+        response = interviewer_client.post(
+            reverse("relocation:household_register", kwargs={"pk": round_.pk}),
+            REGISTRATION_POST | {"external_reference": "WAW-7"},
+        )
+    finally:
+        pre_save.disconnect(winner, sender=Household)
+    assert response.status_code == 200
+    assert "already registered a household with this reference" in response.content.decode()
+    # (the winner here ran inside the loser's transaction, so it went with its rollback)

@@ -15,6 +15,7 @@ from passgenau.engine.matching.profiles import AGE_BANDS
 from ..models import (
     HouseholdStatus,
     Round,
+    new_submission_token,
 )
 from ..models.vocab import (
     ConsentPurpose,
@@ -70,6 +71,10 @@ class RegistrationForm(ContactForm):
     consent_given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
     consent_explained_in = forms.ChoiceField(
         label=_("Consent explained in"), choices=QuestionnaireLanguage.choices
+    )
+    # One per page shown: the form sent twice (a double click) registers one household.
+    submission_token = forms.CharField(
+        max_length=32, required=False, widget=forms.HiddenInput, initial=new_submission_token
     )
 
 

@@ -36,6 +36,7 @@ from .intake import (
     Interview,
     Member,
     new_reference,
+    new_submission_token,
 )
 from .profiles import (
     MunicipalityProfile,
@@ -146,6 +147,7 @@ __all__ = [
     "default_dimensions",
     "member_role_fits_band",
     "new_reference",
+    "new_submission_token",
     "organisation_id_from_site_id",
     "role_for_age_band",
     "site_id_for",

@@ -72,6 +72,11 @@ def new_reference() -> str:
     return f"H-{raw[:4]}-{raw[4:]}"
 
 
+def new_submission_token() -> str:
+    """The one-time token of a registration page (see ``Household.submission_token``)."""
+    return secrets.token_hex(16)
+
+
 class Household(models.Model):
     """A household that is placed as a whole; identified in decisions only by its reference."""
 
@@ -123,6 +128,11 @@ class Household(models.Model):
         blank=True,
         related_name="+",
     )
+    # The token of the registration page it was registered with: the page sent twice (a double
+    # click) finds the household of the first send instead of registering a second one.
+    submission_token = models.CharField(
+        _("registration token"), max_length=32, blank=True, default="", editable=False
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -141,6 +151,11 @@ class Household(models.Model):
                 fields=["interviewing_organisation", "external_reference"],
                 condition=~Q(external_reference=""),
                 name="household_external_reference_unique_per_org",
+            ),
+            models.UniqueConstraint(
+                fields=["interviewing_organisation", "submission_token"],
+                condition=~Q(submission_token=""),
+                name="household_submission_token_unique_per_org",
             ),
         ]
         indexes = [

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from passgenau.apps.audit.services import log_action
 from passgenau.engine.matching.profiles import AGE_BANDS, CHILD_BANDS
@@ -93,6 +94,9 @@ class Registration:
     email: str = ""
     current_location: str = ""
     external_reference: str = ""
+    # The registration page's one-time token: the same registration sent again (a double click)
+    # answers with the household of the first send.
+    submission_token: str = ""
 
 
 def registration_errors(reg: Registration, *, today: dt.date | None = None) -> dict[str, str]:
@@ -148,13 +152,20 @@ def _create_household(
     """The household, its contact and its consent, for a registration without errors."""
     if reg.consent_given_on is None:  # registration_errors refuses this before
         raise ValidationError(registration_errors(reg))
-    household = Household.objects.create(
-        round=round_,
-        interviewing_organisation_id=organisation_id,
-        interviewer=actor,
-        language=reg.language,
-        external_reference=reg.external_reference.strip(),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the unique constraints decide a race
+            household = Household.objects.create(
+                round=round_,
+                interviewing_organisation_id=organisation_id,
+                interviewer=actor,
+                language=reg.language,
+                external_reference=reg.external_reference.strip(),
+                submission_token=reg.submission_token,
+            )
+    except IntegrityError:
+        # another registration with the same own reference (or the same page sent twice)
+        # was stored between the check and this insert
+        raise ValidationError({"external_reference": _REFERENCE_TAKEN}) from None
     HouseholdContact.objects.create(
         household=household,
         contact_name=reg.contact_name.strip(),
@@ -173,11 +184,27 @@ def _create_household(
     return household
 
 
+_REFERENCE_TAKEN = gettext_lazy(
+    "Your organisation already registered a household with this reference."
+)
+
+
+def _registered_with_token(organisation_id: int, round_: Round, token: str) -> Household | None:
+    if not token:
+        return None
+    return Household.objects.filter(
+        interviewing_organisation_id=organisation_id, round=round_, submission_token=token
+    ).first()
+
+
 @transaction.atomic
 def household_register(*, actor: User, round_: Round, registration: Registration) -> Household:
     """Register a household of the actor's organisation with its consent."""
     organisation_id = _require_interviewer(actor)
     round_require(round_=round_, action=RoundAction.REGISTER_HOUSEHOLDS)
+    sent_before = _registered_with_token(organisation_id, round_, registration.submission_token)
+    if sent_before is not None:
+        return sent_before
     errors = registration_errors(registration)
     reference = registration.external_reference.strip()
     if (
@@ -186,14 +213,18 @@ def household_register(*, actor: User, round_: Round, registration: Registration
             interviewing_organisation_id=organisation_id, external_reference=reference
         ).exists()
     ):
-        errors["external_reference"] = _(
-            "Your organisation already registered a household with this reference."
-        )
+        errors["external_reference"] = str(_REFERENCE_TAKEN)
     if errors:
         raise ValidationError(errors)
-    household = _create_household(
-        actor=actor, organisation_id=organisation_id, round_=round_, reg=registration
-    )
+    try:
+        household = _create_household(
+            actor=actor, organisation_id=organisation_id, round_=round_, reg=registration
+        )
+    except ValidationError:
+        sent_before = _registered_with_token(organisation_id, round_, registration.submission_token)
+        if sent_before is not None:  # the first send won the race
+            return sent_before
+        raise
     log_action(
         "relocation.household.registered",
         actor=actor,
