@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts_helpers import login_client, make_user
 from passgenau.apps.accounts.access import SESSION_OTP_VERIFIED
+from passgenau.apps.accounts.models import LoginAttempt
 from passgenau.apps.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,32 @@ def test_the_reset_pages_are_translated(client, language, settings) -> None:
         assert page.status_code == 200
         expected = translation.gettext("Reset your password")
     assert expected.encode() in page.content
+
+
+def test_reset_e_mails_are_rate_limited_per_e_mail_address_with_the_same_answer(settings) -> None:
+    make_user("caseworker", username="carla", email="carla@example.org")
+    answers = [
+        _request_reset(Client(REMOTE_ADDR=f"198.51.100.{n}"), "Carla@example.org ")
+        for n in range(settings.PASSWORD_RESET_MAX_PER_EMAIL + 2)
+    ]
+    assert len(mail.outbox) == settings.PASSWORD_RESET_MAX_PER_EMAIL
+    assert {(a.status_code, a["Location"]) for a in answers} == {
+        (302, reverse("accounts:password_reset_done"))
+    }
+    # the typed address is not kept as text
+    assert not LoginAttempt.objects.filter(username__icontains="carla").exists()
+    # once the window has passed, an e-mail goes out again
+    LoginAttempt.objects.filter(step="reset").delete()
+    _request_reset(Client(), "carla@example.org")
+    assert len(mail.outbox) == settings.PASSWORD_RESET_MAX_PER_EMAIL + 1
+
+
+def test_reset_e_mails_are_rate_limited_per_client_address(settings) -> None:
+    make_user("caseworker", username="carla", email="carla@example.org")
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(settings.PASSWORD_RESET_MAX_PER_ADDRESS):
+        _request_reset(client, f"guess-{n}@example.org")
+    assert _request_reset(client, "carla@example.org").status_code == 302
+    assert mail.outbox == []  # past the limit even a known address gets nothing from there
+    _request_reset(Client(REMOTE_ADDR="203.0.113.10"), "carla@example.org")
+    assert len(mail.outbox) == 1

@@ -155,6 +155,7 @@ class User(AbstractUser):
 class LoginStep(models.TextChoices):
     PASSWORD = "password", _("password")
     CODE = "code", _("one-time code")
+    RESET = "reset", _("password reset e-mail")
 
 
 class LoginAttempt(models.Model):
@@ -163,7 +164,8 @@ class LoginAttempt(models.Model):
     username = models.CharField(_("user name"), max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     succeeded = models.BooleanField(_("succeeded"))
-    # Wrong passwords count per user name and address; wrong codes per account, from anywhere.
+    # Wrong passwords count per user name and address; wrong codes per account, from anywhere;
+    # requests for a reset e-mail per address and per (hashed) e-mail address.
     step = models.CharField(
         _("step"), max_length=10, choices=LoginStep.choices, default=LoginStep.PASSWORD
     )

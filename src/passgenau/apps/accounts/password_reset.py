@@ -1,10 +1,11 @@
 """Self-service password reset by e-mail, with Django's views and tokens.
 
-The answer to a request is the same whether or not an account has that address; the link in the
-e-mail works once (the token depends on the password hash) and for ``PASSWORD_RESET_TIMEOUT``
-seconds. A new password ends every session of the user (the session hash changes); the second
-factor stays as it is: a lost authenticator app is re-enrolled only after an administrator resets
-it in the admin.
+The answer to a request is the same whether or not an account has that address, and whether or
+not the request is past the rate limit (``services.password_reset_request_allowed``: then no
+e-mail goes out); the link in the e-mail works once (the token depends on the password hash)
+and for ``PASSWORD_RESET_TIMEOUT`` seconds. A new password ends every session of the user (the
+session hash changes); the second factor stays as it is: a lost authenticator app is re-enrolled
+only after an administrator resets it in the admin.
 """
 
 from __future__ import annotations
@@ -12,14 +13,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .access import public
+from .addresses import client_ip
+from .services import password_reset_request_allowed
 from .trail import log_action
+
+
+class _PasswordReset(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        allowed = password_reset_request_allowed(
+            email=form.cleaned_data["email"], ip_address=client_ip(self.request)
+        )
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())  # the same answer, no e-mail
+        return super().form_valid(form)
 
 
 class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
@@ -37,14 +55,7 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         return response
 
 
-password_reset = public(
-    auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset_form.html",
-        email_template_name="accounts/password_reset_email.txt",
-        subject_template_name="accounts/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
-    )
-)
+password_reset = public(_PasswordReset.as_view())
 password_reset_done = public(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import LoginAttempt, LoginStep, Organisation, User
 from .sealing import is_sealed
@@ -123,6 +124,26 @@ def login_attempt_record(
             **login_target(username),
             data={"step": str(step)},
         )
+
+
+def password_reset_request_allowed(*, email: str, ip_address: str | None) -> bool:
+    """Record a request for a reset e-mail and say whether one may go out: at most
+    ``PASSWORD_RESET_MAX_PER_EMAIL`` per e-mail address (from anywhere) and
+    ``PASSWORD_RESET_MAX_PER_ADDRESS`` per client address within the window, the requests past
+    the limit counted too. The e-mail address is kept only as a keyed hash, whether or not an
+    account has it."""
+    key = "reset:" + salted_hmac("passgenau.password_reset", email.strip().lower()).hexdigest()[:40]
+    since = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_WINDOW_SECONDS)
+    recent = LoginAttempt.objects.filter(step=LoginStep.RESET, at__gte=since)
+    by_email = recent.filter(username=key).count()
+    by_address = recent.filter(ip_address=ip_address).count() if ip_address else 0
+    LoginAttempt.objects.create(
+        username=key, ip_address=ip_address, succeeded=True, step=LoginStep.RESET
+    )
+    return (
+        by_email < settings.PASSWORD_RESET_MAX_PER_EMAIL
+        and by_address < settings.PASSWORD_RESET_MAX_PER_ADDRESS
+    )
 
 
 def login_target(username: str) -> dict[str, Any]:

@@ -170,6 +170,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Password reset links work once and for this many seconds.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
+# Reset e-mails: at most this many requests per e-mail address and per client address within
+# the window; past that the answer is the same but no e-mail goes out.
+PASSWORD_RESET_MAX_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_MAX_PER_EMAIL", "3"))
+PASSWORD_RESET_MAX_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_MAX_PER_ADDRESS", "10"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
 
 # Lock-out: this many failed log-ins for one user name from one address within the window.
 LOCKOUT_MAX_FAILURES = int(os.environ.get("LOCKOUT_MAX_FAILURES", "5"))
