@@ -140,3 +140,59 @@ def test_caseworker_marks_an_overdue_step_done_from_the_todo_list(watched, trans
     watched.goto("/")
     assert kind(page, "cases.steps_overdue").count() == 0
     assert page.locator("[data-testid='todo-empty']").count() == 1
+
+
+def test_provider_confirms_an_offer_and_editor_reviews_a_change_from_the_todo_list(
+    watched, transactional_db
+):
+    from directory_helpers import pending_change
+    from passgenau.apps.directory.models import ChangeRequest, Service
+    from relocation_helpers import user
+
+    change = pending_change()
+    service = change.service
+    Service.objects.filter(pk=service.pk).update(
+        last_confirmed=TODAY - dt.timedelta(days=service.directory.stale_after_days + 1)
+    )
+    page = watched.page
+    todo = start_page(watched, user("provider"), "directory.offers_to_confirm")
+    assert todo.locator("li.overdue").count() == 1
+    todo.locator("li a").first.click()
+    page.wait_for_url(f"**/directory/offers/mine/#offer-{service.pk}")
+    page.locator(f"#offer-{service.pk} form[action$='/confirm/'] button").click()
+    page.wait_for_url("**/directory/offers/mine/")
+    service.refresh_from_db()
+    assert service.last_confirmed == TODAY
+    watched.goto("/")
+    assert kind(page, "directory.offers_to_confirm").count() == 0
+
+    todo = start_page(watched, user("directory_editor"), "directory.changes_to_review")
+    todo.locator("li a").first.click()
+    page.wait_for_url(f"**/directory/changes/{change.pk}/")
+    page.locator("input[name=decision][value=approved]").check()
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert ChangeRequest.objects.get(pk=change.pk).status == "approved"
+    watched.goto("/")
+    assert kind(page, "directory.changes_to_review").count() == 0
+
+
+def test_funder_approves_an_application_from_the_todo_list(watched, transactional_db):
+    from funding_helpers import make_grant
+    from relocation_helpers import user
+
+    funder = user("funder")  # joins the test funder organisation, whose programme it is
+    grant = make_grant()
+    page = watched.page
+    todo = start_page(watched, funder, "funding.applications_to_decide")
+    todo.locator("li a").first.click()
+    page.wait_for_url(f"**/funding/grants/{grant.pk}/")
+    approve = page.locator("form[action$='/approve/']")
+    approve.locator("input[name=notice_number]").fill("SO-2026-009")
+    approve.locator("input[name=notice_date]").fill(TODAY.isoformat())
+    approve.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/funding/grants/{grant.pk}/")
+    grant.refresh_from_db()
+    assert grant.status == "approved"
+    watched.goto("/")
+    assert kind(page, "funding.applications_to_decide").count() == 0

@@ -32,7 +32,7 @@ def test_provider_confirms_its_offers_falling_due(client_for_role):
         last_confirmed=TODAY - dt.timedelta(days=stale + 1)
     )
     items = todo_of(client)["directory.offers_to_confirm"]
-    assert [i.url for i in items] == [reverse("directory:offer_edit", kwargs={"pk": service.pk})]
+    assert [i.url for i in items] == [f"{reverse('directory:my_offers')}#offer-{service.pk}"]
     assert items[0].overdue and items[0].due_on == TODAY - dt.timedelta(days=1)
 
 

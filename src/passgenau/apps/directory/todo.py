@@ -44,7 +44,7 @@ def offers_to_confirm(*, user: User, today: dt.date) -> Todo:
     items = [
         Item(
             _("Check and confirm “%(offer)s”") % {"offer": service.name},
-            reverse("directory:offer_edit", kwargs={"pk": service.pk}),
+            f"{reverse('directory:my_offers')}#offer-{service.pk}",  # its confirm button
             confirmation_due_on(service, today),
         )
         for service in due[:MAX_ITEMS]
