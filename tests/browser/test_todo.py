@@ -196,3 +196,29 @@ def test_funder_approves_an_application_from_the_todo_list(watched, transactiona
     assert grant.status == "approved"
     watched.goto("/")
     assert kind(page, "funding.applications_to_decide").count() == 0
+
+
+def test_actor_reports_an_overdue_measure_done_from_the_todo_list(watched, transactional_db):
+    from measures_helpers import make_plan
+    from passgenau.apps.measures.models import Measure
+    from relocation_helpers import user
+
+    provider = user("provider")  # its organisation leads measure 1.1
+    plan = make_plan(status="adopted")
+    measure = Measure.objects.get(plan=plan, code="1.1")
+    Measure.objects.filter(pk=measure.pk).update(
+        status="running", end=TODAY - dt.timedelta(days=10)
+    )
+    page = watched.page
+    todo = start_page(watched, provider, "measures.measures_overdue")
+    assert "1 Maßnahme überfällig" in todo.inner_text()
+    todo.locator("li a").first.click()
+    page.wait_for_url(f"**/measures/measure/{measure.pk}/update/")
+    page.locator("select[name=status]").select_option("done")
+    page.locator("textarea[name=note], input[name=note]").first.fill("Abgeschlossen")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_load_state()
+    measure.refresh_from_db()
+    assert measure.status == "done"
+    watched.goto("/")
+    assert kind(page, "measures.measures_overdue").count() == 0
