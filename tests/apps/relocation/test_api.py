@@ -222,3 +222,22 @@ def test_openapi_lists_relocation_operations(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/relocation/rounds" in schema["paths"]
     assert "/api/v1/relocation/households/{household_id}/interview" in schema["paths"]
+
+
+def test_a_round_patch_with_null_fields_is_refused_field_by_field(coordinator_client):
+    """Issue 10, defect 8: null for a field that cannot be empty was a 500 (NOT NULL failed in
+    the database); a date may be cleared with null."""
+    round_ = make_round(status=RoundStatus.DRAFT)
+    response = _send(
+        coordinator_client,
+        "patch",
+        f"{API}/rounds/{round_.pk}",
+        {"name": None, "description": None, "mechanism": None, "profiles_due": None},
+    )
+    assert response.status_code == 422, response.content
+    assert set(_fields(response)) == {"name", "description", "mechanism"}
+    assert Round.objects.get(pk=round_.pk).name == round_.name
+    cleared = _send(
+        coordinator_client, "patch", f"{API}/rounds/{round_.pk}", {"profiles_due": None}
+    )
+    assert cleared.status_code == 200, cleared.content

@@ -200,6 +200,13 @@ def round_update(
     unknown = set(fields) - set(SETTINGS_FIELDS) - set(SCHEDULE_FIELDS)
     if unknown:
         raise TypeError(f"round_update got unknown fields {sorted(unknown)}")
+    empty = {
+        name: _("This field cannot be emptied.")
+        for name, value in fields.items()
+        if value is None and not getattr(Round._meta.get_field(name), "null", False)
+    }
+    if empty:  # (a JSON null); else the database refuses it
+        raise ValidationError(empty, code="empty")
     if "capacity_dimensions" in fields:
         fields["capacity_dimensions"] = list(fields["capacity_dimensions"])
     changed = [name for name, value in fields.items() if getattr(round_, name) != value]
