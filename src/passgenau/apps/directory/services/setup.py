@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from passgenau.apps.territories.models import Gemeinde, Kreis
+from passgenau.apps.territories.validators import validate_official_key
 
 from ..models import Directory
 
@@ -18,14 +21,13 @@ def directory_get_or_create(
     if directory is not None:
         return directory
     fields: dict[str, Any] = {}
-    if kreis:
-        fields["kreis"] = Kreis.objects.filter(ags=kreis).first()
-        if fields["kreis"] is None:
-            raise ValueError(f"no Kreis with the key {kreis} (import the territories first)")
-    if gemeinde:
-        fields["gemeinde"] = Gemeinde.objects.filter(ags=gemeinde).first()
-        if fields["gemeinde"] is None:
-            raise ValueError(f"no Gemeinde with the key {gemeinde}")
+    for level, model, key in (("kreis", Kreis, kreis), ("gemeinde", Gemeinde, gemeinde)):
+        if key:
+            try:
+                validate_official_key(key, levels=(level,))
+            except ValidationError as error:
+                raise ValueError(error.messages[0]) from error
+            fields[level] = model.objects.get(ags=key)
     if not name:
         name = (fields.get("kreis") or fields.get("gemeinde") or slug).__str__()
     directory = Directory(slug=slug, name=name, **fields)

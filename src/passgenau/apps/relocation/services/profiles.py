@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.territories.validators import validate_official_key
 
 from .. import policies
 from ..models import MunicipalityProfile, Round, RoundAction
@@ -134,8 +135,11 @@ def _validate(profile: MunicipalityProfile, values: dict[str, Any]) -> dict[str,
     for name in ("notes", "ags"):
         if name in values:
             out[name] = (values[name] or "").strip()
-    if out.get("ags") and not (out["ags"].isdigit() and len(out["ags"]) in (5, 8)):
-        errors["ags"] = _("The official key has 5 (Kreis) or 8 (Gemeinde) digits.")
+    if out.get("ags"):
+        try:
+            validate_official_key(out["ags"], levels=("kreis", "gemeinde"))
+        except ValidationError as error:
+            errors["ags"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
     return out
