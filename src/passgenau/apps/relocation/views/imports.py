@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
@@ -38,7 +38,11 @@ def household_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         else:
             messages.success(
                 request,
-                _("%(n)d households were imported from %(file)s.")
+                ngettext(
+                    "%(n)d household was imported from %(file)s.",
+                    "%(n)d households were imported from %(file)s.",
+                    len(result.households),
+                )
                 % {"n": len(result.households), "file": result.file},
             )
             url = reverse("relocation:household_list")
