@@ -15,6 +15,10 @@ from relocation_helpers import make_round
 pytestmark = pytest.mark.django_db
 
 ROW = b"{name},uk,all,2026-03-01,uk,30-44 main_contact\n"
+PROPOSALS = (
+    "{% blocktranslate count total=n %}{{ total }} proposal{% plural %}"
+    "{{ total }} proposals{% endblocktranslate %}"
+)
 HEAD = b"contact_name,language,consent_purposes,consent_date,consent_language,members\n"
 
 
@@ -44,14 +48,12 @@ def test_import_message_counts_households(interviewer_client, language, rows, ex
     ("source", "language", "counts"),
     [
         (
-            "{% blocktranslate count total=n %}{{ total }} proposal{% plural %}"
-            "{{ total }} proposals{% endblocktranslate %}",
+            PROPOSALS,
             "de",
             {1: "1 Vorschlag", 2: "2 Vorschläge"},
         ),
         (
-            "{% blocktranslate count total=n %}{{ total }} proposal{% plural %}"
-            "{{ total }} proposals{% endblocktranslate %}",
+            PROPOSALS,
             "uk",
             {1: "1 пропозиція", 2: "2 пропозиції", 5: "5 пропозицій"},
         ),
