@@ -241,3 +241,48 @@ def test_a_round_patch_with_null_fields_is_refused_field_by_field(coordinator_cl
         coordinator_client, "patch", f"{API}/rounds/{round_.pk}", {"profiles_due": None}
     )
     assert cleared.status_code == 200, cleared.content
+
+
+@pytest.mark.parametrize(
+    ("figures", "field"),
+    [
+        ({"capacities": {"persons": 10**20}}, "capacity_persons"),
+        ({"capacities": {"persons": 10**6 + 1}}, "capacity_persons"),
+        ({"communities": {"uk": 10**20}}, "community_uk"),
+        ({"language_course_places": 10**20}, "language_course_places"),
+    ],
+)
+def test_a_count_beyond_the_limit_is_refused_where_entered(
+    municipal_officer_client, figures, field
+):
+    """Issue 10, defect 10: a capacity of 10^20 was stored and broke every later run."""
+    round_ = make_round()
+    response = _send(municipal_officer_client, "put", f"{API}/rounds/{round_.pk}/profile", figures)
+    assert response.status_code == 422, response.content
+    assert field in _fields(response)
+    assert "1,000,000" in json.dumps(response.json()) or "1000000" in json.dumps(response.json())
+    within = {"capacities": {"persons": 10**6}}
+    assert (
+        _send(
+            municipal_officer_client, "put", f"{API}/rounds/{round_.pk}/profile", within
+        ).status_code
+        == 200
+    )
+
+
+def test_the_profile_form_refuses_a_capacity_beyond_the_limit(municipal_officer_client):
+    from django.urls import reverse
+
+    round_ = make_round()
+    url = reverse("relocation:profile_edit", kwargs={"pk": round_.pk})
+    page = municipal_officer_client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data = {k: v for k, v in data.items() if not isinstance(v, list)} | {
+        name: form[name].value() for name in form.fields if isinstance(form[name].value(), list)
+    }
+    data["capacity_persons"] = str(10**20)
+    response = municipal_officer_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["capacity_persons"]

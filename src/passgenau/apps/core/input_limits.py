@@ -20,11 +20,29 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
 API_PREFIX = "/api/"
+
+# The largest count of persons or places anyone enters (a capacity, a community, course places):
+# no municipality receives or offers more, and the engine's integer arithmetic stays far from
+# its limits (issue 10, defect 10: a capacity of 10^20 broke every later run).
+MAX_COUNT = 1_000_000
+
+
+def count_problem(value: Any, message: str) -> str | None:
+    """What is wrong with ``value`` as a count (``message`` when it is no whole number of 0 or
+    more, the limit when it is beyond MAX_COUNT), or None."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return message
+    if value > MAX_COUNT:
+        return _("Enter at most %(limit)s.") % {
+            "limit": number_format(MAX_COUNT, force_grouping=True)
+        }
+    return None
 
 
 def _nul_in_json(value: Any, location: list[Any]) -> list[Any] | None:

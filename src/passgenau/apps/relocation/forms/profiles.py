@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.core.forms import checkboxes, text_box
+from passgenau.apps.core.input_limits import MAX_COUNT
 
 from ..models import (
     MunicipalityProfile,
@@ -53,7 +54,10 @@ class ProfileForm(ErrorMappingMixin, forms.Form):
         label=_("Land"), choices=BLANK + list(Region.choices), required=False
     )
     language_course_places = forms.IntegerField(
-        label=_("Free places in language and integration courses"), min_value=0, initial=0
+        label=_("Free places in language and integration courses"),
+        min_value=0,
+        max_value=MAX_COUNT,
+        initial=0,
     )
     priority_groups = checkboxes(
         _("Households the municipality gives priority to"), PRIORITY_GROUP_CHOICES
@@ -84,7 +88,10 @@ class ProfileForm(ErrorMappingMixin, forms.Form):
         for dim in round_.capacity_dimensions:
             name = f"capacity_{dim}"
             self.fields[name] = forms.IntegerField(
-                label=dimension_labels.get(dim, dim), min_value=0, required=True
+                label=dimension_labels.get(dim, dim),
+                min_value=0,
+                max_value=MAX_COUNT,
+                required=True,
             )
             self.initial[name] = profile.capacities.get(dim, 0)
             self.capacity_fields.append(name)
@@ -97,7 +104,9 @@ class ProfileForm(ErrorMappingMixin, forms.Form):
             self.labour_fields.append(name)
         for code, label in COMMUNITY_LANGUAGES:
             name = f"community_{code}"
-            self.fields[name] = forms.IntegerField(label=label, min_value=0, required=False)
+            self.fields[name] = forms.IntegerField(
+                label=label, min_value=0, max_value=MAX_COUNT, required=False
+            )
             self.initial[name] = profile.communities.get(code)
             self.community_fields.append(name)
         for criterion in round_.catalogue().soft:

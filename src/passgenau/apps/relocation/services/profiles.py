@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.input_limits import count_problem
 from passgenau.apps.territories.validators import validate_official_key
 
 from .. import policies
@@ -67,8 +68,9 @@ def _validate(profile: MunicipalityProfile, values: dict[str, Any]) -> dict[str,
                     "dim": dim
                 }
                 continue
-            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-                errors[f"capacity_{dim}"] = _("Enter the capacity as a whole number of 0 or more.")
+            problem = count_problem(raw, _("Enter the capacity as a whole number of 0 or more."))
+            if problem:
+                errors[f"capacity_{dim}"] = problem
                 continue
             capacities[dim] = raw
         out["capacities"] = {**profile.capacities, **capacities}
@@ -102,15 +104,16 @@ def _validate(profile: MunicipalityProfile, values: dict[str, Any]) -> dict[str,
                 errors["communities"] = _("“%(lang)s” is not a known language.") % {
                     "lang": language
                 }
-            elif isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-                errors[f"community_{language}"] = _("Enter a whole number of persons, 0 or more.")
+            elif problem := count_problem(raw, _("Enter a whole number of persons, 0 or more.")):
+                errors[f"community_{language}"] = problem
             elif raw > 0:
                 communities[language] = raw
         out["communities"] = communities
     if "language_course_places" in values:
         raw = values["language_course_places"]
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-            errors["language_course_places"] = _("Enter a whole number of places, 0 or more.")
+        problem = count_problem(raw, _("Enter a whole number of places, 0 or more."))
+        if problem:
+            errors["language_course_places"] = problem
         out["language_course_places"] = raw
     if "priorities" in values:
         allowed = set(soft_criterion_ids(round_))
