@@ -250,6 +250,21 @@ def _mentoring_case() -> dict[str, object]:
     return {"pk": mentoring_matrix_objects()[2].case_id}
 
 
+def _mediation(index: int) -> Callable[[], dict[str, object]]:
+    def build() -> dict[str, object]:
+        from cases_helpers import mediation_matrix_objects
+
+        return {"pk": mediation_matrix_objects()[index].pk}
+
+    return build
+
+
+def _mediation_case() -> dict[str, object]:
+    from cases_helpers import mediation_matrix_objects
+
+    return {"pk": mediation_matrix_objects()[2].case_id}
+
+
 def _housing_case() -> dict[str, object]:
     from cases_helpers import housing_matrix_objects
 
@@ -400,6 +415,13 @@ PAGE_CASES: list[PageCase] = [
     PageCase("cases:mentee_request_create", kwargs=_mentoring_case),
     PageCase("cases:mentor_pair", kwargs=_mentoring(3)),
     PageCase("cases:case_detail", kwargs=_mentoring_case),
+    PageCase("cases:mediation"),
+    PageCase("cases:mediator_create"),
+    PageCase("cases:mediator_edit", kwargs=_mediation(0)),
+    PageCase("cases:mediation_run_detail", kwargs=_mediation(1)),
+    PageCase("cases:mediation_request_create", kwargs=_mediation_case),
+    PageCase("cases:mediation_assignment", kwargs=_mediation(3)),
+    PageCase("cases:case_detail", kwargs=_mediation_case),
 ]
 
 # Views that only accept POST (checked separately: anonymous POST must not do anything harmful).
@@ -418,6 +440,9 @@ POST_ONLY = {
     "cases:mentoring_run_start",
     "cases:mentor_proposal_decide",
     "cases:mentee_request_withdraw",
+    "cases:mediation_run_start",
+    "cases:mediator_proposal_decide",
+    "cases:mediation_request_withdraw",
 }
 
 

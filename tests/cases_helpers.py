@@ -205,3 +205,67 @@ def mentoring_matrix_objects():
     for side in ("mentee", "mentor"):
         mentoring.mentor_proposal_accept(actor=actor, proposal=pair, side=side)
     return mentor, run, request, pair
+
+
+def make_mediator(actor=None, *, languages=("uk", "de"), areas=("doctor",), **fields):
+    from passgenau.apps.cases.services import mediation
+
+    values = {
+        "name": "Oksana Sprachmittlerin",
+        "slots": [],
+        "periods": [],
+        "capacity": 5,
+        "districts": [],
+        **fields,
+    }
+    if not values["slots"] and not values["periods"]:
+        values["slots"] = [
+            f"{day}_{part}"
+            for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+            for part in ("am", "pm")
+        ]
+    return mediation.mediator_create(
+        actor=actor or caseworker(), languages=list(languages), areas=list(areas), **values
+    )
+
+
+def next_weekday(weekday: int, after: dt.date | None = None) -> dt.date:
+    """The next ``weekday`` (0 Monday) after ``after`` (today)."""
+    day = (after or dt.date.today()) + dt.timedelta(days=1)
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def make_mediation_request(
+    case=None, *, language="uk", area="doctor", on=None, at="09:30", **fields
+):
+    from passgenau.apps.cases.services import mediation
+
+    case = case or make_case()
+    hour, minute = (int(x) for x in at.split(":"))
+    values = {"minutes": 60, "place": "Praxis Dr. Weber, Karl-Liebknecht-Str. 4", **fields}
+    return mediation.mediation_request_create(
+        actor=case.caseworker,
+        case=case,
+        area=area,
+        language=language,
+        on=on or next_weekday(1),
+        starts_at=dt.time(hour, minute),
+        **values,
+    )
+
+
+def mediation_matrix_objects():
+    """A mediator, an appointment and a run that proposed the mediator, confirmed (the
+    assignment), in the caseworker role's organisation (made by another caseworker of it)."""
+    from funding_helpers import organisation
+    from passgenau.apps.cases.models import MediatorProposal
+    from passgenau.apps.cases.services import mediation
+
+    org = organisation("Test organisation caseworker", "municipality")
+    actor = caseworker("matrix-caseworker", org)
+    mediator = make_mediator(actor)
+    request = make_mediation_request(make_case(actor))
+    run = mediation.mediation_run(actor=actor)
+    assignment = MediatorProposal.objects.get(run=run)
+    mediation.mediator_proposal_confirm(actor=actor, proposal=assignment)
+    return mediator, run, request, assignment

@@ -48,6 +48,8 @@ CASE_CATEGORIES = {
     "mentee_requests",
     "mentor_pairs",
     "mentor_meetings",
+    "mediation_requests",
+    "mediator_proposals",
 }
 
 

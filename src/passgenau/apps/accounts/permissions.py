@@ -191,6 +191,15 @@ PERMISSIONS: tuple[Permission, ...] = (
         _roles(Role.CASEWORKER),
     ),
     Permission(
+        "cases.manage_mediation",
+        _(
+            "Keep the pool of language mediators and the mediation requests of one's own "
+            "organisation's cases; run the proposals, record the mediator's confirmation and "
+            "the hours"
+        ),
+        _roles(Role.CASEWORKER),
+    ),
+    Permission(
         "cases.view_statements",
         _(
             "See funding contracts for specialist hours and their monthly statements, cases "

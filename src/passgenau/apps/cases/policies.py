@@ -10,36 +10,46 @@ by name.
   districts and flats, the housing requests of its cases, and runs and decides the allocation.
 - Mentoring (``cases.manage_mentoring``): a caseworker keeps its organisation's mentors, the
   mentee requests of its cases, runs the matching and records acceptances and meetings.
+- Language mediation (``cases.manage_mediation``): a caseworker keeps its organisation's pool
+  of mediators and the mediation requests of its cases, runs the proposals, records the
+  mediator's confirmation and the hours. A mediator is told only :data:`MEDIATOR_SEES`; the
+  note on what an appointment is about only the responsible caseworker sees, with the consent
+  for health data.
 - Funding contracts and statements (``cases.view_statements``): a funder those on grants of its
   own programmes, a caseworker those on grants to its own organisation.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from passgenau.apps.accounts.access import user_has_perm
 
-from .models import Case, ConsentPurpose
+from .models import Case, ConsentPurpose, MediationRequest
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
 
 __all__ = [
+    "MEDIATOR_SEES",
     "case_responsible_scope",
     "case_scope",
     "contract_scope",
+    "for_the_mediator",
     "housing_scope",
     "may_agree_contracts",
     "may_keep_cases",
     "may_log_hours",
     "may_manage_housing",
+    "may_manage_mediation",
     "may_manage_mentoring",
+    "may_see_appointment_note",
     "may_see_health",
     "may_take_over_case",
     "may_view_cases",
+    "mediation_scope",
     "mentoring_scope",
 ]
 
@@ -87,6 +97,39 @@ def may_manage_mentoring(*, user: Visitor) -> bool:
 def mentoring_scope(*, user: Visitor) -> Q:
     """Mentors and mentoring runs ``user`` keeps: its organisation's, or none."""
     return _own_organisation(user, may_manage_mentoring(user=user))
+
+
+def may_manage_mediation(*, user: Visitor) -> bool:
+    return _holds(user, "cases.manage_mediation")
+
+
+def mediation_scope(*, user: Visitor) -> Q:
+    """Language mediators and mediation runs ``user`` keeps: its organisation's, or none."""
+    return _own_organisation(user, may_manage_mediation(user=user))
+
+
+# What a language mediator is told of an appointment (the assignment sheet): no name, no
+# note on what it is about, nothing of the case's health or other special-category data.
+MEDIATOR_SEES: tuple[str, ...] = ("area", "language", "on", "starts_at", "minutes", "place")
+
+
+def for_the_mediator(request: MediationRequest) -> dict[str, Any]:
+    """The appointment as the mediator may know it: the fields of :data:`MEDIATOR_SEES` (in
+    words), the district and the case's pseudonymous reference."""
+    shown: dict[str, Any] = {
+        name: getattr(request, f"get_{name}_display", lambda n=name: getattr(request, n))()
+        for name in MEDIATOR_SEES
+    }
+    shown["district"] = request.district.name if request.district else ""
+    shown["reference"] = request.case.reference
+    return shown
+
+
+def may_see_appointment_note(
+    *, user: Visitor, request: MediationRequest, active_purposes: frozenset[str]
+) -> bool:
+    """The note on what an appointment is about is health data: as :func:`may_see_health`."""
+    return may_see_health(user=user, case=request.case, active_purposes=active_purposes)
 
 
 def may_take_over_case(*, user: Visitor) -> bool:

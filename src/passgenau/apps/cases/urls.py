@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import cases as views
-from .views import housing, mentoring
+from .views import housing, mediation, mentoring
 
 app_name = "cases"
 
@@ -20,8 +20,22 @@ urlpatterns = [
     path("mentoring/mentors/<int:pk>/", mentoring.mentor_edit, name="mentor_edit"),
     path("mentoring/pairs/<int:pk>/", mentoring.mentor_pair, name="mentor_pair"),
     *mentoring.RUN_VIEWS.urls("mentoring"),
+    path("mediation/", mediation.mediation, name="mediation"),
+    path("mediation/mediators/new/", mediation.mediator_create, name="mediator_create"),
+    path("mediation/mediators/<int:pk>/", mediation.mediator_edit, name="mediator_edit"),
+    path(
+        "mediation/assignments/<int:pk>/",
+        mediation.mediation_assignment,
+        name="mediation_assignment",
+    ),
+    *mediation.RUN_VIEWS.urls("mediation"),
     path("<int:pk>/housing/", housing.housing_request_create, name="housing_request_create"),
     path("<int:pk>/mentoring/", mentoring.mentee_request_create, name="mentee_request_create"),
+    path(
+        "<int:pk>/mediation/",
+        mediation.mediation_request_create,
+        name="mediation_request_create",
+    ),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/plan/<int:number>/", views.plan_version, name="plan_version"),
     path("<int:pk>/<str:action>/", views.case_action, name="case_action"),

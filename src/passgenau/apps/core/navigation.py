@@ -49,6 +49,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Caseload"), "cases:caseload", "cases.view_cases"),
     NavEntry(_("Housing transition"), "cases:housing", "cases.manage_housing"),
     NavEntry(_("Mentoring"), "cases:mentoring", "cases.manage_mentoring"),
+    NavEntry(_("Language mediation"), "cases:mediation", "cases.manage_mediation"),
     NavEntry(_("Specialist hours"), "cases:contract_list", "cases.view_statements"),
     NavEntry(_("Distribution by key"), "funding:calculator", "funding.apportion"),
     NavEntry(_("Programmes"), "funding:programme_list", "funding.manage"),

@@ -122,7 +122,7 @@ ACTIVITIES: tuple[Activity, ...] = (
         ),
         subjects=(
             "Persons and households accompanied by a caseworker; mentors who accompany them "
-            "(volunteers, people who arrived earlier)."
+            "(volunteers, people who arrived earlier); language mediators of the pool."
         ),
         tables=(
             "cases.Case",
@@ -141,8 +141,15 @@ ACTIVITIES: tuple[Activity, ...] = (
             "cases.MenteeRequest",
             "cases.MentorProposal",
             "cases.MentorMeeting",
+            "cases.Mediator",
+            "cases.MediationRequest",
+            "cases.MediatorProposal",
         ),
-        special={"cases.HealthRecord": (), "cases.HousingRequest": ("barrier_free", "care_need")},
+        special={
+            "cases.HealthRecord": (),
+            "cases.HousingRequest": ("barrier_free", "care_need"),
+            "cases.MediationRequest": ("note",),
+        },
         consent_purposes=CaseConsentPurpose,
         permissions=(
             "cases.view_cases",
@@ -152,6 +159,7 @@ ACTIVITIES: tuple[Activity, ...] = (
             "cases.view_statements",
             "cases.manage_housing",
             "cases.manage_mentoring",
+            "cases.manage_mediation",
         ),
         retention=(RetentionCategory.HEALTH_NEEDS,),
         retention_note=(

@@ -40,6 +40,7 @@ __all__ = [
     "SiteProfile",
     "household_from_dict",
     "household_to_dict",
+    "profiles_from_dicts",
     "read_profiles",
     "site_from_dict",
     "site_to_dict",
@@ -331,6 +332,27 @@ def _anchors(c: _Collector, raw: Mapping[str, Any]) -> tuple[tuple[float, float]
         return ()
     points = (_point(c, f"anchors[{i}]", v) for i, v in enumerate(value))
     return tuple(p for p in points if p is not None)
+
+
+def profiles_from_dicts(
+    households: Sequence[Any], sites: Sequence[Any], *, source: str = "snapshot"
+) -> tuple[list[HouseholdProfile], list[SiteProfile], list[InputProblem]]:
+    """Households and sites from their JSON objects (a run's snapshot), with every problem
+    (records with a problem are left out of the lists; ``source`` names the files)."""
+    problems: list[InputProblem] = []
+    read_households = [
+        household_from_dict(raw, file=f"{source}:households", record=i + 1, problems=problems)
+        for i, raw in enumerate(households)
+    ]
+    read_sites = [
+        site_from_dict(raw, file=f"{source}:sites", record=i + 1, problems=problems)
+        for i, raw in enumerate(sites)
+    ]
+    return (
+        [h for h in read_households if h is not None],
+        [s for s in read_sites if s is not None],
+        problems,
+    )
 
 
 def household_from_dict(

@@ -622,6 +622,16 @@ class HourEntry(Immutable):
         related_name="corrections",
     )
     reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    # a language mediator's assignment whose hours these are (its corrections name it too);
+    # the link goes when the assignment is erased, the hours stay for the statement
+    assignment = models.ForeignKey(
+        "cases.MediatorProposal",
+        verbose_name=_("language mediation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hour_entries",
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

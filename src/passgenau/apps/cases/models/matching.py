@@ -1,4 +1,5 @@
-"""Runs of the matching engine for case management (the housing transition, mentoring): what a
+"""Runs of the matching engine for case management (the housing transition, mentoring,
+language mediation): what a
 run was given (its snapshot of engine profiles), what it found, and the proposals it made, each
 with the engine's explanation. A run is kept as it was; later changes to flats, mentors or
 requests never change it."""
@@ -20,6 +21,7 @@ class Programme(models.TextChoices):
 
     HOUSING = "housing", _("housing transition")
     MENTORING = "mentoring", _("mentoring")
+    MEDIATION = "mediation", _("language mediation")
 
 
 class EngineRun(models.Model):
@@ -74,13 +76,17 @@ class RequestStatus:
 
 def request_constraints(name: str, statuses: list[str], live: tuple[str, ...]) -> list[Any]:
     """The constraints of an area's request table ``name``: a known status, and at most one
-    live request per case."""
-    return [
-        models.CheckConstraint(condition=Q(status__in=statuses), name=f"{name}_status_valid"),
-        models.UniqueConstraint(
-            fields=["case"], condition=Q(status__in=live), name=f"{name}_one_live_per_case"
-        ),
+    request per case in the ``live`` statuses (none: a case has as many as it needs)."""
+    constraints: list[Any] = [
+        models.CheckConstraint(condition=Q(status__in=statuses), name=f"{name}_status_valid")
     ]
+    if live:
+        constraints.append(
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status__in=live), name=f"{name}_one_live_per_case"
+            )
+        )
+    return constraints
 
 
 class ProposalStatus(models.TextChoices):

@@ -1,7 +1,7 @@
 """What case management holds about a case, for the data-subject export (Art. 15 GDPR): the
 case, its consents and history, health data, integration plan (goals, steps, agreed versions),
-referrals, contact notes, specialist hours, housing and mentee requests with their proposals and
-meetings. The privacy app collects the parts of every case taken over from a household
+referrals, contact notes, specialist hours, housing, mentee and mediation requests with their
+proposals and meetings. The privacy app collects the parts of every case taken over from a household
 (``privacy.subject_access``)."""
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from ..models import (
     HealthRecord,
     HourEntry,
     HousingRequest,
+    MediationRequest,
+    MediatorProposal,
     MenteeRequest,
     MentorMeeting,
     MentorProposal,
@@ -45,6 +47,7 @@ _BY_CASE: tuple[tuple[str, str | Promise, type[models.Model]], ...] = (
     ("hours", _("specialist hours"), HourEntry),
     ("housing_requests", _("housing requests"), HousingRequest),
     ("mentee_requests", _("mentee requests"), MenteeRequest),
+    ("mediation_requests", _("mediation requests"), MediationRequest),
 )
 
 
@@ -75,5 +78,14 @@ def case_parts(*, case: Case) -> list[HeldPart]:
             "mentor_meetings",
             _("meetings"),
             list(MentorMeeting.objects.filter(pair__in=pairs).order_by("pk")),
+        ),
+        HeldPart(
+            "mediator_proposals",
+            _("mediator proposals"),
+            list(
+                MediatorProposal.objects.filter(
+                    request__in=own["mediation_requests"].rows
+                ).order_by("pk")
+            ),
         ),
     ]

@@ -39,6 +39,7 @@ from ..models import (
     GoalStatus,
     HealthRecord,
     HourEntry,
+    MediatorProposal,
     PlanVersion,
     Referral,
     ReferralOutcome,
@@ -709,8 +710,13 @@ def hours_log(
     on: dt.date,
     activity: str,
     hours: Decimal,
+    assignment: MediatorProposal | None = None,
 ) -> Logged:
+    """Hours worked on ``case`` under ``contract`` (``assignment``: a language mediator's
+    assignment of the case whose hours these are)."""
     _require(policies.may_log_hours(user=actor) and case.organisation_id == actor.organisation_id)
+    if assignment is not None and assignment.request.case_id != case.pk:
+        raise CasesError(_("The assignment is not of this case."))
     _not_in_future(on, _("The date of the hours"))
     _needs_consent(case, ConsentPurpose.BILLING)
     if activity not in Activity.values:
@@ -728,14 +734,18 @@ def hours_log(
     if on < case.opened_on:
         raise CasesError(_("Hours cannot be logged before the case was opened."))
     entry = HourEntry.objects.create(
-        case=case, caseworker=actor, contract=contract, on=on, activity=activity, hours=hours
+        case=case,
+        caseworker=actor,
+        contract=contract,
+        on=on,
+        activity=activity,
+        hours=hours,
+        assignment=assignment,
     )
-    log_action(
-        "cases.hourentry.recorded",
-        actor=actor,
-        obj=case,
-        data={"entry": entry.pk, "contract": contract.pk, "hours": str(hours)},
-    )
+    data = {"entry": entry.pk, "contract": contract.pk, "hours": str(hours)}
+    if assignment is not None:
+        data["assignment"] = assignment.pk
+    log_action("cases.hourentry.recorded", actor=actor, obj=case, data=data)
     over = max(contract_hours_used(contract) - contract.hours_budget, Decimal(0))
     return Logged(entry, over)
 
@@ -769,6 +779,7 @@ def hours_correct(*, actor: User, entry: HourEntry, hours: Decimal, reason: str)
         hours=hours,
         corrects=entry,
         reason=reason.strip(),
+        assignment_id=entry.assignment_id,
     )
     log_action(
         "cases.hourentry.corrected",

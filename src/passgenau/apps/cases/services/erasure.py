@@ -6,8 +6,9 @@ A case without specialist hours is deleted with everything recorded in it. A cas
 were billed to a funder keeps, for the funder's audit of the statements, only what the bill
 needs: its pseudonymous reference, organisation, caseworker, persons, dates, status, consents and
 events; its name becomes the reference, and its health data, needs, goals and steps, agreed plan
-versions, referrals, contact notes, housing and mentee requests (with their proposals,
-meetings and profiles in the runs' snapshots) are deleted.
+versions, referrals, contact notes, housing, mentee and mediation requests (with their proposals,
+meetings and profiles in the runs' snapshots) are deleted; hour entries of a mediation
+assignment stay, without the link.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from passgenau.apps.audit.services import log_action
 
 from ..models import Case, ContactNote, Goal, HealthRecord, HourEntry, PlanVersion, Referral
 from .housing import housing_erase
+from .mediation import mediation_erase
 from .mentoring import mentoring_erase
 
 __all__ = ["case_erase"]
@@ -31,6 +33,7 @@ def case_erase(*, actor: User, case: Case, data: dict[str, Any]) -> bool:
     log_action("cases.case.erased", actor=actor, obj=case, data={**data, "kept_for_billing": kept})
     housing_erase(case=case)
     mentoring_erase(case=case)
+    mediation_erase(case=case)
     if not kept:
         case.delete()
         return False

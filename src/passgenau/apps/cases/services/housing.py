@@ -43,7 +43,7 @@ from ..models import (
 )
 from . import matching as shared
 from .cases import CasesError, _needs_consent, _not_in_future, _require, transition
-from .matching import MatchingArea
+from .matching import MatchingArea, Site
 
 if TYPE_CHECKING:
     pass
@@ -244,8 +244,8 @@ def flat_profile(flat: Flat, room: int = 1) -> SiteProfile:
     )
 
 
-def _free_flats(organisation_id: int) -> list[tuple[Flat, int]]:
-    """Available flats without an open proposal; a flat holds one household."""
+def _free_flats(organisation_id: int, _requests: list[HousingRequest]) -> list[Site]:
+    """Available flats without an open proposal, one site each (it holds one household)."""
     flats = (
         Flat.objects.select_for_update(of=("self",))
         .filter(organisation_id=organisation_id, status=FlatStatus.AVAILABLE)
@@ -253,7 +253,7 @@ def _free_flats(organisation_id: int) -> list[tuple[Flat, int]]:
         .select_related("district")
         .order_by("id")
     )
-    return [(flat, 1) for flat in flats]
+    return [Site(flat, flat_profile(flat)) for flat in flats]
 
 
 HOUSING = MatchingArea(
@@ -263,15 +263,13 @@ HOUSING = MatchingArea(
     proposal_model=FlatProposal,
     place_field="flat",
     request_prefix="R",
-    place_prefix="F",
     request_transitions=HOUSING_REQUEST_TRANSITIONS,
     proposal_transitions=FLAT_PROPOSAL_TRANSITIONS,
     live_statuses=LIVE_HOUSING_STATUSES,
     may_manage=policies.may_manage_housing,
     scope=policies.housing_scope,
     request_profile=request_profile,
-    place_profile=flat_profile,
-    free_places=_free_flats,
+    sites=_free_flats,
     already_live=gettext_lazy("This case already waits for a flat or has one allocated."),
     request_related=("wished_districts", "anchor_districts"),
     waiting_order=("waiting_since", "id"),

@@ -29,11 +29,12 @@ from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.input_problems import problem_texts
 from passgenau.engine.matching.criteria import SHIPPED, Catalogue, load_catalogue_version
 from passgenau.engine.matching.explain import explanation_to_dict
-from passgenau.engine.matching.pipeline import match_profiles
+from passgenau.engine.matching.pipeline import MatchRun, match_profiles
 from passgenau.engine.matching.profiles import (
     HouseholdProfile,
     SiteProfile,
     household_to_dict,
+    profiles_from_dicts,
     site_to_dict,
 )
 from passgenau.engine.problems import InputError
@@ -56,32 +57,12 @@ class Placement:
     explanation: dict[str, Any]
 
 
-def programme_catalogue(programme: str) -> Catalogue:
-    """The programme's current criteria catalogue (``housing-v1.yaml`` …)."""
-    return load_catalogue_version(SHIPPED[programme][-1], programme)
-
-
-def criterion_labels(programme: str, language: str) -> dict[str, str]:
-    return {c.id: c.label(language) for c in programme_catalogue(programme).criteria}
-
-
-def engine_run(
-    *,
-    actor: User,
-    programme: str,
+def _matched(
+    catalogue: Catalogue,
     households: Sequence[HouseholdProfile],
     sites: Sequence[SiteProfile],
-    forbidden: Iterable[tuple[str, str]] = (),
-) -> tuple[EngineRun, list[Placement]]:
-    """Run the engine on the profiles and keep the run (callers hold the transaction)."""
-    organisation_id = actor.organisation_id
-    assert organisation_id is not None  # the area services asked the policies
-    if not households:
-        raise CasesError(_("No request is waiting."), code="nothing_waiting")
-    if not sites:
-        raise CasesError(_("No place is free."), code="nothing_free")
-    catalogue = programme_catalogue(programme)
-    forbidden = sorted(set(forbidden))
+    forbidden: list[tuple[str, str]],
+) -> tuple[MatchRun, list[Placement]]:
     try:
         matched = match_profiles(
             households,
@@ -101,6 +82,47 @@ def engine_run(
         for e in matched.explanations
         if e.site_id is not None and e.score is not None
     ]
+    return matched, placements
+
+
+def programme_catalogue(programme: str) -> Catalogue:
+    """The programme's current criteria catalogue (``housing-v1.yaml`` …)."""
+    return load_catalogue_version(SHIPPED[programme][-1], programme)
+
+
+def criterion_labels(programme: str, language: str) -> dict[str, str]:
+    return {c.id: c.label(language) for c in programme_catalogue(programme).criteria}
+
+
+def engine_run(
+    *,
+    actor: User,
+    programme: str,
+    households: Sequence[HouseholdProfile],
+    sites: Sequence[SiteProfile],
+    forbidden: Iterable[tuple[str, str]] = (),
+    refine: Callable[[list[Placement]], Iterable[tuple[str, str]]] | None = None,
+) -> tuple[EngineRun, list[Placement]]:
+    """Run the engine on the profiles and keep the run (callers hold the transaction).
+
+    ``refine`` names pairs the placements may not have (a limit across sites the engine cannot
+    express, such as a mediator's appointments a week): they are forbidden and the engine runs
+    again until none is named. The run keeps the last forbidden pairs in its snapshot, so that
+    it is reproduced with them."""
+    organisation_id = actor.organisation_id
+    assert organisation_id is not None  # the area services asked the policies
+    if not households:
+        raise CasesError(_("No request is waiting."), code="nothing_waiting")
+    if not sites:
+        raise CasesError(_("No place is free."), code="nothing_free")
+    catalogue = programme_catalogue(programme)
+    forbidden = sorted(set(forbidden))
+    while True:
+        matched, placements = _matched(catalogue, households, sites, forbidden)
+        more = set(refine(placements)) - set(forbidden) if refine else set()
+        if not more:
+            break
+        forbidden = sorted(set(forbidden) | more)
     unplaced = [
         {"id": e.household_id, "reason": e.unplaced_reason}
         for e in matched.explanations
@@ -139,6 +161,27 @@ def engine_run(
     return run, placements
 
 
+def engine_rerun(run: EngineRun) -> MatchRun:
+    """The engine once more on the run's snapshot (its profiles, its forbidden pairs, the
+    catalogue version it recorded): the same inputs give the same instance (input hash) and
+    the same placements. Raises :class:`CasesError` when the snapshot cannot be read."""
+    snapshot = run.snapshot
+    households, sites, problems = profiles_from_dicts(snapshot["households"], snapshot["sites"])
+    if problems:
+        raise CasesError(" ".join(problem_texts(problems)), code="snapshot")
+    try:
+        catalogue = load_catalogue_version(run.criteria_version, run.programme)
+    except InputError as exc:
+        raise CasesError(" ".join(problem_texts(exc.problems)), code="catalogue_version") from exc
+    return match_profiles(
+        households,
+        sites,
+        catalogue,
+        forbidden=snapshot.get("forbidden", []),
+        alternatives=ALTERNATIVES_SHOWN,
+    )
+
+
 def profiles_erase(*, programme: str, ids: set[str], since: dt.datetime) -> None:
     """Take the profiles ``ids`` out of the snapshots and results of ``programme``'s runs
     (``erased`` counts them in a snapshot). Every run since ``since`` could hold one (a case
@@ -164,6 +207,19 @@ def profiles_erase(*, programme: str, ids: set[str], since: dt.datetime) -> None
 
 
 @dataclass(frozen=True)
+class Site:
+    """A free place as one site of a run: the row a proposal names, and its engine profile (a
+    flat or a mentor is one site; a mediator is one site per free half-day)."""
+
+    place: Any
+    profile: SiteProfile
+
+
+# (placements, the sites by id) -> (request id, site id) pairs to forbid and run again
+Refine = Callable[[list[Placement], dict[str, Site]], Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
 class MatchingArea:
     """What one case area declares for its matching run; the rest is shared (module docstring).
 
@@ -178,7 +234,6 @@ class MatchingArea:
     proposal_model: type[Model]
     place_field: str
     request_prefix: str
-    place_prefix: str
     request_transitions: dict[str, frozenset[str]]
     proposal_transitions: dict[str, frozenset[str]]
     live_statuses: tuple[str, ...]
@@ -186,13 +241,13 @@ class MatchingArea:
     scope: Callable[..., Any]
     # the request as the engine sees it
     request_profile: Callable[[Any], HouseholdProfile]
-    # a place with so much room as the engine sees it
-    place_profile: Callable[[Any, int], SiteProfile]
-    # the organisation's free places (locked), each with its room
-    free_places: Callable[[int], list[tuple[Any, int]]]
+    # the organisation's free places (locked) as engine sites, given the waiting requests
+    sites: Callable[[int, list[Any]], list[Site]]
     already_live: Promise  # the refusal of a second live request
     request_related: tuple[str, ...] = ()  # prefetched for the profiles
     waiting_order: tuple[str, ...] = ("created_at", "id")
+    # pairs to forbid because the placements break a limit the engine cannot express
+    refine: Refine | None = None
 
     @property
     def request_action(self) -> str:
@@ -204,9 +259,6 @@ class MatchingArea:
 
     def request_id(self, request: Model) -> str:
         return f"{self.request_prefix}{request.pk}"
-
-    def place_id(self, place: Model) -> str:
-        return f"{self.place_prefix}{place.pk}"
 
     def organisation(self, actor: Visitor) -> int:
         """The actor's organisation, when it may manage the area (refused otherwise)."""
@@ -238,9 +290,8 @@ def area_request_case(area: MatchingArea, actor: User, case: Case) -> tuple[int,
     if case.status == CaseStatus.CLOSED:
         raise CasesError(_("The case is closed."))
     _needs_consent(case, ConsentPurpose.CASE_MANAGEMENT)
-    if area.request_model._default_manager.filter(
-        case=case, status__in=area.live_statuses
-    ).exists():
+    live = area.request_model._default_manager.filter(case=case, status__in=area.live_statuses)
+    if area.live_statuses and live.exists():
         raise CasesError(str(area.already_live))
     return organisation_id, case
 
@@ -314,34 +365,49 @@ def _waiting_requests(area: MatchingArea, organisation_id: int) -> list[Any]:
     )
 
 
+def _refiner(
+    refine: Refine | None, site_of: dict[str, Site]
+) -> Callable[[list[Placement]], Iterable[tuple[str, str]]] | None:
+    if refine is None:
+        return None
+    return lambda placements: refine(placements, site_of)
+
+
 def area_run(area: MatchingArea, actor: User) -> EngineRun:
     """Propose places to the area's waiting requests under its catalogue's hard criteria; a
     (request, place) pair declined before is not proposed again (callers hold the
     transaction)."""
     organisation_id = area.organisation(actor)
     requests = _waiting_requests(area, organisation_id)
-    free = area.free_places(organisation_id)
-    places = [place for place, _room in free]
+    sites = area.sites(organisation_id, requests)
+    site_of = {site.profile.id: site for site in sites}
+    sites_of_place: dict[Any, list[str]] = {}
+    for site in sites:
+        sites_of_place.setdefault(site.place.pk, []).append(site.profile.id)
     declined = area.proposal_model._default_manager.filter(
         request__in=requests,
-        **{f"{area.place_field}__in": places},
+        **{f"{area.place_field}__in": [site.place for site in sites]},
         status=ProposalStatus.DECLINED,
     ).values_list("request_id", f"{area.place_field}_id")
     run, placements = engine_run(
         actor=actor,
         programme=area.programme,
         households=[area.request_profile(r) for r in requests],
-        sites=[area.place_profile(place, room) for place, room in free],
-        forbidden=[(f"{area.request_prefix}{r}", f"{area.place_prefix}{p}") for r, p in declined],
+        sites=[site.profile for site in sites],
+        forbidden=[
+            (f"{area.request_prefix}{r}", site_id)
+            for r, p in declined
+            for site_id in sites_of_place.get(p, [])
+        ],
+        refine=_refiner(area.refine, site_of),
     )
     request_of = {area.request_id(r): r for r in requests}
-    place_of = {area.place_id(p): p for p in places}
     for placement in placements:
         request = request_of[placement.household_id]
         area.proposal_model._default_manager.create(
             run=run,
             request=request,
-            **{area.place_field: place_of[placement.site_id]},
+            **{area.place_field: site_of[placement.site_id].place},
             score=placement.score,
             explanation=placement.explanation,
         )
@@ -369,6 +435,7 @@ def area_erase(area: MatchingArea, case: Case) -> int:
 __all__ = [
     "MatchingArea",
     "Placement",
+    "Site",
     "area_erase",
     "area_locked_proposal",
     "area_locked_request",
@@ -379,6 +446,7 @@ __all__ = [
     "area_run",
     "area_transition",
     "criterion_labels",
+    "engine_rerun",
     "engine_run",
     "profiles_erase",
     "programme_catalogue",

@@ -52,7 +52,7 @@ from .cases import (
     TransitionError,
     _not_in_future,
 )
-from .matching import MatchingArea
+from .matching import MatchingArea, Site
 
 SIDES = ("mentee", "mentor")
 MAX_CAPACITY = 5
@@ -230,7 +230,7 @@ def mentor_profile(mentor: Mentor, room: int) -> SiteProfile:
     )
 
 
-def _mentors_with_room(organisation_id: int) -> list[tuple[Mentor, int]]:
+def _mentors_with_room(organisation_id: int, _requests: list[MenteeRequest]) -> list[Site]:
     """Active mentors with room left: the capacity less the pairs and open proposals."""
     mentors = list(
         Mentor.objects.select_for_update()
@@ -246,7 +246,7 @@ def _mentors_with_room(organisation_id: int) -> list[tuple[Mentor, int]]:
         .values_list("mentor", "n")
     )
     room = {m.pk: m.capacity - taken.get(m.pk, 0) for m in mentors}
-    return [(m, room[m.pk]) for m in mentors if room[m.pk] > 0]
+    return [Site(m, mentor_profile(m, room[m.pk])) for m in mentors if room[m.pk] > 0]
 
 
 MENTORING = MatchingArea(
@@ -256,15 +256,13 @@ MENTORING = MatchingArea(
     proposal_model=MentorProposal,
     place_field="mentor",
     request_prefix="N",
-    place_prefix="M",
     request_transitions=MENTEE_REQUEST_TRANSITIONS,
     proposal_transitions=MENTOR_PROPOSAL_TRANSITIONS,
     live_statuses=LIVE_MENTEE_STATUSES,
     may_manage=policies.may_manage_mentoring,
     scope=policies.mentoring_scope,
     request_profile=request_profile,
-    place_profile=mentor_profile,
-    free_places=_mentors_with_room,
+    sites=_mentors_with_room,
     already_live=gettext_lazy("This case already waits for a mentor or has one."),
 )
 

@@ -59,6 +59,7 @@ from ..models import (
 )
 from ..selectors import cases as selectors
 from ..selectors import housing as housing_selectors
+from ..selectors import mediation as mediation_selectors
 from ..selectors import mentoring as mentoring_selectors
 from ..services import cases as services
 
@@ -162,7 +163,14 @@ def _case_context(request: AuthenticatedHttpRequest, case: Case, **forms: Form) 
     entries = list(selectors.hour_entries_of_case(case=case)[:50])
     may_housing = policies.may_manage_housing(user=request.user)
     may_mentoring = policies.may_manage_mentoring(user=request.user)
+    may_mediation = policies.may_manage_mediation(user=request.user)
     return {
+        "may_mediation": may_mediation,
+        "mediation_requests": mediation_selectors.mediation_requests_of_case(
+            user=request.user, case=case
+        )
+        if may_mediation
+        else [],
         "may_mentoring": may_mentoring,
         "mentee_requests": mentoring_selectors.mentee_requests_of_case(user=request.user, case=case)
         if may_mentoring

@@ -43,9 +43,8 @@ from passgenau.engine.matching.pipeline import MatchRun, constrain, match_profil
 from passgenau.engine.matching.profiles import (
     HouseholdProfile,
     SiteProfile,
-    household_from_dict,
     household_to_dict,
-    site_from_dict,
+    profiles_from_dicts,
     site_to_dict,
 )
 from passgenau.engine.matching.scoring import score_profiles
@@ -210,21 +209,15 @@ def _known_places(profile: HouseholdProfile, site_ids: set[str]) -> HouseholdPro
 def _profiles_from_snapshot(
     snapshot: dict[str, Any],
 ) -> tuple[list[HouseholdProfile], list[SiteProfile]]:
-    problems: list[InputProblem] = []
-    households = [
-        household_from_dict(raw, file="snapshot:households", record=i + 1, problems=problems)
-        for i, raw in enumerate(snapshot["households"])
-    ]
-    sites = [
-        site_from_dict(raw, file="snapshot:sites", record=i + 1, problems=problems)
-        for i, raw in enumerate(snapshot["sites"])
-    ]
-    read_households = [h for h in households if h is not None]
-    read_sites = [s for s in sites if s is not None]
-    if problems or len(read_households) < len(households) or len(read_sites) < len(sites):
+    households, sites, problems = profiles_from_dicts(snapshot["households"], snapshot["sites"])
+    if (
+        problems
+        or len(households) < len(snapshot["households"])
+        or len(sites) < len(snapshot["sites"])
+    ):
         text = " ".join(problem_texts(problems)) or _("The snapshot is damaged.")
         raise RunError(text, code="snapshot", problems=problems)
-    return read_households, read_sites
+    return households, sites
 
 
 def snapshot_catalogue(snapshot: dict[str, Any]) -> Catalogue:

@@ -1,0 +1,427 @@
+"""Language mediation: the pool of mediators, a case's request for one at an appointment, the
+run through the engine (``mediation-v1.yaml``) when many requests meet few mediators, the
+mediator's confirmation (the assignment) and its hours, which are specialist hours of the case
+(an ``HourEntry`` of the activity "language mediation" that names the assignment; corrected only
+by new entries with a reason, as every hour entry).
+
+A mediator is one engine site per half-day it is free at the time of a waiting appointment and
+not yet booked then (:func:`mediator_sites`); its appointments a week are a limit across those
+sites that the engine cannot express, so :func:`_over_capacity` forbids the weakest placements
+past it and the engine runs again (``engine_run``'s ``refine``). Changes are audited with
+pseudonymous ids only (the mediator's and the case's references, request and proposal numbers);
+the request's note never enters a run, the audit trail or what the mediator is told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from passgenau.apps.accounts.models import User
+from passgenau.apps.audit.services import log_action
+from passgenau.engine.matching.profiles import HouseholdProfile, Member, SiteProfile
+
+from .. import policies
+from ..models import (
+    MEDIATION_REQUEST_TRANSITIONS,
+    MEDIATOR_PROPOSAL_TRANSITIONS,
+    SLOTS,
+    Activity,
+    AppointmentArea,
+    Case,
+    ConsentPurpose,
+    District,
+    EngineRun,
+    FundingContract,
+    Language,
+    MediationRequest,
+    MediationRequestStatus,
+    Mediator,
+    MediatorProposal,
+    Programme,
+    ProposalStatus,
+)
+from . import matching as shared
+from .cases import CasesError, Logged, _needs_consent, hours_log
+from .matching import MatchingArea, Placement, Site
+
+MAX_CAPACITY = 20
+HOLDING = (ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED)
+EARLIEST, LATEST = dt.time(6, 0), dt.time(22, 0)
+
+
+def _choices(values: Iterable[str], allowed: Iterable[str], empty: str) -> list[str]:
+    chosen = sorted(set(values))
+    if set(chosen) - set(allowed):
+        raise CasesError(_("Unknown value among the choices."))
+    if not chosen and empty:
+        raise CasesError(empty)
+    return chosen
+
+
+def _periods(periods: Iterable[tuple[dt.date, dt.date]]) -> list[list[str]]:
+    out = []
+    for first, last in periods:
+        if last < first:
+            raise CasesError(_("A date range ends on or after its first day."))
+        out.append([first.isoformat(), last.isoformat()])
+    return sorted(out)
+
+
+def _own_districts(organisation_id: int, districts: Iterable[District]) -> list[District]:
+    chosen = list(districts)
+    if any(d.organisation_id != organisation_id for d in chosen):
+        raise CasesError(_("Choose districts of your own organisation."))
+    return chosen
+
+
+# --------------------------------------------------------------------------------------------
+# Mediators
+# --------------------------------------------------------------------------------------------
+
+
+def _mediator_fields(organisation_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    name = str(fields["name"]).strip()
+    if not name:
+        raise CasesError(_("Give the mediator's name."))
+    if not 1 <= fields["capacity"] <= MAX_CAPACITY:
+        raise CasesError(_("A mediator takes 1 to 20 appointments a week."))
+    values = {
+        "name": name,
+        "languages": _choices(
+            fields["languages"], Language.values, _("Choose at least one language.")
+        ),
+        "areas": _choices(
+            fields["areas"], AppointmentArea.values, _("Choose at least one area of work.")
+        ),
+        "slots": _choices(fields.get("slots", ()), SLOTS, ""),
+        "periods": _periods(fields.get("periods", ())),
+        "capacity": fields["capacity"],
+        "active": bool(fields.get("active", True)),
+    }
+    if not values["slots"] and not values["periods"]:
+        raise CasesError(_("Say when the mediator is free: weekly times or date ranges."))
+    return values
+
+
+@transaction.atomic
+def mediator_create(*, actor: User, districts: Iterable[District] = (), **fields: Any) -> Mediator:
+    """A mediator of the pool: languages, areas of work, districts, when free, capacity."""
+    organisation_id = MEDIATION.organisation(actor)
+    chosen = _own_districts(organisation_id, districts)
+    mediator = Mediator.objects.create(
+        organisation_id=organisation_id, **_mediator_fields(organisation_id, fields)
+    )
+    mediator.districts.set(chosen)
+    log_action("cases.mediator.created", actor=actor, obj=mediator)
+    return mediator
+
+
+@transaction.atomic
+def mediator_update(
+    *, actor: User, mediator: Mediator, districts: Iterable[District] = (), **fields: Any
+) -> Mediator:
+    """Change a mediator; what was booked stays booked."""
+    organisation_id = MEDIATION.organisation(actor)
+    mediator = Mediator.objects.select_for_update().get(
+        pk=mediator.pk, organisation_id=organisation_id
+    )
+    chosen = _own_districts(organisation_id, districts)
+    for name, value in _mediator_fields(organisation_id, fields).items():
+        setattr(mediator, name, value)
+    mediator.save()
+    mediator.districts.set(chosen)
+    log_action("cases.mediator.updated", actor=actor, obj=mediator)
+    return mediator
+
+
+# --------------------------------------------------------------------------------------------
+# Requests
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mediation_request_create(
+    *,
+    actor: User,
+    case: Case,
+    area: str,
+    language: str,
+    on: dt.date,
+    starts_at: dt.time,
+    minutes: int,
+    place: str,
+    district: District | None = None,
+    note: str = "",
+) -> MediationRequest:
+    """The case needs a mediator at an appointment (as many requests as appointments). The
+    note on what it is about may be health data: recorded only with the consent for it."""
+    organisation_id, case = shared.area_request_case(MEDIATION, actor, case)
+    if area not in AppointmentArea.values:
+        raise CasesError(_("Choose the kind of appointment."))
+    if language not in Language.values:
+        raise CasesError(_("Choose the language needed."))
+    if on < timezone.localdate():
+        raise CasesError(_("The appointment cannot be in the past."))
+    if not EARLIEST <= starts_at <= LATEST:
+        raise CasesError(_("An appointment starts between 6:00 and 22:00."))
+    if not 15 <= minutes <= 480:
+        raise CasesError(_("An appointment lasts 15 to 480 minutes."))
+    place = place.strip()
+    if not place:
+        raise CasesError(_("Say where the appointment is."))
+    if district is not None:
+        _own_districts(organisation_id, [district])
+    note = note.strip()
+    if note:  # what a doctor's or any appointment is about is special-category data (Art. 9)
+        _needs_consent(case, ConsentPurpose.HEALTH)
+    request = MediationRequest.objects.create(
+        case=case,
+        area=area,
+        language=language,
+        on=on,
+        starts_at=starts_at,
+        minutes=minutes,
+        place=place,
+        district=district,
+        note=note,
+        created_by=actor,
+    )
+    log_action(
+        "cases.mediationrequest.created", actor=actor, obj=case, data={"request": request.pk}
+    )
+    return request
+
+
+@transaction.atomic
+def mediation_request_withdraw(*, actor: User, request: MediationRequest) -> MediationRequest:
+    """The appointment is cancelled: an open proposal is declined, a booked mediator freed."""
+    locked: MediationRequest = shared.area_locked_request(MEDIATION, actor, request)
+    for booked in MediatorProposal.objects.select_for_update().filter(
+        request=locked, status=ProposalStatus.CONFIRMED
+    ):
+        shared.area_transition(MEDIATION, actor, booked, ProposalStatus.ENDED)
+    withdrawn: MediationRequest = shared.area_request_withdraw(MEDIATION, actor, locked)
+    return withdrawn
+
+
+# --------------------------------------------------------------------------------------------
+# Engine profiles and the run
+# --------------------------------------------------------------------------------------------
+
+
+def request_profile(request: MediationRequest) -> HouseholdProfile:
+    """The appointment as the engine sees it: one unit of a mediator's half-day, with the tags
+    of ``mediation-v1.yaml`` (language, area, time, district, case). No note, no name."""
+    needs = {
+        f"lang:{request.language}",
+        f"area:{request.area}",
+        f"time:{request.time_tag}",
+        f"case:{request.case_id}",
+    }
+    if request.district_id is not None:
+        needs.add(f"district:{request.district_id}")
+    return HouseholdProfile(
+        id=f"A{request.pk}", members=(Member("30-44", "adult"),), needs=frozenset(needs)
+    )
+
+
+def mediator_profile(mediator: Mediator, time: str, cases: Iterable[int]) -> SiteProfile:
+    """The mediator at the half-day ``time`` (``2026-12-07_am``) as the engine sees it."""
+    services = {f"lang:{code}" for code in mediator.languages}
+    services |= {f"area:{name}" for name in mediator.areas}
+    services |= {f"district:{d.pk}" for d in mediator.districts.all()}
+    services |= {f"case:{case_id}" for case_id in cases}
+    services.add(f"time:{time}")
+    return SiteProfile(
+        id=f"S{mediator.pk}@{time}",
+        name=mediator.reference,
+        capacity={"households": 1},
+        services=frozenset(services),
+    )
+
+
+def _week(day: dt.date) -> tuple[int, int]:
+    year, week, _weekday = day.isocalendar()
+    return (year, week)
+
+
+def _holding(mediators: list[Mediator]) -> list[MediatorProposal]:
+    return list(
+        MediatorProposal.objects.filter(mediator__in=mediators, status__in=HOLDING).select_related(
+            "request"
+        )
+    )
+
+
+def mediator_sites(organisation_id: int, requests: list[MediationRequest]) -> list[Site]:
+    """One site per active mediator and half-day of a waiting appointment at which it is free,
+    not yet booked or proposed, and in a week with room left."""
+    times = sorted({(r.on, r.part) for r in requests})
+    mediators = list(
+        Mediator.objects.select_for_update(of=("self",))
+        .filter(organisation_id=organisation_id, active=True)
+        .prefetch_related("districts")
+        .order_by("id")
+    )
+    busy: set[tuple[int, str]] = set()
+    weekly: dict[tuple[int, tuple[int, int]], int] = {}
+    for held in _holding(mediators):
+        busy.add((held.mediator_id, held.request.time_tag))
+        key = (held.mediator_id, _week(held.request.on))
+        weekly[key] = weekly.get(key, 0) + 1
+    worked = MediatorProposal.objects.filter(
+        mediator__in=mediators, status__in=[ProposalStatus.CONFIRMED, ProposalStatus.ENDED]
+    ).values_list("mediator_id", "request__case_id")
+    cases: dict[int, set[int]] = {}
+    for mediator_id, case_id in worked:
+        cases.setdefault(mediator_id, set()).add(case_id)
+    sites = []
+    for mediator in mediators:
+        for day, part in times:
+            time = f"{day.isoformat()}_{part}"
+            if (
+                mediator.free_at(day, part)
+                and (mediator.pk, time) not in busy
+                and weekly.get((mediator.pk, _week(day)), 0) < mediator.capacity
+            ):
+                profile = mediator_profile(mediator, time, sorted(cases.get(mediator.pk, ())))
+                sites.append(Site(mediator, profile))
+    return sites
+
+
+def _over_capacity(placements: list[Placement], site_of: dict[str, Site]) -> set[tuple[str, str]]:
+    """Placements past a mediator's appointments a week (counting what it holds already): the
+    weakest of them, to be forbidden."""
+    mediators = list({site_of[p.site_id].place for p in placements})
+    taken: dict[tuple[int, tuple[int, int]], int] = {}
+    for held in _holding(mediators):
+        key = (held.mediator_id, _week(held.request.on))
+        taken[key] = taken.get(key, 0) + 1
+    groups: dict[tuple[int, tuple[int, int]], list[Placement]] = {}
+    for placement in placements:
+        mediator = site_of[placement.site_id].place
+        day = dt.date.fromisoformat(placement.site_id.split("@")[1].split("_")[0])
+        groups.setdefault((mediator.pk, _week(day)), []).append(placement)
+    capacity = {m.pk: m.capacity for m in mediators}
+    over = set()
+    for key, group in groups.items():
+        room = capacity[key[0]] - taken.get(key, 0)
+        ranked = sorted(group, key=lambda p: (-p.score, p.household_id))
+        over |= {(p.household_id, p.site_id) for p in ranked[max(room, 0) :]}
+    return over
+
+
+MEDIATION = MatchingArea(
+    programme=Programme.MEDIATION,
+    request_model=MediationRequest,
+    place_model=Mediator,
+    proposal_model=MediatorProposal,
+    place_field="mediator",
+    request_prefix="A",
+    request_transitions=MEDIATION_REQUEST_TRANSITIONS,
+    proposal_transitions=MEDIATOR_PROPOSAL_TRANSITIONS,
+    live_statuses=(),
+    may_manage=policies.may_manage_mediation,
+    scope=policies.mediation_scope,
+    request_profile=request_profile,
+    sites=mediator_sites,
+    already_live=gettext_lazy("This case already has a request for this appointment."),
+    waiting_order=("on", "starts_at", "id"),
+    refine=_over_capacity,
+)
+
+
+@transaction.atomic
+def mediation_run(*, actor: User) -> EngineRun:
+    """Propose mediators for the waiting appointments under the mediation catalogue's hard
+    criteria (one appointment at a time, the language needed, the area, free at the time)."""
+    return shared.area_run(MEDIATION, actor)
+
+
+# --------------------------------------------------------------------------------------------
+# Confirmation, decline, hours
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mediator_proposal_confirm(*, actor: User, proposal: MediatorProposal) -> MediatorProposal:
+    """The mediator confirmed the appointment: it is booked (the assignment)."""
+    proposal = shared.area_locked_proposal(MEDIATION, actor, proposal)
+    mediator = Mediator.objects.select_for_update().get(pk=proposal.mediator_id)
+    request = proposal.request
+    clash = MediatorProposal.objects.filter(
+        ~Q(pk=proposal.pk),
+        mediator=mediator,
+        status=ProposalStatus.CONFIRMED,
+        request__on=request.on,
+    )
+    if any(other.request.part == request.part for other in clash.select_related("request")):
+        raise CasesError(_("The mediator is already booked at this time."))
+    locked = shared.area_proposal_settle(MEDIATION, actor, proposal, ProposalStatus.CONFIRMED)
+    shared.area_transition(MEDIATION, actor, locked, MediationRequestStatus.BOOKED)
+    return proposal
+
+
+@transaction.atomic
+def mediator_proposal_decline(*, actor: User, proposal: MediatorProposal) -> MediatorProposal:
+    """The mediator cannot come: the appointment waits again (this mediator is not proposed
+    for it again)."""
+    declined: MediatorProposal = shared.area_proposal_decline(MEDIATION, actor, proposal)
+    return declined
+
+
+@transaction.atomic
+def assignment_hours_log(
+    *, actor: User, assignment: MediatorProposal, contract: FundingContract, hours: Decimal
+) -> Logged:
+    """The hours of a booked assignment, on the appointment's day, as specialist hours of the
+    case (activity "language mediation"); the appointment took place. Further entries and
+    corrections are hour entries as any other."""
+    assignment = shared.area_locked_proposal(MEDIATION, actor, assignment)
+    if assignment.status != ProposalStatus.CONFIRMED:
+        raise CasesError(_("Hours are recorded for booked appointments."))
+    request = MediationRequest.objects.select_for_update().get(pk=assignment.request_id)
+    logged = hours_log(
+        actor=actor,
+        case=request.case,
+        contract=contract,
+        on=request.on,
+        activity=Activity.MEDIATION,
+        hours=hours,
+        assignment=assignment,
+    )
+    if request.status == MediationRequestStatus.BOOKED:
+        shared.area_transition(MEDIATION, actor, request, MediationRequestStatus.DONE)
+    return logged
+
+
+def mediation_erase(*, case: Case) -> int:
+    """Erase the case's mediation requests with their proposals, and take their profiles out
+    of the runs; the hour entries stay (for the statements) without the link."""
+    return shared.area_erase(MEDIATION, case)
+
+
+__all__ = [
+    "MEDIATION",
+    "assignment_hours_log",
+    "mediation_erase",
+    "mediation_request_create",
+    "mediation_request_withdraw",
+    "mediation_run",
+    "mediator_create",
+    "mediator_profile",
+    "mediator_proposal_confirm",
+    "mediator_proposal_decline",
+    "mediator_sites",
+    "mediator_update",
+    "request_profile",
+]
