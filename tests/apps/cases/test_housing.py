@@ -157,7 +157,7 @@ def test_confirm_allocates_and_the_move_is_recorded():
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     with pytest.raises(CasesError, match="future"):
         services.move_record(actor=actor, request=request, moved_on=tomorrow)
-    with pytest.raises(CasesError, match="available only from 2026-02-01"):
+    with pytest.raises(CasesError, match="available only from 02/01/2026"):
         services.move_record(actor=actor, request=request, moved_on=dt.date(2026, 1, 31))
     services.move_record(actor=actor, request=request, moved_on=dt.date(2026, 2, 1))
     request.refresh_from_db()

@@ -14,7 +14,7 @@ from accounts_helpers import ROLES_AND_PUBLIC, login_client
 from cases_helpers import caseworker, make_case, make_contract
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.cases import services
-from passgenau.apps.cases.models import Case, Goal, HourEntry
+from passgenau.apps.cases.models import Case, Goal, GoalStatus, HourEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +230,39 @@ def test_caseload_figures_and_constant_queries(caseworker_client, django_assert_
         response = caseworker_client.get(url)
     text = response.content.decode()
     assert 'data-testid="overdue">10 ' in text
+
+
+@pytest.mark.parametrize(
+    ("language", "due", "status"),
+    [("de", "30.06.2026", "offen"), ("en", "06/30/2026", "open")],
+)
+def test_plan_version_shows_dates_in_the_page_language(client, language, due, status):
+    """Bug (issue 11, bug 10): an agreed plan version showed its dates as stored (2026-06-30)
+    on a German page, next to 30.06.2026 elsewhere."""
+    from django.utils import translation
+
+    actor = caseworker()
+    case = make_case()
+    goal = services.goal_create(
+        actor=actor,
+        case=case,
+        area="language",
+        title="B1",
+        responsible="Frau K.",
+        due_on=dt.date(2026, 6, 30),
+        review_on=dt.date(2026, 3, 31),
+    )
+    services.step_create(
+        actor=actor, goal=goal, title="VHS", responsible="caseworker", due_on=dt.date(2026, 6, 30)
+    )
+    services.plan_agree(actor=actor, case=case, agreed_on=dt.date(2026, 1, 20))
+    login_client(client, actor)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("cases:plan_version", args=[case.pk, 1]))
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Content-Language"] == language
+    assert "2026-06-30" not in html and "2026-03-31" not in html
+    assert html.count(due) == 2  # the goal and its step
+    with translation.override(language):
+        assert str(dict(GoalStatus.choices)["open"]) == status
+    assert f"· {status}</p>" in html

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -333,7 +334,7 @@ def move_record(*, actor: User, request: HousingRequest, moved_on: dt.date) -> H
     if moved_on < flat.available_from:
         raise CasesError(
             _("The flat is available only from %(date)s.")
-            % {"date": flat.available_from.isoformat()}
+            % {"date": date_format(flat.available_from, "SHORT_DATE_FORMAT")}
         )
     shared.area_transition(HOUSING, actor, request, HousingRequestStatus.MOVED, moved_on=moved_on)
     _flat_to(actor, flat, FlatStatus.LET)

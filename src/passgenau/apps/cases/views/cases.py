@@ -361,7 +361,38 @@ def plan_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> Htt
     version = PlanVersion.objects.filter(case=case, number=number).first()
     if version is None:
         raise Http404
-    return render(request, "cases/plan_version.html", {"case": case, "version": version})
+    return render(
+        request,
+        "cases/plan_version.html",
+        {"case": case, "version": version, "goals": _plan_version_shown(version.content)},
+    )
+
+
+def _plan_version_shown(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored version (ISO dates, status codes, as agreed) for the page: dates as dates, so
+    that the page formats them in its language, and statuses in words."""
+    goal_labels, step_labels = dict(GoalStatus.choices), dict(StepStatus.choices)
+
+    def day(value: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+    return [
+        goal
+        | {
+            "due_on": day(goal.get("due_on")),
+            "review_on": day(goal.get("review_on")),
+            "status": goal_labels.get(goal["status"], goal["status"]),
+            "steps": [
+                step
+                | {
+                    "due_on": day(step.get("due_on")),
+                    "status": step_labels.get(step["status"], step["status"]),
+                }
+                for step in goal.get("steps", [])
+            ],
+        }
+        for goal in content
+    ]
 
 
 # --- funding contracts and statements ---------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
@@ -106,7 +107,7 @@ def _validate_schedule(
     if interviews_close and decisions_due and decisions_due < interviews_close:
         errors["decisions_due"] = _(
             "Decisions cannot be due before the interviews close (%(date)s)."
-        ) % {"date": interviews_close.isoformat()}
+        ) % {"date": date_format(interviews_close, "SHORT_DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
 
