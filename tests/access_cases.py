@@ -329,6 +329,9 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:proposal_detail", kwargs=_relocation_proposal),
     # a published proposal can no longer be changed: the form is shown, the service refuses
     PageCase("relocation:proposal_override", kwargs=_relocation_proposal),
+    PageCase("relocation:round_decisions", kwargs=_relocation_round),
+    PageCase("relocation:round_decisions", kwargs=_relocation_round, query="status=declined"),
+    PageCase("relocation:decision_received", kwargs=_relocation_proposal),
     PageCase("relocation:placement_list"),
     PageCase("relocation:travel_edit", kwargs=_relocation_placement),
     PageCase("relocation:arrival_list"),

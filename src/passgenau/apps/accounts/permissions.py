@@ -111,6 +111,14 @@ PERMISSIONS: tuple[Permission, ...] = (
         _roles(Role.MUNICIPAL_OFFICER),
     ),
     Permission(
+        "relocation.record_received_decisions",
+        _(
+            "See every decision on the proposals of one's rounds with its reason, and record a "
+            "municipality's decision received by phone, letter, e-mail or in person"
+        ),
+        _roles(Role.COORDINATOR),
+    ),
+    Permission(
         "relocation.record_household_consent",
         _("Record a household's acceptance or refusal of its proposal"),
         _roles(Role.INTERVIEWER),

@@ -46,6 +46,7 @@ KEEP_PROFILE = "relocation.keep_profile"
 REGISTER_HOUSEHOLDS = "relocation.register_households"
 DECIDE_PROPOSALS = "relocation.decide_proposals"
 RECORD_HOUSEHOLD_CONSENT = "relocation.record_household_consent"
+RECORD_RECEIVED_DECISIONS = "relocation.record_received_decisions"
 RECORD_ARRIVAL = "relocation.record_arrival"
 RECORD_FOLLOWUP = "relocation.record_followup"
 ERASE_HOUSEHOLDS = "relocation.erase_households"
@@ -250,6 +251,14 @@ def proposals_household_answer_scope(user: Visitor) -> Q | None:
 
 def proposal_may_decide_for_municipality(user: Visitor, proposal: Proposal) -> bool:
     return _holds(user, DECIDE_PROPOSALS) and proposal.municipality_id == _organisation_id(user)
+
+
+def proposal_may_record_received_decision(user: Visitor, proposal: Proposal) -> bool:
+    """The coordinator of the proposal's round records a municipality's decision that reached
+    it by phone, letter, e-mail or in person."""
+    return _holds(user, RECORD_RECEIVED_DECISIONS) and round_is_coordinated_by(
+        user, proposal.run.round
+    )
 
 
 def proposal_may_record_household_answer(user: Visitor, proposal: Proposal) -> bool:

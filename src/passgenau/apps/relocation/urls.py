@@ -40,6 +40,8 @@ urlpatterns = [
     # decisions
     path("proposals/", decisions.proposal_list, name="proposal_list"),
     path("proposals/<int:pk>/", decisions.proposal_detail, name="proposal_detail"),
+    path("rounds/<int:pk>/decisions/", decisions.round_decisions, name="round_decisions"),
+    path("proposals/<int:pk>/received/", decisions.decision_received, name="decision_received"),
     # travel
     path("placements/", travel.placement_list, name="placement_list"),
     path("placements/<int:pk>/travel/", travel.travel_edit, name="travel_edit"),

@@ -18,6 +18,7 @@ from .decisions import (
     Decision,
     DecisionOutcome,
     DecisionSide,
+    DecisionSource,
 )
 from .followup import (
     SURVEY_WINDOW,
@@ -109,6 +110,7 @@ __all__ = [
     "Decision",
     "DecisionOutcome",
     "DecisionSide",
+    "DecisionSource",
     "FollowUpSurvey",
     "FollowUpWave",
     "Household",

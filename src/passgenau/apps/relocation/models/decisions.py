@@ -21,6 +21,18 @@ class DecisionOutcome(models.TextChoices):
     DECLINE = "decline", _("declined")
 
 
+class DecisionSource(models.TextChoices):
+    """How a decision reached the platform: entered by the deciding side in the application, or
+    received another way and recorded by the round's coordinator (a municipality without an
+    account answers by phone or letter)."""
+
+    APPLICATION = "application", _("in the application")
+    PHONE = "phone", _("by phone")
+    LETTER = "letter", _("by letter")
+    EMAIL = "email", _("by e-mail")
+    IN_PERSON = "in_person", _("in person")
+
+
 class Decision(models.Model):
     """One side's answer to a published proposal: the municipality's (by its officer) or the
     household's consent (recorded by its interviewer). Declining needs a reason."""
@@ -38,6 +50,14 @@ class Decision(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    source = models.CharField(
+        _("received"),
+        max_length=20,
+        choices=DecisionSource.choices,
+        default=DecisionSource.APPLICATION,
+    )
+    # the day a decision received by phone, letter, … was given (the record may come later)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("decision")
@@ -54,6 +74,14 @@ class Decision(models.Model):
             ),
             models.CheckConstraint(
                 condition=status_in("outcome", DecisionOutcome), name="decision_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=status_in("source", DecisionSource), name="decision_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source=DecisionSource.APPLICATION, received_on__isnull=True)
+                | (~Q(source=DecisionSource.APPLICATION) & Q(received_on__isnull=False)),
+                name="decision_received_has_date",
             ),
         ]
 

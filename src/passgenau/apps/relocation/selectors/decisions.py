@@ -64,6 +64,26 @@ def proposals_list_for_user(
     return shown
 
 
+def round_decisions_for_coordinator(
+    *, user: Visitor, round_id: int, status: str = "", municipality_id: int | None = None
+) -> QuerySet[Proposal]:
+    """Every proposal of the round that went out, with both sides' decisions and their reasons,
+    for the round's coordinators (none for anybody else). Not logged here: the page logs the
+    households it shows (:func:`log_decisions_shown`)."""
+    proposals = policies.scoped(_proposals(), policies.proposals_reviewed_scope(user)).filter(
+        run__round_id=round_id
+    )
+    if status:
+        proposals = proposals.filter(status=status)
+    if municipality_id is not None:
+        proposals = proposals.filter(municipality_id=municipality_id)
+    return proposals.order_by("municipality__name", "household__reference", "pk")
+
+
+def log_decisions_shown(*, user: Visitor, proposals: list[Proposal]) -> None:
+    log_read(actor=user, objects=[p.household for p in proposals], data={"page": "decisions"})
+
+
 def proposal_get_for_user(*, user: Visitor, pk: int, log: bool = True) -> Proposal:
     found = proposals_for_user(user=user).filter(pk=pk).first()
     if found is None:

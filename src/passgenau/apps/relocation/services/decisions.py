@@ -1,5 +1,6 @@
-"""Decisions on published proposals: the municipality's (by its officer) and the household's
-consent (recorded by its interviewer). A proposal is accepted when both sides accepted, declined
+"""Decisions on published proposals: the municipality's (by its officer, or received by phone or
+letter and recorded by the round's coordinator) and the household's consent (recorded by its
+interviewer). A proposal is accepted when both sides accepted, declined
 as soon as one side declines; a declined pair is never proposed again.
 
 Confirmations can never overbook a capacity: the municipality's profile row is locked
@@ -9,11 +10,13 @@ moment are serialised, and the second sees the first's confirmation when it adds
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
@@ -24,6 +27,7 @@ from ..models import (
     Decision,
     DecisionOutcome,
     DecisionSide,
+    DecisionSource,
     Household,
     HouseholdStatus,
     Member,
@@ -106,7 +110,16 @@ def _settle(proposal: Proposal, actor: User) -> None:
     )
 
 
-def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: User) -> Decision:
+def _record(
+    proposal: Proposal,
+    *,
+    side: str,
+    outcome: str,
+    reason: str,
+    actor: User,
+    source: str = DecisionSource.APPLICATION,
+    received_on: dt.date | None = None,
+) -> Decision:
     if proposal.status != ProposalStatus.PUBLISHED:
         raise ValidationError(_("This proposal is not awaiting decisions."), code="proposal_state")
     round_services.round_require(round_=proposal.run.round, action=RoundAction.DECIDE)
@@ -115,7 +128,13 @@ def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: 
     if proposal.decisions.filter(side=side).exists():
         raise ValidationError(_("This side has already decided."), code="decided")
     decision = Decision.objects.create(
-        proposal=proposal, side=side, outcome=outcome, reason=reason, decided_by=actor
+        proposal=proposal,
+        side=side,
+        outcome=outcome,
+        reason=reason,
+        decided_by=actor,
+        source=source,
+        received_on=received_on,
     )
     log_action(
         f"relocation.decision.{side}.{outcome}",
@@ -126,6 +145,7 @@ def _record(proposal: Proposal, *, side: str, outcome: str, reason: str, actor: 
             "decision": decision.pk,
             "reason_given": bool(reason),
             "household": proposal.household_id,
+            "source": source,
         },
     )
     _settle(proposal, actor)
@@ -141,6 +161,51 @@ def proposal_decide_municipality(
     reason = _validate(outcome, reason)
     if not policies.proposal_may_decide_for_municipality(actor, proposal):
         raise ValidationError(_("Only the municipality's officers decide on this proposal."))
+    return _decide_for_municipality(actor, proposal, outcome, reason)
+
+
+@transaction.atomic
+def proposal_record_received_decision(
+    *,
+    actor: User,
+    proposal: Proposal,
+    outcome: str,
+    source: str,
+    received_on: dt.date,
+    reason: str = "",
+) -> Decision:
+    """The municipality's answer received by phone, letter, e-mail or in person, recorded by the
+    round's coordinator with how and when it came; the same capacity check as the officer's."""
+    reason = _validate(outcome, reason)
+    if not policies.proposal_may_record_received_decision(actor, proposal):
+        raise ValidationError(_("Only the round's coordinators record decisions received."))
+    if source not in DecisionSource.values or source == DecisionSource.APPLICATION:
+        raise ValidationError({"source": _("Choose how the decision was received.")})
+    if received_on > timezone.localdate():
+        raise ValidationError(
+            {"received_on": _("The day it was received cannot be in the future.")}
+        )
+    published = proposal.run.published_at
+    if published is not None and received_on < timezone.localdate(published):
+        raise ValidationError(
+            {
+                "received_on": _(
+                    "The proposal was published on %(date)s: it cannot have been answered before."
+                )
+                % {"date": formats.date_format(timezone.localdate(published), "SHORT_DATE_FORMAT")}
+            }
+        )
+    return _decide_for_municipality(actor, proposal, outcome, reason, source, received_on)
+
+
+def _decide_for_municipality(
+    actor: User,
+    proposal: Proposal,
+    outcome: str,
+    reason: str,
+    source: str = DecisionSource.APPLICATION,
+    received_on: dt.date | None = None,
+) -> Decision:
     # Lock order: the profile first, then the proposal (the household side locks only the
     # proposal), so that two confirmations for one municipality queue here.
     profile = (
@@ -172,7 +237,13 @@ def proposal_decide_municipality(
             )
         _after_capacity_check()
     return _record(
-        proposal, side=DecisionSide.MUNICIPALITY, outcome=outcome, reason=reason, actor=actor
+        proposal,
+        side=DecisionSide.MUNICIPALITY,
+        outcome=outcome,
+        reason=reason,
+        actor=actor,
+        source=source,
+        received_on=received_on,
     )
 
 
@@ -200,4 +271,5 @@ __all__ = [
     "household_demand",
     "proposal_decide_household",
     "proposal_decide_municipality",
+    "proposal_record_received_decision",
 ]

@@ -1,23 +1,27 @@
-"""Decisions on proposals: the municipal officer's and the household's (via its interviewer)."""
+"""Decisions on proposals: the municipal officer's and the household's (via its interviewer);
+the coordinator's overview of a round's decisions, and a decision received by phone or letter."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, request_has_perm, require
+from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.core.pages import form_saved
 
 from .. import policies
-from ..forms.decisions import DecisionForm
+from ..forms.decisions import DecisionForm, ReceivedDecisionForm
 from ..models import (
     DecisionSide,
     ProposalStatus,
     RoundAction,
 )
 from ..selectors import decisions as decision_selectors
+from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
 from ..services import decisions
 
@@ -95,6 +99,89 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and proposal.status == ProposalStatus.PUBLISHED
             and proposal.run.round.allows(RoundAction.DECIDE),
             "is_officer": policies.acts_for_municipality(request.user),
+            **decision_selectors.profile_labels(),
+        },
+    )
+
+
+DECISIONS_PER_PAGE = 50
+
+
+@require("relocation.record_received_decisions")
+def round_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every decision on the round's proposals with its reason and how it came (coordinator)."""
+    round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
+    status = request.GET.get("status", "")
+    if status not in ProposalStatus.values:
+        status = ""
+    municipalities = list(
+        Organisation.objects.filter(relocation_profiles__round_id=round_.pk).order_by("name")
+    )
+    chosen = {str(m.pk): m for m in municipalities}.get(request.GET.get("municipality", ""))
+    proposals = decision_selectors.round_decisions_for_coordinator(
+        user=request.user,
+        round_id=round_.pk,
+        status=status,
+        municipality_id=chosen.pk if chosen else None,
+    )
+    page = Paginator(proposals, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    decision_selectors.log_decisions_shown(user=request.user, proposals=shown)
+    may_record = round_.allows(RoundAction.DECIDE)
+    rows = []
+    for p in shown:
+        by_municipality = decision_selectors.decision_of(p, DecisionSide.MUNICIPALITY)
+        rows.append(
+            {
+                "proposal": p,
+                "municipality_decision": by_municipality,
+                "household_decision": decision_selectors.decision_of(p, DecisionSide.HOUSEHOLD),
+                "may_record": may_record
+                and by_municipality is None
+                and p.status == ProposalStatus.PUBLISHED,
+            }
+        )
+    return render(
+        request,
+        "relocation/round_decisions.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "page": page,
+            "status": status,
+            "statuses": [c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT],
+            "municipalities": municipalities,
+            "municipality": chosen,
+        },
+    )
+
+
+@require("relocation.record_received_decisions")
+def decision_received(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record the municipality's decision that reached the coordinator by phone, letter, …"""
+    proposal = decision_selectors.proposal_for_coordinator(user=request.user, pk=pk)
+    if not policies.proposal_may_record_received_decision(request.user, proposal):
+        raise Http404("not a proposal of a round the user coordinates")
+    form = ReceivedDecisionForm(request.POST or None)
+    if form_saved(
+        request,
+        form,
+        lambda data: decisions.proposal_record_received_decision(
+            actor=request.user, proposal=proposal, **data
+        ),
+        done=_("The municipality's decision is recorded, with how it was received."),
+    ):
+        return redirect("relocation:round_decisions", pk=proposal.run.round_id)
+    return render(
+        request,
+        "relocation/decision_received.html",
+        {
+            "proposal": proposal,
+            "profile": decision_selectors.pseudonymised_profile(proposal),
+            "form": form,
+            "decided": decision_selectors.decision_of(proposal, DecisionSide.MUNICIPALITY),
+            "open": proposal.status == ProposalStatus.PUBLISHED
+            and proposal.run.round.allows(RoundAction.DECIDE),
             **decision_selectors.profile_labels(),
         },
     )
