@@ -1,4 +1,5 @@
-"""``passgenau directory import-hsds PATH``, ``export-hsds OUT_DIR`` and ``duplicates PATH``.
+"""``passgenau directory import-hsds PATH``, ``import-sheet PATH``, ``export-hsds OUT_DIR`` and
+``duplicates PATH``.
 
 ``duplicates`` runs on an HSDS folder or file without a database (the engine only); the other two
 set up Django lazily. Exit codes: 0 success, 2 bad input (every problem with file, row and field;
@@ -15,6 +16,13 @@ from typing import TextIO
 
 from ._django import setup_django
 from ._output import bad_input
+
+# the fields of the offer spreadsheet (passgenau.apps.directory.services.sheet_import.FIELDS)
+SHEET_FIELDS = (
+    "name", "organization", "description", "street", "postcode", "city", "phone", "email", "web",
+    "topics", "languages", "hours", "target_groups", "free_of_charge", "barrier_free",
+    "what_to_bring",
+)  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,6 +45,33 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     importer.add_argument("--kreis", default="", metavar="AGS", help="its Kreis (5 digits)")
     importer.add_argument("--gemeinde", default="", metavar="AGS", help="its Gemeinde (8 digits)")
     importer.set_defaults(func=run_import)
+
+    sheet = commands.add_parser(
+        "import-sheet",
+        help="import the round table's offer spreadsheet (.xlsx or .csv, one row per offer)",
+        description=(
+            "Import a spreadsheet of offers into an existing directory in one transaction. The "
+            "columns are mapped to fields by their headings (German or English), by the mapping "
+            "saved with the directory, or by --map; a bad row imports nothing unless "
+            "--skip-bad-rows. Fields: " + ", ".join(SHEET_FIELDS) + "."
+        ),
+    )
+    sheet.add_argument("path", type=Path)
+    sheet.add_argument("--directory", required=True, metavar="SLUG")
+    sheet.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADING=FIELD",
+        help="the column HEADING holds FIELD (repeat; the rest is guessed)",
+    )
+    sheet.add_argument(
+        "--skip-bad-rows", action="store_true", help="import the good rows, report the bad ones"
+    )
+    sheet.add_argument(
+        "--save-mapping", action="store_true", help="keep the mapping for the next import"
+    )
+    sheet.set_defaults(func=run_import_sheet)
 
     exporter = commands.add_parser(
         "export-hsds",
@@ -144,6 +179,58 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"Nothing imported: the database refused the data ({exc}).", file=sys.stderr)
         return 1
     print(report.as_text())
+    return 0
+
+
+def run_import_sheet(args: argparse.Namespace) -> int:
+    setup_django()
+    from passgenau.apps.directory.models import Directory
+    from passgenau.apps.directory.services.sheet_import import (
+        SheetImportError,
+        mapping_guess,
+        sheet_import,
+    )
+    from passgenau.apps.directory.services.sheet_import import (
+        sheet_preview as preview,
+    )
+
+    directory = Directory.objects.filter(slug=args.directory).first()
+    if directory is None:
+        print(f"error: no directory {args.directory!r}", file=sys.stderr)
+        return 2
+    try:
+        content = args.path.read_bytes()
+    except OSError as exc:
+        print(f"error: {args.path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    chosen: dict[str, str] = {}
+    for item in args.map:
+        heading, sep, name = item.partition("=")
+        if not sep or name.strip() not in SHEET_FIELDS:
+            print(f"error: --map {item!r}: write HEADING=FIELD", file=sys.stderr)
+            return 2
+        chosen[heading.strip()] = name.strip()
+    try:
+        header = preview(directory=directory, file_name=args.path.name, content=content).header
+        guessed = mapping_guess(header, directory.sheet_mapping)
+        mapping = {h: n for h, n in guessed.items() if n not in chosen.values()} | chosen
+        result = sheet_import(
+            directory=directory,
+            file_name=args.path.name,
+            content=content,
+            mapping=mapping,
+            skip_bad_rows=args.skip_bad_rows,
+            save_mapping=args.save_mapping,
+        )
+    except SheetImportError as exc:
+        print(f"Nothing imported: {len(exc.problems)} problem(s).", file=sys.stderr)
+        for problem in exc.problems[:200]:
+            print(problem, file=sys.stderr)
+        return 2
+    print(f"{result.offers} offers imported")
+    if result.skipped_rows:
+        print("rows skipped: " + ", ".join(str(n) for n in result.skipped_rows))
+    print(result.report.as_text())
     return 0
 
 

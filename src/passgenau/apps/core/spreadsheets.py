@@ -10,6 +10,7 @@ at its row limit without reading a file of a million rows first (issue 10, defec
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,14 +21,17 @@ from django.utils.translation import gettext as _
 __all__ = [
     "XLSX_MAX_COLUMNS",
     "Formula",
+    "SpreadsheetDamaged",
     "SpreadsheetTooLarge",
     "SpreadsheetTooWide",
+    "cell_text",
     "csv_bytes",
     "csv_lines",
     "read_cell",
     "safe_cell",
     "safe_row",
     "sheet_append",
+    "text_rows",
     "xlsx_rows",
 ]
 
@@ -155,3 +159,42 @@ def xlsx_rows(content: bytes, *, max_columns: int = XLSX_MAX_COLUMNS) -> Iterato
             yield values
     finally:
         reader.archive.close()
+
+
+class SpreadsheetDamaged(ValueError):
+    """An .xlsx file that openpyxl or zipfile cannot read (the caller words the message)."""
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: dates written the German way (31.12.2026), whole numbers without ".0",
+    the apostrophe of our own exports taken off."""
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return day.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else read_cell(str(value).strip())
+
+
+def text_rows(file_name: str, content: bytes) -> Iterator[list[str]]:
+    """The rows of the first sheet (.xlsx, streamed through :func:`xlsx_rows`) or of a CSV file
+    (UTF-8 or Windows-1252, ``;`` or ``,`` as the first line uses), as text, read lazily.
+    Raises :class:`SpreadsheetTooWide`, :class:`SpreadsheetTooLarge` or
+    :class:`SpreadsheetDamaged` while the rows are read."""
+    if file_name.lower().endswith(".xlsx"):
+        try:
+            for values in xlsx_rows(content):
+                yield [cell_text(v) for v in values]
+        except (SpreadsheetTooWide, SpreadsheetTooLarge):
+            raise
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise SpreadsheetDamaged(file_name) from error
+        return
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
+        yield [read_cell(c.strip()) for c in cells]

@@ -133,3 +133,18 @@ class OutcomeForm(forms.Form):
             ("not_suitable", _("not suitable")),
         ],
     )
+
+
+class SheetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Offer spreadsheet (.xlsx or .csv)"),
+        help_text=_("One row per offer; the first row gives the column headings."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

@@ -55,6 +55,12 @@ class Directory(models.Model):
         blank=True,
         help_text=_("Language codes the offers' texts are kept in besides German."),
     )
+    sheet_mapping = models.JSONField(
+        _("column mapping of the offer spreadsheet"),
+        default=dict,
+        blank=True,
+        help_text=_("Heading → field, saved at an import for the next upload."),
+    )
     stale_after_days = models.PositiveIntegerField(
         _("stale after (days)"),
         default=365,
@@ -468,6 +474,28 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.pk} ({self.status})"
+
+
+class SheetUpload(models.Model):
+    """An offer spreadsheet uploaded by a directory editor, kept while its columns are mapped
+    and its rows previewed; deleted once imported. It holds the providers' public contact data,
+    no personal data of refugees."""
+
+    directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_uploads"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file"))
+
+    class Meta:
+        verbose_name = _("uploaded offer spreadsheet")
+        verbose_name_plural = _("uploaded offer spreadsheets")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class NeedsRecord(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor, lotse, provider, public, roundtable
+from .views import editor, lotse, provider, public, roundtable, sheets
 
 app_name = "directory"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("lotse/needs/<int:pk>/", lotse.needs_detail, name="needs_detail"),
     path("lotse/referrals/<int:pk>/slip.pdf", lotse.referral_slip, name="referral_slip"),
     path("lotse/referrals/<int:pk>/outcome/", lotse.referral_outcome, name="referral_outcome"),
+    path("sheets/<int:pk>/", sheets.sheet_map, name="sheet_map"),
+    path("<slug:slug>/import/", sheets.sheet_upload, name="sheet_upload"),
     path("<slug:slug>/round-table/", roundtable.report, name="roundtable"),
     path("<slug:slug>/round-table.pdf", roundtable.report_pdf, name="roundtable_pdf"),
     path("<slug:slug>/", public.offer_search, name="search"),

@@ -10,7 +10,6 @@ while the file is read (a larger file is refused without being read to its end).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -28,11 +27,12 @@ from openpyxl.styles import Font
 
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.spreadsheets import (
+    SpreadsheetDamaged,
+    SpreadsheetTooLarge,
     SpreadsheetTooWide,
     csv_bytes,
-    read_cell,
     sheet_append,
-    xlsx_rows,
+    text_rows,
 )
 from passgenau.apps.funding.models import Programme
 from passgenau.apps.relocation.services.imports import ImportProblem
@@ -178,39 +178,17 @@ def _fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _cell_text(value: Any) -> str:
-    """A cell as text; dates written the German way (which ``_date`` reads back)."""
-    if isinstance(value, dt.date):
-        day = value.date() if isinstance(value, dt.datetime) else value
-        return day.strftime("%d.%m.%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else read_cell(str(value).strip())
-
-
 def _rows(file_name: str, content: bytes) -> Iterator[list[str]]:
     """The rows of the first sheet (xlsx) or of the CSV, as text, read lazily."""
-    if file_name.lower().endswith(".xlsx"):
-        try:
-            for values in xlsx_rows(content):
-                yield [_cell_text(v) for v in values]
-        except SpreadsheetTooWide as error:
-            raise PlanImportError(
-                [ImportProblem(file_name, error.row, None, str(error))]
-            ) from error
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise PlanImportError(
-                [ImportProblem(file_name, None, None, _("This is not a readable Excel file."))]
-            ) from error
-        return
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
-        yield [read_cell(c.strip()) for c in cells]
+        yield from text_rows(file_name, content)
+    except (SpreadsheetTooWide, SpreadsheetTooLarge) as error:
+        row = error.row if isinstance(error, SpreadsheetTooWide) else None
+        raise PlanImportError([ImportProblem(file_name, row, None, str(error))]) from error
+    except SpreadsheetDamaged as error:
+        raise PlanImportError(
+            [ImportProblem(file_name, None, None, _("This is not a readable Excel file."))]
+        ) from error
 
 
 def _date(text: str) -> dt.date:
