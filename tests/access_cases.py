@@ -408,6 +408,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("cases:flat_create"),
     PageCase("cases:flat_edit", kwargs=_housing(0)),
     PageCase("cases:housing_run_detail", kwargs=_housing(1)),
+    PageCase("cases:housing_run_export", kwargs=_housing(1)),
     PageCase("cases:housing_request_create", kwargs=_housing_case),
     PageCase("cases:housing_move", kwargs=_housing(2)),
     PageCase("cases:case_detail", kwargs=_housing_case),
@@ -415,6 +416,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("cases:mentor_create"),
     PageCase("cases:mentor_edit", kwargs=_mentoring(0)),
     PageCase("cases:mentoring_run_detail", kwargs=_mentoring(1)),
+    PageCase("cases:mentoring_run_export", kwargs=_mentoring(1)),
     PageCase("cases:mentee_request_create", kwargs=_mentoring_case),
     PageCase("cases:mentor_pair", kwargs=_mentoring(3)),
     PageCase("cases:case_detail", kwargs=_mentoring_case),
@@ -422,6 +424,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("cases:mediator_create"),
     PageCase("cases:mediator_edit", kwargs=_mediation(0)),
     PageCase("cases:mediation_run_detail", kwargs=_mediation(1)),
+    PageCase("cases:mediation_run_export", kwargs=_mediation(1)),
     PageCase("cases:mediation_request_create", kwargs=_mediation_case),
     PageCase("cases:mediation_assignment", kwargs=_mediation(3)),
     PageCase("cases:case_detail", kwargs=_mediation_case),
@@ -446,6 +449,9 @@ POST_ONLY = {
     "cases:mediation_run_start",
     "cases:mediator_proposal_decide",
     "cases:mediation_request_withdraw",
+    "cases:housing_run_reproduce",
+    "cases:mentoring_run_reproduce",
+    "cases:mediation_run_reproduce",
 }
 
 

@@ -15,8 +15,13 @@ proposal steps. Every status change goes through ``transition`` with the area's 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Model
@@ -29,6 +34,7 @@ from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.input_problems import problem_texts
 from passgenau.engine.matching.criteria import SHIPPED, Catalogue, load_catalogue_version
 from passgenau.engine.matching.explain import explanation_to_dict
+from passgenau.engine.matching.instance import write_instance
 from passgenau.engine.matching.pipeline import MatchRun, match_profiles
 from passgenau.engine.matching.profiles import (
     HouseholdProfile,
@@ -180,6 +186,72 @@ def engine_rerun(run: EngineRun) -> MatchRun:
         forbidden=snapshot.get("forbidden", []),
         alternatives=ALTERNATIVES_SHOWN,
     )
+
+
+def _stored_placements(area: MatchingArea, run: EngineRun) -> list[tuple[str, str, float]]:
+    """What the run proposed, as (request id, site id, score), from the stored explanations."""
+    proposals: list[Any] = list(area.proposal_model._default_manager.filter(run=run))
+    return sorted(
+        (p.explanation["household_id"], p.explanation["site_id"], float(p.score)) for p in proposals
+    )
+
+
+def area_run_reproduce(area: MatchingArea, actor: User, run: EngineRun) -> bool:
+    """Whether the engine, run again on ``run``'s snapshot (:func:`engine_rerun`), proposes
+    exactly what the run proposed, with the same input hash (audited). A run that lost
+    requests to an erasure since is compared on the requests that are left."""
+    area.organisation(actor)
+    again = engine_rerun(run)
+    found = sorted((h, s, round(score, 9)) for h, s, score in again.placements())
+    stored = [(h, s, round(score, 9)) for h, s, score in _stored_placements(area, run)]
+    same = found == stored
+    if not run.snapshot.get("erased"):
+        same = same and again.instance.input_hash() == run.input_hash
+    log_action(
+        "cases.enginerun.reproduced", actor=actor, obj=run, data={"same": same, "run": run.number}
+    )
+    return same
+
+
+def area_run_export(area: MatchingArea, actor: User, run: EngineRun) -> bytes:
+    """The run as a zip to download: the engine instance (``instance/``, read by ``passgenau
+    match`` and ``read_instance``; with the run's forbidden pairs applied), the profiles, the
+    placements and ``run.json``. The profiles are personal data of the requests: the download
+    is audited with the requests' ids."""
+    area.organisation(actor)
+    again = engine_rerun(run)
+    if not run.snapshot.get("erased") and again.instance.input_hash() != run.input_hash:
+        raise CasesError(_("The rebuilt instance differs from the run's input hash."))
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
+        directory = Path(tmp) / "instance"
+        write_instance(again.instance, directory)
+        for path in sorted(directory.iterdir()):
+            archive.write(path, f"instance/{path.name}")
+        for name in ("households", "sites"):
+            lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in run.snapshot[name])
+            archive.writestr(f"profiles/{name}.jsonl", "".join(lines))
+        rows = ["household_id,site_id,score"]
+        rows += [f"{h},{s},{score}" for h, s, score in _stored_placements(area, run)]
+        archive.writestr("placements.csv", "\n".join(rows) + "\n")
+        settings = {
+            "programme": run.programme,
+            "run": run.number,
+            "criteria_version": run.criteria_version,
+            "input_hash": run.input_hash,
+            "forbidden": run.snapshot.get("forbidden", []),
+            "erased_requests": int(run.snapshot.get("erased", 0)),
+            "result": {k: v for k, v in run.result.items() if k != "unplaced"},
+        }
+        archive.writestr("run.json", json.dumps(settings, indent=1))
+    ids = [h["id"] for h in run.snapshot["households"]]
+    log_action(
+        "cases.enginerun.downloaded",
+        actor=actor,
+        obj=run,
+        data={"requests": len(ids), "ids": ids},
+    )
+    return buffer.getvalue()
 
 
 def profiles_erase(*, programme: str, ids: set[str], since: dt.datetime) -> None:
@@ -444,6 +516,8 @@ __all__ = [
     "area_request_case",
     "area_request_withdraw",
     "area_run",
+    "area_run_export",
+    "area_run_reproduce",
     "area_transition",
     "criterion_labels",
     "engine_rerun",

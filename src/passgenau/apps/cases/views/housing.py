@@ -142,6 +142,8 @@ PAGES = RunPages(
         "overview": "cases:housing",
         "run_start": "cases:housing_run_start",
         "run_detail": "cases:housing_run_detail",
+        "export": "cases:housing_run_export",
+        "reproduce": "cases:housing_run_reproduce",
         "decide": "cases:flat_proposal_decide",
         "withdraw": "cases:housing_request_withdraw",
     },

@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
@@ -28,7 +30,8 @@ from ..selectors.matching import (
     area_run_proposals,
     area_runs_for_user,
 )
-from ..services.matching import MatchingArea
+from ..services import CasesError
+from ..services.matching import MatchingArea, area_run_export, area_run_reproduce
 from .common import post_action, start_run
 
 RUNS_SHOWN = 10
@@ -46,7 +49,8 @@ def by_actor(service: Callable[..., Any]) -> Decide:
 @dataclass(frozen=True)
 class RunPages:
     """What an area's run pages say and do. ``names`` are its URL names: ``overview``,
-    ``run_start``, ``run_detail``, ``decide`` (proposal, decision) and ``withdraw`` (request).
+    ``run_start``, ``run_detail``, ``export`` and ``reproduce`` (run), ``decide`` (proposal,
+    decision) and ``withdraw`` (request).
     ``row_template`` renders a proposal's case and place cells, ``status_template`` its status
     cell with the decisions' buttons; ``proposed``, ``pages`` and ``p`` are in their context."""
 
@@ -88,6 +92,8 @@ class AreaViews:
     run_detail: View
     proposal_decide: View
     request_withdraw: View
+    run_export: View
+    run_reproduce: View
     names: Mapping[str, str]
 
     def urls(self, prefix: str) -> list[URLPattern]:
@@ -99,6 +105,12 @@ class AreaViews:
         return [
             path(f"{prefix}/runs/new/", self.run_start, name=name("run_start")),
             path(f"{prefix}/runs/<int:pk>/", self.run_detail, name=name("run_detail")),
+            path(f"{prefix}/runs/<int:pk>/export/", self.run_export, name=name("export")),
+            path(
+                f"{prefix}/runs/<int:pk>/reproduce/",
+                self.run_reproduce,
+                name=name("reproduce"),
+            ),
             path(
                 f"{prefix}/proposals/<int:pk>/<str:decision>/",
                 self.proposal_decide,
@@ -178,7 +190,50 @@ def area_views(pages: RunPages) -> AreaViews:
             back=found,
         )
 
-    return AreaViews(run_start, run_detail, proposal_decide, request_withdraw, pages.names)
+    def _run_or_404(request: AuthenticatedHttpRequest, pk: int) -> EngineRun:
+        run = area_run_get_for_user(area, user=request.user, pk=pk)
+        if run is None:
+            raise Http404
+        return run
+
+    @require(pages.right)
+    def run_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        run = _run_or_404(request, pk)
+        try:
+            content = area_run_export(area, request.user, run)
+        except CasesError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(pages.url("run_detail", pk=run.pk))
+        response = HttpResponse(content, content_type="application/zip")
+        name = f"{run.programme}-run-{run.number}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @require_POST
+    @require(pages.right)
+    def run_reproduce(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        run = _run_or_404(request, pk)
+        back = pages.url("run_detail", pk=run.pk)
+        try:
+            same = area_run_reproduce(area, request.user, run)
+        except CasesError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(back)
+        if same:
+            messages.success(request, _("Run again on its inputs, the engine proposes the same."))
+        else:
+            messages.error(request, _("Run again on its inputs, the engine proposes otherwise."))
+        return redirect(back)
+
+    return AreaViews(
+        run_start,
+        run_detail,
+        proposal_decide,
+        request_withdraw,
+        run_export,
+        run_reproduce,
+        pages.names,
+    )
 
 
 __all__ = ["AreaViews", "RunPages", "area_views", "by_actor", "overview_context"]

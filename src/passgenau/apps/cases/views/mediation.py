@@ -123,6 +123,8 @@ PAGES = RunPages(
         "overview": "cases:mediation",
         "run_start": "cases:mediation_run_start",
         "run_detail": "cases:mediation_run_detail",
+        "export": "cases:mediation_run_export",
+        "reproduce": "cases:mediation_run_reproduce",
         "decide": "cases:mediator_proposal_decide",
         "withdraw": "cases:mediation_request_withdraw",
     },

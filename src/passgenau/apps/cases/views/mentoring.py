@@ -133,6 +133,8 @@ PAGES = RunPages(
         "overview": "cases:mentoring",
         "run_start": "cases:mentoring_run_start",
         "run_detail": "cases:mentoring_run_detail",
+        "export": "cases:mentoring_run_export",
+        "reproduce": "cases:mentoring_run_reproduce",
         "decide": "cases:mentor_proposal_decide",
         "withdraw": "cases:mentee_request_withdraw",
     },
