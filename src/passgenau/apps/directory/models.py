@@ -284,6 +284,15 @@ class Service(HsdsObject):
         TaxonomyTerm, verbose_name=_("topics"), blank=True, related_name="services"
     )
     search_document = models.TextField(_("search text"), blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        help_text=_("The offer this duplicate was merged into (this one is closed)."),
+    )
 
     class Meta:
         verbose_name = _("offer")
@@ -474,6 +483,31 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.pk} ({self.status})"
+
+
+class DistinctPair(models.Model):
+    """Two offers the round-table analysis took for duplicates that an editor marked as
+    distinct: the pair is no longer shown. ``first`` has the lower id."""
+
+    first = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pair marked as distinct")
+        verbose_name_plural = _("pairs marked as distinct")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_pair_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="distinct_pair_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
 
 
 class SheetUpload(models.Model):

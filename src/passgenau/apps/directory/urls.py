@@ -19,6 +19,11 @@ urlpatterns = [
     path("sheets/<int:pk>/", sheets.sheet_map, name="sheet_map"),
     path("<slug:slug>/import/", sheets.sheet_upload, name="sheet_upload"),
     path("<slug:slug>/round-table/", roundtable.report, name="roundtable"),
+    path(
+        "<slug:slug>/round-table/duplicates/",
+        roundtable.duplicate_decide,
+        name="duplicate_decide",
+    ),
     path("<slug:slug>/round-table.pdf", roundtable.report_pdf, name="roundtable_pdf"),
     path("<slug:slug>/", public.offer_search, name="search"),
     path("<slug:slug>/<int:pk>/", public.offer_detail, name="offer"),

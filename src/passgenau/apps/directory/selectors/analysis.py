@@ -22,7 +22,15 @@ from passgenau.engine.directory import (
     gaps,
 )
 
-from ..models import Directory, HsdsRecord, NeedsRecord, Referral, Service, ServiceAtLocation
+from ..models import (
+    Directory,
+    DistinctPair,
+    HsdsRecord,
+    NeedsRecord,
+    Referral,
+    Service,
+    ServiceAtLocation,
+)
 from .lotse import need_of, offers_for_analysis
 from .search import PHONES, VISIBLE, directory_scope, topics_list
 
@@ -142,7 +150,17 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
         for (t, lang, district), n in gap_counts.most_common()
     ]
     names = {str(s.pk): s.name for s in services}
-    duplicates = [(p, names[p.a], names[p.b]) for p in find_duplicates(_records(services))]
+    distinct = {
+        (str(a), str(b))
+        for a, b in DistinctPair.objects.filter(first__in=services).values_list(
+            "first_id", "second_id"
+        )
+    }
+    duplicates = [
+        (p, names[p.a], names[p.b])
+        for p in find_duplicates(_records(services))
+        if (p.a, p.b) not in distinct and (p.b, p.a) not in distinct
+    ]
     fresh_since = today - dt.timedelta(days=FRESH_DAYS)
     per_provider: dict[str, list[int]] = {}
     for service in services:

@@ -37,6 +37,7 @@ __all__ = [
     "change_decide",
     "change_propose",
     "german_digest",
+    "metadata_add",
     "service_apply",
     "service_confirm",
     "service_text_save",
@@ -67,6 +68,37 @@ def german_digest(service: Service) -> str:
 
 def _pseudonym(user: User | None) -> str:
     return f"user:{user.pk}" if user is not None and user.pk else "system"
+
+
+def metadata_add(
+    *,
+    service: Service,
+    field_name: str,
+    previous: str,
+    replacement: str,
+    action: str,
+    actor: User | None,
+    today: dt.date | None = None,
+) -> HsdsRecord:
+    """One entry of the offer's history (HSDS ``metadata``), with a pseudonymous editor id."""
+    metadata_id = str(uuid.uuid4())
+    return HsdsRecord.objects.create(
+        directory=service.directory,
+        table="metadata",
+        hsds_id=metadata_id,
+        service=service,
+        data={
+            "id": metadata_id,
+            "resource_id": service.hsds_id,
+            "resource_type": "service",
+            "last_action_date": (today or timezone.localdate()).isoformat(),
+            "last_action_type": action,
+            "field_name": field_name,
+            "previous_value": previous,
+            "replacement_value": replacement,
+            "updated_by": _pseudonym(actor),
+        },
+    )
 
 
 def _record_id(service: Service, kind: str, value: str = "") -> str:
@@ -222,23 +254,14 @@ def service_apply(
     service.save()
     derived_rows_save(service, spoken, hours)
     for field_name, previous, replacement in changes:
-        metadata_id = str(uuid.uuid4())
-        HsdsRecord.objects.create(
-            directory=service.directory,
-            table="metadata",
-            hsds_id=metadata_id,
+        metadata_add(
             service=service,
-            data={
-                "id": metadata_id,
-                "resource_id": service.hsds_id,
-                "resource_type": "service",
-                "last_action_date": (today or timezone.localdate()).isoformat(),
-                "last_action_type": "update" if previous else "create",
-                "field_name": field_name,
-                "previous_value": previous,
-                "replacement_value": replacement,
-                "updated_by": _pseudonym(actor),
-            },
+            field_name=field_name,
+            previous=previous,
+            replacement=replacement,
+            action="update" if previous else "create",
+            actor=actor,
+            today=today,
         )
     log_action(
         "directory.service.changed",
