@@ -92,6 +92,14 @@ def test_provider_edits_and_editor_approves(watched, directory):
     assert "Redaktion" in page.locator(".messages").inner_text()
     page.get_by_role("button", name="Abmelden").click()
 
+    # until an editor approves, the public sees the offer as it was
+    watched.goto("/directory/salzgitter/?q=Migrationsberatung")
+    results = page.locator("ol.results")
+    assert results.get_by_text("Migrationsberatung für Erwachsene", exact=True).is_visible()
+    assert results.get_by_text("(MBE)").count() == 0
+    watched.goto("/directory/salzgitter/?q=MBE")
+    assert page.locator("ol.results").count() == 0 or results.get_by_text("(MBE)").count() == 0
+
     log_in(watched, "stadt")
     watched.goto("/directory/changes/")
     page.get_by_role("link", name="Migrationsberatung für Erwachsene").click()
