@@ -254,3 +254,30 @@ def test_providers_are_reminded_to_confirm(settings):
     notifications_send_due(today=dt.date(2027, 9, 15))
     notifications_send_due(today=dt.date(2027, 9, 16))  # once a month, not every day
     assert [m.to for m in mail.outbox] == [["caritas@example.org"]]
+
+
+def test_einfache_sprache_is_a_reading_choice_with_fallback_to_german(client):
+    from passgenau.apps.directory.services.offers import service_text_save
+
+    directory = make_directory()
+    service = Service.objects.get(directory=directory, name="Migrationsberatung für Erwachsene")
+    service_text_save(
+        actor=None,
+        service=service,
+        language="de",
+        name="Beratung für Menschen, die neu hier sind",
+        description="Wir helfen Ihnen. Die Beratung kostet nichts.",
+        easy_language=True,
+    )
+    plain = _search(client, q="").content.decode()
+    assert "lang=de-x-simple" in plain and "Einfache Sprache" in plain
+    assert "Beratung für Menschen, die neu hier sind" not in plain
+    page = _search(client, q="", lang="de-x-simple").content.decode()
+    assert 'lang="de-x-simple"' in page and 'lang="de"' in page  # German interface
+    assert "Beratung für Menschen, die neu hier sind" in page
+    assert "Hausaufgabenhilfe" in page  # no easy text: standard German, marked
+    assert "Nicht in Einfacher Sprache" in page
+    detail = client.get(
+        reverse("directory:offer", args=[directory.slug, service.pk]), {"lang": "de-x-simple"}
+    ).content.decode()
+    assert "Die Beratung kostet nichts." in detail

@@ -39,6 +39,9 @@ __all__ = [
     "topics_list",
 ]
 
+# The reading choice Einfache Sprache: a private-use variant of German (BCP 47), the texts being
+# ServiceText rows of language "de" with easy_language; the interface stays German.
+SIMPLE_GERMAN = "de-x-simple"
 VISIBLE = [ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED]
 PHONES = HsdsRecord.objects.filter(table="phones")
 SAL_WITH_PLACES = ServiceAtLocation.objects.select_related("location", "location__gemeinde")
@@ -252,6 +255,12 @@ def offers_search(
     return views, place, total
 
 
+def _texts_in(language: str) -> QuerySet[ServiceText]:
+    if language == SIMPLE_GERMAN:
+        return ServiceText.objects.filter(language="de", easy_language=True)
+    return ServiceText.objects.filter(language=language, easy_language=False)
+
+
 def _views(
     ids: list[int], *, language: str, directory: Directory, now: dt.datetime | None
 ) -> list[OfferView]:
@@ -259,7 +268,7 @@ def _views(
         Service.objects.filter(pk__in=ids)
         .select_related("organization", "directory")
         .prefetch_related(
-            Prefetch("texts", queryset=ServiceText.objects.filter(language=language)),
+            Prefetch("texts", queryset=_texts_in(language)),
             Prefetch("at_locations", queryset=SAL_WITH_PLACES),
             "spoken",
             "hours",

@@ -345,18 +345,30 @@ def service_confirm(*, actor: User, service: Service, today: dt.date | None = No
 
 @transaction.atomic
 def service_text_save(
-    *, actor: User | None, service: Service, language: str, name: str, description: str
+    *,
+    actor: User | None,
+    service: Service,
+    language: str,
+    name: str,
+    description: str,
+    easy_language: bool = False,
 ) -> ServiceText:
-    """The offer's text in ``language``, marked as translated from the current German text."""
+    """The offer's text in ``language`` (with ``easy_language``: in Einfache Sprache, language
+    "de"), marked as made from the current German text."""
     text, _created = ServiceText.objects.update_or_create(
         service=service,
         language=language,
-        easy_language=False,
+        easy_language=easy_language,
         defaults={
             "name": name,
             "description": description,
             "source_digest": german_digest(service),
         },
     )
-    log_action("directory.text.saved", actor=actor, obj=service, data={"language": language})
+    log_action(
+        "directory.text.saved",
+        actor=actor,
+        obj=service,
+        data={"language": language, "easy_language": easy_language},
+    )
     return text

@@ -26,6 +26,8 @@ def reader_language() -> str:
 def page_language(request: HttpRequest) -> str:
     """``?lang=`` when it is one of the directory's languages, else the interface language."""
     asked = request.GET.get("lang", "")
+    if asked == search.SIMPLE_GERMAN:
+        return asked
     return asked if asked in settings.DIRECTORY_LANGUAGES else reader_language()
 
 
@@ -40,13 +42,19 @@ def languages_menu(request: HttpRequest, current: str) -> list[dict[str, object]
             {"code": code, "name": info["name_local"], "query": params.urlencode(),
              "current": code == current}
         )  # fmt: skip
+        if code == "de":  # the reading choice Einfache Sprache: German interface, easy texts
+            params["lang"] = search.SIMPLE_GERMAN
+            menu.append(
+                {"code": search.SIMPLE_GERMAN, "name": "Einfache Sprache",
+                 "query": params.urlencode(), "current": current == search.SIMPLE_GERMAN}
+            )  # fmt: skip
     return menu
 
 
 def render_in(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
     """Render in the page's language (Arabic and Farsi right-to-left via LANGUAGE_BIDI)."""
     language = page_language(request)
-    with translation.override(language):
+    with translation.override("de" if language == search.SIMPLE_GERMAN else language):
         context = {
             **context,
             "directory_languages": languages_menu(request, language),
@@ -102,7 +110,7 @@ def directory_index(request: HttpRequest) -> HttpResponse:
 def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
     directory = found_or_404(search.directory_get(slug=slug))
     language = page_language(request)
-    with translation.override(language):
+    with translation.override("de" if language == search.SIMPLE_GERMAN else language):
         form = SearchForm(request.GET or None, language=language)
     context: dict[str, object] = {
         "directory": directory,
