@@ -350,6 +350,10 @@ PAGE_CASES: list[PageCase] = [
     PageCase("directory:offer_edit", kwargs=_directory_own_offer),
     PageCase("directory:offer_new", kwargs=_directory_own_organization),
     PageCase("directory:change_list"),
+    PageCase("directory:sheet_upload", kwargs=_directory),
+    # no upload to map here: only the access check (never granted with content); the sheet
+    # import tests map real uploads
+    PageCase("directory:sheet_map", kwargs=lambda: {"pk": 999_999}, granted=frozenset({404})),
     PageCase("directory:change_detail", kwargs=_directory_change),
     PageCase("directory:lotse_desk"),
     PageCase("directory:needs_detail", kwargs=_directory_needs),
@@ -438,6 +442,7 @@ POST_ONLY = {
     "funding:grant_action",
     "notifications:read",
     "directory:offer_confirm",
+    "directory:duplicate_decide",
     "measures:indicators_refresh",
     "cases:case_action",
     "cases:housing_run_start",

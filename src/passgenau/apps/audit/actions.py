@@ -35,9 +35,13 @@ THINGS: dict[str, str | Promise] = {
     "needs": _("Needs record"),
     "retention": _("Removal after the retention periods"),
     "evaluation": _("Evaluation"),
+    "duplicates": _("Likely duplicate offers"),
 }
 
 EVENTS: dict[str, str | Promise] = {
+    "reproduced": pgettext_lazy("audit event", "reproduced"),
+    "merged": pgettext_lazy("audit event", "merged"),
+    "distinct": pgettext_lazy("audit event", "marked as distinct"),
     "opened": pgettext_lazy("audit event", "opened"),
     "assigned": pgettext_lazy("audit event", "assigned to a caseworker"),
     "transferred": pgettext_lazy("audit event", "handed over"),
