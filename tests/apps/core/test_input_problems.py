@@ -87,3 +87,34 @@ def test_a_problem_without_its_parameters_or_with_an_unknown_code_is_refused() -
         InputProblem("", None, None, "number.invalid")
     with pytest.raises(ValueError, match="unknown input problem code"):
         InputProblem("", None, None, "no.such_code")
+
+
+@pytest.mark.parametrize(
+    ("count", "german"),
+    [
+        (1, "… und 1 weitere Zeile mit demselben Problem."),
+        (2, "… und 2 weitere Zeilen mit demselben Problem."),
+        (21, "… und 21 weitere Zeilen mit demselben Problem."),
+    ],
+)
+def test_more_rows_take_the_plural_form_of_their_count(count: int, german: str) -> None:
+    problem = InputProblem("sites.csv", None, "persons", "rows.more", {"count": count})
+    with translation.override("de"):
+        assert problem_text(problem) == german
+    with translation.override("en"):
+        assert problem_text(problem).startswith(f"… and {count} more row")
+        assert problem_text(problem).endswith("rows with the same problem.") == (count != 1)
+
+
+def test_more_rows_in_russian_take_its_three_plural_forms() -> None:
+    texts = []
+    with translation.override("ru"):
+        for count in (1, 3, 5, 21):
+            problem = InputProblem("sites.csv", None, None, "rows.more", {"count": count})
+            texts.append(problem_text(problem))
+    assert texts == [
+        "… и ещё 1 строка с той же проблемой.",
+        "… и ещё 3 строки с той же проблемой.",
+        "… и ещё 5 строк с той же проблемой.",
+        "… и ещё 21 строка с той же проблемой.",
+    ]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
@@ -89,7 +89,11 @@ TEXTS: dict[str, Promise] = {
     "id.unknown_in": _("Unknown %(kind)s id “%(id)s” (not in %(file)s)."),
     "id.not_taking_part": _("The %(kind)s “%(id)s” does not take part."),
     # rows
-    "rows.more": _("… and %(count)s more rows with the same problem."),
+    "rows.more": ngettext_lazy(
+        "… and %(count)s more row with the same problem.",
+        "… and %(count)s more rows with the same problem.",
+        "count",
+    ),
     "rows.too_many": _("The input has more than %(limit)s rows."),
     "rows.over_limit": _("The input has %(count)s rows; at most %(limit)s are allowed."),
     # numbers
@@ -285,6 +289,8 @@ _WORDS: dict[str, Promise] = {
     "minimum": _("minimum"),
     "maximum": _("maximum"),
 }
+# Texts with plural forms, and the parameter that chooses the form.
+_PLURAL_BY: dict[str, str] = {"rows.more": "count"}
 _COUNTED: dict[str, Promise] = {
     "row": _("row"),
     "line": _("line"),
@@ -303,7 +309,18 @@ def problem_text(problem: InputProblem) -> str:
         if name in parameters:
             word = parameters[name]
             parameters[name] = str(_WORDS.get(word, word)) if isinstance(word, str) else word
+    by = _PLURAL_BY.get(problem.code)
+    if by is not None:
+        return str(text % {**parameters, by: _plural_number(parameters.get(by))})
     return str(text) % parameters
+
+
+def _plural_number(value: Any) -> int:
+    """The number that chooses a plural form; a value that is not a whole number reads as many."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 2
 
 
 def problem_texts(problems: Iterable[InputProblem]) -> list[str]:
