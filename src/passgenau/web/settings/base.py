@@ -40,14 +40,19 @@ def env_networks(name: str, default: list[str]) -> list[str]:
     return entries
 
 
-def env_days(name: str, default: int) -> int:
-    """A number of days (1 or more) from the environment; refuses to start on anything else."""
+def env_count(name: str, default: int, unit: str) -> int:
+    """A number of ``unit`` (1 or more) from the environment; refuses to start on anything
+    else."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     if not value.isdigit() or int(value) < 1:
-        raise ImproperlyConfigured(f"{name}: {value!r} is no number of days (1 or more)")
+        raise ImproperlyConfigured(f"{name}: {value!r} is no number of {unit} (1 or more)")
     return int(value)
+
+
+def env_days(name: str, default: int) -> int:
+    return env_count(name, default, "days")
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -217,6 +222,9 @@ INTERFACE_LANGUAGES = ["de", "en", "uk", "ru"]
 # The public directory of offers is also shown in Arabic, Farsi (both right-to-left) and
 # Turkish: its pages switch the language for themselves (``?lang=ar``).
 DIRECTORY_LANGUAGES = ["de", "en", "uk", "ru", "ar", "fa", "tr"]
+# An offer spreadsheet uploaded for the column mapping and not imported within this many hours
+# is deleted by `passgenau manage directory_cleanup`, run daily.
+DIRECTORY_SHEET_UPLOAD_HOURS = env_count("DIRECTORY_SHEET_UPLOAD_HOURS", 24, "hours")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

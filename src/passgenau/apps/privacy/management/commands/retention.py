@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from passgenau.apps.core.jobs import dry_run_argument
 from passgenau.apps.privacy.services import retention_apply
 
 
@@ -19,9 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--dry-run", action="store_true", help="count what is due, change nothing"
-        )
+        dry_run_argument(parser)
         parser.add_argument(
             "--today",
             type=dt.date.fromisoformat,
