@@ -266,3 +266,20 @@ def test_plan_version_shows_dates_in_the_page_language(client, language, due, st
     with translation.override(language):
         assert str(dict(GoalStatus.choices)["open"]) == status
     assert f"· {status}</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("hours", "warning"),
+    [
+        ("2.00", "Das Stundenbudget des Vertrags ist um 1 Stunde überschritten."),
+        ("3.00", "Das Stundenbudget des Vertrags ist um 2 Stunden überschritten."),
+        ("1.25", "Das Stundenbudget des Vertrags ist um 0,25 Stunden überschritten."),
+    ],
+)
+def test_the_overrun_warning_counts_its_hours_in_german(caseworker_client, hours, warning):
+    case = make_case()
+    contract = make_contract(budget=Decimal("1.00"))
+    url = reverse("cases:case_action", args=[case.pk, "hours"])
+    data = {"contract": contract.pk, "on": "2026-03-02", "activity": "counselling", "hours": hours}
+    response = caseworker_client.post(url, {f"hours-{k}": v for k, v in data.items()}, follow=True)
+    assert warning in [str(m) for m in response.context["messages"]]

@@ -20,8 +20,10 @@ from django.db.models import Model
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
@@ -299,11 +301,17 @@ def _apply(action: str, request: AuthenticatedHttpRequest, case: Case, data: dic
         services.note_create(actor=actor, case=case, **data)
     elif action == "hours":
         logged = services.hours_log(actor=actor, case=case, **data)
-        if logged.over_budget:
+        if over := logged.over_budget:
+            # A part of an hour reads with the form of 2 ("1,50 Stunden", "1,5 часа").
+            count = int(over) if over == int(over) else 2
             messages.warning(
                 request,
-                _("The contract's hours budget is exceeded by %(hours)s hours.")
-                % {"hours": logged.over_budget},
+                ngettext(
+                    "The contract's hours budget is exceeded by %(hours)s hour.",
+                    "The contract's hours budget is exceeded by %(hours)s hours.",
+                    count,
+                )
+                % {"hours": floatformat(over, "-2g")},
             )
         return _("The hours have been logged.")
     elif action == "correct":
