@@ -256,6 +256,35 @@ def test_providers_are_reminded_to_confirm(settings):
     assert [m.to for m in mail.outbox] == [["caritas@example.org"]]
 
 
+def test_the_reminder_e_mail_shows_its_date_in_the_recipient_language(settings):
+    import datetime as dt
+
+    from django.core import mail
+
+    from accounts_helpers import make_user
+    from directory_helpers import role_organisation
+    from passgenau.apps.notifications.models import Notification
+    from passgenau.apps.notifications.services import notifications_send_due, preferences_save
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_directory()
+    organisation = role_organisation("provider")
+    german = make_user(
+        "provider", username="caritas", organisation=organisation, email="de@example.org"
+    )
+    english = make_user(
+        "provider", username="caritas-en", organisation=organisation, email="en@example.org"
+    )
+    preferences_save(user=english, language="en", channels={})
+    notifications_send_due(today=dt.date(2027, 9, 15))
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    # the offers were last confirmed on 1 October 2026
+    assert "seit 01.10.2026" in bodies["de@example.org"], bodies
+    assert "since 10/01/2026" in bodies["en@example.org"], bodies
+    assert "2026-10-01" not in bodies["de@example.org"] + bodies["en@example.org"]
+    assert Notification.objects.get(recipient=german).params["date"] == "2026-10-01"
+
+
 def test_einfache_sprache_is_a_reading_choice_with_fallback_to_german(client):
     from passgenau.apps.directory.services.offers import service_text_save
 

@@ -32,6 +32,7 @@ CONFIRMATION_DUE = register(
             "count",
         ),
         roles_with("directory.edit_own_offers"),
+        dates=frozenset({"date"}),
     )
 )
 
@@ -56,7 +57,7 @@ def confirmations_due(today: dt.date) -> Iterator[Due]:
                 code="directory.edit_own_offers", organisation_ids=[organisation_id]
             ),
             CONFIRMATION_DUE.code,
-            {"count": len(offers), "date": (oldest or today).strftime("%d.%m.%Y")},
+            {"count": len(offers), "date": (oldest or today).isoformat()},
             url,
             key=f"directory-confirmation-{organisation_id}-{today:%Y-%m}",
         )

@@ -1,8 +1,9 @@
 """The kinds of notification: what each says, in the recipient's language.
 
 A module registers its kinds in its own ``notification_kinds.py`` (found at start-up). A kind's
-subject and text are translatable messages with ``%(name)s`` parameters; the parameters a sender
-passes must be what every recipient may see anyway (counts, a round's name, a date, a
+subject and text are translatable messages with ``%(name)s`` parameters (a date as ISO text,
+named in the kind's ``dates``, so that each reader sees it in their own format); the parameters a
+sender passes must be what every recipient may see anyway (counts, a round's name, a date, a
 pseudonymous reference) — never names, contact data or needs of a person, because e-mail leaves
 the platform.
 
@@ -34,6 +35,9 @@ class Kind:
     text: str | Promise  # ngettext_lazy(..., "count") where a count is in the parameters
     # Roles that can receive it (the preferences page offers only these to a user).
     roles: frozenset[str] = field(default_factory=frozenset)
+    # Parameters that are dates, passed as ISO text ("2026-12-03") and shown in the reader's
+    # language ("03.12.2026" in German) when the notification is rendered.
+    dates: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)

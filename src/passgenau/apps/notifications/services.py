@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from . import selectors
 from .kinds import due_checks, kind_get
@@ -38,8 +38,19 @@ logger = logging.getLogger(__name__)
 def render_notification(*, kind: str, params: dict[str, Any]) -> tuple[str, str]:
     """Subject and text of a notification in the active language."""
     found = kind_get(kind)
+    shown = {
+        name: _date_text(value) if name in found.dates else value for name, value in params.items()
+    }
     # ``%`` on the lazy message keeps ngettext_lazy's plural choice by the "count" parameter.
-    return str(found.subject % params), str(found.text % params)
+    return str(found.subject % shown), str(found.text % shown)
+
+
+def _date_text(value: Any) -> Any:
+    """An ISO date in the active language's short format; anything else as it was stored."""
+    try:
+        return formats.date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return value
 
 
 def _absolute(url: str) -> str:
