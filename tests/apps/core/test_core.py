@@ -227,3 +227,45 @@ def test_german_admin_says_speichern_and_no_english(client_for_role) -> None:
     html = admin.get("/admin/accounts/user/add/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Speichern und weiter bearbeiten" in html
     assert "Sichern" not in html and "you’ll be able" not in html
+
+
+def _error_client(language: str | None, *, cookie: bool = False):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    if language and cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language and not cookie else {}
+    return client, headers
+
+
+ERROR_PAGE_LANGUAGES = [
+    pytest.param(None, False, "de", id="default-german"),
+    pytest.param("en", False, "en", id="accept-language-en"),
+    pytest.param("en", True, "en", id="cookie-en"),
+    pytest.param("de", True, "de", id="cookie-de"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "cookie", "expected"), ERROR_PAGE_LANGUAGES)
+@override_settings(DEBUG=False, ROOT_URLCONF="apps.core.crash_urls")
+def test_error_pages_without_debug_speak_german_or_the_readers_english(
+    language, cookie, expected
+) -> None:
+    client, headers = _error_client(language, cookie=cookie)
+    missing = client.get("/no-such-page/", **headers)
+    crashed = client.get("/crash/", **headers)
+    assert (missing.status_code, crashed.status_code) == (404, 500)
+    texts = {
+        "de": ("Seite nicht gefunden", "Etwas ist schiefgelaufen"),
+        "en": ("Page not found", "Something went wrong"),
+    }
+    for response, text in zip((missing, crashed), texts[expected], strict=True):
+        html = response.content.decode()
+        assert text in html and f'lang="{expected}"' in html
+        other = texts["en" if expected == "de" else "de"]
+        assert not any(t in html for t in other)
+        for leak in ("Traceback", "boom", "URLconf", "RuntimeError", "crash_urls"):
+            assert leak not in html
