@@ -9,7 +9,8 @@ by name.
 - The housing transition (``cases.manage_housing``): a caseworker keeps its organisation's
   districts and flats, the housing requests of its cases, and runs and decides the allocation.
 - Mentoring (``cases.manage_mentoring``): a caseworker keeps its organisation's mentors, the
-  mentee requests of its cases, runs the matching and records acceptances and meetings.
+  mentee requests of its cases, runs the matching and records acceptances and meetings; it also
+  erases one of its organisation's mentors (the privacy app, with a reason).
 - Language mediation (``cases.manage_mediation``): a caseworker keeps its organisation's pool
   of mediators and the mediation requests of its cases, runs the proposals, records the
   mediator's confirmation and the hours. A mediator is told only :data:`MEDIATOR_SEES`; the
@@ -27,7 +28,7 @@ from django.db.models import Q
 
 from passgenau.apps.accounts.access import user_has_perm
 
-from .models import Case, ConsentPurpose, MediationRequest
+from .models import Case, ConsentPurpose, MediationRequest, Mentor
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -40,6 +41,7 @@ __all__ = [
     "for_the_mediator",
     "housing_scope",
     "may_agree_contracts",
+    "may_erase_mentor",
     "may_keep_cases",
     "may_log_hours",
     "may_manage_housing",
@@ -92,6 +94,11 @@ def housing_scope(*, user: Visitor) -> Q:
 
 def may_manage_mentoring(*, user: Visitor) -> bool:
     return _holds(user, "cases.manage_mentoring")
+
+
+def may_erase_mentor(*, user: Visitor, mentor: Mentor) -> bool:
+    """The mentor's data are erased by a caseworker of the organisation that keeps them."""
+    return may_manage_mentoring(user=user) and mentor.organisation_id == _organisation_id(user)
 
 
 def mentoring_scope(*, user: Visitor) -> Q:

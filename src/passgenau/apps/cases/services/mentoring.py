@@ -359,6 +359,27 @@ def meeting_record(
     return meeting
 
 
+def mentor_open_pairs(mentor: Mentor) -> int:
+    """How many open proposals and pairs the mentor has (an erasure waits until they ended)."""
+    return _taken(mentor)
+
+
+def mentor_erase(*, mentor: Mentor) -> None:
+    """Erase the mentor (Art. 17 GDPR), the case-management part; the privacy app decides who
+    may and why, holds the mentor's row lock and calls this inside its transaction. What is left
+    is a pseudonymous shell: the name becomes the reference, the languages, free times,
+    interests and district go, and it takes no newcomers. Its ended pairs and their meetings
+    (date, minutes, kind: no notes) stay with the newcomers' cases and name the mentor only by
+    its reference, as do the profiles in the runs' snapshots (catalogue tags, no name)."""
+    mentor.name = mentor.reference
+    mentor.languages = []
+    mentor.slots = []
+    mentor.interests = []
+    mentor.district = None
+    mentor.active = False
+    mentor.save(update_fields=["name", "languages", "slots", "interests", "district", "active"])
+
+
 def mentoring_erase(*, case: Case) -> int:
     """Erase the case's mentee requests with their proposals and meetings, and take their
     profiles out of the runs; returns how many requests went. The mentors stay."""
@@ -372,6 +393,8 @@ __all__ = [
     "mentee_request_create",
     "mentee_request_withdraw",
     "mentor_create",
+    "mentor_erase",
+    "mentor_open_pairs",
     "mentor_profile",
     "mentor_proposal_accept",
     "mentor_proposal_decline",

@@ -1,11 +1,14 @@
-"""Erasure of a household or of one member (Art. 17 GDPR), with a reason code, in one
-transaction: afterwards no table holds the name, contact data or answers, and the one audit
+"""Erasure of a household, of one member or of a mentor (Art. 17 GDPR), with a reason code, in
+one transaction: afterwards no table holds the name, contact data or answers, and the one audit
 entry of the erasure names only the pseudonymous reference and the reason.
 
 What goes, app by app (each app deletes its own rows): case management's cases taken over from
 the household (``cases.services.erasure``), then the household with everything relocation
 recorded about it, including its profile in the snapshots of matching runs
-(``relocation.services.erasure``). Earlier audit entries stay: they hold pseudonymous ids only.
+(``relocation.services.erasure``). A mentor (a volunteer of case management) is erased by a
+caseworker of its organisation once its pairs have ended, to a pseudonymous shell
+(``cases.services.mentoring.mentor_erase``). Earlier audit entries stay: they hold pseudonymous
+ids only.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
-from passgenau.apps.cases.models import Case
+from passgenau.apps.cases import policies as case_policies
+from passgenau.apps.cases.models import Case, Mentor
+from passgenau.apps.cases.services import mentoring
 from passgenau.apps.cases.services.erasure import case_erase
 from passgenau.apps.core.errors import ServiceError, StateError
 from passgenau.apps.relocation import policies
@@ -24,7 +29,7 @@ from passgenau.apps.relocation.services import erasure as relocation_erasure
 
 from ..vocab import ErasureReason
 
-__all__ = ["ErasureError", "household_erase", "member_erase"]
+__all__ = ["ErasureError", "household_erase", "member_erase", "mentor_erase"]
 
 
 class ErasureError(ServiceError):
@@ -35,10 +40,14 @@ class ErasureStateError(ErasureError, StateError):
     """Not now: a matching run of the round is working on the household (the API answers 409)."""
 
 
-def _checked(*, actor: User, household: Household, reason: str) -> Household:
-    """The household, locked, once the actor may erase it now for a known reason."""
+def _check_reason(reason: str) -> None:
     if reason not in ErasureReason.values:
         raise ErasureError({"reason": _("Choose the reason for the erasure.")})
+
+
+def _checked(*, actor: User, household: Household, reason: str) -> Household:
+    """The household, locked, once the actor may erase it now for a known reason."""
+    _check_reason(reason)
     locked = Household.objects.select_for_update().get(pk=household.pk)
     if not policies.household_may_erase(actor, locked):
         raise ErasureError(_("You may not erase this household."), code="forbidden")
@@ -73,3 +82,21 @@ def member_erase(
     household = _checked(actor=actor, household=household, reason=reason)
     relocation_erasure.member_delete(household=household, member=member, name_line=name_line)
     log_action("relocation.member.erased", actor=actor, obj=household, data={"reason": reason})
+
+
+@transaction.atomic
+def mentor_erase(*, actor: User, mentor: Mentor, reason: str) -> str:
+    """Erase the mentor's name and profile, keeping a pseudonymous shell for the newcomers'
+    ended pairs; returns its reference. Refused while it has an open proposal or pair."""
+    _check_reason(reason)
+    locked = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    if not case_policies.may_erase_mentor(user=actor, mentor=locked):
+        raise ErasureError(_("You may not erase this mentor."), code="forbidden")
+    if mentoring.mentor_open_pairs(locked):
+        raise ErasureStateError(
+            _("The mentor has an open proposal or pair; end it first, then erase."),
+            code="open_pairs",
+        )
+    mentoring.mentor_erase(mentor=locked)
+    log_action("cases.mentor.erased", actor=actor, obj=locked, data={"reason": reason})
+    return locked.reference
