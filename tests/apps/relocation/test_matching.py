@@ -420,6 +420,84 @@ def test_a_withdrawn_household_frees_its_place_and_cannot_be_decided():
     assert fixed == {staying.household.reference}
 
 
+def _withdraw(household) -> None:
+    from passgenau.apps.relocation.services import intake
+
+    intake.consent_withdraw(actor=user("interviewer"), household=household)
+
+
+def test_a_withdrawn_consent_withdraws_the_open_proposals_at_once():
+    _round, run = published(3, capacities=only_officer())
+    gone, staying, placed = run.proposals.order_by("pk")
+    for side in (decisions.proposal_decide_municipality, decisions.proposal_decide_household):
+        actor = user("municipal_officer" if "municipality" in side.__name__ else "interviewer")
+        side(actor=actor, proposal=placed, outcome="accept")
+    draft_round = ready_round(2, capacities=only_officer(), name="Round 2026 (2)")
+    second = started(draft_round)  # not yet published: drafts under review
+    draft, kept_draft = second.proposals.order_by("pk")
+    last_before = AuditEntry.objects.order_by("pk").last().pk
+    for proposal in (gone, placed, draft):
+        _withdraw(proposal.household)
+
+    def status(proposal) -> str:
+        return Proposal.objects.get(pk=proposal.pk).status
+
+    assert status(gone) == status(draft) == ProposalStatus.WITHDRAWN
+    assert status(placed) == ProposalStatus.ACCEPTED  # decided: kept as it was
+    assert status(staying) == ProposalStatus.PUBLISHED
+    assert status(kept_draft) == ProposalStatus.DRAFT
+    # each change through the transition table, logged with pseudonymous ids only
+    since = list(AuditEntry.objects.filter(pk__gt=last_before).order_by("pk"))
+    changed = {
+        int(e.object_id): e.data["from"]
+        for e in since
+        if e.action == "relocation.proposal.status_changed" and e.data["to"] == "withdrawn"
+    }
+    assert changed == {gone.pk: "published", draft.pk: "draft"}
+    names = HouseholdContact.objects.values_list("contact_name", flat=True)
+    for entry in since:
+        assert not any(name in f"{entry.object_repr} {entry.data}" for name in names)
+    # the run computed with the household that withdrew is not published as it is
+    with pytest.raises(ValidationError) as refused:
+        review.run_publish(actor=user("coordinator"), run=second)
+    assert refused.value.code == "stale_run"
+    assert status(kept_draft) == ProposalStatus.DRAFT
+
+
+def test_the_officer_no_longer_sees_the_needs_of_a_household_that_withdrew():
+    from passgenau.apps.relocation.models import Interview
+
+    _round, run = published(1, capacities=only_officer())
+    proposal = run.proposals.get()
+    Interview.objects.filter(household=proposal.household).update(needs=["dialysis"])
+    officer = _client("municipal_officer")
+    pages = (
+        reverse("relocation:proposal_list"),
+        reverse("relocation:proposal_detail", args=[proposal.pk]),
+    )
+    api = "/api/v1/relocation/proposals"
+    for url in pages:  # before: the needs are shown
+        assert "dialysis" in officer.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert [p["id"] for p in officer.get(api).json()] == [proposal.pk]
+    _withdraw(proposal.household)
+    listed = officer.get(pages[0], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "dialysis" not in listed and proposal.household.reference not in listed
+    assert officer.get(pages[1], HTTP_ACCEPT_LANGUAGE="en").status_code == 404
+    assert officer.get(api).json() == []
+    assert officer.get(f"{api}/{proposal.pk}").status_code == 404
+
+
+def test_a_household_that_withdrew_is_in_no_later_run():
+    round_ = ready_round(2, capacities=only_officer())
+    gone, staying = started(round_).proposals.order_by("pk")
+    _withdraw(gone.household)
+    again = started(round_)
+    references = {h["id"] for h in again.snapshot["households"]}
+    assert gone.household.reference not in references
+    assert staying.household.reference in references
+    assert set(again.proposals.values_list("household_id", flat=True)) == {staying.household_id}
+
+
 def test_run_page_names_household_groups_in_words():
     round_ = ready_round(3)
     run = started(round_)

@@ -55,6 +55,7 @@ from .rounds import (
     default_dimensions,
 )
 from .runs import (
+    OPEN_PROPOSAL_STATUSES,
     PROPOSAL_TRANSITIONS,
     MatchingRun,
     Proposal,
@@ -96,6 +97,7 @@ __all__ = [
     "CRITERION_LABELS",
     "GUARDED_TRANSITIONS",
     "HOUSEHOLD_TRANSITIONS",
+    "OPEN_PROPOSAL_STATUSES",
     "PRIORITY_GROUP_CHOICES",
     "PROPOSAL_TRANSITIONS",
     "QUESTIONNAIRE_LANGUAGES",

@@ -117,18 +117,28 @@ class ProposalStatus(models.TextChoices):
     ACCEPTED = "accepted", _("accepted by both sides")
     DECLINED = "declined", _("declined")
     SUPERSEDED = "superseded", _("superseded")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 # From each state, the states a proposal may move to (``services/states.py`` checks and logs
 # every change): a draft is published or superseded by another run's publication; a published
-# proposal is accepted by both sides or declined by one.
+# proposal is accepted by both sides or declined by one. An open proposal (draft or published)
+# is withdrawn at once when its household withdraws its consent.
 PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
-    ProposalStatus.DRAFT: frozenset({ProposalStatus.PUBLISHED, ProposalStatus.SUPERSEDED}),
-    ProposalStatus.PUBLISHED: frozenset({ProposalStatus.ACCEPTED, ProposalStatus.DECLINED}),
+    ProposalStatus.DRAFT: frozenset(
+        {ProposalStatus.PUBLISHED, ProposalStatus.SUPERSEDED, ProposalStatus.WITHDRAWN}
+    ),
+    ProposalStatus.PUBLISHED: frozenset(
+        {ProposalStatus.ACCEPTED, ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN}
+    ),
     ProposalStatus.ACCEPTED: frozenset(),
     ProposalStatus.DECLINED: frozenset(),
     ProposalStatus.SUPERSEDED: frozenset(),
+    ProposalStatus.WITHDRAWN: frozenset(),
 }
+
+# Proposals not yet decided: withdrawn with the household's consent.
+OPEN_PROPOSAL_STATUSES: frozenset[str] = frozenset({ProposalStatus.DRAFT, ProposalStatus.PUBLISHED})
 
 
 class Proposal(models.Model):

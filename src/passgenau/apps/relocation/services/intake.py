@@ -20,12 +20,15 @@ from passgenau.engine.matching.profiles import AGE_BANDS, CHILD_BANDS
 
 from .. import policies
 from ..models import (
+    OPEN_PROPOSAL_STATUSES,
     Consent,
     Household,
     HouseholdContact,
     HouseholdStatus,
     Interview,
     Member,
+    Proposal,
+    ProposalStatus,
     Round,
     RoundAction,
 )
@@ -236,14 +239,29 @@ def household_register(*, actor: User, round_: Round, registration: Registration
 
 @transaction.atomic
 def consent_withdraw(*, actor: User, household: Household) -> Household:
-    """The household withdraws its consent: it takes no further part in the round."""
+    """The household withdraws its consent (every purpose, matching and sharing with
+    municipalities included): it takes no further part in the round, and its open proposals
+    (drafts and published ones not yet decided) are withdrawn at once, so that no municipality
+    sees its profile any more."""
     _require_interviewer(actor)
     if not policies.household_may_edit(actor, household):
         raise ValidationError(_("This household belongs to another organisation."))
     now = timezone.now()
     household.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    open_proposals = list(
+        Proposal.objects.select_for_update()
+        .filter(household=household, status__in=OPEN_PROPOSAL_STATUSES)
+        .order_by("pk")
+    )
+    for proposal in open_proposals:
+        states.status_change(actor=actor, obj=proposal, to_status=ProposalStatus.WITHDRAWN)
     states.status_change(actor=actor, obj=household, to_status=HouseholdStatus.WITHDRAWN)
-    log_action("relocation.consent.withdrawn", actor=actor, obj=household)
+    log_action(
+        "relocation.consent.withdrawn",
+        actor=actor,
+        obj=household,
+        data={"proposals": [p.pk for p in open_proposals]},
+    )
     return household
 
 

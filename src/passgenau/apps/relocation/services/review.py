@@ -282,7 +282,8 @@ def _require_publishable(*, run: MatchingRun, round_: Round) -> list[int]:
     stale = Household.objects.filter(pk__in=household_ids).exclude(
         status=HouseholdStatus.INTERVIEWED
     )
-    if stale.exists():
+    withdrawn = Proposal.objects.filter(run=run, status=ProposalStatus.WITHDRAWN)
+    if stale.exists() or withdrawn.exists():
         raise ValidationError(
             _(
                 "Some households of this run are no longer waiting for a place "
