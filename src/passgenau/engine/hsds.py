@@ -286,9 +286,13 @@ def _problem(
 
 @dataclass
 class Dataset:
-    """HSDS rows per table; every row has an ``id``; fields not given are absent (not empty)."""
+    """HSDS rows per table; every row has an ``id``; fields not given are absent (not empty).
+    ``columns`` names, per table read from a file, the fields the file has (a CSV header, the
+    keys of the JSON objects): a field there but absent from a row is empty in the file; a field
+    not there is not in the file at all."""
 
     tables: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in TABLES})
+    columns: dict[str, set[str]] = field(default_factory=dict)
 
     def rows(self, table: str) -> list[Row]:
         return self.tables.setdefault(table, [])
@@ -436,6 +440,7 @@ def read_hsds_csv(folder: Path, *, max_rows: int = 1_000_000) -> Dataset:
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None:
             continue
+        dataset.columns[name] = set(reader.fieldnames) & set(table.field_names)
         seen: set[str] = set()
         for number, cells in enumerate(reader, start=1):
             total += 1
@@ -571,6 +576,7 @@ def _flatten(
     if parent is not None:
         fk, parent_id = parent
         flat.setdefault(fk, parent_id)
+    dataset.columns.setdefault(table.name, set()).update(set(flat) & set(table.field_names))
     row, row_problems = _typed(table, flat, source, None)
     problems.extend(
         p.at(p.source, p.line, f"{path}.{p.field or ''}".strip(".")) for p in row_problems

@@ -94,3 +94,45 @@ def test_command_line_import_export_and_errors(hsds_spec, tmp_path, capsys, sett
     assert main(["directory", "import-hsds", str(bad), "--directory", "sz"]) == 2
     assert "services.csv, row 1, column 'minimum_age'" in capsys.readouterr().err
     assert main(["directory", "export-hsds", str(out), "--directory", "nowhere"]) == 2
+
+
+def test_a_reimported_folder_blanks_emptied_fields_and_keeps_fields_it_lacks(directory, tmp_path):
+    def folder(name: str, services: str, phones: str | None = None):
+        path = tmp_path / name
+        path.mkdir()
+        (path / "services.csv").write_text(services)
+        if phones is not None:
+            (path / "phones.csv").write_text(phones)
+        return hsds.read_hsds_csv(path)
+
+    full = folder(
+        "full",
+        "id,name,status,email,url\ns1,Beratung,active,rat@example.org,https://rat.example\n",
+        "id,service_id,number\np1,s1,05341 1\n",
+    )
+    directory_import_hsds(directory=directory, dataset=full)
+    service = Service.objects.get(directory=directory, hsds_id="s1")
+    assert service.email == "rat@example.org"
+
+    # the same folder, the e-mail now empty: blanked; url and phone as before
+    emptied = folder(
+        "emptied",
+        "id,name,status,email,url\ns1,Beratung,active,,https://rat.example\n",
+        "id,service_id,number\np1,s1,\n",
+    )
+    directory_import_hsds(directory=directory, dataset=emptied)
+    service.refresh_from_db()
+    assert service.email == "" and "email" not in service.hsds
+    assert service.url == "https://rat.example"
+    assert "number" not in HsdsRecord.objects.get(table="phones", hsds_id="p1").data
+
+    # a folder without the e-mail and url columns (and no phones file) keeps them
+    directory_import_hsds(directory=directory, dataset=full)
+    directory_import_hsds(
+        directory=directory, dataset=folder("lacking", "id,name,status\ns1,Rat,active\n")
+    )
+    service.refresh_from_db()
+    assert service.name == "Rat"
+    assert (service.email, service.url) == ("rat@example.org", "https://rat.example")
+    assert service.hsds["email"] == "rat@example.org"
+    assert HsdsRecord.objects.get(table="phones", hsds_id="p1").data["number"] == "05341 1"

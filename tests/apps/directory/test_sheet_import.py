@@ -287,3 +287,33 @@ def test_command_line_import_sheet(directory, tmp_path, capsys, settings):
     directory.refresh_from_db()
     assert directory.sheet_mapping["Was"] == "name"
     assert main(args) == 0  # the saved mapping is used
+
+
+def test_a_reimported_sheet_blanks_emptied_fields_and_keeps_fields_it_lacks(directory):
+    header = ["Angebot", "Träger", "E-Mail", "Telefon", "Sprachen", "Öffnungszeiten"]
+    first = ["Sprachcafé", "Stadtteiltreff", "cafe@example.org", "05341 123", "Deutsch, Arabisch",
+             "Di 14-17"]  # fmt: skip
+    sheet_import(directory=directory, file_name="a.xlsx", content=xlsx([header, first]))
+    cafe = Service.objects.get(directory=directory, name="Sprachcafé")
+    assert cafe.email == "cafe@example.org" and cafe.records.filter(table="phones").exists()
+
+    # the same sheet with e-mail, phone, languages and hours now empty: all blanked
+    emptied = ["Sprachcafé", "Stadtteiltreff", "", "", "", ""]
+    sheet_import(directory=directory, file_name="a.xlsx", content=xlsx([header, emptied]))
+    cafe.refresh_from_db()
+    assert cafe.email == "" and "email" not in cafe.hsds
+    assert not cafe.records.filter(table__in=["phones", "languages", "schedules"]).exists()
+    assert not cafe.spoken.exists() and not cafe.hours.exists()
+
+    # a sheet without those columns keeps what is stored
+    sheet_import(directory=directory, file_name="a.xlsx", content=xlsx([header, first]))
+    sheet_import(
+        directory=directory,
+        file_name="b.xlsx",
+        content=xlsx([["Angebot", "Träger"], ["Sprachcafé", "Stadtteiltreff"]]),
+    )
+    cafe.refresh_from_db()
+    assert cafe.email == "cafe@example.org"
+    assert cafe.records.get(table="phones").data["number"] == "05341 123"
+    assert sorted(cafe.spoken.values_list("code", flat=True)) == ["ar", "de"]
+    assert cafe.hours.count() == 1

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Q
 
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.territories.models import Gemeinde, fold_name
@@ -126,14 +127,27 @@ def _ref(by_id: dict[str, Stored], value: object) -> Stored | None:
     return by_id.get(value) if isinstance(value, str) else None
 
 
+def _from_file(stored: dict[str, Any], row: dict[str, Any], columns: set[str] | None) -> dict:
+    """The row to store on a re-import: the file is the truth for the fields it has (an empty
+    one blanks the stored value); the stored values of fields the file does not have are kept.
+    Without ``columns`` (a dataset not read from a file) the row replaces the stored one; a
+    value the row has for a field not among ``columns`` is only a default for a new row."""
+    if columns is None:
+        return row
+    kept = {k: v for k, v in stored.items() if k not in columns}
+    return {**kept, **{k: v for k, v in row.items() if k not in kept}}
+
+
 def _match_rows(
     existing: dict[str, Any],
     rows: list[dict[str, Any]],
     make: Callable[[dict[str, Any]], Any],
     build: Callable[[Any, dict[str, Any]], None],
+    columns: set[str] | None,
 ) -> tuple[list[Any], list[Any]]:
-    """The objects for ``rows`` by HSDS id: the existing one or ``make(row)``, each with its row
-    kept and ``build(obj, row)`` applied; returned as (new, changed)."""
+    """The objects for ``rows`` by HSDS id: the existing one (its row merged by
+    :func:`_from_file`) or ``make(row)``, each with its row kept and ``build(obj, row)``
+    applied; returned as (new, changed)."""
     new, changed = [], []
     for row in rows:
         obj = existing.get(row["id"])
@@ -142,18 +156,23 @@ def _match_rows(
             new.append(obj)
         else:
             changed.append(obj)
+            row = _from_file(obj.hsds, row, columns)
         obj.hsds = row
         build(obj, row)
     return new, changed
 
 
 def _upsert(
-    model: Any, directory_field: dict[str, Any], rows: list[dict[str, Any]], build
+    model: Any, directory_field: dict[str, Any], dataset: hsds.Dataset, table: str, build
 ) -> tuple[dict[str, Any], int, int]:
-    """Create or replace objects of ``model`` by HSDS id; ``build(obj, row)`` sets the columns."""
+    """Create or update objects of ``model`` by HSDS id; ``build(obj, row)`` sets the columns."""
     existing = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
     new, changed = _match_rows(
-        existing, rows, lambda row: model(hsds_id=row["id"], **directory_field), build
+        existing,
+        dataset.rows(table),
+        lambda row: model(hsds_id=row["id"], **directory_field),
+        build,
+        dataset.columns.get(table),
     )
     model.objects.bulk_create(new, batch_size=2000)
     if changed:
@@ -165,9 +184,17 @@ def _upsert(
 
 @transaction.atomic
 def directory_import_hsds(
-    *, directory: Directory, dataset: hsds.Dataset, actor: User | None = None
+    *,
+    directory: Directory,
+    dataset: hsds.Dataset,
+    actor: User | None = None,
+    replaced: dict[str, dict[str, Any]] | None = None,
 ) -> ImportReport:
-    """Store ``dataset`` in ``directory`` (raises :class:`hsds.HsdsError`, nothing stored)."""
+    """Store ``dataset`` in ``directory`` (raises :class:`hsds.HsdsError`, nothing stored).
+    ``replaced`` (table → condition on the record's data) names the tables in which the
+    dataset has every record of its services and locations: their stored records there (that
+    meet the condition) which the dataset no longer has are deleted; the file left them
+    empty."""
     total = sum(dataset.count().values())
     if total > MAX_ROWS:
         raise hsds.HsdsError(
@@ -184,7 +211,8 @@ def directory_import_hsds(
     taxonomies, c, u = _upsert(
         Taxonomy,
         {"directory": directory},
-        dataset.rows("taxonomies"),
+        dataset,
+        "taxonomies",
         lambda o, r: setattr(o, "name", str(r.get("name", ""))[:200]),
     )
     count("taxonomies", c, u)
@@ -203,7 +231,11 @@ def directory_import_hsds(
         o.name = str(r.get("name", ""))[:200]
 
     new_terms, changed_terms = _match_rows(
-        existing_terms, term_rows, lambda r: TaxonomyTerm(hsds_id=r["id"]), term_build
+        existing_terms,
+        term_rows,
+        lambda r: TaxonomyTerm(hsds_id=r["id"]),
+        term_build,
+        dataset.columns.get("taxonomy_terms"),
     )
     TaxonomyTerm.objects.bulk_create(new_terms, batch_size=2000)
     if changed_terms:
@@ -220,7 +252,7 @@ def directory_import_hsds(
         o.website = str(r.get("website", ""))[:500]
 
     orgs, c, u = _upsert(
-        Organization, {"directory": directory}, dataset.rows("organizations"), org_build
+        Organization, {"directory": directory}, dataset, "organizations", org_build
     )
     count("organizations", c, u)
 
@@ -242,7 +274,7 @@ def directory_import_hsds(
             o.latitude = o.longitude = None
 
     locations, c, u = _upsert(
-        Location, {"directory": directory}, dataset.rows("locations"), location_build
+        Location, {"directory": directory}, dataset, "locations", location_build
     )
     count("locations", c, u)
 
@@ -257,9 +289,7 @@ def directory_import_hsds(
         o.maximum_age = _age(r.get("maximum_age"))
         o.last_confirmed = _date(r.get("assured_date"))
 
-    services, c, u = _upsert(
-        Service, {"directory": directory}, dataset.rows("services"), service_build
-    )
+    services, c, u = _upsert(Service, {"directory": directory}, dataset, "services", service_build)
     count("services", c, u)
 
     existing_sal = {
@@ -275,6 +305,7 @@ def directory_import_hsds(
         dataset.rows("service_at_location"),
         lambda r: ServiceAtLocation(hsds_id=r["id"]),
         sal_build,
+        dataset.columns.get("service_at_location"),
     )
     ServiceAtLocation.objects.bulk_create(new_sal, batch_size=2000)
     if changed_sal:
@@ -306,6 +337,7 @@ def directory_import_hsds(
             else:
                 changed_records.append(record)
                 updated += 1
+                row = _from_file(record.data, row, dataset.columns.get(table))
             record.data = row
             service_id = row.get("service_id") or sal_service.get(row.get("service_at_location_id"))
             location_id = row.get("location_id") or sal_location.get(
@@ -319,6 +351,16 @@ def directory_import_hsds(
             record.location = _ref(locations, location_id)
         count(table, created, updated)
     HsdsRecord.objects.bulk_create(new_records, batch_size=2000)
+    in_file = Q(service__hsds_id__in=[r["id"] for r in dataset.rows("services")]) | Q(
+        location__hsds_id__in=[r["id"] for r in dataset.rows("locations")]
+    )
+    for table, condition in (replaced or {}).items():
+        HsdsRecord.objects.filter(
+            in_file,
+            directory=directory,
+            table=table,
+            **{f"data__{key}": value for key, value in condition.items()},
+        ).exclude(hsds_id__in=[r["id"] for r in dataset.rows(table)]).delete()
     if changed_records:
         HsdsRecord.objects.bulk_update(
             changed_records, ["data", "service", "location"], BULK_UPDATE_BATCH

@@ -588,11 +588,36 @@ def _id(directory: Directory, *parts: str) -> str:
     return str(uuid.uuid5(_NS, "/".join([directory.slug, *(fold_name(p) for p in parts)])))
 
 
-def sheet_dataset(directory: Directory, rows: list[SheetRow]) -> hsds.Dataset:
-    """The HSDS tables of the rows (rows with problems are left out)."""
+# the records each field of the sheet becomes (table, condition on the record's data)
+_RECORDS_OF_FIELD: dict[str, tuple[str, dict[str, str]]] = {
+    "phone": ("phones", {}),
+    "languages": ("languages", {}),
+    "hours": ("schedules", {}),
+    "free_of_charge": ("cost_options", {}),
+    "what_to_bring": ("required_documents", {}),
+    "topics": ("attributes", {"link_type": "topic"}),
+    "target_groups": ("attributes", {"link_type": "target_group"}),
+    "barrier_free": ("accessibility", {}),
+    "street": ("addresses", {}),
+    "city": ("addresses", {}),
+}
+_SERVICE_FIELDS = {"organization": "organization_id", "description": "description",
+                   "email": "email", "web": "url"}  # fmt: skip
+
+
+def sheet_dataset(
+    directory: Directory, rows: list[SheetRow], fields: set[str] | None = None
+) -> hsds.Dataset:
+    """The HSDS tables of the rows (rows with problems are left out). ``fields``, the fields
+    the sheet's columns are mapped to, become the dataset's columns: on a re-import, the values
+    of fields the sheet does not have are kept."""
     territory = directory.kreis or directory.gemeinde
     state = territory.land.name if territory is not None else ""
     data = hsds.Dataset()
+    if fields is not None:
+        data.columns["services"] = {"id", "name", "status"} | {
+            hsds_field for name, hsds_field in _SERVICE_FIELDS.items() if name in fields
+        }
     for row in rows:
         if row.problems:
             continue
@@ -692,11 +717,22 @@ def sheet_import(
     good = [r for r in table.rows if not r.problems]
     if not good:
         raise SheetImportError(row_problems)
+    used = mapping if mapping is not None else mapping_guess(table.header)
+    fields = {name for heading, name in used.items() if name and heading in table.header}
+    replaced: dict[str, dict[str, Any]] = {}
+    for name in sorted(fields & set(_RECORDS_OF_FIELD)):
+        record_table, condition = _RECORDS_OF_FIELD[name]
+        if record_table in replaced and replaced[record_table] != condition:
+            replaced[record_table] = {}  # every kind of the table is in the sheet
+        else:
+            replaced[record_table] = condition
     report = directory_import_hsds(
-        directory=directory, dataset=sheet_dataset(directory, good), actor=actor
+        directory=directory,
+        dataset=sheet_dataset(directory, good, fields),
+        actor=actor,
+        replaced=replaced,
     )
     if save_mapping:
-        used = mapping if mapping is not None else mapping_guess(table.header)
         directory.sheet_mapping = {h: n for h, n in used.items() if n}
         directory.save(update_fields=["sheet_mapping"])
     return SheetResult(
