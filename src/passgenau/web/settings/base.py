@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves its API docs from local static files when installed
     "django_tasks",
-    "django_tasks_db",
+    "passgenau.apps.core.admin_config.TasksConfig",  # django_tasks_db, with a translated name
     "passgenau.apps.core",
     "passgenau.apps.accounts",
     "passgenau.apps.audit",
