@@ -163,7 +163,9 @@ def _words_filter(words: str) -> Q:
 
 def _fulltext(queryset: QuerySet[Service], words: str) -> QuerySet[Service]:
     """PostgreSQL: German full-text search (stemming: "Beratungen" finds "Beratung"); elsewhere
-    every word as a substring of the folded search text."""
+    every word as a substring of the folded search text. On PostgreSQL both are answered from
+    the GIN indexes of migration 0005 (``directory_service_search_fts`` on exactly this
+    vector, ``directory_service_search_trgm`` for the substrings): keep them in step."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery as PgQuery
         from django.contrib.postgres.search import SearchVector
