@@ -116,6 +116,28 @@ def test_decision_deadline_reminder_for_the_municipality() -> None:
     assert note.recipient == officer and note.params["count"] == 2
 
 
+def test_the_decision_deadline_reads_in_the_recipients_date_format() -> None:
+    from django.utils import timezone
+
+    from relocation_matching_helpers import published_round
+
+    round_, _run = published_round(2)
+    due = timezone.localdate() + dt.timedelta(days=2)
+    round_.decisions_due = due
+    round_.save(update_fields=["decisions_due"])
+    officer = user("municipal_officer")
+    officer.email = "amt@example.org"
+    officer.save()
+    services.preferences_save(user=officer, language="en", channels={})
+    services.notifications_send_due(today=timezone.localdate())
+    [message] = mail.outbox
+    english, german = f"{due:%m/%d/%Y}", f"{due:%d.%m.%Y}"
+    assert english in message.subject and f"the deadline is {english}." in message.body
+    assert german not in message.subject + message.body
+    note = Notification.objects.get(kind="relocation.decisions_due")
+    assert note.params["date"] == due.isoformat()
+
+
 def test_pages_list_mark_read_and_preferences(client) -> None:
     officer = _officer()
     services.notify(

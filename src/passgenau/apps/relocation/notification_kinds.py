@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -59,6 +58,7 @@ TRAVEL_PLANNED = register(
         _("Travel planned: %(round)s"),
         _("An arrival in your municipality is planned for %(date)s (round “%(round)s”)."),
         roles_with("relocation.record_arrival"),
+        dates=frozenset({"date"}),
     )
 )
 ARRIVAL_RECORDED = register(
@@ -77,6 +77,7 @@ SURVEY_DUE = register(
         _("Follow-up survey due"),
         _("A follow-up survey (wave %(wave)s) is due since %(date)s."),
         roles_with("relocation.record_followup"),
+        dates=frozenset({"date"}),
     )
 )
 DECISIONS_DUE = register(
@@ -92,12 +93,14 @@ DECISIONS_DUE = register(
             "count",
         ),
         roles_with("relocation.decide_proposals"),
+        dates=frozenset({"date"}),
     )
 )
 
 
 def _date(value: dt.date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+    """A date parameter: ISO text, shown in each reader's format (the kind's ``dates``)."""
+    return value.isoformat()
 
 
 @register_due_check
