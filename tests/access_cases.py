@@ -27,6 +27,17 @@ def _some_user_id() -> dict[str, object]:
     return {"id": make_user("caseworker", username="matrix-subject").pk}
 
 
+def _someone_elses_export() -> dict[str, object]:
+    from accounts_helpers import make_user
+    from passgenau.apps.core.protected_exports import protected_export_create
+
+    owner = make_user("interviewer", username="matrix-export-owner")
+    export = protected_export_create(
+        owner=owner, filename="x.zip", files={"x.json": b"{}"}, password="matrix password"
+    )
+    return {"token": export.token}
+
+
 def _demo_territory() -> dict[str, object]:
     from passgenau.apps.territories.demo import territories_load_demo
     from passgenau.apps.territories.models import Kreis
@@ -314,9 +325,13 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:household_withdraw", kwargs=_relocation_household),
     PageCase("privacy:household_erase", kwargs=_relocation_household),
     PageCase("privacy:member_erase", kwargs=_relocation_household),
+    PageCase("privacy:household_subject_access", kwargs=_relocation_household),
+    # an export answers its owner only: every other logged-in user gets "not found"
+    PageCase("privacy:protected_export", kwargs=_someone_elses_export, granted=frozenset({404})),
     PageCase(
-        "privacy:household_subject_access",
-        kwargs=lambda: {**_relocation_household(), "fmt": "json"},
+        "privacy:protected_export_download",
+        kwargs=_someone_elses_export,
+        granted=frozenset({404}),
     ),
     PageCase("relocation:run_list", kwargs=_relocation_round),
     PageCase("relocation:run_detail", kwargs=_relocation_run),

@@ -1,13 +1,16 @@
-"""The data-subject export (Art. 15 GDPR): the JSON holds every category of a household that went
-through everything (every marked value the database holds about it, the case taken over from it
-included), the PDF is readable and in the household's language, only the household's
-interviewers get it, and the audit entry names only the reference."""
+"""The data-subject export (Art. 15 GDPR): an AES zip under the interviewer's password whose JSON
+holds every category of a household that went through everything (every marked value the database
+holds about it, the case taken over from it included), whose PDF is readable and in the household's
+language; only the household's interviewers get it, and the audit entry names only the
+reference."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+import pyzipper
 from django.urls import reverse
 
 from passgenau.apps.audit.models import AuditEntry
@@ -53,18 +56,35 @@ CASE_CATEGORIES = {
 }
 
 
-def _url(household, fmt):
-    return reverse("privacy:household_subject_access", kwargs={"pk": household.pk, "fmt": fmt})
+PASSWORD = "correct horse battery"
+
+
+def _url(household):
+    return reverse("privacy:household_subject_access", kwargs={"pk": household.pk})
+
+
+def _download(client, household):
+    page = client.post(_url(household), {"password": PASSWORD, "password_again": PASSWORD})
+    assert page.status_code == 302
+    response = client.get(page["Location"].rstrip("/") + "/download/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    return response.content
+
+
+def _open(content, fmt):
+    with pyzipper.AESZipFile(io.BytesIO(content)) as archive:
+        archive.setpassword(PASSWORD.encode())
+        [name] = [n for n in archive.namelist() if n.endswith(f".{fmt}")]
+        return archive.read(name)
 
 
 def test_the_json_holds_every_category_and_everything_the_database_holds_about_the_household(
     interviewer_client,
 ):
     lived = lived_household(marker="Q7X", control_marker="K8Y")
-    response = interviewer_client.get(_url(lived.household, "json"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    document = json.loads(response.content)
+    content = _open(_download(interviewer_client, lived.household), "json")
+    document = json.loads(content)
     assert document["format"] == subject_access.FORMAT
     assert document["household"] == lived.household.reference
     categories = document["categories"]
@@ -85,7 +105,7 @@ def test_the_json_holds_every_category_and_everything_the_database_holds_about_t
     assert case["categories"]["plan_versions"]
     # every table that holds a marked value of the household is in the export, and so is every
     # marked value; the other household of the round is not
-    text = response.content.decode()
+    text = content.decode()
     tables = database_text()
     for table in tables_holding("Q7X", tables):
         for row in tables[table].splitlines():
@@ -98,11 +118,9 @@ def test_the_json_holds_every_category_and_everything_the_database_holds_about_t
 def test_the_pdf_is_readable_and_in_the_households_language(interviewer_client):
     lived = lived_household(marker="Q7X", control_marker="K8Y")
     assert lived.household.language == "uk"
-    response = interviewer_client.get(_url(lived.household, "pdf"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert_readable_pdf(response.content)
-    text = pdf_text(response.content)
+    content = _open(_download(interviewer_client, lived.household), "pdf")
+    assert_readable_pdf(content)
+    text = pdf_text(content)
     assert lived.household.reference in text
     assert "Зоряна Вербицька-Q7X" in text
     assert "Insulin morgens und abends Q7X" in text
@@ -119,7 +137,7 @@ def test_a_household_in_a_language_the_application_does_not_speak_gets_german(
     from relocation_helpers import make_round, register
 
     household = register(make_round(), language="pl")
-    text = pdf_text(interviewer_client.get(_url(household, "pdf")).content)
+    text = pdf_text(_open(_download(interviewer_client, household), "pdf"))
     assert "Daten über den Haushalt" in text
 
 
@@ -128,8 +146,17 @@ def test_other_roles_get_nothing(client_for_role, role):
     from relocation_helpers import make_round, register
 
     household = register(make_round())
-    response = client_for_role(role).get(_url(household, "json"))
-    assert response.status_code in ({302} if role == "public" else {403, 404})
+    client = client_for_role(role)
+    expected = {302} if role == "public" else {403, 404}
+    assert client.get(_url(household)).status_code in expected
+    form = {"password": PASSWORD, "password_again": PASSWORD}
+    response = client.post(_url(household), form)
+    assert response.status_code in expected
+    if role == "public":
+        assert "/accounts/login" in response["Location"]
+    from passgenau.apps.core.models import ProtectedExport
+
+    assert not ProtectedExport.objects.exists()
 
 
 def test_another_organisations_interviewer_gets_not_found(client_for_role):
@@ -139,23 +166,34 @@ def test_another_organisations_interviewer_gets_not_found(client_for_role):
     household = register(make_round())
     other = make_user("interviewer", username="ngo-2", organisation=municipality("NGO 2"))
     client = login_client(client_for_role("public"), other)
-    assert client.get(_url(household, "json")).status_code == 404
-    assert client.get(_url(household, "pdf")).status_code == 404
+    assert client.get(_url(household)).status_code == 404
+    form = {"password": PASSWORD, "password_again": PASSWORD}
+    assert client.post(_url(household), form).status_code == 404
 
 
-def test_an_unknown_format_is_not_found(interviewer_client):
+@pytest.mark.parametrize(
+    ("password", "again", "field"),
+    [("short pass", "short pass", "password"), (PASSWORD, PASSWORD + "x", "password_again")],
+)
+def test_a_short_or_mistyped_password_is_a_form_error(interviewer_client, password, again, field):
+    from passgenau.apps.core.models import ProtectedExport
     from relocation_helpers import make_round, register
 
     household = register(make_round())
-    assert interviewer_client.get(_url(household, "xml")).status_code == 404
+    response = interviewer_client.post(
+        _url(household), {"password": password, "password_again": again}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not ProtectedExport.objects.exists()
 
 
 def test_the_download_is_audited_with_the_reference_only(interviewer_client):
     lived = lived_household(marker="Q7X", control_marker="K8Y")
-    interviewer_client.get(_url(lived.household, "pdf"))
+    _download(interviewer_client, lived.household)
     [entry] = AuditEntry.objects.filter(action="relocation.household.exported")
     assert entry.object_repr == lived.household.reference
-    assert entry.data == {"format": "pdf", "subject_access": True}
+    assert entry.data["format"] == "zip" and entry.data["subject_access"] is True
     stored = json.dumps(
         [entry.object_repr, entry.data, entry.actor_repr], ensure_ascii=False
     ).lower()
@@ -170,5 +208,5 @@ def test_the_household_page_offers_the_export_to_its_interviewers_only(
 
     household = register(make_round())
     page = reverse("relocation:household_detail", kwargs={"pk": household.pk})
-    assert _url(household, "pdf") in interviewer_client.get(page).content.decode()
-    assert _url(household, "pdf") not in coordinator_client.get(page).content.decode()
+    assert _url(household) in interviewer_client.get(page).content.decode()
+    assert _url(household) not in coordinator_client.get(page).content.decode()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(
@@ -62,3 +63,31 @@ def text_box(label: Any, *, rows: int = 3, **options: Any) -> forms.CharField:
     """Free text over several lines; may stay empty unless ``required=True``."""
     options.setdefault("required", False)
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **options)
+
+
+class ProtectedExportForm(forms.Form):
+    """The password a protected export is encrypted with (docs/adr/0008); it is not stored."""
+
+    password = forms.CharField(
+        label=_("Password for the zip file"),
+        min_length=12,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 12 characters. Give it to the recipient by another way than the file; "
+            "it is not stored and cannot be recovered."
+        ),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

@@ -10,8 +10,14 @@ urlpatterns = [
     path("households/<int:pk>/erase/", views.household_erase, name="household_erase"),
     path("households/<int:pk>/members/erase/", views.member_erase, name="member_erase"),
     path(
-        "households/<int:pk>/subject-access.<str:fmt>",
+        "households/<int:pk>/subject-access/",
         views.household_subject_access,
         name="household_subject_access",
+    ),
+    path("exports/<uuid:token>/", views.protected_export, name="protected_export"),
+    path(
+        "exports/<uuid:token>/download/",
+        views.protected_export_download,
+        name="protected_export_download",
     ),
 ]

@@ -3,14 +3,19 @@ about a household (interviewers, their organisation's households)."""
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core import protected_exports
+from passgenau.apps.core.forms import ProtectedExportForm
 from passgenau.apps.relocation.forms.base import form_add_service_errors
 from passgenau.apps.relocation.selectors import intake as intake_selectors
 from passgenau.apps.relocation.services import erasure as relocation_erasure
@@ -20,7 +25,7 @@ from .forms import HouseholdEraseForm, MemberEraseForm
 
 ERASE = "relocation.erase_households"
 EXPORT_SUBJECT_DATA = "relocation.export_subject_data"
-SUBJECT_ACCESS_TYPES = {"json": "application/json", "pdf": "application/pdf"}
+OWN_ACCOUNT = "accounts.view_own_account"
 
 
 @require(ERASE)
@@ -83,23 +88,67 @@ def member_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require(EXPORT_SUBJECT_DATA)
-def household_subject_access(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """Everything held about the household (Art. 15 GDPR) as JSON or as a PDF in its language."""
-    if fmt not in SUBJECT_ACCESS_TYPES:
-        raise Http404("no such format")
+def household_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Everything held about the household (Art. 15 GDPR): the JSON and the PDF in its language,
+    in a zip encrypted with the password the interviewer chooses (docs/adr/0008)."""
     household = intake_selectors.household_get_for_subject_access(user=request.user, pk=pk)
-    access = subject_access.subject_access_collect(household=household)
-    if fmt == "json":
-        content = subject_access.subject_access_json(access)
-    else:
-        content = subject_access.subject_access_pdf(access)
-    log_action(
-        "relocation.household.exported",
-        actor=request.user,
-        obj=household,
-        data={"format": fmt, "subject_access": True},
+    form = ProtectedExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access = subject_access.subject_access_collect(household=household)
+        stem = f"{household.reference}-subject-access"
+        export = protected_exports.protected_export_create(
+            owner=request.user,
+            filename=f"{stem}.zip",
+            files={
+                f"{stem}.json": subject_access.subject_access_json(access),
+                f"{stem}.pdf": subject_access.subject_access_pdf(access),
+            },
+            password=form.cleaned_data["password"],
+        )
+        log_action(
+            "relocation.household.exported",
+            actor=request.user,
+            obj=household,
+            data={"format": "zip", "subject_access": True, "export": export.pk},
+        )
+        return redirect(protected_exports.protected_export_url(export))
+    return render(
+        request,
+        "privacy/household_subject_access.html",
+        {
+            "household": household,
+            "form": form,
+            "PROTECTED_EXPORT_HOURS": settings.PROTECTED_EXPORT_HOURS,
+        },
     )
-    response = HttpResponse(content, content_type=SUBJECT_ACCESS_TYPES[fmt])
-    filename = f"{household.reference}-subject-access.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+
+
+@require(OWN_ACCOUNT)  # any logged-in user; the export itself is its owner's only
+def protected_export(request: AuthenticatedHttpRequest, token: uuid.UUID) -> HttpResponse:
+    """The download page of one's own protected export: its name and expiry."""
+    export = protected_exports.protected_export_get(user=request.user, token=token)
+    expired = protected_exports.protected_export_expired(export)
+    return render(
+        request,
+        "privacy/protected_export.html",
+        {"export": export, "expired": expired},
+        status=410 if expired else 200,
+    )
+
+
+@require(OWN_ACCOUNT)  # any logged-in user; the export itself is its owner's only
+def protected_export_download(request: AuthenticatedHttpRequest, token: uuid.UUID) -> HttpResponse:
+    """The encrypted zip, to its owner only and before its expiry; every download is audited."""
+    export = protected_exports.protected_export_get(user=request.user, token=token)
+    if protected_exports.protected_export_expired(export):
+        return render(
+            request,
+            "privacy/protected_export.html",
+            {"export": export, "expired": True},
+            status=410,
+        )
+    log_action("core.protectedexport.downloaded", actor=request.user, obj=export)
+    response = HttpResponse(bytes(export.content), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "no-store"
     return response

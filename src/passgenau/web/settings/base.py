@@ -258,6 +258,9 @@ LOGGING = {
 # arrival, or closing of the round), for a closed case's health data from its closing, for a
 # survey from the day it was held (or due), for an audit entry from the day it was written.
 # `passgenau retention`, run daily, removes what is due.
+# Exports holding personal data are AES-encrypted zips kept this many hours (docs/adr/0008).
+PROTECTED_EXPORT_HOURS = env_days("PROTECTED_EXPORT_HOURS", 24)
+
 RETENTION_DAYS = {
     "health_needs": env_days("RETENTION_HEALTH_NEEDS_DAYS", 30),
     "contact_data": env_days("RETENTION_CONTACT_DATA_DAYS", 90),

@@ -1,5 +1,6 @@
 """``passgenau retention`` (or ``passgenau manage retention``): the daily job that removes what
-the retention periods make due, and says how much per category."""
+the retention periods make due, and says how much per category; it also deletes the expired
+password-protected exports (as ``exports_expire`` does)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from passgenau.apps.core.jobs import dry_run_argument
+from passgenau.apps.core.protected_exports import protected_exports_expire
 from passgenau.apps.privacy.services import retention_apply
 
 
@@ -34,3 +36,5 @@ class Command(BaseCommand):
         self.stdout.write(f"retention {today} ({head})")
         for line in report.lines:
             self.stdout.write(line.as_text())
+        exports = protected_exports_expire(dry_run=report.dry_run)
+        self.stdout.write(f"protected_exports: expired {len(exports)}")
