@@ -184,9 +184,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_import_sheet(args: argparse.Namespace) -> int:
     setup_django()
+    from passgenau.apps.core.input_problems import ImportFailed
     from passgenau.apps.directory.models import Directory
     from passgenau.apps.directory.services.sheet_import import (
-        SheetImportError,
         mapping_guess,
         sheet_import,
     )
@@ -222,7 +222,7 @@ def run_import_sheet(args: argparse.Namespace) -> int:
             skip_bad_rows=args.skip_bad_rows,
             save_mapping=args.save_mapping,
         )
-    except SheetImportError as exc:
+    except ImportFailed as exc:
         print(f"Nothing imported: {len(exc.problems)} problem(s).", file=sys.stderr)
         for problem in exc.problems[:200]:
             print(problem, file=sys.stderr)

@@ -7,12 +7,12 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from passgenau.apps.core.input_problems import ImportFailed
 from passgenau.apps.directory.models import HsdsRecord, Service
 from passgenau.apps.directory.services.hsds_io import directory_export_hsds, export_validate
 from passgenau.apps.directory.services.sheet_import import (
     FIELD_BY_NAME,
     MAX_ROWS,
-    SheetImportError,
     hours_parse,
     mapping_guess,
     sheet_import,
@@ -148,7 +148,7 @@ def test_a_bad_row_names_row_and_field_and_nothing_is_saved(directory):
                    "05341 1", "keine-adresse", "", "Wohnen", "Deutsch, Klingonisch", "", "", "",
                    "", ""]]  # fmt: skip
     content = xlsx([HEADER, *bad])
-    with pytest.raises(SheetImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         sheet_import(directory=directory, file_name="liste.xlsx", content=content)
     where = {(p.row, p.field) for p in caught.value.problems}
     assert where == {(5, label("postcode")), (5, label("email")), (5, label("languages"))}
@@ -202,7 +202,7 @@ def test_preview_shows_first_rows_with_problems_and_the_mapping_is_saved(directo
 
 def test_a_mapping_without_the_name_is_refused(directory):
     content = xlsx([HEADER, *ROWS])
-    with pytest.raises(SheetImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         sheet_import(
             directory=directory, file_name="a.xlsx", content=content, mapping={"Ort": "city"}
         )
@@ -213,7 +213,7 @@ def test_reading_stops_at_the_row_limit(directory):
     # the sheet is damaged after the limit: reading it to its end would fail differently
     rows = [[f"Angebot {i}", "Träger", "Hauptstr. 1"] for i in range(MAX_ROWS + 20)]
     content = streamed_xlsx([["Angebot", "Träger", "Straße"], *rows], broken_at=MAX_ROWS + 10)
-    with pytest.raises(SheetImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         sheet_import(directory=directory, file_name="gross.xlsx", content=content)
     assert [p.row for p in caught.value.problems] == [MAX_ROWS + 2]
     assert str(MAX_ROWS) in caught.value.problems[0].message

@@ -19,6 +19,7 @@ from measures_helpers import (
     role_organisation,
 )
 from passgenau.apps.audit.models import AuditEntry
+from passgenau.apps.core.input_problems import ImportFailed
 from passgenau.apps.measures import imports, services
 from passgenau.apps.measures.models import Measure, Plan
 from spreadsheet_helpers import streamed_xlsx
@@ -82,7 +83,7 @@ def test_every_problem_is_named_by_file_row_and_field_and_nothing_is_saved(offic
     rows[2][10] = "viel"  # not an amount
     rows[3][2] = rows[0][2]  # duplicate number
     rows[3][3] = ""  # no title
-    with pytest.raises(imports.PlanImportError) as error:
+    with pytest.raises(ImportFailed) as error:
         imports.plan_import(
             user=officer, plan=plan, file_name="plan.xlsx", content=fachplan_xlsx(rows)
         )
@@ -109,7 +110,7 @@ def test_missing_column_and_mapping(officer, plan):
         workbook.active.append(row)
     out = io.BytesIO()
     workbook.save(out)
-    with pytest.raises(imports.PlanImportError) as error:
+    with pytest.raises(ImportFailed) as error:
         imports.plan_import(user=officer, plan=plan, file_name="p.xlsx", content=out.getvalue())
     assert "Maßnahme" in str(error.value) and "row 1" in str(error.value)
     result = imports.plan_import(
@@ -134,7 +135,7 @@ def test_the_row_limit_is_checked_while_reading(officer, plan, monkeypatch):
 
     monkeypatch.setattr(imports, "_rows", counting)
     content = fachplan_csv(fachplan_rows(areas=2, measures=40))
-    with pytest.raises(imports.PlanImportError) as error:
+    with pytest.raises(ImportFailed) as error:
         imports.plan_import(user=officer, plan=plan, file_name="big.csv", content=content)
     assert "At most 10 measures" in str(error.value) and "row 12" in str(error.value)
     assert len(read) == 12  # the header, ten measures and the one too many; no further
@@ -146,7 +147,7 @@ def test_unknown_programme_is_refused_and_a_known_one_linked(officer, plan):
     rows = fachplan_rows(areas=1, measures=2)
     rows[0][11] = "Integration im Quartier"
     rows[1][11] = "Gibt es nicht"
-    with pytest.raises(imports.PlanImportError) as error:
+    with pytest.raises(ImportFailed) as error:
         imports.plan_import(user=officer, plan=plan, file_name="p.csv", content=fachplan_csv(rows))
     assert "Gibt es nicht" in str(error.value)
     rows[1][11] = ""
@@ -240,7 +241,7 @@ def test_a_long_excel_file_is_read_only_up_to_the_row_limit(officer, plan):
     claims no size (opening it read the whole sheet to look for one)."""
     template = fachplan_rows(areas=1, measures=1)[0]
     rows = [HEADINGS, *([*template[:2], f"1.{n}", *template[3:]] for n in range(8_000))]
-    with pytest.raises(imports.PlanImportError) as error:
+    with pytest.raises(ImportFailed) as error:
         imports.plan_import(
             user=officer,
             plan=plan,

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from passgenau.apps.audit.models import AuditEntry
+from passgenau.apps.core.input_problems import ImportFailed
 from passgenau.apps.relocation.models import Household, HouseholdStatus, RoundStatus
 from passgenau.apps.relocation.services import imports, intake, rounds
 from relocation_helpers import (
@@ -84,7 +85,7 @@ def test_one_bad_row_imports_nothing_and_names_file_row_field():
     bad_members = GOOD | {"external_reference": "WAW-2", "members": "30-44 main_contact; 99 child"}
     bad_place = GOOD | {"external_reference": "WAW-3", "ranked_places": "Atlantis"}
     bad_date = GOOD | {"external_reference": "WAW-4", "consent_date": "yesterday"}
-    with pytest.raises(imports.HouseholdImportError) as info:
+    with pytest.raises(ImportFailed) as info:
         _import(round_, _csv([GOOD, bad_members, bad_place, bad_date]))
     assert not Household.objects.exists()
     found = {(p.file, p.row, p.field) for p in info.value.problems}
@@ -101,7 +102,7 @@ def test_one_bad_row_imports_nothing_and_names_file_row_field():
 def test_missing_and_unknown_columns():
     round_ = make_round()
     row = {k: v for k, v in GOOD.items() if k != "members"} | {"shoe_size": "42"}
-    with pytest.raises(imports.HouseholdImportError) as info:
+    with pytest.raises(ImportFailed) as info:
         _import(round_, _csv([row]))
     found = {(p.row, p.field, p.message) for p in info.value.problems}
     assert (1, "members", "This column is missing.") in found
@@ -112,7 +113,7 @@ def test_duplicate_references_in_file_and_database():
     round_ = make_round()
     register(round_, external_reference="WAW-9")
     rows = [GOOD, GOOD | {"contact_name": "Twin"}, GOOD | {"external_reference": "WAW-9"}]
-    with pytest.raises(imports.HouseholdImportError) as info:
+    with pytest.raises(ImportFailed) as info:
         _import(round_, _csv(rows))
     messages = {(p.row, p.message) for p in info.value.problems}
     assert (3, "The same reference is in row 2.") in messages
@@ -149,7 +150,7 @@ def test_excel_errors_name_the_excel_row():
     sheet.append(list(wrong.values()))
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(imports.HouseholdImportError) as info:
+    with pytest.raises(ImportFailed) as info:
         _import(round_, buffer.getvalue(), name="intake.xlsx")
     assert [(p.file, p.row, p.field) for p in info.value.problems] == [
         ("intake.xlsx", 3, "language")
@@ -167,7 +168,7 @@ def test_excel_errors_name_the_excel_row():
 )
 def test_unreadable_files(name, content, message):
     round_ = make_round()
-    with pytest.raises(imports.HouseholdImportError) as info:
+    with pytest.raises(ImportFailed) as info:
         _import(round_, content, name=name)
     assert any(p.message.startswith(message) and p.file == name for p in info.value.problems)
 
@@ -196,7 +197,7 @@ def test_a_long_excel_file_is_read_only_up_to_the_row_limit():
     rows = [list(GOOD), *([f"REF-{number}", *values] for number in range(8_000))]
     broken = streamed_xlsx(rows, broken_at=7_000)
     round_ = make_round()
-    with pytest.raises(imports.HouseholdImportError) as info:
+    with pytest.raises(ImportFailed) as info:
         _import(round_, broken, name="intake.xlsx")
     assert [(p.row, p.message) for p in info.value.problems] == [
         (5002, "At most 5000 households per file.")

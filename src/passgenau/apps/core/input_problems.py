@@ -11,6 +11,7 @@ general sentence, never to English. Problems stored as JSON (a failed run's) are
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
@@ -20,8 +21,12 @@ from ninja import Schema
 
 from passgenau.engine.problems import InputProblem
 
+from .errors import ServiceError
+
 __all__ = [
     "TEXTS",
+    "ImportFailed",
+    "ImportProblem",
     "ProblemOut",
     "problem_line",
     "problem_out",
@@ -388,3 +393,32 @@ def stored_problems(data: Iterable[Mapping[str, Any]]) -> list[InputProblem]:
         except (KeyError, TypeError, ValueError):
             continue
     return problems
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """A problem of a file that an app imports (households, a measures plan, a directory's
+    spreadsheet), already in the reader's language: where (file, row, field) and what."""
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += gettext(", row %(row)d") % {"row": self.row}
+        if self.field:
+            where += gettext(", field “%(field)s”") % {"field": self.field}
+        return f"{where}: {self.message}"
+
+
+class ImportFailed(ServiceError):
+    """Nothing of the file was imported; carries every problem found (file, row, field)."""
+
+    default_code = "import_problems"
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self.problems = problems
+        super().__init__([str(p) for p in problems])

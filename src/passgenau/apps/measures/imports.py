@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
 from passgenau.apps.core.spreadsheets import (
     SpreadsheetDamaged,
     SpreadsheetTooLarge,
@@ -35,7 +36,6 @@ from passgenau.apps.core.spreadsheets import (
     text_rows,
 )
 from passgenau.apps.funding.models import Programme
-from passgenau.apps.relocation.services.imports import ImportProblem
 from passgenau.engine.keys import parse_number
 
 from . import services
@@ -50,9 +50,7 @@ __all__ = [
     "COLUMNS",
     "MAX_BYTES",
     "MAX_ROWS",
-    "ImportProblem",
     "ImportResult",
-    "PlanImportError",
     "plan_export_csv",
     "plan_export_xlsx",
     "plan_import",
@@ -153,14 +151,6 @@ STATUS_HEADINGS: dict[str, str] = {
 _ACTOR_SPLIT = re.compile(r"[;\n]")
 
 
-class PlanImportError(ValueError):
-    """Nothing was imported; carries every problem found (file, row, field)."""
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 @dataclass
 class ImportResult:
     file: str
@@ -184,9 +174,9 @@ def _rows(file_name: str, content: bytes) -> Iterator[list[str]]:
         yield from text_rows(file_name, content)
     except (SpreadsheetTooWide, SpreadsheetTooLarge) as error:
         row = error.row if isinstance(error, SpreadsheetTooWide) else None
-        raise PlanImportError([ImportProblem(file_name, row, None, str(error))]) from error
+        raise ImportFailed([ImportProblem(file_name, row, None, str(error))]) from error
     except SpreadsheetDamaged as error:
-        raise PlanImportError(
+        raise ImportFailed(
             [ImportProblem(file_name, None, None, _("This is not a readable Excel file."))]
         ) from error
 
@@ -338,7 +328,7 @@ def _parse_row(
 
 def _read(file_name: str, content: bytes, mapping: Mapping[str, str]) -> list[_Row]:
     if len(content) > MAX_BYTES:
-        raise PlanImportError(
+        raise ImportFailed(
             [ImportProblem(file_name, None, None, _("The file is larger than 10 MB."))]
         )
     programmes = {_fold(p.name): p for p in Programme.objects.all()}
@@ -350,7 +340,7 @@ def _read(file_name: str, content: bytes, mapping: Mapping[str, str]) -> list[_R
         if positions is None:
             positions, header_problems = _header_map(file_name, cells, mapping)
             if header_problems:
-                raise PlanImportError(header_problems)
+                raise ImportFailed(header_problems)
             continue
         if not any(cells):
             continue
@@ -387,7 +377,7 @@ def _read(file_name: str, content: bytes, mapping: Mapping[str, str]) -> list[_R
     elif not rows and not problems:
         problems.append(ImportProblem(file_name, None, None, _("The file has no measures.")))
     if problems:
-        raise PlanImportError(problems)
+        raise ImportFailed(problems)
     return rows
 
 
@@ -403,7 +393,7 @@ def plan_import(
     content: bytes,
     mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Import every measure of the file into ``plan``, or none (raises ``PlanImportError``).
+    """Import every measure of the file into ``plan``, or none (raises ``ImportFailed``).
 
     Areas and actors are found by number and name or created. A measure whose number is already
     in the plan is updated (its description, dates, costs, actors); its status changes only

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
 
 from . import imports, policies, reports, selectors, services
 from .forms import ImportForm, ReportForm
@@ -35,7 +36,7 @@ def plan_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not policies.may_change(user=request.user, plan=plan):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[imports.ImportProblem] = []
+    problems: list[ImportProblem] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -46,7 +47,7 @@ def plan_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 content=upload.read(imports.MAX_BYTES + 1),
                 mapping=form.mapping(),
             )
-        except imports.PlanImportError as error:
+        except ImportFailed as error:
             problems = error.problems
         else:
             messages.success(

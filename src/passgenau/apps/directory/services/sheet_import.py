@@ -29,13 +29,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
 from passgenau.apps.core.spreadsheets import (
     SpreadsheetDamaged,
     SpreadsheetTooLarge,
     SpreadsheetTooWide,
     text_rows,
 )
-from passgenau.apps.relocation.services.imports import ImportProblem
 from passgenau.apps.territories.models import fold_name
 from passgenau.engine import hsds
 
@@ -51,7 +51,6 @@ __all__ = [
     "FIELD_BY_NAME",
     "MAX_BYTES",
     "MAX_ROWS",
-    "SheetImportError",
     "SheetPreview",
     "SheetResult",
     "mapping_guess",
@@ -221,14 +220,6 @@ _DAYS_TIMES = re.compile(
     r"(?P<days>[A-Za-zäÄ]{2}\.?(?:\s*(?:-|–|bis|,|und|u\.)\s*[A-Za-zäÄ]{2}\.?)*)\s*:?\s*"
     r"(?P<opens>\d{1,2}(?:[:.]\d{2})?)\s*(?:-|–|bis)\s*(?P<closes>\d{1,2}(?:[:.]\d{2})?)"
 )
-
-
-class SheetImportError(ValueError):
-    """Nothing was imported; carries every problem found (file, row, field)."""
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def _fold(text: str) -> str:
@@ -468,7 +459,7 @@ def _table(
     """The header (the first row that is not empty), the rows as field → text with their row
     numbers (read lazily), and the problems of the mapping (guessed when none is given)."""
     if len(content) > MAX_BYTES:
-        raise SheetImportError(
+        raise ImportFailed(
             [ImportProblem(file_name, None, None, _("The file is larger than 10 MB."))]
         )
     rows = enumerate(_safe_rows(file_name, content), start=1)
@@ -478,7 +469,7 @@ def _table(
             header = [c.strip() for c in cells]
             break
     if not header:
-        raise SheetImportError([ImportProblem(file_name, None, None, _("The file is empty."))])
+        raise ImportFailed([ImportProblem(file_name, None, None, _("The file is empty."))])
     chosen = mapping_guess(header) if mapping is None else dict(mapping)
     problems = _mapping_problems(file_name, header, chosen)
     positions = {
@@ -506,9 +497,9 @@ def _safe_rows(file_name: str, content: bytes) -> Iterator[list[str]]:
         yield from text_rows(file_name, content)
     except (SpreadsheetTooWide, SpreadsheetTooLarge) as error:
         row = error.row if isinstance(error, SpreadsheetTooWide) else None
-        raise SheetImportError([ImportProblem(file_name, row, None, str(error))]) from error
+        raise ImportFailed([ImportProblem(file_name, row, None, str(error))]) from error
     except SpreadsheetDamaged as error:
-        raise SheetImportError(
+        raise ImportFailed(
             [ImportProblem(file_name, None, None, _("This is not a readable Excel file."))]
         ) from error
 
@@ -708,15 +699,15 @@ def sheet_import(
     actor: User | None = None,
 ) -> SheetResult:
     """Import every offer of the file, in one transaction, or none (raises
-    :class:`SheetImportError` with every problem): a bad row stops the import unless
+    :class:`ImportFailed` with every problem): a bad row stops the import unless
     ``skip_bad_rows``, then only the good rows are imported and the bad ones reported."""
     table = sheet_read(directory=directory, file_name=file_name, content=content, mapping=mapping)
     row_problems = [p for r in table.rows for p in r.problems]
     if table.problems or (row_problems and not skip_bad_rows):
-        raise SheetImportError(table.problems + row_problems)
+        raise ImportFailed(table.problems + row_problems)
     good = [r for r in table.rows if not r.problems]
     if not good:
-        raise SheetImportError(row_problems)
+        raise ImportFailed(row_problems)
     used = mapping if mapping is not None else mapping_guess(table.header)
     fields = {name for heading, name in used.items() if name and heading in table.header}
     replaced: dict[str, dict[str, Any]] = {}

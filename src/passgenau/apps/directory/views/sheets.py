@@ -12,13 +12,13 @@ from django.utils.translation import ngettext
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404
+from passgenau.apps.core.input_problems import ImportFailed
 
 from ..forms import SheetUploadForm
 from ..models import SheetUpload
 from ..selectors import work
 from ..services.sheet_import import (
     FIELDS,
-    SheetImportError,
     sheet_import,
     sheet_preview,
 )
@@ -61,7 +61,7 @@ def sheet_map(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         header = sheet_preview(
             directory=directory, file_name=sheet.file_name, content=content
         ).header
-    except SheetImportError as error:
+    except ImportFailed as error:
         return render(
             request,
             "directory/sheet_map.html",
@@ -84,7 +84,7 @@ def sheet_map(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     save_mapping=request.POST.get("save_mapping") == "on",
                     actor=request.user,
                 )
-            except SheetImportError as error:
+            except ImportFailed as error:
                 problems = error.problems
             else:
                 sheet.delete()

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
-from passgenau.apps.core.errors import ServiceError
+from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
 from passgenau.apps.core.spreadsheets import csv_lines, xlsx_rows
 
 from ..models import Household, Round, RoundAction
@@ -65,32 +65,6 @@ IMPORTANCE_PREFIX = "importance."
 _LIST_SPLIT = re.compile(r"[;,|\n]")
 _YES = {"yes", "ja", "y", "j", "true", "1", "x"}
 _NO = {"no", "nein", "n", "false", "0", ""}
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    file: str
-    row: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += _(", row %(row)d") % {"row": self.row}
-        if self.field:
-            where += _(", field “%(field)s”") % {"field": self.field}
-        return f"{where}: {self.message}"
-
-
-class HouseholdImportError(ServiceError):
-    """The file was not imported; carries every problem found (file, row, field, message)."""
-
-    default_code = "import_problems"
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        self.problems = problems
-        super().__init__([str(p) for p in problems])
 
 
 @dataclass(frozen=True)
@@ -160,11 +134,11 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_table(file_name: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (row number, cells) of the file; raises HouseholdImportError if unreadable or
+    """Header and (row number, cells) of the file; raises ImportFailed if unreadable or
     longer than MAX_ROWS households: the file is read row by row and not further than that."""
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in (".xlsx", ".csv", ".txt"):
-        raise HouseholdImportError(
+        raise ImportFailed(
             [ImportProblem(file_name, None, None, _("Upload a .csv or .xlsx file."))]
         )
     header: list[str] | None = None
@@ -177,7 +151,7 @@ def _read_table(file_name: str, content: bytes) -> tuple[list[str], list[tuple[i
                 header = cells
             elif any(cells):
                 if len(body) == MAX_ROWS:
-                    raise HouseholdImportError(
+                    raise ImportFailed(
                         [
                             ImportProblem(
                                 file_name,
@@ -188,10 +162,10 @@ def _read_table(file_name: str, content: bytes) -> tuple[list[str], list[tuple[i
                         ]
                     )  # the rest of the file is not read
                 body.append((number, cells))
-    except HouseholdImportError:
+    except ImportFailed:
         raise
     except Exception as exc:  # a broken file: say so, naming the file
-        raise HouseholdImportError(
+        raise ImportFailed(
             [
                 ImportProblem(
                     file_name, None, None, _("The file cannot be read: %(error)s") % {"error": exc}
@@ -199,7 +173,7 @@ def _read_table(file_name: str, content: bytes) -> tuple[list[str], list[tuple[i
             ]
         ) from None
     if not header or not any(header):
-        raise HouseholdImportError(
+        raise ImportFailed(
             [ImportProblem(file_name, 1, None, _("The first row must hold the column names."))]
         )
     header = [h.strip().lower() for h in header]
@@ -333,13 +307,13 @@ def _convert_row(
 def households_import(
     *, actor: User, round_: Round, file_name: str, content: bytes
 ) -> ImportResult:
-    """Import every household of the file, or none: raises HouseholdImportError with every
+    """Import every household of the file, or none: raises ImportFailed with every
     problem (file, row, field) if any row is wrong."""
     organisation_id = _require_interviewer(actor)
     round_require(round_=round_, action=RoundAction.REGISTER_HOUSEHOLDS)
     file_name = PurePath(file_name).name or "upload"
     if len(content) > MAX_BYTES:
-        raise HouseholdImportError(
+        raise ImportFailed(
             [ImportProblem(file_name, None, None, _("The file is larger than 5 MB."))]
         )
     header, body = _read_table(file_name, content)
@@ -356,7 +330,7 @@ def households_import(
     if not body:
         problems.append(ImportProblem(file_name, None, None, _("The file has no households.")))
     if problems:
-        raise HouseholdImportError(problems)
+        raise ImportFailed(problems)
 
     places = {
         name.casefold(): pk
@@ -409,7 +383,7 @@ def households_import(
         problems.extend(row.problems)
         prepared.append((registration, answers, members, complete))
     if problems:
-        raise HouseholdImportError(problems)
+        raise ImportFailed(problems)
 
     households = []
     for registration, answers, members, complete in prepared:

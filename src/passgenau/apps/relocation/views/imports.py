@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
 
 from ..forms.imports import ImportForm
 from ..models import (
@@ -23,14 +24,14 @@ from ..services import imports
 def household_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = round_selectors.round_get_for_user(user=request.user, pk=pk)
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[imports.ImportProblem] = []
+    problems: list[ImportProblem] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = imports.households_import(
                 actor=request.user, round_=round_, file_name=upload.name, content=upload.read()
             )
-        except imports.HouseholdImportError as error:
+        except ImportFailed as error:
             problems = error.problems
         except ValidationError as error:
             for message in error.messages:
