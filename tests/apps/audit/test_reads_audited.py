@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts_helpers import login_client
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.models import ProtectedExport
 from passgenau.apps.relocation.models import FollowUpSurvey, Household
 from relocation_helpers import user
 from relocation_matching_helpers import arrived_proposal, published_round
@@ -26,10 +27,21 @@ def _client(role: str) -> Client:
 def test_the_instance_download_is_audited_with_the_households_in_it():
     round_, run = published_round(2)
     coordinator = user("coordinator")
-    response = _client("coordinator").get(reverse("relocation:run_export", args=[run.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    client = _client("coordinator")
+    password = "a long export password"
+    response = client.post(
+        reverse("relocation:run_export", args=[run.pk]),
+        {"password": password, "password_again": password},
+    )
+    assert response.status_code == 302
     entry = AuditEntry.objects.get(action="relocation.run.downloaded")
     assert (entry.actor, entry.object_id) == (coordinator, str(run.pk))
+    export = ProtectedExport.objects.get(owner=coordinator)
+    assert entry.data["export"] == export.pk
+    download = client.get(reverse("privacy:protected_export_download", args=[export.token]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    fetched = AuditEntry.objects.get(action="core.protectedexport.downloaded")
+    assert (fetched.actor, fetched.object_id) == (coordinator, str(export.pk))
     in_round = Household.objects.filter(round=round_).values_list("pk", flat=True)
     assert sorted(entry.data["ids"]) == sorted(str(pk) for pk in in_round)
     assert entry.data["households"] == 2

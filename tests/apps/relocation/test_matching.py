@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import pytest
+import pyzipper
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -330,7 +331,7 @@ def test_pages_of_the_journey_render_for_their_roles():
         response = coordinator.get(reverse(name, args=args))
         assert response.status_code == 200, name
     response = coordinator.get(reverse("relocation:run_export", args=[run.pk]))
-    assert response["Content-Type"] == "application/zip"
+    assert response.status_code == 200 and 'type="password"' in response.content.decode()
     for fmt in ("csv", "xlsx"):
         response = coordinator.get(reverse("relocation:evaluation_export", args=[fmt]))
         assert response.status_code == 200
@@ -560,3 +561,60 @@ def test_the_confirmation_page_names_a_household_withdrawn_since_the_run():
     text = page.content.decode()
     assert "no longer waiting for a place" in text
     assert "<form" not in text.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+EXPORT_PASSWORD = "a long export password"
+
+
+def _protected_instance(client, run) -> bytes:
+    form = {"password": EXPORT_PASSWORD, "password_again": EXPORT_PASSWORD}
+    page = client.post(reverse("relocation:run_export", args=[run.pk]), form)
+    assert page.status_code == 302
+    assert page["Location"].startswith("/") and "/exports/" in page["Location"]
+    response = client.get(page["Location"].rstrip("/") + "/download/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert f"round-{run.round_id}-run-{run.number}-instance.zip" in response["Content-Disposition"]
+    return response.content
+
+
+def test_the_instance_download_is_a_zip_under_the_coordinators_password_with_the_same_files():
+    _, run = published(2)
+    content = _protected_instance(_client("coordinator"), run)
+    plain = zipfile.ZipFile(io.BytesIO(runs.run_export_zip(run=run)))
+    with pyzipper.AESZipFile(io.BytesIO(content)) as archive:
+        archive.setpassword(EXPORT_PASSWORD.encode())
+        assert sorted(archive.namelist()) == sorted(plain.namelist())
+        for name in plain.namelist():
+            assert archive.read(name) == plain.read(name), name
+    assert AuditEntry.objects.filter(action="core.protectedexport.downloaded").count() == 1
+
+
+def test_the_instance_zip_cannot_be_read_without_its_password():
+    _, run = published(2)
+    content = _protected_instance(_client("coordinator"), run)
+    name = "profiles/households.jsonl"
+    with zipfile.ZipFile(io.BytesIO(content)) as archive, pytest.raises(RuntimeError):
+        archive.read(name)  # encrypted: the standard library needs a password it cannot use
+    with pyzipper.AESZipFile(io.BytesIO(content)) as archive:
+        archive.setpassword(b"the wrong password!")
+        with pytest.raises(RuntimeError):
+            archive.read(name)
+
+
+@pytest.mark.parametrize(
+    ("password", "again"), [("short pass", "short pass"), (EXPORT_PASSWORD, "something else!!")]
+)
+def test_a_short_or_mistyped_export_password_is_a_form_error_and_nothing_is_exported(
+    password, again
+):
+    from passgenau.apps.core.models import ProtectedExport
+
+    _, run = published(2)
+    response = _client("coordinator").post(
+        reverse("relocation:run_export", args=[run.pk]),
+        {"password": password, "password_again": again},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not ProtectedExport.objects.exists()
+    assert not AuditEntry.objects.filter(action="relocation.run.downloaded").exists()

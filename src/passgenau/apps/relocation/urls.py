@@ -32,7 +32,7 @@ urlpatterns = [
     path("rounds/<int:pk>/runs/", runs.run_list, name="run_list"),
     path("rounds/<int:pk>/runs/compare/", runs.run_compare, name="run_compare"),
     path("runs/<int:pk>/", runs.run_detail, name="run_detail"),
-    path("runs/<int:pk>/instance.zip", runs.run_export, name="run_export"),
+    path("runs/<int:pk>/export/", runs.run_export, name="run_export"),
     path("runs/<int:pk>/reproduce/", runs.run_reproduce, name="run_reproduce"),
     # review
     path("runs/<int:pk>/publish/", review.run_publish, name="run_publish"),

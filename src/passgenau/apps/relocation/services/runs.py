@@ -35,6 +35,8 @@ from django_tasks import task
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.errors import ServiceError
 from passgenau.apps.core.input_problems import problem_texts, stored_problems
+from passgenau.apps.core.models import ProtectedExport
+from passgenau.apps.core.protected_exports import protected_export_create
 from passgenau.engine.matching.criteria import Catalogue, CatalogueError, load_catalogue_version
 from passgenau.engine.matching.explain import explanation_to_dict
 from passgenau.engine.matching.instance import write_instance
@@ -530,11 +532,18 @@ def runs_forget(*, households: Iterable[Household], counter: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def run_export_download(*, actor: User, run: MatchingRun) -> bytes:
-    """The zip of :func:`run_export_zip` for ``actor`` to download: it holds the profiles (health
-    needs included) of every household in the run's snapshot, so the download is audited with
-    their ids."""
-    content = run_export_zip(run=run)
+def run_export_download(*, actor: User, run: MatchingRun, password: str) -> ProtectedExport:
+    """The files of :func:`run_export_zip` in a zip encrypted with ``password`` for ``actor`` only
+    (docs/adr/0008): they hold the profiles (health needs included) of every household in the
+    run's snapshot, so the export is audited with their ids."""
+    with zipfile.ZipFile(io.BytesIO(run_export_zip(run=run))) as plain:
+        files = {name: plain.read(name) for name in plain.namelist()}
+    export = protected_export_create(
+        owner=actor,
+        filename=f"round-{run.round_id}-run-{run.number}-instance.zip",
+        files=files,
+        password=password,
+    )
     references = [h["id"] for h in run.snapshot["households"]]
     ids = Household.objects.filter(reference__in=references).order_by("pk")
     log_action(
@@ -544,9 +553,10 @@ def run_export_download(*, actor: User, run: MatchingRun) -> bytes:
         data={
             "households": len(references),
             "ids": [str(pk) for pk in ids.values_list("pk", flat=True)],
+            "export": export.pk,
         },
     )
-    return content
+    return export
 
 
 def run_export_zip(*, run: MatchingRun) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +10,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.forms import ProtectedExportForm
+from passgenau.apps.core.protected_exports import protected_export_url
 
 from ..forms.runs import RunStartForm
 from ..models import (
@@ -123,19 +126,26 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require("relocation.manage_rounds")
 def run_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The run's plain instance (health needs of its households included) in a zip encrypted with
+    the password the coordinator chooses, on its own expiring download page (docs/adr/0008)."""
     run = run_selectors.run_get_for_user(user=request.user, pk=pk, with_snapshot=True)
     if run.status != RunStatus.SUCCEEDED:
         raise Http404("run not finished")
-    try:
-        content = runs.run_export_download(actor=request.user, run=run)
-    except ValidationError as error:
-        errors_to_messages(request, error)
-        return redirect("relocation:run_detail", pk=run.pk)
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="round-{run.round_id}-run-{run.number}-instance.zip"'
+    form = ProtectedExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            export = runs.run_export_download(
+                actor=request.user, run=run, password=form.cleaned_data["password"]
+            )
+        except ValidationError as error:
+            errors_to_messages(request, error)
+            return redirect("relocation:run_detail", pk=run.pk)
+        return redirect(protected_export_url(export))
+    return render(
+        request,
+        "relocation/run_export.html",
+        {"run": run, "form": form, "PROTECTED_EXPORT_HOURS": settings.PROTECTED_EXPORT_HOURS},
     )
-    return response
 
 
 @require("relocation.manage_rounds")
