@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import pytest
+import pyzipper
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -29,6 +30,9 @@ from passgenau.engine.matching.mechanisms import solve
 from passgenau.engine.matching.model import SolveOptions
 
 pytestmark = pytest.mark.django_db
+
+
+PASSWORD = "a long export password"
 
 
 def _housing_run(actor):
@@ -63,9 +67,18 @@ def test_the_downloaded_instance_solved_again_gives_the_runs_placements(
 ):
     actor = caseworker()
     prefix, run = build(actor)
-    response = caseworker_client.get(reverse(f"cases:{prefix}_run_export", args=[run.pk]))
+    url = reverse(f"cases:{prefix}_run_export", args=[run.pk])
+    assert 'type="password"' in caseworker_client.get(url).content.decode()
+    form = {"password": PASSWORD, "password_again": PASSWORD}
+    page = caseworker_client.post(url, form)
+    assert page.status_code == 302
+    response = caseworker_client.get(page["Location"].rstrip("/") + "/download/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert f"{run.programme}-run-{run.number}.zip" in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as plain, pytest.raises(RuntimeError):
+        plain.read("run.json")  # encrypted: not readable without the password
+    archive = pyzipper.AESZipFile(io.BytesIO(response.content))
+    archive.setpassword(PASSWORD.encode())
     names = set(archive.namelist())
     assert {"run.json", "placements.csv", "profiles/households.jsonl"} <= names
     archive.extractall(tmp_path)
@@ -85,6 +98,8 @@ def test_the_downloaded_instance_solved_again_gives_the_runs_placements(
     entry = AuditEntry.objects.get(action="cases.enginerun.downloaded")
     assert entry.data["ids"] == [h["id"] for h in run.snapshot["households"]]
     assert "Household" not in str(entry.data) and "Newcomer" not in str(entry.data)
+    fetched = AuditEntry.objects.get(action="core.protectedexport.downloaded")
+    assert fetched.object_id == str(entry.data["export"]) and fetched.actor == actor
 
     response = caseworker_client.post(
         reverse(f"cases:{prefix}_run_reproduce", args=[run.pk]), follow=True

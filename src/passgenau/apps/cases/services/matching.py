@@ -15,10 +15,8 @@ proposal steps. Every status change goes through ``transition`` with the area's 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +30,8 @@ from django.utils.translation import gettext as _
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.input_problems import problem_texts
+from passgenau.apps.core.models import ProtectedExport
+from passgenau.apps.core.protected_exports import protected_export_create
 from passgenau.engine.matching.criteria import SHIPPED, Catalogue, load_catalogue_version
 from passgenau.engine.matching.explain import explanation_to_dict
 from passgenau.engine.matching.instance import write_instance
@@ -213,45 +213,53 @@ def area_run_reproduce(area: MatchingArea, actor: User, run: EngineRun) -> bool:
     return same
 
 
-def area_run_export(area: MatchingArea, actor: User, run: EngineRun) -> bytes:
-    """The run as a zip to download: the engine instance (``instance/``, read by ``passgenau
-    match`` and ``read_instance``; with the run's forbidden pairs applied), the profiles, the
-    placements and ``run.json``. The profiles are personal data of the requests: the download
-    is audited with the requests' ids."""
+def area_run_export(
+    area: MatchingArea, actor: User, run: EngineRun, *, password: str
+) -> ProtectedExport:
+    """The run as a zip encrypted with ``password`` for ``actor`` only (docs/adr/0008): the
+    engine instance (``instance/``, read by ``passgenau match`` and ``read_instance``; with the
+    run's forbidden pairs applied), the profiles, the placements and ``run.json``. The profiles
+    are personal data of the requests: the export is audited with the requests' ids."""
     area.organisation(actor)
     again = engine_rerun(run)
     if not run.snapshot.get("erased") and again.instance.input_hash() != run.input_hash:
         raise CasesError(_("The rebuilt instance differs from the run's input hash."))
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
+    files: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "instance"
         write_instance(again.instance, directory)
         for path in sorted(directory.iterdir()):
-            archive.write(path, f"instance/{path.name}")
-        for name in ("households", "sites"):
-            lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in run.snapshot[name])
-            archive.writestr(f"profiles/{name}.jsonl", "".join(lines))
-        rows = ["household_id,site_id,score"]
-        rows += [f"{h},{s},{score}" for h, s, score in _stored_placements(area, run)]
-        archive.writestr("placements.csv", "\n".join(rows) + "\n")
-        settings = {
-            "programme": run.programme,
-            "run": run.number,
-            "criteria_version": run.criteria_version,
-            "input_hash": run.input_hash,
-            "forbidden": run.snapshot.get("forbidden", []),
-            "erased_requests": int(run.snapshot.get("erased", 0)),
-            "result": {k: v for k, v in run.result.items() if k != "unplaced"},
-        }
-        archive.writestr("run.json", json.dumps(settings, indent=1))
+            files[f"instance/{path.name}"] = path.read_bytes()
+    for name in ("households", "sites"):
+        lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in run.snapshot[name])
+        files[f"profiles/{name}.jsonl"] = "".join(lines).encode()
+    rows = ["household_id,site_id,score"]
+    rows += [f"{h},{s},{score}" for h, s, score in _stored_placements(area, run)]
+    files["placements.csv"] = ("\n".join(rows) + "\n").encode()
+    settings = {
+        "programme": run.programme,
+        "run": run.number,
+        "criteria_version": run.criteria_version,
+        "input_hash": run.input_hash,
+        "forbidden": run.snapshot.get("forbidden", []),
+        "erased_requests": int(run.snapshot.get("erased", 0)),
+        "result": {k: v for k, v in run.result.items() if k != "unplaced"},
+    }
+    files["run.json"] = json.dumps(settings, indent=1).encode()
+    export = protected_export_create(
+        owner=actor,
+        filename=f"{run.programme}-run-{run.number}.zip",
+        files=files,
+        password=password,
+    )
     ids = [h["id"] for h in run.snapshot["households"]]
     log_action(
         "cases.enginerun.downloaded",
         actor=actor,
         obj=run,
-        data={"requests": len(ids), "ids": ids},
+        data={"requests": len(ids), "ids": ids, "export": export.pk},
     )
-    return buffer.getvalue()
+    return export
 
 
 def profiles_erase(*, programme: str, ids: set[str], since: dt.datetime) -> None:

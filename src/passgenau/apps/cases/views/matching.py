@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.forms import ProtectedExportForm
+from passgenau.apps.core.protected_exports import protected_export_url
 
 from ..models import EngineRun, ProposalStatus
 from ..selectors.matching import (
@@ -128,6 +131,10 @@ def area_views(pages: RunPages) -> AreaViews:
     """The run pages of ``pages``'s area, each behind the area's right."""
     area = pages.area
 
+    def _run_context(run: EngineRun, **extra: Any) -> dict[str, Any]:
+        title = str(pages.run_title) % {"n": run.number}
+        return {"pages": pages, "run": run, "title": title, **extra}
+
     @require_POST
     @require(pages.right)
     def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -148,16 +155,14 @@ def area_views(pages: RunPages) -> AreaViews:
         return render(
             request,
             "cases/matching_run.html",
-            {
-                "pages": pages,
-                "run": run,
-                "title": str(pages.run_title) % {"n": run.number},
-                "proposals": area_run_proposals(
+            _run_context(
+                run,
+                proposals=area_run_proposals(
                     area, user=request.user, run=run, related=pages.related
                 ),
-                "proposed": ProposalStatus.PROPOSED,
-                "unplaced": pages.unplaced(unplaced) if unplaced else "",
-            },
+                proposed=ProposalStatus.PROPOSED,
+                unplaced=pages.unplaced(unplaced) if unplaced else "",
+            ),
         )
 
     @require_POST
@@ -198,16 +203,24 @@ def area_views(pages: RunPages) -> AreaViews:
 
     @require(pages.right)
     def run_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        """The engine's inputs in a zip encrypted with the password the user chooses, on its
+        own expiring download page (docs/adr/0008)."""
         run = _run_or_404(request, pk)
-        try:
-            content = area_run_export(area, request.user, run)
-        except CasesError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(pages.url("run_detail", pk=run.pk))
-        response = HttpResponse(content, content_type="application/zip")
-        name = f"{run.programme}-run-{run.number}.zip"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        form = ProtectedExportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                export = area_run_export(
+                    area, request.user, run, password=form.cleaned_data["password"]
+                )
+            except CasesError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect(pages.url("run_detail", pk=run.pk))
+            return redirect(protected_export_url(export))
+        return render(
+            request,
+            "cases/matching_run_export.html",
+            _run_context(run, form=form, PROTECTED_EXPORT_HOURS=settings.PROTECTED_EXPORT_HOURS),
+        )
 
     @require_POST
     @require(pages.right)
