@@ -126,14 +126,14 @@ def test_missing_column_and_mapping(officer, plan):
 def test_the_row_limit_is_checked_while_reading(officer, plan, monkeypatch):
     monkeypatch.setattr(imports, "MAX_ROWS", 10)
     read = []
-    original = imports._rows
+    original = imports.import_rows
 
     def counting(file_name, content):
         for row in original(file_name, content):
             read.append(row)
             yield row
 
-    monkeypatch.setattr(imports, "_rows", counting)
+    monkeypatch.setattr(imports, "import_rows", counting)
     content = fachplan_csv(fachplan_rows(areas=2, measures=40))
     with pytest.raises(ImportFailed) as error:
         imports.plan_import(user=officer, plan=plan, file_name="big.csv", content=content)

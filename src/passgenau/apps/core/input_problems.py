@@ -10,7 +10,7 @@ general sentence, never to English. Problems stored as JSON (a failed run's) are
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +22,14 @@ from ninja import Schema
 from passgenau.engine.problems import InputProblem
 
 from .errors import ServiceError
+from .spreadsheets import SpreadsheetDamaged, SpreadsheetTooLarge, SpreadsheetTooWide, text_rows
 
 __all__ = [
     "TEXTS",
     "ImportFailed",
     "ImportProblem",
     "ProblemOut",
+    "import_rows",
     "problem_line",
     "problem_out",
     "problem_text",
@@ -422,3 +424,17 @@ class ImportFailed(ServiceError):
     def __init__(self, problems: list[ImportProblem]) -> None:
         self.problems = problems
         super().__init__([str(p) for p in problems])
+
+
+def import_rows(file_name: str, content: bytes) -> Iterator[list[str]]:
+    """The rows of the first sheet (xlsx) or of the CSV, as text, read lazily; a file too wide,
+    too long or damaged stops the import as :class:`ImportFailed` naming the file (and row)."""
+    try:
+        yield from text_rows(file_name, content)
+    except (SpreadsheetTooWide, SpreadsheetTooLarge) as error:
+        row = error.row if isinstance(error, SpreadsheetTooWide) else None
+        raise ImportFailed([ImportProblem(file_name, row, None, str(error))]) from error
+    except SpreadsheetDamaged as error:
+        raise ImportFailed(
+            [ImportProblem(file_name, None, None, gettext("This is not a readable Excel file."))]
+        ) from error

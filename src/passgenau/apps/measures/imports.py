@@ -26,14 +26,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from passgenau.apps.audit.services import log_action
-from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
+from passgenau.apps.core.input_problems import ImportFailed, ImportProblem, import_rows
 from passgenau.apps.core.spreadsheets import (
-    SpreadsheetDamaged,
-    SpreadsheetTooLarge,
-    SpreadsheetTooWide,
     csv_bytes,
     sheet_append,
-    text_rows,
 )
 from passgenau.apps.funding.models import Programme
 from passgenau.engine.keys import parse_number
@@ -166,19 +162,6 @@ class ImportResult:
 
 def _fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
-
-
-def _rows(file_name: str, content: bytes) -> Iterator[list[str]]:
-    """The rows of the first sheet (xlsx) or of the CSV, as text, read lazily."""
-    try:
-        yield from text_rows(file_name, content)
-    except (SpreadsheetTooWide, SpreadsheetTooLarge) as error:
-        row = error.row if isinstance(error, SpreadsheetTooWide) else None
-        raise ImportFailed([ImportProblem(file_name, row, None, str(error))]) from error
-    except SpreadsheetDamaged as error:
-        raise ImportFailed(
-            [ImportProblem(file_name, None, None, _("This is not a readable Excel file."))]
-        ) from error
 
 
 def _date(text: str) -> dt.date:
@@ -336,7 +319,7 @@ def _read(file_name: str, content: bytes, mapping: Mapping[str, str]) -> list[_R
     problems: list[ImportProblem] = []
     positions: dict[str, int] | None = None
     codes: dict[str, int] = {}
-    for number, cells in enumerate(_rows(file_name, content), start=1):
+    for number, cells in enumerate(import_rows(file_name, content), start=1):
         if positions is None:
             positions, header_problems = _header_map(file_name, cells, mapping)
             if header_problems:

@@ -29,13 +29,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
-from passgenau.apps.core.spreadsheets import (
-    SpreadsheetDamaged,
-    SpreadsheetTooLarge,
-    SpreadsheetTooWide,
-    text_rows,
-)
+from passgenau.apps.core.input_problems import ImportFailed, ImportProblem, import_rows
 from passgenau.apps.territories.models import fold_name
 from passgenau.engine import hsds
 
@@ -462,7 +456,7 @@ def _table(
         raise ImportFailed(
             [ImportProblem(file_name, None, None, _("The file is larger than 10 MB."))]
         )
-    rows = enumerate(_safe_rows(file_name, content), start=1)
+    rows = enumerate(import_rows(file_name, content), start=1)
     header: list[str] = []
     for _number, cells in rows:
         if any(cells):
@@ -490,18 +484,6 @@ def _table(
                 )
 
     return header, records(), problems
-
-
-def _safe_rows(file_name: str, content: bytes) -> Iterator[list[str]]:
-    try:
-        yield from text_rows(file_name, content)
-    except (SpreadsheetTooWide, SpreadsheetTooLarge) as error:
-        row = error.row if isinstance(error, SpreadsheetTooWide) else None
-        raise ImportFailed([ImportProblem(file_name, row, None, str(error))]) from error
-    except SpreadsheetDamaged as error:
-        raise ImportFailed(
-            [ImportProblem(file_name, None, None, _("This is not a readable Excel file."))]
-        ) from error
 
 
 def sheet_read(
