@@ -78,6 +78,25 @@ class RegistrationForm(ContactForm):
     )
 
 
+class ConsentWithdrawalForm(ErrorMappingMixin, forms.Form):
+    """Which of the purposes the household consented to it now withdraws (at least one)."""
+
+    purposes = checkboxes(
+        _("The household withdraws its consent to"),
+        required=True,
+        help_text=_(
+            "Withdrawing one of the first three purposes ends the household's part in the "
+            "round; every purpose is then withdrawn. Follow-up and research can be withdrawn "
+            "on their own."
+        ),
+    )
+
+    def __init__(self, *args: Any, given: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.MultipleChoiceField, self.fields["purposes"])
+        field.choices = [(p, label) for p, label in ConsentPurpose.choices if p in given]
+
+
 AGE_BAND_FORM_CHOICES = BLANK + [(b, b) for b in AGE_BANDS]
 
 

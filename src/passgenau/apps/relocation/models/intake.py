@@ -166,6 +166,11 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def consents_to(self, purpose: str) -> bool:
+        """Whether the household's current consent (none after a withdrawal) covers ``purpose``."""
+        current = self.consents.filter(withdrawn_at__isnull=True).first()
+        return current is not None and current.covers(purpose)
+
     def audit_label(self) -> str:
         """The name of the household in the audit trail: its pseudonymous code."""
         return self.reference

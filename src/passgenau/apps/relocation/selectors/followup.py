@@ -18,6 +18,7 @@ from passgenau.apps.core.spreadsheets import csv_bytes, sheet_append
 
 from .. import policies
 from ..models import (
+    Consent,
     FollowUpSurvey,
     FollowUpWave,
     Proposal,
@@ -26,6 +27,7 @@ from ..models import (
     SurveyStatus,
     YesNo,
 )
+from ..models.vocab import ConsentPurpose
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -53,6 +55,16 @@ def survey_get_for_user(*, user: Visitor, pk: int) -> FollowUpSurvey:
         raise Http404("no such survey")
     log_read(actor=user, obj=found.household, data={"survey": found.pk})
     return found
+
+
+def _for_research(surveys: QuerySet[FollowUpSurvey]) -> QuerySet[FollowUpSurvey]:
+    """Only the surveys of households whose current consent covers evaluation and research."""
+    current = Consent.objects.filter(
+        household_id__in=surveys.values("household_id"), withdrawn_at__isnull=True
+    ).values_list("household_id", "purposes")
+    return surveys.filter(
+        household_id__in=[h for h, purposes in current if ConsentPurpose.RESEARCH in purposes]
+    )
 
 
 def _survey_figures(surveys: QuerySet[FollowUpSurvey]) -> dict[str, Any]:
@@ -88,7 +100,7 @@ def round_evaluation(*, round_: Round) -> dict[str, Any]:
     )
     waves = []
     for wave, label in FollowUpWave.choices:
-        surveys = FollowUpSurvey.objects.filter(household__round=round_, wave=wave)
+        surveys = _for_research(FollowUpSurvey.objects.filter(household__round=round_, wave=wave))
         waves.append({"wave": wave, "label": label, **_survey_figures(surveys)})
     return {"round": round_, "decisions": decided, "waves": waves}
 
@@ -129,7 +141,7 @@ EXPORT_COLUMNS = (
 def evaluation_rows(*, user: Visitor, rounds: QuerySet[Round]) -> list[list[Any]]:
     """One row per survey of the given rounds, identified only by a pseudonymous id."""
     surveys = (
-        FollowUpSurvey.objects.filter(household__round__in=rounds)
+        _for_research(FollowUpSurvey.objects.filter(household__round__in=rounds))
         .select_related("household__round")
         .annotate(
             persons=Count("household__members", distinct=True),

@@ -22,6 +22,7 @@ from .. import policies
 from ..models import (
     OPEN_PROPOSAL_STATUSES,
     Consent,
+    FollowUpSurvey,
     Household,
     HouseholdContact,
     HouseholdStatus,
@@ -31,6 +32,7 @@ from ..models import (
     ProposalStatus,
     Round,
     RoundAction,
+    SurveyStatus,
 )
 from ..models.vocab import (
     REQUIRED_CONSENT_PURPOSES,
@@ -238,29 +240,73 @@ def household_register(*, actor: User, round_: Round, registration: Registration
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: User, household: Household) -> Household:
-    """The household withdraws its consent (every purpose, matching and sharing with
-    municipalities included): it takes no further part in the round, and its open proposals
-    (drafts and published ones not yet decided) are withdrawn at once, so that no municipality
-    sees its profile any more."""
+def consent_withdraw(
+    *, actor: User, household: Household, purposes: Iterable[str] | None = None
+) -> Household:
+    """The household withdraws its consent to ``purposes`` (all of them when ``None``); it takes
+    effect at once.
+
+    Withdrawing one of the purposes needed to take part (matching, sharing with municipalities)
+    withdraws the whole consent: the household takes no further part in the round, and its open
+    proposals (drafts and published ones not yet decided) are withdrawn, so that no municipality
+    sees its profile any more. Withdrawing only follow-up or research keeps the household in the
+    round under a new consent record with the other purposes (the old one is kept with the date
+    of withdrawal): its follow-up surveys not yet held are cancelled, and its answers leave the
+    evaluation."""
     _require_interviewer(actor)
     if not policies.household_may_edit(actor, household):
         raise ValidationError(_("This household belongs to another organisation."))
+    current = household.consents.select_for_update().filter(withdrawn_at__isnull=True).first()
+    given = list(current.purposes) if current else []
+    chosen = set(given) if purposes is None else set(purposes)
+    unknown = chosen - set(ConsentPurpose.values)
+    if unknown:
+        raise ValidationError(
+            {"purposes": _("Unknown purpose: %(names)s.") % {"names": ", ".join(sorted(unknown))}}
+        )
+    if current is None or not chosen & set(given):
+        raise ValidationError(
+            {"purposes": _("The household has not consented to these purposes.")},
+            code="not_consented",
+        )
     now = timezone.now()
-    household.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
-    open_proposals = list(
-        Proposal.objects.select_for_update()
-        .filter(household=household, status__in=OPEN_PROPOSAL_STATUSES)
-        .order_by("pk")
-    )
-    for proposal in open_proposals:
-        states.status_change(actor=actor, obj=proposal, to_status=ProposalStatus.WITHDRAWN)
-    states.status_change(actor=actor, obj=household, to_status=HouseholdStatus.WITHDRAWN)
+    current.withdrawn_at = now
+    current.save(update_fields=["withdrawn_at"])
+    if chosen & REQUIRED_CONSENT_PURPOSES:
+        withdrawn = given
+        open_proposals = list(
+            Proposal.objects.select_for_update()
+            .filter(household=household, status__in=OPEN_PROPOSAL_STATUSES)
+            .order_by("pk")
+        )
+        for proposal in open_proposals:
+            states.status_change(actor=actor, obj=proposal, to_status=ProposalStatus.WITHDRAWN)
+        if household.status != HouseholdStatus.WITHDRAWN:
+            states.status_change(actor=actor, obj=household, to_status=HouseholdStatus.WITHDRAWN)
+    else:
+        withdrawn = [p for p in given if p in chosen]
+        open_proposals = []
+        Consent.objects.create(
+            household=household,
+            purposes=[p for p in given if p not in chosen],
+            given_on=current.given_on,
+            recorded_by=actor,
+            explained_in=current.explained_in,
+        )
+    cancelled = 0
+    if ConsentPurpose.FOLLOW_UP in withdrawn:
+        cancelled, _kinds = FollowUpSurvey.objects.filter(
+            household=household, status=SurveyStatus.DUE
+        ).delete()
     log_action(
         "relocation.consent.withdrawn",
         actor=actor,
         obj=household,
-        data={"proposals": [p.pk for p in open_proposals]},
+        data={
+            "purposes": withdrawn,
+            "proposals": [p.pk for p in open_proposals],
+            "surveys_cancelled": cancelled,
+        },
     )
     return household
 

@@ -29,6 +29,7 @@ from ..models import (
     Travel,
     TravelStatus,
 )
+from ..models.vocab import ConsentPurpose
 from . import rounds as round_services
 from . import states
 
@@ -146,7 +147,8 @@ def arrival_record(
     Travel.objects.filter(proposal=proposal).update(status=TravelStatus.ARRIVED)
     household = proposal.household
     states.status_change(actor=actor, obj=household, to_status=HouseholdStatus.ARRIVED)
-    for wave in FollowUpWave.values:
+    asked = household.consents_to(ConsentPurpose.FOLLOW_UP)
+    for wave in FollowUpWave.values if asked else ():  # no follow-up without its consent
         FollowUpSurvey.objects.get_or_create(
             household=household,
             wave=wave,

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
 from .. import policies
-from ..forms.base import TransitionForm
 from ..forms.intake import (
     IMPORTANCE_CHOICES,
+    ConsentWithdrawalForm,
     ContactForm,
     HouseholdFilterForm,
     InterviewForm,
@@ -181,13 +181,24 @@ def household_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require("relocation.register_households")
 def household_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
-    form = TransitionForm(request.POST or None)
+    current = household.consents.filter(withdrawn_at__isnull=True).first()
+    form = ConsentWithdrawalForm(
+        request.POST or None, given=list(current.purposes) if current else []
+    )
     if request.method == "POST" and form.is_valid():
-        intake.consent_withdraw(actor=request.user, household=household)
-        messages.success(request, _("The consent was withdrawn."))
-        return redirect("relocation:household_detail", pk=household.pk)
+        try:
+            intake.consent_withdraw(
+                actor=request.user, household=household, purposes=form.cleaned_data["purposes"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The consent was withdrawn."))
+            return redirect("relocation:household_detail", pk=household.pk)
     return render(
-        request, "relocation/household_withdraw.html", {"household": household, "form": form}
+        request,
+        "relocation/household_withdraw.html",
+        {"household": household, "form": form, "consent": current},
     )
 
 
