@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 import pyzipper
 from django.conf import settings
@@ -25,6 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ProtectedExport
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -57,7 +61,7 @@ def zip_encrypted(files: Mapping[str, bytes], password: str) -> bytes:
 
 
 def protected_export_create(
-    *, owner: Any, filename: str, files: Mapping[str, bytes], password: str
+    *, owner: User, filename: str, files: Mapping[str, bytes], password: str
 ) -> ProtectedExport:
     """Encrypt ``files`` into ``filename`` (a ``.zip``) for ``owner`` only, until the expiry."""
     hours = settings.PROTECTED_EXPORT_HOURS
@@ -74,7 +78,7 @@ def protected_export_url(export: ProtectedExport) -> str:
     return reverse("privacy:protected_export", kwargs={"token": export.token})
 
 
-def protected_export_get(*, user: Any, token: Any) -> ProtectedExport:
+def protected_export_get(*, user: User, token: UUID | str) -> ProtectedExport:
     """``user``'s export ``token``; another user's export is not found."""
     export = ProtectedExport.objects.filter(token=token, owner_id=user.pk).first()
     if export is None:
