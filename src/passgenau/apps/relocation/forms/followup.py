@@ -1,13 +1,17 @@
-"""The follow-up survey."""
+"""The follow-up survey and the researchers' export of the answers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from passgenau.apps.core.forms import radio_buttons, text_box
+from passgenau.apps.core.forms import ProtectedExportForm, radio_buttons, text_box
 
 from ..models import (
+    Round,
     SurveyStatus,
     YesNo,
 )
@@ -40,3 +44,27 @@ class SurveyForm(forms.Form):
         gettext_lazy("Is anyone attending a German course?"), YesNo.choices
     )
     comment = text_box(gettext_lazy("Anything else you would like to tell us?"))
+
+
+class EvaluationExportForm(ProtectedExportForm):
+    """The rounds and the format of the researchers' export, and the password of its zip
+    (docs/adr/0008)."""
+
+    field_order = ["round", "format", "password", "password_again"]
+
+    round = forms.ModelChoiceField(
+        label=gettext_lazy("Round"),
+        queryset=Round.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("all rounds"),
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("csv", "CSV"), ("xlsx", "Excel (xlsx)")],
+        initial="csv",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, rounds: QuerySet[Round], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds  # type: ignore[attr-defined]

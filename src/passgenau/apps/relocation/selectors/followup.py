@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 
-from passgenau.apps.audit.services import log_action, log_read
+from passgenau.apps.audit.services import log_read
 from passgenau.apps.core.spreadsheets import csv_bytes, sheet_append
 
 from .. import policies
@@ -185,23 +185,11 @@ def evaluation_rows(*, user: Visitor, rounds: QuerySet[Round]) -> list[list[Any]
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def evaluation_export(*, user: Visitor, rounds: QuerySet[Round], fmt: str) -> bytes:
-    """The export of :func:`evaluation_rows` as ``fmt`` (``EXPORT_FORMATS``); audited with the
-    rounds and the number of rows (each row is one household's survey, pseudonymised)."""
+def evaluation_file(rows: list[list[Any]], fmt: str) -> bytes:
+    """:func:`evaluation_rows` as ``fmt`` (one of ``EXPORT_FORMATS``)."""
     if fmt not in EXPORT_FORMATS:
-        raise Http404("unknown format")
-    rows = evaluation_rows(user=user, rounds=rounds)
-    content = evaluation_csv(rows) if fmt == "csv" else evaluation_xlsx(rows)
-    log_action(
-        "relocation.evaluation.exported",
-        actor=user,
-        data={
-            "format": fmt,
-            "rounds": list(rounds.order_by("pk").values_list("pk", flat=True)),
-            "rows": len(rows),
-        },
-    )
-    return content
+        raise ValueError(f"unknown format {fmt!r}")
+    return evaluation_csv(rows) if fmt == "csv" else evaluation_xlsx(rows)
 
 
 def evaluation_csv(rows: list[list[Any]]) -> bytes:

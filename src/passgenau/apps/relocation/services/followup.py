@@ -1,5 +1,6 @@
 """Follow-up surveys 1, 6 and 12 months after arrival, recorded by the household's interviewing
-organisation (or the coordinator) in the household's language."""
+organisation (or the coordinator) in the household's language; the researchers' export of the
+answers."""
 
 from __future__ import annotations
 
@@ -12,13 +13,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.protected_exports import protected_export_create
 
 from .. import policies
-from ..models import FollowUpSurvey, RoundAction, SurveyStatus, YesNo
+from ..models import FollowUpSurvey, Round, RoundAction, SurveyStatus, YesNo
+from ..selectors import followup as followup_selectors
 from . import rounds as round_services
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from passgenau.apps.accounts.models import User
+    from passgenau.apps.core.models import ProtectedExport
 
 RATINGS = ("satisfaction", "good_decision", "place_fits")
 YES_NO = ("working", "children_in_school", "language_course")
@@ -93,3 +99,30 @@ def survey_record(
 
 
 __all__ = ["RATINGS", "YES_NO", "survey_may_record", "survey_not_open_message", "survey_record"]
+
+
+def evaluation_export(
+    *, actor: User, rounds: QuerySet[Round], fmt: str, password: str
+) -> ProtectedExport:
+    """The researchers' export of the follow-up surveys of ``rounds`` (one row per survey, with
+    pseudonymous ids) as ``fmt``, in a zip encrypted with ``password`` for ``actor`` only
+    (docs/adr/0008); audited with the format, the rounds, the number of rows and the export."""
+    rows = followup_selectors.evaluation_rows(user=actor, rounds=rounds)
+    name = f"follow-up-surveys.{fmt}"
+    export = protected_export_create(
+        owner=actor,
+        filename=f"follow-up-surveys-{fmt}.zip",
+        files={name: followup_selectors.evaluation_file(rows, fmt)},
+        password=password,
+    )
+    log_action(
+        "relocation.evaluation.exported",
+        actor=actor,
+        data={
+            "format": fmt,
+            "rounds": list(rounds.order_by("pk").values_list("pk", flat=True)),
+            "rows": len(rows),
+            "export": export.pk,
+        },
+    )
+    return export

@@ -13,9 +13,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.protected_exports import protected_export_url
 
 from ..forms.base import form_add_service_errors
-from ..forms.followup import SurveyForm
+from ..forms.followup import EvaluationExportForm, SurveyForm
 from ..models import QuestionnaireLanguage, Round
 from ..selectors import followup as followup_selectors
 from ..selectors import rounds as round_selectors
@@ -86,19 +87,29 @@ def evaluation(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 @require("relocation.view_evaluation")
-def evaluation_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+def evaluation_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The researchers' export (rounds and format chosen on the page) in a zip encrypted with the
+    password the user chooses, on its own expiring download page (docs/adr/0008)."""
     rounds_ = _evaluation_rounds(request)
     round_id = request.GET.get("round", "")
-    if round_id.isdigit():
-        rounds_ = rounds_.filter(pk=int(round_id))
-    content = followup_selectors.evaluation_export(user=request.user, rounds=rounds_, fmt=fmt)
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="follow-up-surveys.{fmt}"'
-    return response
+    initial = {"round": int(round_id)} if round_id.isdigit() else {}
+    form = EvaluationExportForm(request.POST or None, rounds=rounds_, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["round"]
+        try:
+            export = followup.evaluation_export(
+                actor=request.user,
+                rounds=rounds_.filter(pk=chosen.pk) if chosen else rounds_,
+                fmt=form.cleaned_data["format"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            return redirect(protected_export_url(export))
+    return render(
+        request,
+        "relocation/evaluation_export.html",
+        {"form": form, "PROTECTED_EXPORT_HOURS": settings.PROTECTED_EXPORT_HOURS},
+    )
