@@ -36,6 +36,7 @@ __all__ = [
     "FORMAT",
     "SubjectAccess",
     "pdf_language",
+    "pdf_retention",
     "subject_access_collect",
     "subject_access_json",
     "subject_access_pdf",
@@ -184,6 +185,12 @@ def _rights(pdf: UnicodeDocument, access: SubjectAccess) -> None:
             "and 77 GDPR). Ask the organisation that interviewed you."
         )
     )
+    pdf_retention(pdf)
+    pdf.ln(4)
+
+
+def pdf_retention(pdf: UnicodeDocument) -> None:
+    """How long the household's data are kept (settings ``RETENTION_DAYS``), one line each."""
     periods = settings.RETENTION_DAYS
     pdf.line(_("How long the data are kept after the end of the household's part:"))
     for category in RetentionCategory:
@@ -194,7 +201,6 @@ def _rights(pdf: UnicodeDocument, access: SubjectAccess) -> None:
             % {"category": category.label, "days": periods[category]},
             size=9,
         )
-    pdf.ln(4)
 
 
 def subject_access_pdf(access: SubjectAccess) -> bytes:

@@ -14,6 +14,11 @@ urlpatterns = [
         views.household_subject_access,
         name="household_subject_access",
     ),
+    path(
+        "households/<int:pk>/consent-sheet/",
+        views.household_consent_sheet,
+        name="household_consent_sheet",
+    ),
     path("exports/<uuid:token>/", views.protected_export, name="protected_export"),
     path(
         "exports/<uuid:token>/download/",

@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -20,11 +20,12 @@ from passgenau.apps.relocation.forms.base import form_add_service_errors
 from passgenau.apps.relocation.selectors import intake as intake_selectors
 from passgenau.apps.relocation.services import erasure as relocation_erasure
 
-from . import selectors, services, subject_access
+from . import consent_sheet, selectors, services, subject_access
 from .forms import HouseholdEraseForm, MemberEraseForm
 
 ERASE = "relocation.erase_households"
 EXPORT_SUBJECT_DATA = "relocation.export_subject_data"
+INTERVIEW = "relocation.register_households"
 OWN_ACCOUNT = "accounts.view_own_account"
 
 
@@ -121,6 +122,28 @@ def household_subject_access(request: AuthenticatedHttpRequest, pk: int) -> Http
             "PROTECTED_EXPORT_HOURS": settings.PROTECTED_EXPORT_HOURS,
         },
     )
+
+
+@require(INTERVIEW)
+def household_consent_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The printable consent sheet of the household's current consent (the latest when all were
+    withdrawn), for its interviewers; the read is logged, and the print with the reference."""
+    household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
+    consent = (
+        household.consents.filter(withdrawn_at__isnull=True).first() or household.consents.first()
+    )
+    if consent is None:
+        raise Http404("no consent recorded")
+    data = consent_sheet.consent_sheet_pdf(household=household, consent=consent)
+    log_action(
+        "relocation.household.exported",
+        actor=request.user,
+        obj=household,
+        data={"format": "pdf", "consent_sheet": True, "consent": consent.pk},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{household.reference}-consent.pdf"'
+    return response
 
 
 @require(OWN_ACCOUNT)  # any logged-in user; the export itself is its owner's only

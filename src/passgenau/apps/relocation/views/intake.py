@@ -99,6 +99,8 @@ def household_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         and household.round.allows(RoundAction.EDIT_INTERVIEWS)
         and household.status in intake.EDITABLE_STATUSES,
         "can_edit_contact": may_edit,
+        # the sheet's page asks the same (privacy.views.household_consent_sheet)
+        "can_print_consent_sheet": may_edit and bool(household.consents.all()),
         "can_withdraw": may_edit and household.status != HouseholdStatus.WITHDRAWN,
         "can_erase": policies.household_may_erase(request.user, household),
         "can_export": policies.household_may_export_subject_data(request.user, household),
