@@ -229,9 +229,10 @@ def interview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The interview was saved unfinished."))
         url = reverse("relocation:interview", kwargs={"pk": household.pk})
         return redirect(f"{url}?lang={language}")
-    if not editable:
-        for field in form.fields.values():
-            field.disabled = True
+    if not editable:  # the answers and the members' rows alike
+        for each in (form, *formset.forms):
+            for field in each.fields.values():
+                field.disabled = True
     return render(
         request,
         "relocation/interview.html",
