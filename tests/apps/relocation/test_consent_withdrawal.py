@@ -118,3 +118,24 @@ def test_the_page_withdraws_the_purposes_ticked():
     assert household.status == HouseholdStatus.ARRIVED
     assert "research" not in _current_purposes(household)
     assert 'value="research"' not in client.get(url).content.decode()
+
+
+def test_after_a_withdrawal_the_municipality_no_longer_gets_the_contact_data():
+    from passgenau.apps.relocation.selectors import decisions as decision_selectors
+
+    proposal = accepted_proposal()
+    officer = user("municipal_officer")
+    assert decision_selectors.proposal_contact_for_user(user=officer, proposal=proposal)
+    _withdraw(proposal.household, "share_contact")
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED  # the decision stays as it was taken
+    assert decision_selectors.proposal_contact_for_user(user=officer, proposal=proposal) is None
+    from django.test import Client
+
+    from accounts_helpers import login_client
+
+    client = login_client(Client(), officer)
+    page = client.get(reverse("relocation:proposal_detail", kwargs={"pk": proposal.pk}))
+    text = page.content.decode()
+    assert page.status_code == 200 and 'id="contact-hidden"' in text
+    assert proposal.household.contact.contact_name not in text

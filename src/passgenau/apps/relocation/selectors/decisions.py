@@ -24,7 +24,7 @@ from ..models import (
     Proposal,
     ProposalStatus,
 )
-from ..models.vocab import Need, Occupation, SpokenLanguage
+from ..models.vocab import ConsentPurpose, Need, Occupation, SpokenLanguage
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -137,8 +137,11 @@ def profile_labels() -> dict[str, dict[str, Any]]:
 
 
 def contact_visible(proposal: Proposal) -> bool:
-    """Names and contact data are shown to the municipality only after both sides accepted."""
-    return proposal.status == ProposalStatus.ACCEPTED
+    """Names and contact data are shown to the municipality only after both sides accepted, and
+    only while the household's consent to giving them is in force (a withdrawal ends it)."""
+    return proposal.status == ProposalStatus.ACCEPTED and proposal.household.consents_to(
+        ConsentPurpose.SHARE_CONTACT
+    )
 
 
 def proposal_contact_for_user(*, user: Visitor, proposal: Proposal) -> HouseholdContact | None:
