@@ -256,6 +256,8 @@ def consent_withdraw(
     _require_interviewer(actor)
     if not policies.household_may_edit(actor, household):
         raise ValidationError(_("This household belongs to another organisation."))
+    # the household row first, as a publication of its proposals does (they then run in turn)
+    household.status = Household.objects.select_for_update().get(pk=household.pk).status
     current = household.consents.select_for_update().filter(withdrawn_at__isnull=True).first()
     given = list(current.purposes) if current else []
     chosen = set(given) if purposes is None else set(purposes)
@@ -275,7 +277,7 @@ def consent_withdraw(
     if chosen & REQUIRED_CONSENT_PURPOSES:
         withdrawn = given
         open_proposals = list(
-            Proposal.objects.select_for_update()
+            Proposal.objects.select_for_update(of=("self",))
             .filter(household=household, status__in=OPEN_PROPOSAL_STATUSES)
             .order_by("pk")
         )

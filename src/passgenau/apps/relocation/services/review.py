@@ -294,6 +294,11 @@ def _require_publishable(*, run: MatchingRun, round_: Round) -> list[int]:
     return household_ids
 
 
+def _after_publish_check() -> None:
+    """Between the checks and the writes of a publication (a test holds the transaction open
+    here to show that a concurrent withdrawal waits)."""
+
+
 @transaction.atomic
 def run_publish(*, actor: User, run: MatchingRun) -> MatchingRun:
     """Publish the run's proposals; proposals of the round's other unpublished runs are
@@ -301,7 +306,16 @@ def run_publish(*, actor: User, run: MatchingRun) -> MatchingRun:
     run = MatchingRun.objects.select_for_update().select_related("round").get(pk=run.pk)
     round_ = Round.objects.select_for_update().get(pk=run.round_id)
     _require_coordinator(actor=actor, round_=round_)
+    # lock the run's households first: a consent withdrawn meanwhile waits for the publication
+    # and then withdraws the published proposals (it locks the household too)
+    list(
+        Household.objects.select_for_update(of=("self",))
+        .filter(proposals__run=run, proposals__status=ProposalStatus.DRAFT)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     household_ids = _require_publishable(run=run, round_=round_)
+    _after_publish_check()
     drafts = Proposal.objects.filter(run=run, status=ProposalStatus.DRAFT)
     published = states.status_change_many(
         actor=actor, queryset=drafts, to_status=ProposalStatus.PUBLISHED
