@@ -180,3 +180,74 @@ def dumpdata_text() -> str:
 def tables_holding(text: str, tables: dict[str, str]) -> list[str]:
     pattern = re.compile(re.escape(text), re.IGNORECASE)
     return sorted(name for name, content in tables.items() if pattern.search(content))
+
+
+@dataclass
+class CaseAreas:
+    housing: object
+    mentee: object
+    pair: object
+    booking: object
+    assignment: object
+    hours: object
+    correction: object
+
+
+def case_areas(case, marker: str = "Q7X") -> CaseAreas:
+    """The rest of case management for ``case``, through the services: a housing request with
+    an allocation run, a mentee request paired with a mentor (both accepted) with a meeting, a
+    language mediator booked for an appointment whose place and note carry ``marker``, its
+    hours logged and corrected with a reason that carries ``marker``."""
+    from decimal import Decimal
+
+    from cases_helpers import (
+        make_contract,
+        make_flat,
+        make_housing_request,
+        make_mediation_request,
+        make_mediator,
+        make_mentee_request,
+        make_mentor,
+    )
+    from passgenau.apps.cases import services as cases
+    from passgenau.apps.cases.models import HourEntry, MediatorProposal, MentorProposal
+    from passgenau.apps.cases.services import housing, mediation, mentoring
+
+    worker = case.caseworker
+    today = dt.date.today()
+    make_flat(worker)
+    housing_request = make_housing_request(case)
+    housing.allocation_run(actor=worker)
+    make_mentor(worker, name="Iryna Mentorin")
+    mentee = make_mentee_request(case)
+    mentoring.mentoring_run(actor=worker)
+    pair = MentorProposal.objects.get(request=mentee)
+    for side in ("mentee", "mentor"):
+        mentoring.mentor_proposal_accept(actor=worker, proposal=pair, side=side, on=today)
+    mentoring.meeting_record(actor=worker, pair=pair, on=today, minutes=60, kind="in_person")
+    make_mediator(worker)
+    booking = make_mediation_request(
+        case, on=today, at="08:00", place=f"Praxis {marker}", note=f"Zahnarzt {marker}"
+    )
+    mediation.mediation_run(actor=worker)
+    assignment = MediatorProposal.objects.get(request=booking)
+    mediation.mediator_proposal_confirm(actor=worker, proposal=assignment)
+    mediation.assignment_hours_log(
+        actor=worker,
+        assignment=assignment,
+        contract=make_contract(recipient=worker.organisation),
+        hours=Decimal("1.5"),
+    )
+    hours = HourEntry.objects.get(assignment=assignment)
+    correction = cases.hours_correct(
+        actor=worker, entry=hours, hours=Decimal("-0.5"), reason=f"Termin kürzer {marker}"
+    )
+    return CaseAreas(
+        housing=housing_request,
+        mentee=mentee,
+        pair=pair,
+        booking=booking,
+        assignment=assignment,
+        hours=hours,
+        correction=correction,
+    )

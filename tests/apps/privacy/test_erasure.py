@@ -12,7 +12,13 @@ from passgenau.apps.cases.models import Case, HealthRecord
 from passgenau.apps.privacy import services
 from passgenau.apps.relocation.models import Household, MatchingRun, Member
 from passgenau.apps.relocation.services import runs as run_services
-from privacy_helpers import database_text, dumpdata_text, lived_household, tables_holding
+from privacy_helpers import (
+    case_areas,
+    database_text,
+    dumpdata_text,
+    lived_household,
+    tables_holding,
+)
 from relocation_helpers import (
     FAMILY,
     english,  # noqa: F401 (the fixture)
@@ -71,6 +77,57 @@ def test_nothing_of_an_erased_household_is_left_in_any_table():
         "reason": "request",
         "kept_for_billing": False,
     }
+
+
+def test_nothing_of_an_erased_household_with_a_full_case_is_left_in_any_table():
+    """The case taken over from the household with everything case management holds: health,
+    plan, referral, note, a housing request, a mentor pair with a meeting, a mediator booked
+    for an appointment, its hours billed and corrected with a typed reason."""
+    from passgenau.apps.cases.models import (
+        EngineRun,
+        HourEntry,
+        HousingRequest,
+        MediationRequest,
+        MediatorProposal,
+        MenteeRequest,
+        MentorMeeting,
+        MentorProposal,
+    )
+
+    lived = lived_household(marker="Q7X", control_marker="K8Y", read_contact=False)
+    areas = case_areas(lived.case, marker="Q7X")
+    before = database_text()
+    for table in ("cases_mediationrequest", "cases_hourentry", "cases_case", "cases_contactnote"):
+        assert table in tables_holding("Q7X", before), table
+    for model in (HousingRequest, MenteeRequest, MentorProposal, MentorMeeting, MediatorProposal):
+        assert model.objects.filter().exists(), model
+    request_ids = {str(areas.housing.pk), str(areas.mentee.pk), str(areas.booking.pk)}
+    assert EngineRun.objects.count() == 3
+
+    services.household_erase(actor=user("interviewer"), household=lived.household, reason="request")
+
+    after = database_text()
+    assert tables_holding("Q7X", after) == []
+    assert "q7x" not in dumpdata_text().lower()
+    for model in (
+        HousingRequest,
+        MenteeRequest,
+        MentorProposal,
+        MentorMeeting,
+        MediationRequest,
+        MediatorProposal,
+    ):
+        assert not model.objects.exists(), model
+    # the runs no longer profile the case's requests
+    for run in EngineRun.objects.all():
+        assert run.snapshot["erased"] == 1, run.programme
+        assert not {str(h["id"]) for h in run.snapshot["households"]} & request_ids
+    # the billed hours stay summable, under the case's pseudonymous reference only
+    case = Case.objects.get(pk=lived.case.pk)
+    assert case.name == case.reference and case.household is None
+    entries = HourEntry.objects.filter(case=case)
+    assert sorted(e.hours for e in entries) == [-0.5, 1.5]
+    assert all(e.assignment_id is None for e in entries)
 
 
 def test_the_municipalitys_read_of_the_contact_leaves_no_name_behind():
