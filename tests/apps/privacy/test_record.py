@@ -56,3 +56,12 @@ def test_passgenau_prints_the_record(capsys):
 
     assert main(["processing-record"]) == 0
     assert capsys.readouterr().out == record_markdown()
+
+
+def test_every_retention_period_is_in_the_record():
+    from passgenau.apps.privacy.vocab import RetentionCategory
+
+    assert {c for a in ACTIVITIES for c in a.retention} == set(RetentionCategory.values)
+    text = record_markdown()
+    assert "- contact notes: 365 days after the closing of the case" in text
+    assert "(`RETENTION_CASE_FILES_DAYS`)" in text

@@ -46,6 +46,13 @@ DAYS = {
     "contact_data": 20,
     "interview_answers": 30,
     "surveys": 40,
+    "case_plans": 60,
+    "case_notes": 70,
+    "case_referrals": 80,
+    "case_housing": 90,
+    "case_mentoring": 100,
+    "case_mediation": 110,
+    "case_files": 120,
     "audit_entries": 50,
 }
 
@@ -301,3 +308,161 @@ def test_the_retention_of_interview_answers_knows_every_answer():
     from passgenau.apps.relocation.services.retention import BLANK_ANSWERS
 
     assert set(BLANK_ANSWERS) == set(intake.INTERVIEW_FIELDS) - {"conducted_in"}
+
+
+CASE_CATEGORIES = {
+    # category: (the kind of record it counts, what is left of the case's data once it ran)
+    "case_plans": "goals",
+    "case_notes": "notes",
+    "case_referrals": "referrals",
+    "case_housing": "requests",
+    "case_mentoring": "requests",
+    "case_mediation": "requests",
+    "case_files": "kept for billing",
+}
+
+
+def _case_rows(case) -> dict[str, int]:
+    from passgenau.apps.cases.models import (
+        ContactNote,
+        Goal,
+        HousingRequest,
+        MediationRequest,
+        MenteeRequest,
+        MentorMeeting,
+        PlanVersion,
+        Referral,
+    )
+
+    return {
+        "case_plans": Goal.objects.filter(case=case).count()
+        + PlanVersion.objects.filter(case=case).count(),
+        "case_notes": ContactNote.objects.filter(case=case).count(),
+        "case_referrals": Referral.objects.filter(case=case).count(),
+        "case_housing": HousingRequest.objects.filter(case=case).count(),
+        "case_mentoring": MenteeRequest.objects.filter(case=case).count()
+        + MentorMeeting.objects.filter(pair__request__case=case).count(),
+        "case_mediation": MediationRequest.objects.filter(case=case).count(),
+        "case_files": int(Case.objects.filter(pk=case.pk).exclude(name=case.reference).exists()),
+    }
+
+
+def test_each_category_of_a_closed_case_goes_after_its_period_from_the_closing():
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from passgenau.apps.cases.models import EngineRun, HourEntry
+    from privacy_helpers import case_areas
+
+    lived = lived_household(marker="C5L", read_contact=False)
+    case_areas(lived.case, marker="C5L")
+    worker = lived.case.caseworker
+    closed_on = timezone.localdate()
+    cases.case_close(actor=worker, case=lived.case, outcome="goals_reached", on=closed_on)
+    held = _case_rows(lived.case)
+    assert all(held.values()), held
+
+    # a dry run on the last day counts every category and changes nothing
+    dry = _run(closed_on + dt.timedelta(days=121), dry_run=True)
+    assert {c: dry[c][kind] for c, kind in CASE_CATEGORIES.items()} == {
+        "case_plans": 1,
+        "case_notes": 1,
+        "case_referrals": 1,
+        "case_housing": 1,
+        "case_mentoring": 1,
+        "case_mediation": 1,
+        "case_files": 1,
+    }
+    assert _case_rows(lived.case) == held
+
+    for category, kind in CASE_CATEGORIES.items():
+        days = DAYS[category]
+        assert _run(closed_on + dt.timedelta(days=days))[category][kind] == 0, category
+        assert _case_rows(lived.case)[category], category
+        counts = _run(closed_on + dt.timedelta(days=days + 1))
+        assert counts[category][kind] >= 1, (category, counts[category])
+        assert _case_rows(lived.case)[category] == 0, category
+
+    # what is left is the pseudonymous shell with the hours, which still add up
+    case = Case.objects.get(pk=lived.case.pk)
+    assert case.name == case.reference and case.household is None and case.needs == []
+    entries = HourEntry.objects.filter(case=case)
+    assert entries.aggregate(total=Sum("hours"))["total"] == Decimal("1.00")
+    assert {e.reason for e in entries} == {"", "—"} and not entries.filter(assignment__isnull=False)
+    left = {t for t in tables_holding("C5L", database_text()) if t.startswith("cases_")}
+    assert left == set()
+    for run in EngineRun.objects.all():
+        assert run.snapshot["erased"] == 1, run.programme
+    # running again removes nothing more
+    again = _run(closed_on + dt.timedelta(days=200))
+    assert all(sum(again[c].values()) == 0 for c in CASE_CATEGORIES), again
+    job = AuditEntry.objects.filter(action="privacy.retention.completed").latest("pk")
+    assert job.data["case_files"] == {"deleted": 0, "kept for billing": 0}
+
+
+def test_a_closed_case_without_hours_is_deleted_and_an_open_one_kept():
+    from cases_helpers import make_case
+
+    closed, kept = make_case(name="Closed C6M"), make_case(name="Open C6M")
+    cases.note_create(
+        actor=closed.caseworker, case=kept, on=dt.date(2026, 1, 6), kind="phone", text="C6M"
+    )
+    closed_on = dt.date(2026, 2, 1)
+    cases.case_close(actor=closed.caseworker, case=closed, outcome="moved_away", on=closed_on)
+    assert _run(closed_on + dt.timedelta(days=120))["case_files"]["deleted"] == 0
+    counts = _run(closed_on + dt.timedelta(days=121))
+    assert counts["case_files"] == {"deleted": 1, "kept for billing": 0}
+    assert not Case.objects.filter(pk=closed.pk).exists()
+    # the open case keeps everything, however old
+    _run(dt.date(2036, 1, 1))
+    assert Case.objects.get(pk=kept.pk).notes.get().text == "C6M"
+
+
+def test_a_reopened_case_keeps_its_data():
+    from cases_helpers import make_case
+
+    case = make_case()
+    cases.note_create(
+        actor=case.caseworker, case=case, on=dt.date(2026, 1, 6), kind="phone", text="x"
+    )
+    cases.case_close(actor=case.caseworker, case=case, outcome="other", on=dt.date(2026, 2, 1))
+    cases.case_transition(actor=case.caseworker, case=case, status="active")
+    assert _run(dt.date(2027, 1, 1))["case_notes"]["notes"] == 0
+    assert case.notes.exists()
+
+
+def test_every_category_has_its_environment_variable():
+    from pathlib import Path
+
+    from passgenau.apps.privacy.vocab import RetentionCategory
+    from passgenau.web.settings import base
+
+    source = Path(base.__file__).read_text()
+    for category in RetentionCategory.values:
+        assert f'"{category}": env_days("RETENTION_{category.upper()}_DAYS"' in source
+        assert base.RETENTION_DAYS[category] >= 1
+
+
+def test_the_case_pages_tell_how_long_each_part_is_kept(caseworker_client):
+    from django.urls import reverse
+
+    from cases_helpers import make_case
+
+    case = make_case()
+    text = caseworker_client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    for said in (
+        "Goals, steps and agreed plan versions are deleted 60 days after the case is closed.",
+        "Contact notes are deleted 70 days after the case is closed.",
+        "Referrals are deleted 80 days after the case is closed.",
+        "The request and the flats proposed for it are deleted 90 days after the case",
+        "The request, the pair and its meetings are deleted 100 days after the case",
+        "The appointment and its booking are deleted 110 days after the case is closed",
+        "Specialist hours are kept for the funders",
+    ):
+        assert said in text.replace("&#x27;", "'"), said
+    for name in ("housing_request_create", "mentee_request_create", "mediation_request_create"):
+        page = caseworker_client.get(reverse(f"cases:{name}", args=[case.pk]))
+        assert 'id="retention"' in page.content.decode(), name
+    page = caseworker_client.get(reverse("cases:case_create")).content.decode()
+    assert "The case file is deleted 120 days after the case is closed" in page

@@ -161,12 +161,25 @@ ACTIVITIES: tuple[Activity, ...] = (
             "cases.manage_mentoring",
             "cases.manage_mediation",
         ),
-        retention=(RetentionCategory.HEALTH_NEEDS,),
+        retention=(
+            RetentionCategory.HEALTH_NEEDS,
+            RetentionCategory.CASE_PLANS,
+            RetentionCategory.CASE_NOTES,
+            RetentionCategory.CASE_REFERRALS,
+            RetentionCategory.CASE_HOUSING,
+            RetentionCategory.CASE_MENTORING,
+            RetentionCategory.CASE_MEDIATION,
+            RetentionCategory.CASE_FILES,
+        ),
         retention_note=(
-            "Health data of a closed case are removed after the period for health needs. No "
-            "period is set in the application yet for the rest of a case file (the controller's "
-            "rules on keeping files apply); billed hours stay with the case's pseudonymous "
-            "reference for the funder's audit."
+            "An open case keeps its data; the periods count from its closing. Specialist hours "
+            "are not deleted by the application: they are the basis of the funders' statements "
+            "and of the accounts (accounting retention, § 147 AO, § 257 HGB, the funders' "
+            "conditions). When the case file's period has passed, a case with hours is kept as "
+            "a pseudonymous shell (reference, organisation, caseworker, persons, dates, status, "
+            "consents, events) and its hour entries keep date, activity, hours and contract; "
+            "the typed reasons of corrections are replaced. Flats, mentors and mediators are "
+            "kept apart from the cases (a mentor is erased on request)."
         ),
     ),
     Activity(
@@ -215,6 +228,13 @@ RETENTION_START: dict[str, str] = {
     RetentionCategory.CONTACT_DATA: "after the end of the household's part",
     RetentionCategory.INTERVIEW_ANSWERS: "after the end of the household's part",
     RetentionCategory.SURVEYS: "after the survey",
+    RetentionCategory.CASE_PLANS: "after the closing of the case",
+    RetentionCategory.CASE_NOTES: "after the closing of the case",
+    RetentionCategory.CASE_REFERRALS: "after the closing of the case",
+    RetentionCategory.CASE_HOUSING: "after the closing of the case",
+    RetentionCategory.CASE_MENTORING: "after the closing of the case",
+    RetentionCategory.CASE_MEDIATION: "after the closing of the case",
+    RetentionCategory.CASE_FILES: "after the closing of the case (with hours: pseudonymised)",
     RetentionCategory.AUDIT_ENTRIES: "after the entry was written",
 }
 

@@ -30,7 +30,7 @@ from passgenau.apps.core.pdf import UnicodeDocument
 from passgenau.apps.relocation.models import Household
 from passgenau.apps.relocation.selectors.subject_access import household_parts
 
-from .vocab import RetentionCategory
+from .vocab import HOUSEHOLD_RETENTION, RetentionCategory
 
 __all__ = [
     "FORMAT",
@@ -193,9 +193,7 @@ def pdf_retention(pdf: UnicodeDocument) -> None:
     """How long the household's data are kept (settings ``RETENTION_DAYS``), one line each."""
     periods = settings.RETENTION_DAYS
     pdf.line(_("How long the data are kept after the end of the household's part:"))
-    for category in RetentionCategory:
-        if category == RetentionCategory.AUDIT_ENTRIES:
-            continue
+    for category in map(RetentionCategory, HOUSEHOLD_RETENTION):
         pdf.line(
             _("%(category)s: %(days)s days")
             % {"category": category.label, "days": periods[category]},

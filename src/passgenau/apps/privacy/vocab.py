@@ -23,4 +23,21 @@ class RetentionCategory(models.TextChoices):
     CONTACT_DATA = "contact_data", _("names and contact data")
     INTERVIEW_ANSWERS = "interview_answers", _("interview answers")
     SURVEYS = "surveys", _("follow-up surveys")
+    # case management, each counted from the closing of the case
+    CASE_PLANS = "case_plans", _("integration plans")
+    CASE_NOTES = "case_notes", _("contact notes")
+    CASE_REFERRALS = "case_referrals", _("referrals")
+    CASE_HOUSING = "case_housing", _("housing requests")
+    CASE_MENTORING = "case_mentoring", _("mentee requests and mentoring pairs")
+    CASE_MEDIATION = "case_mediation", _("language mediation bookings")
+    CASE_FILES = "case_files", _("case files")
     AUDIT_ENTRIES = "audit_entries", _("audit entries")
+
+
+# What a household of a relocation round is told (consent sheet, data-subject export).
+HOUSEHOLD_RETENTION = (
+    RetentionCategory.HEALTH_NEEDS,
+    RetentionCategory.CONTACT_DATA,
+    RetentionCategory.INTERVIEW_ANSWERS,
+    RetentionCategory.SURVEYS,
+)

@@ -266,6 +266,16 @@ RETENTION_DAYS = {
     "contact_data": env_days("RETENTION_CONTACT_DATA_DAYS", 90),
     "interview_answers": env_days("RETENTION_INTERVIEW_ANSWERS_DAYS", 180),
     "surveys": env_days("RETENTION_SURVEYS_DAYS", 730),
+    # case management: from the closing of the case (a reopened case is kept again)
+    "case_plans": env_days("RETENTION_CASE_PLANS_DAYS", 365),
+    "case_notes": env_days("RETENTION_CASE_NOTES_DAYS", 365),
+    "case_referrals": env_days("RETENTION_CASE_REFERRALS_DAYS", 365),
+    "case_housing": env_days("RETENTION_CASE_HOUSING_DAYS", 180),
+    "case_mentoring": env_days("RETENTION_CASE_MENTORING_DAYS", 180),
+    "case_mediation": env_days("RETENTION_CASE_MEDIATION_DAYS", 180),
+    # the rest of the file (name, needs, link to the household); a case with specialist hours
+    # keeps a pseudonymous shell with them for the funders' statements (never deleted here)
+    "case_files": env_days("RETENTION_CASE_FILES_DAYS", 1095),
     "audit_entries": env_days("RETENTION_AUDIT_ENTRIES_DAYS", 730),
 }
 

@@ -64,6 +64,7 @@ from ..selectors import housing as housing_selectors
 from ..selectors import mediation as mediation_selectors
 from ..selectors import mentoring as mentoring_selectors
 from ..services import cases as services
+from .common import kept_notes
 
 M = TypeVar("M", bound=Model)
 
@@ -116,7 +117,14 @@ def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("The case has been opened."))
             return redirect(case)
     return render(
-        request, "cases/form.html", {"form": form, "title": _("Open a case"), "submit": _("Open")}
+        request,
+        "cases/form.html",
+        {
+            "form": form,
+            "title": _("Open a case"),
+            "submit": _("Open"),
+            "kept": kept_notes()["case_files"],
+        },
     )
 
 
@@ -151,6 +159,7 @@ def case_open_arrival(request: AuthenticatedHttpRequest, arrival_pk: int) -> Htt
                 "The household's contact name, persons, language, needs and arrival date are "
                 "taken over from the relocation round once the household consents."
             ),
+            "kept": kept_notes()["case_files"],
         },
     )
 
@@ -189,6 +198,7 @@ def _case_context(request: AuthenticatedHttpRequest, case: Case, **forms: Form) 
         "may_health": may_health,
         "health": health,
         "health_kept_days": settings.RETENTION_DAYS["health_needs"],
+        "kept": kept_notes(),
         "goals": goals,
         "open_goals": [g for g in goals if g.status in (GoalStatus.OPEN, GoalStatus.IN_PROGRESS)],
         "goal_statuses": GoalStatus,

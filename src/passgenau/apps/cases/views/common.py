@@ -6,15 +6,71 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest
 
 from ..models import EngineRun
 from ..services import CasesError
+
+
+def kept_notes() -> dict[str, str]:
+    """How long each part of a case is kept (settings ``RETENTION_DAYS``, applied by the daily
+    retention job), said where it is recorded."""
+    days = settings.RETENTION_DAYS
+    texts = {
+        "case_files": ngettext(
+            "The case file is deleted %(days)s day after the case is closed; of a case with "
+            "specialist hours only the hours are kept, under its pseudonymous reference.",
+            "The case file is deleted %(days)s days after the case is closed; of a case with "
+            "specialist hours only the hours are kept, under its pseudonymous reference.",
+            days["case_files"],
+        ),
+        "case_plans": ngettext(
+            "Goals, steps and agreed plan versions are deleted %(days)s day after the case is "
+            "closed.",
+            "Goals, steps and agreed plan versions are deleted %(days)s days after the case is "
+            "closed.",
+            days["case_plans"],
+        ),
+        "case_notes": ngettext(
+            "Contact notes are deleted %(days)s day after the case is closed.",
+            "Contact notes are deleted %(days)s days after the case is closed.",
+            days["case_notes"],
+        ),
+        "case_referrals": ngettext(
+            "Referrals are deleted %(days)s day after the case is closed.",
+            "Referrals are deleted %(days)s days after the case is closed.",
+            days["case_referrals"],
+        ),
+        "case_housing": ngettext(
+            "The request and the flats proposed for it are deleted %(days)s day after the case "
+            "is closed.",
+            "The request and the flats proposed for it are deleted %(days)s days after the case "
+            "is closed.",
+            days["case_housing"],
+        ),
+        "case_mentoring": ngettext(
+            "The request, the pair and its meetings are deleted %(days)s day after the case is "
+            "closed.",
+            "The request, the pair and its meetings are deleted %(days)s days after the case is "
+            "closed.",
+            days["case_mentoring"],
+        ),
+        "case_mediation": ngettext(
+            "The appointment and its booking are deleted %(days)s day after the case is closed; "
+            "the hours logged for it stay for the funder's statement.",
+            "The appointment and its booking are deleted %(days)s days after the case is closed; "
+            "the hours logged for it stay for the funder's statement.",
+            days["case_mediation"],
+        ),
+    }
+    return {c: text % {"days": days[c]} for c, text in texts.items()}
 
 
 def form_page(
@@ -26,6 +82,7 @@ def form_page(
     submit: str,
     done: str,
     intro: str = "",
+    kept: str = "",
 ) -> HttpResponse:
     """Show ``form``; on a valid POST call ``save`` with its data and go to what it returns (a
     model with a URL or a path). A refusal of the service is shown on the form."""
@@ -40,7 +97,7 @@ def form_page(
     return render(
         request,
         "cases/form.html",
-        {"form": form, "title": title, "submit": submit, "intro": intro},
+        {"form": form, "title": title, "submit": submit, "intro": intro, "kept": kept},
     )
 
 

@@ -23,7 +23,7 @@ from ..models import Flat, HousingRequest
 from ..selectors import housing as selectors
 from ..services import housing as services
 from .cases import _case_or_404 as case_or_404
-from .common import form_page
+from .common import form_page, kept_notes
 from .matching import RunPages, area_views, by_actor, overview_context
 
 RIGHT = "cases.manage_housing"
@@ -132,6 +132,7 @@ def housing_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             "Who lives in the household, what it needs and what it wishes for: the allocation "
             "proposes only flats large enough and, where needed, barrier-free."
         ),
+        kept=kept_notes()["case_housing"],
     )
 
 

@@ -26,7 +26,7 @@ from ..selectors import housing as housing_selectors
 from ..selectors import mediation as selectors
 from ..services import mediation as services
 from .cases import _case_or_404 as case_or_404
-from .common import form_page
+from .common import form_page, kept_notes
 from .matching import RunPages, area_views, by_actor, overview_context
 
 RIGHT = "cases.manage_mediation"
@@ -113,6 +113,7 @@ def mediation_request_create(request: AuthenticatedHttpRequest, pk: int) -> Http
             "are free at the time; the mediator is told the kind of appointment, the time, the "
             "place and the case's reference, nothing more."
         ),
+        kept=kept_notes()["case_mediation"],
     )
 
 

@@ -23,7 +23,7 @@ from ..selectors import housing as housing_selectors
 from ..selectors import mentoring as selectors
 from ..services import mentoring as services
 from .cases import _case_or_404 as case_or_404
-from .common import form_page
+from .common import form_page, kept_notes
 from .matching import RunPages, area_views, by_actor, overview_context
 
 RIGHT = "cases.manage_mentoring"
@@ -109,6 +109,7 @@ def mentee_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "The matching proposes only mentors with room for another newcomer who speak a "
             "language with them and are free at a time they are."
         ),
+        kept=kept_notes()["case_mentoring"],
     )
 
 

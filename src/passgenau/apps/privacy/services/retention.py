@@ -15,6 +15,10 @@ age bands, for the rounds' statistics):
   proposals, for changes of them and for corrections of its arrival, the arrival's notes (and
   what health needs removes);
 - follow-up surveys: deleted;
+- case management (counted from the closing of a case): integration plans, contact notes,
+  referrals, housing, mentoring and mediation requests, then the case file itself (a case with
+  specialist hours is kept as a pseudonymous shell with them: they stay for the funders'
+  statements, see ``cases.services.retention``);
 - audit entries: deleted.
 """
 
@@ -30,7 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from passgenau.apps.audit.services import entries_delete_before, log_action
-from passgenau.apps.cases.services.retention import closed_cases_health_remove
+from passgenau.apps.cases.services import retention as cases
 from passgenau.apps.relocation.selectors.retention import households_ended_before
 from passgenau.apps.relocation.services import retention as relocation
 
@@ -82,7 +86,7 @@ def _health(before: dt.date, apply: bool) -> dict[str, int]:
     )
     return {
         "households": households,
-        "cases": closed_cases_health_remove(before=before, apply=apply),
+        "cases": cases.closed_cases_health_remove(before=before, apply=apply),
     }
 
 
@@ -100,6 +104,22 @@ def _surveys(before: dt.date, apply: bool) -> dict[str, int]:
     return {"surveys": relocation.surveys_remove(before=before, apply=apply)}
 
 
+def _area(area: str) -> Callable[[dt.date, bool], dict[str, int]]:
+    def remove(before: dt.date, apply: bool) -> dict[str, int]:
+        return cases.closed_cases_area_remove(area=area, before=before, apply=apply)
+
+    return remove
+
+
+def _case(
+    remover: Callable[..., dict[str, int]],
+) -> Callable[[dt.date, bool], dict[str, int]]:
+    def remove(before: dt.date, apply: bool) -> dict[str, int]:
+        return remover(before=before, apply=apply)
+
+    return remove
+
+
 def _audit(before: dt.date, apply: bool) -> dict[str, int]:
     start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
     return {"entries": entries_delete_before(before=start, apply=apply)}
@@ -110,6 +130,13 @@ REMOVERS: dict[str, Callable[[dt.date, bool], dict[str, int]]] = {
     RetentionCategory.CONTACT_DATA: _contact,
     RetentionCategory.INTERVIEW_ANSWERS: _answers,
     RetentionCategory.SURVEYS: _surveys,
+    RetentionCategory.CASE_PLANS: _case(cases.closed_cases_plans_remove),
+    RetentionCategory.CASE_NOTES: _case(cases.closed_cases_notes_remove),
+    RetentionCategory.CASE_REFERRALS: _case(cases.closed_cases_referrals_remove),
+    RetentionCategory.CASE_HOUSING: _area("housing"),
+    RetentionCategory.CASE_MENTORING: _area("mentoring"),
+    RetentionCategory.CASE_MEDIATION: _area("mediation"),
+    RetentionCategory.CASE_FILES: _case(cases.closed_cases_files_remove),
     RetentionCategory.AUDIT_ENTRIES: _audit,
 }
 
