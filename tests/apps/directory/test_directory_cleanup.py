@@ -65,3 +65,27 @@ def test_the_setting_refuses_a_bad_number(monkeypatch):
         env_count("DIRECTORY_SHEET_UPLOAD_HOURS", 24, "hours")
     monkeypatch.setenv("DIRECTORY_SHEET_UPLOAD_HOURS", "")
     assert env_count("DIRECTORY_SHEET_UPLOAD_HOURS", 24, "hours") == 24
+
+
+def test_the_cleanup_writes_an_audit_entry_with_ids_and_counts_only(directory, settings):
+    from passgenau.apps.audit.models import AuditEntry
+
+    settings.DIRECTORY_SHEET_UPLOAD_HOURS = 24
+    editor = make_user("directory_editor")
+    old = _upload(directory, editor, "Liste von Frau Meier.xlsx", dt.timedelta(hours=30))
+    _upload(directory, editor, "neu.xlsx", dt.timedelta(hours=1))
+
+    _cleanup("--dry-run")
+    assert not AuditEntry.objects.filter(action="directory.cleanup.completed").exists()
+
+    _cleanup()
+    entry = AuditEntry.objects.get(action="directory.cleanup.completed")
+    assert entry.actor_id is None
+    assert entry.data["sheet_uploads"] == 1
+    assert entry.data["sheet_upload_ids"] == [old.pk]
+    assert entry.data["directories"] == ["salzgitter"]
+    assert "before" in entry.data
+    assert "Meier" not in str(entry.data)  # no file names: free text may name a person
+
+    _cleanup()  # a run with nothing due is recorded too
+    assert AuditEntry.objects.filter(action="directory.cleanup.completed").count() == 2

@@ -34,6 +34,7 @@ THINGS: dict[str, str | Promise] = {
     "survey": _("Follow-up survey"),
     "needs": _("Needs record"),
     "retention": _("Removal after the retention periods"),
+    "cleanup": _("Daily cleanup"),
     "evaluation": _("Evaluation"),
     "duplicates": _("Likely duplicate offers"),
 }

@@ -1,6 +1,8 @@
 """The directory's part of the daily cleanup: offer spreadsheets uploaded for the column mapping
 but not imported within ``DIRECTORY_SHEET_UPLOAD_HOURS`` (from the environment, default 24) are
-deleted; an import deletes its upload itself."""
+deleted; an import deletes its upload itself. The run is audited (``directory.cleanup.completed``)
+with the uploads' ids, the directories' codes and the count, never the file names (free text
+that may name a person)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from passgenau.apps.audit.services import log_action
+
 from ..models import SheetUpload
 
 __all__ = ["RemovedUpload", "sheet_uploads_abandoned_remove"]
@@ -17,6 +21,7 @@ __all__ = ["RemovedUpload", "sheet_uploads_abandoned_remove"]
 
 @dataclass(frozen=True)
 class RemovedUpload:
+    pk: int
     directory: str
     file_name: str
     uploaded_at: dt.datetime
@@ -34,11 +39,21 @@ def sheet_uploads_abandoned_remove(
     before = now - dt.timedelta(hours=settings.DIRECTORY_SHEET_UPLOAD_HOURS)
     due = SheetUpload.objects.filter(uploaded_at__lt=before).order_by("uploaded_at", "pk")
     removed = [
-        RemovedUpload(directory_slug, file_name, uploaded_at)
-        for directory_slug, file_name, uploaded_at in due.values_list(
-            "directory__slug", "file_name", "uploaded_at"
+        RemovedUpload(pk, directory_slug, file_name, uploaded_at)
+        for pk, directory_slug, file_name, uploaded_at in due.values_list(
+            "pk", "directory__slug", "file_name", "uploaded_at"
         )
     ]
     if not dry_run:
         due.delete()
+        log_action(
+            "directory.cleanup.completed",
+            actor=None,
+            data={
+                "before": before.isoformat(),
+                "sheet_uploads": len(removed),
+                "sheet_upload_ids": [upload.pk for upload in removed],
+                "directories": sorted({upload.directory for upload in removed}),
+            },
+        )
     return before, removed
