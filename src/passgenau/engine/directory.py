@@ -37,6 +37,7 @@ __all__ = [
     "Offer",
     "OfferRecord",
     "RankedOffer",
+    "bounding_box",
     "coverage",
     "distance_km",
     "find_duplicates",
@@ -421,7 +422,32 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+EARTH_KM = 6371.0
+
+
+def bounding_box(
+    latitude: float, longitude: float, km: float
+) -> tuple[float, float, float, float] | None:
+    """(south, north, west, east) in degrees holding every point within ``km`` of the point by
+    :func:`distance_km` (a little wider, never narrower), for an index to narrow the candidates
+    before the exact distance; None when it would reach a pole or span every longitude."""
+    angle = km / EARTH_KM  # the great-circle distance in radians
+    lat = math.radians(latitude)
+    south, north = lat - angle, lat + angle
+    if angle >= math.pi / 2 or south <= -math.pi / 2 or north >= math.pi / 2:
+        return None
+    # the widest longitude difference at that distance (reached off the point's own latitude)
+    spread = math.asin(min(1.0, math.sin(angle) / math.cos(lat)))
+    margin = 1e-9  # rounding: the box may only be wider
+    south_deg, north_deg = math.degrees(south) - margin, math.degrees(north) + margin
+    spread_deg = math.degrees(spread) + margin
+    west, east = longitude - spread_deg, longitude + spread_deg
+    if west < -180 or east > 180:  # across the antimeridian: every longitude
+        west, east = -180.0, 180.0
+    return south_deg, north_deg, west, east
 
 
 def _distance(need: Need, offer: Offer) -> float | None:

@@ -220,6 +220,8 @@ class Location(HsdsObject):
         constraints = [
             models.UniqueConstraint(fields=["directory", "hsds_id"], name="location_unique_id")
         ]
+        # the public search narrows to a box around the place before the exact distance
+        indexes = [models.Index(fields=["latitude", "longitude"], name="directory_location_coords")]
 
     def __str__(self) -> str:
         return self.name or self.street or self.hsds_id

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from passgenau.apps.territories.models import Gemeinde, fold_name
-from passgenau.engine.directory import distance_km
+from passgenau.engine.directory import bounding_box, distance_km
 
 from ..models import (
     Directory,
@@ -35,6 +35,7 @@ __all__ = [
     "directory_get",
     "directory_scope",
     "offer_get_public",
+    "offers_matching",
     "offers_search",
     "topics_list",
 ]
@@ -162,30 +163,41 @@ def _words_filter(words: str) -> Q:
 
 
 def _fulltext(queryset: QuerySet[Service], words: str) -> QuerySet[Service]:
-    """PostgreSQL: German full-text search (stemming: "Beratungen" finds "Beratung"); elsewhere
-    every word as a substring of the folded search text. On PostgreSQL both are answered from
-    the GIN indexes of migration 0005 (``directory_service_search_fts`` on exactly this
-    vector, ``directory_service_search_trgm`` for the substrings): keep them in step."""
+    """PostgreSQL: German full-text search (stemming: "Beratungen" finds "Beratung") or every
+    word as a substring of the folded search text; elsewhere only the latter. On PostgreSQL each
+    half is answered from its GIN index of migration 0005 (``directory_service_search_fts`` on
+    exactly this vector, ``directory_service_search_trgm`` for the substrings): keep them in
+    step. The two halves are a UNION of ids, not one OR: with the OR, PostgreSQL rechecks every
+    row the trigram index returns against the whole condition and so computes the German
+    text-search vector of each of them again (most of the time of a search by a common word)."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery as PgQuery
         from django.contrib.postgres.search import SearchVector
 
         vector = SearchVector("search_document", config="german")
         query = PgQuery(words, config="german", search_type="websearch")
-        return queryset.annotate(document=vector).filter(Q(document=query) | _words_filter(words))
+        by_words = (
+            Service.objects.order_by().annotate(document=vector).filter(document=query).values("pk")
+        )
+        by_substrings = Service.objects.order_by().filter(_words_filter(words)).values("pk")
+        return queryset.filter(pk__in=by_words.union(by_substrings))
     return queryset.filter(_words_filter(words))
 
 
-def offers_search(
-    *,
-    directory: Directory,
-    query: SearchQuery,
-    language: str,
-    now: dt.datetime | None = None,
-    limit: int = 50,
-) -> tuple[list[OfferView], Point | None, int]:
-    """Offers matching ``query``, nearest first when a place is given; the place found and the
-    number of matches. A fixed number of queries, whatever the number of results."""
+def _has_topic(term_ids: list[int]) -> Exists:
+    return Exists(
+        Service.topics.through.objects.filter(
+            service_id=OuterRef("pk"), taxonomyterm_id__in=term_ids
+        )
+    )
+
+
+def offers_matching(
+    *, directory: Directory, query: SearchQuery, now: dt.datetime | None = None
+) -> QuerySet[Service] | None:
+    """The visible offers of the directory's scope matching every filter of ``query`` but the
+    place; each offer once (the filters on related rows are EXISTS, no join to de-duplicate).
+    None for a topic that does not exist."""
     services = Service.objects.filter(
         directory_id__in=directory_scope(directory), status__in=VISIBLE
     )
@@ -194,9 +206,10 @@ def offers_search(
     if query.topic:
         term = TaxonomyTerm.objects.filter(Q(code=query.topic) | Q(hsds_id=query.topic)).first()
         if term is None:
-            return [], None, 0
-        codes = [term.pk, *term.children.values_list("pk", flat=True)]
-        services = services.filter(topics__in=codes)
+            return None
+        services = services.filter(
+            _has_topic([term.pk, *term.children.values_list("pk", flat=True)])
+        )
     if query.language:
         services = services.filter(
             Exists(ServiceLanguage.objects.filter(service=OuterRef("pk"), code=query.language))
@@ -207,7 +220,13 @@ def offers_search(
     if query.free:
         services = services.filter(free_of_charge=True)
     if query.barrier_free:
-        services = services.filter(at_locations__location__barrier_free=True)
+        services = services.filter(
+            Exists(
+                ServiceAtLocation.objects.filter(
+                    service=OuterRef("pk"), location__barrier_free=True
+                )
+            )
+        )
     if query.open_now:
         local = timezone.localtime(now)
         services = services.filter(
@@ -220,35 +239,107 @@ def offers_search(
                 )
             )
         )
-    services = services.distinct()
+    return services
+
+
+def _located() -> tuple[Q, Q]:
+    """Locations with coordinates of their own, and those without but with their Gemeinde's
+    (its seat stands in): two conditions on ServiceAtLocation, each served by its own index."""
+    own = Q(location__latitude__isnull=False, location__longitude__isnull=False)
+    seat = Q(
+        location__latitude__isnull=True,
+        location__gemeinde__latitude__isnull=False,
+        location__gemeinde__longitude__isnull=False,
+    )
+    return own, seat
+
+
+def _distances(services: QuerySet[Service], place: Point, km: float | None) -> dict[int, float]:
+    """Service id → distance (km) of its nearest location from ``place``, for the offers with
+    a location within ``km`` (every located offer when None). The database narrows to a box
+    around the place (indexes on the coordinates); the exact distance is computed here."""
+    own, seat = _located()
+    box = bounding_box(place.latitude, place.longitude, km) if km is not None else None
+    if box is not None:
+        south, north, west, east = box
+        own &= Q(location__latitude__range=(south, north))
+        own &= Q(location__longitude__range=(west, east))
+        seat &= Q(location__gemeinde__latitude__range=(south, north))
+        seat &= Q(location__gemeinde__longitude__range=(west, east))
+    at = ServiceAtLocation.objects.filter(service__in=services)
+    rows: list[tuple[int, Any, Any]] = [  # float or Decimal (the Gemeinde's), never None here
+        *at.filter(own).values_list("service_id", "location__latitude", "location__longitude"),
+        *at.filter(seat).values_list(
+            "service_id", "location__gemeinde__latitude", "location__gemeinde__longitude"
+        ),
+    ]
+    found: dict[int, float] = {}
+    for sid, lat, lon in rows:
+        d = distance_km(place.latitude, place.longitude, float(lat), float(lon))
+        if (km is None or d <= km) and (sid not in found or d < found[sid]):
+            found[sid] = d
+    return found
+
+
+def _nearest(
+    services: QuerySet[Service], place: Point, max_km: float | None, limit: int
+) -> tuple[list[int], dict[int, float], int]:
+    """The ids of the ``limit`` offers nearest to ``place`` (within ``max_km``), nearest first,
+    their distances and the number of all. Without ``max_km`` the circle grows (25 km, doubled)
+    until it holds ``limit`` offers or every located one: nothing outside a circle is nearer
+    than what is inside, so the first ``limit`` are those of all offers."""
+    if max_km is not None:
+        found = _distances(services, place, max_km)
+        total = len(found)
+    else:
+        own, seat = _located()
+        located = ServiceAtLocation.objects.order_by().values("service_id")
+        # a UNION, not an OR of two EXISTS (which PostgreSQL estimates so dear that it compiles
+        # the count first, for longer than the count takes)
+        total = services.filter(pk__in=located.filter(own).union(located.filter(seat))).count()
+        radius = 25.0
+        while True:
+            found = _distances(services, place, radius)
+            if (
+                len(found) >= min(limit, total)
+                or bounding_box(place.latitude, place.longitude, radius) is None
+            ):
+                break
+            radius *= 2
+        if len(found) < min(limit, total):  # the circle reached a pole: take every one
+            found = _distances(services, place, None)
+    ids = sorted(found, key=lambda i: (found[i], i))[:limit]
+    return ids, found, total
+
+
+def offers_search(
+    *,
+    directory: Directory,
+    query: SearchQuery,
+    language: str,
+    now: dt.datetime | None = None,
+    limit: int = 50,
+) -> tuple[list[OfferView], Point | None, int]:
+    """The first ``limit`` offers matching ``query`` (nearest first when a place is given, else
+    by name), the place found and the number of all matches. A fixed number of queries, whatever
+    the number of matches: the database counts and orders, only a page of offers is loaded."""
+    services = offers_matching(directory=directory, query=query, now=now)
+    if services is None:
+        return [], None, 0
     place = _origin(query.place) if query.place else None
     if query.place and place is None:
         return [], None, 0
-    ids = list(services.values_list("pk", flat=True)[:5000])
     coordinates: dict[int, float] = {}  # service id → distance from the place (km)
     if place is not None:
-        rows = ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
-            "service_id",
-            "location__latitude",
-            "location__longitude",
-            "location__gemeinde__latitude",
-            "location__gemeinde__longitude",
+        page, coordinates, total = _nearest(services, place, query.max_km, limit)
+    else:
+        rows = list(
+            services.annotate(matches=Window(Count("pk")))
+            .order_by("name", "pk")
+            .values_list("pk", "matches")[:limit]
         )
-        plat, plon = place.latitude, place.longitude
-        for sid, lat, lon, glat, glon in rows:
-            if lat is None and glat is not None and glon is not None:
-                lat, lon = float(glat), float(glon)  # the Gemeinde's seat
-            if lat is None or lon is None:
-                continue
-            d = distance_km(plat, plon, lat, lon)
-            if sid not in coordinates or d < coordinates[sid]:
-                coordinates[sid] = d
-        ids = [i for i in ids if i in coordinates]
-        if query.max_km is not None:
-            ids = [i for i in ids if coordinates[i] <= query.max_km]
-        ids.sort(key=lambda i: (coordinates[i], i))
-    total = len(ids)
-    page = ids[:limit]
+        page = [pk for pk, _matches in rows]
+        total = rows[0][1] if rows else 0
     views = _views(page, language=language, directory=directory, now=now)
     for view in views:
         view.distance_km = coordinates.get(view.service.pk)
@@ -266,22 +357,31 @@ def _texts_in(language: str) -> QuerySet[ServiceText]:
 def _views(
     ids: list[int], *, language: str, directory: Directory, now: dt.datetime | None
 ) -> list[OfferView]:
+    """The page's offers with what a result shows, in a fixed number of queries. The HSDS
+    records (``hsds``, large) stay in the database: no result shows them. The related rows are
+    prefetched into lists (``to_attr``): a manager's ``all()`` per offer and relation cost more
+    than the queries."""
     services = (
         Service.objects.filter(pk__in=ids)
         .select_related("organization", "directory")
+        .defer("hsds", "search_document", "organization__hsds")
         .prefetch_related(
-            Prefetch("texts", queryset=_texts_in(language)),
-            Prefetch("at_locations", queryset=SAL_WITH_PLACES),
-            "spoken",
-            "hours",
-            "topics",
+            Prefetch("texts", queryset=_texts_in(language), to_attr="texts_read"),
+            Prefetch(
+                "at_locations",
+                queryset=SAL_WITH_PLACES.defer("hsds", "location__hsds"),
+                to_attr="places",
+            ),
+            Prefetch("spoken", queryset=ServiceLanguage.objects.all(), to_attr="spoken_list"),
+            Prefetch("hours", queryset=ServiceHours.objects.all(), to_attr="hours_list"),
+            Prefetch("topics", queryset=TaxonomyTerm.objects.defer("hsds"), to_attr="topic_list"),
             Prefetch("records", queryset=PHONES, to_attr="phone_records"),
         )
     )
     today = timezone.localdate(now)
     out = []
     for service in services:
-        text = next(iter(service.texts.all()), None) if language != "de" else None
+        text = next(iter(service.texts_read), None) if language != "de" else None
         stale_after = dt.timedelta(days=service.directory.stale_after_days)
         stale = service.last_confirmed is None or today - service.last_confirmed > stale_after
         out.append(
@@ -294,11 +394,11 @@ def _views(
                 text_language=language if text else "de",
                 fallback=language != "de" and text is None,
                 stale=stale,
-                locations=[sal.location for sal in service.at_locations.all()],
+                locations=[sal.location for sal in service.places],
                 phones=[str(r.data.get("number", "")).strip('"') for r in service.phone_records],
-                languages=[s.code for s in service.spoken.all()],
-                hours=list(service.hours.all()),
-                topics=list(service.topics.all()),
+                languages=[s.code for s in service.spoken_list],
+                hours=service.hours_list,
+                topics=service.topic_list,
             )
         )
     order = {pk: i for i, pk in enumerate(ids)}
