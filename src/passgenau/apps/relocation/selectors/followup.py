@@ -10,7 +10,8 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from passgenau.apps.audit.services import log_read
@@ -57,14 +58,23 @@ def survey_get_for_user(*, user: Visitor, pk: int) -> FollowUpSurvey:
     return found
 
 
+def _consent_covers(purpose: str) -> Q:
+    """Consent rows in force whose purposes include ``purpose``, in the database: the purposes
+    are a JSON list of codes, read as its text (``["matching", "research"]`` on SQLite and
+    PostgreSQL alike) and searched for the quoted code, since SQLite has no JSON ``contains``.
+    The codes are plain words, so a quoted code matches that element only."""
+    return Q(withdrawn_at__isnull=True, purposes_text__contains=f'"{purpose}"')
+
+
 def _for_research(surveys: QuerySet[FollowUpSurvey]) -> QuerySet[FollowUpSurvey]:
-    """Only the surveys of households whose current consent covers evaluation and research."""
-    current = Consent.objects.filter(
-        household_id__in=surveys.values("household_id"), withdrawn_at__isnull=True
-    ).values_list("household_id", "purposes")
-    return surveys.filter(
-        household_id__in=[h for h, purposes in current if ConsentPurpose.RESEARCH in purposes]
+    """Only the surveys of households whose current consent covers evaluation and research
+    (one EXISTS on the consent rows, however many households)."""
+    research = (
+        Consent.objects.annotate(purposes_text=Cast("purposes", TextField()))
+        .filter(household_id=OuterRef("household_id"))
+        .filter(_consent_covers(ConsentPurpose.RESEARCH))
     )
+    return surveys.filter(Exists(research))
 
 
 def _survey_figures(surveys: QuerySet[FollowUpSurvey]) -> dict[str, Any]:
