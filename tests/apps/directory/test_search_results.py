@@ -217,3 +217,22 @@ def test_more_than_five_thousand_matches_are_all_counted_and_all_near_ones_found
     )
     assert place is not None and total == 1
     assert [v.service.name for v in views] == [f"angebot{count - 1:05d}"]
+
+
+def test_the_hsds_api_lists_an_offer_of_two_matching_topics_once(client):
+    from directory_helpers import make_directory
+
+    make_directory()
+    taxonomy = Taxonomy.objects.get(directory=None)
+    service = Service.objects.filter(status="active").order_by("pk").first()
+    service.topics.add(*TaxonomyTerm.objects.filter(taxonomy=taxonomy)[:2])
+    page = client.get(
+        "/api/v1/hsds/services", {"taxonomy_id": taxonomy.hsds_id, "per_page": 200}
+    ).json()
+    ids = [s["id"] for s in page["contents"]]
+    expected = Service.objects.filter(status__in=VISIBLE, topics__taxonomy=taxonomy).distinct()
+    assert len(ids) == len(set(ids)) == page["total_items"] == expected.count()
+    assert service.hsds_id in ids
+    term = service.topics.first()
+    page = client.get("/api/v1/hsds/services", {"taxonomy_term_id": term.hsds_id}).json()
+    assert page["total_items"] == Service.objects.filter(status__in=VISIBLE, topics=term).count()

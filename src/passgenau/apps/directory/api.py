@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
@@ -21,7 +21,7 @@ from ninja.errors import HttpError
 from passgenau.apps.accounts.access import ApiPermission
 from passgenau.apps.territories.models import Gemeinde
 from passgenau.engine import hsds
-from passgenau.engine.directory import distance_km
+from passgenau.engine.directory import bounding_box, distance_km
 
 from .models import (
     Directory,
@@ -126,10 +126,15 @@ def _filtered(
 ) -> QuerySet[Service]:  # fmt: skip
     if search.strip():
         services = _fulltext(services, search)
+    # the topics as EXISTS: a join would repeat an offer per matching term and need DISTINCT,
+    # which makes the database sort every match before it can count or page them
+    topics = Service.topics.through.objects.filter(service_id=OuterRef("pk"))
     if taxonomy_term_id:
-        services = services.filter(topics__hsds_id=taxonomy_term_id)
+        services = services.filter(Exists(topics.filter(taxonomyterm__hsds_id=taxonomy_term_id)))
     if taxonomy_id:
-        services = services.filter(topics__taxonomy__hsds_id=taxonomy_id)
+        services = services.filter(
+            Exists(topics.filter(taxonomyterm__taxonomy__hsds_id=taxonomy_id))
+        )
     if organization_id:
         services = services.filter(organization__hsds_id=organization_id)
     if modified_after:
@@ -140,7 +145,7 @@ def _filtered(
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.UTC)
         services = services.filter(updated_at__gte=moment)
-    return services.distinct()
+    return services
 
 
 @router.get("/", auth=PUBLIC, response=dict, summary="About this HSDS API")
@@ -272,8 +277,9 @@ def service_at_locations_list(
     )
     if postcode and not proximity:
         sals = sals.filter(location__postcode=postcode)
-    sals_list = list(sals.order_by("pk")[:20000])
-    if proximity:
+    if not proximity:
+        sals_list = list(sals.order_by("pk")[:20000])
+    else:
         try:
             parts = [float(p) for p in proximity.split(",")]
         except ValueError:
@@ -289,8 +295,15 @@ def service_at_locations_list(
             (lat, lon), km = seat, parts[0]
         else:
             raise HttpError(422, "proximity is 'latitude,longitude,km' or 'km' with postcode")
+        # the database narrows to a box around the point (index on the coordinates), the exact
+        # distance is computed for those only
+        if (box := bounding_box(lat, lon, km)) is not None:
+            south, north, west, east = box
+            sals = sals.filter(
+                location__latitude__range=(south, north), location__longitude__range=(west, east)
+            )
         near = []
-        for sal in sals_list:
+        for sal in sals.order_by("pk")[:20000]:
             if sal.location.latitude is None or sal.location.longitude is None:
                 continue
             distance = distance_km(lat, lon, sal.location.latitude, sal.location.longitude)

@@ -117,7 +117,9 @@ def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "language_names": LANGUAGE_NAMES,
     }
-    if form.is_valid():
+    searched = bool(set(request.GET) - {"lang"})  # only ?lang=: the form, no results yet
+    context["searched"] = searched
+    if searched and form.is_valid():
         data = form.cleaned_data
         query = search.SearchQuery(
             words=data["q"],
@@ -137,7 +139,6 @@ def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
             results=results,
             place=place,
             total=total,
-            searched=bool(set(request.GET) - {"lang"}),
             place_unknown=bool(data["place"]) and place is None,
             map=map_points(results, place),
         )
