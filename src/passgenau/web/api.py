@@ -17,6 +17,7 @@ from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpReque
 from passgenau.apps.audit import selectors as audit_selectors
 from passgenau.apps.cases.api import router as cases_router
 from passgenau.apps.core.errors import error_body, error_items
+from passgenau.apps.core.input_limits import InputLimitError
 from passgenau.apps.directory.api import router as directory_router
 from passgenau.apps.funding.api import router as funding_router
 from passgenau.apps.measures.api import router as measures_router
@@ -74,8 +75,13 @@ api = _API(
 
 @api.exception_handler(ValidationError)
 def _service_refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    """A service's refusal: 409 when the state does not allow it, 422 otherwise."""
+    """A service's refusal: 409 when the state does not allow it, 422 otherwise. Text that a
+    model would not store (too long, a NUL) is named by its field, as the body names it."""
     status = getattr(error, "status", 422)
+    if isinstance(error, InputLimitError):
+        field = error.field.rsplit(".", 1)[-1]
+        detail = [{"loc": ["body", field], "msg": error.messages[0], "type": error.code or ""}]
+        return api.create_response(request, {"detail": detail}, status=422)
     return api.create_response(request, {"detail": error_items(error)}, status=status)
 
 

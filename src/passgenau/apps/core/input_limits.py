@@ -137,27 +137,31 @@ def _text_fields(instance: models.Model) -> Iterator[tuple[models.Field[Any, Any
                 yield field, value
 
 
+def text_limit_problem(field: models.Field[Any, Any], value: str) -> tuple[str, str] | None:
+    """What is wrong with ``value`` as the text of ``field`` (a NUL character, more than its
+    ``max_length``): (code, message naming the field), or None. For checks before a save, such
+    as an import's row by row (``check_model_limits`` asks the same at every save)."""
+    if NUL in value:
+        return "nul", _("%(field)s: the text contains a NUL character, which is not allowed.") % {
+            "field": field.verbose_name
+        }
+    limit = field.max_length
+    if limit and len(value) > limit and not _stored_transformed(field):
+        return "max_length", _(
+            "%(field)s: at most %(limit)d characters (this text has %(length)d)."
+        ) % {"field": field.verbose_name, "limit": limit, "length": len(value)}
+    return None
+
+
 def check_model_limits(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     """pre_save: refuse text beyond ``max_length`` or holding NUL, before the database sees it."""
     if not sender.__module__.startswith("passgenau."):
         return
     for field, value in _text_fields(instance):
-        label = f"{sender._meta.label}.{field.name}"
-        if NUL in value:
-            raise InputLimitError(
-                _("%(field)s: the text contains a NUL character, which is not allowed.")
-                % {"field": field.verbose_name},
-                field=label,
-                code="nul",
-            )
-        limit = field.max_length
-        if limit and len(value) > limit and not _stored_transformed(field):
-            raise InputLimitError(
-                _("%(field)s: at most %(limit)d characters (this text has %(length)d).")
-                % {"field": field.verbose_name, "limit": limit, "length": len(value)},
-                field=label,
-                code="max_length",
-            )
+        problem = text_limit_problem(field, value)
+        if problem is not None:
+            code, message = problem
+            raise InputLimitError(message, field=f"{sender._meta.label}.{field.name}", code=code)
 
 
 def _stored_transformed(field: models.Field[Any, Any]) -> bool:

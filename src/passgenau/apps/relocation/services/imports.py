@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.input_limits import text_limit_problem
 from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
 from passgenau.apps.core.spreadsheets import csv_lines, xlsx_rows
 
-from ..models import Household, Round, RoundAction
+from ..models import Household, HouseholdContact, Interview, Round, RoundAction
 from ..models.vocab import ConsentPurpose
 from .intake import (
     INTERVIEW_FIELDS,
@@ -231,6 +232,26 @@ def _column_for(field_name: str) -> str:
     return _FIELD_TO_COLUMN.get(field_name, field_name)
 
 
+def _text_columns() -> dict[str, Any]:
+    """The columns whose text is stored as it is (not codes, which are checked against their
+    choices), with the field that stores it: its length and characters are checked row by row,
+    before anything is saved."""
+    return {
+        field.name: field
+        for model in (HouseholdContact, Household, Interview)
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField) and not field.choices
+    }
+
+
+def _check_text(row: _Row, columns: dict[str, Any]) -> None:
+    for column, value in row.values.items():
+        field = columns.get(column)
+        problem = text_limit_problem(field, value.strip()) if field is not None else None
+        if problem is not None:
+            row.problem(column, problem[1])
+
+
 def _convert_row(
     row: _Row, *, round_: Round, places: dict[str, int], rated: list[str], has_interview: bool
 ) -> tuple[Registration, dict[str, Any], list[dict[str, str]], bool]:
@@ -346,6 +367,7 @@ def households_import(
         .values_list("external_reference", flat=True)
     )
     seen_references: dict[str, int] = {}
+    text_columns = _text_columns()
     prepared = []
     for number, cells in body:
         values = {column: cells[i] if i < len(cells) else "" for i, column in enumerate(header)}
@@ -355,6 +377,7 @@ def households_import(
             )
             continue
         row = _Row(file_name, number, values)
+        _check_text(row, text_columns)
         registration, answers, members, complete = _convert_row(
             row, round_=round_, places=places, rated=rated, has_interview=has_interview
         )
