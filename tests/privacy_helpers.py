@@ -121,40 +121,7 @@ def lived_household(
     case = cases.case_open_from_arrival(
         actor=worker, arrival=Arrival.objects.get(proposal=proposal), consent=consent()
     )
-    cases.health_update(
-        actor=worker,
-        case=case,
-        vaccination_status="incomplete",
-        counselling_language="uk",
-        needs=f"Insulin {marker}",
-    )
-    goal = cases.goal_create(
-        actor=worker,
-        case=case,
-        area="language",
-        title=f"Sprachkurs {marker}",
-        responsible=f"Frau Berater {marker}",
-        due_on=dt.date(2027, 6, 1),
-        review_on=dt.date(2027, 3, 1),
-    )
-    cases.step_create(
-        actor=worker,
-        goal=goal,
-        title=f"Anmeldung {marker}",
-        responsible="VHS",
-        due_on=dt.date(2027, 2, 1),
-    )
-    cases.plan_agree(actor=worker, case=case)
-    cases.referral_create(
-        actor=worker, case=case, offer_text=f"Beratung {marker}", referred_on=dt.date(2026, 11, 2)
-    )
-    cases.note_create(
-        actor=worker,
-        case=case,
-        on=dt.date(2026, 11, 3),
-        kind="home_visit",
-        text=f"Hausbesuch {marker}",
-    )
+    case_file(case, marker)
     household.refresh_from_db()
     return Lived(household=household, control=control, case=case, proposal=proposal)
 
@@ -250,4 +217,46 @@ def case_areas(case, marker: str = "Q7X") -> CaseAreas:
         assignment=assignment,
         hours=hours,
         correction=correction,
+    )
+
+
+def case_file(case, marker: str = "Q7X") -> None:
+    """A case's file through the services, each free-text field carrying ``marker``: health
+    data, a goal with a step, the plan agreed, a referral and a contact note."""
+    from passgenau.apps.cases import services as cases
+
+    worker = case.caseworker
+    cases.health_update(
+        actor=worker,
+        case=case,
+        vaccination_status="incomplete",
+        counselling_language="uk",
+        needs=f"Insulin {marker}",
+    )
+    goal = cases.goal_create(
+        actor=worker,
+        case=case,
+        area="language",
+        title=f"Sprachkurs {marker}",
+        responsible=f"Frau Berater {marker}",
+        due_on=dt.date(2027, 6, 1),
+        review_on=dt.date(2027, 3, 1),
+    )
+    cases.step_create(
+        actor=worker,
+        goal=goal,
+        title=f"Anmeldung {marker}",
+        responsible="VHS",
+        due_on=dt.date(2027, 2, 1),
+    )
+    cases.plan_agree(actor=worker, case=case)
+    cases.referral_create(
+        actor=worker, case=case, offer_text=f"Beratung {marker}", referred_on=dt.date(2026, 11, 2)
+    )
+    cases.note_create(
+        actor=worker,
+        case=case,
+        on=dt.date(2026, 11, 3),
+        kind="home_visit",
+        text=f"Hausbesuch {marker}",
     )

@@ -41,6 +41,7 @@ __all__ = [
     "for_the_mediator",
     "housing_scope",
     "may_agree_contracts",
+    "may_erase_case",
     "may_erase_mentor",
     "may_keep_cases",
     "may_log_hours",
@@ -94,6 +95,11 @@ def housing_scope(*, user: Visitor) -> Q:
 
 def may_manage_mentoring(*, user: Visitor) -> bool:
     return _holds(user, "cases.manage_mentoring")
+
+
+def may_erase_case(*, user: Visitor, case: Case) -> bool:
+    """A case is erased by a caseworker of the organisation responsible for it."""
+    return may_keep_cases(user=user) and case.organisation_id == _organisation_id(user)
 
 
 def may_erase_mentor(*, user: Visitor, mentor: Mentor) -> bool:

@@ -21,7 +21,7 @@ from passgenau.apps.audit.services import log_action
 from passgenau.apps.cases import policies as case_policies
 from passgenau.apps.cases.models import Case, Mentor
 from passgenau.apps.cases.services import mentoring
-from passgenau.apps.cases.services.erasure import case_erase
+from passgenau.apps.cases.services.erasure import case_erase as case_erase_in_cases
 from passgenau.apps.core.errors import ServiceError, StateError
 from passgenau.apps.relocation import policies
 from passgenau.apps.relocation.models import Household, MatchingRun, Member, RunStatus
@@ -29,7 +29,7 @@ from passgenau.apps.relocation.services import erasure as relocation_erasure
 
 from ..vocab import ErasureReason
 
-__all__ = ["ErasureError", "household_erase", "member_erase", "mentor_erase"]
+__all__ = ["ErasureError", "case_erase", "household_erase", "member_erase", "mentor_erase"]
 
 
 class ErasureError(ServiceError):
@@ -68,7 +68,7 @@ def household_erase(*, actor: User, household: Household, reason: str) -> str:
     household = _checked(actor=actor, household=household, reason=reason)
     data = {"reason": reason}
     for case in Case.objects.select_for_update().filter(household=household).order_by("pk"):
-        case_erase(actor=actor, case=case, data=data)
+        case_erase_in_cases(actor=actor, case=case, data=data)
     log_action("relocation.household.erased", actor=actor, obj=household, data=data)
     relocation_erasure.household_delete(household=household)
     return household.reference
@@ -82,6 +82,20 @@ def member_erase(
     household = _checked(actor=actor, household=household, reason=reason)
     relocation_erasure.member_delete(household=household, member=member, name_line=name_line)
     log_action("relocation.member.erased", actor=actor, obj=household, data={"reason": reason})
+
+
+@transaction.atomic
+def case_erase(*, actor: User, case: Case, reason: str) -> str:
+    """Erase one case of case management (a person or household accompanied, whether or not it
+    came from a relocation round) with everything recorded in it; a case with billed hours keeps
+    the pseudonymous shell (``cases.services.erasure``). A household of a round it came from is
+    not touched: that is erased with ``household_erase``. Returns the case's reference."""
+    _check_reason(reason)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not case_policies.may_erase_case(user=actor, case=locked):
+        raise ErasureError(_("You may not erase this case."), code="forbidden")
+    case_erase_in_cases(actor=actor, case=locked, data={"reason": reason})
+    return locked.reference
 
 
 @transaction.atomic
