@@ -289,10 +289,27 @@ class Dataset:
     """HSDS rows per table; every row has an ``id``; fields not given are absent (not empty).
     ``columns`` names, per table read from a file, the fields the file has (a CSV header, the
     keys of the JSON objects): a field there but absent from a row is empty in the file; a field
-    not there is not in the file at all."""
+    not there is not in the file at all. ``keys`` names, per table and row id, the fields a JSON
+    object has (null or "" included): an object is not a CSV row, and a key one object lacks is
+    not in the file for that object even when another object of its table has it."""
 
     tables: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in TABLES})
     columns: dict[str, set[str]] = field(default_factory=dict)
+    keys: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+    def fields_in_file(self, table: str, row_id: str) -> set[str] | None:
+        """The fields the file has for the row ``row_id`` of ``table`` (its object's keys for
+        JSON, the table's columns for CSV); None for a dataset not read from a file."""
+        by_row = self.keys.get(table)
+        if by_row is not None and row_id in by_row:
+            return by_row[row_id]
+        return self.columns.get(table)
+
+    def _note_keys(self, table: Table, row_id: Any, keys: Iterable[str]) -> None:
+        present = set(keys) & set(table.field_names)
+        self.columns.setdefault(table.name, set()).update(present)
+        if isinstance(row_id, str):
+            self.keys.setdefault(table.name, {}).setdefault(row_id, set()).update(present)
 
     def rows(self, table: str) -> list[Row]:
         return self.tables.setdefault(table, [])
@@ -576,7 +593,6 @@ def _flatten(
     if parent is not None:
         fk, parent_id = parent
         flat.setdefault(fk, parent_id)
-    dataset.columns.setdefault(table.name, set()).update(set(flat) & set(table.field_names))
     row, row_problems = _typed(table, flat, source, None)
     problems.extend(
         p.at(p.source, p.line, f"{path}.{p.field or ''}".strip(".")) for p in row_problems
@@ -607,10 +623,12 @@ def _flatten(
             ref_table, fk = _REFERENCES[(entity, key)]
             if isinstance(value, dict) and value.get("id") is not None:
                 row.setdefault(fk, str(value["id"]))
+                flat.setdefault(fk, row[fk])
             _flatten(dataset, TABLES[ref_table].entity, value, source, where, problems)
         else:
             unknown = {"entity": entity, "name": key}
             problems.append(_problem(source, None, where, "hsds.unknown_field", **unknown))
+    dataset._note_keys(table, own_id, flat)
     dataset.add(table.name, row)
 
 
@@ -640,6 +658,7 @@ def dataset_from_json(
                     row, row_problems = _typed(table, item, source, i + 1)
                     problems.extend(row_problems)
                     if "id" in row:
+                        dataset._note_keys(table, row["id"], item)
                         dataset.add(table.name, row)
         if problems:
             raise HsdsError(problems)

@@ -136,3 +136,51 @@ def test_a_reimported_folder_blanks_emptied_fields_and_keeps_fields_it_lacks(dir
     assert (service.email, service.url) == ("rat@example.org", "https://rat.example")
     assert service.hsds["email"] == "rat@example.org"
     assert HsdsRecord.objects.get(table="phones", hsds_id="p1").data["number"] == "05341 1"
+
+
+def test_a_reimported_json_file_keeps_the_fields_an_object_lacks(directory, tmp_path):
+    """Per object: a key the object lacks keeps the stored value, even when another object of
+    the same table has that key; a key given as null or "" blanks it (as the CSV re-import)."""
+
+    def load(name: str, document: object) -> hsds.Dataset:
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(document))
+        return hsds.read_hsds_json(path)
+
+    def service(sid: str, **fields: object) -> dict:
+        return {"id": sid, "name": f"Angebot {sid}", "status": "active", **fields}
+
+    first = [
+        service("s1", email="eins@example.org", url="https://eins.example",
+                phones=[{"id": "p1", "number": "05341 1"}]),
+        service("s2", email="zwei@example.org", url="https://zwei.example",
+                phones=[{"id": "p2", "number": "05341 2", "extension": 7}]),
+    ]  # fmt: skip
+    directory_import_hsds(directory=directory, dataset=load("first", first))
+
+    second = [
+        service("s1"),  # no email, url or phones: all kept
+        service("s2", email=None, url="", phones=[{"id": "p2", "number": "05341 2"}]),
+        service("s3", email="drei@example.org", phones=[{"id": "p3", "extension": 3}]),
+    ]
+    directory_import_hsds(directory=directory, dataset=load("second", second))
+
+    s1 = Service.objects.get(directory=directory, hsds_id="s1")
+    assert (s1.email, s1.url) == ("eins@example.org", "https://eins.example")
+    assert s1.hsds["email"] == "eins@example.org"
+    s2 = Service.objects.get(directory=directory, hsds_id="s2")
+    assert (s2.email, s2.url) == ("", "")
+    assert "email" not in s2.hsds and "url" not in s2.hsds
+    # p2's object has a number but no extension: the extension is kept
+    assert HsdsRecord.objects.get(table="phones", hsds_id="p2").data["extension"] == 7
+    assert HsdsRecord.objects.get(table="phones", hsds_id="p1").data["number"] == "05341 1"
+
+    # the spec's tabular form (a dict of tables) follows the same rule
+    tabular = {"services.csv": [{"id": "s1", "name": "Rat", "status": "active"},
+                                {"id": "s2", "name": "Zwei", "status": "active",
+                                 "email": "neu@example.org"}]}  # fmt: skip
+    directory_import_hsds(directory=directory, dataset=load("tabular", tabular))
+    s1.refresh_from_db()
+    assert (s1.name, s1.email) == ("Rat", "eins@example.org")
+    s2.refresh_from_db()
+    assert s2.email == "neu@example.org"

@@ -143,11 +143,12 @@ def _match_rows(
     rows: list[dict[str, Any]],
     make: Callable[[dict[str, Any]], Any],
     build: Callable[[Any, dict[str, Any]], None],
-    columns: set[str] | None,
+    fields: Callable[[str], set[str] | None],
 ) -> tuple[list[Any], list[Any]]:
     """The objects for ``rows`` by HSDS id: the existing one (its row merged by
-    :func:`_from_file`) or ``make(row)``, each with its row kept and ``build(obj, row)``
-    applied; returned as (new, changed)."""
+    :func:`_from_file` with the fields the file has for that row, ``fields(id)``) or
+    ``make(row)``, each with its row kept and ``build(obj, row)`` applied; returned as
+    (new, changed)."""
     new, changed = [], []
     for row in rows:
         obj = existing.get(row["id"])
@@ -156,7 +157,7 @@ def _match_rows(
             new.append(obj)
         else:
             changed.append(obj)
-            row = _from_file(obj.hsds, row, columns)
+            row = _from_file(obj.hsds, row, fields(row["id"]))
         obj.hsds = row
         build(obj, row)
     return new, changed
@@ -172,7 +173,7 @@ def _upsert(
         dataset.rows(table),
         lambda row: model(hsds_id=row["id"], **directory_field),
         build,
-        dataset.columns.get(table),
+        lambda row_id: dataset.fields_in_file(table, row_id),
     )
     model.objects.bulk_create(new, batch_size=2000)
     if changed:
@@ -235,7 +236,7 @@ def directory_import_hsds(
         term_rows,
         lambda r: TaxonomyTerm(hsds_id=r["id"]),
         term_build,
-        dataset.columns.get("taxonomy_terms"),
+        lambda row_id: dataset.fields_in_file("taxonomy_terms", row_id),
     )
     TaxonomyTerm.objects.bulk_create(new_terms, batch_size=2000)
     if changed_terms:
@@ -305,7 +306,7 @@ def directory_import_hsds(
         dataset.rows("service_at_location"),
         lambda r: ServiceAtLocation(hsds_id=r["id"]),
         sal_build,
-        dataset.columns.get("service_at_location"),
+        lambda row_id: dataset.fields_in_file("service_at_location", row_id),
     )
     ServiceAtLocation.objects.bulk_create(new_sal, batch_size=2000)
     if changed_sal:
@@ -337,7 +338,7 @@ def directory_import_hsds(
             else:
                 changed_records.append(record)
                 updated += 1
-                row = _from_file(record.data, row, dataset.columns.get(table))
+                row = _from_file(record.data, row, dataset.fields_in_file(table, row["id"]))
             record.data = row
             service_id = row.get("service_id") or sal_service.get(row.get("service_at_location_id"))
             location_id = row.get("location_id") or sal_location.get(
