@@ -317,3 +317,58 @@ def test_a_reimported_sheet_blanks_emptied_fields_and_keeps_fields_it_lacks(dire
     assert cafe.records.get(table="phones").data["number"] == "05341 123"
     assert sorted(cafe.spoken.values_list("code", flat=True)) == ["ar", "de"]
     assert cafe.hours.count() == 1
+
+
+def test_a_reimported_sheet_writes_only_the_fields_its_mapping_covers(directory):
+    """The location's name, the organisation's description and the offer's status come from no
+    column: a re-import keeps what editors wrote there; a mapped but empty cell blanks."""
+    from passgenau.apps.directory.models import Location, Organization
+
+    header = ["Angebot", "Träger", "Beschreibung", "Straße", "Ort"]
+    first = ["Sprachcafé", "Stadtteiltreff", "Jeden Dienstag", "Berliner Str. 5", "Salzgitter"]
+    sheet_import(directory=directory, file_name="a.xlsx", content=xlsx([header, first]))
+    cafe = Service.objects.get(directory=directory, name="Sprachcafé")
+    location = Location.objects.get(directory=directory)
+    organization = Organization.objects.get(directory=directory)
+    # what editors wrote in the app (or an HSDS import) since
+    location.name = "Treff am Markt"
+    location.hsds = {**location.hsds, "name": "Treff am Markt", "description": "1. Stock"}
+    location.save()
+    organization.hsds = {**organization.hsds, "description": "Verein für Begegnung"}
+    organization.save()
+    cafe.status = cafe.hsds["status"] = "inactive"
+    cafe.save()
+
+    # the same sheet again, then one without the description column
+    sheet_import(directory=directory, file_name="a.xlsx", content=xlsx([header, first]))
+    sheet_import(
+        directory=directory,
+        file_name="b.xlsx",
+        content=xlsx([["Angebot", "Träger", "Straße"],
+                      ["Sprachcafé", "Stadtteiltreff", "Berliner Str. 5"]]),
+    )  # fmt: skip
+    location.refresh_from_db()
+    organization.refresh_from_db()
+    cafe.refresh_from_db()
+    assert location.name == location.hsds["name"] == "Treff am Markt"
+    assert location.hsds["description"] == "1. Stock"
+    assert location.city == "Salzgitter"  # the address's town: no column in b.xlsx
+    assert organization.hsds["description"] == "Verein für Begegnung"
+    assert cafe.status == "inactive"
+    assert cafe.description == "Jeden Dienstag"
+
+    # a mapped column with an empty cell blanks the offer's description
+    emptied = ["Sprachcafé", "Stadtteiltreff", "", "Berliner Str. 5", "Salzgitter"]
+    sheet_import(directory=directory, file_name="a.xlsx", content=xlsx([header, emptied]))
+    cafe.refresh_from_db()
+    assert cafe.description == ""
+    assert Location.objects.get(pk=location.pk).name == "Treff am Markt"
+
+    # a new offer still gets a location name and an organisation description (HSDS needs one)
+    sheet_import(
+        directory=directory,
+        file_name="c.xlsx",
+        content=xlsx([header, ["Nähcafé", "Nähstube", "", "Markt 1", "Salzgitter"]]),
+    )
+    assert Location.objects.get(directory=directory, street="Markt 1").name == "Nähstube"
+    assert Organization.objects.get(name="Nähstube").hsds["description"] == "Nähstube"

@@ -578,6 +578,34 @@ _SERVICE_FIELDS = {"organization": "organization_id", "description": "descriptio
                    "email": "email", "web": "url"}  # fmt: skip
 
 
+_ADDRESS_FIELDS = {"street": "address_1", "city": "city", "postcode": "postal_code"}
+
+
+def _sheet_columns(fields: set[str]) -> dict[str, set[str]]:
+    """Per table, the HSDS fields the sheet's mapped columns are the truth for. Every other
+    value the sheet's rows carry (a location's name and type, an organisation's description, an
+    offer's status, an address's country) is only a default for a new row: a re-import keeps
+    what editors wrote there."""
+    org = {"organization_id"} if "organization" in fields else set()
+    return {
+        "services": {"id", "name"}
+        | {hsds_field for name, hsds_field in _SERVICE_FIELDS.items() if name in fields},
+        "organizations": {"id", "name"},
+        "locations": {"id"} | org,
+        "service_at_location": {"id", "service_id", "location_id"},
+        "addresses": {"id", "location_id"}
+        | {hsds_field for name, hsds_field in _ADDRESS_FIELDS.items() if name in fields},
+        "accessibility": {"id", "location_id", "description"},
+        "phones": {"id", "service_id", "number"},
+        "languages": {"id", "service_id", "code"},
+        "schedules": {"id", "service_id", "description", "freq", "byday", "opens_at",
+                      "closes_at"},
+        "cost_options": {"id", "service_id", "option", "amount"},
+        "required_documents": {"id", "service_id", "document"},
+        "attributes": {"id", "link_id", "link_entity", "link_type", "taxonomy_term_id", "value"},
+    }  # fmt: skip
+
+
 def sheet_dataset(
     directory: Directory, rows: list[SheetRow], fields: set[str] | None = None
 ) -> hsds.Dataset:
@@ -588,9 +616,7 @@ def sheet_dataset(
     state = territory.land.name if territory is not None else ""
     data = hsds.Dataset()
     if fields is not None:
-        data.columns["services"] = {"id", "name", "status"} | {
-            hsds_field for name, hsds_field in _SERVICE_FIELDS.items() if name in fields
-        }
+        data.columns = _sheet_columns(fields)
     for row in rows:
         if row.problems:
             continue
