@@ -310,3 +310,58 @@ def test_einfache_sprache_is_a_reading_choice_with_fallback_to_german(client):
         reverse("directory:offer", args=[directory.slug, service.pk]), {"lang": "de-x-simple"}
     ).content.decode()
     assert "Die Beratung kostet nichts." in detail
+
+
+def test_the_einfache_sprache_text_goes_through_review_and_into_the_history(
+    user_for_role, client_for_role
+):
+    from passgenau.apps.directory.models import ServiceText
+    from passgenau.apps.directory.services.offers import change_propose, german_digest
+
+    service = provider_service()
+    provider, editor = user_for_role("provider"), user_for_role("directory_editor")
+    easy = {"easy_name": "Beratung für neue Menschen", "easy_description": "Wir helfen Ihnen."}
+    change = change_propose(
+        actor=provider, organization=service.organization, service=service, fields=easy
+    )
+    texts = ServiceText.objects.filter(service=service, language="de", easy_language=True)
+    assert not texts.exists()  # not public before the review
+    change_decide(actor=editor, change=change, to=ChangeStatus.APPROVED)
+    text = texts.get()
+    assert (text.name, text.description) == (easy["easy_name"], easy["easy_description"])
+    assert text.source_digest == german_digest(service)  # up to date
+    history = HsdsRecord.objects.filter(table="metadata", service=service)
+    assert {r.data["field_name"] for r in history} >= {"easy_name", "easy_description"}
+
+    # the German text changes: the easy text is outdated until it is written again
+    change = change_propose(actor=provider, organization=service.organization, service=service,
+                            fields={"description": "Neu beschrieben"})  # fmt: skip
+    change_decide(actor=editor, change=change, to=ChangeStatus.APPROVED)
+    text.refresh_from_db()
+    service.refresh_from_db()
+    assert text.source_digest != german_digest(service)
+    change = change_propose(actor=provider, organization=service.organization, service=service,
+                            fields={**easy, "easy_description": "Wir helfen. Neu."})  # fmt: skip
+    change_decide(actor=editor, change=change, to=ChangeStatus.APPROVED)
+    text.refresh_from_db()
+    assert text.source_digest == german_digest(service)
+    assert text.description == "Wir helfen. Neu."
+
+    # both emptied: no easy text, the reader gets the German one
+    change = change_propose(actor=provider, organization=service.organization, service=service,
+                            fields={"easy_name": "", "easy_description": ""})  # fmt: skip
+    change_decide(actor=editor, change=change, to=ChangeStatus.APPROVED)
+    assert not texts.exists()
+    change = change_propose(actor=provider, organization=service.organization, service=service,
+                            fields=easy)  # fmt: skip
+    change_decide(actor=editor, change=change, to=ChangeStatus.APPROVED)
+    change = change_propose(actor=provider, organization=service.organization, service=service,
+                            fields={"easy_name": "Beratung"})  # fmt: skip
+    listed = client_for_role("directory_editor").get(reverse("directory:change_list"))
+    assert change in listed.context["changes"]
+    page = client_for_role("directory_editor").get(
+        reverse("directory:change_detail", args=[change.pk])
+    )
+    assert {"field": "easy_name", "before": easy["easy_name"], "after": "Beratung"} in page.context[
+        "rows"
+    ]

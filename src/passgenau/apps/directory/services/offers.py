@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
 
 __all__ = [
+    "EASY_FIELDS",
     "EDITABLE_FIELDS",
     "change_decide",
     "change_propose",
@@ -57,7 +58,11 @@ EDITABLE_FIELDS: dict[str, str] = {
     "target_groups": "",  # attributes of link_type "target_group"
     "topics": "",  # attributes naming taxonomy terms (codes of the shipped topics or term ids)
     "languages": "",  # languages spoken (codes)
+    "easy_name": "",  # the offer's text in Einfache Sprache (a ServiceText of "de")
+    "easy_description": "",
 }
+# the fields of the offer's Einfache Sprache text → the ServiceText column they are written to
+EASY_FIELDS = {"easy_name": "name", "easy_description": "description"}
 _NAMESPACE = uuid.UUID("a3a7f0f2-1e6b-4a9e-9a55-3c2d8b0e7f11")
 
 
@@ -184,7 +189,7 @@ def service_apply(
     record = dict(service.hsds)
     for name, value in fields.items():
         hsds_field = EDITABLE_FIELDS[name]
-        if name in ("topics", "languages"):
+        if name in ("topics", "languages") or name in EASY_FIELDS:
             continue
         previous = getattr(service, name)
         if previous != value:
@@ -253,6 +258,7 @@ def service_apply(
         service.free_of_charge = bool(fields["free_of_charge"])
     service.save()
     derived_rows_save(service, spoken, hours)
+    changes.extend(_easy_text_apply(service, fields))
     for field_name, previous, replacement in changes:
         metadata_add(
             service=service,
@@ -270,6 +276,35 @@ def service_apply(
         data={"fields": sorted(name for name, _, _ in changes)},
     )
     return service
+
+
+def _easy_text_apply(service: Service, fields: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Write the Einfache Sprache fields of ``fields`` to the offer's easy text (made from the
+    German text as it is now; both emptied: no easy text, the reader gets the German one);
+    the changes as (field, previous, new)."""
+    given = {column: str(fields[name]).strip() for name, column in EASY_FIELDS.items()
+             if name in fields}  # fmt: skip
+    if not given:
+        return []
+    text = ServiceText.objects.filter(service=service, language="de", easy_language=True).first()
+    before = {"name": text.name, "description": text.description} if text else {}
+    after = {"name": "", "description": "", **before, **given}
+    changes = [
+        (name, before.get(column, ""), after[column])
+        for name, column in EASY_FIELDS.items()
+        if before.get(column, "") != after[column]
+    ]
+    if not after["name"] and not after["description"]:
+        if text is not None:
+            text.delete()
+        return changes
+    if text is None:
+        text = ServiceText(service=service, language="de", easy_language=True)
+    if changes or text.source_digest != german_digest(service):
+        text.name, text.description = after["name"], after["description"]
+        text.source_digest = german_digest(service)
+        text.save()
+    return changes
 
 
 @transaction.atomic

@@ -55,6 +55,9 @@ def change_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 before = ", ".join(service.topics.values_list("code", flat=True))
             elif name == "languages":
                 before = ", ".join(service.spoken.values_list("code", flat=True))
+            elif name in offers.EASY_FIELDS:
+                easy = service.texts.filter(language="de", easy_language=True).first()
+                before = getattr(easy, offers.EASY_FIELDS[name], "") if easy else ""
             else:
                 before = getattr(service, name, "")
         after = ", ".join(value) if isinstance(value, list) else value
