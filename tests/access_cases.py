@@ -363,6 +363,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("directory:offer", kwargs=_directory_offer),
     PageCase("directory:my_offers"),
     PageCase("directory:offer_edit", kwargs=_directory_own_offer),
+    PageCase("directory:offer_easy_text", kwargs=_directory_own_offer),
     PageCase("directory:offer_new", kwargs=_directory_own_organization),
     PageCase("directory:change_list"),
     PageCase("directory:sheet_upload", kwargs=_directory),

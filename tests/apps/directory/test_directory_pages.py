@@ -365,3 +365,26 @@ def test_the_einfache_sprache_text_goes_through_review_and_into_the_history(
     assert {"field": "easy_name", "before": easy["easy_name"], "after": "Beratung"} in page.context[
         "rows"
     ]
+
+
+def test_a_provider_writes_the_einfache_sprache_text_on_its_own_page(client_for_role):
+    from passgenau.apps.directory.models import ChangeRequest, ServiceText
+
+    service = provider_service()
+    provider = client_for_role("provider")
+    url = reverse("directory:offer_easy_text", args=[service.pk])
+    page = provider.get(url).content.decode()
+    assert 'for="id_easy_name"' in page and 'for="id_easy_description"' in page
+    response = provider.post(url, {"easy_name": "Beratung", "easy_description": "Wir helfen."})
+    assert response.status_code == 302
+    assert not ServiceText.objects.filter(service=service, easy_language=True).exists()
+    change = ChangeRequest.objects.get(service=service)
+    assert change.fields == {"easy_name": "Beratung", "easy_description": "Wir helfen."}
+    too_long = provider.post(url, {"easy_name": "x" * 301, "easy_description": ""})
+    assert too_long.status_code == 200 and 'id="id_easy_name-errors"' in too_long.content.decode()
+    # an offer of another organisation is not found
+    other = Service.objects.exclude(organization=service.organization).first()
+    if other is not None:
+        assert (
+            provider.get(reverse("directory:offer_easy_text", args=[other.pk])).status_code == 404
+        )

@@ -148,3 +148,20 @@ class SheetUploadForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+class EasyTextForm(forms.Form):
+    """The offer's name and description in Einfache Sprache (both empty: none, the reader gets
+    the standard German text)."""
+
+    easy_name = forms.CharField(
+        label=_("Name in Einfache Sprache"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-describedby": "easy-help"}),
+    )
+    easy_description = forms.CharField(
+        label=_("Description in Einfache Sprache"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "aria-describedby": "easy-help"}),
+    )

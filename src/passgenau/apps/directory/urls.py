@@ -8,6 +8,7 @@ urlpatterns = [
     path("", public.directory_index, name="index"),
     path("offers/mine/", provider.my_offers, name="my_offers"),
     path("offers/<int:pk>/edit/", provider.offer_edit, name="offer_edit"),
+    path("offers/<int:pk>/easy-text/", provider.offer_easy_text, name="offer_easy_text"),
     path("offers/new/<int:organization>/", provider.offer_new, name="offer_new"),
     path("offers/<int:pk>/confirm/", provider.offer_confirm, name="offer_confirm"),
     path("changes/", editor.change_list, name="change_list"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -13,7 +14,7 @@ from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404
 
 from .. import policies
-from ..forms import OfferForm
+from ..forms import EasyTextForm, OfferForm
 from ..models import ChangeRequest, ChangeStatus, Organization, Service
 from ..selectors import work
 from ..services import offers
@@ -68,6 +69,27 @@ def my_offers(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _sent_for_review(
+    request: AuthenticatedHttpRequest,
+    form: forms.Form,
+    organization: Organization,
+    service: Service | None,
+    fields: dict[str, object],
+) -> bool:
+    """Propose ``fields`` for the editors' review; a refusal becomes an error of ``form``."""
+    try:
+        offers.change_propose(
+            actor=request.user, organization=organization, service=service, fields=fields
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    messages.success(
+        request, _("Your change was sent to the directory's editors; it is public once approved.")
+    )
+    return True
+
+
 def _propose(
     request: AuthenticatedHttpRequest,
     *,
@@ -81,17 +103,7 @@ def _propose(
         if not fields:
             messages.info(request, _("Nothing was changed."))
             return redirect("directory:my_offers")
-        try:
-            offers.change_propose(
-                actor=request.user, organization=organization, service=service, fields=fields
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("Your change was sent to the directory's editors; it is public once approved."),
-            )
+        if _sent_for_review(request, form, organization, service, fields):
             return redirect("directory:my_offers")
     return render(
         request,
@@ -119,6 +131,37 @@ def offer_new(request: AuthenticatedHttpRequest, organization: int) -> HttpRespo
 
 
 @require("directory.edit_own_offers")
+def offer_easy_text(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The offer's text in Einfache Sprache, sent for review as any other change."""
+    service = work.service_get_for_provider(user=request.user, pk=pk)
+    if (
+        service is None
+        or service.organization is None
+        or not policies.may_edit_offers(user=request.user)
+    ):
+        raise Http404
+    text = service.texts.filter(language="de", easy_language=True).first()
+    initial = {
+        "easy_name": text.name if text else "",
+        "easy_description": text.description if text else "",
+    }
+    form = EasyTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if v != initial[k]}
+        if not fields:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("directory:my_offers")
+        if _sent_for_review(request, form, service.organization, service, fields):
+            return redirect("directory:my_offers")
+    outdated = text is not None and text.source_digest != offers.german_digest(service)
+    return render(
+        request,
+        "directory/easy_text_form.html",
+        {"form": form, "service": service, "text": text, "outdated": outdated},
+    )
+
+
+@require("directory.edit_own_offers")
 @require_POST
 def offer_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = found_or_404(work.service_get_for_provider(user=request.user, pk=pk))
@@ -127,4 +170,11 @@ def offer_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("directory:my_offers")
 
 
-__all__ = ["ChangeStatus", "my_offers", "offer_confirm", "offer_edit", "offer_new"]
+__all__ = [
+    "ChangeStatus",
+    "my_offers",
+    "offer_confirm",
+    "offer_easy_text",
+    "offer_edit",
+    "offer_new",
+]
