@@ -382,6 +382,7 @@ def test_a_provider_writes_the_einfache_sprache_text_on_its_own_page(client_for_
     assert change.fields == {"easy_name": "Beratung", "easy_description": "Wir helfen."}
     too_long = provider.post(url, {"easy_name": "x" * 301, "easy_description": ""})
     assert too_long.status_code == 200 and 'id="id_easy_name-errors"' in too_long.content.decode()
+    assert 'aria-describedby="easy-help id_easy_name-errors"' in too_long.content.decode()
     # an offer of another organisation is not found
     other = Service.objects.exclude(organization=service.organization).first()
     if other is not None:

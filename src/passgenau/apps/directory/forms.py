@@ -165,3 +165,12 @@ class EasyTextForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "aria-describedby": "easy-help"}),
     )
+
+    def full_clean(self) -> None:
+        """An invalid field names its errors (and the help) for a screen reader."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"easy-help id_{name}-errors"
