@@ -139,3 +139,22 @@ def test_after_a_withdrawal_the_municipality_no_longer_gets_the_contact_data():
     text = page.content.decode()
     assert page.status_code == 200 and 'id="contact-hidden"' in text
     assert proposal.household.contact.contact_name not in text
+
+
+def test_after_a_withdrawal_the_arrivals_page_shows_neither_name_nor_phone():
+    from django.test import Client
+
+    from accounts_helpers import login_client
+
+    proposal = accepted_proposal()
+    contact = proposal.household.contact
+    contact.phone = "+49 30 5550123"
+    contact.save()
+    client = login_client(Client(), user("municipal_officer"))
+    url = reverse("relocation:arrival_list")
+    before = client.get(url).content.decode()
+    assert contact.contact_name in before and contact.phone in before
+    _withdraw(proposal.household, "share_contact")
+    after = client.get(url).content.decode()
+    assert proposal.household.reference in after  # the arrival is still expected
+    assert contact.contact_name not in after and contact.phone not in after

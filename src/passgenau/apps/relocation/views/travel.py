@@ -52,12 +52,17 @@ def arrival_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # arrival_record: attached by the selector to these rows, not a field of the model
     upcoming = [p for p in placements if p.arrival_record is None]  # type: ignore[attr-defined]
     arrived = [p for p in placements if p.arrival_record is not None]  # type: ignore[attr-defined]
+    contacts = travel_selectors.contacts_shown(user=request.user, placements=upcoming)
     return render(
         request,
         "relocation/arrival_list.html",
         {
             "upcoming": [
-                {"proposal": p, "profile": decision_selectors.pseudonymised_profile(p)}
+                {
+                    "proposal": p,
+                    "profile": decision_selectors.pseudonymised_profile(p),
+                    "contact": contacts.get(p.pk),
+                }
                 for p in upcoming
             ],
             "arrived": arrived,
