@@ -9,6 +9,7 @@ households, to record their consent. Every read of a household is logged.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
@@ -18,6 +19,7 @@ from passgenau.apps.audit.services import log_read
 
 from .. import policies
 from ..models import (
+    Consent,
     Decision,
     HouseholdContact,
     Member,
@@ -136,24 +138,41 @@ def profile_labels() -> dict[str, dict[str, Any]]:
     }
 
 
-def contact_visible(proposal: Proposal) -> bool:
-    """Names and contact data are shown to the municipality only after both sides accepted, and
-    only while the household's consent to giving them is in force (a withdrawal ends it)."""
-    return proposal.status == ProposalStatus.ACCEPTED and proposal.household.consents_to(
-        ConsentPurpose.SHARE_CONTACT
-    )
+def contacts_for_user(
+    *, user: Visitor, proposals: Sequence[Proposal], data: dict[str, Any]
+) -> dict[int, HouseholdContact]:
+    """The contact data of these proposals that the user may see now, by proposal id.
+
+    Names and contact data go only to the receiving municipality, only once both sides
+    accepted, and only while the household's consent to giving them is in force (a withdrawal
+    ends it at once). Two queries for any number of proposals; what is shown is logged.
+    """
+    mine = [
+        p
+        for p in proposals
+        if p.status == ProposalStatus.ACCEPTED and policies.proposal_contact_may_see(user, p)
+    ]
+    households = {p.household_id for p in mine}
+    consenting = {
+        c.household_id
+        for c in Consent.objects.filter(household_id__in=households, withdrawn_at__isnull=True)
+        if c.covers(ConsentPurpose.SHARE_CONTACT)
+    }
+    contacts = {
+        c.household_id: c for c in HouseholdContact.objects.filter(household_id__in=consenting)
+    }
+    shown = {p.pk: contacts[p.household_id] for p in mine if p.household_id in contacts}
+    if len(shown) == 1 and len(proposals) == 1:
+        log_read(actor=user, obj=next(iter(shown.values())), data=data)
+    elif shown:
+        log_read(actor=user, objects=list(shown.values()), data=data)
+    return shown
 
 
 def proposal_contact_for_user(*, user: Visitor, proposal: Proposal) -> HouseholdContact | None:
     """The household's contact data for the municipality, or None while not both accepted."""
-    if not policies.proposal_contact_may_see(user, proposal):
-        return None
-    if not contact_visible(proposal):
-        return None
-    contact = HouseholdContact.objects.filter(household_id=proposal.household_id).first()
-    if contact is not None:
-        log_read(actor=user, obj=contact, data={"proposal": proposal.pk})
-    return contact
+    shown = contacts_for_user(user=user, proposals=[proposal], data={"proposal": proposal.pk})
+    return shown.get(proposal.pk)
 
 
 def decision_of(proposal: Proposal, side: str) -> Decision | None:

@@ -11,8 +11,7 @@ from django.http import Http404
 from passgenau.apps.audit.services import log_read
 
 from .. import policies
-from ..models import Consent, HouseholdContact, Member, Proposal, ProposalStatus
-from ..models.vocab import ConsentPurpose
+from ..models import Member, Proposal, ProposalStatus
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -43,28 +42,6 @@ def _with_travel_and_arrival(placements: QuerySet[Proposal]) -> list[Proposal]:
         # attributes of these rows only, not of the model (mypy cannot know them)
         p.travel_plan = travel.get(p.pk)  # type: ignore[attr-defined]
         p.arrival_record = arrival.get(p.pk)  # type: ignore[attr-defined]
-    return shown
-
-
-def contacts_shown(*, user: Visitor, placements: list[Proposal]) -> dict[int, HouseholdContact]:
-    """The contact data of these placements that the user may see now, by proposal id: only the
-    receiving municipality's, and only while the household's consent to giving them is in force
-    (a withdrawal ends it at once). One query for all; each contact shown is logged."""
-    mine = [p for p in placements if policies.proposal_contact_may_see(user, p)]
-    consenting = {
-        c.household_id
-        for c in Consent.objects.filter(
-            household_id__in=[p.household_id for p in mine], withdrawn_at__isnull=True
-        )
-        if c.covers(ConsentPurpose.SHARE_CONTACT)
-    }
-    shown = {
-        p.pk: p.household.contact
-        for p in mine
-        if p.household_id in consenting and hasattr(p.household, "contact")
-    }
-    if shown:
-        log_read(actor=user, objects=list(shown.values()), data={"page": "arrivals"})
     return shown
 
 

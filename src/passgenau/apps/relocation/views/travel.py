@@ -52,7 +52,9 @@ def arrival_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # arrival_record: attached by the selector to these rows, not a field of the model
     upcoming = [p for p in placements if p.arrival_record is None]  # type: ignore[attr-defined]
     arrived = [p for p in placements if p.arrival_record is not None]  # type: ignore[attr-defined]
-    contacts = travel_selectors.contacts_shown(user=request.user, placements=upcoming)
+    contacts = decision_selectors.contacts_for_user(
+        user=request.user, proposals=upcoming, data={"page": "arrivals"}
+    )
     return render(
         request,
         "relocation/arrival_list.html",
