@@ -174,6 +174,14 @@ def households_scope(user: Visitor) -> Q | None:
     return _union(parts)
 
 
+def household_names_searchable(user: Visitor) -> bool:
+    """Whether lists may search households by the names of their members and contact person
+    (and by the interviewing organisation's own reference): only for those who see them on the
+    household's page, coordinators and interviewers (matches are kept within
+    :func:`households_scope`). Everyone else searches by the pseudonymous code only."""
+    return coordinates_rounds(user) or interviews_households(user)
+
+
 def households_interviewed_scope(user: Visitor) -> Q | None:
     """Households the user may change: those its organisation interviews."""
     if not interviews_households(user):

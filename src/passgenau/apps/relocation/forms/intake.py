@@ -13,7 +13,6 @@ from passgenau.apps.core.forms import DateInput, checkboxes, text_box
 from passgenau.engine.matching.profiles import AGE_BANDS
 
 from ..models import (
-    HouseholdStatus,
     Round,
     new_submission_token,
 )
@@ -237,19 +236,3 @@ class InterviewForm(ErrorMappingMixin, forms.Form):
                 if data.get(name) is not None
             },
         }
-
-
-class HouseholdFilterForm(forms.Form):
-    round = forms.ModelChoiceField(
-        label=_("Round"), queryset=Round.objects.none(), required=False, empty_label=_("all")
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    q = forms.CharField(label=_("Reference"), required=False, max_length=50)
-
-    def __init__(self, *args: Any, rounds: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["round"]).queryset = rounds
-        cast(forms.ChoiceField, self.fields["status"]).choices = [
-            ("", _("all")),
-            *HouseholdStatus.choices,
-        ]

@@ -38,11 +38,36 @@ def households_search(
     if status:
         households = households.filter(status=status)
     if query:
-        query = query.strip()
-        households = households.filter(
-            Q(reference__icontains=query) | Q(external_reference__icontains=query)
-        )
+        households = households.filter(households_matching(user=user, query=query))
     return households.annotate(member_count=Count("members")).order_by("-created_at", "-id")
+
+
+def households_matching(*, user: Visitor, query: str, path: str = "") -> Q:
+    """Households (reached by ``path``, e.g. ``"household__"`` from a proposal) matching a
+    search text: by their pseudonymous code for everyone; by the names of the contact person and
+    the members, and by the interviewing organisation's own reference, only for users who may
+    search names (:func:`policies.household_names_searchable`), and only among the households
+    they see — a name typed by anyone else matches nothing."""
+    query = query.strip()
+    match = Q(**{f"{path}reference__icontains": query})
+    scope = policies.households_scope(user)
+    if query and scope is not None and policies.household_names_searchable(user):
+        named = Household.objects.filter(
+            scope,
+            Q(external_reference__icontains=query)
+            | Q(contact__contact_name__icontains=query)
+            | Q(contact__member_names__icontains=query),
+        )
+        match |= Q(**{f"{path}pk__in": named.values("pk")})
+    return match
+
+
+def search_log_data(*, user: Visitor, query: str) -> dict[str, bool]:
+    """What a list's read entry says about its search: whether names were searched (never the
+    text typed, which may be a name)."""
+    if query.strip() and policies.household_names_searchable(user):
+        return {"name_search": True}
+    return {}
 
 
 def household_get_for_user(*, user: Visitor, pk: int, log: bool = True) -> Household:
@@ -88,8 +113,11 @@ def household_get_for_subject_access(*, user: Visitor, pk: int) -> Household:
     return household
 
 
-def households_log_read(*, user: Visitor, households: Iterable[Household]) -> list[Household]:
-    """Log that ``user`` saw this list of households (one entry with their ids)."""
+def households_log_read(
+    *, user: Visitor, households: Iterable[Household], query: str = ""
+) -> list[Household]:
+    """Log that ``user`` saw this list of households (one entry with their ids, and whether
+    they were searched by name)."""
     shown = list(households)
-    log_read(actor=user, objects=shown)
+    log_read(actor=user, objects=shown, data=search_log_data(user=user, query=query))
     return shown

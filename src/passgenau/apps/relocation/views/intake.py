@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,11 +21,11 @@ from ..forms.intake import (
     IMPORTANCE_CHOICES,
     ConsentWithdrawalForm,
     ContactForm,
-    HouseholdFilterForm,
     InterviewForm,
     MemberFormSet,
     RegistrationForm,
 )
+from ..forms.lists import ListFilterForm
 from ..models import (
     HouseholdStatus,
     RoundAction,
@@ -42,27 +41,26 @@ from ..models.vocab import (
 from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
 from ..services import intake
-from .common import questionnaire_language
-
-HOUSEHOLDS_PER_PAGE = 50
+from .common import list_page, questionnaire_language
 
 
 @require("relocation.view_households")
 def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible_rounds = round_selectors.rounds_for_user(user=request.user)
-    form = HouseholdFilterForm(request.GET or None, rounds=visible_rounds)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        filters = {
-            "round_": form.cleaned_data["round"],
-            "status": form.cleaned_data["status"],
-            "query": form.cleaned_data["q"],
-        }
-    households = intake_selectors.households_search(user=request.user, **filters)
-    page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
-    shown = intake_selectors.households_log_read(user=request.user, households=page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    form = ListFilterForm(
+        request.GET or None,
+        statuses=HouseholdStatus.choices,
+        rounds=visible_rounds,
+        names_searchable=policies.household_names_searchable(request.user),
+    )
+    filters = form.filters()
+    households = intake_selectors.households_search(
+        user=request.user, round_=filters.round_, status=filters.status, query=filters.query
+    )
+    page = list_page(request, households)
+    shown = intake_selectors.households_log_read(
+        user=request.user, households=page.object_list, query=filters.query
+    )
     return render(
         request,
         "relocation/household_list.html",
@@ -70,7 +68,6 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "households": shown,
-            "query": query.urlencode(),
             "is_coordinator": policies.coordinates_rounds(request.user),
             "open_rounds": [
                 r for r in visible_rounds if policies.round_may_register(request.user, r)
