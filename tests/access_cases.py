@@ -312,6 +312,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:round_detail", kwargs=_relocation_round),
     PageCase("relocation:round_edit", kwargs=_relocation_round),
     PageCase("relocation:round_transition", kwargs=_relocation_transition),
+    PageCase("relocation:profile_list"),
     PageCase("relocation:profile_edit", kwargs=_relocation_round),
     PageCase("relocation:household_register", kwargs=_relocation_round),
     PageCase("relocation:household_import", kwargs=_relocation_round),

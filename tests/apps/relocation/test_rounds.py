@@ -444,3 +444,114 @@ def test_removing_a_municipality_takes_it_out_of_the_interviews():
     assert household.interview.ranked_places == [ulm.pk] and household.interview.ties == []
     profile = household.to_domain()
     assert set(profile.ranked_places) <= {p.site_id for p in round_.profiles.all()}
+
+
+# -- a new round starts from the figures last confirmed -----------------------------------------
+
+
+def _confirmed_profile(round_, day):
+    import datetime as dt
+
+    from passgenau.apps.relocation.services import profiles
+
+    return profiles.profile_update(
+        actor=user("municipal_officer"),
+        profile=_officer_profile(round_),
+        capacities={"persons": 40, "school": 2, "kita": 3},
+        services=["dialysis"],
+        region="SH",
+        language_course_places=12,
+        communities={"uk": 300},
+        priorities={c.id: 2 for c in round_.catalogue().soft},
+        confirm_all=True,
+        today=dt.date.fromisoformat(day),
+    )
+
+
+def test_a_new_round_starts_from_the_figures_confirmed_in_the_last_one_to_confirm_again():
+    from passgenau.apps.relocation.services import profiles
+
+    _confirmed_profile(make_round(name="Autumn 2025"), "2025-09-01")
+    latest = _confirmed_profile(make_round(name="Spring 2026"), "2026-03-01")
+    new = make_round(name="Autumn 2026", capacity_dimensions=["persons", "kita"])
+    profile = _officer_profile(new)
+    assert profile.carried_from == latest
+    assert profile.capacities == {"persons": 40, "kita": 3}  # only this round's dimensions
+    assert profile.services == ["dialysis"] and profile.region == "SH"
+    assert profile.language_course_places == 12 and profile.communities == {"uk": 300}
+    assert profile.priorities == {c.id: 2 for c in new.catalogue().soft}
+    # taken over is not confirmed: every figure is still to be confirmed for this round
+    assert profile.confirmed_at == {}
+    assert set(profiles.profile_missing_figures(profile=profile)) == set(
+        profiles.profile_figure_keys(round_=new)
+    )
+    # municipalities without confirmed figures elsewhere start empty
+    kiel = new.profiles.get(municipality=municipality("Kiel"))
+    assert kiel.carried_from is None and kiel.capacities == {} and kiel.services == []
+    assert new.profiles.get(municipality=municipality("Ulm")).carried_from is None
+
+
+def test_a_municipality_added_to_a_round_later_also_starts_from_its_figures():
+    latest = _confirmed_profile(make_round(name="Spring 2026"), "2026-03-01")
+    new = make_round(
+        name="Autumn 2026", status=RoundStatus.DRAFT, municipalities=[municipality("Kiel")]
+    )
+    rounds.round_update(
+        actor=user("coordinator"),
+        round_=new,
+        municipalities=[municipality("Kiel"), organisation("municipal_officer")],
+    )
+    profile = _officer_profile(new)
+    assert profile.carried_from == latest and profile.capacities["persons"] == 40
+
+
+def test_the_profile_page_shows_taken_over_figures_with_their_dates_until_confirmed(
+    municipal_officer_client,
+):
+    from django.urls import reverse
+
+    _confirmed_profile(make_round(name="Spring 2026"), "2026-03-01")
+    new = make_round(name="Autumn 2026")
+    url = reverse("relocation:profile_edit", kwargs={"pk": new.pk})
+    page = municipal_officer_client.get(url).content.decode()
+    assert "taken over from the round “Spring 2026”" in page
+    assert "taken over, confirmed March 1, 2026 in the earlier round: confirm again" in page
+    assert 'value="40"' in page
+    response = municipal_officer_client.post(
+        url,
+        {
+            "capacity_persons": "38",
+            "capacity_school": "2",
+            "capacity_kita": "3",
+            "services": ["dialysis"],
+            "region": "SH",
+            "language_course_places": "12",
+            "community_uk": "300",
+            **{f"priority_{c.id}": "2" for c in new.catalogue().soft},
+            "confirm_all": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = municipal_officer_client.get(url).content.decode()
+    assert "taken over" not in page
+    assert _officer_profile(new).capacities["persons"] == 38
+
+
+def test_the_officer_reaches_its_profiles_from_the_menu(municipal_officer_client):
+    from django.urls import reverse
+
+    from passgenau.apps.relocation.services import profiles
+
+    _confirmed_profile(make_round(name="Spring 2026"), "2026-03-01")
+    autumn = make_round(name="Autumn 2026")
+    make_round(name="Kiel only", municipalities=[municipality("Kiel")])
+    home = municipal_officer_client.get(reverse("core:home")).content.decode()
+    url = reverse("relocation:profile_list")
+    assert f'href="{url}"' in home
+    page = municipal_officer_client.get(url).content.decode()
+    assert page.index("Autumn 2026") < page.index("Spring 2026")  # newest round first
+    assert "Kiel only" not in page  # the officer's own municipality's rounds only
+    autumn_row, spring_row = page.split("<tbody>")[1].split("</tr>")[:2]
+    to_confirm = len(profiles.profile_figure_keys(round_=autumn))
+    assert "Autumn 2026" in autumn_row and f'<td class="num">{to_confirm}</td>' in autumn_row
+    assert "Spring 2026" in spring_row and '<td class="num">0</td>' in spring_row

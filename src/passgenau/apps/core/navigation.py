@@ -40,6 +40,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Changes to review"), "directory:change_list", "directory.review_changes"),
     NavEntry(_("Lotse desk"), "directory:lotse_desk", "directory.lotse_desk"),
     NavEntry(_("Relocation rounds"), "relocation:round_list", "relocation.view_rounds"),
+    NavEntry(_("Our municipality profile"), "relocation:profile_list", "relocation.keep_profile"),
     NavEntry(_("Households"), "relocation:household_list", "relocation.view_households"),
     NavEntry(_("Proposals"), "relocation:proposal_list", "relocation.view_proposals"),
     NavEntry(_("Placements and travel"), "relocation:placement_list", "relocation.manage_rounds"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/edit/", rounds.round_edit, name="round_edit"),
     path("rounds/<int:pk>/status/<slug:status>/", rounds.round_transition, name="round_transition"),
     # profiles
+    path("profiles/", profiles.profile_list, name="profile_list"),
     path("rounds/<int:pk>/profile/", profiles.profile_edit, name="profile_edit"),
     # intake
     path("rounds/<int:pk>/households/new/", intake.household_register, name="household_register"),

@@ -85,6 +85,16 @@ class MunicipalityProfile(models.Model):
     # figure ("capacity.persons", "services", "labour_demand", …) → ISO date last confirmed
     confirmed_at = models.JSONField(_("last confirmed"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The profile of an earlier round whose figures this one started from: they are shown with the
+    # dates confirmed there, and count as confirmed only once the officer confirms them again.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("figures taken over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),

@@ -30,7 +30,9 @@ def profiles_for_user(*, user: Visitor, round_: Round) -> QuerySet[MunicipalityP
 
 def profile_get_for_officer(*, user: Visitor, round_pk: int) -> MunicipalityProfile:
     """The profile of the officer's own municipality in a round, or Http404."""
-    profiles = MunicipalityProfile.objects.select_related("round", "municipality")
+    profiles = MunicipalityProfile.objects.select_related(
+        "round", "municipality", "carried_from__round"
+    )
     found = (
         policies.scoped(profiles, policies.profile_kept_scope(user))
         .filter(round_id=round_pk)
@@ -39,6 +41,14 @@ def profile_get_for_officer(*, user: Visitor, round_pk: int) -> MunicipalityProf
     if found is None:
         raise Http404("no such profile")
     return found
+
+
+def profiles_kept_by(*, user: Visitor) -> list[MunicipalityProfile]:
+    """The profiles the officer keeps, newest round first (no personal data in them)."""
+    profiles = MunicipalityProfile.objects.select_related("round", "municipality").order_by(
+        "-round__created_at", "-round_id"
+    )
+    return list(policies.scoped(profiles, policies.profile_kept_scope(user)))
 
 
 def confirmation_dates(confirmed_at: dict[str, str]) -> dict[str, date]:
@@ -51,3 +61,12 @@ def confirmation_dates(confirmed_at: dict[str, str]) -> dict[str, date]:
         except ValueError:  # not a date: show nothing rather than fail the page
             continue
     return dates
+
+
+def carried_dates(profile: MunicipalityProfile) -> dict[str, date]:
+    """For each figure taken over from an earlier round and not yet confirmed in this one, the
+    date it was confirmed there (the officer is asked to confirm it again)."""
+    if profile.carried_from is None:
+        return {}
+    earlier = confirmation_dates(profile.carried_from.confirmed_at)
+    return {key: day for key, day in earlier.items() if key not in profile.confirmed_at}

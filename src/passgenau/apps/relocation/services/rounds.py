@@ -172,9 +172,7 @@ def round_create(
         created_by=actor,
         status_changed_at=timezone.now(),
     )
-    MunicipalityProfile.objects.bulk_create(
-        [MunicipalityProfile(round=round_, municipality=m) for m in chosen]
-    )
+    _profiles_start(round_=round_, municipalities=chosen)
     log_action(
         "relocation.round.created",
         actor=actor,
@@ -241,9 +239,7 @@ def round_update(
         removed = sorted(current - set(chosen))
         if added or removed:
             round_require(round_=round_, action=RoundAction.EDIT_PARTICIPANTS)
-        MunicipalityProfile.objects.bulk_create(
-            [MunicipalityProfile(round=round_, municipality=chosen[pk]) for pk in added]
-        )
+        _profiles_start(round_=round_, municipalities=[chosen[pk] for pk in added])
         round_.profiles.filter(municipality_id__in=removed).delete()
         _forget_places(round_=round_, removed=set(removed))
 
@@ -263,6 +259,47 @@ def round_update(
             },
         )
     return round_
+
+
+def _profiles_start(*, round_: Round, municipalities: Iterable[Organisation]) -> None:
+    """Create the round's profiles of these municipalities, each starting from the figures its
+    officer last confirmed in an earlier round (capacities only in this round's dimensions,
+    priorities only for this round's criteria). Taken-over figures are not confirmed for this
+    round: the page shows them with the date confirmed there, for the officer to confirm again."""
+    chosen = list(municipalities)
+    latest: dict[int, MunicipalityProfile] = {}
+    earlier = (
+        MunicipalityProfile.objects.filter(municipality__in=chosen)
+        .exclude(round=round_)
+        .exclude(confirmed_at={})
+        .order_by("municipality_id", "-round__created_at", "-round_id")
+    )
+    for profile in earlier:
+        latest.setdefault(profile.municipality_id, profile)
+    criteria = {c.id for c in round_.catalogue().soft}
+    new = []
+    for municipality in chosen:
+        before = latest.get(municipality.pk)
+        profile = MunicipalityProfile(round=round_, municipality=municipality)
+        if before is not None:
+            profile.carried_from = before
+            profile.ags = before.ags
+            profile.capacities = {
+                d: v for d, v in before.capacities.items() if d in round_.capacity_dimensions
+            }
+            profile.priorities = {c: w for c, w in before.priorities.items() if c in criteria}
+            for name in (
+                "services",
+                "size_class",
+                "region",
+                "labour_demand",
+                "communities",
+                "language_course_places",
+                "priority_groups",
+            ):
+                setattr(profile, name, getattr(before, name))
+        new.append(profile)
+    MunicipalityProfile.objects.bulk_create(new)
 
 
 def _forget_places(*, round_: Round, removed: set[int]) -> None:

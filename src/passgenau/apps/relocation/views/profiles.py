@@ -20,6 +20,20 @@ from ..services import profiles
 
 
 @require("relocation.keep_profile")
+def profile_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The officer's profiles in every round, with what is still to confirm and the due date."""
+    rows = [
+        {
+            "profile": profile,
+            "missing": len(profiles.profile_missing_figures(profile=profile)),
+            "editable": profile.round.allows(RoundAction.EDIT_PROFILES),
+        }
+        for profile in profile_selectors.profiles_kept_by(user=request.user)
+    ]
+    return render(request, "relocation/profile_list.html", {"rows": rows})
+
+
+@require("relocation.keep_profile")
 def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = profile_selectors.profile_get_for_officer(user=request.user, round_pk=pk)
     editable = profile.round.allows(RoundAction.EDIT_PROFILES)
@@ -45,10 +59,15 @@ def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if saved is not None:
         return redirect("relocation:profile_edit", pk=pk)
     confirmed = profile_selectors.confirmation_dates(profile.confirmed_at)
+    carried = profile_selectors.carried_dates(profile)
 
     def group(names: list[str], key: Any = None) -> list[dict[str, Any]]:
         return [
-            {"field": form[name], "confirmed": confirmed.get(key(name) if key else name)}
+            {
+                "field": form[name],
+                "confirmed": confirmed.get(key(name) if key else name),
+                "carried": carried.get(key(name) if key else name),
+            }
             for name in names
         ]
 
@@ -67,6 +86,7 @@ def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "community_rows": group(form.community_fields),
             "priority_rows": group(form.priority_fields),
             "confirmed": confirmed,
+            "carried": carried,
             "missing": profiles.profile_missing_figures(profile=profile),
         },
     )
