@@ -167,8 +167,9 @@ def check_against_reference(households, sites, catalogue=CATALOGUE, **kwargs):
     instance, breakdown = score_profiles(households, sites, catalogue, **kwargs)
     for i, h in enumerate(households):
         expected_demand = ref_demand(h)
-        assert list(instance.demand[i]) == [expected_demand[d] for d in instance.dimensions]
         assert h.demand() == expected_demand and h.tags() == ref_tags(h)
+        expected_demand = {**expected_demand, **h.uses}  # the further dimensions, 0 where unused
+        assert list(instance.demand[i]) == [expected_demand.get(d, 0) for d in instance.dimensions]
     got = {
         (int(h), int(s)): float(x)
         for h, s, x in zip(

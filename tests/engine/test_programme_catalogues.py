@@ -25,7 +25,15 @@ from passgenau.engine.matching.criteria import (
     parse_catalogue,
 )
 from passgenau.engine.matching.pipeline import match_profiles
-from passgenau.engine.matching.profiles import HouseholdProfile, Member, ProfileError, SiteProfile
+from passgenau.engine.matching.profiles import (
+    HouseholdProfile,
+    Member,
+    ProfileError,
+    SiteProfile,
+    household_from_dict,
+    household_to_dict,
+    site_from_dict,
+)
 
 CATALOGUES = {name: load_catalogue_version(SHIPPED[name][0], name) for name in SHIPPED}
 PROGRAMMES = ("housing", "mentoring", "mediation")
@@ -77,6 +85,9 @@ def instance(draw, programme: str, max_households: int = 5, max_sites: int = 3):
         size = 1 if programme != "housing" else draw(st.integers(1, 5))
         needs = draw(st.lists(st.sampled_from(HOUSEHOLD_TAGS[programme]), unique=True, max_size=4))
         extra = ["case:7"] if programme == "mediation" and draw(st.booleans()) else []
+        # a mediation request uses one of the mediator's half-day at its time (the cases app's
+        # ``slot:…`` dimension; here named after the time tag)
+        uses = {f"slot:{t[5:]}": 1 for t in needs if t.startswith("time:")}
         households.append(
             HouseholdProfile(
                 id=f"h{i}",
@@ -88,6 +99,7 @@ def instance(draw, programme: str, max_households: int = 5, max_sites: int = 3):
                     for c in CATALOGUES[programme].soft
                     if draw(st.booleans())
                 },
+                uses=uses if programme == "mediation" else {},
             )
         )
     sites = []
@@ -100,8 +112,12 @@ def instance(draw, programme: str, max_households: int = 5, max_sites: int = 3):
             }
         elif programme == "mentoring":
             capacity = {"households": draw(st.integers(0, 3))}
-        else:
-            capacity = {"households": 1}
+        else:  # a mediator's week: appointments left, and one or none at each half-day
+            capacity = {
+                "households": draw(st.integers(0, 3)),
+                "slot:t1": draw(st.integers(0, 1)),
+                "slot:t2": draw(st.integers(0, 1)),
+            }
         sites.append(
             SiteProfile(
                 id=f"s{j}",
@@ -133,7 +149,7 @@ def test_scores_equal_the_per_pair_reference(programme, data):
 def brute_force(households, sites, catalogue):
     """(persons placed, total score) of the best assignment: persons first, then score."""
     dims = sorted({d for s in sites for d in s.capacity})
-    demand = [ref_demand(h) for h in households]
+    demand = [{**ref_demand(h), **h.uses} for h in households]
     pairs = {
         (i, j): ref_pair(h, s, catalogue)
         for i, h in enumerate(households)
@@ -144,7 +160,8 @@ def brute_force(households, sites, catalogue):
         if any(j >= 0 and pairs[(i, j)][0] for i, j in enumerate(choice)):
             continue  # a hard criterion is broken
         if any(
-            sum(demand[i][d] for i, k in enumerate(choice) if k == j) > s.capacity.get(d, 10**9)
+            sum(demand[i].get(d, 0) for i, k in enumerate(choice) if k == j)
+            > s.capacity.get(d, 10**9)
             for j, s in enumerate(sites)
             for d in dims
         ):
@@ -168,9 +185,13 @@ def check_placements(programme, households, sites):
         assert broken == [], (hid, sid, broken)
         assert score == pytest.approx(ref_score, abs=1e-9)
     for j, s in enumerate(sites):
-        here = [ref_demand(households[h_of[hid]]) for hid, sid, _ in placed if sid == s.id]
+        here = [
+            {**ref_demand(households[h_of[hid]]), **households[h_of[hid]].uses}
+            for hid, sid, _ in placed
+            if sid == s.id
+        ]
         for d, room in s.capacity.items():
-            assert sum(x[d] for x in here) <= room, (s.id, d)
+            assert sum(x.get(d, 0) for x in here) <= room, (s.id, d)
     persons = sum(households[h_of[hid]].persons for hid, _, _ in placed)
     assert persons == best_persons
     assert sum(score for _, _, score in placed) == pytest.approx(best_score, abs=1e-6)
@@ -238,6 +259,53 @@ def test_many_requests_few_mediators_serve_as_many_as_can_be_served():
     assert len(placed) == 3 and placed["r3"] == "m2@t1"
     unplaced = [e for e in run.explanations if e.site_id is None]
     assert [e.unplaced_reason for e in unplaced] == ["capacity"]
+
+
+def test_a_mediators_week_takes_its_appointments_a_week_and_one_at_each_half_day():
+    """A mediator's site is a week: room for two appointments, one at each half-day it is free
+    (``slot:…`` dimensions the requests use). Three requests on Monday morning and one on Tuesday:
+    one Monday request and the Tuesday one are placed, the others wait for want of room."""
+    requests = [
+        HouseholdProfile(
+            f"r{i}",
+            (Member("30-44", "adult"),),
+            needs=frozenset({"lang:uk", "area:doctor", f"time:{time}"}),
+            uses={f"slot:{time}": 1},
+        )
+        for i, time in enumerate(["mon_am", "mon_am", "mon_am", "tue_am"])
+    ]
+    week = SiteProfile(
+        "m@2026-W50",
+        "M",
+        {"households": 2, "slot:mon_am": 1, "slot:tue_am": 1, "slot:wed_am": 0},
+        services=frozenset({"lang:uk", "area:doctor", "time:mon_am", "time:tue_am"}),
+    )
+    run = check_placements("mediation", requests, [week])
+    assert sorted(h for h, _, _ in run.placements()) == ["r0", "r3"]
+    assert run.instance.dimensions == ("households", "slot:mon_am", "slot:tue_am", "slot:wed_am")
+    assert {e.unplaced_reason for e in run.explanations if e.site_id is None} == {"capacity"}
+
+
+def test_further_dimensions_are_read_written_and_checked():
+    problems: list = []
+    site = site_from_dict(
+        {"id": "m", "capacity": {"households": 2, "slot:mon_am": 1}}, problems=problems
+    )
+    assert problems == [] and site is not None and site.capacity["slot:mon_am"] == 1
+    site_from_dict({"id": "x", "capacity": {"households": 1, "bogus": 1}}, problems=problems)
+    site_from_dict({"id": "y", "capacity": {"slot:mon_am": -1}}, problems=problems)
+    request = adult("r")
+    request = HouseholdProfile("r", request.members, uses={"slot:mon_am": 1})
+    assert household_from_dict(household_to_dict(request), problems=problems) == request
+    assert "uses" not in household_to_dict(adult("r"))  # only where given
+    household_from_dict(
+        {**household_to_dict(adult("r")), "uses": {"persons": 1}}, problems=problems
+    )
+    assert [(p.field, p.code) for p in problems] == [
+        ("capacity.bogus", "field.unknown_key"),
+        ("capacity.slot:mon_am", "field.not_integer_between"),
+        ("uses.persons", "field.unknown_key"),
+    ]
 
 
 def test_a_short_way_to_work_scores_higher():

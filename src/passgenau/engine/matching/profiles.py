@@ -27,6 +27,7 @@ from ..problems import InputError, InputProblem
 __all__ = [
     "AGE_BANDS",
     "DEMAND_DIMENSIONS",
+    "EXTRA_DIMENSION_MARK",
     "GROUPS",
     "ISCO_MAJOR_GROUPS",
     "KITA_BANDS",
@@ -81,6 +82,9 @@ DEMAND_DIMENSIONS: tuple[str, ...] = (
     "large_flat",
     "households",
 )
+# A further dimension, beyond those a household derives from its members, is named with this mark
+# (``slot:mon_am``): a household says how much of it it uses (``uses``), a site how much it gives.
+EXTRA_DIMENSION_MARK = ":"
 # Households of this many persons or more need a large flat (one unit of ``large_flat``).
 LARGE_FLAT_PERSONS = 5
 # Traits derived from the members; need tags and traits together are the household's tags,
@@ -123,7 +127,10 @@ class HouseholdProfile:
     criteria not rated take the catalogue's default. ``ties``, ``ranked_places`` and
     ``excluded_places`` are site ids; ``ranked_places`` is ordered, first choice first.
     ``anchors`` are the places the household goes to every day (work, school) as (latitude,
-    longitude) in degrees, for the ``distance`` rule.
+    longitude) in degrees, for the ``distance`` rule. ``uses`` is what placing the household uses
+    up in further capacity dimensions that sites give (names with :data:`EXTRA_DIMENSION_MARK`,
+    such as a language mediator's half-day ``slot:mon_am``); at a site that does not give one, it
+    is unlimited.
     """
 
     id: str
@@ -138,6 +145,7 @@ class HouseholdProfile:
     preferred_size: str | None = None
     preferred_region: str | None = None
     anchors: tuple[tuple[float, float], ...] = ()
+    uses: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def persons(self) -> int:
@@ -355,6 +363,30 @@ def profiles_from_dicts(
     )
 
 
+def _extra_dimensions(
+    c: _Collector, raw: Mapping[str, Any], key: str, given: Iterable[str] = ()
+) -> dict[str, int]:
+    """The further dimensions of ``raw[key]`` (names with :data:`EXTRA_DIMENSION_MARK`);
+    ``given`` are the keys read already (the derived dimensions of a capacity)."""
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        if key != "capacity":  # the capacity reports its own
+            c.add(key, "field.not_object", value=value)
+        return {}
+    out: dict[str, int] = {}
+    for name, units in value.items():
+        if name in given:
+            continue
+        if EXTRA_DIMENSION_MARK not in str(name):
+            expected = ", ".join(sorted(DEMAND_DIMENSIONS)) + f", …{EXTRA_DIMENSION_MARK}…"
+            c.add(f"{key}.{name}", "field.unknown_key", expected=expected)
+            continue
+        number = _number(c, f"{key}.{name}", units, lo=0, hi=1e12, integer=True)
+        if number is not None:
+            out[str(name)] = int(number)
+    return out
+
+
 def household_from_dict(
     raw: Any, *, file: str = "households", record: int = 1, problems: list[InputProblem]
 ) -> HouseholdProfile | None:
@@ -421,6 +453,7 @@ def household_from_dict(
         preferred_size=size,
         preferred_region=_str(c, raw, "preferred_region"),
         anchors=_anchors(c, raw),
+        uses=_extra_dimensions(c, raw, "uses"),
     )
     return household if len(problems) == before else None
 
@@ -439,7 +472,11 @@ def site_from_dict(
     name = _str(c, raw, "name") or sid or ""
     if not isinstance(raw.get("capacity"), dict) or not raw["capacity"]:
         c.add("capacity", "profiles.no_capacity")
-    capacity = _number_map(c, raw, "capacity", lo=0, hi=1e12, integer=True, keys=DEMAND_DIMENSIONS)
+    given = raw.get("capacity", {})
+    if isinstance(given, dict):  # the derived dimensions here, the further ones below
+        given = {k: v for k, v in given.items() if k in DEMAND_DIMENSIONS}
+    capacity = _number_map(c, {"capacity": given}, "capacity", lo=0, hi=1e12, integer=True)
+    capacity.update(_extra_dimensions(c, raw, "capacity", DEMAND_DIMENSIONS))
     size = _str(c, raw, "size_class")
     if size is not None and size not in SIZE_CLASSES:
         c.add("size_class", "field.not_choice", expected=_choices(SIZE_CLASSES), value=size)
@@ -483,6 +520,8 @@ def household_to_dict(h: HouseholdProfile) -> dict[str, Any]:
     }
     if h.anchors:  # only where given, so that relocation's records stay as they were
         out["anchors"] = [list(a) for a in h.anchors]
+    if h.uses:
+        out["uses"] = dict(h.uses)
     return out
 
 
@@ -503,6 +542,10 @@ def site_to_dict(s: SiteProfile) -> dict[str, Any]:
     if s.location is not None:
         out["location"] = list(s.location)
     return out
+
+
+def _derived_dimensions(site: SiteProfile) -> tuple[str, ...]:
+    return tuple(sorted(d for d in site.capacity if d in DEMAND_DIMENSIONS))
 
 
 def _find(directory: Path, stem: str, problems: list[InputProblem]) -> Path | None:
@@ -595,13 +638,14 @@ def read_profiles(directory: str | Path) -> tuple[list[HouseholdProfile], list[S
                 continue
             seen.add(site.id)
             sites.append(site)
-        dims = {tuple(sorted(s.capacity)) for s in sites}
+        # the derived dimensions; further ones (EXTRA_DIMENSION_MARK) a site may leave out
+        dims = {_derived_dimensions(s) for s in sites}
         if len(dims) > 1:
-            first = tuple(sorted(sites[0].capacity))
+            first = _derived_dimensions(sites[0])
             for no, s in enumerate(sites, start=1):
-                if tuple(sorted(s.capacity)) != first:
+                if _derived_dimensions(s) != first:
                     differ = {
-                        "dimensions": ", ".join(sorted(s.capacity)),
+                        "dimensions": ", ".join(_derived_dimensions(s)),
                         "first": ", ".join(first),
                     }
                     problems.append(

@@ -133,6 +133,17 @@ class _Encoded:
         ).reshape(len(sites), len(DEMAND_DIMENSIONS))
         given = {d for s in sites for d in s.capacity}
         self.dimensions = tuple(d for d in DEMAND_DIMENSIONS if d in given)
+        # Further dimensions (a mediator's half-days), after the derived ones: what households
+        # use of them (``uses``) and what sites give; unlimited where a site gives none.
+        self.extra_dimensions = tuple(sorted(given - set(DEMAND_DIMENSIONS)))
+        self.extra_demand = np.array(
+            [[h.uses.get(d, 0) for d in self.extra_dimensions] for h in households],
+            dtype=np.int64,
+        ).reshape(self.n_households, len(self.extra_dimensions))
+        self.extra_capacity = np.array(
+            [[s.capacity.get(d, unlimited) for d in self.extra_dimensions] for s in sites],
+            dtype=np.int64,
+        ).reshape(len(sites), len(self.extra_dimensions))
         s_n = self.n_sites
         ties = [(i, site_index[t], 1.0) for i, h in enumerate(households) for t in h.ties]
         self.tie_keys, self.tie_values = _sparse_keys(ties, s_n)
@@ -887,12 +898,13 @@ def score_profiles(
         pair_h.append(rows_of + h0)
         pair_s.append(sites_of)
         pair_score.append(score.reshape(-1)[flat])
+    derived = [DEMAND_DIMENSIONS.index(d) for d in enc.dimensions]
     instance = Instance(
         household_ids=tuple(h.id for h in households),
         site_ids=tuple(ids),
-        dimensions=enc.dimensions,
-        demand=enc.demand_all[:, [DEMAND_DIMENSIONS.index(d) for d in enc.dimensions]],
-        capacity=enc.capacity_all[:, [DEMAND_DIMENSIONS.index(d) for d in enc.dimensions]],
+        dimensions=enc.dimensions + enc.extra_dimensions,
+        demand=np.hstack([enc.demand_all[:, derived], enc.extra_demand]),
+        capacity=np.hstack([enc.capacity_all[:, derived], enc.extra_capacity]),
         pair_household=np.concatenate(pair_h) if pair_h else np.zeros(0, dtype=np.int64),
         pair_site=np.concatenate(pair_s) if pair_s else np.zeros(0, dtype=np.int64),
         pair_score=np.concatenate(pair_score) if pair_score else np.zeros(0),

@@ -107,14 +107,9 @@ def engine_run(
     households: Sequence[HouseholdProfile],
     sites: Sequence[SiteProfile],
     forbidden: Iterable[tuple[str, str]] = (),
-    refine: Callable[[list[Placement]], Iterable[tuple[str, str]]] | None = None,
 ) -> tuple[EngineRun, list[Placement]]:
-    """Run the engine on the profiles and keep the run (callers hold the transaction).
-
-    ``refine`` names pairs the placements may not have (a limit across sites the engine cannot
-    express, such as a mediator's appointments a week): they are forbidden and the engine runs
-    again until none is named. The run keeps the last forbidden pairs in its snapshot, so that
-    it is reproduced with them."""
+    """Run the engine on the profiles and keep the run (callers hold the transaction). The
+    run keeps the forbidden pairs in its snapshot, so that it is reproduced with them."""
     organisation_id = actor.organisation_id
     assert organisation_id is not None  # the area services asked the policies
     if not households:
@@ -123,12 +118,7 @@ def engine_run(
         raise CasesError(_("No place is free."), code="nothing_free")
     catalogue = programme_catalogue(programme)
     forbidden = sorted(set(forbidden))
-    while True:
-        matched, placements = _matched(catalogue, households, sites, forbidden)
-        more = set(refine(placements)) - set(forbidden) if refine else set()
-        if not more:
-            break
-        forbidden = sorted(set(forbidden) | more)
+    matched, placements = _matched(catalogue, households, sites, forbidden)
     unplaced = [
         {"id": e.household_id, "reason": e.unplaced_reason}
         for e in matched.explanations
@@ -289,14 +279,10 @@ def profiles_erase(*, programme: str, ids: set[str], since: dt.datetime) -> None
 @dataclass(frozen=True)
 class Site:
     """A free place as one site of a run: the row a proposal names, and its engine profile (a
-    flat or a mentor is one site; a mediator is one site per free half-day)."""
+    flat or a mentor is one site; a mediator is one site per week with room left)."""
 
     place: Any
     profile: SiteProfile
-
-
-# (placements, the sites by id) -> (request id, site id) pairs to forbid and run again
-Refine = Callable[[list[Placement], dict[str, Site]], Iterable[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -326,8 +312,6 @@ class MatchingArea:
     already_live: Promise  # the refusal of a second live request
     request_related: tuple[str, ...] = ()  # prefetched for the profiles
     waiting_order: tuple[str, ...] = ("created_at", "id")
-    # pairs to forbid because the placements break a limit the engine cannot express
-    refine: Refine | None = None
 
     @property
     def request_action(self) -> str:
@@ -445,14 +429,6 @@ def _waiting_requests(area: MatchingArea, organisation_id: int) -> list[Any]:
     )
 
 
-def _refiner(
-    refine: Refine | None, site_of: dict[str, Site]
-) -> Callable[[list[Placement]], Iterable[tuple[str, str]]] | None:
-    if refine is None:
-        return None
-    return lambda placements: refine(placements, site_of)
-
-
 def area_run(area: MatchingArea, actor: User) -> EngineRun:
     """Propose places to the area's waiting requests under its catalogue's hard criteria; a
     (request, place) pair declined before is not proposed again (callers hold the
@@ -479,7 +455,6 @@ def area_run(area: MatchingArea, actor: User) -> EngineRun:
             for r, p in declined
             for site_id in sites_of_place.get(p, [])
         ],
-        refine=_refiner(area.refine, site_of),
     )
     request_of = {area.request_id(r): r for r in requests}
     for placement in placements:

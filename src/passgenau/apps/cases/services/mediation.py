@@ -4,10 +4,12 @@ mediator's confirmation (the assignment) and its hours, which are specialist hou
 (an ``HourEntry`` of the activity "language mediation" that names the assignment; corrected only
 by new entries with a reason, as every hour entry).
 
-A mediator is one engine site per half-day it is free at the time of a waiting appointment and
-not yet booked then (:func:`mediator_sites`); its appointments a week are a limit across those
-sites that the engine cannot express, so :func:`_over_capacity` forbids the weakest placements
-past it and the engine runs again (``engine_run``'s ``refine``). Changes are audited with
+A mediator is one engine site per ISO week of the waiting appointments (:func:`mediator_sites`):
+its capacity is the appointments it takes that week less those it holds, and one appointment at
+each half-day of the week it is free at and not yet booked then (capacity dimensions
+``slot:mon_am`` …, which each appointment uses one of at its time); an appointment may go only
+to the sites of its own week (its ``time:`` tag). The engine so keeps both limits itself, and the
+run's proposals are the best the catalogue allows within them. Changes are audited with
 pseudonymous ids only (the mediator's and the case's references, request and proposal numbers);
 the request's note never enters a run, the audit trail or what the mediator is told.
 """
@@ -49,9 +51,10 @@ from ..models import (
     Programme,
     ProposalStatus,
 )
+from ..models.mediation import WEEKDAYS
 from . import matching as shared
 from .cases import CasesError, Logged, _needs_consent, hours_log
-from .matching import MatchingArea, Placement, Site
+from .matching import MatchingArea, Site
 
 MAX_CAPACITY = 20
 HOLDING = (ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED)
@@ -218,9 +221,16 @@ def mediation_request_withdraw(*, actor: User, request: MediationRequest) -> Med
 # --------------------------------------------------------------------------------------------
 
 
+def slot_dimension(day: dt.date, part: str) -> str:
+    """The capacity dimension of a half-day of the week (``slot:mon_am``): a mediator's site
+    gives one of each half-day it is free at, an appointment uses the one of its time."""
+    return f"slot:{WEEKDAYS[day.weekday()]}_{part}"
+
+
 def request_profile(request: MediationRequest) -> HouseholdProfile:
-    """The appointment as the engine sees it: one unit of a mediator's half-day, with the tags
-    of ``mediation-v1.yaml`` (language, area, time, district, case). No note, no name."""
+    """The appointment as the engine sees it: one unit of a mediator's week and one of the
+    half-day it falls on, with the tags of ``mediation-v1.yaml`` (language, area, time,
+    district, case). No note, no name."""
     needs = {
         f"lang:{request.language}",
         f"area:{request.area}",
@@ -230,28 +240,43 @@ def request_profile(request: MediationRequest) -> HouseholdProfile:
     if request.district_id is not None:
         needs.add(f"district:{request.district_id}")
     return HouseholdProfile(
-        id=f"A{request.pk}", members=(Member("30-44", "adult"),), needs=frozenset(needs)
+        id=f"A{request.pk}",
+        members=(Member("30-44", "adult"),),
+        needs=frozenset(needs),
+        uses={slot_dimension(request.on, request.part): 1},
     )
 
 
-def mediator_profile(mediator: Mediator, time: str, cases: Iterable[int]) -> SiteProfile:
-    """The mediator at the half-day ``time`` (``2026-12-07_am``) as the engine sees it."""
+def week_of(day: dt.date) -> str:
+    """The ISO week of ``day`` as a site names it (``2026-W50``)."""
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def mediator_profile(
+    mediator: Mediator,
+    week: str,
+    free: Iterable[tuple[dt.date, str]],
+    room: int,
+    cases: Iterable[int],
+) -> SiteProfile:
+    """The mediator in the ISO ``week`` as the engine sees it: ``room`` appointments left that
+    week (``households``), one appointment at each half-day ``free`` (free and not yet booked,
+    ``slot:…``; none at the others), the times as ``time:`` tags."""
+    free = sorted(set(free))
     services = {f"lang:{code}" for code in mediator.languages}
     services |= {f"area:{name}" for name in mediator.areas}
     services |= {f"district:{d.pk}" for d in mediator.districts.all()}
     services |= {f"case:{case_id}" for case_id in cases}
-    services.add(f"time:{time}")
+    services |= {f"time:{day.isoformat()}_{part}" for day, part in free}
+    capacity = {f"slot:{slot}": 0 for slot in SLOTS}
+    capacity |= {slot_dimension(day, part): 1 for day, part in free}
     return SiteProfile(
-        id=f"S{mediator.pk}@{time}",
+        id=f"S{mediator.pk}@{week}",
         name=mediator.reference,
-        capacity={"households": 1},
+        capacity={"households": room, **capacity},
         services=frozenset(services),
     )
-
-
-def _week(day: dt.date) -> tuple[int, int]:
-    year, week, _weekday = day.isocalendar()
-    return (year, week)
 
 
 def _holding(mediators: list[Mediator]) -> list[MediatorProposal]:
@@ -263,9 +288,12 @@ def _holding(mediators: list[Mediator]) -> list[MediatorProposal]:
 
 
 def mediator_sites(organisation_id: int, requests: list[MediationRequest]) -> list[Site]:
-    """One site per active mediator and half-day of a waiting appointment at which it is free,
-    not yet booked or proposed, and in a week with room left."""
-    times = sorted({(r.on, r.part) for r in requests})
+    """One site per active mediator and ISO week of a waiting appointment in which it has room
+    left (its appointments a week less those it holds, booked or proposed), with the half-days
+    of the week's waiting appointments at which it is free and not yet booked or proposed."""
+    times: dict[str, set[tuple[dt.date, str]]] = {}
+    for r in requests:
+        times.setdefault(week_of(r.on), set()).add((r.on, r.part))
     mediators = list(
         Mediator.objects.select_for_update(of=("self",))
         .filter(organisation_id=organisation_id, active=True)
@@ -273,10 +301,10 @@ def mediator_sites(organisation_id: int, requests: list[MediationRequest]) -> li
         .order_by("id")
     )
     busy: set[tuple[int, str]] = set()
-    weekly: dict[tuple[int, tuple[int, int]], int] = {}
+    weekly: dict[tuple[int, str], int] = {}
     for held in _holding(mediators):
         busy.add((held.mediator_id, held.request.time_tag))
-        key = (held.mediator_id, _week(held.request.on))
+        key = (held.mediator_id, week_of(held.request.on))
         weekly[key] = weekly.get(key, 0) + 1
     worked = MediatorProposal.objects.filter(
         mediator__in=mediators, status__in=[ProposalStatus.CONFIRMED, ProposalStatus.ENDED]
@@ -286,38 +314,19 @@ def mediator_sites(organisation_id: int, requests: list[MediationRequest]) -> li
         cases.setdefault(mediator_id, set()).add(case_id)
     sites = []
     for mediator in mediators:
-        for day, part in times:
-            time = f"{day.isoformat()}_{part}"
-            if (
-                mediator.free_at(day, part)
-                and (mediator.pk, time) not in busy
-                and weekly.get((mediator.pk, _week(day)), 0) < mediator.capacity
-            ):
-                profile = mediator_profile(mediator, time, sorted(cases.get(mediator.pk, ())))
+        for week in sorted(times):
+            room = mediator.capacity - weekly.get((mediator.pk, week), 0)
+            free = [
+                (day, part)
+                for day, part in times[week]
+                if mediator.free_at(day, part)
+                and (mediator.pk, f"{day.isoformat()}_{part}") not in busy
+            ]
+            if room > 0 and free:
+                worked_for = sorted(cases.get(mediator.pk, ()))
+                profile = mediator_profile(mediator, week, free, room, worked_for)
                 sites.append(Site(mediator, profile))
     return sites
-
-
-def _over_capacity(placements: list[Placement], site_of: dict[str, Site]) -> set[tuple[str, str]]:
-    """Placements past a mediator's appointments a week (counting what it holds already): the
-    weakest of them, to be forbidden."""
-    mediators = list({site_of[p.site_id].place for p in placements})
-    taken: dict[tuple[int, tuple[int, int]], int] = {}
-    for held in _holding(mediators):
-        key = (held.mediator_id, _week(held.request.on))
-        taken[key] = taken.get(key, 0) + 1
-    groups: dict[tuple[int, tuple[int, int]], list[Placement]] = {}
-    for placement in placements:
-        mediator = site_of[placement.site_id].place
-        day = dt.date.fromisoformat(placement.site_id.split("@")[1].split("_")[0])
-        groups.setdefault((mediator.pk, _week(day)), []).append(placement)
-    capacity = {m.pk: m.capacity for m in mediators}
-    over = set()
-    for key, group in groups.items():
-        room = capacity[key[0]] - taken.get(key, 0)
-        ranked = sorted(group, key=lambda p: (-p.score, p.household_id))
-        over |= {(p.household_id, p.site_id) for p in ranked[max(room, 0) :]}
-    return over
 
 
 MEDIATION = MatchingArea(
@@ -336,7 +345,6 @@ MEDIATION = MatchingArea(
     sites=mediator_sites,
     already_live=gettext_lazy("This case already has a request for this appointment."),
     waiting_order=("on", "starts_at", "id"),
-    refine=_over_capacity,
 )
 
 
@@ -424,4 +432,6 @@ __all__ = [
     "mediator_sites",
     "mediator_update",
     "request_profile",
+    "slot_dimension",
+    "week_of",
 ]
