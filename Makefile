@@ -68,6 +68,8 @@ typecheck: $(STAMP)
 # Refresh the platform's catalogues from the source and compile every catalogue (the .mo files
 # are committed, so a fresh clone needs no gettext tools; CI checks that they match the .po
 # files). Apps with their own locale/ folder keep their strings there and are left out here.
+# The platform's ar, fa and tr catalogues hold only the strings the public directory pages show
+# (base layout, the public's navigation): kept by hand, compiled here.
 OWN_LOCALE_APPS := $(notdir $(patsubst %/locale,%,$(wildcard src/passgenau/apps/*/locale)))
 messages: $(STAMP)
 	cd src/passgenau && DJANGO_SETTINGS_MODULE=passgenau.web.settings.test \

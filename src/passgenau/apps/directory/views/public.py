@@ -103,7 +103,7 @@ def map_points(views: list[search.OfferView], place) -> dict[str, object] | None
 
 @require("directory.search")
 def directory_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/index.html", {"directories": search.directories_public()})
+    return render_in(request, "directory/index.html", {"directories": search.directories_public()})
 
 
 @require("directory.search")
@@ -117,9 +117,10 @@ def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "language_names": LANGUAGE_NAMES,
     }
-    searched = bool(set(request.GET) - {"lang"})  # only ?lang=: the form, no results yet
+    # only ?lang=: the form, no results yet; a filter not valid: the form with its errors
+    searched = bool(set(request.GET) - {"lang"}) and form.is_valid()
     context["searched"] = searched
-    if searched and form.is_valid():
+    if searched:
         data = form.cleaned_data
         query = search.SearchQuery(
             words=data["q"],
