@@ -341,6 +341,8 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:run_publish", kwargs=_relocation_run),
     # without two runs to compare the page answers "not found"; the runs tests compare two
     PageCase("relocation:run_compare", kwargs=_relocation_run_compare, granted=frozenset({404})),
+    PageCase("relocation:proposal_export"),
+    PageCase("relocation:arrival_export"),
     PageCase("relocation:proposal_list"),
     PageCase("relocation:proposal_list", query="status=published"),
     PageCase("relocation:proposal_detail", kwargs=_relocation_proposal),

@@ -89,6 +89,28 @@ def csv_bytes(rows: Iterable[Sequence[Any]], *, bom: bool = True, **writer_optio
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
 
 
+TABLE_FORMATS = ("csv", "xlsx")
+
+
+def table_bytes(rows: Iterable[Sequence[Any]], *, fmt: str, title: str) -> bytes:
+    """A table (header row first) as a CSV file or as an Excel workbook of one sheet named
+    ``title``; typed text never becomes a formula in either."""
+    if fmt == "csv":
+        return csv_bytes(rows, lineterminator="\n")
+    if fmt != "xlsx":
+        raise ValueError(f"unknown format {fmt!r}")
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]  # Excel's limit for a sheet name
+    for row in rows:
+        sheet_append(sheet, row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 # -- reading -------------------------------------------------------------------------------------
 
 XLSX_MAX_COLUMNS = 500

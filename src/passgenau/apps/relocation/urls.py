@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from .views import decisions, followup, imports, intake, profiles, review, rounds, runs, travel
+from .views import (
+    decisions,
+    exports,
+    followup,
+    imports,
+    intake,
+    profiles,
+    review,
+    rounds,
+    runs,
+    travel,
+)
 
 app_name = "relocation"
 
@@ -40,6 +51,7 @@ urlpatterns = [
     path("proposals/<int:pk>/override/", review.proposal_override, name="proposal_override"),
     # decisions
     path("proposals/", decisions.proposal_list, name="proposal_list"),
+    path("proposals/export/", exports.proposal_export, name="proposal_export"),
     path("proposals/<int:pk>/", decisions.proposal_detail, name="proposal_detail"),
     path("rounds/<int:pk>/decisions/", decisions.round_decisions, name="round_decisions"),
     path("proposals/<int:pk>/received/", decisions.decision_received, name="decision_received"),
@@ -47,6 +59,7 @@ urlpatterns = [
     path("placements/", travel.placement_list, name="placement_list"),
     path("placements/<int:pk>/travel/", travel.travel_edit, name="travel_edit"),
     path("arrivals/", travel.arrival_list, name="arrival_list"),
+    path("arrivals/export/", exports.arrival_export, name="arrival_export"),
     path("arrivals/<int:pk>/", travel.arrival_record, name="arrival_record"),
     path("arrivals/<int:pk>/correct/", travel.arrival_correct, name="arrival_correct"),
     # follow-up

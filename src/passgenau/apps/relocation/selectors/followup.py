@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from passgenau.apps.audit.services import log_read
-from passgenau.apps.core.spreadsheets import csv_bytes, sheet_append
+from passgenau.apps.core.spreadsheets import TABLE_FORMATS, table_bytes
 
 from .. import policies
 from ..models import (
@@ -192,30 +191,14 @@ def evaluation_rows(*, user: Visitor, rounds: QuerySet[Round]) -> list[list[Any]
     return rows
 
 
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = TABLE_FORMATS
 
 
 def evaluation_file(rows: list[list[Any]], fmt: str) -> bytes:
     """:func:`evaluation_rows` as ``fmt`` (one of ``EXPORT_FORMATS``)."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    return evaluation_csv(rows) if fmt == "csv" else evaluation_xlsx(rows)
+    return table_bytes([list(EXPORT_COLUMNS), *rows], fmt=fmt, title="surveys")
 
 
 def evaluation_csv(rows: list[list[Any]]) -> bytes:
     """UTF-8 with a byte order mark (for Excel); typed text never becomes a formula."""
-    return csv_bytes([list(EXPORT_COLUMNS), *rows], lineterminator="\n")
-
-
-def evaluation_xlsx(rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "surveys"
-    sheet_append(sheet, EXPORT_COLUMNS)
-    for row in rows:
-        sheet_append(sheet, row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return evaluation_file(rows, "csv")

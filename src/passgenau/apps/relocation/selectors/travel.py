@@ -30,7 +30,7 @@ def placements_for_user(*, user: Visitor) -> QuerySet[Proposal]:
     return policies.scoped(placements, policies.placements_scope(user))
 
 
-def _with_travel_and_arrival(placements: QuerySet[Proposal]) -> list[Proposal]:
+def with_travel_and_arrival(placements: QuerySet[Proposal]) -> list[Proposal]:
     """Attach ``travel_plan`` and ``arrival_record`` (or None) without a query per row."""
     from ..models import Arrival, Travel
 
@@ -50,14 +50,14 @@ def placements_list_for_user(*, user: Visitor, upcoming_only: bool = False) -> l
     placements = placements_for_user(user=user)
     if upcoming_only:
         placements = placements.filter(arrival__isnull=True)
-    shown = _with_travel_and_arrival(placements)
+    shown = with_travel_and_arrival(placements)
     log_read(actor=user, objects=[p.household for p in shown], data={"page": "placements"})
     return shown
 
 
 def placement_get_for_user(*, user: Visitor, pk: int) -> Proposal:
     """One accepted placement the user may see, with travel and arrival; logged."""
-    found = _with_travel_and_arrival(placements_for_user(user=user).filter(pk=pk))
+    found = with_travel_and_arrival(placements_for_user(user=user).filter(pk=pk))
     if not found:
         raise Http404("no such placement")
     log_read(actor=user, obj=found[0].household, data={"proposal": found[0].pk})
