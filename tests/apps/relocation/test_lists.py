@@ -16,8 +16,10 @@ from passgenau.apps.relocation.selectors import intake as intake_selectors
 from relocation_helpers import (
     english,  # noqa: F401 (the fixture)
     make_round,
+    municipality,
     register,
 )
+from relocation_matching_helpers import published_round
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -154,3 +156,103 @@ def test_a_name_search_is_logged_without_the_name(interviewer_client):
     entry = AuditEntry.objects.filter(action="relocation.household.list").latest("id")
     assert entry.data["name_search"] is True
     assert "Kovalenko" not in str(entry.data)
+
+
+# -- proposals ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_per_page(monkeypatch):
+    """Pages of two rows, so that a few proposals make several pages."""
+    monkeypatch.setattr("passgenau.apps.relocation.views.common.PER_PAGE", 2)
+
+
+def _proposal_refs(response) -> set[str]:
+    return {row["proposal"].household.reference for row in response.context["rows"]}
+
+
+def test_officer_cannot_find_a_proposal_by_the_household_name(municipal_officer_client):
+    _round, run = published_round(2)
+    proposal = run.proposals.select_related("household__contact").first()
+    name = proposal.household.contact.contact_name
+    url = reverse("relocation:proposal_list")
+    response = municipal_officer_client.get(url, {"q": name})
+    assert response.status_code == 200 and _proposal_refs(response) == set()
+    found = municipal_officer_client.get(url, {"q": proposal.household.reference})
+    assert _proposal_refs(found) == {proposal.household.reference}
+    page = municipal_officer_client.get(url).content.decode()
+    assert "Name or reference" not in page and '<label for="id_q">Reference</label>' in page
+    # the officer has one municipality: no municipality filter offered
+    assert "municipality" not in response.context["form"].fields
+
+
+def test_interviewer_finds_a_proposal_by_the_household_name(interviewer_client):
+    _round, run = published_round(2)
+    proposal = run.proposals.select_related("household__contact").first()
+    response = interviewer_client.get(
+        reverse("relocation:proposal_list"), {"q": proposal.household.contact.contact_name}
+    )
+    assert _proposal_refs(response) == {proposal.household.reference}
+    entry = AuditEntry.objects.filter(action="relocation.household.list").latest("id")
+    assert entry.data == {
+        "page": "proposals",
+        "name_search": True,
+        "ids": [str(proposal.household_id)],
+    }
+
+
+def test_proposal_filters_by_status_round_and_municipality(interviewer_client):
+    from passgenau.apps.relocation.models import ProposalStatus
+
+    round_, run = published_round(2)
+    first, second = run.proposals.order_by("pk")
+    first.status = ProposalStatus.DECLINED
+    first.save(update_fields=["status"])
+    url = reverse("relocation:proposal_list")
+    refs = _proposal_refs(interviewer_client.get(url, {"status": ProposalStatus.DECLINED}))
+    assert refs == {first.household.reference}
+    both = {first.household.reference, second.household.reference}
+    assert _proposal_refs(interviewer_client.get(url, {"round": round_.pk})) == both
+    by_place = interviewer_client.get(url, {"municipality": first.municipality_id})
+    assert _proposal_refs(by_place) == both
+    # a municipality none of the proposals goes to is not offered
+    other = interviewer_client.get(url, {"municipality": municipality("Kiel").pk})
+    assert "municipality" in other.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    "query", [{"status": "draft"}, {"round": "x"}, {"municipality": "999999"}, {"q": "x" * 500}]
+)
+def test_invalid_proposal_filters_are_form_errors(municipal_officer_client, query):
+    published_round(1)
+    response = municipal_officer_client.get(reverse("relocation:proposal_list"), query)
+    assert response.status_code == 200
+    assert response.context["form"].errors or "municipality" in query
+
+
+@pytest.mark.usefixtures("two_per_page")
+@pytest.mark.parametrize("role", ["municipal_officer", "interviewer"])
+def test_proposal_list_queries_do_not_grow(client_for_role, role):
+    from passgenau.apps.relocation.models import Round
+
+    client = client_for_role(role)
+    url = reverse("relocation:proposal_list")
+    counts = []
+    for n in (3, 7):
+        round_, _run = published_round(n)
+        counts.append(_queries(client, url + "?q=H-&page=2"))
+        counts.append(_queries(client, url + "?page=1"))
+        Round.objects.filter(pk=round_.pk).update(name=f"old {round_.pk}")
+    assert len(set(counts)) == 1, counts
+    page = client.get(url + "?page=2").content.decode()
+    assert 'aria-current="page"' in page
+
+
+def test_coordinator_searches_a_rounds_decisions_by_name(coordinator_client):
+    round_, run = published_round(2)
+    proposal = run.proposals.select_related("household__contact").first()
+    url = reverse("relocation:round_decisions", kwargs={"pk": round_.pk})
+    response = coordinator_client.get(url, {"q": proposal.household.contact.contact_name})
+    refs = {row["proposal"].household.reference for row in response.context["rows"]}
+    assert refs == {proposal.household.reference}
+    assert coordinator_client.get(url, {"municipality": "x"}).context["form"].errors

@@ -5,7 +5,6 @@ errors (the list then ignores only that field), never a server error."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -15,18 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from passgenau.apps.accounts.models import Organisation
 
 from ..models import Round
+from ..selectors.lists import ListFilters
 
 SEARCH_MAX_LENGTH = 100
-
-
-@dataclass(frozen=True)
-class ListFilters:
-    """What a list is filtered by (empty: no filter)."""
-
-    query: str = ""
-    status: str = ""
-    round_: Round | None = None
-    municipality: Organisation | None = None
 
 
 class ListFilterForm(forms.Form):

@@ -9,12 +9,13 @@ households, to record their consent. Every read of a household is logged.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.audit.services import log_read
 
 from .. import policies
@@ -27,6 +28,7 @@ from ..models import (
     ProposalStatus,
 )
 from ..models.vocab import ConsentPurpose, Need, Occupation, SpokenLanguage
+from .lists import PROPOSAL_FIELDS, ListFilters, list_filtered, search_log_data
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -52,22 +54,52 @@ def proposals_for_user(*, user: Visitor) -> QuerySet[Proposal]:
     return policies.scoped(_proposals(), policies.proposals_scope(user))
 
 
+def proposals_search(*, user: Visitor, filters: ListFilters) -> QuerySet[Proposal]:
+    """The user's proposals, filtered; a search text matches the household's code, and its
+    names only for users who may search names (:func:`lists.households_matching`). Not logged
+    here: the page logs what it shows (:func:`proposals_log_read`)."""
+    proposals = list_filtered(
+        proposals_for_user(user=user), user=user, filters=filters, fields=PROPOSAL_FIELDS
+    )
+    return proposals.order_by("-run__round__created_at", "household__reference", "pk")
+
+
+def proposals_log_read(
+    *, user: Visitor, proposals: Iterable[Proposal], query: str = "", page: str = "proposals"
+) -> list[Proposal]:
+    """Log that ``user`` saw the households of these proposals (one entry, and whether they
+    were searched by name)."""
+    shown = list(proposals)
+    log_read(
+        actor=user,
+        objects=[p.household for p in shown],
+        data={"page": page, **search_log_data(user=user, query=query)},
+    )
+    return shown
+
+
 def proposals_list_for_user(
     *, user: Visitor, status: str = "", round_id: int | None = None
 ) -> list[Proposal]:
     """The user's proposals (optionally of one status or round); the read is logged."""
-    proposals = proposals_for_user(user=user)
-    if status:
-        proposals = proposals.filter(status=status)
+    proposals = proposals_search(user=user, filters=ListFilters(status=status))
     if round_id is not None:
         proposals = proposals.filter(run__round_id=round_id)
-    shown = list(proposals)
-    log_read(actor=user, objects=[p.household for p in shown], data={"page": "proposals"})
-    return shown
+    return proposals_log_read(user=user, proposals=proposals)
+
+
+def proposal_municipalities(*, user: Visitor) -> QuerySet[Organisation]:
+    """The municipalities the user's proposals go to (the choices of the list's filter)."""
+    return Organisation.objects.filter(
+        pk__in=proposals_for_user(user=user).values("municipality_id")
+    ).order_by("name")
 
 
 def round_decisions_for_coordinator(
-    *, user: Visitor, round_id: int, status: str = "", municipality_id: int | None = None
+    *,
+    user: Visitor,
+    round_id: int,
+    filters: ListFilters | None = None,
 ) -> QuerySet[Proposal]:
     """Every proposal of the round that went out, with both sides' decisions and their reasons,
     for the round's coordinators (none for anybody else). Not logged here: the page logs the
@@ -75,15 +107,14 @@ def round_decisions_for_coordinator(
     proposals = policies.scoped(_proposals(), policies.proposals_reviewed_scope(user)).filter(
         run__round_id=round_id
     )
-    if status:
-        proposals = proposals.filter(status=status)
-    if municipality_id is not None:
-        proposals = proposals.filter(municipality_id=municipality_id)
+    proposals = list_filtered(
+        proposals, user=user, filters=filters or ListFilters(), fields=PROPOSAL_FIELDS
+    )
     return proposals.order_by("municipality__name", "household__reference", "pk")
 
 
-def log_decisions_shown(*, user: Visitor, proposals: list[Proposal]) -> None:
-    log_read(actor=user, objects=[p.household for p in proposals], data={"page": "decisions"})
+def log_decisions_shown(*, user: Visitor, proposals: list[Proposal], query: str = "") -> None:
+    proposals_log_read(user=user, proposals=proposals, query=query, page="decisions")
 
 
 def proposal_get_for_user(*, user: Visitor, pk: int, log: bool = True) -> Proposal:

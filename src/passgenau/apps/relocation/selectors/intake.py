@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from passgenau.apps.audit.services import log_read
 
 from .. import policies
 from ..models import Household, Round
+from .lists import HOUSEHOLD_FIELDS, ListFilters, list_filtered, search_log_data
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -32,42 +33,13 @@ def households_search(
     query: str = "",
 ) -> QuerySet[Household]:
     """The user's households, filtered, with the number of members (no query per row)."""
-    households = households_for_user(user=user)
-    if round_ is not None:
-        households = households.filter(round=round_)
-    if status:
-        households = households.filter(status=status)
-    if query:
-        households = households.filter(households_matching(user=user, query=query))
+    households = list_filtered(
+        households_for_user(user=user),
+        user=user,
+        filters=ListFilters(query=query, status=status, round_=round_),
+        fields=HOUSEHOLD_FIELDS,
+    )
     return households.annotate(member_count=Count("members")).order_by("-created_at", "-id")
-
-
-def households_matching(*, user: Visitor, query: str, path: str = "") -> Q:
-    """Households (reached by ``path``, e.g. ``"household__"`` from a proposal) matching a
-    search text: by their pseudonymous code for everyone; by the names of the contact person and
-    the members, and by the interviewing organisation's own reference, only for users who may
-    search names (:func:`policies.household_names_searchable`), and only among the households
-    they see — a name typed by anyone else matches nothing."""
-    query = query.strip()
-    match = Q(**{f"{path}reference__icontains": query})
-    scope = policies.households_scope(user)
-    if query and scope is not None and policies.household_names_searchable(user):
-        named = Household.objects.filter(
-            scope,
-            Q(external_reference__icontains=query)
-            | Q(contact__contact_name__icontains=query)
-            | Q(contact__member_names__icontains=query),
-        )
-        match |= Q(**{f"{path}pk__in": named.values("pk")})
-    return match
-
-
-def search_log_data(*, user: Visitor, query: str) -> dict[str, bool]:
-    """What a list's read entry says about its search: whether names were searched (never the
-    text typed, which may be a name)."""
-    if query.strip() and policies.household_names_searchable(user):
-        return {"name_search": True}
-    return {}
 
 
 def household_get_for_user(*, user: Visitor, pk: int, log: bool = True) -> Household:

@@ -31,12 +31,13 @@ PER_PAGE = 50
 
 
 def list_page(
-    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int = PER_PAGE
+    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int | None = None
 ) -> Page:
     """The requested page of a list (``?page=``; anything invalid gives the first or last
     page), with ``page.numbers``: the page numbers to link, long ranges elided (for
-    ``relocation/_pager.html``). Two queries for a queryset: the count and the page."""
-    paginator = Paginator(items, per_page)
+    ``relocation/_pager.html``), ``PER_PAGE`` rows unless told. Two queries for a queryset:
+    the count and the page."""
+    paginator = Paginator(items, per_page or PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     # an attribute of this page for the template, not of Django's Page
     page.numbers = list(  # type: ignore[attr-defined]

@@ -3,7 +3,8 @@ the coordinator's overview of a round's decisions, and a decision received by ph
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -15,6 +16,7 @@ from passgenau.apps.core.pages import form_saved
 
 from .. import policies
 from ..forms.decisions import DecisionForm, ReceivedDecisionForm
+from ..forms.lists import ListFilterForm
 from ..models import (
     DecisionSide,
     ProposalStatus,
@@ -24,14 +26,31 @@ from ..selectors import decisions as decision_selectors
 from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
 from ..services import decisions
+from .common import list_page
+
+
+def _statuses_sent_out() -> list[tuple[str, Any]]:
+    return [c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT]
 
 
 @require("relocation.view_proposals")
 def proposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in ProposalStatus.values:
-        status = ""
-    proposals = decision_selectors.proposals_list_for_user(user=request.user, status=status)
+    is_officer = policies.acts_for_municipality(request.user)
+    form = ListFilterForm(
+        request.GET or None,
+        statuses=_statuses_sent_out(),
+        rounds=round_selectors.rounds_for_user(user=request.user),
+        municipalities=None
+        if is_officer
+        else decision_selectors.proposal_municipalities(user=request.user),
+        names_searchable=policies.household_names_searchable(request.user),
+    )
+    filters = form.filters()
+    proposals = decision_selectors.proposals_search(user=request.user, filters=filters)
+    page = list_page(request, proposals)
+    shown = decision_selectors.proposals_log_read(
+        user=request.user, proposals=page.object_list, query=filters.query
+    )
     rows = [
         {
             "proposal": p,
@@ -39,16 +58,16 @@ def proposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "municipality_decision": decision_selectors.decision_of(p, DecisionSide.MUNICIPALITY),
             "household_decision": decision_selectors.decision_of(p, DecisionSide.HOUSEHOLD),
         }
-        for p in proposals
+        for p in shown
     ]
     return render(
         request,
         "relocation/proposal_list.html",
         {
             "rows": rows,
-            "status": status,
-            "statuses": [c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT],
-            "is_officer": policies.acts_for_municipality(request.user),
+            "form": form,
+            "page": page,
+            "is_officer": is_officer,
             **decision_selectors.profile_labels(),
         },
     )
@@ -104,29 +123,27 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-DECISIONS_PER_PAGE = 50
-
-
 @require("relocation.record_received_decisions")
 def round_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every decision on the round's proposals with its reason and how it came (coordinator)."""
     round_ = round_selectors.round_get_for_coordinator(user=request.user, pk=pk)
-    status = request.GET.get("status", "")
-    if status not in ProposalStatus.values:
-        status = ""
-    municipalities = list(
-        Organisation.objects.filter(relocation_profiles__round_id=round_.pk).order_by("name")
+    form = ListFilterForm(
+        request.GET or None,
+        statuses=_statuses_sent_out(),
+        municipalities=Organisation.objects.filter(
+            relocation_profiles__round_id=round_.pk
+        ).order_by("name"),
+        names_searchable=policies.household_names_searchable(request.user),
     )
-    chosen = {str(m.pk): m for m in municipalities}.get(request.GET.get("municipality", ""))
+    filters = form.filters()
     proposals = decision_selectors.round_decisions_for_coordinator(
         user=request.user,
         round_id=round_.pk,
-        status=status,
-        municipality_id=chosen.pk if chosen else None,
+        filters=filters,
     )
-    page = Paginator(proposals, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = list_page(request, proposals)
     shown = list(page.object_list)
-    decision_selectors.log_decisions_shown(user=request.user, proposals=shown)
+    decision_selectors.log_decisions_shown(user=request.user, proposals=shown, query=filters.query)
     may_record = round_.allows(RoundAction.DECIDE)
     rows = []
     for p in shown:
@@ -148,10 +165,7 @@ def round_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "rows": rows,
             "page": page,
-            "status": status,
-            "statuses": [c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT],
-            "municipalities": municipalities,
-            "municipality": chosen,
+            "form": form,
         },
     )
 
