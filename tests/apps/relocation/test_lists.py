@@ -18,6 +18,7 @@ from relocation_helpers import (
     make_round,
     municipality,
     register,
+    user,
 )
 from relocation_matching_helpers import published_round
 
@@ -256,3 +257,109 @@ def test_coordinator_searches_a_rounds_decisions_by_name(coordinator_client):
     refs = {row["proposal"].household.reference for row in response.context["rows"]}
     assert refs == {proposal.household.reference}
     assert coordinator_client.get(url, {"municipality": "x"}).context["form"].errors
+
+
+# -- placements and arrivals -------------------------------------------------------------------
+
+
+def _accepted(n: int):
+    """A published round whose ``n`` proposals both sides accepted (renamed afterwards, so that
+    another can follow)."""
+    from passgenau.apps.relocation.models import Round
+    from passgenau.apps.relocation.services import decisions
+
+    round_, run = published_round(n)
+    proposals = list(run.proposals.select_related("household__contact").order_by("pk"))
+    for proposal in proposals:
+        decisions.proposal_decide_municipality(
+            actor=user("municipal_officer"), proposal=proposal, outcome="accept"
+        )
+        decisions.proposal_decide_household(
+            actor=user("interviewer"), proposal=proposal, outcome="accept"
+        )
+    Round.objects.filter(pk=round_.pk).update(name=f"Round {round_.pk}")
+    return round_, proposals
+
+
+def _placement_refs(response) -> set[str]:
+    if "placements" in response.context:
+        shown = response.context["placements"]
+    else:  # the arrivals page: those expected, those arrived
+        shown = [row["proposal"] for row in response.context["upcoming"]]
+        shown += response.context["arrived"]
+    return {p.household.reference for p in shown}
+
+
+def test_coordinator_searches_and_filters_placements(coordinator_client):
+    import datetime as dt
+
+    from passgenau.apps.relocation.services import travel
+
+    round_, (first, second) = _accepted(2)
+    travel.travel_save(
+        actor=user("coordinator"),
+        proposal=first,
+        values={"departure_on": dt.date.today() + dt.timedelta(days=7), "status": "booked"},
+    )
+    url = reverse("relocation:placement_list")
+    name = second.household.contact.contact_name
+    assert _placement_refs(coordinator_client.get(url, {"q": name})) == {second.household.reference}
+    assert _placement_refs(coordinator_client.get(url, {"status": "unplanned"})) == {
+        second.household.reference
+    }
+    assert _placement_refs(coordinator_client.get(url, {"status": "booked"})) == {
+        first.household.reference
+    }
+    both = {first.household.reference, second.household.reference}
+    assert _placement_refs(coordinator_client.get(url, {"round": round_.pk})) == both
+    assert (
+        _placement_refs(coordinator_client.get(url, {"municipality": first.municipality_id}))
+        == both
+    )
+    for bad in ({"status": "x"}, {"municipality": "x"}, {"round": "0"}):
+        response = coordinator_client.get(url, bad)
+        assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_officer_finds_arrivals_by_code_never_by_name(municipal_officer_client):
+    import datetime as dt
+
+    from passgenau.apps.relocation.services import travel
+
+    _round, (first, second) = _accepted(2)
+    travel.arrival_record(
+        actor=user("municipal_officer"), proposal=first, arrived_on=dt.date.today()
+    )
+    url = reverse("relocation:arrival_list")
+    response = municipal_officer_client.get(url, {"q": second.household.contact.contact_name})
+    assert response.status_code == 200 and _placement_refs(response) == set()
+    assert "Name or reference" not in response.content.decode()
+    found = municipal_officer_client.get(url, {"q": second.household.reference})
+    assert _placement_refs(found) == {second.household.reference}
+    expected = municipal_officer_client.get(url, {"status": "expected"})
+    assert [row["proposal"] for row in expected.context["upcoming"]] == [second]
+    assert expected.context["arrived"] == []
+    recorded = municipal_officer_client.get(url, {"status": "recorded"})
+    assert recorded.context["arrived"] == [first] and recorded.context["upcoming"] == []
+    assert "municipality" not in response.context["form"].fields
+
+
+@pytest.mark.usefixtures("two_per_page")
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        ("coordinator", "relocation:placement_list"),
+        ("municipal_officer", "relocation:arrival_list"),
+    ],
+)
+def test_placement_and_arrival_lists_queries_do_not_grow(client_for_role, role, page):
+    client = client_for_role(role)
+    url = reverse(page)
+    counts = []
+    for n in (4, 6):  # full pages of two rows: 4 and 10 placements
+        _accepted(n)
+        client.get(url)  # warms the caches (content types)
+        counts.append(_queries(client, url + "?q=H-&page=2"))
+        counts.append(_queries(client, url))
+    assert len(set(counts)) == 1, counts
+    assert 'aria-current="page"' in client.get(url + "?page=2").content.decode()

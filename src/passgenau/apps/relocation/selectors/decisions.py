@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.audit.services import log_read
 
 from .. import policies
@@ -86,13 +85,6 @@ def proposals_list_for_user(
     if round_id is not None:
         proposals = proposals.filter(run__round_id=round_id)
     return proposals_log_read(user=user, proposals=proposals)
-
-
-def proposal_municipalities(*, user: Visitor) -> QuerySet[Organisation]:
-    """The municipalities the user's proposals go to (the choices of the list's filter)."""
-    return Organisation.objects.filter(
-        pk__in=proposals_for_user(user=user).values("municipality_id")
-    ).order_by("name")
 
 
 def round_decisions_for_coordinator(

@@ -4,7 +4,7 @@ municipality) and how: one function for all lists, told where each list's rows k
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -93,3 +93,9 @@ def list_filtered(
             match |= Q(**{f"{fields.text}__icontains": query})
         rows = rows.filter(match)
     return rows
+
+
+def municipalities_of(rows: QuerySet[Any]) -> QuerySet[Organisation]:
+    """The municipalities these rows (proposals, placements) go to: the choices of a list's
+    municipality filter."""
+    return Organisation.objects.filter(pk__in=rows.values("municipality_id")).order_by("name")

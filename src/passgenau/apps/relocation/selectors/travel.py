@@ -3,15 +3,18 @@ the municipality needs to know) for municipal officers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.audit.services import log_read
 
 from .. import policies
-from ..models import Member, Proposal, ProposalStatus
+from ..models import Arrival, Member, Proposal, ProposalStatus, Travel, TravelStatus
+from .lists import ListFields, ListFilters, list_filtered, search_log_data
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -30,10 +33,8 @@ def placements_for_user(*, user: Visitor) -> QuerySet[Proposal]:
     return policies.scoped(placements, policies.placements_scope(user))
 
 
-def with_travel_and_arrival(placements: QuerySet[Proposal]) -> list[Proposal]:
+def with_travel_and_arrival(placements: Iterable[Proposal]) -> list[Proposal]:
     """Attach ``travel_plan`` and ``arrival_record`` (or None) without a query per row."""
-    from ..models import Arrival, Travel
-
     shown = list(placements)
     ids = [p.pk for p in shown]
     travel = {t.proposal_id: t for t in Travel.objects.filter(proposal_id__in=ids)}
@@ -45,13 +46,58 @@ def with_travel_and_arrival(placements: QuerySet[Proposal]) -> list[Proposal]:
     return shown
 
 
-def placements_list_for_user(*, user: Visitor, upcoming_only: bool = False) -> list[Proposal]:
-    """Accepted placements with travel and arrival; ``upcoming_only``: not yet arrived. Logged."""
-    placements = placements_for_user(user=user)
-    if upcoming_only:
-        placements = placements.filter(arrival__isnull=True)
+UNPLANNED = "unplanned"
+EXPECTED = "expected"
+RECORDED = "recorded"
+
+
+def placement_states() -> list[tuple[str, Any]]:
+    """The states the placement list filters by: travel not planned yet, or its status."""
+    return [(UNPLANNED, _("travel not planned")), *TravelStatus.choices]
+
+
+def arrival_states() -> list[tuple[str, Any]]:
+    """The states the arrivals list filters by: still expected, or arrived (recorded)."""
+    return [(EXPECTED, _("expected")), (RECORDED, _("arrival recorded"))]
+
+
+def _state_filter(state: str) -> Q:
+    if state == UNPLANNED:
+        return Q(travel__isnull=True)
+    if state == EXPECTED:
+        return Q(arrival__isnull=True)
+    if state == RECORDED:
+        return Q(arrival__isnull=False)
+    return Q(travel__status=state)
+
+
+def placements_search(*, user: Visitor, filters: ListFilters) -> QuerySet[Proposal]:
+    """The user's accepted placements, filtered (the state: :func:`placement_states` or
+    :func:`arrival_states`), those still expected first. Not logged here: the page logs what it
+    shows (:func:`placements_shown`)."""
+    placements = list_filtered(
+        placements_for_user(user=user),
+        user=user,
+        filters=filters,
+        fields=ListFields(status=None),
+    )
+    if filters.status:
+        placements = placements.filter(_state_filter(filters.status))
+    return placements.annotate(
+        has_arrived=Exists(Arrival.objects.filter(proposal=OuterRef("pk")))
+    ).order_by("has_arrived", "travel__departure_on", "household__reference", "pk")
+
+
+def placements_shown(
+    *, user: Visitor, placements: Iterable[Proposal], query: str = ""
+) -> list[Proposal]:
+    """These placements with travel and arrival attached (two queries); the read is logged."""
     shown = with_travel_and_arrival(placements)
-    log_read(actor=user, objects=[p.household for p in shown], data={"page": "placements"})
+    log_read(
+        actor=user,
+        objects=[p.household for p in shown],
+        data={"page": "placements", **search_log_data(user=user, query=query)},
+    )
     return shown
 
 

@@ -25,6 +25,7 @@ from ..models import (
 from ..selectors import decisions as decision_selectors
 from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
+from ..selectors.lists import municipalities_of
 from ..services import decisions
 from .common import list_page
 
@@ -42,7 +43,7 @@ def proposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         rounds=round_selectors.rounds_for_user(user=request.user),
         municipalities=None
         if is_officer
-        else decision_selectors.proposal_municipalities(user=request.user),
+        else municipalities_of(decision_selectors.proposals_for_user(user=request.user)),
         names_searchable=policies.household_names_searchable(request.user),
     )
     filters = form.filters()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Page
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,16 +14,51 @@ from django.utils.translation import gettext as _
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.pages import form_saved
 
+from .. import policies
+from ..forms.lists import ListFilterForm
 from ..forms.travel import ArrivalCorrectForm, ArrivalForm, TravelForm
+from ..models import Proposal
 from ..selectors import decisions as decision_selectors
+from ..selectors import rounds as round_selectors
 from ..selectors import travel as travel_selectors
+from ..selectors.lists import municipalities_of
 from ..services import travel
+from .common import list_page
+
+
+def _placements_page(
+    request: AuthenticatedHttpRequest, *, statuses: list[tuple[str, Any]], by_municipality: bool
+) -> tuple[ListFilterForm, Page, list[Proposal]]:
+    """The filter bar, the page and its placements (travel and arrival attached, logged)."""
+    form = ListFilterForm(
+        request.GET or None,
+        statuses=statuses,
+        rounds=round_selectors.rounds_for_user(user=request.user),
+        municipalities=municipalities_of(travel_selectors.placements_for_user(user=request.user))
+        if by_municipality
+        else None,
+        names_searchable=policies.household_names_searchable(request.user),
+    )
+    filters = form.filters()
+    page = list_page(
+        request, travel_selectors.placements_search(user=request.user, filters=filters)
+    )
+    shown = travel_selectors.placements_shown(
+        user=request.user, placements=page.object_list, query=filters.query
+    )
+    return form, page, shown
 
 
 @require("relocation.manage_rounds")
 def placement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    placements = travel_selectors.placements_list_for_user(user=request.user)
-    return render(request, "relocation/placement_list.html", {"placements": placements})
+    form, page, placements = _placements_page(
+        request, statuses=travel_selectors.placement_states(), by_municipality=True
+    )
+    return render(
+        request,
+        "relocation/placement_list.html",
+        {"form": form, "page": page, "placements": placements},
+    )
 
 
 @require("relocation.manage_rounds")
@@ -48,7 +85,9 @@ def travel_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require("relocation.record_arrival")
 def arrival_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    placements = travel_selectors.placements_list_for_user(user=request.user)
+    form, page, placements = _placements_page(
+        request, statuses=travel_selectors.arrival_states(), by_municipality=False
+    )
     # arrival_record: attached by the selector to these rows, not a field of the model
     upcoming = [p for p in placements if p.arrival_record is None]  # type: ignore[attr-defined]
     arrived = [p for p in placements if p.arrival_record is not None]  # type: ignore[attr-defined]
@@ -68,6 +107,8 @@ def arrival_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for p in upcoming
             ],
             "arrived": arrived,
+            "form": form,
+            "page": page,
             **decision_selectors.profile_labels(),
         },
     )
