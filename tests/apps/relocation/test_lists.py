@@ -363,3 +363,132 @@ def test_placement_and_arrival_lists_queries_do_not_grow(client_for_role, role, 
         counts.append(_queries(client, url))
     assert len(set(counts)) == 1, counts
     assert 'aria-current="page"' in client.get(url + "?page=2").content.decode()
+
+
+# -- surveys -----------------------------------------------------------------------------------
+
+
+def _surveyed(n: int):
+    """``n`` households arrived today in the test officer's municipality, with their surveys."""
+    import datetime as dt
+
+    from passgenau.apps.relocation.services import travel
+
+    round_, proposals = _accepted(n)
+    for proposal in proposals:
+        travel.arrival_record(
+            actor=user("municipal_officer"), proposal=proposal, arrived_on=dt.date.today()
+        )
+    return round_, proposals
+
+
+def _survey_refs(response) -> set[str]:
+    return {s.household.reference for s, _state in response.context["rows"]}
+
+
+def test_surveys_searched_by_name_and_filtered(interviewer_client):
+    import datetime as dt
+
+    from passgenau.apps.relocation.models import FollowUpSurvey, SurveyStatus
+
+    round_, (first, second) = _surveyed(2)
+    late = FollowUpSurvey.objects.filter(household=first.household).order_by("wave").first()
+    late.due_on = dt.date.today() - dt.timedelta(days=3)
+    late.save(update_fields=["due_on"])
+    done = FollowUpSurvey.objects.filter(household=second.household).order_by("wave").first()
+    done.status = SurveyStatus.NOT_REACHED
+    done.save(update_fields=["status"])
+    url = reverse("relocation:survey_list")
+    name = second.household.contact.contact_name
+    assert _survey_refs(interviewer_client.get(url, {"q": name})) == {second.household.reference}
+    overdue = interviewer_client.get(url, {"status": "overdue"})
+    assert [s for s, _state in overdue.context["rows"]] == [late]
+    reached = interviewer_client.get(url, {"status": SurveyStatus.NOT_REACHED})
+    assert [s for s, _state in reached.context["rows"]] == [done]
+    planned = interviewer_client.get(url, {"status": "planned"})
+    assert late not in [s for s, _state in planned.context["rows"]]
+    assert {state for _s, state in planned.context["rows"]} == {"planned"}
+    both = {first.household.reference, second.household.reference}
+    assert _survey_refs(interviewer_client.get(url, {"round": round_.pk})) == both
+    placed = interviewer_client.get(url, {"municipality": first.municipality_id})
+    assert _survey_refs(placed) == both
+    for bad in ({"status": "x"}, {"municipality": municipality("Kiel").pk}, {"round": "x"}):
+        response = interviewer_client.get(url, bad)
+        assert response.status_code == 200 and response.context["form"].errors
+
+
+@pytest.mark.usefixtures("two_per_page")
+def test_survey_list_queries_do_not_grow(interviewer_client):
+    url = reverse("relocation:survey_list")
+    counts = []
+    for n in (2, 4):  # several surveys per household: always full pages of two
+        _surveyed(n)
+        interviewer_client.get(url)
+        counts.append(_queries(interviewer_client, url + "?q=Contact&page=2"))
+        counts.append(_queries(interviewer_client, url))
+    assert len(set(counts)) == 1, counts
+
+
+# -- rounds ------------------------------------------------------------------------------------
+
+
+def _round_names(response) -> set[str]:
+    return {r.name for r in response.context["rounds"]}
+
+
+def test_rounds_searched_by_name_and_filtered(coordinator_client, municipal_officer_client):
+    from passgenau.apps.relocation.models import RoundStatus
+
+    spring = make_round(name="Spring 2026")
+    make_round(
+        name="Autumn 2026", status=RoundStatus.MATCHING, municipalities=[municipality("Kiel")]
+    )
+    url = reverse("relocation:round_list")
+    assert _round_names(coordinator_client.get(url, {"q": "spring"})) == {spring.name}
+    matching = coordinator_client.get(url, {"status": RoundStatus.MATCHING})
+    assert _round_names(matching) == {"Autumn 2026"}
+    in_kiel = coordinator_client.get(url, {"municipality": municipality("Kiel").pk})
+    assert _round_names(in_kiel) == {spring.name, "Autumn 2026"}
+    in_ulm = coordinator_client.get(url, {"municipality": municipality("Ulm").pk})
+    assert _round_names(in_ulm) == {spring.name}
+    # the counts of the rows stay right when filtered by a municipality
+    assert next(iter(in_ulm.context["rounds"])).municipality_count == 3
+    for bad in ({"status": "x"}, {"municipality": "x"}, {"q": "x" * 500}):
+        response = coordinator_client.get(url, bad)
+        assert response.status_code == 200 and response.context["form"].errors
+    officer = municipal_officer_client.get(url)
+    assert "municipality" not in officer.context["form"].fields
+    assert '<label for="id_q">Name</label>' in officer.content.decode()
+
+
+@pytest.mark.usefixtures("two_per_page")
+def test_round_list_queries_do_not_grow(coordinator_client):
+    url = reverse("relocation:round_list")
+    counts = []
+    for n in (3, 6):
+        for k in range(n):
+            make_round(name=f"Round {n}-{k}")
+        coordinator_client.get(url)
+        counts.append(_queries(coordinator_client, url + "?q=Round&page=2"))
+        counts.append(_queries(coordinator_client, url))
+    assert len(set(counts)) == 1, counts
+
+
+@pytest.mark.usefixtures("two_per_page")
+def test_filter_bar_and_pager_in_german(interviewer_client, settings):
+    settings.LANGUAGE_CODE = "de"
+    round_ = make_round()
+    for _ in range(3):
+        register(round_)
+    page = interviewer_client.get(
+        reverse("relocation:household_list"), {"q": "Olena"}, HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    for german in (
+        "Haushalte filtern",
+        "Name oder Kennung",
+        "Filter zurücksetzen",
+        "Seiten der Haushaltsliste",
+        "Seite 1 von 2",
+        "Nächste Seite",
+    ):
+        assert german in page, german

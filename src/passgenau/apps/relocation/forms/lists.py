@@ -40,12 +40,16 @@ class ListFilterForm(forms.Form):
         rounds: QuerySet[Round] | None = None,
         municipalities: QuerySet[Organisation] | None = None,
         names_searchable: bool = False,
+        search_label: Any = None,
     ) -> None:
         """``statuses``, ``rounds``, ``municipalities``: the choices (``None``: the field is not
-        offered). ``names_searchable``: the search also looks at names (say so in the label)."""
+        offered). ``names_searchable``: the search also looks at names (say so in the label);
+        ``search_label``: what the search looks at, for lists of other things than households."""
         super().__init__(data)
         self.names_searchable = names_searchable
-        if names_searchable:
+        if search_label is not None:
+            self.fields["q"].label = search_label
+        elif names_searchable:
             self.fields["q"].label = _("Name or reference")
         if statuses is None:
             del self.fields["status"]

@@ -4,8 +4,10 @@ reversible without the server's secret key, and not the reference staff use)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, TextFiel
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.audit.services import log_read
 from passgenau.apps.core.spreadsheets import TABLE_FORMATS, table_bytes
 
@@ -24,10 +27,13 @@ from ..models import (
     Proposal,
     ProposalStatus,
     Round,
+    SurveyState,
     SurveyStatus,
     YesNo,
 )
+from ..models.followup import SURVEY_WINDOW
 from ..models.vocab import ConsentPurpose
+from .lists import ListFields, ListFilters, list_filtered, municipalities_of, search_log_data
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -41,12 +47,74 @@ def surveys_for_user(*, user: Visitor) -> QuerySet[FollowUpSurvey]:
     return policies.scoped(surveys, policies.surveys_scope(user))
 
 
-def survey_list_for_user(*, user: Visitor) -> list[FollowUpSurvey]:
-    """The surveys page: the user's surveys; the households shown are logged (one entry)."""
-    surveys = list(surveys_for_user(user=user))
-    households = {s.household_id: s.household for s in surveys}
-    log_read(actor=user, objects=list(households.values()), data={"page": "surveys"})
-    return surveys
+def survey_states() -> list[tuple[str, Any]]:
+    """The states the surveys page filters by: where an open survey stands today (planned,
+    due, overdue), or how a held one ended."""
+    return [
+        *SurveyState.choices,
+        *[c for c in SurveyStatus.choices if c[0] != SurveyStatus.DUE],
+    ]
+
+
+def _state_filter(state: str, today: dt.date) -> Q:
+    """The surveys in ``state`` on ``today`` (:meth:`FollowUpSurvey.state_on` in the database)."""
+    open_ = Q(status=SurveyStatus.DUE)
+    if state == SurveyState.PLANNED:
+        return open_ & Q(due_on__gt=today + SURVEY_WINDOW)
+    if state == SurveyState.DUE:
+        return open_ & Q(due_on__gte=today, due_on__lte=today + SURVEY_WINDOW)
+    if state == SurveyState.OVERDUE:
+        return open_ & Q(due_on__lt=today)
+    return Q(status=state)
+
+
+def _placed_in(municipality: Organisation) -> Q:
+    """Surveys of households whose accepted placement is in ``municipality``."""
+    placed = Proposal.objects.filter(status=ProposalStatus.ACCEPTED, municipality=municipality)
+    return Q(household_id__in=placed.values("household_id"))
+
+
+def survey_municipalities(*, user: Visitor) -> QuerySet[Organisation]:
+    """The municipalities the user's surveyed households were placed in (the filter's choices)."""
+    placed = Proposal.objects.filter(
+        status=ProposalStatus.ACCEPTED,
+        household_id__in=surveys_for_user(user=user).values("household_id"),
+    )
+    return municipalities_of(placed)
+
+
+def surveys_search(
+    *, user: Visitor, filters: ListFilters, today: dt.date
+) -> QuerySet[FollowUpSurvey]:
+    """The user's surveys, filtered (the state: :func:`survey_states` on ``today``; the
+    municipality: where the household was placed). Not logged here: the page logs the
+    households it shows (:func:`surveys_log_read`)."""
+    surveys = list_filtered(
+        surveys_for_user(user=user),
+        user=user,
+        filters=filters,
+        fields=ListFields(status=None, round_="household__round", municipality=None),
+    )
+    if filters.status:
+        surveys = surveys.filter(_state_filter(filters.status, today))
+    if filters.municipality is not None:
+        surveys = surveys.filter(_placed_in(filters.municipality))
+    return surveys.order_by("due_on", "household__reference", "wave", "pk")
+
+
+def surveys_log_read(
+    *, user: Visitor, surveys: Iterable[FollowUpSurvey], query: str = ""
+) -> list[FollowUpSurvey]:
+    """Log the households of these surveys as seen (one entry, and whether they were searched
+    by name)."""
+    shown = list(surveys)
+    households = {s.household_id: s.household for s in shown}
+    log_read(
+        actor=user,
+        objects=list(households.values()),
+        data={"page": "surveys", **search_log_data(user=user, query=query)},
+    )
+    return shown
 
 
 def survey_get_for_user(*, user: Visitor, pk: int) -> FollowUpSurvey:

@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from passgenau.apps.accounts.models import Organisation
+
 from .. import policies
 from ..models import Household, HouseholdStatus, Round
+from .lists import ListFields, ListFilters, list_filtered
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -26,6 +29,30 @@ def rounds_for_user(*, user: Visitor) -> QuerySet[Round]:
             "households", filter=policies.round_households_counted(user), distinct=True
         ),
     ).order_by("-created_at", "-id")
+
+
+ROUND_FIELDS = ListFields(
+    household=None, text="name", round_=None, municipality="profiles__municipality"
+)
+
+
+def rounds_search(*, user: Visitor, filters: ListFilters) -> QuerySet[Round]:
+    """The user's rounds, filtered: the search text looks at the round's name; the
+    municipality: rounds it takes part in."""
+    return list_filtered(
+        rounds_for_user(user=user), user=user, filters=filters, fields=ROUND_FIELDS
+    )
+
+
+def round_municipalities(*, user: Visitor) -> QuerySet[Organisation]:
+    """The municipalities taking part in the user's rounds (the filter's choices)."""
+    return (
+        Organisation.objects.filter(
+            relocation_profiles__round__in=rounds_for_user(user=user).values("pk")
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def round_get_for_user(*, user: Visitor, pk: int) -> Round:

@@ -15,21 +15,39 @@ from django.utils.translation import gettext as _
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.protected_exports import protected_export_url
 
+from .. import policies
 from ..forms.base import form_add_service_errors
 from ..forms.followup import EvaluationExportForm, SurveyForm
+from ..forms.lists import ListFilterForm
 from ..models import QuestionnaireLanguage, Round
 from ..selectors import followup as followup_selectors
 from ..selectors import rounds as round_selectors
 from ..services import followup
-from .common import questionnaire_language
+from .common import list_page, questionnaire_language
 
 
 @require("relocation.record_followup")
 def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    surveys = followup_selectors.survey_list_for_user(user=request.user)
+    form = ListFilterForm(
+        request.GET or None,
+        statuses=followup_selectors.survey_states(),
+        rounds=round_selectors.rounds_for_user(user=request.user),
+        municipalities=followup_selectors.survey_municipalities(user=request.user),
+        names_searchable=policies.household_names_searchable(request.user),
+    )
+    filters = form.filters()
+    page = list_page(
+        request,
+        followup_selectors.surveys_search(user=request.user, filters=filters, today=today),
+    )
+    surveys = followup_selectors.surveys_log_read(
+        user=request.user, surveys=page.object_list, query=filters.query
+    )
     rows = [(s, s.state_on(today)) for s in surveys]
-    return render(request, "relocation/survey_list.html", {"rows": rows})
+    return render(
+        request, "relocation/survey_list.html", {"rows": rows, "form": form, "page": page}
+    )
 
 
 @require("relocation.record_followup")

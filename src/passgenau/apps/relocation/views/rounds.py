@@ -16,6 +16,7 @@ from passgenau.apps.core.pages import form_saved
 
 from .. import policies
 from ..forms.base import TransitionForm
+from ..forms.lists import ListFilterForm
 from ..forms.rounds import RoundForm
 from ..models import (
     ROUND_TRANSITIONS,
@@ -28,16 +29,29 @@ from ..models.vocab import (
 from ..selectors import profiles as profile_selectors
 from ..selectors import rounds as round_selectors
 from ..services import profiles, rounds
+from .common import list_page
 
 
 @require("relocation.view_rounds")
 def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rounds_ = round_selectors.rounds_for_user(user=request.user)
+    form = ListFilterForm(
+        request.GET or None,
+        statuses=RoundStatus.choices,
+        municipalities=None
+        if policies.acts_for_municipality(request.user)
+        else round_selectors.round_municipalities(user=request.user),
+        search_label=_("Name"),
+    )
+    page = list_page(
+        request, round_selectors.rounds_search(user=request.user, filters=form.filters())
+    )
     return render(
         request,
         "relocation/round_list.html",
         {
-            "rounds": rounds_,
+            "form": form,
+            "page": page,
+            "rounds": page.object_list,
             "can_create": request_has_perm(request, "relocation.manage_rounds"),
         },
     )
