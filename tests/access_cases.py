@@ -144,6 +144,12 @@ def _directory_offer() -> dict[str, object]:
     return {"slug": service.directory.slug, "pk": service.pk}
 
 
+def _directory_offer_text() -> dict[str, object]:
+    from directory_helpers import provider_service
+
+    return {"pk": provider_service().pk, "language": "uk"}
+
+
 def _directory_own_offer() -> dict[str, object]:
     from directory_helpers import provider_service
 
@@ -369,6 +375,8 @@ PAGE_CASES: list[PageCase] = [
     PageCase("directory:offer_easy_text", kwargs=_directory_own_offer),
     PageCase("directory:offer_new", kwargs=_directory_own_organization),
     PageCase("directory:change_list"),
+    PageCase("directory:texts", kwargs=_directory),
+    PageCase("directory:text_edit", kwargs=_directory_offer_text),
     PageCase("directory:sheet_upload", kwargs=_directory),
     # no upload to map here: only the access check (never granted with content); the sheet
     # import tests map real uploads

@@ -150,10 +150,26 @@ class SheetUploadForm(forms.Form):
         return upload
 
 
-class EasyTextForm(forms.Form):
+class _TextForm(forms.Form):
+    """A form whose fields are described by the help paragraph ``help_id``; an invalid field
+    names its errors too, for a screen reader."""
+
+    help_id = ""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self.help_id} id_{name}-errors"
+
+
+class EasyTextForm(_TextForm):
     """The offer's name and description in Einfache Sprache (both empty: none, the reader gets
     the standard German text)."""
 
+    help_id = "easy-help"
     easy_name = forms.CharField(
         label=_("Name in Einfache Sprache"),
         max_length=300,
@@ -166,11 +182,26 @@ class EasyTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "aria-describedby": "easy-help"}),
     )
 
-    def full_clean(self) -> None:
-        """An invalid field names its errors (and the help) for a screen reader."""
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"easy-help id_{name}-errors"
+
+class OfferTextForm(_TextForm):
+    """An offer's name and description in one language (both empty: none, the reader gets the
+    German text, marked as such)."""
+
+    help_id = "text-help"
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-describedby": "text-help"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "aria-describedby": "text-help"}),
+    )
+
+    def __init__(self, *args: Any, language: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the text is written in that language and direction
+            field.widget.attrs.update({"lang": language, "dir": "auto"})

@@ -17,6 +17,7 @@ carry no name and no contact.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -408,6 +409,11 @@ class TranslationStatus(models.TextChoices):
     UP_TO_DATE = "up_to_date", _("up to date")
     OUTDATED = "outdated", _("outdated: the German text changed since")
     MISSING = "missing", _("missing")
+
+
+def german_digest(service: Service) -> str:
+    """Which German text (name and description) a translation was made from."""
+    return hashlib.sha256(f"{service.name}\n{service.description}".encode()).hexdigest()
 
 
 class ServiceText(models.Model):

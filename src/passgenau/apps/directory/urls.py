@@ -12,6 +12,7 @@ urlpatterns = [
     path("offers/new/<int:organization>/", provider.offer_new, name="offer_new"),
     path("offers/<int:pk>/confirm/", provider.offer_confirm, name="offer_confirm"),
     path("changes/", editor.change_list, name="change_list"),
+    path("offers/<int:pk>/texts/<str:language>/", editor.text_edit, name="text_edit"),
     path("changes/<int:pk>/", editor.change_detail, name="change_detail"),
     path("lotse/", lotse.desk, name="lotse_desk"),
     path("lotse/needs/<int:pk>/", lotse.needs_detail, name="needs_detail"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("lotse/referrals/<int:pk>/outcome/", lotse.referral_outcome, name="referral_outcome"),
     path("sheets/<int:pk>/", sheets.sheet_map, name="sheet_map"),
     path("<slug:slug>/import/", sheets.sheet_upload, name="sheet_upload"),
+    path("<slug:slug>/texts/", editor.text_list, name="texts"),
     path("<slug:slug>/round-table/", roundtable.report, name="roundtable"),
     path(
         "<slug:slug>/round-table/duplicates/",

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from ..models import ChangeRequest, ChangeStatus, Directory, Organization, Service
+from ..models import (
+    ChangeRequest,
+    ChangeStatus,
+    Directory,
+    Organization,
+    Service,
+    ServiceText,
+    TranslationStatus,
+    german_digest,
+)
+from .search import SIMPLE_GERMAN, VISIBLE
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -27,6 +39,8 @@ __all__ = [
     "service_get_for_provider",
     "services_due_for_confirmation",
     "services_for_provider",
+    "text_languages",
+    "text_rows",
 ]
 
 
@@ -53,8 +67,6 @@ def confirmation_due_on(service: Service, today: dt.date) -> dt.date:
 def services_due_for_confirmation(services: QuerySet[Service], today: dt.date) -> list[Service]:
     """The visible offers of ``services`` whose confirmation falls due within
     :data:`REMINDER_DAYS_BEFORE` days (or has passed), in one query."""
-    from .search import VISIBLE
-
     soon = today + dt.timedelta(days=REMINDER_DAYS_BEFORE)
     candidates = services.filter(status__in=VISIBLE).filter(
         Q(last_confirmed__isnull=True) | Q(last_confirmed__lt=today - dt.timedelta(days=30))
@@ -104,3 +116,56 @@ def change_get_for_editor(*, user: Visitor, pk: int) -> ChangeRequest | None:
         .select_related("service", "organization", "directory")
         .first()
     )
+
+
+def directory_get_for_editor(*, user: Visitor, slug: str) -> Directory | None:
+    return directories_for_editor(user=user).filter(slug=slug).first()
+
+
+def service_get_for_editor(*, user: Visitor, pk: int) -> Service | None:
+    return (
+        Service.objects.filter(directory__in=directories_for_editor(user=user), pk=pk)
+        .select_related("directory", "organization")
+        .first()
+    )
+
+
+def text_languages(directory: Directory) -> list[str]:
+    """The languages the directory keeps its offers' texts in besides German (all of the public
+    directory's when it names none), then Einfache Sprache."""
+    kept = [c for c in directory.languages if c in settings.DIRECTORY_LANGUAGES and c != "de"]
+    return [*(kept or [c for c in settings.DIRECTORY_LANGUAGES if c != "de"]), SIMPLE_GERMAN]
+
+
+@dataclass(frozen=True)
+class TextRow:
+    service: Service
+    status: str  # a TranslationStatus
+
+
+def text_rows(*, directory: Directory, language: str, status: str = "") -> list[TextRow]:
+    """The directory's offers (closed ones apart) with the state of their text in ``language``
+    (``SIMPLE_GERMAN``: Einfache Sprache): up to date, outdated (the German changed since) or
+    missing; ``status`` keeps only those. Two queries."""
+    easy = language == SIMPLE_GERMAN
+    services = list(
+        Service.objects.filter(directory=directory, status__in=VISIBLE)
+        .only("pk", "name", "description", "directory_id")
+        .order_by("name", "pk")
+    )
+    digests = dict(
+        ServiceText.objects.filter(
+            service__in=services, language="de" if easy else language, easy_language=easy
+        ).values_list("service_id", "source_digest")
+    )
+    rows = []
+    for service in services:
+        if service.pk not in digests:
+            state = TranslationStatus.MISSING
+        elif digests[service.pk] == german_digest(service):
+            state = TranslationStatus.UP_TO_DATE
+        else:
+            state = TranslationStatus.OUTDATED
+        if not status or state == status:
+            rows.append(TextRow(service, state))
+    return rows

@@ -4,7 +4,6 @@ written to the offer's HSDS metadata (field, previous and new value, a pseudonym
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ from ..models import (
     Service,
     ServiceText,
     TaxonomyTerm,
+    german_digest,
 )
 from .derive import derived_rows_save, service_derive
 
@@ -42,6 +42,7 @@ __all__ = [
     "service_apply",
     "service_confirm",
     "service_text_save",
+    "text_write",
 ]
 
 # field → the HSDS service field it is written to ("" when it lives elsewhere in HSDS)
@@ -64,11 +65,6 @@ EDITABLE_FIELDS: dict[str, str] = {
 # the fields of the offer's Einfache Sprache text → the ServiceText column they are written to
 EASY_FIELDS = {"easy_name": "name", "easy_description": "description"}
 _NAMESPACE = uuid.UUID("a3a7f0f2-1e6b-4a9e-9a55-3c2d8b0e7f11")
-
-
-def german_digest(service: Service) -> str:
-    """Which German text a translation was made from."""
-    return hashlib.sha256(f"{service.name}\n{service.description}".encode()).hexdigest()
 
 
 def _pseudonym(user: User | None) -> str:
@@ -407,3 +403,75 @@ def service_text_save(
         data={"language": language, "easy_language": easy_language},
     )
     return text
+
+
+# The longest description an editor may write (the German description has no lower limit).
+TEXT_DESCRIPTION_MAX = 20_000
+
+
+@transaction.atomic
+def text_write(
+    *,
+    actor: User,
+    service: Service,
+    language: str,
+    easy_language: bool,
+    name: str,
+    description: str,
+    today: dt.date | None = None,
+) -> Service:
+    """A directory editor writes the offer's text in ``language`` (with ``easy_language``: in
+    Einfache Sprache) directly, as the reviewer of the directory: public at once, marked as made
+    from the current German text, each changed field in the offer's history. Both fields empty
+    remove the text (readers then get the German one, marked as such). Returns the offer."""
+    from ..selectors.work import directories_for_editor
+
+    if not directories_for_editor(user=actor).filter(pk=service.directory_id).exists():
+        raise PermissionDenied
+    name, description = name.strip(), description.strip()
+    errors = {}
+    if len(name) > ServiceText._meta.get_field("name").max_length:  # type: ignore[operator]
+        errors["name"] = _("The name is longer than 300 characters.")
+    if len(description) > TEXT_DESCRIPTION_MAX:
+        errors["description"] = _("The description is longer than 20,000 characters.")
+    if "\x00" in name + description:
+        field = "name" if "\x00" in name else "description"
+        errors[field] = _("The text contains a NUL character.")
+    if errors:
+        raise ValidationError(errors)
+    text = ServiceText.objects.filter(
+        service=service, language=language, easy_language=easy_language
+    ).first()
+    before = {"name": text.name, "description": text.description} if text else {}
+    after = {"name": name, "description": description}
+    label = "easy" if easy_language else language
+    for field_name in ("name", "description"):
+        if before.get(field_name, "") != after[field_name]:
+            metadata_add(
+                service=service,
+                field_name=f"{field_name}@{label}",
+                previous=before.get(field_name, ""),
+                replacement=after[field_name],
+                action="update" if before.get(field_name) else "create",
+                actor=actor,
+                today=today,
+            )
+    if not name and not description:
+        if text is not None:
+            text.delete()
+            log_action(
+                "directory.text.deleted",
+                actor=actor,
+                obj=service,
+                data={"language": language, "easy_language": easy_language},
+            )
+        return service
+    service_text_save(
+        actor=actor,
+        service=service,
+        language=language,
+        name=name,
+        description=description,
+        easy_language=easy_language,
+    )
+    return service
