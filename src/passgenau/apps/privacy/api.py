@@ -1,4 +1,5 @@
-"""JSON API of data protection: erasing a household or one member, with a reason code."""
+"""JSON API of data protection: erasing a household or one member, a case or a mentor, with a
+reason code."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpReque
 from passgenau.apps.core.errors import REFUSED
 from passgenau.apps.relocation.selectors import intake as intake_selectors
 
-from . import services
+from . import selectors, services
 
 router = Router(tags=["privacy"])
 
 ERASE = ApiPermission("relocation.erase_households")
+KEEP_CASES = ApiPermission("cases.manage_cases")
+KEEP_MENTORS = ApiPermission("cases.manage_mentoring")
 
 
 class ErasureIn(Schema):
@@ -76,3 +79,23 @@ def member_erase(
         reason=payload.reason,
     )
     return Status(200, ErasureOut(reference=household.reference, reason=payload.reason))
+
+
+@router.post("/cases/{case_id}/erasure", response={200: ErasureOut, **REFUSED}, auth=KEEP_CASES)
+def case_erase(request: AuthenticatedHttpRequest, case_id: int, payload: ErasureIn) -> Any:
+    """Erase a case of the caller's organisation with everything recorded in it; a case with
+    billed specialist hours keeps its pseudonymous shell and the hours (``reason`` as above)."""
+    case = selectors.case_get_for_erasure(user=request.user, pk=case_id)
+    reference = services.case_erase(actor=request.user, case=case, reason=payload.reason)
+    return Status(200, ErasureOut(reference=reference, reason=payload.reason))
+
+
+@router.post(
+    "/mentors/{mentor_id}/erasure", response={200: ErasureOut, **REFUSED}, auth=KEEP_MENTORS
+)
+def mentor_erase(request: AuthenticatedHttpRequest, mentor_id: int, payload: ErasureIn) -> Any:
+    """Erase a mentor of the caller's organisation to its pseudonymous reference; its ended
+    pairs and meetings stay (409 while it has an open proposal or pair)."""
+    mentor = selectors.mentor_get_for_erasure(user=request.user, pk=mentor_id)
+    reference = services.mentor_erase(actor=request.user, mentor=mentor, reason=payload.reason)
+    return Status(200, ErasureOut(reference=reference, reason=payload.reason))

@@ -15,16 +15,25 @@ from .vocab import ErasureReason
 BLANK: list[tuple[str, Any]] = [("", "—")]
 
 
-class HouseholdEraseForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Reason for the erasure"),
-        choices=BLANK + list(ErasureReason.choices),
-        help_text=_("Only this reason and the household's reference go into the audit trail."),
-    )
+class EraseForm(forms.Form):
+    """The erasure of a case or a mentor: the reason code, never a name or typed text."""
+
+    reason_help = _("Only this reason and the pseudonymous reference go into the audit trail.")
+    reason = forms.ChoiceField(label=_("Reason for the erasure"), choices=BLANK)
     confirm = forms.BooleanField(
         label=_("I understand that the erasure cannot be undone."),
         error_messages={"required": _("Confirm that the erasure cannot be undone.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        reason.choices = BLANK + list(ErasureReason.choices)  # type: ignore[attr-defined]
+        reason.help_text = self.reason_help
+
+
+class HouseholdEraseForm(EraseForm):
+    reason_help = _("Only this reason and the household's reference go into the audit trail.")
 
 
 class MemberEraseForm(HouseholdEraseForm):

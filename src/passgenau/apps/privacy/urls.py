@@ -9,6 +9,8 @@ app_name = "privacy"
 urlpatterns = [
     path("households/<int:pk>/erase/", views.household_erase, name="household_erase"),
     path("households/<int:pk>/members/erase/", views.member_erase, name="member_erase"),
+    path("cases/<int:pk>/erase/", views.case_erase, name="case_erase"),
+    path("mentors/<int:pk>/erase/", views.mentor_erase, name="mentor_erase"),
     path(
         "households/<int:pk>/subject-access/",
         views.household_subject_access,

@@ -1,13 +1,17 @@
 """Pages of data protection: erasing a household or one member, and downloading everything held
-about a household (interviewers, their organisation's households)."""
+about a household (interviewers, their organisation's households); the same for a case of case
+management and for a mentor (caseworkers, their organisation's)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,40 +25,87 @@ from passgenau.apps.relocation.selectors import intake as intake_selectors
 from passgenau.apps.relocation.services import erasure as relocation_erasure
 
 from . import consent_sheet, selectors, services, subject_access
-from .forms import HouseholdEraseForm, MemberEraseForm
+from .forms import EraseForm, HouseholdEraseForm, MemberEraseForm
 
 ERASE = "relocation.erase_households"
 EXPORT_SUBJECT_DATA = "relocation.export_subject_data"
 INTERVIEW = "relocation.register_households"
 OWN_ACCOUNT = "accounts.view_own_account"
+# a case and a mentor: the right to keep them; the policy then asks for the organisation
+KEEP_CASES = "cases.manage_cases"
+KEEP_MENTORS = "cases.manage_mentoring"
+
+
+def _erase_page(
+    request: AuthenticatedHttpRequest,
+    form: Form,
+    *,
+    erase: Callable[[str], str],
+    done: str,
+    target: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """An erasure page: on a valid POST ``erase`` with the reason code (it returns the
+    pseudonymous reference, put into ``done``) and go to ``target``; a refusal is shown on the
+    form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            reference = erase(form.cleaned_data["reason"])
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, done % {"reference": reference})
+            return redirect(target)
+    return render(request, template, {**context, "form": form})
 
 
 @require(ERASE)
 def household_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = intake_selectors.household_get_for_erasure(user=request.user, pk=pk)
-    form = HouseholdEraseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reference = services.household_erase(
-                actor=request.user, household=household, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Household %(reference)s was erased with everything recorded about it.")
-                % {"reference": reference},
-            )
-            return redirect("relocation:household_list")
-    return render(
+    return _erase_page(
         request,
-        "privacy/household_erase.html",
-        {
-            "household": household,
-            "form": form,
-            "held": selectors.household_held(household=household),
-        },
+        HouseholdEraseForm(request.POST or None),
+        erase=lambda reason: services.household_erase(
+            actor=request.user, household=household, reason=reason
+        ),
+        done=_("Household %(reference)s was erased with everything recorded about it."),
+        target="relocation:household_list",
+        template="privacy/household_erase.html",
+        context={"household": household, "held": selectors.household_held(household=household)},
+    )
+
+
+@require(KEEP_CASES)
+def case_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Erase a case of case management (Art. 17 GDPR): the confirmation says what goes and
+    what stays (billed hours, under the pseudonymous reference)."""
+    case = selectors.case_get_for_erasure(user=request.user, pk=pk)
+    return _erase_page(
+        request,
+        EraseForm(request.POST or None),
+        erase=lambda reason: services.case_erase(actor=request.user, case=case, reason=reason),
+        done=_("Case %(reference)s was erased with everything recorded in it."),
+        target="cases:caseload",
+        template="privacy/case_erase.html",
+        context={"case": case, "held": selectors.case_held(case=case)},
+    )
+
+
+@require(KEEP_MENTORS)
+def mentor_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Erase a mentor's personal data (Art. 17 GDPR); its ended pairs stay under its reference."""
+    mentor = selectors.mentor_get_for_erasure(user=request.user, pk=pk)
+    return _erase_page(
+        request,
+        EraseForm(request.POST or None),
+        erase=lambda reason: services.mentor_erase(
+            actor=request.user, mentor=mentor, reason=reason
+        ),
+        done=_("The personal data of mentor %(reference)s were erased."),
+        target="cases:mentoring",
+        template="privacy/mentor_erase.html",
+        context={"mentor": mentor, "held": selectors.mentor_held(mentor=mentor)},
     )
 
 

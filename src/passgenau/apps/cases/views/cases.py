@@ -194,6 +194,7 @@ def _case_context(request: AuthenticatedHttpRequest, case: Case, **forms: Form) 
         "purposes": purposes,
         "consents": case.consents.select_related("recorded_by").order_by("-recorded_at"),
         "may_keep": policies.may_keep_cases(user=request.user),
+        "may_erase": policies.may_erase_case(user=request.user, case=case),
         "may_log_hours": policies.may_log_hours(user=request.user),
         "may_health": may_health,
         "health": health,
