@@ -16,6 +16,27 @@ from cases_helpers import caseworker, consent
 from relocation_helpers import FAMILY, full_answers, make_round, register, user
 from relocation_matching_helpers import ONLY_OFFICER, set_capacities
 
+# the categories of a case in the data-subject export (``cases.selectors.subject_access``)
+CASE_CATEGORIES = {
+    "case",
+    "consents",
+    "events",
+    "health",
+    "goals",
+    "steps",
+    "plan_versions",
+    "referrals",
+    "notes",
+    "hours",
+    "housing_requests",
+    "flat_proposals",
+    "mentee_requests",
+    "mentor_pairs",
+    "mentor_meetings",
+    "mediation_requests",
+    "mediator_proposals",
+}
+
 
 @dataclass
 class Lived:

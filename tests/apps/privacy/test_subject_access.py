@@ -16,7 +16,7 @@ from django.urls import reverse
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.privacy import subject_access
 from pdf_helpers import assert_readable_pdf, pdf_text
-from privacy_helpers import database_text, lived_household, tables_holding
+from privacy_helpers import CASE_CATEGORIES, database_text, lived_household, tables_holding
 
 pytestmark = pytest.mark.django_db
 
@@ -34,25 +34,6 @@ CATEGORIES = {
     "arrival",
     "surveys",
     "access_log",
-}
-CASE_CATEGORIES = {
-    "case",
-    "consents",
-    "events",
-    "health",
-    "goals",
-    "steps",
-    "plan_versions",
-    "referrals",
-    "notes",
-    "hours",
-    "housing_requests",
-    "flat_proposals",
-    "mentee_requests",
-    "mentor_pairs",
-    "mentor_meetings",
-    "mediation_requests",
-    "mediator_proposals",
 }
 
 

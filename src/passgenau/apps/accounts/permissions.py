@@ -165,8 +165,9 @@ PERMISSIONS: tuple[Permission, ...] = (
         "cases.manage_cases",
         _(
             "Open, transfer and close cases; keep consent, integration plans, referrals and "
-            "contact notes of one's own organisation's cases; erase one with a reason (Art. 17 "
-            "GDPR; billed hours stay under its pseudonymous reference)"
+            "contact notes of one's own organisation's cases; download everything held about one "
+            "(Art. 15 GDPR) and erase one with a reason (Art. 17 GDPR; billed hours stay under "
+            "its pseudonymous reference)"
         ),
         _roles(Role.CASEWORKER),
     ),
@@ -195,8 +196,9 @@ PERMISSIONS: tuple[Permission, ...] = (
         "cases.manage_mentoring",
         _(
             "Keep mentors and the mentee requests of one's own organisation's cases; run the "
-            "matching, record both sides' acceptance and the pairs' meetings; erase a mentor's "
-            "personal data with a reason once its pairs have ended (Art. 17 GDPR)"
+            "matching, record both sides' acceptance and the pairs' meetings; download everything "
+            "held about a mentor (Art. 15 GDPR) and erase its personal data with a reason once "
+            "its pairs have ended (Art. 17 GDPR)"
         ),
         _roles(Role.CASEWORKER),
     ),

@@ -1,6 +1,7 @@
 """The data-subject export (Art. 15 GDPR): everything held about a household, as JSON (every
 category, machine-readable: the fields by their names in the code, codes as stored) and as a PDF
-for the person to read, in the household's language.
+for the person to read, in the household's language; the same JSON for a case of case management
+on its own and for a mentor (``case_subject_access_json``, ``mentor_subject_access_json``).
 
 Each app names what it holds (``relocation.selectors.subject_access.household_parts``; for every
 case taken over from the household ``cases.selectors.subject_access.case_parts``), as the erasure
@@ -23,8 +24,8 @@ from django.db import models
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from passgenau.apps.cases.models import Case
-from passgenau.apps.cases.selectors.subject_access import case_parts
+from passgenau.apps.cases.models import Case, Mentor
+from passgenau.apps.cases.selectors.subject_access import case_parts, mentor_parts
 from passgenau.apps.core.held import HeldPart
 from passgenau.apps.core.pdf import UnicodeDocument
 from passgenau.apps.relocation.models import Household
@@ -35,6 +36,8 @@ from .vocab import HOUSEHOLD_RETENTION, RetentionCategory
 __all__ = [
     "FORMAT",
     "SubjectAccess",
+    "case_subject_access_json",
+    "mentor_subject_access_json",
     "pdf_language",
     "pdf_retention",
     "subject_access_collect",
@@ -103,20 +106,46 @@ def _json_parts(parts: list[HeldPart]) -> dict[str, list[dict[str, Any]]]:
     return {part.key: _json_part(part) for part in parts}
 
 
-def subject_access_json(access: SubjectAccess) -> bytes:
-    """The machine-readable export: every category by its key, every field by its name."""
+def _json_document(
+    subject: str,
+    reference: str,
+    parts: list[HeldPart],
+    *,
+    at: dt.datetime | None = None,
+    **more: Any,
+) -> bytes:
+    """The export of one data subject (``household``, ``case``, ``mentor``: the key of its
+    pseudonymous reference), every category by its key, every field by its name."""
     document = {
         "format": FORMAT,
-        "household": access.household.reference,
-        "generated_at": access.at,
-        "categories": _json_parts(access.parts),
-        "cases": [
-            {"case": reference, "categories": _json_parts(parts)}
-            for reference, parts in access.cases
-        ],
+        subject: reference,
+        "generated_at": at or timezone.now(),
+        "categories": _json_parts(parts),
+        **more,
     }
     text = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     return text.encode("utf-8")
+
+
+def subject_access_json(access: SubjectAccess) -> bytes:
+    """The machine-readable export of a household, with the cases taken over from it."""
+    cases = [
+        {"case": reference, "categories": _json_parts(parts)} for reference, parts in access.cases
+    ]
+    return _json_document(
+        "household", access.household.reference, access.parts, at=access.at, cases=cases
+    )
+
+
+def case_subject_access_json(*, case: Case) -> bytes:
+    """The machine-readable export of a case of case management (whether or not it came from a
+    household of a round: that household's own data are in the household's export)."""
+    return _json_document("case", case.reference, case_parts(case=case))
+
+
+def mentor_subject_access_json(*, mentor: Mentor) -> bytes:
+    """The machine-readable export of a mentor: its profile, its pairs and their meetings."""
+    return _json_document("mentor", mentor.reference, mentor_parts(mentor=mentor))
 
 
 # -- PDF ------------------------------------------------------------------------------------------

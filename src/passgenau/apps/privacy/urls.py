@@ -16,6 +16,12 @@ urlpatterns = [
         views.household_subject_access,
         name="household_subject_access",
     ),
+    path("cases/<int:pk>/subject-access/", views.case_subject_access, name="case_subject_access"),
+    path(
+        "mentors/<int:pk>/subject-access/",
+        views.mentor_subject_access,
+        name="mentor_subject_access",
+    ),
     path(
         "households/<int:pk>/consent-sheet/",
         views.household_consent_sheet,

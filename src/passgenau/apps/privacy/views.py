@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -139,38 +140,118 @@ def member_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "privacy/member_erase.html", {"household": household, "form": form})
 
 
-@require(EXPORT_SUBJECT_DATA)
-def household_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Everything held about the household (Art. 15 GDPR): the JSON and the PDF in its language,
-    in a zip encrypted with the password the interviewer chooses (docs/adr/0008)."""
-    household = intake_selectors.household_get_for_subject_access(user=request.user, pk=pk)
+def _subject_access_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    subject: models.Model,
+    action: str,
+    stem: str,
+    files: Callable[[], dict[str, bytes]],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A data-subject export page (Art. 15 GDPR): on a valid POST the ``files`` (named after
+    ``stem``) in a zip encrypted with the password the user chooses, for download by that user
+    only (docs/adr/0008); ``action`` is audited with the subject's pseudonymous reference."""
     form = ProtectedExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        access = subject_access.subject_access_collect(household=household)
-        stem = f"{household.reference}-subject-access"
         export = protected_exports.protected_export_create(
             owner=request.user,
             filename=f"{stem}.zip",
-            files={
-                f"{stem}.json": subject_access.subject_access_json(access),
-                f"{stem}.pdf": subject_access.subject_access_pdf(access),
-            },
+            files=files(),
             password=form.cleaned_data["password"],
         )
         log_action(
-            "relocation.household.exported",
+            action,
             actor=request.user,
-            obj=household,
+            obj=subject,
             data={"format": "zip", "subject_access": True, "export": export.pk},
         )
         return redirect(protected_exports.protected_export_url(export))
     return render(
         request,
-        "privacy/household_subject_access.html",
-        {
-            "household": household,
-            "form": form,
-            "PROTECTED_EXPORT_HOURS": settings.PROTECTED_EXPORT_HOURS,
+        template,
+        {**context, "form": form, "PROTECTED_EXPORT_HOURS": settings.PROTECTED_EXPORT_HOURS},
+    )
+
+
+@require(EXPORT_SUBJECT_DATA)
+def household_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Everything held about the household (Art. 15 GDPR): the JSON and the PDF in its language."""
+    household = intake_selectors.household_get_for_subject_access(user=request.user, pk=pk)
+    stem = f"{household.reference}-subject-access"
+
+    def files() -> dict[str, bytes]:
+        access = subject_access.subject_access_collect(household=household)
+        return {
+            f"{stem}.json": subject_access.subject_access_json(access),
+            f"{stem}.pdf": subject_access.subject_access_pdf(access),
+        }
+
+    return _subject_access_page(
+        request,
+        subject=household,
+        action="relocation.household.exported",
+        stem=stem,
+        files=files,
+        template="privacy/household_subject_access.html",
+        context={"household": household},
+    )
+
+
+@require(KEEP_CASES)
+def case_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Everything case management holds about a case (Art. 15 GDPR), as JSON, for the
+    caseworker who may erase it to hand over."""
+    case = selectors.case_get_for_erasure(user=request.user, pk=pk)
+    stem = f"{case.reference}-subject-access"
+    ref = {"ref": case.reference}
+    return _subject_access_page(
+        request,
+        subject=case,
+        action="cases.case.exported",
+        stem=stem,
+        files=lambda: {f"{stem}.json": subject_access.case_subject_access_json(case=case)},
+        template="privacy/held_subject_access.html",
+        context={
+            "title": _("Everything held about the case"),
+            "heading": _("Everything held about case %(ref)s") % ref,
+            "contents": _(
+                "Everything case management holds about the person or household of the case "
+                "(Art. 15 GDPR): the case, its consents and history, health data, the "
+                "integration plan, referrals, contact notes, specialist hours and the housing, "
+                "mentoring and language mediation requests, every field by its name, as JSON."
+            ),
+            "back": case.get_absolute_url(),
+            "back_label": _("Case %(ref)s") % ref,
+        },
+    )
+
+
+@require(KEEP_MENTORS)
+def mentor_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Everything case management holds about a mentor (Art. 15 GDPR), as JSON."""
+    mentor = selectors.mentor_get_for_erasure(user=request.user, pk=pk)
+    stem = f"{mentor.reference}-subject-access"
+    ref = {"ref": mentor.reference}
+    return _subject_access_page(
+        request,
+        subject=mentor,
+        action="cases.mentor.exported",
+        stem=stem,
+        files=lambda: {f"{stem}.json": subject_access.mentor_subject_access_json(mentor=mentor)},
+        template="privacy/held_subject_access.html",
+        context={
+            "title": _("Everything held about the mentor"),
+            "heading": _("Everything held about mentor %(ref)s") % ref,
+            "contents": _(
+                "Everything case management holds about the mentor (Art. 15 GDPR): the name, "
+                "kind, capacity, languages, free times, interests and district, the proposals "
+                "and pairs (the newcomers named only by pseudonymous codes) and their meetings, "
+                "every field by its name, as JSON."
+            ),
+            "back": mentor.get_absolute_url(),
+            "back_label": _("Mentor %(ref)s") % ref,
         },
     )
 

@@ -1,8 +1,9 @@
 """What case management holds about a case, for the data-subject export (Art. 15 GDPR): the
 case, its consents and history, health data, integration plan (goals, steps, agreed versions),
 referrals, contact notes, specialist hours, housing, mentee and mediation requests with their
-proposals and meetings. The privacy app collects the parts of every case taken over from a household
-(``privacy.subject_access``)."""
+proposals and meetings; and what it holds about a mentor (its profile, its pairs and their
+meetings). The privacy app collects the parts of a case, of every case taken over from a household
+and of a mentor (``privacy.subject_access``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ..models import (
     MediationRequest,
     MediatorProposal,
     MenteeRequest,
+    Mentor,
     MentorMeeting,
     MentorProposal,
     PlanVersion,
@@ -32,7 +34,7 @@ from ..models import (
     Step,
 )
 
-__all__ = ["case_parts"]
+__all__ = ["case_parts", "mentor_parts"]
 
 
 # The tables with a row per case, in the order the export shows them.
@@ -88,4 +90,16 @@ def case_parts(*, case: Case) -> list[HeldPart]:
                 ).order_by("pk")
             ),
         ),
+    ]
+
+
+def mentor_parts(*, mentor: Mentor) -> list[HeldPart]:
+    """Everything case management holds about ``mentor``: its profile, its proposals and pairs
+    (the newcomer named only by the request's pseudonymous code) and their meetings."""
+    pairs = list(MentorProposal.objects.filter(mentor=mentor).order_by("pk"))
+    meetings = MentorMeeting.objects.filter(pair__in=pairs).order_by("pk")
+    return [
+        HeldPart("mentor", _("mentor"), [mentor]),
+        HeldPart("mentor_pairs", _("mentor proposals"), pairs, skip=("mentor",)),
+        HeldPart("mentor_meetings", _("meetings"), list(meetings)),
     ]
