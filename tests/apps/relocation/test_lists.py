@@ -492,3 +492,38 @@ def test_filter_bar_and_pager_in_german(interviewer_client, settings):
         "Nächste Seite",
     ):
         assert german in page, german
+
+
+# -- a run's proposals (the coordinator's review) ----------------------------------------------
+
+
+def test_run_review_searches_and_filters_its_proposals(coordinator_client):
+    _round, run = published_round(2)
+    first, second = run.proposals.select_related("household__contact").order_by("pk")
+    url = reverse("relocation:run_detail", kwargs={"pk": run.pk})
+    response = coordinator_client.get(url, {"q": first.household.contact.contact_name})
+    assert [p.pk for p in response.context["proposals"]] == [first.pk]
+    entry = AuditEntry.objects.filter(action="relocation.household.list").latest("id")
+    assert entry.data == {"run": run.pk, "name_search": True, "ids": [str(first.household_id)]}
+    there = coordinator_client.get(url, {"municipality": first.municipality_id})
+    assert {p.pk for p in there.context["proposals"]} == {first.pk, second.pk}
+    assert (
+        coordinator_client.get(url, {"municipality": municipality("Kiel").pk}).context["proposals"]
+        == []
+    )
+    for bad in ({"status": "x"}, {"municipality": "x"}):
+        response = coordinator_client.get(url, bad)
+        assert response.status_code == 200 and response.context["form"].errors
+
+
+@pytest.mark.usefixtures("two_per_page")
+def test_run_review_pages_keep_the_filters(coordinator_client, monkeypatch):
+    monkeypatch.setattr("passgenau.apps.relocation.selectors.runs.PROPOSALS_PER_PAGE", 2)
+    _round, run = published_round(5)
+    url = reverse("relocation:run_detail", kwargs={"pk": run.pk})
+    coordinator_client.get(url)
+    few = _queries(coordinator_client, url + "?q=Contact&page=2")
+    page = coordinator_client.get(url + "?q=Contact&page=2").content.decode()
+    assert 'aria-current="page"' in page and 'href="?q=Contact&amp;page=3"' in page
+    assert len(coordinator_client.get(url + "?page=3").context["proposals"]) == 1
+    assert few == _queries(coordinator_client, url + "?q=Contact&page=1")

@@ -27,7 +27,7 @@ from ..models import (
     ProposalStatus,
 )
 from ..models.vocab import ConsentPurpose, Need, Occupation, SpokenLanguage
-from .lists import PROPOSAL_FIELDS, ListFilters, list_filtered, search_log_data
+from .lists import PROPOSAL_FIELDS, ListFilters, list_filtered, log_households_shown
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -69,11 +69,7 @@ def proposals_log_read(
     """Log that ``user`` saw the households of these proposals (one entry, and whether they
     were searched by name)."""
     shown = list(proposals)
-    log_read(
-        actor=user,
-        objects=[p.household for p in shown],
-        data={"page": page, **search_log_data(user=user, query=query)},
-    )
+    log_households_shown(user=user, households=[p.household for p in shown], query=query, page=page)
     return shown
 
 

@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..models.followup import SURVEY_WINDOW
 from ..models.vocab import ConsentPurpose
-from .lists import ListFields, ListFilters, list_filtered, municipalities_of, search_log_data
+from .lists import ListFields, ListFilters, list_filtered, log_households_shown, municipalities_of
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -109,11 +109,7 @@ def surveys_log_read(
     by name)."""
     shown = list(surveys)
     households = {s.household_id: s.household for s in shown}
-    log_read(
-        actor=user,
-        objects=list(households.values()),
-        data={"page": "surveys", **search_log_data(user=user, query=query)},
-    )
+    log_households_shown(user=user, households=households.values(), query=query, page="surveys")
     return shown
 
 

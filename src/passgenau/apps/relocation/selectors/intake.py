@@ -12,7 +12,7 @@ from passgenau.apps.audit.services import log_read
 
 from .. import policies
 from ..models import Household, Round
-from .lists import HOUSEHOLD_FIELDS, ListFilters, list_filtered, search_log_data
+from .lists import HOUSEHOLD_FIELDS, ListFilters, list_filtered, log_households_shown
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -91,5 +91,5 @@ def households_log_read(
     """Log that ``user`` saw this list of households (one entry with their ids, and whether
     they were searched by name)."""
     shown = list(households)
-    log_read(actor=user, objects=shown, data=search_log_data(user=user, query=query))
+    log_households_shown(user=user, households=shown, query=query)
     return shown

@@ -3,12 +3,14 @@ municipality) and how: one function for all lists, told where each list's rows k
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
 from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.audit.services import log_read
 
 from .. import policies
 from ..models import Household, Round
@@ -66,12 +68,14 @@ def households_matching(*, user: Visitor, query: str, path: str = "") -> Q:
     return match
 
 
-def search_log_data(*, user: Visitor, query: str) -> dict[str, bool]:
-    """What a list's read entry says about its search: whether names were searched (never the
-    text typed, which may be a name)."""
+def log_households_shown(
+    *, user: Visitor, households: Iterable[Household], query: str = "", **data: Any
+) -> None:
+    """Log that ``user`` saw these households on a list (one entry with their ids, ``data``,
+    and whether they were searched by name — never the text typed, which may be a name)."""
     if query.strip() and policies.household_names_searchable(user):
-        return {"name_search": True}
-    return {}
+        data["name_search"] = True
+    log_read(actor=user, objects=list(households), data=data)
 
 
 def list_filtered(

@@ -3,13 +3,13 @@ of a run with explanations, load per municipality and dimension, comparisons of 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from passgenau.apps.audit.services import log_read
 from passgenau.apps.core.input_problems import problem_line, stored_problems
 from passgenau.engine.matching.criteria import load_catalogue
 
@@ -17,6 +17,7 @@ from .. import policies
 from ..models import MatchingRun, Proposal, ProposalStatus, Round
 from ..models.vocab import CapacityDimension
 from ..wording import alternative_reason
+from .lists import ListFields, ListFilters, list_filtered, log_households_shown
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -75,8 +76,29 @@ def run_proposals(*, run: MatchingRun) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(run=run)
         .select_related("household", "municipality", "original_municipality")
-        .order_by("municipality__name", "household__reference")
+        .order_by("municipality__name", "household__reference", "pk")
     )
+
+
+def run_proposals_search(
+    *, user: Visitor, run: MatchingRun, filters: ListFilters
+) -> QuerySet[Proposal]:
+    """The run's proposals for its review, filtered (status, municipality, the household's
+    code or, for whom names are searchable, its names). Not logged here: the page logs what it
+    shows (:func:`run_proposals_log_read`)."""
+    return list_filtered(
+        run_proposals(run=run), user=user, filters=filters, fields=ListFields(round_=None)
+    )
+
+
+def run_proposals_log_read(
+    *, user: Visitor, run: MatchingRun, proposals: Iterable[Proposal], query: str = ""
+) -> list[Proposal]:
+    shown = list(proposals)
+    log_households_shown(
+        user=user, households=[p.household for p in shown], query=query, run=run.pk
+    )
+    return shown
 
 
 def run_proposals_page(
@@ -86,8 +108,9 @@ def run_proposals_page(
     proposals = run_proposals(run=run)
     total = proposals.count()
     start = max(0, (page - 1) * per_page)
-    shown = list(proposals[start : start + per_page])
-    log_read(actor=user, objects=[p.household for p in shown], data={"run": run.pk})
+    shown = run_proposals_log_read(
+        user=user, run=run, proposals=proposals[start : start + per_page]
+    )
     return shown, total
 
 

@@ -14,7 +14,7 @@ from passgenau.apps.audit.services import log_read
 
 from .. import policies
 from ..models import Arrival, Member, Proposal, ProposalStatus, Travel, TravelStatus
-from .lists import ListFields, ListFilters, list_filtered, search_log_data
+from .lists import ListFields, ListFilters, list_filtered, log_households_shown
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -93,10 +93,8 @@ def placements_shown(
 ) -> list[Proposal]:
     """These placements with travel and arrival attached (two queries); the read is logged."""
     shown = with_travel_and_arrival(placements)
-    log_read(
-        actor=user,
-        objects=[p.household for p in shown],
-        data={"page": "placements", **search_log_data(user=user, query=query)},
+    log_households_shown(
+        user=user, households=[p.household for p in shown], query=query, page="placements"
     )
     return shown
 

@@ -10,13 +10,17 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.core.forms import ProtectedExportForm
 from passgenau.apps.core.protected_exports import protected_export_url
 
+from .. import policies
+from ..forms.lists import ListFilterForm
 from ..forms.runs import RunStartForm
 from ..models import (
     Household,
     HouseholdStatus,
+    ProposalStatus,
     RoundAction,
     RunStatus,
 )
@@ -29,7 +33,7 @@ from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
 from ..services import runs
 from ..services.review import REMEASURING
-from .common import errors_to_messages
+from .common import errors_to_messages, list_page
 
 # The engine's household groups for metrics (engine.matching.profiles.GROUPS), in words.
 GROUP_LABELS: dict[str, object] = {
@@ -81,12 +85,23 @@ def run_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require("relocation.manage_rounds")
 def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = run_selectors.run_get_for_user(user=request.user, pk=pk)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    proposals, total = run_selectors.run_proposals_page(user=request.user, run=run, page=page)
-    per_page = run_selectors.PROPOSALS_PER_PAGE
+    form = ListFilterForm(
+        request.GET or None,
+        statuses=ProposalStatus.choices,
+        municipalities=Organisation.objects.filter(
+            relocation_profiles__round_id=run.round_id
+        ).order_by("name"),
+        names_searchable=policies.household_names_searchable(request.user),
+    )
+    filters = form.filters()
+    page = list_page(
+        request,
+        run_selectors.run_proposals_search(user=request.user, run=run, filters=filters),
+        per_page=run_selectors.PROPOSALS_PER_PAGE,
+    )
+    proposals = run_selectors.run_proposals_log_read(
+        user=request.user, run=run, proposals=page.object_list, query=filters.query
+    )
     labels = run_selectors.criterion_labels((get_language() or "en")[:2])
     for proposal in proposals:
         run_selectors.explanation_relabel(proposal.explanation, labels)
@@ -101,10 +116,8 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "running": running,
             "remeasuring": remeasuring,
             "proposals": proposals,
-            "total": total,
+            "form": form,
             "page": page,
-            "previous_page": page - 1 if page > 1 else None,
-            "next_page": page + 1 if page * per_page < total else None,
             "load_rows": run_selectors.run_load_chart(run=run),
             "spread": sorted(run.metrics.get("spread", {}).items()),
             "groups": [
