@@ -282,6 +282,12 @@ def _mediation_case() -> dict[str, object]:
     return {"pk": mediation_matrix_objects()[2].case_id}
 
 
+def _offered_flat() -> dict[str, object]:
+    from cases_helpers import offered_flat_matrix_object
+
+    return {"pk": offered_flat_matrix_object().pk}
+
+
 def _housing_case() -> dict[str, object]:
     from cases_helpers import housing_matrix_objects
 
@@ -442,6 +448,9 @@ PAGE_CASES: list[PageCase] = [
     PageCase("cases:district_create"),
     PageCase("cases:flat_create"),
     PageCase("cases:flat_edit", kwargs=_housing(0)),
+    PageCase("cases:offered_flats"),
+    PageCase("cases:offered_flat_create"),
+    PageCase("cases:offered_flat_edit", kwargs=_offered_flat),
     PageCase("cases:housing_run_detail", kwargs=_housing(1)),
     PageCase("cases:housing_run_export", kwargs=_housing(1)),
     PageCase("cases:housing_request_create", kwargs=_housing_case),

@@ -133,6 +133,43 @@ def make_flat(actor=None, *, district=None, max_persons=4, barrier_free=False, *
     )
 
 
+def offered_flat(provider=None, *, district=None, **fields):
+    """A flat the housing provider ``provider`` (a provider-role user; the test provider by
+    default) offers in ``district`` (the test caseworker's Grünau: its organisation allocates)."""
+    from accounts_helpers import make_user
+    from passgenau.apps.accounts.models import User
+    from passgenau.apps.cases.services import housing
+
+    provider = provider or (
+        User.objects.filter(username="test-provider-flats").first()
+        or make_user("provider", username="test-provider-flats")
+    )
+    values = {
+        "address": "Ludwigsburger Str. 9",
+        "rooms": 3,
+        "max_persons": 4,
+        "barrier_free": False,
+        "school_nearby": True,
+        "kita_nearby": True,
+        "doctor_nearby": False,
+        "features": ["balcony"],
+        "available_from": dt.date(2026, 1, 1),
+        **fields,
+    }
+    return housing.offered_flat_create(
+        actor=provider, district=district or make_district(), **values
+    )
+
+
+def offered_flat_matrix_object():
+    """A flat offered by the provider role's organisation, allocated by the caseworker role's."""
+    from funding_helpers import organisation
+
+    org = organisation("Test organisation caseworker", "municipality")
+    district = make_district(caseworker("matrix-caseworker", org))
+    return offered_flat(district=district)
+
+
 def make_housing_request(case=None, *, adults=2, school_children=0, barrier_free=False, **fields):
     from passgenau.apps.cases.services import housing
 

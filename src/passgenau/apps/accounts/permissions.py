@@ -193,6 +193,15 @@ PERMISSIONS: tuple[Permission, ...] = (
         _roles(Role.CASEWORKER),
     ),
     Permission(
+        "cases.offer_flats",
+        _(
+            "Offer one's own organisation's flats for the housing transition to the "
+            "organisation that allocates them, and change them while none is proposed, "
+            "allocated or let; see their status (nothing of the households)"
+        ),
+        _roles(Role.PROVIDER),
+    ),
+    Permission(
         "cases.manage_mentoring",
         _(
             "Keep mentors and the mentee requests of one's own organisation's cases; run the "

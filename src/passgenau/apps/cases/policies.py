@@ -8,6 +8,9 @@ by name.
   caseworker and only while the consent for the purpose ``health`` is in force.
 - The housing transition (``cases.manage_housing``): a caseworker keeps its organisation's
   districts and flats, the housing requests of its cases, and runs and decides the allocation.
+  A housing provider (``cases.offer_flats``) offers its own flats to an organisation that
+  allocates them (the one whose district it chooses) and changes them while none is proposed,
+  allocated or let; it sees their status, nothing of the households.
 - Mentoring (``cases.manage_mentoring``): a caseworker keeps its organisation's mentors, the
   mentee requests of its cases, runs the matching and records acceptances and meetings; it also
   erases one of its organisation's mentors (the privacy app, with a reason).
@@ -48,12 +51,14 @@ __all__ = [
     "may_manage_housing",
     "may_manage_mediation",
     "may_manage_mentoring",
+    "may_offer_flats",
     "may_see_appointment_note",
     "may_see_health",
     "may_take_over_case",
     "may_view_cases",
     "mediation_scope",
     "mentoring_scope",
+    "offered_flats_scope",
 ]
 
 NOTHING = Q(pk__in=[])
@@ -91,6 +96,15 @@ def may_manage_housing(*, user: Visitor) -> bool:
 def housing_scope(*, user: Visitor) -> Q:
     """Districts, flats and runs ``user`` keeps: its organisation's, or none."""
     return _own_organisation(user, may_manage_housing(user=user))
+
+
+def may_offer_flats(*, user: Visitor) -> bool:
+    return _holds(user, "cases.offer_flats")
+
+
+def offered_flats_scope(*, user: Visitor) -> Q:
+    """Flats ``user`` offers as their housing provider: its organisation's, or none."""
+    return Q(provider_id=_organisation_id(user)) if may_offer_flats(user=user) else NOTHING
 
 
 def may_manage_mentoring(*, user: Visitor) -> bool:

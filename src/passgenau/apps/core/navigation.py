@@ -49,6 +49,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Evaluation"), "relocation:evaluation", "relocation.view_evaluation"),
     NavEntry(_("Caseload"), "cases:caseload", "cases.view_cases"),
     NavEntry(_("Housing transition"), "cases:housing", "cases.manage_housing"),
+    NavEntry(_("My flats"), "cases:offered_flats", "cases.offer_flats"),
     NavEntry(_("Mentoring"), "cases:mentoring", "cases.manage_mentoring"),
     NavEntry(_("Language mediation"), "cases:mediation", "cases.manage_mediation"),
     NavEntry(_("Specialist hours"), "cases:contract_list", "cases.view_statements"),

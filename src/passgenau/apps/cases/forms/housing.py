@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from passgenau.apps.accounts.models import Organisation
 
 from ..models import District, FlatFeature
 from .cases import _date
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-
-    from passgenau.apps.accounts.models import Organisation
 
 
 class DistrictForm(forms.Form):
@@ -64,6 +65,32 @@ class FlatForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["provider"]).queryset = providers
         cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts
+
+
+class _DistrictWithKeeper(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return gettext("%(district)s (allocated by %(organisation)s)") % {
+            "district": obj.name,
+            "organisation": obj.organisation.name,
+        }
+
+
+class OfferedFlatForm(FlatForm):
+    """A housing provider's flat: the fields of a flat without the provider (its own
+    organisation); the district also says which organisation allocates it."""
+
+    def __init__(self, *args: Any, districts: QuerySet[District], **kwargs: Any) -> None:
+        super().__init__(
+            *args, providers=Organisation.objects.none(), districts=districts, **kwargs
+        )
+        del self.fields["provider"]
+        chosen = _DistrictWithKeeper(
+            label=_("District"),
+            queryset=districts,
+            help_text=_("The organisation of the district allocates the flat to a household."),
+        )
+        self.fields["district"] = chosen
+        self.order_fields(["address", "district"])
 
 
 class HousingRequestForm(forms.Form):

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..models import Case
 
 __all__ = [
+    "districts_for_providers",
     "districts_for_user",
     "flat_get_for_user",
     "flats_for_user",
@@ -35,6 +36,8 @@ __all__ = [
     "housing_requests_of_case",
     "housing_run_get_for_user",
     "housing_runs_for_user",
+    "offered_flat_get_for_user",
+    "offered_flats_for_user",
     "providers",
     "run_proposals",
     "waiting_requests_for_user",
@@ -55,6 +58,25 @@ def flats_for_user(*, user: Visitor) -> QuerySet[Flat]:
 
 def flat_get_for_user(*, user: Visitor, pk: int) -> Flat | None:
     return flats_for_user(user=user).filter(pk=pk).first()
+
+
+def offered_flats_for_user(*, user: Visitor) -> QuerySet[Flat]:
+    """The flats ``user``'s organisation offers as their housing provider (no household)."""
+    return (
+        Flat.objects.filter(policies.offered_flats_scope(user=user))
+        .select_related("district", "organisation")
+        .order_by("status", "district__name", "address", "id")
+    )
+
+
+def offered_flat_get_for_user(*, user: Visitor, pk: int) -> Flat | None:
+    return offered_flats_for_user(user=user).filter(pk=pk).first()
+
+
+def districts_for_providers() -> QuerySet[District]:
+    """The districts a housing provider may offer a flat in: every organisation's that keeps
+    districts for the housing transition (a district says who allocates the flat)."""
+    return District.objects.select_related("organisation").order_by("organisation__name", "name")
 
 
 def providers() -> QuerySet[Organisation]:

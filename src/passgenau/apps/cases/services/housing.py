@@ -121,21 +121,58 @@ def flat_create(*, actor: User, **fields: Any) -> Flat:
     return flat
 
 
-@transaction.atomic
-def flat_update(*, actor: User, flat: Flat, **fields: Any) -> Flat:
-    """Change a flat that is not proposed, allocated or let (what was proposed stays true)."""
-    organisation_id = HOUSING.organisation(actor)
-    flat = Flat.objects.select_for_update().get(pk=flat.pk, organisation_id=organisation_id)
+def _flat_changed(actor: User, flat: Flat, values: dict[str, Any]) -> Flat:
+    """The locked ``flat`` with ``values``, unless it is proposed, allocated or let (what was
+    proposed stays true)."""
     if (
         flat.status not in (FlatStatus.AVAILABLE, FlatStatus.WITHDRAWN)
         or flat.proposals.filter(status=ProposalStatus.PROPOSED).exists()
     ):
         raise CasesError(_("A flat that is proposed, allocated or let cannot be changed."))
-    for name, value in _flat_fields(organisation_id, fields).items():
+    for name, value in values.items():
         setattr(flat, name, value)
     flat.save()
     log_action("cases.flat.updated", actor=actor, obj=flat)
     return flat
+
+
+@transaction.atomic
+def flat_update(*, actor: User, flat: Flat, **fields: Any) -> Flat:
+    """Change a flat that is not proposed, allocated or let."""
+    organisation_id = HOUSING.organisation(actor)
+    flat = Flat.objects.select_for_update().get(pk=flat.pk, organisation_id=organisation_id)
+    return _flat_changed(actor, flat, _flat_fields(organisation_id, fields))
+
+
+def _offered_fields(actor: User, fields: dict[str, Any]) -> dict[str, Any]:
+    """A housing provider's flat: its own organisation the provider, kept (allocated) by the
+    organisation whose district it chose."""
+    _require(policies.may_offer_flats(user=actor))
+    district: District = fields["district"]
+    keeper = district.organisation_id
+    values = _flat_fields(keeper, {**fields, "provider": actor.organisation})
+    return {**values, "organisation_id": keeper}
+
+
+@transaction.atomic
+def offered_flat_create(*, actor: User, **fields: Any) -> Flat:
+    """A housing provider offers one of its flats for the housing transition (the fields of
+    :func:`flat_create` without ``provider``); the caseworkers of the district's organisation
+    allocate it."""
+    flat = Flat.objects.create(**_offered_fields(actor, fields))
+    log_action("cases.flat.offered", actor=actor, obj=flat)
+    return flat
+
+
+@transaction.atomic
+def offered_flat_update(*, actor: User, flat: Flat, **fields: Any) -> Flat:
+    """A housing provider changes one of its flats that is not proposed, allocated or let."""
+    values = _offered_fields(actor, fields)
+    locked = Flat.objects.select_for_update().filter(pk=flat.pk, provider_id=actor.organisation_id)
+    found = locked.first()
+    _require(found is not None)
+    assert found is not None
+    return _flat_changed(actor, found, values)
 
 
 # --------------------------------------------------------------------------------------------
@@ -367,5 +404,7 @@ __all__ = [
     "housing_request_create",
     "housing_request_withdraw",
     "move_record",
+    "offered_flat_create",
+    "offered_flat_update",
     "request_profile",
 ]

@@ -1,12 +1,14 @@
 """Pages of the housing transition: the overview (districts, flats, waiting households, runs),
-a district, a flat, a case's housing request, an allocation run with its proposals and their
-explanations, confirming or declining a proposal, and the move.
+a district, a flat, a housing provider's own flats (listed, offered, changed), a case's housing
+request, an allocation run with its proposals and their explanations, confirming or declining a
+proposal, and the move.
 
 Objects come from :mod:`..selectors.housing` (the user's organisation's); anything else is 404.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.forms import ModelChoiceField
@@ -18,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
-from ..forms.housing import DistrictForm, FlatForm, HousingRequestForm, MoveForm
+from ..forms.housing import DistrictForm, FlatForm, HousingRequestForm, MoveForm, OfferedFlatForm
 from ..models import Flat, HousingRequest
 from ..selectors import housing as selectors
 from ..services import housing as services
@@ -27,6 +29,7 @@ from .common import form_page, kept_notes
 from .matching import RunPages, area_views, by_actor, overview_context
 
 RIGHT = "cases.manage_housing"
+OFFERING = "cases.offer_flats"  # a housing provider's own flats
 
 
 def _overview() -> str:
@@ -66,33 +69,35 @@ def district_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _flat_form(request: AuthenticatedHttpRequest, flat: Flat | None = None) -> FlatForm:
-    initial = None
-    if flat is not None:
-        initial = {  # a choice of a row (provider, district) by its key
-            name: getattr(flat, f"{name}_id" if isinstance(field, ModelChoiceField) else name)
-            for name, field in FlatForm.base_fields.items()
-        }
-    return FlatForm(
-        request.POST or None,
-        initial=initial,
-        providers=selectors.providers(),
-        districts=selectors.districts_for_user(user=request.user),
-    )
+def _flat_initial(flat: Flat | None) -> dict[str, Any] | None:
+    if flat is None:
+        return None
+    return {  # a choice of a row (provider, district) by its key
+        name: getattr(flat, f"{name}_id" if isinstance(field, ModelChoiceField) else name)
+        for name, field in FlatForm.base_fields.items()
+    }
 
 
-def _flat_page(request: AuthenticatedHttpRequest, flat: Flat | None) -> HttpResponse:
+def _flat_page(
+    request: AuthenticatedHttpRequest,
+    flat: Flat | None,
+    form: FlatForm,
+    *,
+    create: Callable[..., Flat],
+    update: Callable[..., Flat],
+    overview: str,
+) -> HttpResponse:
     def save(data: dict[str, Any]) -> str:
         if flat is None:
-            services.flat_create(actor=request.user, **data)
+            create(actor=request.user, **data)
         else:
-            services.flat_update(actor=request.user, flat=flat, **data)
-        return _overview()
+            update(actor=request.user, flat=flat, **data)
+        return overview
 
     title = _("New flat") if flat is None else _("Flat %(address)s") % {"address": flat.address}
     return form_page(
         request,
-        _flat_form(request, flat),
+        form,
         save=save,
         title=title,
         submit=_("Save flat"),
@@ -100,9 +105,26 @@ def _flat_page(request: AuthenticatedHttpRequest, flat: Flat | None) -> HttpResp
     )
 
 
+def _kept_flat_page(request: AuthenticatedHttpRequest, flat: Flat | None) -> HttpResponse:
+    form = FlatForm(
+        request.POST or None,
+        initial=_flat_initial(flat),
+        providers=selectors.providers(),
+        districts=selectors.districts_for_user(user=request.user),
+    )
+    return _flat_page(
+        request,
+        flat,
+        form,
+        create=services.flat_create,
+        update=services.flat_update,
+        overview=_overview(),
+    )
+
+
 @require(RIGHT)
 def flat_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return _flat_page(request, None)
+    return _kept_flat_page(request, None)
 
 
 @require(RIGHT)
@@ -110,7 +132,50 @@ def flat_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     flat = selectors.flat_get_for_user(user=request.user, pk=pk)
     if flat is None:
         raise Http404
-    return _flat_page(request, flat)
+    return _kept_flat_page(request, flat)
+
+
+# --------------------------------------------------------------------------------------------
+# A housing provider's own flats
+# --------------------------------------------------------------------------------------------
+
+
+@require(OFFERING)
+def offered_flats(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/offered_flats.html",
+        {"flats": selectors.offered_flats_for_user(user=request.user)},
+    )
+
+
+def _offered_flat_page(request: AuthenticatedHttpRequest, flat: Flat | None) -> HttpResponse:
+    form = OfferedFlatForm(
+        request.POST or None,
+        initial=_flat_initial(flat),
+        districts=selectors.districts_for_providers(),
+    )
+    return _flat_page(
+        request,
+        flat,
+        form,
+        create=services.offered_flat_create,
+        update=services.offered_flat_update,
+        overview=reverse("cases:offered_flats"),
+    )
+
+
+@require(OFFERING)
+def offered_flat_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _offered_flat_page(request, None)
+
+
+@require(OFFERING)
+def offered_flat_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    flat = selectors.offered_flat_get_for_user(user=request.user, pk=pk)
+    if flat is None:
+        raise Http404
+    return _offered_flat_page(request, flat)
 
 
 @require(RIGHT)
@@ -226,4 +291,7 @@ __all__ = [
     "housing",
     "housing_move",
     "housing_request_create",
+    "offered_flat_create",
+    "offered_flat_edit",
+    "offered_flats",
 ]
