@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import request_has_perm
 from .models import LoginAttempt, Organisation, User
-from .services import totp_reset
+from .services import totp_reset, user_sessions_end
 from .trail import log_action
 
 
@@ -96,6 +96,13 @@ class UserAdmin(ManagedByAdministrators, DjangoUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("organisation")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """A new role, organisation or active flag ends the user's sessions, as on the
+        application's pages."""
+        super().save_model(request, obj, form, change)
+        if change and {"role", "organisation", "is_active"} & set(form.changed_data):
+            user_sessions_end(user=obj)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         """Django's page; a password set (the answer sends to the user's page) is audited."""

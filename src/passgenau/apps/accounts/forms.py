@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import Organisation
+from .roles import Role
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(
@@ -28,4 +31,17 @@ class OneTimeCodeForm(forms.Form):
                 "autofocus": True,
             }
         ),
+    )
+
+
+class UserRoleForm(forms.Form):
+    """The role and organisation of an account (administrators may have no organisation)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label=_("(none)"),
+        help_text=_("A municipality is an organisation linked to its Kreis or Gemeinde."),
     )

@@ -125,6 +125,10 @@ class User(AbstractUser):
     totp_last_counter = models.BigIntegerField(
         _("last TOTP time step"), null=True, blank=True, editable=False
     )
+    # Raised to end every session of the user (a new role or organisation, deactivation).
+    session_generation = models.PositiveIntegerField(
+        _("session generation"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -132,13 +136,19 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
-        """Sessions are bound to the password and to the second factor: a new password or a
-        reset (or new) one-time password ends every session of the user."""
-        if self.totp_confirmed_at is None:
+        """Sessions are bound to the password, to the second factor and to the session
+        generation: a new password, a reset (or new) one-time password or a raised generation
+        (``services.user_sessions_end``) ends every session of the user."""
+        bound = [self.password]
+        if self.totp_confirmed_at is not None:
+            bound.append(self.totp_confirmed_at.isoformat())
+        if self.session_generation:
+            bound.append(f"generation:{self.session_generation}")
+        if len(bound) == 1:
             return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         return salted_hmac(
             "passgenau.accounts.User.session_auth_hash",
-            f"{self.password}|{self.totp_confirmed_at.isoformat()}",
+            "|".join(bound),
             secret=secret,
             algorithm="sha256",
         ).hexdigest()

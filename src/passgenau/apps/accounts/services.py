@@ -10,9 +10,14 @@ import pyotp
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
+from passgenau.apps.core.errors import ServiceError
+
+from . import policies
 from .models import LoginAttempt, LoginStep, Organisation, User
 from .sealing import is_sealed
 from .trail import log_action
@@ -71,6 +76,58 @@ def user_create(
             data={"role": role, "organisation": organisation.pk if organisation else None},
         )
     return user
+
+
+def user_sessions_end(*, user: User) -> None:
+    """End every session of ``user`` (they log in again): the session generation is raised,
+    which changes the hash each session was bound to."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+def _keep_a_user_manager(*, user: User, role: str, is_active: bool) -> None:
+    """Refuse a change after which no active account would manage users any more."""
+    if not (user.is_active and policies.role_manages_users(user.role)):
+        return  # the account does not manage users now: nothing is lost
+    if is_active and policies.role_manages_users(role):
+        return
+    others = User.objects.filter(is_active=True, role__in=policies.roles_managing_users()).exclude(
+        pk=user.pk
+    )
+    if not others.exists():
+        raise ServiceError(
+            _("This is the last active administrator: give another account the role first."),
+            code="last_administrator",
+        )
+
+
+def user_change_role(
+    *, actor: Actor, user: User, role: str, organisation: Organisation | None
+) -> bool:
+    """Give ``user`` another role or organisation; their sessions end (what they may do has
+    changed) and the change is logged with the ids only. False when nothing changed."""
+    before = {"role": user.role, "organisation": user.organisation_id}
+    after = {"role": role, "organisation": organisation.pk if organisation else None}
+    if before == after:
+        return False
+    _keep_a_user_manager(user=user, role=role, is_active=user.is_active)
+    user.role = role
+    user.organisation = organisation
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save(update_fields=["role", "organisation"])
+        user_sessions_end(user=user)
+        log_action(
+            "accounts.user.role_changed",
+            actor=actor,
+            obj=user,
+            data={
+                key: {"from": before[key], "to": after[key]}
+                for key in before
+                if before[key] != after[key]
+            },
+        )
+    return True
 
 
 # --- lock-out ---

@@ -25,4 +25,5 @@ urlpatterns = [
     path("me/password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),
     path("users/<int:id>/", views.user_detail, name="user_detail"),
+    path("users/<int:id>/role/", views.user_role_change, name="user_role_change"),
 ]

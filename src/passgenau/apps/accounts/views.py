@@ -19,10 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from passgenau.apps.core.errors import ServiceError
+from passgenau.apps.core.forms import add_service_errors
+
 from . import permissions, selectors, services
 from .access import SESSION_OTP_VERIFIED, AuthenticatedHttpRequest, public, require
 from .addresses import client_ip
-from .forms import LoginForm, OneTimeCodeForm
+from .forms import LoginForm, OneTimeCodeForm, UserRoleForm
 from .models import LoginStep
 from .trail import log_action
 
@@ -212,3 +215,31 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def user_detail(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
     account = selectors.user_get_for_user(user=request.user, id=id)
     return render(request, "accounts/user_detail.html", {"account": account})
+
+
+@require("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
+def user_role_change(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
+    """Another role or organisation for an account: that user's sessions end."""
+    account = selectors.user_get_for_user(user=request.user, id=id)
+    form = UserRoleForm(
+        request.POST or None,
+        initial={"role": account.role, "organisation": account.organisation},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.user_change_role(
+                actor=request.user,
+                user=account,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ServiceError as error:
+            add_service_errors(form, error)
+        else:
+            if changed:
+                messages.success(
+                    request, _("The role has been changed; the user has been logged out.")
+                )
+            return redirect("accounts:user_detail", id=account.pk)
+    return render(request, "accounts/user_role_form.html", {"account": account, "form": form})

@@ -68,6 +68,7 @@ EVENTS: dict[str, str | Promise] = {
     "password_reset": pgettext_lazy("audit event", "password reset by e-mail"),
     "totp_enrolled": pgettext_lazy("audit event", "second factor set up"),
     "totp_reset": pgettext_lazy("audit event", "second factor reset"),
+    "role_changed": pgettext_lazy("audit event", "role or organisation changed"),
     "applied": pgettext_lazy("audit event", "applied for"),
     "approved": pgettext_lazy("audit event", "approved"),
     "closed": pgettext_lazy("audit event", "closed"),

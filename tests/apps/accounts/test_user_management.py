@@ -1,0 +1,132 @@
+"""Administrators manage accounts in the application (issue 11): each change goes through a
+service, ends the sessions it must end and is logged with ids only."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts_helpers import login_client, make_user
+from passgenau.apps.accounts import services
+from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.audit.models import AuditEntry
+from passgenau.apps.core.errors import ServiceError
+
+PROFILE = "/accounts/me/"
+
+pytestmark = pytest.mark.django_db
+
+
+def _logged_in(user) -> Client:
+    client = login_client(Client(), user)
+    assert client.get(PROFILE).status_code == 200
+    return client
+
+
+def _logged_out(client: Client) -> bool:
+    return client.get(PROFILE).status_code == 302 and "_auth_user_id" not in client.session
+
+
+def _other_organisation() -> Organisation:
+    return Organisation.objects.create(name="Kreis Süd", kind="municipality")
+
+
+# --- role and organisation
+
+
+def test_changing_the_role_on_the_page_ends_the_sessions_and_is_logged(
+    administrator_client, administrator_user
+):
+    user = make_user("caseworker", username="carla", email="carla@example.org")
+    client = _logged_in(user)
+    organisation = _other_organisation()
+    url = reverse("accounts:user_role_change", kwargs={"id": user.pk})
+    response = administrator_client.post(
+        url, {"role": "municipal_officer", "organisation": organisation.pk}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.role, user.organisation) == ("municipal_officer", organisation)
+    assert _logged_out(client)
+    entry = AuditEntry.objects.get(action="accounts.user.role_changed")
+    assert entry.actor == administrator_user
+    assert entry.object_id == str(user.pk)
+    assert entry.data["role"] == {"from": "caseworker", "to": "municipal_officer"}
+    assert entry.data["organisation"]["to"] == organisation.pk
+    assert "carla" not in str(entry.data)
+
+
+def test_a_role_changed_in_the_django_admin_ends_the_sessions(administrator_client):
+    """Before, a new role in the admin left the user's sessions running with the old rights."""
+    user = make_user("caseworker", username="carla")
+    client = _logged_in(user)
+    response = administrator_client.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {
+            "username": "carla",
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+            "organisation": user.organisation_id,
+            "role": "provider",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:3000]
+    user.refresh_from_db()
+    assert user.role == "provider"
+    assert _logged_out(client)
+
+
+def test_saving_the_same_role_changes_nothing(administrator_user):
+    user = make_user("caseworker", username="carla")
+    client = _logged_in(user)
+    changed = services.user_change_role(
+        actor=administrator_user, user=user, role="caseworker", organisation=user.organisation
+    )
+    assert not changed
+    assert client.get(PROFILE).status_code == 200
+    assert not AuditEntry.objects.filter(action="accounts.user.role_changed").exists()
+
+
+def test_the_last_administrator_keeps_the_role(administrator_client, administrator_user):
+    url = reverse("accounts:user_role_change", kwargs={"id": administrator_user.pk})
+    response = administrator_client.post(
+        url, {"role": "caseworker", "organisation": administrator_user.organisation_id}
+    )
+    assert response.status_code == 200
+    assert "das letzte aktive Administrationskonto" in response.content.decode()
+    administrator_user.refresh_from_db()
+    assert administrator_user.role == "administrator"
+
+
+def test_an_administrator_may_step_down_when_another_remains(administrator_user):
+    make_user("administrator", username="second-admin")
+    services.user_change_role(
+        actor=administrator_user, user=administrator_user, role="funder", organisation=None
+    )
+    administrator_user.refresh_from_db()
+    assert administrator_user.role == "funder"
+    with pytest.raises(ServiceError):
+        second = administrator_user.__class__.objects.get(username="second-admin")
+        services.user_change_role(actor=second, user=second, role="funder", organisation=None)
+
+
+def test_the_role_form_links_its_errors(administrator_client, administrator_user):
+    user = make_user("caseworker", username="carla")
+    url = reverse("accounts:user_role_change", kwargs={"id": user.pk})
+    html = administrator_client.post(url, {"role": "no-such-role"}).content.decode()
+    assert 'aria-describedby="id_role_error"' in html
+    assert 'id="id_role_error"' in html
+    assert 'aria-invalid="true"' in html
+    assert '<label for="id_organisation">' in html
+
+
+def test_the_audit_page_reads_the_new_actions(administrator_client, administrator_user):
+    user = make_user("caseworker", username="carla")
+    services.user_change_role(
+        actor=administrator_user, user=user, role="provider", organisation=user.organisation
+    )
+    html = administrator_client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "User: role or organisation changed <code" in html  # words, the code beside them
