@@ -304,6 +304,7 @@ PAGE_CASES: list[PageCase] = [
     # an invalid link shows the page that says so
     PageCase("accounts:password_reset_confirm", kwargs=lambda: {"uidb64": "MQ", "token": "a-b"}),
     PageCase("accounts:password_reset_complete"),
+    PageCase("accounts:invitation_accept", kwargs=lambda: {"uidb64": "MQ", "token": "a-b"}),
     # the second-factor pages forward users who already confirmed theirs
     PageCase("accounts:totp_verify", granted=frozenset({200, 302})),
     PageCase("accounts:totp_enrol", granted=frozenset({200, 302})),
@@ -314,6 +315,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("accounts:user_list"),
     PageCase("accounts:user_detail", kwargs=_some_user_id),
     PageCase("accounts:user_role_change", kwargs=_some_user_id),
+    PageCase("accounts:user_invite"),
     PageCase("audit:entry_list"),
     PageCase("audit:entry_export"),
     PageCase("audit:entry_list", query="action=accounts&date_from=2020-01-01"),

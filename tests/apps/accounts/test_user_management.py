@@ -3,13 +3,15 @@ service, ends the sessions it must end and is logged with ids only."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from accounts_helpers import login_client, make_user
 from passgenau.apps.accounts import services
-from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.accounts.models import Organisation, User
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.core.errors import ServiceError
 
@@ -130,3 +132,108 @@ def test_the_audit_page_reads_the_new_actions(administrator_client, administrato
     )
     html = administrator_client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "User: role or organisation changed <code" in html  # words, the code beside them
+
+
+# --- new accounts by invitation
+
+
+def _invite(client: Client, **fields) -> object:
+    organisation = Organisation.objects.create(name="Stadt Nord", kind="municipality")
+    data = {
+        "username": "nora",
+        "first_name": "Nora",
+        "last_name": "Neu",
+        "email": "nora@example.org",
+        "role": "municipal_officer",
+        "organisation": organisation.pk,
+        **fields,
+    }
+    return client.post(reverse("accounts:user_invite"), data)
+
+
+def test_a_new_user_is_invited_sets_a_password_and_then_enrols(
+    administrator_client, administrator_user, mailoutbox
+):
+    response = _invite(administrator_client)
+    assert response.status_code == 302
+    user = User.objects.get(username="nora")
+    assert (user.role, user.email, user.get_full_name()) == (
+        "municipal_officer",
+        "nora@example.org",
+        "Nora Neu",
+    )
+    assert not user.has_usable_password()
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["nora@example.org"]
+    assert "nora" in mail.body and "Authenticator-App" in mail.body  # German by default
+    link = re.search(r"http://testserver(/accounts/invitation/\S+/)", mail.body).group(1)
+
+    invited = Client()
+    form_page = invited.get(link, follow=True)
+    assert form_page.status_code == 200
+    assert "new_password1" in form_page.content.decode()
+    password = "a-long-first-passphrase-77"
+    done = invited.post(
+        form_page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+    )
+    assert done.status_code == 302 and done.url == reverse("accounts:login")
+    user.refresh_from_db()
+    assert user.check_password(password)
+    again = invited.get(link, follow=True)
+    assert "new_password1" not in again.content.decode()  # the link works once
+
+    login = invited.post(reverse("accounts:login"), {"username": "nora", "password": password})
+    assert login.url == reverse("accounts:totp_enrol")
+
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(user.pk)).values_list("action", flat=True)
+    )
+    assert {
+        "accounts.user.created",
+        "accounts.user.invited",
+        "accounts.user.invitation_accepted",
+    } <= set(actions)
+    created = AuditEntry.objects.get(action="accounts.user.created", object_id=str(user.pk))
+    assert created.actor == administrator_user
+    assert "nora" not in str(created.data) and "example.org" not in str(created.data)
+
+
+def test_an_e_mail_address_in_use_is_a_form_error(administrator_client, mailoutbox):
+    make_user("caseworker", username="carla", email="Nora@Example.org")
+    response = _invite(administrator_client)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_email_error"' in html
+    assert 'aria-describedby="id_email_helptext id_email_error"' in html
+    assert not User.objects.filter(username="nora").exists()
+    assert mailoutbox == []
+
+
+def test_a_user_name_in_use_is_a_form_error(administrator_client, mailoutbox):
+    make_user("caseworker", username="nora")
+    response = _invite(administrator_client)
+    assert response.status_code == 200
+    assert 'id="id_username_error"' in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_an_old_invitation_no_longer_works(administrator_client, mailoutbox, settings):
+    _invite(administrator_client)
+    link = re.search(r"http://testserver(/accounts/invitation/\S+/)", mailoutbox[0].body).group(1)
+    settings.ACCOUNT_INVITATION_TIMEOUT = -1
+    page = Client().get(link, follow=True).content.decode()
+    assert "new_password1" not in page
+
+
+def test_a_reset_token_is_no_invitation(administrator_client, mailoutbox):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    _invite(administrator_client)
+    user = User.objects.get(username="nora")
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    url = reverse("accounts:invitation_accept", kwargs={"uidb64": uid, "token": token})
+    assert "new_password1" not in Client().get(url, follow=True).content.decode()

@@ -45,3 +45,23 @@ class UserRoleForm(forms.Form):
         empty_label=_("(none)"),
         help_text=_("A municipality is an organisation linked to its Kreis or Gemeinde."),
     )
+
+
+class UserInviteForm(UserRoleForm):
+    """A new account: the user sets the password from the invitation e-mail."""
+
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("For logging in; letters, digits and @ . + - _ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("The invitation to set a password goes to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    field_order = ["username", "first_name", "last_name", "email", "role", "organisation"]

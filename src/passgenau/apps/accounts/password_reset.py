@@ -5,23 +5,27 @@ not the request is past the rate limit (``services.password_reset_request_allowe
 e-mail goes out); the link in the e-mail works once (the token depends on the password hash)
 and for ``PASSWORD_RESET_TIMEOUT`` seconds. A new password ends every session of the user (the
 session hash changes); the second factor stays as it is: a lost authenticator app is re-enrolled
-only after an administrator resets it in the admin.
+only after an administrator resets it. An invitation to a new account is a link of the same kind
+(``tokens.invitation_token_generator``, valid longer) to set the first password.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .access import public
 from .addresses import client_ip
 from .services import password_reset_request_allowed
+from .tokens import invitation_token_generator
 from .trail import log_action
 
 
@@ -44,6 +48,7 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False
+    action = "accounts.user.password_reset"
 
     @method_decorator(sensitive_post_parameters("new_password1", "new_password2"))
     def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -51,7 +56,26 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        log_action("accounts.user.password_reset", actor=None, obj=form.user)
+        log_action(self.action, actor=None, obj=form.user)
+        return response
+
+
+class _InvitationAccept(_PasswordResetConfirm):
+    """The link of an invitation (``services.user_invite``): the new user sets a first password,
+    then logs in and enrols the second factor."""
+
+    template_name = "accounts/invitation_accept.html"
+    token_generator = invitation_token_generator
+    action = "accounts.user.invitation_accepted"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.user.requires_totp:
+            text = _("Your password is set. Log in: you then set up your authenticator app.")
+        else:
+            text = _("Your password is set. You can log in now.")
+        messages.success(self.request, text)
         return response
 
 
@@ -60,6 +84,7 @@ password_reset_done = public(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
 password_reset_confirm = public(_PasswordResetConfirm.as_view())
+invitation_accept = public(_InvitationAccept.as_view())
 password_reset_complete = public(
     auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"

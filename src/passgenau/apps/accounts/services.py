@@ -9,10 +9,16 @@ from typing import TYPE_CHECKING, Any
 import pyotp
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.core.errors import ServiceError
@@ -20,6 +26,7 @@ from passgenau.apps.core.errors import ServiceError
 from . import policies
 from .models import LoginAttempt, LoginStep, Organisation, User
 from .sealing import is_sealed
+from .tokens import default_token_generator, invitation_token_generator
 from .trail import log_action
 
 if TYPE_CHECKING:
@@ -66,6 +73,12 @@ def user_create(
     )
     validate_password(password, user=user)
     user.set_password(password)
+    _user_add(actor=actor, user=user)
+    return user
+
+
+def _user_add(*, actor: Actor, user: User) -> None:
+    """Check and save a new account and log it (ids and role only)."""
     user.full_clean(exclude=["password"])
     with transaction.atomic():
         user.save()
@@ -73,9 +86,71 @@ def user_create(
             "accounts.user.created",
             actor=actor,
             obj=user,
-            data={"role": role, "organisation": organisation.pk if organisation else None},
+            data={"role": user.role, "organisation": user.organisation_id},
         )
+
+
+def user_invite(
+    *,
+    actor: Actor,
+    username: str,
+    email: str,
+    role: str,
+    organisation: Organisation | None,
+    first_name: str = "",
+    last_name: str = "",
+    base_url: str,
+) -> User:
+    """A new account without a password: the user gets an e-mail with a link (valid for
+    ``ACCOUNT_INVITATION_TIMEOUT`` seconds, once) to set their own, and then enrols the second
+    factor at the first log-in. An e-mail address already in use is refused."""
+    email = User.objects.normalize_email(email.strip())
+    if not email:
+        raise ServiceError({"email": [_("Give the e-mail address the invitation goes to.")]})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError(
+            {"email": [_("Another account has this e-mail address already.")]},
+            code="duplicate_email",
+        )
+    user = User(username=username, role=role, organisation=organisation, email=email)
+    user.first_name, user.last_name = first_name, last_name
+    user.set_unusable_password()
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        raise ServiceError(error.message_dict) from error
+    with transaction.atomic():
+        _user_add(actor=actor, user=user)
+        _password_link_send(user=user, base_url=base_url, invitation=True)
+        log_action("accounts.user.invited", actor=actor, obj=user)
     return user
+
+
+def _password_link_send(*, user: User, base_url: str, invitation: bool) -> None:
+    """E-mail ``user`` a one-time link to set a password: an invitation to a new account or a
+    reset sent by an administrator; in the platform's language (the user has chosen none yet
+    where it matters most, at the invitation)."""
+    generator = invitation_token_generator if invitation else default_token_generator
+    url_name = "accounts:invitation_accept" if invitation else "accounts:password_reset_confirm"
+    path = reverse(
+        url_name,
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": generator.make_token(user),
+        },
+    )
+    timeout = settings.ACCOUNT_INVITATION_TIMEOUT if invitation else settings.PASSWORD_RESET_TIMEOUT
+    context = {
+        "user": user,
+        "link": base_url.rstrip("/") + path,
+        "hours": max(1, timeout // 3600),
+        "second_factor": user.requires_totp,
+    }
+    kind = "invitation" if invitation else "password_link"
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"accounts/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"accounts/{kind}_email.txt", context)
+    send_mail(subject, body, None, [user.email], fail_silently=False)
 
 
 def user_sessions_end(*, user: User) -> None:

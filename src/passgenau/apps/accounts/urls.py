@@ -17,6 +17,11 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path(
+        "invitation/<uidb64>/<token>/",
+        password_reset.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
         "password/reset/complete/",
         password_reset.password_reset_complete,
         name="password_reset_complete",
@@ -24,6 +29,7 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_invite, name="user_invite"),
     path("users/<int:id>/", views.user_detail, name="user_detail"),
     path("users/<int:id>/role/", views.user_role_change, name="user_role_change"),
 ]

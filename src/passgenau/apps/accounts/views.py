@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -25,7 +26,7 @@ from passgenau.apps.core.forms import add_service_errors
 from . import permissions, selectors, services
 from .access import SESSION_OTP_VERIFIED, AuthenticatedHttpRequest, public, require
 from .addresses import client_ip
-from .forms import LoginForm, OneTimeCodeForm, UserRoleForm
+from .forms import LoginForm, OneTimeCodeForm, UserInviteForm, UserRoleForm
 from .models import LoginStep
 from .trail import log_action
 
@@ -215,6 +216,29 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def user_detail(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
     account = selectors.user_get_for_user(user=request.user, id=id)
     return render(request, "accounts/user_detail.html", {"account": account})
+
+
+def _base_url(request: HttpRequest) -> str:
+    """Where links in e-mails point: ``SITE_URL`` when set, else this request's host."""
+    return settings.SITE_URL or request.build_absolute_uri("/")
+
+
+@require("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
+def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new account; the user is invited by e-mail to set a password."""
+    form = UserInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.user_invite(
+                actor=request.user, base_url=_base_url(request), **form.cleaned_data
+            )
+        except ServiceError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The account has been created and the invitation sent."))
+            return redirect("accounts:user_detail", id=account.pk)
+    return render(request, "accounts/user_invite.html", {"form": form})
 
 
 @require("accounts.manage_users")

@@ -175,6 +175,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Password reset links work once and for this many seconds.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
+# The link in an invitation to a new account (to set its first password) works once and for
+# this many seconds.
+ACCOUNT_INVITATION_TIMEOUT = int(
+    os.environ.get("ACCOUNT_INVITATION_TIMEOUT", str(7 * 24 * 60 * 60))
+)
 # Reset e-mails: at most this many requests per e-mail address and per client address within
 # the window; past that the answer is the same but no e-mail goes out.
 PASSWORD_RESET_MAX_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_MAX_PER_EMAIL", "3"))
