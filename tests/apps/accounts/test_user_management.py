@@ -237,3 +237,64 @@ def test_a_reset_token_is_no_invitation(administrator_client, mailoutbox):
     token = default_token_generator.make_token(user)
     url = reverse("accounts:invitation_accept", kwargs={"uidb64": uid, "token": token})
     assert "new_password1" not in Client().get(url, follow=True).content.decode()
+
+
+# --- deactivation and reactivation
+
+
+def test_deactivating_ends_the_sessions_and_reactivating_does_not_bring_them_back(
+    administrator_client, administrator_user
+):
+    user = make_user("caseworker", username="carla")
+    client = _logged_in(user)
+    url = reverse("accounts:user_deactivate", kwargs={"id": user.pk})
+    page = administrator_client.get(url)
+    assert page.status_code == 200 and "csrfmiddlewaretoken" in page.content.decode()
+    user.refresh_from_db()
+    assert user.is_active  # the GET only asks
+    assert administrator_client.post(url).status_code == 302
+    user.refresh_from_db()
+    assert not user.is_active
+    assert client.get(PROFILE).status_code == 302  # an inactive user is nobody
+
+    services.user_reactivate(actor=administrator_user, user=user)
+    assert client.get(PROFILE).status_code == 302
+    user.refresh_from_db()
+    assert user.is_active
+    assert list(
+        AuditEntry.objects.filter(object_id=str(user.pk))
+        .filter(action__in=["accounts.user.deactivated", "accounts.user.reactivated"])
+        .order_by("pk")
+        .values_list("action", "actor_id")
+    ) == [
+        ("accounts.user.deactivated", administrator_user.pk),
+        ("accounts.user.reactivated", administrator_user.pk),
+    ]
+
+
+def test_a_session_opened_before_a_deactivation_stays_ended_after_reactivating(
+    administrator_user,
+):
+    user = make_user("caseworker", username="carla")
+    client = _logged_in(user)
+    services.user_deactivate(actor=administrator_user, user=user)
+    services.user_reactivate(actor=administrator_user, user=user)
+    assert _logged_out(client)
+
+
+def test_an_administrator_cannot_deactivate_themselves(administrator_client, administrator_user):
+    make_user("administrator", username="second-admin")
+    url = reverse("accounts:user_deactivate", kwargs={"id": administrator_user.pk})
+    response = administrator_client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "cannot deactivate your own account" in response.content.decode()
+    administrator_user.refresh_from_db()
+    assert administrator_user.is_active
+
+
+def test_the_last_administrator_is_not_deactivated(administrator_user):
+    other = make_user("administrator", username="second-admin")
+    services.user_deactivate(actor=administrator_user, user=other)  # another one remains
+    with pytest.raises(ServiceError) as refused:
+        services.user_deactivate(actor=None, user=administrator_user)
+    assert refused.value.code == "last_administrator"

@@ -205,6 +205,39 @@ def user_change_role(
     return True
 
 
+def user_deactivate(*, actor: Actor, user: User) -> None:
+    """The user can no longer log in; their sessions end. Not one's own account, nor the last
+    active administrator."""
+    if not user.is_active:
+        raise ServiceError(_("The account is inactive already."), code="state")
+    if actor is not None and actor.pk == user.pk:
+        raise ServiceError(
+            _("You cannot deactivate your own account; ask another administrator."),
+            code="own_account",
+        )
+    _keep_a_user_manager(user=user, role=user.role, is_active=False)
+    _active_set(actor=actor, user=user, active=False)
+
+
+def user_reactivate(*, actor: Actor, user: User) -> None:
+    """The user can log in again, with a new session (none from before comes back)."""
+    if user.is_active:
+        raise ServiceError(_("The account is active already."), code="state")
+    _active_set(actor=actor, user=user, active=True)
+
+
+def _active_set(*, actor: Actor, user: User, active: bool) -> None:
+    user.is_active = active
+    with transaction.atomic():
+        user.save(update_fields=["is_active"])
+        user_sessions_end(user=user)
+        log_action(
+            "accounts.user.reactivated" if active else "accounts.user.deactivated",
+            actor=actor,
+            obj=user,
+        )
+
+
 # --- lock-out ---
 
 

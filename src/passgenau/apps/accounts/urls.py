@@ -32,4 +32,6 @@ urlpatterns = [
     path("users/new/", views.user_invite, name="user_invite"),
     path("users/<int:id>/", views.user_detail, name="user_detail"),
     path("users/<int:id>/role/", views.user_role_change, name="user_role_change"),
+    path("users/<int:id>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<int:id>/reactivate/", views.user_reactivate, name="user_reactivate"),
 ]

@@ -3,6 +3,8 @@ authenticator app, one's own account, and the administrators' list of accounts."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import segno
@@ -13,9 +15,11 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,7 +31,7 @@ from . import permissions, selectors, services
 from .access import SESSION_OTP_VERIFIED, AuthenticatedHttpRequest, public, require
 from .addresses import client_ip
 from .forms import LoginForm, OneTimeCodeForm, UserInviteForm, UserRoleForm
-from .models import LoginStep
+from .models import LoginStep, User
 from .trail import log_action
 
 SESSION_NEXT = "passgenau_next"
@@ -267,3 +271,66 @@ def user_role_change(request: AuthenticatedHttpRequest, id: int) -> HttpResponse
                 )
             return redirect("accounts:user_detail", id=account.pk)
     return render(request, "accounts/user_role_form.html", {"account": account, "form": form})
+
+
+@dataclass(frozen=True)
+class _AccountAction:
+    """A change to an account that an administrator confirms on a page of its own (a GET shows
+    what it does, the POST with CSRF does it)."""
+
+    title: Promise
+    explanation: Promise
+    button: Promise
+    done: Promise
+    run: Callable[[AuthenticatedHttpRequest, User], object]
+
+
+def _confirmed(request: AuthenticatedHttpRequest, id: int, action: _AccountAction) -> HttpResponse:
+    account = selectors.user_get_for_user(user=request.user, id=id)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            action.run(request, account)
+        except ServiceError as error:
+            errors = error.messages
+        else:
+            messages.success(request, str(action.done))
+            return redirect("accounts:user_detail", id=account.pk)
+    return render(
+        request,
+        "accounts/user_confirm.html",
+        {"account": account, "action": action, "errors": errors},
+    )
+
+
+DEACTIVATE = _AccountAction(
+    title=gettext_lazy("Deactivate the account"),
+    explanation=gettext_lazy(
+        "The user is logged out everywhere and can no longer log in. Their entries stay; you "
+        "can reactivate the account later."
+    ),
+    button=gettext_lazy("Deactivate"),
+    done=gettext_lazy("The account has been deactivated; the user has been logged out."),
+    run=lambda request, account: services.user_deactivate(actor=request.user, user=account),
+)
+REACTIVATE = _AccountAction(
+    title=gettext_lazy("Reactivate the account"),
+    explanation=gettext_lazy(
+        "The user can log in again with their password and second factor, in a new session."
+    ),
+    button=gettext_lazy("Reactivate"),
+    done=gettext_lazy("The account has been reactivated."),
+    run=lambda request, account: services.user_reactivate(actor=request.user, user=account),
+)
+
+
+@require("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
+def user_deactivate(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
+    return _confirmed(request, id, DEACTIVATE)
+
+
+@require("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
+def user_reactivate(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
+    return _confirmed(request, id, REACTIVATE)

@@ -70,6 +70,8 @@ EVENTS: dict[str, str | Promise] = {
     "totp_reset": pgettext_lazy("audit event", "second factor reset"),
     "role_changed": pgettext_lazy("audit event", "role or organisation changed"),
     "invited": pgettext_lazy("audit event", "invited by e-mail"),
+    "deactivated": pgettext_lazy("audit event", "deactivated"),
+    "reactivated": pgettext_lazy("audit event", "reactivated"),
     "invitation_accepted": pgettext_lazy("audit event", "invitation accepted, password set"),
     "applied": pgettext_lazy("audit event", "applied for"),
     "approved": pgettext_lazy("audit event", "approved"),
