@@ -298,3 +298,96 @@ def test_the_last_administrator_is_not_deactivated(administrator_user):
     with pytest.raises(ServiceError) as refused:
         services.user_deactivate(actor=None, user=administrator_user)
     assert refused.value.code == "last_administrator"
+
+
+# --- second factor and password link from the user's page
+
+
+def _enrolled(username: str = "carla", **fields):
+    import pyotp
+    from django.utils import timezone
+
+    user = make_user("caseworker", username=username, **fields)
+    user.totp_secret = pyotp.random_base32()
+    user.totp_confirmed_at = timezone.now()
+    user.save()
+    return user
+
+
+def test_resetting_the_second_factor_from_the_page(administrator_client, administrator_user):
+    user = _enrolled()
+    client = _logged_in(user)
+    detail = administrator_client.get(reverse("accounts:user_detail", kwargs={"id": user.pk}))
+    url = reverse("accounts:user_totp_reset", kwargs={"id": user.pk})
+    assert url in detail.content.decode()
+    assert "csrfmiddlewaretoken" in administrator_client.get(url).content.decode()
+    assert administrator_client.post(url).status_code == 302
+    user.refresh_from_db()
+    assert not user.has_totp
+    assert _logged_out(client)
+    entry = AuditEntry.objects.get(action="accounts.user.totp_reset")
+    assert (entry.actor, entry.object_id) == (administrator_user, str(user.pk))
+
+
+def test_the_actions_refuse_a_get_that_changes_and_a_post_without_csrf(administrator_user):
+    user = _enrolled()
+    client = login_client(Client(enforce_csrf_checks=True), administrator_user)
+    url = reverse("accounts:user_totp_reset", kwargs={"id": user.pk})
+    assert client.post(url).status_code == 403
+    user.refresh_from_db()
+    assert user.has_totp
+
+
+def test_sending_a_password_link_from_the_page(
+    administrator_client, administrator_user, mailoutbox
+):
+    user = _enrolled(email="carla@example.org")
+    url = reverse("accounts:user_password_link", kwargs={"id": user.pk})
+    assert administrator_client.post(url).status_code == 302
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["carla@example.org"]
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mailoutbox[0].body)
+    visitor = Client()
+    form_page = visitor.get(link.group(1), follow=True)
+    assert "new_password1" in form_page.content.decode()
+    password = "a-brand-new-passphrase-31"
+    visitor.post(
+        form_page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+    )
+    user.refresh_from_db()
+    assert user.check_password(password) and user.has_totp  # the second factor stays
+    entry = AuditEntry.objects.get(action="accounts.user.password_link_sent")
+    assert (entry.actor, entry.object_id) == (administrator_user, str(user.pk))
+    assert "example.org" not in str(entry.data)
+
+
+def test_no_password_link_without_an_e_mail_address(administrator_client, mailoutbox):
+    user = _enrolled()
+    url = reverse("accounts:user_password_link", kwargs={"id": user.pk})
+    response = administrator_client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "no e-mail address" in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_the_audit_page_reads_every_new_account_action(administrator_client, administrator_user):
+    from passgenau.apps.audit.services import log_action
+
+    for action in (
+        "accounts.user.invited",
+        "accounts.user.invitation_accepted",
+        "accounts.user.deactivated",
+        "accounts.user.reactivated",
+        "accounts.user.password_link_sent",
+        "accounts.user.totp_reset",
+    ):
+        log_action(action, actor=administrator_user, data={})
+    html = administrator_client.get("/audit/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    for words in (
+        "per E-Mail eingeladen",
+        "Einladung angenommen, Passwort gesetzt",
+        "deaktiviert",
+        "wieder aktiviert",
+        "Passwort-Link von der Administration gesendet",
+        "zweiter Faktor zurückgesetzt",
+    ):
+        assert words in html, words

@@ -126,6 +126,19 @@ def user_invite(
     return user
 
 
+def user_password_link_send(*, actor: Actor, user: User, base_url: str) -> None:
+    """E-mail ``user`` a link to set a new password (valid ``PASSWORD_RESET_TIMEOUT`` seconds,
+    once), as "Forgot your password?" would; the sessions end when the password is set."""
+    if not user.is_active:
+        raise ServiceError(_("Reactivate the account first."), code="state")
+    if not user.email:
+        raise ServiceError(
+            _("The account has no e-mail address: add one in the admin first."), code="no_email"
+        )
+    _password_link_send(user=user, base_url=base_url, invitation=False)
+    log_action("accounts.user.password_link_sent", actor=actor, obj=user)
+
+
 def _password_link_send(*, user: User, base_url: str, invitation: bool) -> None:
     """E-mail ``user`` a one-time link to set a password: an invitation to a new account or a
     reset sent by an administrator; in the platform's language (the user has chosen none yet

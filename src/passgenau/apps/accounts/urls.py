@@ -33,5 +33,7 @@ urlpatterns = [
     path("users/<int:id>/", views.user_detail, name="user_detail"),
     path("users/<int:id>/role/", views.user_role_change, name="user_role_change"),
     path("users/<int:id>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<int:id>/second-factor/", views.user_totp_reset, name="user_totp_reset"),
+    path("users/<int:id>/password-link/", views.user_password_link, name="user_password_link"),
     path("users/<int:id>/reactivate/", views.user_reactivate, name="user_reactivate"),
 ]

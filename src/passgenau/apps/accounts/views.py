@@ -324,13 +324,41 @@ REACTIVATE = _AccountAction(
 )
 
 
-@require("accounts.manage_users")
-@require_http_methods(["GET", "POST"])
-def user_deactivate(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
-    return _confirmed(request, id, DEACTIVATE)
+RESET_SECOND_FACTOR = _AccountAction(
+    title=gettext_lazy("Reset the second factor"),
+    explanation=gettext_lazy(
+        "For a lost or replaced phone: the user is logged out everywhere and sets up the "
+        "authenticator app again at the next log-in."
+    ),
+    button=gettext_lazy("Reset the second factor"),
+    done=gettext_lazy("The second factor has been reset; the user has been logged out."),
+    run=lambda request, account: services.totp_reset(actor=request.user, user=account),
+)
+SEND_PASSWORD_LINK = _AccountAction(
+    title=gettext_lazy("Send a password link"),
+    explanation=gettext_lazy(
+        "The user gets an e-mail with a link to set a new password; it works once, for a "
+        "limited time. The second factor stays as it is."
+    ),
+    button=gettext_lazy("Send the e-mail"),
+    done=gettext_lazy("The e-mail with the password link has been sent."),
+    run=lambda request, account: services.user_password_link_send(
+        actor=request.user, user=account, base_url=_base_url(request)
+    ),
+)
 
 
-@require("accounts.manage_users")
-@require_http_methods(["GET", "POST"])
-def user_reactivate(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
-    return _confirmed(request, id, REACTIVATE)
+def _action_page(name: str, action: _AccountAction) -> Any:
+    """The confirmation page of ``action`` as a view guarded by the right to manage users."""
+
+    def view(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
+        return _confirmed(request, id, action)
+
+    view.__name__ = view.__qualname__ = name
+    return require("accounts.manage_users")(require_http_methods(["GET", "POST"])(view))
+
+
+user_totp_reset = _action_page("user_totp_reset", RESET_SECOND_FACTOR)
+user_password_link = _action_page("user_password_link", SEND_PASSWORD_LINK)
+user_deactivate = _action_page("user_deactivate", DEACTIVATE)
+user_reactivate = _action_page("user_reactivate", REACTIVATE)

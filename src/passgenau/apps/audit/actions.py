@@ -71,6 +71,7 @@ EVENTS: dict[str, str | Promise] = {
     "role_changed": pgettext_lazy("audit event", "role or organisation changed"),
     "invited": pgettext_lazy("audit event", "invited by e-mail"),
     "deactivated": pgettext_lazy("audit event", "deactivated"),
+    "password_link_sent": pgettext_lazy("audit event", "password link sent by an administrator"),
     "reactivated": pgettext_lazy("audit event", "reactivated"),
     "invitation_accepted": pgettext_lazy("audit event", "invitation accepted, password set"),
     "applied": pgettext_lazy("audit event", "applied for"),
