@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
 from passgenau.apps.core.forms import DateInput, check_dates_in_order
@@ -136,7 +137,9 @@ class SaveDistributionForm(forms.Form):
 class ProgrammeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     budget = AmountField(label=_("Budget (EUR)"))
-    period_start = forms.DateField(label=_("Start"), widget=DateInput())
+    period_start = forms.DateField(
+        label=pgettext_lazy("beginning of a period", "Start"), widget=DateInput()
+    )
     period_end = forms.DateField(label=_("End"), widget=DateInput())
     purpose = forms.CharField(
         label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), required=False

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.core.forms import DateInput
 
@@ -63,7 +64,7 @@ class ConsentFields(forms.Form):
 
 
 class CaseOpenForm(ConsentFields):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Case of"), choices=CaseKind.choices)
     persons = forms.IntegerField(label=_("Persons"), min_value=1, max_value=30, initial=1)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
@@ -137,7 +138,9 @@ class HealthForm(forms.Form):
 class GoalForm(forms.Form):
     prefix = "goal"
 
-    area = forms.ChoiceField(label=_("Area"), choices=GoalArea.choices)
+    area = forms.ChoiceField(
+        label=pgettext_lazy("field of action", "Area"), choices=GoalArea.choices
+    )
     title = forms.CharField(label=_("Goal"), max_length=200)
     responsible = forms.CharField(label=_("Responsible"), max_length=100)
     due_on = _date(_("Due on"))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import SLOT_CHOICES, AppointmentArea, District, Language
 from .cases import HoursForm, _date
@@ -51,7 +52,7 @@ class PeriodsField(forms.CharField):
 
 
 class MediatorForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     languages = _several(_("Languages"), Language.choices)
     areas = _several(_("Areas of work"), AppointmentArea.choices)
     districts: forms.ModelMultipleChoiceField[District] = forms.ModelMultipleChoiceField(

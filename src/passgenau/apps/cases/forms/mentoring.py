@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import SLOT_CHOICES, ContactKind, District, Interest, Language, MentorKind
 from .cases import _date
@@ -34,7 +35,7 @@ class _WithDistrict(forms.Form):
 
 
 class MentorForm(_WithDistrict):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of mentor"), choices=MentorKind.choices)
     capacity = forms.IntegerField(
         label=_("Newcomers at the same time"), min_value=1, max_value=5, initial=1

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation
 
@@ -104,7 +105,7 @@ class Case(models.Model):
         _("kind"), max_length=10, choices=CaseKind.choices, default=CaseKind.HOUSEHOLD
     )
     # the name the caseworker uses; never written to the audit trail or to a bill
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     persons = models.PositiveSmallIntegerField(_("persons"), default=1)
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.UK

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation
 
@@ -60,7 +61,7 @@ class Mediator(models.Model):
         _("reference"), max_length=20, unique=True, default=new_mediator_reference, editable=False
     )
     # shown to caseworkers; never written to the audit trail or into a run
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     languages = models.JSONField(_("languages"), default=list)
     areas = models.JSONField(_("areas of work"), default=list)
     districts = models.ManyToManyField(

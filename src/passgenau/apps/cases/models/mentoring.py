@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation
 
@@ -113,7 +114,7 @@ class Mentor(Profiled):
         _("reference"), max_length=20, unique=True, default=new_mentor_reference, editable=False
     )
     # shown to caseworkers; never written to the audit trail or into a run
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     kind = models.CharField(_("kind of mentor"), max_length=10, choices=MentorKind.choices)
     capacity = models.PositiveSmallIntegerField(
         _("newcomers at the same time"), validators=[MinValueValidator(1), MaxValueValidator(5)]

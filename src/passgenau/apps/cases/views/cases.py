@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
@@ -122,7 +122,7 @@ def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "title": _("Open a case"),
-            "submit": _("Open"),
+            "submit": pgettext("open a case", "Open"),
             "kept": kept_notes()["case_files"],
         },
     )
@@ -154,7 +154,7 @@ def case_open_arrival(request: AuthenticatedHttpRequest, arrival_pk: int) -> Htt
         {
             "form": form,
             "title": title,
-            "submit": _("Open"),
+            "submit": pgettext("open a case", "Open"),
             "intro": _(
                 "The household's contact name, persons, language, needs and arrival date are "
                 "taken over from the relocation round once the household consents."
