@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.bulk import rows_update
 from passgenau.apps.territories.models import Gemeinde, fold_name
 from passgenau.engine import hsds
 from passgenau.engine.problems import InputProblem
@@ -60,8 +61,6 @@ OWN_MODELS = {
     "taxonomy_terms",
 }
 MAX_ROWS = 2_000_000
-# bulk_update writes one CASE per field over the batch: small batches keep it linear
-BULK_UPDATE_BATCH = 100
 
 
 @dataclass
@@ -178,7 +177,7 @@ def _upsert(
     model.objects.bulk_create(new, batch_size=2000)
     if changed:
         fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-        model.objects.bulk_update(changed, fields, batch_size=BULK_UPDATE_BATCH)
+        rows_update(model, changed, fields)
     by_id = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
     return by_id, len(new), len(changed)
 
@@ -240,7 +239,7 @@ def directory_import_hsds(
     )
     TaxonomyTerm.objects.bulk_create(new_terms, batch_size=2000)
     if changed_terms:
-        TaxonomyTerm.objects.bulk_update(changed_terms, ["hsds", "taxonomy", "code", "name"])
+        rows_update(TaxonomyTerm, changed_terms, ["hsds", "taxonomy", "code", "name"])
     count("taxonomy_terms", len(new_terms), len(changed_terms))
     terms = {
         **{t.hsds_id: t for t in TaxonomyTerm.objects.filter(taxonomy__directory=directory)},
@@ -310,7 +309,7 @@ def directory_import_hsds(
     )
     ServiceAtLocation.objects.bulk_create(new_sal, batch_size=2000)
     if changed_sal:
-        ServiceAtLocation.objects.bulk_update(changed_sal, ["hsds", "service", "location"])
+        rows_update(ServiceAtLocation, changed_sal, ["hsds", "service", "location"])
     count("service_at_location", len(new_sal), len(changed_sal))
     sal_service = {r["id"]: r["service_id"] for r in dataset.rows("service_at_location")}
     sal_location = {r["id"]: r["location_id"] for r in dataset.rows("service_at_location")}
@@ -363,9 +362,7 @@ def directory_import_hsds(
             **{f"data__{key}": value for key, value in condition.items()},
         ).exclude(hsds_id__in=[r["id"] for r in dataset.rows(table)]).delete()
     if changed_records:
-        HsdsRecord.objects.bulk_update(
-            changed_records, ["data", "service", "location"], BULK_UPDATE_BATCH
-        )
+        rows_update(HsdsRecord, changed_records, ["data", "service", "location"])
 
     _derive_all(
         directory, services, locations, terms, dataset, gemeinde_by_postcode, gemeinde_by_name
@@ -394,10 +391,8 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
         location_refresh(location, records_of_location.get(location.pk, []))
         ags = by_postcode.get(location.postcode) or by_name.get(fold_name(location.city))
         location.gemeinde_id = ags
-    Location.objects.bulk_update(
-        list(locations.values()),
-        ["street", "postcode", "city", "barrier_free", "gemeinde"],
-        BULK_UPDATE_BATCH,
+    rows_update(
+        Location, locations.values(), ["street", "postcode", "city", "barrier_free", "gemeinde"]
     )
     locations_of: dict[str, list[int]] = defaultdict(list)
     for row in dataset.rows("service_at_location"):
@@ -433,9 +428,7 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
             Through(service_id=service.pk, taxonomyterm_id=t.pk)
             for t in {t.pk: t for t in topics}.values()
         ]
-    Service.objects.bulk_update(
-        list(services.values()), ["free_of_charge", "search_document"], BULK_UPDATE_BATCH
-    )
+    rows_update(Service, services.values(), ["free_of_charge", "search_document"])
     ServiceLanguage.objects.bulk_create(languages, batch_size=5000)
     ServiceHours.objects.bulk_create(hours, batch_size=5000)
     Through.objects.bulk_create(links, batch_size=5000)
