@@ -22,6 +22,7 @@ from passgenau.apps.cases.models import MentorProposal
 from passgenau.apps.cases.services import mentoring
 from passgenau.apps.core.models import ProtectedExport
 from passgenau.apps.privacy import subject_access
+from pdf_helpers import assert_readable_pdf, pdf_text
 from privacy_helpers import CASE_CATEGORIES, case_areas, case_file, database_text, tables_holding
 from relocation_helpers import english  # noqa: F401 (the fixture)
 
@@ -32,16 +33,19 @@ TODAY = dt.date.today()
 MARKER = "P6R"
 
 
-def _json(client, url) -> tuple[bytes, dict]:
+def _files(client, url) -> dict[str, bytes]:
+    """The files of the export (by their endings) as the user downloads and decrypts them."""
     page = client.post(url, {"password": PASSWORD, "password_again": PASSWORD})
     assert page.status_code == 302
     response = client.get(page["Location"].rstrip("/") + "/download/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     with pyzipper.AESZipFile(io.BytesIO(response.content)) as archive:
         archive.setpassword(PASSWORD.encode())
-        [name] = archive.namelist()
-        assert name.endswith("-subject-access.json")
-        content = archive.read(name)
+        return {name.rsplit(".", 1)[1]: archive.read(name) for name in archive.namelist()}
+
+
+def _json(client, url) -> tuple[bytes, dict]:
+    content = _files(client, url)["json"]
     return content, json.loads(content)
 
 
@@ -85,6 +89,25 @@ def test_the_case_json_holds_everything_the_database_holds_about_the_person():
     assert categories["health"][0]["needs"] == f"Insulin {MARKER}"
     _every_marked_value_is_in(content.decode(), MARKER)
     assert "K8Y" not in content.decode() and other.reference not in content.decode()
+
+
+def test_the_case_pdf_is_readable_and_in_the_cases_language():
+    worker = caseworker()
+    case = make_case(worker, name=f"Mariia Hnatiuk-{MARKER}")
+    case_file(case, marker=MARKER)
+    assert case.language == "uk"
+
+    files = _files(login_client(Client(), worker), _case_url(case))
+
+    assert set(files) == {"json", "pdf"}
+    assert_readable_pdf(files["pdf"])
+    text = pdf_text(files["pdf"])
+    assert case.reference in text and f"Mariia Hnatiuk-{MARKER}" in text
+    assert f"Insulin {MARKER}" in text
+    # headings in Ukrainian (the case's language)
+    assert f"Дані про випадок {case.reference}" in text
+    assert "Інформація відповідно до ст. 15 GDPR" in text
+    assert "Data held about" not in text and "Daten" not in text
 
 
 def test_the_mentor_json_holds_the_profile_the_pairs_and_the_meetings():

@@ -22,7 +22,7 @@ from passgenau.apps.accounts.roles import PUBLIC, Role
 from passgenau.apps.cases.models import ConsentPurpose as CaseConsentPurpose
 from passgenau.apps.relocation.models import ConsentPurpose as RoundConsentPurpose
 
-from .vocab import ErasureReason, RetentionCategory
+from .vocab import CASE_RETENTION, ErasureReason, RetentionCategory
 
 __all__ = ["ACTIVITIES", "Activity", "record_markdown"]
 
@@ -161,16 +161,7 @@ ACTIVITIES: tuple[Activity, ...] = (
             "cases.manage_mentoring",
             "cases.manage_mediation",
         ),
-        retention=(
-            RetentionCategory.HEALTH_NEEDS,
-            RetentionCategory.CASE_PLANS,
-            RetentionCategory.CASE_NOTES,
-            RetentionCategory.CASE_REFERRALS,
-            RetentionCategory.CASE_HOUSING,
-            RetentionCategory.CASE_MENTORING,
-            RetentionCategory.CASE_MEDIATION,
-            RetentionCategory.CASE_FILES,
-        ),
+        retention=CASE_RETENTION,
         retention_note=(
             "An open case keeps its data; the periods count from its closing. Specialist hours "
             "are not deleted by the application: they are the basis of the funders' statements "

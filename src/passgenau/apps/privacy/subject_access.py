@@ -1,7 +1,8 @@
 """The data-subject export (Art. 15 GDPR): everything held about a household, as JSON (every
 category, machine-readable: the fields by their names in the code, codes as stored) and as a PDF
-for the person to read, in the household's language; the same JSON for a case of case management
-on its own and for a mentor (``case_subject_access_json``, ``mentor_subject_access_json``).
+for the person to read, in the household's language; the same for a case of case management on
+its own (``case_subject_access_json``, ``case_subject_access_pdf``, in the case's language) and the
+JSON for a mentor (``mentor_subject_access_json``).
 
 Each app names what it holds (``relocation.selectors.subject_access.household_parts``; for every
 case taken over from the household ``cases.selectors.subject_access.case_parts``), as the erasure
@@ -13,8 +14,9 @@ the download is audited with the household's reference only (``privacy.subject_a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +33,13 @@ from passgenau.apps.core.pdf import UnicodeDocument
 from passgenau.apps.relocation.models import Household
 from passgenau.apps.relocation.selectors.subject_access import household_parts
 
-from .vocab import HOUSEHOLD_RETENTION, RetentionCategory
+from .vocab import CASE_RETENTION, HOUSEHOLD_RETENTION, RetentionCategory
 
 __all__ = [
     "FORMAT",
     "SubjectAccess",
     "case_subject_access_json",
+    "case_subject_access_pdf",
     "mentor_subject_access_json",
     "pdf_language",
     "pdf_retention",
@@ -151,10 +154,10 @@ def mentor_subject_access_json(*, mentor: Mentor) -> bytes:
 # -- PDF ------------------------------------------------------------------------------------------
 
 
-def pdf_language(household: Household) -> str:
-    """The household's language when the application speaks it, else German."""
+def pdf_language(subject: Household | Case) -> str:
+    """The household's (or case's) language when the application speaks it, else German."""
     spoken = {code for code, _name in settings.LANGUAGES}
-    return household.language if household.language in spoken else settings.LANGUAGE_CODE
+    return subject.language if subject.language in spoken else settings.LANGUAGE_CODE
 
 
 def _shown(value: Any, field: models.Field, labels: dict[str, Any]) -> str:
@@ -218,11 +221,16 @@ def _rights(pdf: UnicodeDocument, access: SubjectAccess) -> None:
     pdf.ln(4)
 
 
-def pdf_retention(pdf: UnicodeDocument) -> None:
-    """How long the household's data are kept (settings ``RETENTION_DAYS``), one line each."""
+def pdf_retention(
+    pdf: UnicodeDocument,
+    categories: tuple[str, ...] = HOUSEHOLD_RETENTION,
+    heading: str | None = None,
+) -> None:
+    """How long the data are kept (settings ``RETENTION_DAYS``), one line each: by default a
+    household's categories after the end of its part."""
     periods = settings.RETENTION_DAYS
-    pdf.line(_("How long the data are kept after the end of the household's part:"))
-    for category in map(RetentionCategory, HOUSEHOLD_RETENTION):
+    pdf.line(heading or _("How long the data are kept after the end of the household's part:"))
+    for category in map(RetentionCategory, categories):
         pdf.line(
             _("%(category)s: %(days)s days")
             % {"category": category.label, "days": periods[category]},
@@ -230,27 +238,64 @@ def pdf_retention(pdf: UnicodeDocument) -> None:
         )
 
 
+def _pdf_document(
+    title: str,
+    rights: Callable[[UnicodeDocument], None],
+    parts: list[HeldPart],
+    cases: list[tuple[str, list[HeldPart]]],
+) -> bytes:
+    pdf = UnicodeDocument()  # the languages spoken are written left to right, unshaped
+    pdf.set_title(title)
+    pdf.line(title, size=15, height=8)
+    pdf.line(_("Information under Art. 15 GDPR"), size=11, height=6)
+    pdf.ln(2)
+    rights(pdf)
+    for part in parts:
+        _pdf_part(pdf, part)
+    for reference, case_parts_ in cases:
+        pdf.line(_("Case %(reference)s") % {"reference": reference}, size=14, height=8)
+        for part in case_parts_:
+            _pdf_part(pdf, part)
+    return bytes(pdf.output())
+
+
 def subject_access_pdf(access: SubjectAccess) -> bytes:
     """The readable export, in the household's language (``pdf_language``)."""
-    language = pdf_language(access.household)
-    with translation.override(language):
-        pdf = UnicodeDocument()  # the household's languages are written left to right, unshaped
-        pdf.set_title(
-            _("Data held about household %(reference)s") % {"reference": access.household.reference}
+    with translation.override(pdf_language(access.household)):
+        title = _("Data held about household %(reference)s") % {
+            "reference": access.household.reference
+        }
+        return _pdf_document(title, lambda pdf: _rights(pdf, access), access.parts, access.cases)
+
+
+def _case_rights(pdf: UnicodeDocument, *, case: Case, at: dt.datetime) -> None:
+    pdf.line(
+        _(
+            "This document lists the data that %(organisation)s holds about case %(reference)s "
+            "in its case management, on %(day)s."
         )
-        pdf.line(
-            _("Data held about household %(reference)s")
-            % {"reference": access.household.reference},
-            size=15,
-            height=8,
+        % {
+            "organisation": case.organisation,
+            "reference": case.reference,
+            "day": formats.date_format(timezone.localtime(at), "DATE_FORMAT"),
+        }
+    )
+    pdf.line(
+        _(
+            "The data are used for the purposes to which you consented (listed under consents). "
+            "You may have wrong data corrected, have data erased, withdraw a consent at any time "
+            "and complain to a data protection supervisory authority (Art. 16 to 21 and 77 "
+            "GDPR). Ask your caseworker."
         )
-        pdf.line(_("Information under Art. 15 GDPR"), size=11, height=6)
-        pdf.ln(2)
-        _rights(pdf, access)
-        for part in access.parts:
-            _pdf_part(pdf, part)
-        for reference, parts in access.cases:
-            pdf.line(_("Case %(reference)s") % {"reference": reference}, size=14, height=8)
-            for part in parts:
-                _pdf_part(pdf, part)
-        return bytes(pdf.output())
+    )
+    pdf_retention(pdf, CASE_RETENTION, _("How long the data are kept after the case is closed:"))
+    pdf.ln(4)
+
+
+def case_subject_access_pdf(*, case: Case) -> bytes:
+    """The readable export of a case, in the case's language (``pdf_language``)."""
+    at = timezone.now()
+    with translation.override(pdf_language(case)):
+        title = _("Data held about case %(reference)s") % {"reference": case.reference}
+        rights = functools.partial(_case_rights, case=case, at=at)
+        return _pdf_document(title, rights, case_parts(case=case), [])

@@ -201,8 +201,8 @@ def household_subject_access(request: AuthenticatedHttpRequest, pk: int) -> Http
 
 @require(KEEP_CASES)
 def case_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Everything case management holds about a case (Art. 15 GDPR), as JSON, for the
-    caseworker who may erase it to hand over."""
+    """Everything case management holds about a case (Art. 15 GDPR), as JSON and as a PDF in
+    the case's language, for the caseworker who may erase it to hand over."""
     case = selectors.case_get_for_erasure(user=request.user, pk=pk)
     stem = f"{case.reference}-subject-access"
     ref = {"ref": case.reference}
@@ -211,7 +211,10 @@ def case_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         subject=case,
         action="cases.case.exported",
         stem=stem,
-        files=lambda: {f"{stem}.json": subject_access.case_subject_access_json(case=case)},
+        files=lambda: {
+            f"{stem}.json": subject_access.case_subject_access_json(case=case),
+            f"{stem}.pdf": subject_access.case_subject_access_pdf(case=case),
+        },
         template="privacy/held_subject_access.html",
         context={
             "title": _("Everything held about the case"),
@@ -220,7 +223,8 @@ def case_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 "Everything case management holds about the person or household of the case "
                 "(Art. 15 GDPR): the case, its consents and history, health data, the "
                 "integration plan, referrals, contact notes, specialist hours and the housing, "
-                "mentoring and language mediation requests, every field by its name, as JSON."
+                "mentoring and language mediation requests, every field by its name, as JSON and "
+                "as a PDF in the case's language."
             ),
             "back": case.get_absolute_url(),
             "back_label": _("Case %(ref)s") % ref,

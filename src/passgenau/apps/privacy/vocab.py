@@ -41,3 +41,16 @@ HOUSEHOLD_RETENTION = (
     RetentionCategory.INTERVIEW_ANSWERS,
     RetentionCategory.SURVEYS,
 )
+
+# What case management keeps for a period (the record of processing) and a person accompanied is
+# told (the case's data-subject export), counted from the closing of the case.
+CASE_RETENTION = (
+    RetentionCategory.HEALTH_NEEDS,
+    RetentionCategory.CASE_PLANS,
+    RetentionCategory.CASE_NOTES,
+    RetentionCategory.CASE_REFERRALS,
+    RetentionCategory.CASE_HOUSING,
+    RetentionCategory.CASE_MENTORING,
+    RetentionCategory.CASE_MEDIATION,
+    RetentionCategory.CASE_FILES,
+)
