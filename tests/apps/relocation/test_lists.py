@@ -527,3 +527,33 @@ def test_run_review_pages_keep_the_filters(coordinator_client, monkeypatch):
     assert 'aria-current="page"' in page and 'href="?q=Contact&amp;page=3"' in page
     assert len(coordinator_client.get(url + "?page=3").context["proposals"]) == 1
     assert few == _queries(coordinator_client, url + "?q=Contact&page=1")
+
+
+# -- the API's lists search as the pages do ----------------------------------------------------
+
+API = "/api/v1/relocation"
+
+
+def test_api_household_search_by_name_only_for_who_sees_names(interviewer_client):
+    round_ = make_round()
+    olena = register(round_, contact_name="Olena Kovalenko")
+    register(round_, contact_name="Ihor Bondarenko")
+    found = interviewer_client.get(f"{API}/households", {"q": "kovalenko"}).json()
+    assert [h["reference"] for h in found] == [olena.reference]
+    entry = AuditEntry.objects.filter(action="relocation.household.list").latest("id")
+    assert entry.data["name_search"] is True and "ovalenko" not in str(entry.data)
+
+
+def test_api_proposal_search_never_by_name_for_officers(
+    municipal_officer_client, interviewer_client
+):
+    round_, run = published_round(2)
+    proposal = run.proposals.select_related("household__contact").first()
+    name = proposal.household.contact.contact_name
+    assert municipal_officer_client.get(f"{API}/proposals", {"q": name}).json() == []
+    by_code = municipal_officer_client.get(
+        f"{API}/proposals", {"q": proposal.household.reference, "round_id": round_.pk}
+    ).json()
+    assert [p["id"] for p in by_code] == [proposal.pk]
+    by_name = interviewer_client.get(f"{API}/proposals", {"q": name}).json()
+    assert [p["id"] for p in by_name] == [proposal.pk]

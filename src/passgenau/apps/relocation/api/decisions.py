@@ -14,6 +14,7 @@ from ..models import (
     Proposal,
 )
 from ..selectors import decisions as decision_selectors
+from ..selectors.lists import SEARCH_MAX_LENGTH
 from ..services import decisions
 
 router = Router(tags=["proposals"])
@@ -101,10 +102,16 @@ def _proposal_out(request: AuthenticatedHttpRequest, proposal: Proposal) -> Prop
 
 
 @router.get("/proposals", response=list[ProposalOut], auth=VIEW_PROPOSALS)
-def proposal_list(request: AuthenticatedHttpRequest, status: str = "") -> list[ProposalOut]:
+def proposal_list(
+    request: AuthenticatedHttpRequest, status: str = "", round_id: int | None = None, q: str = ""
+) -> list[ProposalOut]:
     """Proposals addressed to the caller's municipality (officers) or for the caller's
-    organisation's households (interviewers); pseudonymised; the read is logged."""
-    shown = decision_selectors.proposals_list_for_user(user=request.user, status=status[:20])
+    organisation's households (interviewers); pseudonymised; ``q`` finds them by the
+    household's code (and, for interviewers, its names), as the proposals page does; the read
+    is logged."""
+    shown = decision_selectors.proposals_list_for_user(
+        user=request.user, status=status[:20], round_id=round_id, query=q[:SEARCH_MAX_LENGTH]
+    )
     return [_proposal_out(request, p) for p in shown]
 
 

@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
+from ..selectors.lists import SEARCH_MAX_LENGTH
 from ..services import intake
 
 router = Router(tags=["relocation"])
@@ -169,15 +170,20 @@ def household_list(
     request: AuthenticatedHttpRequest,
     round_id: int | None = None,
     status: str = "",
+    q: str = "",
     limit: int = 500,
 ) -> list[HouseholdOut]:
     """The caller's households (coordinators: in their rounds; interviewers: their
-    organisation's), newest first; the read is logged."""
+    organisation's), newest first; ``q`` finds them by code, names or own reference, as the
+    households page does; the read is logged."""
     limit = max(1, min(limit, 5000))
-    households = intake_selectors.households_search(user=request.user, status=status)
+    query = q[:SEARCH_MAX_LENGTH]
+    households = intake_selectors.households_search(user=request.user, status=status, query=query)
     if round_id is not None:
         households = households.filter(round_id=round_id)
-    shown = intake_selectors.households_log_read(user=request.user, households=households[:limit])
+    shown = intake_selectors.households_log_read(
+        user=request.user, households=households[:limit], query=query
+    )
     return [_household_out(h) for h in shown]
 
 

@@ -14,9 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from passgenau.apps.accounts.models import Organisation
 
 from ..models import Round
-from ..selectors.lists import ListFilters
-
-SEARCH_MAX_LENGTH = 100
+from ..selectors.lists import SEARCH_MAX_LENGTH, ListFilters
 
 
 class ListFilterForm(forms.Form):

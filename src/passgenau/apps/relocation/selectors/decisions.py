@@ -74,13 +74,14 @@ def proposals_log_read(
 
 
 def proposals_list_for_user(
-    *, user: Visitor, status: str = "", round_id: int | None = None
+    *, user: Visitor, status: str = "", round_id: int | None = None, query: str = ""
 ) -> list[Proposal]:
-    """The user's proposals (optionally of one status or round); the read is logged."""
-    proposals = proposals_search(user=user, filters=ListFilters(status=status))
+    """The user's proposals (optionally of one status or round, matching a search text); the
+    read is logged."""
+    proposals = proposals_search(user=user, filters=ListFilters(query=query, status=status))
     if round_id is not None:
         proposals = proposals.filter(run__round_id=round_id)
-    return proposals_log_read(user=user, proposals=proposals)
+    return proposals_log_read(user=user, proposals=proposals, query=query)
 
 
 def round_decisions_for_coordinator(
