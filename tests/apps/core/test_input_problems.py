@@ -118,3 +118,27 @@ def test_more_rows_in_russian_take_its_three_plural_forms() -> None:
         "… и ещё 5 строк с той же проблемой.",
         "… и ещё 21 строка с той же проблемой.",
     ]
+
+
+def test_rows_over_the_limit_take_the_plural_form_of_their_count() -> None:
+    def texts(language: str) -> list[str]:
+        with translation.override(language):
+            return [
+                problem_text(
+                    InputProblem("", None, None, "rows.over_limit", {"count": n, "limit": 20})
+                )
+                for n in (21, 22, 25)
+            ]
+
+    assert texts("uk") == [
+        "Вхідні дані мають 21 рядок; дозволено щонайбільше 20.",
+        "Вхідні дані мають 22 рядки; дозволено щонайбільше 20.",
+        "Вхідні дані мають 25 рядків; дозволено щонайбільше 20.",
+    ]
+    assert texts("ru") == [
+        "Во входных данных 21 строка; допускается не более 20.",
+        "Во входных данных 22 строки; допускается не более 20.",
+        "Во входных данных 25 строк; допускается не более 20.",
+    ]
+    assert texts("de")[0] == "Die Eingabe hat 21 Zeilen; höchstens 20 sind erlaubt."
+    assert texts("en")[2] == "The input has 25 rows; at most 20 are allowed."

@@ -102,7 +102,11 @@ TEXTS: dict[str, Promise] = {
         "count",
     ),
     "rows.too_many": _("The input has more than %(limit)s rows."),
-    "rows.over_limit": _("The input has %(count)s rows; at most %(limit)s are allowed."),
+    "rows.over_limit": ngettext_lazy(
+        "The input has %(count)s row; at most %(limit)s are allowed.",
+        "The input has %(count)s rows; at most %(limit)s are allowed.",
+        "count",
+    ),
     # numbers
     "number.empty": _("The value is empty, not a number."),
     "number.invalid": _("“%(value)s” is not a number."),
@@ -297,7 +301,7 @@ _WORDS: dict[str, Promise] = {
     "maximum": _("maximum"),
 }
 # Texts with plural forms, and the parameter that chooses the form.
-_PLURAL_BY: dict[str, str] = {"rows.more": "count"}
+_PLURAL_BY: dict[str, str] = {"rows.more": "count", "rows.over_limit": "count"}
 _COUNTED: dict[str, Promise] = {
     "row": _("row"),
     "line": _("line"),
