@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -13,7 +14,6 @@ from accounts_helpers import login_client, make_user
 from passgenau.apps.accounts import services
 from passgenau.apps.accounts.models import Organisation, User
 from passgenau.apps.audit.models import AuditEntry
-from passgenau.apps.core.errors import ServiceError
 
 PROFILE = "/accounts/me/"
 
@@ -110,7 +110,7 @@ def test_an_administrator_may_step_down_when_another_remains(administrator_user)
     )
     administrator_user.refresh_from_db()
     assert administrator_user.role == "funder"
-    with pytest.raises(ServiceError):
+    with pytest.raises(ValidationError):
         second = administrator_user.__class__.objects.get(username="second-admin")
         services.user_change_role(actor=second, user=second, role="funder", organisation=None)
 
@@ -295,7 +295,7 @@ def test_an_administrator_cannot_deactivate_themselves(administrator_client, adm
 def test_the_last_administrator_is_not_deactivated(administrator_user):
     other = make_user("administrator", username="second-admin")
     services.user_deactivate(actor=administrator_user, user=other)  # another one remains
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.user_deactivate(actor=None, user=administrator_user)
     assert refused.value.code == "last_administrator"
 

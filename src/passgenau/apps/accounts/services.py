@@ -21,8 +21,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from passgenau.apps.core.errors import ServiceError
-
 from . import policies
 from .models import LoginAttempt, LoginStep, Organisation, User
 from .sealing import is_sealed
@@ -106,19 +104,16 @@ def user_invite(
     factor at the first log-in. An e-mail address already in use is refused."""
     email = User.objects.normalize_email(email.strip())
     if not email:
-        raise ServiceError({"email": [_("Give the e-mail address the invitation goes to.")]})
+        raise ValidationError({"email": [_("Give the e-mail address the invitation goes to.")]})
     if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError(
+        raise ValidationError(
             {"email": [_("Another account has this e-mail address already.")]},
             code="duplicate_email",
         )
     user = User(username=username, role=role, organisation=organisation, email=email)
     user.first_name, user.last_name = first_name, last_name
     user.set_unusable_password()
-    try:
-        user.full_clean(exclude=["password"])
-    except ValidationError as error:
-        raise ServiceError(error.message_dict) from error
+    user.full_clean(exclude=["password"])  # a refusal names the fields
     with transaction.atomic():
         _user_add(actor=actor, user=user)
         _password_link_send(user=user, base_url=base_url, invitation=True)
@@ -130,9 +125,9 @@ def user_password_link_send(*, actor: Actor, user: User, base_url: str) -> None:
     """E-mail ``user`` a link to set a new password (valid ``PASSWORD_RESET_TIMEOUT`` seconds,
     once), as "Forgot your password?" would; the sessions end when the password is set."""
     if not user.is_active:
-        raise ServiceError(_("Reactivate the account first."), code="state")
+        raise ValidationError(_("Reactivate the account first."), code="state")
     if not user.email:
-        raise ServiceError(
+        raise ValidationError(
             _("The account has no e-mail address: add one in the admin first."), code="no_email"
         )
     _password_link_send(user=user, base_url=base_url, invitation=False)
@@ -183,7 +178,7 @@ def _keep_a_user_manager(*, user: User, role: str, is_active: bool) -> None:
         pk=user.pk
     )
     if not others.exists():
-        raise ServiceError(
+        raise ValidationError(
             _("This is the last active administrator: give another account the role first."),
             code="last_administrator",
         )
@@ -222,9 +217,9 @@ def user_deactivate(*, actor: Actor, user: User) -> None:
     """The user can no longer log in; their sessions end. Not one's own account, nor the last
     active administrator."""
     if not user.is_active:
-        raise ServiceError(_("The account is inactive already."), code="state")
+        raise ValidationError(_("The account is inactive already."), code="state")
     if actor is not None and actor.pk == user.pk:
-        raise ServiceError(
+        raise ValidationError(
             _("You cannot deactivate your own account; ask another administrator."),
             code="own_account",
         )
@@ -235,7 +230,7 @@ def user_deactivate(*, actor: Actor, user: User) -> None:
 def user_reactivate(*, actor: Actor, user: User) -> None:
     """The user can log in again, with a new session (none from before comes back)."""
     if user.is_active:
-        raise ServiceError(_("The account is active already."), code="state")
+        raise ValidationError(_("The account is active already."), code="state")
     _active_set(actor=actor, user=user, active=True)
 
 

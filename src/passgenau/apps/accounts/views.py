@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
-
-from passgenau.apps.core.errors import ServiceError
-from passgenau.apps.core.forms import add_service_errors
 
 from . import permissions, selectors, services
 from .access import SESSION_OTP_VERIFIED, AuthenticatedHttpRequest, public, require
@@ -237,8 +235,8 @@ def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
             account = services.user_invite(
                 actor=request.user, base_url=_base_url(request), **form.cleaned_data
             )
-        except ServiceError as error:
-            add_service_errors(form, error)
+        except ValidationError as error:
+            form.add_error(None, error)  # its fields are the form's
         else:
             messages.success(request, _("The account has been created and the invitation sent."))
             return redirect("accounts:user_detail", id=account.pk)
@@ -262,8 +260,8 @@ def user_role_change(request: AuthenticatedHttpRequest, id: int) -> HttpResponse
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
             )
-        except ServiceError as error:
-            add_service_errors(form, error)
+        except ValidationError as error:
+            form.add_error(None, error)  # its fields are the form's
         else:
             if changed:
                 messages.success(
@@ -291,7 +289,7 @@ def _confirmed(request: AuthenticatedHttpRequest, id: int, action: _AccountActio
     if request.method == "POST":
         try:
             action.run(request, account)
-        except ServiceError as error:
+        except ValidationError as error:
             errors = error.messages
         else:
             messages.success(request, str(action.done))
