@@ -60,17 +60,28 @@ def _week(day: dt.date) -> tuple[int, int]:
 
 def within_limits(placed) -> bool:
     """(request, mediator) pairs that book no mediator twice at one half-day and none past its
-    appointments a week."""
+    appointments or (where set) hours a week."""
     times = [(m.pk, r.time_tag) for r, m in placed]
     weeks = Counter((m.pk, _week(r.on)) for r, m in placed)
-    capacity = {m.pk: m.capacity for _r, m in placed}
-    return len(times) == len(set(times)) and all(n <= capacity[pk] for (pk, _w), n in weeks.items())
+    minutes = Counter()
+    for r, m in placed:
+        minutes[(m.pk, _week(r.on))] += r.minutes
+    mediator = {m.pk: m for _r, m in placed}
+    return (
+        len(times) == len(set(times))
+        and all(n <= mediator[pk].capacity for (pk, _w), n in weeks.items())
+        and all(
+            mediator[pk].hours_a_week is None or n <= mediator[pk].hours_a_week * 60
+            for (pk, _w), n in minutes.items()
+        )
+    )
 
 
 def best_assignment(requests, mediators, score) -> tuple[int, float]:
     """The optimum by brute force over every assignment: the most appointments that get a
     mediator under the hard criteria, one appointment per mediator and half-day and at most its
-    capacity a week; among those the highest total score (``score[(request, mediator)]``)."""
+    capacity (and hours) a week; among those the highest total score
+    (``score[(request, mediator)]``)."""
     best = (0, 0.0)
     for choice in itertools.product(range(-1, len(mediators)), repeat=len(requests)):
         placed = [(r, mediators[j]) for r, j in zip(requests, choice, strict=True) if j >= 0]
@@ -101,7 +112,8 @@ def test_the_run_is_the_brute_force_optimum_within_the_weekly_capacity(seed):
             languages=rng.sample(["uk", "ar"], rng.randint(1, 2)),
             areas=rng.sample(["doctor", "school"], rng.randint(1, 2)),
             slots=rng.sample(["mon_am", "tue_am", "wed_pm", "thu_am"], rng.randint(1, 4)),
-            capacity=rng.randint(1, 2),
+            capacity=rng.randint(1, 3),
+            hours_a_week=rng.choice([None, 1, 2]),
             districts=[district] if rng.random() < 0.5 else [],
         )
         for j in range(rng.randint(1, 3))
@@ -118,6 +130,7 @@ def test_the_run_is_the_brute_force_optimum_within_the_weekly_capacity(seed):
                 on=MONDAY + dt.timedelta(days=days[slot] + rng.choice([0, 0, 0, 7])),
                 at="09:00" if slot.endswith("am") else "14:00",
                 district=district if rng.random() < 0.5 else None,
+                minutes=rng.choice([30, 60, 90]),
             )
         )
     try:
@@ -187,6 +200,34 @@ def test_two_appointments_in_a_week_with_room_for_one_the_second_goes_elsewhere_
         <= m.capacity
         for m in (first, second)
     )
+
+
+def test_a_mediators_hours_a_week_are_kept_with_what_it_holds():
+    """Two hours a week, five appointments: of three one-hour appointments in a week two are
+    proposed; once one is booked and an hour and a half is asked on another day, no more than
+    the hour left is given."""
+    actor = caseworker()
+    make_mediator(actor, capacity=5, hours_a_week=2)
+    days = [MONDAY + dt.timedelta(days=k) for k in range(3)]
+    requests = [
+        make_mediation_request(make_case(actor, name=f"H{k}"), on=d) for k, d in enumerate(days)
+    ]
+    run = services.mediation_run(actor=actor)
+    proposals = list(MediatorProposal.objects.filter(run=run))
+    assert len(proposals) == 2 and [u["reason"] for u in run.result["unplaced"]] == ["capacity"]
+    services.mediator_proposal_confirm(actor=actor, proposal=proposals[0])
+    services.mediator_proposal_decline(actor=actor, proposal=proposals[1])
+    # one hour left this week; an hour and a half on Thursday does not fit, the hour does
+    thursday = make_mediation_request(
+        make_case(actor, name="Long"), on=MONDAY + dt.timedelta(3), minutes=90
+    )
+    run = services.mediation_run(actor=actor)
+    got = {p.request_id for p in MediatorProposal.objects.filter(run=run)}
+    waiting = {r.pk for r in requests} - {proposals[0].request_id, proposals[1].request_id}
+    assert got == waiting and thursday.pk not in got
+    assert run.snapshot["sites"][0]["capacity"]["week:minutes"] == 60
+    with pytest.raises(CasesError, match="hours a week"):
+        make_mediator(actor, hours_a_week=61)
 
 
 def test_many_requests_few_mediators_and_a_declined_mediator_is_not_proposed_again():

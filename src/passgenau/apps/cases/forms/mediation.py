@@ -70,6 +70,16 @@ class MediatorForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("Appointments a week at most"), min_value=1, max_value=20, initial=5
     )
+    hours_a_week = forms.IntegerField(
+        label=_("Hours a week at most"),
+        min_value=1,
+        max_value=60,
+        required=False,
+        help_text=_(
+            "The appointments' expected time that week together; empty: only the appointments "
+            "a week count."
+        ),
+    )
     active = forms.BooleanField(label=_("Takes appointments"), required=False, initial=True)
 
     def __init__(self, *args: Any, districts: QuerySet[District], **kwargs: Any) -> None:

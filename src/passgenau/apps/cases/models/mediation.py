@@ -1,6 +1,7 @@
 """Language mediation (Sprachmittlung): a pool of mediators with the languages they speak, the
 areas they work in (doctor, school, authority …), the districts they go to, when they are free
-(weekly times or date ranges) and how many appointments a week they take; a case's request for
+(weekly times or date ranges) and how many appointments (and, where set, hours) a week they
+take; a case's request for
 one at an appointment; the engine's proposals (``mediation-v1.yaml``); the assignment once the
 mediator confirmed, whose hours are specialist hours of the case (``HourEntry.assignment``).
 
@@ -43,6 +44,7 @@ class AppointmentArea(models.TextChoices):
     OTHER = "other", _("other appointment")
 
 
+MAX_HOURS_A_WEEK = 60
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as the slot tags name them
 
 
@@ -73,6 +75,13 @@ class Mediator(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("appointments a week at most"), validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
+    # the appointments' expected minutes a week at most; empty: no limit beyond the appointments
+    hours_a_week = models.PositiveSmallIntegerField(
+        _("hours a week at most"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOURS_A_WEEK)],
+    )
     active = models.BooleanField(_("takes appointments"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -83,6 +92,11 @@ class Mediator(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(capacity__gte=1, capacity__lte=20), name="mediator_capacity_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_a_week__isnull=True)
+                | Q(hours_a_week__gte=1, hours_a_week__lte=MAX_HOURS_A_WEEK),
+                name="mediator_hours_a_week_range",
             ),
         ]
 

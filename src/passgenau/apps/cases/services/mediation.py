@@ -51,7 +51,7 @@ from ..models import (
     Programme,
     ProposalStatus,
 )
-from ..models.mediation import WEEKDAYS
+from ..models.mediation import MAX_HOURS_A_WEEK, WEEKDAYS
 from . import matching as shared
 from .cases import CasesError, Logged, _needs_consent, hours_log
 from .matching import MatchingArea, Site
@@ -97,6 +97,9 @@ def _mediator_fields(organisation_id: int, fields: dict[str, Any]) -> dict[str, 
         raise CasesError(_("Give the mediator's name."))
     if not 1 <= fields["capacity"] <= MAX_CAPACITY:
         raise CasesError(_("A mediator takes 1 to 20 appointments a week."))
+    hours = fields.get("hours_a_week")
+    if hours is not None and not 1 <= hours <= MAX_HOURS_A_WEEK:
+        raise CasesError(_("A mediator's hours a week are 1 to 60, or none."))
     values = {
         "name": name,
         "languages": _choices(
@@ -108,6 +111,7 @@ def _mediator_fields(organisation_id: int, fields: dict[str, Any]) -> dict[str, 
         "slots": _choices(fields.get("slots", ()), SLOTS, ""),
         "periods": _periods(fields.get("periods", ())),
         "capacity": fields["capacity"],
+        "hours_a_week": hours,
         "active": bool(fields.get("active", True)),
     }
     if not values["slots"] and not values["periods"]:
@@ -227,10 +231,14 @@ def slot_dimension(day: dt.date, part: str) -> str:
     return f"slot:{WEEKDAYS[day.weekday()]}_{part}"
 
 
+# the capacity dimension of a mediator's minutes a week (where it has hours a week at most)
+MINUTES = "week:minutes"
+
+
 def request_profile(request: MediationRequest) -> HouseholdProfile:
-    """The appointment as the engine sees it: one unit of a mediator's week and one of the
-    half-day it falls on, with the tags of ``mediation-v1.yaml`` (language, area, time,
-    district, case). No note, no name."""
+    """The appointment as the engine sees it: one unit of a mediator's week, one of the
+    half-day it falls on and its expected minutes (``week:minutes``), with the tags of
+    ``mediation-v1.yaml`` (language, area, time, district, case). No note, no name."""
     needs = {
         f"lang:{request.language}",
         f"area:{request.area}",
@@ -243,7 +251,7 @@ def request_profile(request: MediationRequest) -> HouseholdProfile:
         id=f"A{request.pk}",
         members=(Member("30-44", "adult"),),
         needs=frozenset(needs),
-        uses={slot_dimension(request.on, request.part): 1},
+        uses={slot_dimension(request.on, request.part): 1, MINUTES: request.minutes},
     )
 
 
@@ -259,10 +267,12 @@ def mediator_profile(
     free: Iterable[tuple[dt.date, str]],
     room: int,
     cases: Iterable[int],
+    minutes: int | None = None,
 ) -> SiteProfile:
     """The mediator in the ISO ``week`` as the engine sees it: ``room`` appointments left that
     week (``households``), one appointment at each half-day ``free`` (free and not yet booked,
-    ``slot:…``; none at the others), the times as ``time:`` tags."""
+    ``slot:…``; none at the others), ``minutes`` left that week where it has hours a week at
+    most (``week:minutes``; no limit where None), the times as ``time:`` tags."""
     free = sorted(set(free))
     services = {f"lang:{code}" for code in mediator.languages}
     services |= {f"area:{name}" for name in mediator.areas}
@@ -271,6 +281,8 @@ def mediator_profile(
     services |= {f"time:{day.isoformat()}_{part}" for day, part in free}
     capacity = {f"slot:{slot}": 0 for slot in SLOTS}
     capacity |= {slot_dimension(day, part): 1 for day, part in free}
+    if minutes is not None:
+        capacity[MINUTES] = minutes
     return SiteProfile(
         id=f"S{mediator.pk}@{week}",
         name=mediator.reference,
@@ -289,8 +301,9 @@ def _holding(mediators: list[Mediator]) -> list[MediatorProposal]:
 
 def mediator_sites(organisation_id: int, requests: list[MediationRequest]) -> list[Site]:
     """One site per active mediator and ISO week of a waiting appointment in which it has room
-    left (its appointments a week less those it holds, booked or proposed), with the half-days
-    of the week's waiting appointments at which it is free and not yet booked or proposed."""
+    left (its appointments a week less those it holds, booked or proposed; and its hours a week,
+    where set, less their expected minutes), with the half-days of the week's waiting
+    appointments at which it is free and not yet booked or proposed."""
     times: dict[str, set[tuple[dt.date, str]]] = {}
     for r in requests:
         times.setdefault(week_of(r.on), set()).add((r.on, r.part))
@@ -302,10 +315,12 @@ def mediator_sites(organisation_id: int, requests: list[MediationRequest]) -> li
     )
     busy: set[tuple[int, str]] = set()
     weekly: dict[tuple[int, str], int] = {}
+    minutes: dict[tuple[int, str], int] = {}
     for held in _holding(mediators):
         busy.add((held.mediator_id, held.request.time_tag))
         key = (held.mediator_id, week_of(held.request.on))
         weekly[key] = weekly.get(key, 0) + 1
+        minutes[key] = minutes.get(key, 0) + held.request.minutes
     worked = MediatorProposal.objects.filter(
         mediator__in=mediators, status__in=[ProposalStatus.CONFIRMED, ProposalStatus.ENDED]
     ).values_list("mediator_id", "request__case_id")
@@ -316,15 +331,18 @@ def mediator_sites(organisation_id: int, requests: list[MediationRequest]) -> li
     for mediator in mediators:
         for week in sorted(times):
             room = mediator.capacity - weekly.get((mediator.pk, week), 0)
+            left = None
+            if mediator.hours_a_week is not None:
+                left = max(mediator.hours_a_week * 60 - minutes.get((mediator.pk, week), 0), 0)
             free = [
                 (day, part)
                 for day, part in times[week]
                 if mediator.free_at(day, part)
                 and (mediator.pk, f"{day.isoformat()}_{part}") not in busy
             ]
-            if room > 0 and free:
+            if room > 0 and free and left != 0:
                 worked_for = sorted(cases.get(mediator.pk, ()))
-                profile = mediator_profile(mediator, week, free, room, worked_for)
+                profile = mediator_profile(mediator, week, free, room, worked_for, left)
                 sites.append(Site(mediator, profile))
     return sites
 
