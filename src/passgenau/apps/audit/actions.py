@@ -84,6 +84,7 @@ EVENTS: dict[str, str | Promise] = {
     "reported": pgettext_lazy("audit event", "use of funds reported"),
     "allocated": pgettext_lazy("audit event", "allocated"),
     "imported": pgettext_lazy("audit event", "imported"),
+    "offered": pgettext_lazy("audit event", "offered by its provider"),
     "registered": pgettext_lazy("audit event", "registered"),
     "recorded": pgettext_lazy("audit event", "recorded"),
     "completed": pgettext_lazy("audit event", "completed"),
