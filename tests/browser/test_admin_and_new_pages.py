@@ -1,14 +1,20 @@
 """Issue 11's proof, in a real browser and mostly by keyboard: each role starts at its start page
 and does the day's work from there. The administrator invites a user (the invitation in the
-outbox), changes their role and deactivates them on a confirmation page. axe-core finds nothing
-serious or critical on the pages, error states included."""
+outbox), changes their role and deactivates them on a confirmation page; the municipal officer
+opens the profile of a round from the menu and downloads the arrivals and proposals as CSV (the
+Excel link beside it). axe-core finds nothing serious or critical on the pages, error states
+included."""
 
 from __future__ import annotations
+
+import csv
+import io
 
 import pyotp
 import pytest
 
 from browser.test_relocation_intake import log_in, serious_violations
+from browser.test_relocation_journey import act_as
 
 pytestmark = pytest.mark.browser
 
@@ -115,3 +121,48 @@ def test_administrator_invites_changes_the_role_of_and_deactivates_a_user(
     olena.refresh_from_db()
     assert not olena.is_active
     assert page.get_by_role("link", name="Konto wieder aktivieren").count() == 1
+
+
+def menu(page, name: str):
+    return page.locator("nav.main-nav").get_by_role("link", name=name, exact=True)
+
+
+def downloaded_header(page, link) -> list[str]:
+    """Download through ``link`` (Playwright's download event); the CSV file's header row."""
+    with page.expect_download() as info:
+        link.click()
+    with open(info.value.path(), encoding="utf-8-sig", newline="") as file:
+        return next(csv.reader(io.StringIO(file.read())))
+
+
+def test_officer_opens_the_profile_of_a_round_and_downloads_arrivals_and_proposals(
+    watched, transactional_db
+):
+    from relocation_helpers import user
+    from relocation_matching_helpers import accepted_proposal
+
+    proposal = accepted_proposal()
+    round_ = proposal.run.round
+    page = watched.page
+    act_as(watched, user("municipal_officer"))
+    watched.goto("/")
+
+    follow(page, menu(page, "Profil unserer Kommune"))
+    page.wait_for_url("**/relocation/profiles/")
+    assert serious_violations(page) == []
+    follow(page, page.get_by_role("link", name=round_.name))
+    page.wait_for_url(f"**/relocation/rounds/{round_.pk}/profile/")
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert serious_violations(page) == []
+
+    follow(page, menu(page, "Ankünfte"))
+    page.wait_for_url("**/relocation/arrivals/")
+    assert page.get_by_role("link", name="Excel").get_attribute("href").endswith("?format=xlsx")
+    header = downloaded_header(page, page.get_by_role("link", name="CSV"))
+    assert header[:4] == ["Haushalt", "Runde", "Personen", "Reisedatum"] and len(header) == 8
+
+    follow(page, menu(page, "Vorschläge"))
+    page.wait_for_url("**/relocation/proposals/")
+    assert page.get_by_role("link", name="Excel").get_attribute("href").endswith("?format=xlsx")
+    header = downloaded_header(page, page.get_by_role("link", name="CSV"))
+    assert header[:3] == ["Haushalt", "Runde", "Status"] and len(header) == 7
