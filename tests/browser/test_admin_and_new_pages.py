@@ -2,8 +2,9 @@
 and does the day's work from there. The administrator invites a user (the invitation in the
 outbox), changes their role and deactivates them on a confirmation page; the municipal officer
 opens the profile of a round from the menu and downloads the arrivals and proposals as CSV (the
-Excel link beside it). axe-core finds nothing serious or critical on the pages, error states
-included."""
+Excel link beside it); the directory editor goes from the changes to review to the texts page and
+writes an offer's missing Ukrainian text, which the public offer page then shows. axe-core finds
+nothing serious or critical on the pages, error states included."""
 
 from __future__ import annotations
 
@@ -166,3 +167,55 @@ def test_officer_opens_the_profile_of_a_round_and_downloads_arrivals_and_proposa
     assert page.get_by_role("link", name="Excel").get_attribute("href").endswith("?format=xlsx")
     header = downloaded_header(page, page.get_by_role("link", name="CSV"))
     assert header[:3] == ["Haushalt", "Runde", "Status"] and len(header) == 7
+
+
+def test_editor_writes_the_ukrainian_text_of_an_offer_from_the_changes_to_review(
+    watched, transactional_db
+):
+    from directory_helpers import make_directory
+    from passgenau.apps.directory.models import Service
+    from relocation_helpers import user
+
+    directory = make_directory()
+    page = watched.page
+    act_as(watched, user("directory_editor"))
+    watched.goto("/")
+    follow(page, menu(page, "Zu prüfende Änderungen"))
+    follow(page, page.get_by_role("link", name=f"Texte und Übersetzungen: {directory.name}"))
+    page.wait_for_url(f"**/directory/{directory.slug}/texts/")
+    assert serious_violations(page) == []
+
+    page.locator("main").get_by_label("Sprache").select_option("uk")
+    page.get_by_label("Stand").select_option("missing")
+    submit(page, page.get_by_role("button", name="Anzeigen"))
+    assert "language=uk" in page.url
+    assert serious_violations(page) == []
+    first = page.locator("main table tbody th[scope=row] a").first
+    service = Service.objects.get(directory=directory, name=first.inner_text())
+    assert not service.texts.filter(language="uk").exists()
+    follow(page, first)
+    page.wait_for_url(f"**/directory/offers/{service.pk}/texts/uk/")
+    assert serious_violations(page) == []
+
+    # a name longer than the field allows (the browser's own limit lifted) is refused, named
+    name = page.locator("main").get_by_label("Name", exact=True)
+    name.evaluate("input => input.removeAttribute('maxlength')")
+    name.fill("Д" * 301)
+    submit(page, page.get_by_role("button", name="Speichern und veröffentlichen"))
+    name = page.locator("main").get_by_label("Name", exact=True)
+    assert name.get_attribute("aria-invalid") == "true"
+    error_id = name.get_attribute("aria-describedby").split()[-1]
+    assert "300" in page.locator(f"#{error_id}").inner_text()
+    assert serious_violations(page) == []
+
+    type_into(page, name, "Консультація для мігрантів")
+    type_into(page, page.get_by_label("Beschreibung"), "Безкоштовна консультація українською.")
+    submit(page, page.get_by_role("button", name="Speichern und veröffentlichen"))
+    page.wait_for_url(f"**/directory/{directory.slug}/texts/?language=uk")
+    text = service.texts.get(language="uk")
+    assert text.name == "Консультація для мігрантів"
+
+    watched.goto(f"/directory/{directory.slug}/{service.pk}/?lang=uk")
+    assert page.get_by_role("heading", level=1).inner_text() == "Консультація для мігрантів"
+    assert "Безкоштовна консультація українською." in page.locator("main").inner_text()
+    assert serious_violations(page) == []
