@@ -195,3 +195,27 @@ def test_the_api_erases_a_mentor():
     assert response.status_code == 200
     assert response.json() == {"reference": mentor.reference, "reason": "consent_withdrawn"}
     assert Mentor.objects.get(pk=mentor.pk).name == mentor.reference
+
+
+def _export(client, url):
+    form = {"password": "correct horse battery", "password_again": "correct horse battery"}
+    assert client.post(url, form).status_code == 302
+
+
+def test_the_erasure_takes_the_waiting_subject_exports_with_it():
+    """An export made before the erasure would hand out the erased data until it expires."""
+    from passgenau.apps.core.models import ProtectedExport
+
+    actor = caseworker()
+    case, kept = make_case(actor, name=NAME), make_case(actor, name="Bleibt Erhalten")
+    mentor = _paired_mentor(actor)
+    client = _client(actor)
+    for kind, obj in (("case", case), ("case", kept), ("mentor", mentor)):
+        _export(client, reverse(f"privacy:{kind}_subject_access", kwargs={"pk": obj.pk}))
+    assert ProtectedExport.objects.count() == 3
+
+    _post(client, f"{API}/cases/{case.pk}/erasure", {"reason": "request"})
+    _post(client, f"{API}/mentors/{mentor.pk}/erasure", {"reason": "request"})
+
+    [left] = ProtectedExport.objects.all()
+    assert left.filename == f"{kept.reference}-subject-access.zip"

@@ -128,3 +128,20 @@ def test_the_api_erases_a_member(interviewer_client):
     household.contact.refresh_from_db()
     assert household.contact.member_names == "Olena K.\nDaria K."
     assert [m.age_band for m in household.members.all()] == ["30-44", "6-9"]
+
+
+def test_the_erasure_takes_the_households_waiting_export_with_it(interviewer_client):
+    """The export made before the erasure held everything about the household until it expired."""
+    from passgenau.apps.core.models import ProtectedExport
+
+    household = _household()
+    other = register(household.round)
+    form = {"password": "correct horse battery", "password_again": "correct horse battery"}
+    for each in (household, other):
+        url = reverse("privacy:household_subject_access", kwargs={"pk": each.pk})
+        assert interviewer_client.post(url, form).status_code == 302
+
+    _post(interviewer_client, f"{API}/households/{household.pk}/erasure", {"reason": "request"})
+
+    [left] = ProtectedExport.objects.all()
+    assert left.filename == f"{other.reference}-subject-access.zip"

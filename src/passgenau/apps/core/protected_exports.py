@@ -36,6 +36,7 @@ __all__ = [
     "protected_export_expired",
     "protected_export_get",
     "protected_export_url",
+    "protected_exports_delete",
     "protected_exports_expire",
     "zip_encrypted",
 ]
@@ -71,6 +72,14 @@ def protected_export_create(
         content=zip_encrypted(files, password),
         expires_at=timezone.now() + dt.timedelta(hours=hours),
     )
+
+
+def protected_exports_delete(*, filename: str) -> int:
+    """Delete every protected export named ``filename``, whoever made it and whether or not it
+    has expired (an erasure takes the data-subject exports of what it erases with it); returns
+    how many went."""
+    deleted, _by_model = ProtectedExport.objects.filter(filename=filename).delete()
+    return deleted
 
 
 def protected_export_url(export: ProtectedExport) -> str:

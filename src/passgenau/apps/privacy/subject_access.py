@@ -40,6 +40,7 @@ __all__ = [
     "SubjectAccess",
     "case_subject_access_json",
     "case_subject_access_pdf",
+    "export_stem",
     "mentor_subject_access_json",
     "pdf_language",
     "pdf_retention",
@@ -49,6 +50,12 @@ __all__ = [
 ]
 
 FORMAT = "passgenau-subject-access/1"
+
+
+def export_stem(reference: str) -> str:
+    """The name of the files of a subject's export (``.zip``, and ``.json``/``.pdf`` in it): its
+    pseudonymous reference, so that an erasure finds and deletes the exports still waiting."""
+    return f"{reference}-subject-access"
 
 
 @dataclass(frozen=True)

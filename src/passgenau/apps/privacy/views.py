@@ -179,7 +179,7 @@ def _subject_access_page(
 def household_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything held about the household (Art. 15 GDPR): the JSON and the PDF in its language."""
     household = intake_selectors.household_get_for_subject_access(user=request.user, pk=pk)
-    stem = f"{household.reference}-subject-access"
+    stem = subject_access.export_stem(household.reference)
 
     def files() -> dict[str, bytes]:
         access = subject_access.subject_access_collect(household=household)
@@ -204,7 +204,7 @@ def case_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     """Everything case management holds about a case (Art. 15 GDPR), as JSON and as a PDF in
     the case's language, for the caseworker who may erase it to hand over."""
     case = selectors.case_get_for_erasure(user=request.user, pk=pk)
-    stem = f"{case.reference}-subject-access"
+    stem = subject_access.export_stem(case.reference)
     ref = {"ref": case.reference}
     return _subject_access_page(
         request,
@@ -236,7 +236,7 @@ def case_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 def mentor_subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything case management holds about a mentor (Art. 15 GDPR), as JSON."""
     mentor = selectors.mentor_get_for_erasure(user=request.user, pk=pk)
-    stem = f"{mentor.reference}-subject-access"
+    stem = subject_access.export_stem(mentor.reference)
     ref = {"ref": mentor.reference}
     return _subject_access_page(
         request,

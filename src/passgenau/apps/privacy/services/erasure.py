@@ -5,10 +5,11 @@ entry of the erasure names only the pseudonymous reference and the reason.
 What goes, app by app (each app deletes its own rows): case management's cases taken over from
 the household (``cases.services.erasure``), then the household with everything relocation
 recorded about it, including its profile in the snapshots of matching runs
-(``relocation.services.erasure``). A mentor (a volunteer of case management) is erased by a
-caseworker of its organisation once its pairs have ended, to a pseudonymous shell
-(``cases.services.mentoring.mentor_erase``). Earlier audit entries stay: they hold pseudonymous
-ids only.
+(``relocation.services.erasure``), and the data-subject exports still waiting for download
+(``core.protected_exports``, encrypted, but holding all of it). A mentor (a volunteer of case
+management) is erased by a caseworker of its organisation once its pairs have ended, to a
+pseudonymous shell (``cases.services.mentoring.mentor_erase``). Earlier audit entries stay: they
+hold pseudonymous ids only.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from passgenau.apps.cases import policies as case_policies
 from passgenau.apps.cases.models import Case, Mentor
 from passgenau.apps.cases.services import mentoring
 from passgenau.apps.cases.services.erasure import case_erase as case_erase_in_cases
+from passgenau.apps.core import protected_exports
 from passgenau.apps.core.errors import ServiceError, StateError
 from passgenau.apps.relocation import policies
 from passgenau.apps.relocation.models import Household, MatchingRun, Member, RunStatus
 from passgenau.apps.relocation.services import erasure as relocation_erasure
 
+from ..subject_access import export_stem
 from ..vocab import ErasureReason
 
 __all__ = ["ErasureError", "case_erase", "household_erase", "member_erase", "mentor_erase"]
@@ -43,6 +46,11 @@ class ErasureStateError(ErasureError, StateError):
 def _check_reason(reason: str) -> None:
     if reason not in ErasureReason.values:
         raise ErasureError({"reason": _("Choose the reason for the erasure.")})
+
+
+def _exports_delete(reference: str) -> None:
+    """The subject's data-subject exports still waiting go with it (``privacy.subject_access``)."""
+    protected_exports.protected_exports_delete(filename=f"{export_stem(reference)}.zip")
 
 
 def _checked(*, actor: User, household: Household, reason: str) -> Household:
@@ -69,8 +77,10 @@ def household_erase(*, actor: User, household: Household, reason: str) -> str:
     data = {"reason": reason}
     for case in Case.objects.select_for_update().filter(household=household).order_by("pk"):
         case_erase_in_cases(actor=actor, case=case, data=data)
+        _exports_delete(case.reference)
     log_action("relocation.household.erased", actor=actor, obj=household, data=data)
     relocation_erasure.household_delete(household=household)
+    _exports_delete(household.reference)
     return household.reference
 
 
@@ -95,6 +105,7 @@ def case_erase(*, actor: User, case: Case, reason: str) -> str:
     if not case_policies.may_erase_case(user=actor, case=locked):
         raise ErasureError(_("You may not erase this case."), code="forbidden")
     case_erase_in_cases(actor=actor, case=locked, data={"reason": reason})
+    _exports_delete(locked.reference)
     return locked.reference
 
 
@@ -112,5 +123,6 @@ def mentor_erase(*, actor: User, mentor: Mentor, reason: str) -> str:
             code="open_pairs",
         )
     mentoring.mentor_erase(mentor=locked)
+    _exports_delete(locked.reference)
     log_action("cases.mentor.erased", actor=actor, obj=locked, data={"reason": reason})
     return locked.reference
