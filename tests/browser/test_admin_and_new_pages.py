@@ -158,12 +158,14 @@ def test_officer_opens_the_profile_of_a_round_and_downloads_arrivals_and_proposa
 
     follow(page, menu(page, "Ankünfte"))
     page.wait_for_url("**/relocation/arrivals/")
+    assert serious_violations(page) == []
     assert page.get_by_role("link", name="Excel").get_attribute("href").endswith("?format=xlsx")
     header = downloaded_header(page, page.get_by_role("link", name="CSV"))
     assert header[:4] == ["Haushalt", "Runde", "Personen", "Reisedatum"] and len(header) == 8
 
     follow(page, menu(page, "Vorschläge"))
     page.wait_for_url("**/relocation/proposals/")
+    assert serious_violations(page) == []
     assert page.get_by_role("link", name="Excel").get_attribute("href").endswith("?format=xlsx")
     header = downloaded_header(page, page.get_by_role("link", name="CSV"))
     assert header[:3] == ["Haushalt", "Runde", "Status"] and len(header) == 7
