@@ -5,12 +5,15 @@ once: setting the password makes it invalid."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
+
+if TYPE_CHECKING:
+    from .models import User
 
 __all__ = ["default_token_generator", "invitation_token_generator"]
 
@@ -21,7 +24,7 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt = "passgenau.accounts.tokens.InvitationTokenGenerator"
 
-    def check_token(self, user: Any, token: str | None) -> bool:
+    def check_token(self, user: User | None, token: str | None) -> bool:
         if not (user and token):
             return False
         try:
