@@ -29,6 +29,19 @@ def organisation_id_from_site_id(site_id: str) -> int:
     return int(site_id[1:])
 
 
+# The figures of a profile that carry a "last confirmed" date (capacities per dimension apart).
+PROFILE_FIGURES = (
+    "services",
+    "size_class",
+    "region",
+    "labour_demand",
+    "communities",
+    "language_course_places",
+    "priorities",
+    "priority_groups",
+)
+
+
 class MunicipalityProfile(models.Model):
     """A municipality's participation in a round: capacities, services, demand, priorities."""
 

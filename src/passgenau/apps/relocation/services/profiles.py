@@ -17,6 +17,7 @@ from passgenau.apps.territories.validators import validate_official_key
 
 from .. import policies
 from ..models import MunicipalityProfile, Round, RoundAction
+from ..models.profiles import PROFILE_FIGURES
 from ..models.vocab import (
     PRIORITY_GROUP_CHOICES,
     Occupation,
@@ -29,18 +30,6 @@ from .rounds import round_require
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
-
-# The figures of a profile that carry a "last confirmed" date (capacities per dimension apart).
-PROFILE_FIGURES = (
-    "services",
-    "size_class",
-    "region",
-    "labour_demand",
-    "communities",
-    "language_course_places",
-    "priorities",
-    "priority_groups",
-)
 
 
 def capacity_key(dimension: str) -> str:

@@ -28,6 +28,7 @@ from ..models import (
     RoundStatus,
     RunStatus,
 )
+from ..models.profiles import PROFILE_FIGURES
 from ..models.vocab import CapacityDimension
 
 if TYPE_CHECKING:
@@ -287,17 +288,9 @@ def _profiles_start(*, round_: Round, municipalities: Iterable[Organisation]) ->
             profile.capacities = {
                 d: v for d, v in before.capacities.items() if d in round_.capacity_dimensions
             }
-            profile.priorities = {c: w for c, w in before.priorities.items() if c in criteria}
-            for name in (
-                "services",
-                "size_class",
-                "region",
-                "labour_demand",
-                "communities",
-                "language_course_places",
-                "priority_groups",
-            ):
+            for name in PROFILE_FIGURES:
                 setattr(profile, name, getattr(before, name))
+            profile.priorities = {c: w for c, w in before.priorities.items() if c in criteria}
         new.append(profile)
     MunicipalityProfile.objects.bulk_create(new)
 
