@@ -144,3 +144,38 @@ def test_scalable_honours_fixed_pairs_and_links() -> None:
     assert violations(instance, result.assignment) == []
     assert result.assignment[h] == s
     assert result.assignment[pair[0]] == result.assignment[pair[1]]
+
+
+def test_a_missed_minimum_load_is_never_reported_optimal() -> None:
+    # one single person may go to A or B; A asks for at least two persons, which no placement
+    # meets: the heuristic places the person, says so in a note and must not call that optimal
+    instance = Instance(
+        household_ids=("h1",),
+        site_ids=("A", "B"),
+        dimensions=("persons",),
+        demand=np.array([[1]]),
+        capacity=np.array([[2], [2]]),
+        min_load=np.array([[2], [0]]),
+        pair_household=np.array([0, 0]),
+        pair_site=np.array([0, 1]),
+        pair_score=np.array([0.5, 0.4]),
+    )
+    result = solve_scalable(instance, SolveOptions())
+    assert any("under its minimum" in v for v in violations(instance, result.assignment))
+    assert any("minimum load" in note for note in result.notes)
+    assert result.status == "feasible"
+    # with the same instance but no minimum, the placement is proven optimal
+    relaxed = solve_scalable(
+        Instance(
+            household_ids=instance.household_ids,
+            site_ids=instance.site_ids,
+            dimensions=instance.dimensions,
+            demand=instance.demand,
+            capacity=instance.capacity,
+            pair_household=instance.pair_household,
+            pair_site=instance.pair_site,
+            pair_score=instance.pair_score,
+        ),
+        SolveOptions(),
+    )
+    assert relaxed.status == "optimal"

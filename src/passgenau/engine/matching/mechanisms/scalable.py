@@ -666,9 +666,10 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     Returns
     -------
     Result
-        Status ``feasible`` (``optimal`` when the gap is below ``mip_gap``, ``infeasible`` when the
-        fixed pairs alone break a capacity or a link), with the bound described in the module
-        docstring and ``site_duals`` = the capacity prices ``λ`` of the best bound.
+        Status ``feasible`` (``optimal`` when the gap is below ``mip_gap`` and every minimum load
+        is met, ``infeasible`` when the fixed pairs alone break a capacity or a link), with the
+        bound described in the module docstring and ``site_duals`` = the capacity prices ``λ``
+        of the best bound.
 
     Notes
     -----
@@ -860,10 +861,21 @@ def solve_scalable(instance: Instance, options: SolveOptions) -> Result:
     lam = dual.prices(persons if lexicographic else 0.0)
     gap = (bound - best[0]) / max(abs(bound), 1e-9)
     status = "optimal" if gap <= options.mip_gap else "feasible"
+    if _misses_minimum(prep, best[1], min_load):
+        # the bound ignores the minimum loads the heuristic missed: the placement is no optimum
+        status = "feasible"
     if stopped:
         notes.append("time limit reached: " + "; ".join(stopped))
         status = "time_limit" if status != "optimal" else status
     return finish(best[1], status, max(bound, best[0]), lam, notes)
+
+
+def _misses_minimum(prep: Units, unit_site: IntArray, min_load: IntArray) -> bool:
+    """Whether the units' placement leaves a site under one of its minimum loads."""
+    load = np.zeros(min_load.shape, dtype=np.int64)
+    placed = unit_site >= 0
+    np.add.at(load, unit_site[placed], prep.demand[placed])
+    return bool(np.any(load < min_load))
 
 
 def _lp_prices(
