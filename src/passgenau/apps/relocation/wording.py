@@ -5,7 +5,7 @@ ausgeschlossen"). The engine names criteria and dimensions by id; these are neve
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import get_language
@@ -57,8 +57,14 @@ def placement_problems(check: PlacementCheck) -> list[str]:
     return words
 
 
-def alternative_reason(alternative: Mapping[str, Any], labels: Mapping[str, str]) -> str:
-    """Why a stored alternative (``explanation_to_dict``) was not chosen, in words."""
+def alternative_reason(
+    alternative: Mapping[str, Any],
+    labels: Mapping[str, str],
+    room: Callable[[str, int, int], str] = no_room,
+) -> str:
+    """Why a stored alternative (``explanation_to_dict``) was not chosen, in words; ``room``
+    says that a dimension had no room left (the relocation's dimensions by default, another
+    programme passes its own)."""
     reason = alternative.get("reason")
     if reason == "not_allowed":
         ids = [c["id"] for c in alternative.get("hard_criteria", [])]
@@ -69,7 +75,7 @@ def alternative_reason(alternative: Mapping[str, Any], labels: Mapping[str, str]
         return _("fits less well")
     if reason == "capacity":
         bindings = alternative.get("binding", [])
-        rooms = [no_room(b["dimension"], b["load"], b["capacity"]) for b in bindings]
+        rooms = [room(b["dimension"], b["load"], b["capacity"]) for b in bindings]
         return "; ".join(rooms) or _("no capacity left")
     return _(
         "would have had room and fits better, but placing all households together scored higher"

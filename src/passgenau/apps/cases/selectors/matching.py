@@ -16,6 +16,7 @@ from passgenau.apps.relocation.selectors.runs import explanation_relabel
 
 from ..models import EngineRun, RequestStatus
 from ..services.matching import MatchingArea, criterion_labels
+from ..wording import no_room_words
 from .cases import cases_for_user
 
 if TYPE_CHECKING:
@@ -37,10 +38,12 @@ __all__ = [
 
 def relabelled(explanations: Iterable[dict[str, Any]], programme: str, language: str) -> None:
     """Criterion labels of ``programme``'s catalogue in ``language`` and each alternative's
-    reason in words (the stored explanations carry English labels)."""
+    reason in words, its capacities named as the programme names them (the stored
+    explanations carry English labels and the engine's dimension ids)."""
     labels = criterion_labels(programme, language)
+    room = no_room_words(programme)
     for explanation in explanations:
-        explanation_relabel(explanation, labels)
+        explanation_relabel(explanation, labels, room)
 
 
 def area_runs_for_user(area: MatchingArea, *, user: Visitor) -> QuerySet[EngineRun]:

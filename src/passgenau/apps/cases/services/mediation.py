@@ -52,6 +52,7 @@ from ..models import (
     ProposalStatus,
 )
 from ..models.mediation import MAX_HOURS_A_WEEK, WEEKDAYS
+from ..wording import MINUTES
 from . import matching as shared
 from .cases import CasesError, Logged, _needs_consent, hours_log
 from .matching import MatchingArea, Site
@@ -229,10 +230,6 @@ def slot_dimension(day: dt.date, part: str) -> str:
     """The capacity dimension of a half-day of the week (``slot:mon_am``): a mediator's site
     gives one of each half-day it is free at, an appointment uses the one of its time."""
     return f"slot:{WEEKDAYS[day.weekday()]}_{part}"
-
-
-# the capacity dimension of a mediator's minutes a week (where it has hours a week at most)
-MINUTES = "week:minutes"
 
 
 def request_profile(request: MediationRequest) -> HouseholdProfile:

@@ -3,7 +3,7 @@ of a run with explanations, load per municipality and dimension, comparisons of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
@@ -16,7 +16,7 @@ from passgenau.engine.matching.criteria import load_catalogue
 from .. import policies
 from ..models import MatchingRun, Proposal, ProposalStatus, Round
 from ..models.vocab import CapacityDimension
-from ..wording import alternative_reason
+from ..wording import alternative_reason, no_room
 from .lists import ListFields, ListFilters, list_filtered, log_households_shown
 
 if TYPE_CHECKING:
@@ -214,12 +214,17 @@ def run_decision_counts(*, run: MatchingRun) -> dict[str, int]:
     return counts
 
 
-def explanation_relabel(explanation: dict[str, Any], labels: dict[str, str]) -> None:
+def explanation_relabel(
+    explanation: dict[str, Any],
+    labels: dict[str, str],
+    room: Callable[[str, int, int], str] = no_room,
+) -> None:
     """Criterion labels in the reader's language (the stored explanation has English ones), and
-    each alternative's reason in words (``text``)."""
+    each alternative's reason in words (``text``; ``room`` names a dimension without room, as
+    in :func:`..wording.alternative_reason`)."""
     for item in explanation.get("contributions", []):
         item["label"] = labels.get(item["criterion"], item["label"])
     for alternative in explanation.get("alternatives", []):
         for item in alternative.get("hard_criteria", []):
             item["label"] = labels.get(item["id"], item["label"])
-        alternative["text"] = alternative_reason(alternative, labels)
+        alternative["text"] = alternative_reason(alternative, labels, room)
