@@ -69,12 +69,15 @@ typecheck: $(STAMP)
 # are committed, so a fresh clone needs no gettext tools; CI checks that they match the .po
 # files). Apps with their own locale/ folder keep their strings there and are left out here.
 # The platform's ar, fa and tr catalogues hold only the strings the public directory pages show
-# (base layout, the public's navigation): kept by hand, compiled here.
+# (base layout, navigation and role names, as staff open the public pages too; the directory's
+# own strings are in its catalogue): tools/public_catalogues.py keeps them to those strings from
+# the fresh German catalogue and fails naming any still to translate by hand.
 OWN_LOCALE_APPS := $(notdir $(patsubst %/locale,%,$(wildcard src/passgenau/apps/*/locale)))
 messages: $(STAMP)
 	cd src/passgenau && DJANGO_SETTINGS_MODULE=passgenau.web.settings.test \
 		../../$(BIN)/django-admin makemessages -l de -l en -l uk -l ru --no-obsolete \
 		--ignore 'engine/*' $(foreach app,$(OWN_LOCALE_APPS),--ignore 'apps/$(app)/*')
+	$(BIN)/python tools/public_catalogues.py
 	cd src/passgenau && DJANGO_SETTINGS_MODULE=passgenau.web.settings.test \
 		../../$(BIN)/django-admin compilemessages
 

@@ -151,3 +151,36 @@ def test_lotse_prints_a_slip_and_the_round_table_report(watched, directory):
     assert "6 Angebote an 5 Standorten in 6 Sprachen." in page.locator("p.lead").inner_text()
     assert page.get_by_role("table", name="Wahrscheinliche Dubletten").is_visible()
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_a_logged_in_editor_reads_the_public_pages_right_to_left(watched, directory, language):
+    """Staff who open the public pages in Arabic or Farsi see the whole page in that language
+    and right-to-left: navigation, user menu, log-out button, language switch, footer."""
+    import re
+
+    from accounts_helpers import make_user
+    from directory_helpers import role_organisation
+
+    make_user(
+        "directory_editor", username="stadt", organisation=role_organisation("directory_editor")
+    )
+    page = watched.page
+    log_in(watched, "stadt")
+    assert watched.goto(f"/directory/salzgitter/?q=beratung&lang={language}").status == 200
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == language
+    latin = re.compile("[A-Za-zÄÖÜäöüß]{2,}")
+    header = page.locator("header.site-header").inner_text().replace("passgenau", "")
+    header = header.replace("stadt", "")  # the user name
+    footer = page.locator("footer.site-footer").inner_text().replace("passgenau", "")
+    footer = re.sub(r"AGPL-3\.0-or-later|Deutsch|English", "", footer)
+    assert latin.findall(header) == [], header
+    assert latin.findall(footer) == [], footer
+    logout = {"ar": "تسجيل الخروج", "fa": "خروج"}[language]
+    assert page.get_by_role("button", name=logout).is_visible()
+    assert serious_violations(page) == []
+    page.locator("ol.results > li").first.get_by_role("link").first.click()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    header = page.locator("header.site-header").inner_text()
+    assert latin.findall(header.replace("passgenau", "").replace("stadt", "")) == [], header

@@ -1,8 +1,9 @@
 """The public directory pages in Arabic, Farsi and Turkish show no English or German string of a
-catalogue: the base layout (skip link, navigation, language switch, footer) and the anonymous
-navigation come from the platform's catalogue for these languages (src/passgenau/locale/{ar,fa,
-tr}, kept by hand: `make messages` makes only the interface languages), the pages' own strings
-from the directory's catalogue, form errors from Django's."""
+catalogue, for the public and for staff of any role: the base layout (skip link, navigation,
+user menu with the role's name, language switch, footer) comes from the platform's catalogue
+for these languages (src/passgenau/locale/{ar,fa,tr}, kept to those strings by
+tools/public_catalogues.py, translated by hand), the pages' own strings from the directory's
+catalogue, form errors from Django's."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import polib
 import pytest
 from django.urls import reverse
 
+from accounts_helpers import ROLES_AND_PUBLIC
 from directory_helpers import make_directory
+from passgenau.apps.accounts.roles import PUBLIC
 from passgenau.apps.directory.forms import SPOKEN_LANGUAGES
 from passgenau.apps.directory.models import Service
 
@@ -108,3 +111,41 @@ def test_a_filter_not_valid_shows_the_form_with_its_error(client, language):
     page = response.content.decode()
     assert 'class="errors" role="alert"' in page
     assert 'id="results-heading"' not in page
+
+
+def _offer_pages() -> list[str]:
+    directory = make_directory()
+    search = reverse("directory:search", args=[directory.slug])
+    arabic = Service.objects.get(directory=directory, name="Migrationsberatung für Erwachsene")
+    offer = reverse("directory:offer", args=[directory.slug, arabic.pk])
+    return [search, f"{search}?q=beratung", offer]
+
+
+@pytest.mark.parametrize("role", ROLES_AND_PUBLIC)
+def test_public_pages_logged_in_show_no_german_navigation(client_for_role, role):
+    """A logged-in member of staff (any role) who opens the public pages in Arabic, Farsi or
+    Turkish sees the navigation, the user menu (role, Log out), the skip link, the language
+    switch and the footer in that language, not in German; Arabic and Farsi right-to-left."""
+    client = client_for_role(role)
+    pages = _offer_pages()
+    for language in READER_LANGUAGES:
+        foreign = _foreign_strings(language)
+        assert {"Abmelden", "Hauptnavigation", "Meine Angebote"} <= foreign
+        direction = "rtl" if language in ("ar", "fa") else "ltr"
+        for url in pages:
+            url += ("&" if "?" in url else "?") + f"lang={language}"
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = response.content.decode()
+            assert f'<html lang="{language}" dir="{direction}">' in page, url
+            assert (reverse("accounts:logout") in page) == (role != PUBLIC), url
+            parser = _Texts(language)
+            parser.feed(page)
+            texts = [
+                part.strip()
+                for text, marked in parser.texts
+                if marked == language
+                for part in text.split(" · ")
+            ]  # the user menu: name · role
+            shown = [text for text in texts if text in foreign]
+            assert shown == [], f"{role} {url} shows {shown}"
