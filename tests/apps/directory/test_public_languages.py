@@ -86,19 +86,32 @@ def _pages() -> list[str]:
     ]
 
 
+def _shown_foreign(client, url: str, language: str, foreign: set[str]) -> tuple[str, list[str]]:
+    """The page at ``url`` in ``language``, and the foreign strings it shows marked as that
+    language (the user menu's "name · role" taken apart)."""
+    url += ("&" if "?" in url else "?") + f"lang={language}"
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.content.decode()
+    direction = "rtl" if language in ("ar", "fa") else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in page, url
+    parser = _Texts(language)
+    parser.feed(page)
+    texts = [
+        part.strip()
+        for text, marked in parser.texts
+        if marked == language
+        for part in text.split(" · ")
+    ]
+    return page, [text for text in texts if text in foreign]
+
+
 @pytest.mark.parametrize("language", READER_LANGUAGES)
 def test_public_pages_show_no_english_or_german_interface_text(client, language):
     foreign = _foreign_strings(language)
     assert {"Skip to main content", "Zum Hauptinhalt springen", "Change language"} <= foreign
     for url in _pages():
-        url += ("&" if "?" in url else "?") + f"lang={language}"
-        response = client.get(url)
-        assert response.status_code == 200, url
-        page = response.content.decode()
-        assert f'<html lang="{language}"' in page, url
-        parser = _Texts(language)
-        parser.feed(page)
-        shown = [text for text, marked in parser.texts if marked == language and text in foreign]
+        _page, shown = _shown_foreign(client, url, language, foreign)
         assert shown == [], f"{url} shows {shown}"
 
 
@@ -131,21 +144,7 @@ def test_public_pages_logged_in_show_no_german_navigation(client_for_role, role)
     for language in READER_LANGUAGES:
         foreign = _foreign_strings(language)
         assert {"Abmelden", "Hauptnavigation", "Meine Angebote"} <= foreign
-        direction = "rtl" if language in ("ar", "fa") else "ltr"
         for url in pages:
-            url += ("&" if "?" in url else "?") + f"lang={language}"
-            response = client.get(url)
-            assert response.status_code == 200, url
-            page = response.content.decode()
-            assert f'<html lang="{language}" dir="{direction}">' in page, url
+            page, shown = _shown_foreign(client, url, language, foreign)
             assert (reverse("accounts:logout") in page) == (role != PUBLIC), url
-            parser = _Texts(language)
-            parser.feed(page)
-            texts = [
-                part.strip()
-                for text, marked in parser.texts
-                if marked == language
-                for part in text.split(" · ")
-            ]  # the user menu: name · role
-            shown = [text for text in texts if text in foreign]
             assert shown == [], f"{role} {url} shows {shown}"
