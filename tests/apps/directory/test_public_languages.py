@@ -131,7 +131,7 @@ def _offer_pages() -> list[str]:
     search = reverse("directory:search", args=[directory.slug])
     arabic = Service.objects.get(directory=directory, name="Migrationsberatung für Erwachsene")
     offer = reverse("directory:offer", args=[directory.slug, arabic.pk])
-    return [search, f"{search}?q=beratung", offer]
+    return [reverse("directory:index"), search, f"{search}?q=beratung", offer]
 
 
 @pytest.mark.parametrize("role", ROLES_AND_PUBLIC)
