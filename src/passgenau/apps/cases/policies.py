@@ -10,7 +10,8 @@ by name.
   districts and flats, the housing requests of its cases, and runs and decides the allocation.
   A housing provider (``cases.offer_flats``) offers its own flats to an organisation that
   allocates them (the one whose district it chooses) and changes them while none is proposed,
-  allocated or let; it sees their status, nothing of the households.
+  allocated or let; it sees their status, nothing of the households. It withdraws one of its
+  flats (:func:`may_withdraw_flat`), as a caseworker of the organisation that keeps it may.
 - Mentoring (``cases.manage_mentoring``): a caseworker keeps its organisation's mentors, the
   mentee requests of its cases, runs the matching and records acceptances and meetings; it also
   erases one of its organisation's mentors (the privacy app, with a reason).
@@ -31,7 +32,7 @@ from django.db.models import Q
 
 from passgenau.apps.accounts.access import user_has_perm
 
-from .models import Case, ConsentPurpose, MediationRequest, Mentor
+from .models import Case, ConsentPurpose, Flat, MediationRequest, Mentor
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -56,6 +57,7 @@ __all__ = [
     "may_see_health",
     "may_take_over_case",
     "may_view_cases",
+    "may_withdraw_flat",
     "mediation_scope",
     "mentoring_scope",
     "offered_flats_scope",
@@ -105,6 +107,16 @@ def may_offer_flats(*, user: Visitor) -> bool:
 def offered_flats_scope(*, user: Visitor) -> Q:
     """Flats ``user`` offers as their housing provider: its organisation's, or none."""
     return Q(provider_id=_organisation_id(user)) if may_offer_flats(user=user) else NOTHING
+
+
+def may_withdraw_flat(*, user: Visitor, flat: Flat) -> bool:
+    """The housing provider that offers ``flat``, or a caseworker of the organisation that
+    keeps (allocates) it."""
+    organisation_id = _organisation_id(user)
+    return organisation_id is not None and (
+        (may_offer_flats(user=user) and flat.provider_id == organisation_id)
+        or (may_manage_housing(user=user) and flat.organisation_id == organisation_id)
+    )
 
 
 def may_manage_mentoring(*, user: Visitor) -> bool:

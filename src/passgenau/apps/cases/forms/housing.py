@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.models import Organisation
 
-from ..models import District, FlatFeature
+from ..models import District, FlatFeature, FlatWithdrawal
 from .cases import _date
 
 if TYPE_CHECKING:
@@ -91,6 +91,14 @@ class OfferedFlatForm(FlatForm):
         )
         self.fields["district"] = chosen
         self.order_fields(["address", "district"])
+
+
+class FlatWithdrawForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why is the flat withdrawn?"),
+        choices=FlatWithdrawal.choices,
+        widget=forms.RadioSelect,
+    )
 
 
 class HousingRequestForm(forms.Form):

@@ -70,6 +70,15 @@ class FlatStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+class FlatWithdrawal(models.TextChoices):
+    """Why a flat is no longer offered (a choice, never free text: it goes into the trail)."""
+
+    LET_OTHERWISE = "let_otherwise", _("let to someone else")
+    NOT_AVAILABLE = "not_available", _("no longer available (sold, own use)")
+    REPAIRS = "repairs", _("needs repairs first")
+    OTHER = "other", _("another reason")
+
+
 FLAT_TRANSITIONS: dict[str, frozenset[str]] = {
     FlatStatus.AVAILABLE: frozenset({FlatStatus.ALLOCATED, FlatStatus.WITHDRAWN}),
     FlatStatus.ALLOCATED: frozenset({FlatStatus.LET, FlatStatus.AVAILABLE}),
@@ -113,6 +122,10 @@ class Flat(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=FlatStatus.choices, default=FlatStatus.AVAILABLE
     )
+    withdrawn_reason = models.CharField(
+        _("why withdrawn"), max_length=16, choices=FlatWithdrawal.choices, blank=True
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -293,6 +306,7 @@ __all__ = [
     "FlatFeature",
     "FlatProposal",
     "FlatStatus",
+    "FlatWithdrawal",
     "HousingRequest",
     "HousingRequestStatus",
 ]

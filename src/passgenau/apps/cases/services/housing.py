@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +38,7 @@ from ..models import (
     FlatFeature,
     FlatProposal,
     FlatStatus,
+    FlatWithdrawal,
     HousingRequest,
     HousingRequestStatus,
     Programme,
@@ -173,6 +175,46 @@ def offered_flat_update(*, actor: User, flat: Flat, **fields: Any) -> Flat:
     _require(found is not None)
     assert found is not None
     return _flat_changed(actor, found, values)
+
+
+@transaction.atomic
+def flat_withdraw(*, actor: User, flat: Flat, reason: str) -> Flat:
+    """The flat is no longer offered (``reason``: a :class:`FlatWithdrawal`); it is proposed in
+    no run from now on. Refused once it is allocated or let (the household's move comes first),
+    and while a run's proposal of it is open: the keeping caseworkers decide that proposal
+    first, so that no household loses a flat it was just told about without their word."""
+    locked = Flat.objects.select_for_update().filter(pk=flat.pk).first()
+    _require(locked is not None and policies.may_withdraw_flat(user=actor, flat=locked))
+    assert locked is not None
+    if reason not in FlatWithdrawal.values:
+        raise CasesError(_("Choose why the flat is withdrawn."))
+    if locked.status == FlatStatus.WITHDRAWN:
+        raise CasesError(_("The flat is already withdrawn."))
+    if locked.status in (FlatStatus.ALLOCATED, FlatStatus.LET):
+        raise CasesError(
+            _(
+                "The flat is allocated to a household or let and can no longer be withdrawn; "
+                "speak to the caseworkers who allocated it."
+            )
+        )
+    if locked.proposals.filter(status=ProposalStatus.PROPOSED).exists():
+        raise CasesError(
+            _(
+                "The flat is proposed to a household in an allocation run: it can be withdrawn "
+                "once the caseworkers have declined that proposal."
+            )
+        )
+    transition(
+        locked,
+        table=FLAT_TRANSITIONS,
+        to=FlatStatus.WITHDRAWN,
+        actor=actor,
+        action="cases.flat.status_changed",
+        extra={"withdrawn_reason": reason, "withdrawn_at": timezone.now()},
+    )
+    by = "provider" if locked.provider_id == actor.organisation_id else "keeper"
+    log_action("cases.flat.withdrawn", actor=actor, obj=locked, data={"reason": reason, "by": by})
+    return locked
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,6 +441,7 @@ __all__ = [
     "flat_proposal_confirm",
     "flat_proposal_decline",
     "flat_update",
+    "flat_withdraw",
     "hard_criteria_problems",
     "housing_erase",
     "housing_request_create",

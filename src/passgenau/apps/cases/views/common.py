@@ -3,7 +3,7 @@ service, and a POST that calls one service and goes back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -83,9 +83,11 @@ def form_page(
     done: str,
     intro: str = "",
     kept: str = "",
+    links: Sequence[tuple[str, str]] = (),
 ) -> HttpResponse:
     """Show ``form``; on a valid POST call ``save`` with its data and go to what it returns (a
-    model with a URL or a path). A refusal of the service is shown on the form."""
+    model with a URL or a path). A refusal of the service is shown on the form. ``links``
+    (URL, label) lead to further steps from the page."""
     if request.method == "POST" and form.is_valid():
         try:
             target = save(form.cleaned_data)
@@ -97,7 +99,14 @@ def form_page(
     return render(
         request,
         "cases/form.html",
-        {"form": form, "title": title, "submit": submit, "intro": intro, "kept": kept},
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "kept": kept,
+            "links": links,
+        },
     )
 
 

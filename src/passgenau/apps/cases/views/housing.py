@@ -20,8 +20,15 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 
-from ..forms.housing import DistrictForm, FlatForm, HousingRequestForm, MoveForm, OfferedFlatForm
-from ..models import Flat, HousingRequest
+from ..forms.housing import (
+    DistrictForm,
+    FlatForm,
+    FlatWithdrawForm,
+    HousingRequestForm,
+    MoveForm,
+    OfferedFlatForm,
+)
+from ..models import Flat, FlatStatus, HousingRequest
 from ..selectors import housing as selectors
 from ..services import housing as services
 from .cases import _case_or_404 as case_or_404
@@ -86,6 +93,7 @@ def _flat_page(
     create: Callable[..., Flat],
     update: Callable[..., Flat],
     overview: str,
+    withdraw: str,
 ) -> HttpResponse:
     def save(data: dict[str, Any]) -> str:
         if flat is None:
@@ -95,6 +103,9 @@ def _flat_page(
         return overview
 
     title = _("New flat") if flat is None else _("Flat %(address)s") % {"address": flat.address}
+    links = []
+    if flat is not None and flat.status == FlatStatus.AVAILABLE:
+        links.append((reverse(withdraw, args=[flat.pk]), _("Withdraw the flat")))
     return form_page(
         request,
         form,
@@ -102,6 +113,29 @@ def _flat_page(
         title=title,
         submit=_("Save flat"),
         done=_("The flat has been saved."),
+        links=links,
+    )
+
+
+def _withdraw_page(request: AuthenticatedHttpRequest, flat: Flat, back: str) -> HttpResponse:
+    """What withdrawing the flat means, why (a choice) and the button (POST): the confirmation
+    before the flat is no longer offered."""
+
+    def save(data: dict[str, Any]) -> str:
+        services.flat_withdraw(actor=request.user, flat=flat, reason=data["reason"])
+        return back
+
+    return form_page(
+        request,
+        FlatWithdrawForm(request.POST or None),
+        save=save,
+        title=_("Withdraw the flat %(address)s") % {"address": flat.address},
+        submit=_("Withdraw the flat"),
+        done=_("The flat has been withdrawn: it is proposed to no household any more."),
+        intro=_(
+            "A withdrawn flat is proposed to no household any more. A flat that is allocated, "
+            "let or proposed in an allocation run cannot be withdrawn."
+        ),
     )
 
 
@@ -119,6 +153,7 @@ def _kept_flat_page(request: AuthenticatedHttpRequest, flat: Flat | None) -> Htt
         create=services.flat_create,
         update=services.flat_update,
         overview=_overview(),
+        withdraw="cases:flat_withdraw",
     )
 
 
@@ -162,6 +197,7 @@ def _offered_flat_page(request: AuthenticatedHttpRequest, flat: Flat | None) -> 
         create=services.offered_flat_create,
         update=services.offered_flat_update,
         overview=reverse("cases:offered_flats"),
+        withdraw="cases:offered_flat_withdraw",
     )
 
 
@@ -176,6 +212,22 @@ def offered_flat_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if flat is None:
         raise Http404
     return _offered_flat_page(request, flat)
+
+
+@require(OFFERING)
+def offered_flat_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    flat = selectors.offered_flat_get_for_user(user=request.user, pk=pk)
+    if flat is None:
+        raise Http404
+    return _withdraw_page(request, flat, reverse("cases:offered_flats"))
+
+
+@require(RIGHT)
+def flat_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    flat = selectors.flat_get_for_user(user=request.user, pk=pk)
+    if flat is None:
+        raise Http404
+    return _withdraw_page(request, flat, _overview())
 
 
 @require(RIGHT)
