@@ -44,6 +44,7 @@ from ..models import (
     Programme,
     ProposalStatus,
 )
+from ..notification_kinds import flat_offered_notify
 from . import matching as shared
 from .cases import CasesError, _needs_consent, _not_in_future, _require, transition
 from .matching import MatchingArea, Site
@@ -160,9 +161,11 @@ def _offered_fields(actor: User, fields: dict[str, Any]) -> dict[str, Any]:
 def offered_flat_create(*, actor: User, **fields: Any) -> Flat:
     """A housing provider offers one of its flats for the housing transition (the fields of
     :func:`flat_create` without ``provider``); the caseworkers of the district's organisation
-    allocate it."""
+    allocate it, and are notified (``cases.flat_offered``)."""
     flat = Flat.objects.create(**_offered_fields(actor, fields))
     log_action("cases.flat.offered", actor=actor, obj=flat)
+    # the caseworkers who allocate it are told once the flat is stored (not on a rollback)
+    transaction.on_commit(lambda: flat_offered_notify(flat))
     return flat
 
 
