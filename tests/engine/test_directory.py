@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from engine.directory_samples import labelled_offers
 from passgenau.engine.directory import (
+    DAY_PARTS,
     Need,
     Offer,
     OfferRecord,
     coverage,
     distance_km,
     find_duplicates,
+    fits_times,
     gaps,
     normalise_phone,
     normalise_street,
@@ -155,6 +159,94 @@ def test_ranking_applies_the_constraints():
     assert [r.offer_id for r in rank_offers(need, OFFERS)] == ["near-ar"]
     young = Need(frozenset({"sprache"}), age=16)
     assert rank_offers(young, OFFERS) == []
+
+
+def _minutes(clock):
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _fits_by_the_minute(weekdays, day_parts, hours):
+    """Oracle: walk every minute of the week; the offer fits when one minute is inside one of its
+    opening slots, on a day the person can come and in a part of the day the person can come."""
+    if not (weekdays or day_parts) or not hours:
+        return None
+    for day in range(1, 8):
+        if weekdays and day not in weekdays:
+            continue
+        for minute in range(24 * 60):
+            open_now = any(d == day and _minutes(o) <= minute < _minutes(c) for d, o, c in hours)
+            in_part = not day_parts or any(
+                _minutes(DAY_PARTS[p][0]) <= minute < _minutes(DAY_PARTS[p][1]) for p in day_parts
+            )
+            if open_now and in_part:
+                return True
+    return False
+
+
+_clock = st.integers(0, 24 * 60 - 2).map(lambda m: f"{m // 60:02d}:{m % 60:02d}")
+_slot = st.tuples(st.integers(1, 7), _clock, _clock).filter(lambda s: s[1] < s[2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weekdays=st.frozensets(st.integers(1, 7), max_size=3),
+    day_parts=st.frozensets(st.sampled_from(sorted(DAY_PARTS)), max_size=2),
+    hours=st.lists(_slot, max_size=3).map(tuple),
+)
+# the edges: a slot that ends as the morning begins, or opens as it ends, does not meet it
+@example(frozenset({1}), frozenset({"morning"}), ((1, "05:00", "06:00"), (1, "12:00", "13:00")))
+@example(frozenset(), frozenset({"afternoon"}), ((3, "16:59", "17:00"),))
+@example(frozenset({2}), frozenset(), ((1, "09:00", "12:00"),))
+def test_the_hours_fit_agrees_with_a_minute_by_minute_oracle(weekdays, day_parts, hours):
+    need = Need(frozenset({"beratung"}), weekdays=weekdays, day_parts=day_parts)
+    offer = Offer("x", frozenset({"beratung"}), frozenset(), hours=hours)
+    assert fits_times(need, offer) == _fits_by_the_minute(weekdays, day_parts, hours)
+
+
+def test_offers_open_when_the_person_can_come_rank_higher():
+    def offer(id_, *hours):
+        return Offer(id_, frozenset({"beratung"}), frozenset({"ar"}), "A", 52.15, 10.33,
+                     hours=hours)  # fmt: skip
+
+    offers = [
+        offer("a-monday-morning", (1, "09:00", "12:00")),
+        offer("b-tuesday-afternoon", (2, "14:00", "17:00")),
+        offer("c-tuesday-evening", (2, "17:30", "20:00")),
+        offer("d-no-hours"),
+    ]
+    base = Need(frozenset({"beratung"}), frozenset({"ar"}), 52.15, 10.33)
+
+    def order(**times):
+        ranked = rank_offers(Need(**{**base.__dict__, **times}), offers)
+        return [r.offer_id for r in ranked], {r.offer_id for r in ranked if "hours" in r.reasons}
+
+    # no times given: every offer fits alike, the ids decide
+    assert order() == (["a-monday-morning", "b-tuesday-afternoon", "c-tuesday-evening",
+                        "d-no-hours"], set())  # fmt: skip
+    assert order(weekdays=frozenset({2}), day_parts=frozenset({"afternoon"})) == (
+        ["b-tuesday-afternoon", "a-monday-morning", "c-tuesday-evening", "d-no-hours"],
+        {"b-tuesday-afternoon"},
+    )
+    assert order(weekdays=frozenset({2})) == (
+        ["b-tuesday-afternoon", "c-tuesday-evening", "a-monday-morning", "d-no-hours"],
+        {"b-tuesday-afternoon", "c-tuesday-evening"},
+    )
+    assert order(day_parts=frozenset({"morning", "evening"})) == (
+        ["a-monday-morning", "c-tuesday-evening", "b-tuesday-afternoon", "d-no-hours"],
+        {"a-monday-morning", "c-tuesday-evening"},
+    )
+    # the hours weigh 0.1 of the score, never more than the language spoken (0.35)
+    ranked = rank_offers(
+        Need(frozenset({"beratung"}), frozenset({"fa"}), 52.15, 10.33, weekdays=frozenset({2})),
+        [offer("a-tuesday", (2, "09:00", "12:00")),
+         Offer("z-farsi", frozenset({"beratung"}), frozenset({"fa"}), "A", 52.15, 10.33,
+               hours=((1, "09:00", "12:00"),))],
+    )  # fmt: skip
+    assert [(r.offer_id, r.reasons) for r in ranked] == [
+        ("z-farsi", ("topic", "language", "near")),
+        ("a-tuesday", ("topic", "near", "hours")),
+    ]
 
 
 def test_coverage_and_gaps():

@@ -30,6 +30,7 @@ from typing import Any
 from .hsds import Dataset
 
 __all__ = [
+    "DAY_PARTS",
     "DUPLICATE_THRESHOLD",
     "CoverageCell",
     "DuplicatePair",
@@ -41,6 +42,7 @@ __all__ = [
     "coverage",
     "distance_km",
     "find_duplicates",
+    "fits_times",
     "gaps",
     "normalise_name",
     "normalise_phone",
@@ -405,8 +407,33 @@ class Need:
     free_only: bool = False
     barrier_free: bool = False
     age: int | None = None
-    weekdays: frozenset[int] = frozenset()  # days the person can come (empty: any)
+    weekdays: frozenset[int] = frozenset()  # ISO days the person can come (empty: any)
+    day_parts: frozenset[str] = frozenset()  # keys of DAY_PARTS the person can come (empty: any)
     target_groups: frozenset[str] = frozenset()
+
+
+# Parts of the day a person can come, as [from, to) on the clock ("HH:MM").
+DAY_PARTS: dict[str, tuple[str, str]] = {
+    "morning": ("06:00", "12:00"),
+    "afternoon": ("12:00", "17:00"),
+    "evening": ("17:00", "23:59"),
+}
+
+
+def fits_times(need: Need, offer: Offer) -> bool | None:
+    """Whether the offer is open on a day and in a part of the day the person can come: None when
+    the person gave no times or the offer no opening hours (nothing to compare), else True when
+    one opening slot falls on one of the days (any day when none is given) and overlaps one of the
+    parts of the day (any part when none is given)."""
+    if not (need.weekdays or need.day_parts) or not offer.hours:
+        return None
+    parts = [DAY_PARTS[p] for p in sorted(need.day_parts) if p in DAY_PARTS]
+    for day, opens, closes in offer.hours:
+        if need.weekdays and day not in need.weekdays:
+            continue
+        if not need.day_parts or any(opens < end and start < closes for start, end in parts):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -482,8 +509,10 @@ def rank_offers(need: Need, offers: Iterable[Offer], *, limit: int = 20) -> list
     An offer must cover one of the topics and meet the constraints (free of charge, barrier-free,
     age, maximum distance); among those, the score adds the share of topics covered (0.35), a
     language the person speaks spoken there (0.35; German counts half when asked for another),
-    nearness (0.15, falling to zero at 30 km), opening on a day the person can come (0.1) and a
-    matching target group (0.05). Ties go to the nearer, then the smaller id.
+    nearness (0.15, falling to zero at 30 km), being open when the person can come (0.1, see
+    :func:`fits_times`; every offer gets it when the person gave no times, none without opening
+    hours when the person did) and a matching target group (0.05). Ties go to the nearer, then
+    the smaller id.
     """
     ranked = []
     for offer in offers:
@@ -507,11 +536,11 @@ def rank_offers(need: Need, offers: Iterable[Offer], *, limit: int = 20) -> list
         elif need.district and need.district == offer.district:
             score += 0.1
             reasons.append("near")
-        if need.weekdays and offer.hours:
-            if any(day in need.weekdays for day, _, _ in offer.hours):
-                score += 0.1
-                reasons.append("hours")
-        elif not need.weekdays:
+        times = fits_times(need, offer)
+        if times:
+            score += 0.1
+            reasons.append("hours")
+        elif times is None and not (need.weekdays or need.day_parts):
             score += 0.1
         if need.target_groups and need.target_groups & offer.target_groups:
             score += 0.05

@@ -4,9 +4,11 @@ editor review, the Lotse desk with its slip, the round-table report."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from directory_helpers import make_directory, needs_with_referral, pending_change, provider_service
 from passgenau.apps.directory.models import ChangeStatus, HsdsRecord, ReferralOutcome, Service
@@ -129,7 +131,7 @@ def test_lotse_desk_ranks_prints_and_records_the_outcome(client_for_role):
     )
     assert response.status_code == 302
     page = lotse.get(response["Location"])
-    ranked = [service.name for _rank, service in page.context["ranked"]]
+    ranked = [service.name for _rank, service, _reasons in page.context["ranked"]]
     assert ranked[0] == "Migrationsberatung für Erwachsene"  # Arabic spoken, nearest
     service = page.context["ranked"][0][1]
     lotse.post(response["Location"], {"service": service.pk})
@@ -143,6 +145,93 @@ def test_lotse_desk_ranks_prints_and_records_the_outcome(client_for_role):
     lotse.post(url, {"outcome": "did_not_go"})  # refused: outcomes are final
     referral.refresh_from_db()
     assert referral.outcome == ReferralOutcome.WENT
+
+
+def test_lotse_desk_ranks_by_every_constraint_and_the_times_the_person_can_go(client_for_role):
+    """Through the desk's form: language, topics, place, at most 10 km, age, free of charge only,
+    barrier-free and the times the person can go. Each offer but two is kept out by one
+    constraint; of the two Caritas offers at one barrier-free address speaking Arabic, the one
+    open when the person can go ranks first and the reasons say why."""
+    from passgenau.apps.directory.models import Location, NeedsRecord, TaxonomyTerm
+
+    make_directory()
+    beratung = TaxonomyTerm.objects.get(taxonomy__directory=None, code="beratung")
+    others = ["Sozialberatung und Wohnungssuche", "Deutschkurs A1 mit Kinderbetreuung",
+              "Hausaufgabenhilfe", "Internationales Frauenfrühstück"]  # fmt: skip
+    for name in others:
+        Service.objects.get(name=name).topics.add(beratung)
+    here = Location.objects.filter
+
+    here(services_here__service__name__startswith="Psychosoziale").update(barrier_free=True)
+    # Sozialberatung: barrier-free and free, but in Salzgitter-Bad, beyond 10 km
+    here(services_here__service__name=others[0]).update(barrier_free=True)
+    # Deutschkurs: barrier-free, but not free of charge
+    here(services_here__service__name=others[1]).update(barrier_free=True)
+    # Hausaufgabenhilfe: barrier-free and free, but for those up to 17 only
+    here(services_here__service__name=others[2]).update(barrier_free=True)
+    Service.objects.filter(name=others[2]).update(maximum_age=17)
+    # Frauenfrühstück: moved next door, free, but not barrier-free
+    here(services_here__service__name=others[3]).update(latitude=52.155, longitude=10.333)
+    lotse = client_for_role("lotse")
+
+    constraints = {"max_km": "10", "age": "30", "free_only": "on", "barrier_free": "on"}
+
+    def desk(constraints=constraints, **times):
+        response = lotse.post(
+            reverse("directory:lotse_desk"),
+            {"topics": ["beratung", "psychosozial"], "languages": ["ar"], "slip_language": "ar",
+             "place": "38226", **constraints, **times},
+        )  # fmt: skip
+        assert response.status_code == 302, response.context["form"].errors
+        page = lotse.get(response["Location"])
+        rows = [(service.name, reasons) for _rank, service, reasons in page.context["ranked"]]
+        return page, rows
+
+    page, rows = desk(weekdays=["2"], day_parts=["afternoon"])  # Tuesday afternoon
+    needs = page.context["needs"]
+    assert (needs.weekdays, needs.day_parts) == ([2], ["afternoon"])
+    assert (needs.max_km, needs.age) == (10, 30)
+    assert needs.free_only and needs.barrier_free
+    assert [name for name, _ in rows] == [
+        "Psychosoziale Beratung für Geflüchtete",  # Tuesday 14:00-17:00
+        "Migrationsberatung für Erwachsene",  # Monday and Wednesday 09:00-12:00
+    ]
+    with translation.override("en"):
+        assert [[str(r) for r in reasons] for _, reasons in rows] == [
+            ["a topic asked for", "speaks a language of the person", "nearby",
+             "open when the person can go"],
+            ["a topic asked for", "speaks a language of the person", "nearby"],
+        ]  # fmt: skip
+    html = page.content.decode()
+    cells = re.findall(r'<td data-testid="reasons">([^<]*)</td>', html)
+    assert cells == [
+        "ein gesuchtes Thema, spricht eine Sprache der Person, in der Nähe, "
+        "geöffnet, wenn die Person hingehen kann",
+        "ein gesuchtes Thema, spricht eine Sprache der Person, in der Nähe",
+    ]
+    assert "wann die Person hingehen kann: Dienstag; nachmittags (12:00 bis 17:00)" in html
+
+    _page, rows = desk(weekdays=["1", "3"], day_parts=["morning"])
+    assert [name for name, _ in rows] == [
+        "Migrationsberatung für Erwachsene",
+        "Psychosoziale Beratung für Geflüchtete",
+    ]
+    # without times, neither is preferred: the two tie and keep their order by id
+    _page, rows = desk()
+    assert {name for name, _ in rows} == {
+        "Psychosoziale Beratung für Geflüchtete",
+        "Migrationsberatung für Erwachsene",
+    }
+    assert all("open when the person can go" not in map(str, reasons) for _, reasons in rows)
+    # without the constraints, the four kept out come back
+    _page, rows = desk(constraints={}, weekdays=["2"], day_parts=["afternoon"])
+    assert {name for name, _ in rows} == {
+        "Psychosoziale Beratung für Geflüchtete",
+        "Migrationsberatung für Erwachsene",
+        *others,
+    }
+    assert rows[0][0] == "Psychosoziale Beratung für Geflüchtete"
+    assert NeedsRecord.objects.count() == 4
 
 
 def test_a_lotse_without_an_organisation_sees_only_its_own_needs():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.core.forms import checkboxes
@@ -118,6 +119,18 @@ class NeedsForm(forms.Form):
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
     free_only = forms.BooleanField(label=_("Free of charge only"), required=False)
     barrier_free = forms.BooleanField(label=_("Barrier-free needed"), required=False)
+    # when the person can go (none ticked: any time); offers open then rank higher
+    weekdays = checkboxes(
+        _("Days the person can go"), [(str(iso + 1), name) for iso, name in WEEKDAYS.items()]
+    )
+    day_parts = checkboxes(
+        _("Times of day the person can go"),
+        [
+            ("morning", _("in the morning (until 12:00)")),
+            ("afternoon", _("in the afternoon (12:00 to 17:00)")),
+            ("evening", _("in the evening (from 17:00)")),
+        ],
+    )
 
     def __init__(self, *args: Any, language: str = "de", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -563,6 +563,9 @@ class NeedsRecord(models.Model):
     free_only = models.BooleanField(_("free of charge only"), default=False)
     barrier_free = models.BooleanField(_("barrier-free needed"), default=False)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    # when the person can go: ISO weekdays (1-7) and parts of the day (engine DAY_PARTS keys)
+    weekdays = models.JSONField(_("days the person can go"), default=list, blank=True)
+    day_parts = models.JSONField(_("times of day the person can go"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("needs record")

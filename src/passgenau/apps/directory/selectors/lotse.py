@@ -84,6 +84,8 @@ def need_of(needs: NeedsRecord) -> Need:
         free_only=needs.free_only,
         barrier_free=needs.barrier_free,
         age=needs.age,
+        weekdays=frozenset(needs.weekdays),
+        day_parts=frozenset(needs.day_parts),
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.engine.directory import DAY_PARTS
 
 from ..models import (
     REFERRAL_TRANSITIONS,
@@ -42,6 +43,8 @@ def needs_record(
     age: int | None = None,
     free_only: bool = False,
     barrier_free: bool = False,
+    weekdays: list[int] | None = None,
+    day_parts: list[str] | None = None,
 ) -> NeedsRecord:
     terms = list(TaxonomyTerm.objects.filter(taxonomy__directory=None, code__in=topics))
     if not terms:
@@ -56,6 +59,8 @@ def needs_record(
         age=age,
         free_only=free_only,
         barrier_free=barrier_free,
+        weekdays=sorted({int(d) for d in weekdays or [] if 1 <= int(d) <= 7}),
+        day_parts=sorted({p for p in day_parts or [] if p in DAY_PARTS}),
     )
     needs.topics.set(terms)
     log_action("directory.needs.recorded", actor=actor, obj=needs)

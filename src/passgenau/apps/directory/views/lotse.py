@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404, id_or_404
@@ -20,6 +22,15 @@ from ..selectors import work
 from ..selectors.search import _place, directory_scope
 from ..services import lotse as lotse_services
 from .public import reader_language
+
+# What each reason of the engine's ranking (rank_offers) tells the Lotse.
+REASONS = {
+    "topic": gettext_lazy("a topic asked for"),
+    "language": gettext_lazy("speaks a language of the person"),
+    "near": gettext_lazy("nearby"),
+    "hours": gettext_lazy("open when the person can go"),
+    "target group": gettext_lazy("for the person's target group"),
+}
 
 
 @require("directory.lotse_desk")
@@ -49,6 +60,8 @@ def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
                     age=data["age"],
                     free_only=data["free_only"],
                     barrier_free=data["barrier_free"],
+                    weekdays=[int(d) for d in data["weekdays"]],
+                    day_parts=data["day_parts"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -84,7 +97,16 @@ def needs_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "directory/needs_detail.html",
         {
             "needs": needs,
-            "ranked": lotse_selectors.offers_ranked(needs=needs),
+            "ranked": [
+                (rank, service, [REASONS.get(r, r) for r in rank.reasons])
+                for rank, service in lotse_selectors.offers_ranked(needs=needs)
+            ],
+            "weekdays": [WEEKDAYS[d - 1] for d in needs.weekdays],
+            "day_parts": [
+                label
+                for key, label in NeedsForm.base_fields["day_parts"].choices  # type: ignore[attr-defined]
+                if key in needs.day_parts
+            ],
             "referrals": needs.referrals.select_related("service"),
             "outcome_form": OutcomeForm(),
         },
