@@ -53,6 +53,7 @@ from ..models import (
     Case,
     FundingContract,
     Goal,
+    GoalArea,
     GoalStatus,
     PlanVersion,
     Referral,
@@ -389,8 +390,9 @@ def plan_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> Htt
 
 def _plan_version_shown(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The stored version (ISO dates, status codes, as agreed) for the page: dates as dates, so
-    that the page formats them in its language, and statuses in words."""
+    that the page formats them in its language, and areas and statuses in words."""
     goal_labels, step_labels = dict(GoalStatus.choices), dict(StepStatus.choices)
+    area_labels = dict(GoalArea.choices)
 
     def day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
@@ -400,6 +402,7 @@ def _plan_version_shown(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
         | {
             "due_on": day(goal.get("due_on")),
             "review_on": day(goal.get("review_on")),
+            "area": area_labels.get(goal.get("area", ""), goal.get("area", "")),
             "status": goal_labels.get(goal["status"], goal["status"]),
             "steps": [
                 step
