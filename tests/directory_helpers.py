@@ -81,3 +81,40 @@ def needs_with_referral():
     )
     service = Service.objects.get(name="Migrationsberatung für Erwachsene")
     return needs, referral_create(actor=lotse, needs=needs, service=service)
+
+
+def table_rows(html: str, testid: str) -> list[list[str]]:
+    """The rows of the table marked ``data-testid=testid`` as the text of their cells (header
+    row first), so that a test reads what the reader sees."""
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = 0  # > 0 inside the table wanted
+            self.rows: list[list[str]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table" and (self.depth or dict(attrs).get("data-testid") == testid):
+                self.depth += 1
+            elif self.depth and tag == "tr":
+                self.rows.append([])
+            elif self.depth and tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag == "table" and self.depth:
+                self.depth -= 1
+            elif self.depth and tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append(" ".join("".join(self.cell).split()))
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Rows()
+    parser.feed(html)
+    assert parser.rows, f"no table {testid!r}"
+    return parser.rows

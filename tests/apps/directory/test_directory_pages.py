@@ -10,7 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from directory_helpers import make_directory, needs_with_referral, pending_change, provider_service
+from directory_helpers import (
+    make_directory,
+    needs_with_referral,
+    pending_change,
+    provider_service,
+    table_rows,
+)
 from passgenau.apps.directory.models import ChangeStatus, HsdsRecord, ReferralOutcome, Service
 from passgenau.apps.directory.selectors.search import SearchQuery, offers_search
 from passgenau.apps.directory.services.offers import change_decide
@@ -287,6 +293,55 @@ def test_roundtable_report_page_and_pdf(client_for_role):
     assert ("Recht und Aufenthalt", "ti", "", 1) in report.gaps
     pdf = editor.get(reverse("directory:roundtable_pdf", args=["salzgitter"]))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_round_table_counts_referrals_by_outcome_and_topic_on_the_page_and_in_the_pdf(
+    client_for_role,
+):
+    from passgenau.apps.directory.models import Referral
+    from passgenau.apps.directory.services.lotse import referral_create, referral_outcome_record
+    from pdf_helpers import pdf_text
+
+    needs, _open = needs_with_referral()  # one referral to the Migrationsberatung, still open
+    migration = Service.objects.get(name="Migrationsberatung für Erwachsene")
+    trauma = Service.objects.get(name="Psychosoziale Beratung für Geflüchtete")
+    for service, outcome in [(migration, "went"), (migration, "did_not_go"),
+                             (trauma, "not_suitable"), (trauma, "went")]:  # fmt: skip
+        referral = referral_create(actor=needs.lotse, needs=needs, service=service)
+        referral_outcome_record(actor=needs.lotse, referral=referral, outcome=outcome)
+    # the counts, computed here from the referrals themselves
+    order = ["went", "did_not_go", "not_suitable", "open"]
+    referrals = list(Referral.objects.filter(needs__directory=needs.directory))
+    by_outcome = {o: sum(r.outcome == o for r in referrals) for o in order}
+    by_topic = {
+        term.name: [sum(r.outcome == o and r.service == s for r in referrals) for o in order]
+        for s in (migration, trauma)
+        for term in s.topics.all()
+    }
+    assert by_outcome == {"went": 2, "did_not_go": 1, "not_suitable": 1, "open": 1}
+    assert by_topic == {"Migrationsberatung": [1, 1, 0, 1],
+                        "Psychosoziale Hilfe und Trauma": [1, 0, 1, 0]}  # fmt: skip
+    labels = ["ist hingegangen", "ist nicht hingegangen", "passte nicht", "noch nicht bekannt"]
+
+    editor = client_for_role("directory_editor")
+    html = editor.get(reverse("directory:roundtable", args=["salzgitter"])).content.decode()
+    assert '<p data-testid="referrals">5 Vermittlungen vom Lotsen-Schalter.</p>' in html
+    assert table_rows(html, "outcomes")[1:] == [
+        [label, str(by_outcome[o])] for label, o in zip(labels, order, strict=True)
+    ]
+    topic_rows = table_rows(html, "outcomes-by-topic")
+    assert topic_rows[0] == ["Thema", *labels]
+    assert topic_rows[1:] == [[name, *map(str, counts)] for name, counts in by_topic.items()]
+
+    text = pdf_text(editor.get(reverse("directory:roundtable_pdf", args=["salzgitter"])).content)
+    assert "5 Vermittlungen vom Lotsen-Schalter." in text
+    assert "ist hingegangen: 2 Vermittlungen" in text
+    for label, o in zip(labels[1:], order[1:], strict=True):
+        assert f"{label}: 1 Vermittlung\r\n" in text or f"{label}: 1 Vermittlung\n" in text
+    assert (
+        "Migrationsberatung · ist hingegangen: 1 · ist nicht hingegangen: 1 · passte nicht: 0 · "
+        "noch nicht bekannt: 1"
+    ) in text
 
 
 def test_hsds_api_pages_and_full_service(client, hsds_spec):

@@ -74,7 +74,8 @@ def roundtable_pdf(*, report: Any, directory: Any) -> bytes:
     pdf.line(report.summary)
     pdf.ln(3)
     for heading, rows in report.sections():
-        pdf.line(heading, size=12, height=7)
+        if heading:
+            pdf.line(heading, size=12, height=7)
         for row in rows[:60]:
             pdf.line(" · ".join(str(cell) for cell in row), size=9, height=5)
         pdf.ln(2)

@@ -28,6 +28,7 @@ from ..models import (
     HsdsRecord,
     NeedsRecord,
     Referral,
+    ReferralOutcome,
     Service,
     ServiceAtLocation,
 )
@@ -61,7 +62,10 @@ class RoundTableReport:
     gaps: list[tuple[str, str, str, int]]
     duplicates: list[tuple[DuplicatePair, str, str]]
     freshness: list[tuple[str, int, int, float]]
-    outcomes: list[tuple[str, int]]
+    outcomes: list[tuple[str, int]]  # (outcome label, referrals), every outcome once referred
+    outcome_labels: list[str] = field(default_factory=list)
+    outcomes_by_topic: list[tuple[str, list[int]]] = field(default_factory=list)
+    referrals: str = ""  # "N referrals from the Lotse desk."
     summary: str = ""
     stale: int = 0
     extra: dict[str, int] = field(default_factory=dict)
@@ -85,7 +89,66 @@ class RoundTableReport:
                     for name, fresh, total, share in self.freshness
                 ],
             ),
+            (
+                _("Referrals from the Lotse desk by outcome"),
+                [(self.referrals,)] if self.outcomes else [],
+            ),
+            ("", [(referrals_phrase(label, n),) for label, n in self.outcomes]),
+            (
+                _("Referrals by topic of the offer and outcome"),
+                [
+                    (
+                        topic,
+                        *(
+                            f"{label}: {n}"
+                            for label, n in zip(self.outcome_labels, counts, strict=True)
+                        ),
+                    )
+                    for topic, counts in self.outcomes_by_topic
+                ],
+            ),
         ]
+
+
+def referrals_phrase(outcome: str, count: int) -> str:
+    return ngettext(
+        "%(outcome)s: %(count)d referral", "%(outcome)s: %(count)d referrals", count
+    ) % {"outcome": outcome, "count": count}
+
+
+# the order of the outcomes in the report: the final ones first, then those still open
+OUTCOME_ORDER = [
+    ReferralOutcome.WENT,
+    ReferralOutcome.DID_NOT_GO,
+    ReferralOutcome.NOT_SUITABLE,
+    ReferralOutcome.OPEN,
+]
+
+
+def _outcomes(
+    scope: list[int], topic_names: dict[str, str]
+) -> tuple[list[tuple[str, int]], list[tuple[str, list[int]]], int]:
+    """Referrals counted by outcome, and by topic of the offer referred to (an offer of two topics
+    counts in both) and outcome."""
+    rows = list(
+        Referral.objects.filter(needs__directory_id__in=scope).values_list(
+            "pk", "outcome", "service__topics__code"
+        )
+    )
+    by_outcome = Counter(outcome for _pk, outcome in {(pk, o) for pk, o, _t in rows})
+    total = sum(by_outcome.values())
+    if not total:
+        return [], [], 0
+    by_topic: dict[str, Counter[str]] = {}
+    for _pk, outcome, code in rows:
+        name = topic_names.get(code, code) if code else "—"
+        by_topic.setdefault(name, Counter())[outcome] += 1
+    outcomes = [(str(o.label), by_outcome[o.value]) for o in OUTCOME_ORDER]
+    topics = [
+        (name, [counts[o.value] for o in OUTCOME_ORDER])
+        for name, counts in sorted(by_topic.items(), key=lambda kv: (-kv[1].total(), kv[0]))
+    ]
+    return outcomes, topics, total
 
 
 def _records(services: list[ServiceWithPhones]) -> list[OfferRecord]:
@@ -176,9 +239,7 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
     stale = sum(
         1 for s in services if not s.last_confirmed or today - s.last_confirmed > stale_after
     )
-    outcomes = Counter(
-        Referral.objects.filter(needs__directory_id__in=scope).values_list("outcome", flat=True)
-    )
+    outcomes, outcomes_by_topic, referrals = _outcomes(scope, topic_names)
     locations = (
         ServiceAtLocation.objects.filter(service__in=services).values("location").distinct().count()
     )
@@ -198,7 +259,15 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
         gaps=gap_rows,
         duplicates=duplicates,
         freshness=freshness,
-        outcomes=sorted(outcomes.items()),
+        outcomes=outcomes,
+        outcome_labels=[str(o.label) for o in OUTCOME_ORDER],
+        outcomes_by_topic=outcomes_by_topic,
+        referrals=ngettext(
+            "%(count)d referral from the Lotse desk.",
+            "%(count)d referrals from the Lotse desk.",
+            referrals,
+        )
+        % {"count": referrals},
         summary=summary,
         stale=stale,
     )

@@ -12,7 +12,7 @@ from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404
 
 from ..exports import roundtable_pdf
-from ..models import Directory, ReferralOutcome, Service
+from ..models import Directory, Service
 from ..policies import may_review
 from ..selectors import analysis, search, work
 from ..services import duplicates
@@ -29,7 +29,6 @@ def _directory(request: AuthenticatedHttpRequest, slug: str) -> Directory:
 def report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     directory = _directory(request, slug)
     result = analysis.roundtable_report(directory=directory)
-    outcomes = [(ReferralOutcome(k).label, n) for k, n in result.outcomes]
     largest = max([n for _t, n in result.topics] or [1])
     return render(
         request,
@@ -37,7 +36,6 @@ def report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         {
             "directory": directory,
             "report": result,
-            "outcomes": outcomes,
             "largest": largest,
             "may_decide": may_review(user=request.user),
         },
