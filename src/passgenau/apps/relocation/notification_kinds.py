@@ -1,12 +1,15 @@
-"""What relocation tells its users, and the reminders that fall due (found at start-up by the
-notifications app). Texts name rounds, counts and dates only: never a household's name or needs.
+"""What relocation tells its users: the events its services report (sent once the change is
+committed) and the reminders that fall due (found at start-up by the notifications app). Texts
+name rounds, counts and dates only: never a household's name or needs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,7 @@ from django.utils.translation import ngettext_lazy
 from passgenau.apps.accounts.permissions import roles_with
 from passgenau.apps.notifications.kinds import Due, Kind, register, register_due_check
 from passgenau.apps.notifications.selectors import recipients_with_perm
+from passgenau.apps.notifications.services import notify
 
 from .models import (
     Decision,
@@ -24,7 +28,13 @@ from .models import (
     ProposalStatus,
     RoundStatus,
     SurveyStatus,
+    TravelStatus,
 )
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
+
+    from .models import Arrival, MatchingRun, Travel
 
 # Reminders of a deadline start this many days before it.
 DEADLINE_WARNING_DAYS = 3
@@ -101,6 +111,91 @@ DECISIONS_DUE = register(
 def _date(value: dt.date) -> str:
     """A date parameter: ISO text, shown in each reader's format (the kind's ``dates``)."""
     return value.isoformat()
+
+
+def _tell(
+    *, actor: User, recipients: list[User], kind: Kind, params: dict[str, Any], url: str, key: str
+) -> None:
+    """Notify once the change is committed (a change rolled back tells nobody anything), and
+    never the one who acted."""
+    others = [user for user in recipients if user.pk != actor.pk]
+    transaction.on_commit(
+        lambda: notify(recipients=others, kind=kind.code, params=params, url=url, key=key)
+    )
+
+
+def tell_proposals_published(*, actor: User, run: MatchingRun) -> None:
+    """Each municipality with proposals in the published run: how many await its decision."""
+    rows = (
+        Proposal.objects.filter(run=run, status=ProposalStatus.PUBLISHED)
+        .values("municipality_id")
+        .annotate(count=Count("pk"))
+        .order_by("municipality_id")
+    )
+    for row in rows:
+        _tell(
+            actor=actor,
+            recipients=recipients_with_perm(
+                code="relocation.decide_proposals", organisation_ids=[row["municipality_id"]]
+            ),
+            kind=PROPOSALS_PUBLISHED,
+            params={"count": row["count"], "round": run.round.name},
+            url=reverse("relocation:proposal_list"),
+            key=f"published-{run.pk}",
+        )
+
+
+def tell_decision_made(*, actor: User, decision: Decision) -> None:
+    """The round's coordinators: a side has decided on a proposal."""
+    round_ = decision.proposal.run.round
+    _tell(
+        actor=actor,
+        recipients=recipients_with_perm(
+            code="relocation.manage_rounds",
+            organisation_ids=[round_.coordinating_organisation_id],
+        ),
+        kind=DECISION_MADE,
+        params={"round": round_.name},
+        url=reverse("relocation:round_decisions", args=[round_.pk]),
+        key=f"decision-{decision.pk}",
+    )
+
+
+def tell_travel_planned(*, actor: User, travel: Travel) -> None:
+    """The receiving municipality, when a travel date is set or changed (not for a re-save)."""
+    day = travel.departure_on
+    if day is None or travel.status == TravelStatus.CANCELLED:
+        return
+    proposal = travel.proposal
+    _tell(
+        actor=actor,
+        recipients=recipients_with_perm(
+            code="relocation.record_arrival", organisation_ids=[proposal.municipality_id]
+        ),
+        kind=TRAVEL_PLANNED,
+        params={"round": proposal.run.round.name, "date": _date(day)},
+        url=reverse("relocation:arrival_list"),
+        key=f"travel-{proposal.pk}-{day.isoformat()}",
+    )
+
+
+def tell_arrival_recorded(*, actor: User, arrival: Arrival) -> None:
+    """Whoever records the household's follow-up surveys (only when surveys were planned)."""
+    proposal = arrival.proposal
+    household = proposal.household
+    if not FollowUpSurvey.objects.filter(household=household).exists():
+        return
+    _tell(
+        actor=actor,
+        recipients=recipients_with_perm(
+            code="relocation.record_followup",
+            organisation_ids=[household.interviewing_organisation_id],
+        ),
+        kind=ARRIVAL_RECORDED,
+        params={"round": proposal.run.round.name},
+        url=reverse("relocation:survey_list"),
+        key=f"arrival-{proposal.pk}",
+    )
 
 
 @register_due_check

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.errors import StateError
 
+from .. import notification_kinds as tell
 from .. import policies
 from ..models import (
     Decision,
@@ -149,6 +150,7 @@ def _record(
         },
     )
     _settle(proposal, actor)
+    tell.tell_decision_made(actor=actor, decision=decision)
     return decision
 
 

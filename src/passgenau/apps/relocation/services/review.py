@@ -16,6 +16,7 @@ from passgenau.apps.audit.services import log_action
 from passgenau.engine.matching.adjust import PlacementCheck, SolvedAs, placement_options, remeasure
 from passgenau.engine.matching.explain import explanation_to_dict
 
+from .. import notification_kinds as tell
 from ..models import (
     Household,
     HouseholdStatus,
@@ -337,6 +338,7 @@ def run_publish(*, actor: User, run: MatchingRun) -> MatchingRun:
     run.save(update_fields=["published_at", "published_by"])
     round_services.round_transition(actor=actor, round_=round_, to_status=RoundStatus.PROPOSALS)
     log_action("relocation.run.published", actor=actor, obj=run, data={"proposals": published})
+    tell.tell_proposals_published(actor=actor, run=run)
     return run
 
 

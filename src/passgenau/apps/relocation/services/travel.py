@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
 
+from .. import notification_kinds as tell
 from .. import policies
 from ..models import (
     Arrival,
@@ -108,6 +109,7 @@ def travel_save(*, actor: User, proposal: Proposal, values: dict[str, Any]) -> T
         obj=proposal,
         data={"status": status, "departure_on": str(travel.departure_on or "")},
     )
+    tell.tell_travel_planned(actor=actor, travel=travel)
     return travel
 
 
@@ -160,6 +162,7 @@ def arrival_record(
         obj=proposal,
         data={"arrived_on": arrived_on.isoformat(), "registered": registered_on is not None},
     )
+    tell.tell_arrival_recorded(actor=actor, arrival=arrival)
     return arrival
 
 
