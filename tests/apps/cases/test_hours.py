@@ -4,10 +4,12 @@ as new entries with a reason; the monthly statement adds up with the hours logge
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -113,7 +115,9 @@ ENTRY = st.tuples(
 )
 @given(rate=RATE, entries=st.lists(ENTRY, min_size=1, max_size=25))
 def test_statement_adds_up_with_the_hours_logged(django_db_blocker, rate, entries):
-    """Oracle: the entries summed per case in Python, each line priced to the cent."""
+    """Oracle: the entries summed per case in Python, each line priced to the cent; the
+    statement's CSV (parsed, in English and German) and the total row of its PDF (read back as
+    text) give the same lines and totals, to the cent."""
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -145,4 +149,50 @@ def test_statement_adds_up_with_the_hours_logged(django_db_blocker, rate, entrie
         )
         assert statement.amount == oracle
         assert statement.entries == sum(1 for e in entries if e[3])
+        for language in ("en", "de"):
+            with translation.override(language):
+                lines, total = _csv_parsed(exports.statement_csv(statement), language)
+                pdf_total = _pdf_total(exports.statement_pdf(statement), language)
+            assert {ref: hours for ref, (hours, _rate, _amount) in lines.items()} == expected
+            for ref, (hours, line_rate, amount) in lines.items():
+                assert line_rate == rate
+                assert amount == (hours * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            assert total == (sum(expected.values(), Decimal(0)), oracle), language
+            assert sum((amount for _h, _r, amount in lines.values()), Decimal(0)) == oracle
+            assert pdf_total == total, language
         transaction.set_rollback(True)
+
+
+def _decimal(text: str, language: str) -> Decimal:
+    """A figure of the files as written in ``language`` (``1.234,50`` in German)."""
+    if language == "de":
+        text = text.replace(".", "").replace(",", ".")
+    return Decimal(text.replace(",", ""))
+
+
+def _csv_parsed(data: bytes, language: str):
+    """The statement CSV read back: {case: (hours, rate, amount)} and (total hours, amount)."""
+    import csv
+    import io
+
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if language == "de" else ","))
+    *lines, last = rows[1:]
+    assert last[0] == ("Summe" if language == "de" else "Total") and last[2] == ""
+    parsed = {
+        ref: (_decimal(h, language), _decimal(r, language), _decimal(a, language))
+        for ref, h, r, a in lines
+    }
+    assert len(parsed) == len(lines)  # one line per case
+    return parsed, (_decimal(last[1], language), _decimal(last[3], language))
+
+
+def _pdf_total(data: bytes, language: str) -> tuple[Decimal, Decimal]:
+    """The total row of the statement PDF, as a reader sees it: (hours, amount)."""
+    from pdf_helpers import pdf_text
+
+    label = "Summe" if language == "de" else "Total"
+    figure = r"\d{1,3}(?:[.,]\d{3})*[.,]\d{2}"
+    found = re.findall(rf"^{label}\s+({figure})\s+({figure})\s*$", pdf_text(data), re.M)
+    assert len(found) == 1, pdf_text(data)
+    return _decimal(found[0][0], language), _decimal(found[0][1], language)
