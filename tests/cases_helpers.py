@@ -38,6 +38,26 @@ def make_case(actor=None, *, purposes=ALL_PURPOSES, opened_on=dt.date(2026, 1, 5
     )
 
 
+def case_with_health(
+    actor=None, *, purposes=None, counselling_language="uk", needs="", name="Olena K."
+):
+    """A case of ``actor`` (the test caseworker) with a health record (vaccination incomplete,
+    the counselling language, ``needs``) where its consent covers health data."""
+    from passgenau.apps.cases import services
+
+    actor = actor or caseworker()
+    case = make_case(actor, name=name, **({"purposes": purposes} if purposes else {}))
+    if "health" in services.active_purposes(case):
+        services.health_update(
+            actor=actor,
+            case=case,
+            vaccination_status="incomplete",
+            counselling_language=counselling_language,
+            needs=needs,
+        )
+    return case
+
+
 def make_contract(recipient=None, *, rate=Decimal("62.40"), budget=Decimal("100.00"), funder=None):
     """A contract on an approved grant of the test funder to the test caseworker's organisation."""
     from accounts_helpers import make_user

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from accounts_helpers import ROLES_AND_PUBLIC, login_client
-from cases_helpers import caseworker, make_case
+from cases_helpers import case_with_health, caseworker, make_case
 from passgenau.apps.cases import services
 from passgenau.apps.cases.models import GoalArea
 
@@ -60,16 +60,7 @@ def test_goals_in_all_seven_areas_are_on_the_plan_and_its_agreed_version(client)
 
 
 def _with_health(actor, purposes=None):
-    case = make_case(actor, **({"purposes": purposes} if purposes else {}))
-    if "health" in services.active_purposes(case):
-        services.health_update(
-            actor=actor,
-            case=case,
-            vaccination_status="incomplete",
-            counselling_language="ru",  # not the case's language (uk)
-            needs="",
-        )
-    return case
+    return case_with_health(actor, purposes=purposes, counselling_language="ru")  # case: uk
 
 
 def _health_facts(html: str) -> dict[str, str]:

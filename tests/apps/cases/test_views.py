@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from accounts_helpers import ROLES_AND_PUBLIC, login_client
-from cases_helpers import caseworker, make_case, make_contract
+from cases_helpers import case_with_health, caseworker, make_case, make_contract
 from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.cases import services
 from passgenau.apps.cases.models import Case, Goal, GoalStatus, HourEntry
@@ -22,17 +22,7 @@ SECRET_HEALTH = "Diabetes type 1, insulin"
 
 
 def _with_health(purposes=None):
-    actor = caseworker()
-    case = make_case(actor, **({"purposes": purposes} if purposes else {}))
-    if "health" in services.active_purposes(case):
-        services.health_update(
-            actor=actor,
-            case=case,
-            vaccination_status="incomplete",
-            counselling_language="uk",
-            needs=SECRET_HEALTH,
-        )
-    return case
+    return case_with_health(purposes=purposes, needs=SECRET_HEALTH)
 
 
 @pytest.mark.parametrize("role", ROLES_AND_PUBLIC)
