@@ -522,6 +522,8 @@ def _make_room(state: _Repair, left_out: list[int], sites: int, candidates: int)
     pairs, demand, unit_pair = state.pairs, state.demand, state.unit_pair
     at_site = state.units_at_sites()
     persons_like = demand.sum(axis=1)
+    # each placed unit's best move as things stand (see _movers); valid until the next move
+    best_move: dict[int, int] = {}
     for u in sorted(left_out, key=lambda k: -int(persons_like[k])):
         for p in state.by_value(u)[:sites].tolist():
             s = int(pairs.site[p])
@@ -529,7 +531,7 @@ def _make_room(state: _Repair, left_out: list[int], sites: int, candidates: int)
             if not need.any():
                 moves: list[tuple[int, int]] = []
             else:
-                found = _movers(state, s, need, at_site, candidates)
+                found = _movers(state, s, need, at_site, candidates, best_move)
                 if found is None:
                     continue
                 moves = found
@@ -539,13 +541,48 @@ def _make_room(state: _Repair, left_out: list[int], sites: int, candidates: int)
                 state.move(v, q)
             state.move(u, p)
             at_site.setdefault(s, []).append(u)
+            best_move.clear()  # the capacity left has changed
             break
 
 
+def _fitting_moves(state: _Repair, s: int, units: IntArray) -> tuple[IntArray, IntArray]:
+    """Of ``units`` (placed at site ``s``), those with another pair that fits as things stand,
+    and each one's best such pair (highest reduced value, the first in CSR order on ties): the
+    positions in ``units`` and the pairs, vectorised over the units' pairs."""
+    pairs, residual = state.pairs, state.residual
+    segs = state.seg_of_unit[units]
+    lo, width = pairs.starts[segs], pairs.counts[segs]
+    offsets = np.zeros(len(units), dtype=np.int64)
+    np.cumsum(width[:-1], out=offsets[1:])
+    own = np.arange(int(width.sum()), dtype=np.int64) + np.repeat(lo - offsets, width)
+    owner = np.repeat(np.arange(len(units)), width)
+    own_site = pairs.site[own]
+    # whether each distinct demand among the units fits at each site: one small table instead
+    # of comparing a row of residual capacity for every pair
+    kinds, kind_of = np.unique(state.demand[units], axis=0, return_inverse=True)
+    room = np.ones((len(kinds), residual.shape[0]), dtype=bool)
+    for d in range(residual.shape[1]):
+        room &= residual[None, :, d] >= kinds[:, d, None]
+    fits = (own_site != s) & room[kind_of.reshape(-1)[owner], own_site]
+    value = np.where(fits, state.r[own], -np.inf)
+    top = np.maximum.reduceat(value, offsets)
+    hit = np.flatnonzero(fits & (value >= top[owner]))
+    first = hit[np.r_[True, owner[hit][1:] != owner[hit][:-1]]] if len(hit) else hit
+    return owner[first], own[first]
+
+
 def _movers(
-    state: _Repair, s: int, need: IntArray, at_site: dict[int, list[int]], candidates: int
+    state: _Repair,
+    s: int,
+    need: IntArray,
+    at_site: dict[int, list[int]],
+    candidates: int,
+    best_move: dict[int, int],
 ) -> list[tuple[int, int]] | None:
-    """Units at site ``s`` that together free ``need`` by moving to pairs that fit, or None."""
+    """Units at site ``s`` that together free ``need`` by moving to pairs that fit, or None.
+
+    ``best_move`` caches each unit's best move (:func:`_fitting_moves`; -1: none): it depends
+    only on the capacity left, so the caller clears it whenever a unit moves."""
     pairs, demand, unit_pair, residual, r = (
         state.pairs,
         state.demand,
@@ -563,38 +600,49 @@ def _movers(
         return None
     # candidates: the units whose current pair has the lowest reduced value (least to lose)
     here = here[np.argsort(-r[unit_pair[here]], kind="stable")[::-1]][:candidates]
-    extra: dict[int, IntArray] = {}
-    freed = np.zeros_like(need)
-    chosen: list[tuple[float, int, int]] = []
-    # every candidate's best other pair that fits as things stand (vectorised over their pairs)
-    segs = state.seg_of_unit[here]
-    lo, width = pairs.starts[segs], pairs.counts[segs]
-    offsets = np.zeros(len(here), dtype=np.int64)
-    np.cumsum(width[:-1], out=offsets[1:])
-    own = np.arange(int(width.sum()), dtype=np.int64) + np.repeat(lo - offsets, width)
-    owner = np.repeat(np.arange(len(here)), width)
-    fits = (pairs.site[own] != s) & np.all(residual[pairs.site[own]] >= demand[here][owner], axis=1)
-    value = np.where(fits, r[own], -np.inf)
-    top = np.maximum.reduceat(value, offsets)
-    hit = np.flatnonzero(fits & (value >= top[owner]))
-    first = hit[np.r_[True, owner[hit][1:] != owner[hit][:-1]]] if len(hit) else hit
-    if np.any(demand[here[owner[first]]].sum(axis=0) < need):
+    here_demand = demand[here]
+    if np.any(here_demand.sum(axis=0) < need):
+        return None  # even all candidates together would not free enough (demands are >= 0)
+    units = here.tolist()
+    missing = [k for k, v in enumerate(units) if v not in best_move]
+    if missing:
+        unknown = here[missing]
+        found = np.full(len(missing), -1, dtype=np.int64)
+        at, moves = _fitting_moves(state, s, unknown)
+        found[at] = moves
+        best_move.update(zip(unknown.tolist(), found.tolist(), strict=True))
+    move_of = np.asarray([best_move[v] for v in units], dtype=np.int64)
+    movable = np.flatnonzero(move_of >= 0)
+    if np.any(here_demand[movable].sum(axis=0) < need):
         return None  # even all movable units together would not free enough
-    options = [
-        (float(r[unit_pair[here[k]]] - r[own[i]]), int(here[k]), int(own[i]))
-        for k, i in zip(owner[first].tolist(), first.tolist(), strict=True)
-    ]
-    options.sort()
+    moves = move_of[movable]
+    options = sorted(
+        zip(
+            (r[unit_pair[here[movable]]] - r[moves]).tolist(),
+            here[movable].tolist(),
+            moves.tolist(),
+            strict=True,
+        )
+    )
+    # the greedy choice in plain integers (a handful of dimensions): cheapest move first, each
+    # where the capacity left after the moves chosen so far still takes it
+    need_of = need.tolist()
+    n_d = len(need_of)
+    extra: dict[int, list[int]] = {}
+    freed = [0] * n_d
+    chosen: list[tuple[int, int]] = []
     for _, v, q in options:
         t = int(pairs.site[q])
-        used = extra.get(t, np.zeros_like(need))
-        if np.any(residual[t] - used < demand[v]):
+        used = extra.get(t) or [0] * n_d
+        left = residual[t].tolist()
+        wanted = demand[v].tolist()
+        if any(left[k] - used[k] < wanted[k] for k in range(n_d)):
             continue
-        extra[t] = used + demand[v]
-        chosen.append((0.0, v, q))
-        freed = freed + demand[v]
-        if np.all(freed >= need):
-            return [(v, q) for _, v, q in chosen]
+        extra[t] = [used[k] + wanted[k] for k in range(n_d)]
+        chosen.append((v, q))
+        freed = [freed[k] + wanted[k] for k in range(n_d)]
+        if all(freed[k] >= need_of[k] for k in range(n_d)):
+            return chosen
     return None
 
 
