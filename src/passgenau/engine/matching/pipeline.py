@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -54,9 +55,22 @@ class MatchRun:
     result: Result
     explanations: list[Explanation]
     metrics: dict[str, Any]
-    report: dict[str, Any]
     catalogue: Catalogue
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    language: str = "en"  # of the report's labels
+
+    @cached_property
+    def report(self) -> dict[str, Any]:
+        """The whole run as one JSON-serialisable dict (:func:`~.report.build_report`), built on
+        first use: the web application stores the explanations itself and never asks for it."""
+        return build_report(
+            self.instance,
+            self.result,
+            self.metrics,
+            self.explanations,
+            self.catalogue,
+            language=self.language,
+        )
 
     def placements(self) -> list[tuple[str, str, float]]:
         """(household id, site id, score) of every placed household, in household order."""
@@ -104,9 +118,10 @@ def match_profiles(
     explanations = explain(instance, result, breakdown, top=alternatives)
     metrics = run_metrics(instance, result, households, catalogue_version=catalogue.version)
     metrics["scoring_seconds"] = timings["scoring"]
-    report = build_report(instance, result, metrics, explanations, catalogue, language=language)
     timings["explaining"] = time.perf_counter() - started
-    return MatchRun(instance, breakdown, result, explanations, metrics, report, catalogue, timings)
+    return MatchRun(
+        instance, breakdown, result, explanations, metrics, catalogue, timings, language
+    )
 
 
 def constrain(
