@@ -161,7 +161,8 @@ class _Dual:
     def reduced(self, lam: FloatArray, mu: float) -> FloatArray:
         """Reduced value of every pair: score + μ persons - λ·demand."""
         table = lam @ self.types.T - mu * self.type_persons[None, :]  # (S, T)
-        return self.pairs.score - table.ravel()[self.pairs.key]
+        out = table.ravel()[self.pairs.key]
+        return np.subtract(self.pairs.score, out, out=out)
 
     def unit_max(self, r: FloatArray) -> FloatArray:
         """Per segment: the best reduced value, or 0 (unplaced) when that is better and allowed."""
@@ -177,7 +178,10 @@ class _Dual:
         priced = float(lam.ravel() @ self.capacity.ravel())
         self.history.append((float(top.sum()) + priced, mu))
         self.prices_seen.append(lam.copy())
-        z = np.exp((r - np.repeat(top, pairs.counts)) / self.tau)
+        # in place over r (not needed further): these arrays are as long as the pairs
+        z = np.subtract(r, np.repeat(top, pairs.counts), out=r)
+        z /= self.tau
+        np.exp(z, out=z)
         total = np.add.reduceat(z, pairs.starts)
         # the unplaced option, worth 0 (top >= 0 there); fixed units do not have it
         total += np.where(
