@@ -158,3 +158,30 @@ def test_after_a_withdrawal_the_arrivals_page_shows_neither_name_nor_phone():
     after = client.get(url).content.decode()
     assert proposal.household.reference in after  # the arrival is still expected
     assert contact.contact_name not in after and contact.phone not in after
+
+
+def test_after_a_withdrawal_the_contact_data_are_read_only():
+    from django.test import Client
+
+    from accounts_helpers import login_client
+
+    _round, run = published_round(1)
+    household = run.proposals.get().household
+    before = {name: getattr(household.contact, name) for name in intake.CONTACT_FIELDS}
+    _withdraw(household, "share_contact")
+    interviewer = user("interviewer")
+    with pytest.raises(ValidationError) as error:
+        intake.household_contact_update(
+            actor=interviewer, household=household, contact_name="Neuer Name"
+        )
+    assert error.value.code == "withdrawn"
+    client = login_client(Client(), interviewer)
+    detail = reverse("relocation:household_detail", kwargs={"pk": household.pk})
+    url = reverse("relocation:household_contact", kwargs={"pk": household.pk})
+    assert url not in client.get(detail).content.decode()  # no link to change them
+    for answer in (client.get(url), client.post(url, {"contact_name": "Neuer Name"})):
+        assert answer.status_code == 302 and answer["Location"] == detail
+    household.contact.refresh_from_db()
+    assert {name: getattr(household.contact, name) for name in intake.CONTACT_FIELDS} == before
+    page = client.get(detail, follow=True).content.decode()
+    assert "Neuer Name" not in page

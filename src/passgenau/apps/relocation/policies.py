@@ -29,6 +29,7 @@ from passgenau.apps.accounts.roles import PUBLIC
 from .models import (
     FollowUpSurvey,
     Household,
+    HouseholdStatus,
     MunicipalityProfile,
     Proposal,
     Round,
@@ -194,6 +195,13 @@ def household_may_edit(user: Visitor, household: Household) -> bool:
     return interviews_households(
         user
     ) and household.interviewing_organisation_id == _organisation_id(user)
+
+
+def household_may_change_contact(user: Visitor, household: Household) -> bool:
+    """Whether the user may change the household's names and contact data: its organisation's
+    interviewers, until the household withdraws (then its data stay as they were, read-only,
+    until they are erased)."""
+    return household_may_edit(user, household) and household.status != HouseholdStatus.WITHDRAWN
 
 
 def household_may_erase(user: Visitor, household: Household) -> bool:

@@ -322,6 +322,11 @@ def household_contact_update(*, actor: User, household: Household, **fields: str
     _require_interviewer(actor)
     if not policies.household_may_edit(actor, household):
         raise ValidationError(_("This household belongs to another organisation."))
+    household.status = Household.objects.select_for_update().get(pk=household.pk).status
+    if not policies.household_may_change_contact(actor, household):
+        raise ValidationError(
+            _("The household has withdrawn: its data can no longer be changed."), code="withdrawn"
+        )
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown contact fields {sorted(unknown)}")

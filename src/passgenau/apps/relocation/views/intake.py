@@ -95,7 +95,7 @@ def household_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "can_interview": may_edit
         and household.round.allows(RoundAction.EDIT_INTERVIEWS)
         and household.status in intake.EDITABLE_STATUSES,
-        "can_edit_contact": may_edit,
+        "can_edit_contact": policies.household_may_change_contact(request.user, household),
         # the sheet's page asks the same (privacy.views.household_consent_sheet)
         "can_print_consent_sheet": may_edit and bool(household.consents.all()),
         "can_withdraw": may_edit and household.status != HouseholdStatus.WITHDRAWN,
@@ -157,6 +157,9 @@ def household_register(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require("relocation.register_households")
 def household_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
+    if not policies.household_may_change_contact(request.user, household):
+        messages.error(request, _("The household has withdrawn: its data can no longer be changed."))
+        return redirect("relocation:household_detail", pk=household.pk)
     contact = household.contact
     form = ContactForm(
         request.POST or None,
