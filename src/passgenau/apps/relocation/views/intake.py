@@ -158,7 +158,9 @@ def household_register(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def household_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
     if not policies.household_may_change_contact(request.user, household):
-        messages.error(request, _("The household has withdrawn: its data can no longer be changed."))
+        messages.error(
+            request, _("The household has withdrawn: its data can no longer be changed.")
+        )
         return redirect("relocation:household_detail", pk=household.pk)
     contact = household.contact
     form = ContactForm(
