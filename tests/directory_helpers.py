@@ -118,3 +118,49 @@ def table_rows(html: str, testid: str) -> list[list[str]]:
     parser.feed(html)
     assert parser.rows, f"no table {testid!r}"
     return parser.rows
+
+
+# The Landkreis Tübingen's directory: offers in three of its Gemeinden, as the demo's OFFERS
+# (provider, offer, topic code, languages spoken, street, postcode, town, latitude, longitude,
+# days, hours, free of charge).
+KREIS_OFFERS = [
+    ("Asylzentrum Tübingen", "Sprachcafé", "deutschkurs", "de,ar", "Neckarhalde 32", "72070",
+     "Tübingen", 48.519, 9.052, "MO", "15:00-17:00", True),
+    ("Caritas Schwarzwald-Alb-Donau", "Migrationsberatung Tübingen", "migrationsberatung",
+     "de,ar,fa", "Hechinger Straße 13", "72070", "Tübingen", 48.515, 9.058, "TU", "09:00-12:00",
+     True),
+    ("Caritas Schwarzwald-Alb-Donau", "Migrationsberatung Rottenburg", "migrationsberatung",
+     "de,uk", "Marktplatz 1", "72108", "Rottenburg am Neckar", 48.477, 8.934, "WE",
+     "09:00-12:00", True),
+    ("Stadt Rottenburg", "Hausaufgabenhilfe Rottenburg", "schule", "de,uk,ru", "Königstraße 2",
+     "72108", "Rottenburg am Neckar", 48.478, 8.935, "TH", "14:00-16:00", True),
+    ("Freundeskreis Asyl Mössingen", "Begegnungscafé", "begegnung", "de,tr",
+     "Freiherr-vom-Stein-Straße 20", "72116", "Mössingen", 48.406, 9.057, "FR", "15:00-18:00",
+     False),
+]  # fmt: skip
+
+
+def make_kreis_directory():
+    """A directory of the Landkreis Tübingen (Kreis 08416) with KREIS_OFFERS, imported as HSDS."""
+    import uuid
+
+    from passgenau.apps.directory.demo import offers_dataset
+    from passgenau.apps.directory.models import Directory, Taxonomy, TaxonomyTerm
+    from passgenau.apps.directory.services.hsds_io import directory_import_hsds
+    from passgenau.apps.directory.topics import topics_load
+    from passgenau.apps.territories.demo import territories_load_demo
+    from passgenau.apps.territories.models import Kreis
+
+    topics_load(Taxonomy, TaxonomyTerm)
+    territories_load_demo()
+    existing = Directory.objects.filter(slug="tuebingen").first()
+    if existing is not None:
+        return existing
+    directory = Directory.objects.create(
+        name="Landkreis Tübingen", slug="tuebingen", kreis=Kreis.objects.get(ags="08416")
+    )
+    dataset = offers_dataset(
+        KREIS_OFFERS, ns=uuid.uuid5(uuid.NAMESPACE_URL, "kreis-test"), region="Baden-Württemberg"
+    )
+    directory_import_hsds(directory=directory, dataset=dataset)
+    return directory

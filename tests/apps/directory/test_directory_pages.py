@@ -333,14 +333,16 @@ def test_the_round_table_counts_referrals_by_outcome_and_topic_on_the_page_and_i
     assert topic_rows[0] == ["Thema", *labels]
     assert topic_rows[1:] == [[name, *map(str, counts)] for name, counts in by_topic.items()]
 
-    text = pdf_text(editor.get(reverse("directory:roundtable_pdf", args=["salzgitter"])).content)
+    pdf = editor.get(reverse("directory:roundtable_pdf", args=["salzgitter"])).content
+    text = " ".join(pdf_text(pdf).split()) + " "  # lines and pages run on, as one reads them
     assert "5 Vermittlungen vom Lotsen-Schalter." in text
-    assert "ist hingegangen: 2 Vermittlungen" in text
-    for label, o in zip(labels[1:], order[1:], strict=True):
-        assert f"{label}: 1 Vermittlung\r\n" in text or f"{label}: 1 Vermittlung\n" in text
+    assert "ist hingegangen: 2 Vermittlungen " in text
+    for label in labels[1:]:
+        assert f"{label}: 1 Vermittlung " in text
     assert (
         "Migrationsberatung · ist hingegangen: 1 · ist nicht hingegangen: 1 · passte nicht: 0 · "
-        "noch nicht bekannt: 1"
+        "noch nicht bekannt: 1 Psychosoziale Hilfe und Trauma · ist hingegangen: 1 · "
+        "ist nicht hingegangen: 0 · passte nicht: 1 · noch nicht bekannt: 0"
     ) in text
 
 

@@ -5,6 +5,7 @@ offers. Idempotent."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import transaction
 
@@ -114,14 +115,21 @@ ARABIC = {
 }
 
 
-def _id(*parts: str) -> str:
-    return str(uuid.uuid5(NS, "/".join(parts)))
-
-
 def demo_dataset() -> hsds.Dataset:
+    return offers_dataset(OFFERS)
+
+
+def offers_dataset(
+    offers: list[tuple[Any, ...]], *, ns: uuid.UUID = NS, region: str = "Niedersachsen"
+) -> hsds.Dataset:
+    """An HSDS dataset of offers given as rows like OFFERS (ids derived from ``ns``)."""
+
+    def _id(*parts: str) -> str:
+        return str(uuid.uuid5(ns, "/".join(parts)))
+
     topics = {t["code"]: t["id"] for t in topics_data()["terms"]}
     data = hsds.Dataset()
-    for org, name, topic, langs, street, postcode, town, lat, lon, days, hours, free in OFFERS:
+    for org, name, topic, langs, street, postcode, town, lat, lon, days, hours, free in offers:
         org_id, sid, lid = _id("org", org), _id("svc", name), _id("loc", org, street)
         data.add("organizations", {"id": org_id, "name": org, "description": org})
         data.add("services", {"id": sid, "organization_id": org_id, "name": name,
@@ -130,7 +138,7 @@ def demo_dataset() -> hsds.Dataset:
         data.add("locations", {"id": lid, "location_type": "physical", "organization_id": org_id,
                                "name": org, "latitude": lat, "longitude": lon})  # fmt: skip
         data.add("addresses", {"id": _id("adr", lid), "location_id": lid, "address_1": street,
-                               "city": town, "state_province": "Niedersachsen",
+                               "city": town, "state_province": region,
                                "postal_code": postcode, "country": "DE",
                                "address_type": "physical"})  # fmt: skip
         data.add(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from passgenau.apps.territories.models import Gemeinde
 from passgenau.engine.directory import (
     DuplicatePair,
     OfferRecord,
@@ -58,7 +59,9 @@ class RoundTableReport:
     topics: list[tuple[str, int]]
     matrix_languages: list[str]
     matrix: list[tuple[str, list[int]]]
-    districts: list[tuple[str, int]]
+    districts: list[tuple[str, int]]  # (district, offers), most offers first
+    # per district: the topic × language spoken rows (the languages of matrix_languages)
+    district_matrices: list[tuple[str, list[tuple[str, list[int]]]]]
     gaps: list[tuple[str, str, str, int]]
     duplicates: list[tuple[DuplicatePair, str, str]]
     freshness: list[tuple[str, int, int, float]]
@@ -71,12 +74,25 @@ class RoundTableReport:
     extra: dict[str, int] = field(default_factory=dict)
 
     def sections(self) -> list[tuple[str, list[tuple[object, ...]]]]:
+        per_district: list[tuple[str, list[tuple[object, ...]]]] = [
+            (
+                _("Topic × language spoken in %(district)s") % {"district": district},
+                [
+                    (t, *(f"{lang} {n}" for lang, n in zip(self.matrix_languages, cells,
+                                                           strict=True) if n))
+                    for t, cells in rows
+                ],
+            )
+            for district, rows in self.district_matrices
+        ]  # fmt: skip
         return [
             (_("Offers by topic"), [(t, n) for t, n in self.topics]),
             (
                 _("Topic × language spoken"),
                 [(t, *cells) for t, cells in self.matrix],
             ),
+            (_("Offers per municipality"), [(d, n) for d, n in self.districts]),
+            *per_district,
             (_("Gaps: needs without a fitting offer"), [g for g in self.gaps]),
             (
                 _("Likely duplicates"),
@@ -199,9 +215,30 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
         (topic_names[t], [cells.get((t, lang), 0) for lang in matrix_languages])
         for t, _n in topic_counts.most_common()
     ]
-    district_counts = Counter(
-        sal.location.city or "—" for s in services for sal in list(s.at_locations.all())[:1]
+    district_names = dict(
+        Gemeinde.objects.filter(ags__in={o.district for o in offers}).values_list("ags", "name")
     )
+
+    def district_name(key: str) -> str:
+        return district_names.get(key, key) or "—"
+
+    district_counts = Counter(district_name(o.district) for o in offers)
+    by_district: dict[str, Counter[tuple[str, str]]] = {}
+    for cell in coverage(offers):
+        by_district.setdefault(district_name(cell.district), Counter())[
+            (cell.topic, cell.language)
+        ] += cell.offers
+    district_matrices = [
+        (
+            district,
+            [
+                (topic_names[t], row)
+                for t, _n in topic_counts.most_common()
+                if any(row := [counts[(t, lang)] for lang in matrix_languages])
+            ],
+        )
+        for district, counts in sorted(by_district.items())
+    ]
     needs = list(
         NeedsRecord.objects.filter(directory_id__in=scope)
         .select_related("gemeinde")
@@ -255,7 +292,8 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
         topics=[(topic_names[t], n) for t, n in topic_counts.most_common()],
         matrix_languages=matrix_languages,
         matrix=matrix,
-        districts=district_counts.most_common(),
+        districts=sorted(district_counts.items(), key=lambda kv: (-kv[1], kv[0])),
+        district_matrices=district_matrices,
         gaps=gap_rows,
         duplicates=duplicates,
         freshness=freshness,
