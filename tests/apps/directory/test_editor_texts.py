@@ -102,3 +102,110 @@ def test_not_a_language_of_the_directory_and_another_kreis_are_not_found(client_
     offer = Service.objects.create(directory=other, name="Fremdes Angebot")
     assert editor.get(reverse("directory:text_edit", args=[offer.pk, "uk"])).status_code == 404
     assert editor.get(reverse("directory:texts", args=["anderswo"])).status_code == 404
+
+
+def _ukrainian_states(editor, directory, **params) -> dict[str, str]:
+    url = reverse("directory:texts", args=[directory.slug])
+    page = editor.get(url, {"language": "uk", **params}).content.decode()
+    if "No offer in this state." in page:
+        return {}
+    return {name: state.replace("<strong>", "").replace("</strong>", "")
+            for name, state in _states(page).items()}  # fmt: skip
+
+
+def test_every_way_the_german_text_changes_marks_the_translations_outdated(
+    client_for_role, user_for_role
+):
+    """The texts page compares each text's source with the offer's stored German digest: the
+    editor's approval of a provider's change, an HSDS (and so an Excel) import and a plain save
+    each keep that digest; a text of one language saved again is up to date, the other not."""
+    from passgenau.apps.directory.models import ChangeStatus, german_digest
+    from passgenau.apps.directory.services.hsds_io import (
+        directory_dataset,
+        directory_import_hsds,
+    )
+    from passgenau.apps.directory.services.offers import (
+        change_decide,
+        change_propose,
+        service_text_save,
+    )
+
+    service = provider_service()
+    directory = service.directory
+    editor = client_for_role("directory_editor")
+    for language in ("uk", "ru"):
+        service_text_save(actor=None, service=service, language=language, name="x",
+                          description="y")  # fmt: skip
+    assert Service.objects.get(pk=service.pk).german_digest == german_digest(service)
+    assert _ukrainian_states(editor, directory)[service.name] == "up to date"
+    assert "missing" in set(_ukrainian_states(editor, directory).values())
+
+    # a provider's change, approved by the editor
+    provider, reviewer = user_for_role("provider"), user_for_role("directory_editor")
+    change = change_propose(actor=provider, organization=service.organization, service=service,
+                            fields={"description": "Neu beschrieben"})  # fmt: skip
+    change_decide(actor=reviewer, change=change, to=ChangeStatus.APPROVED)
+    service.refresh_from_db()
+    assert service.german_digest == german_digest(service)
+    assert _ukrainian_states(editor, directory)[service.name].startswith("outdated")
+    assert service.name in _ukrainian_states(editor, directory, status="outdated")
+    assert service.name not in _ukrainian_states(editor, directory, status="up_to_date")
+
+    # written again in Ukrainian: up to date there, Russian still outdated
+    url = reverse("directory:text_edit", args=[service.pk, "uk"])
+    editor.post(url, {"name": "Консультація", "description": "Нове."})
+    assert _ukrainian_states(editor, directory)[service.name] == "up to date"
+    russian = editor.get(reverse("directory:texts", args=[directory.slug]),
+                         {"language": "ru", "status": "outdated"}).content.decode()  # fmt: skip
+    assert service.name in _states(russian)
+
+    # an HSDS import that changes the German name: outdated again, under its new name
+    dataset = directory_dataset(directory=directory)
+    for row in dataset.rows("services"):
+        if row["id"] == service.hsds_id:
+            row["name"] = service.name + " (neu)"
+    directory_import_hsds(directory=directory, dataset=dataset)
+    service.refresh_from_db()
+    assert service.name.endswith("(neu)") and service.german_digest == german_digest(service)
+    assert _ukrainian_states(editor, directory, status="outdated") == {
+        service.name: "outdated: the German text changed since"
+    }
+    # an import that leaves the German text as it is changes no state
+    directory_import_hsds(directory=directory, dataset=directory_dataset(directory=directory))
+    assert list(_ukrainian_states(editor, directory, status="outdated")) == [service.name]
+
+
+@pytest.mark.parametrize("language", ["uk", "de-x-simple"])
+def test_the_texts_page_asks_the_same_queries_for_few_and_many_offers(client_for_role, language):
+    """The page counts and pages in the database: its queries do not grow with the offers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    directory = make_directory()
+    editor = client_for_role("directory_editor")
+    url = reverse("directory:texts", args=[directory.slug])
+
+    def queries(**params) -> int:
+        editor.get(url, {"language": language})  # the session, caches
+        with CaptureQueriesContext(connection) as captured:
+            response = editor.get(url, {"language": language, **params})
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    def add(start: int, stop: int) -> None:  # a third each missing, up to date, outdated
+        for i in range(start, stop):
+            offer = Service.objects.create(directory=directory, name=f"Angebot {i:03d}")
+            if i % 3:
+                digest = offer.german_digest if i % 3 == 1 else "alt"
+                for code, easy in (("uk", False), ("de", True)):
+                    ServiceText.objects.create(service=offer, language=code, easy_language=easy,
+                                               source_digest=digest)  # fmt: skip
+
+    add(0, 3)
+    few = queries(), queries(status="missing"), queries(status="outdated")
+    add(3, 153)
+    many = queries(), queries(status="missing"), queries(status="outdated")
+    assert many == few
+    page = editor.get(url, {"language": language, "status": "outdated", "page": 2})
+    listed = _states(page.content.decode())  # i % 3 == 2: 51 offers outdated, one on page 2
+    assert list(listed) == ["Angebot 152"] and "outdated" in listed["Angebot 152"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -296,6 +297,11 @@ class Service(HsdsObject):
         related_name="merged_from",
         help_text=_("The offer this duplicate was merged into (this one is closed)."),
     )
+    # german_digest(self), kept by save() and by the import's bulk writes: a translation whose
+    # source_digest differs is outdated, which the editor's texts page asks the database
+    german_digest = models.CharField(
+        _("German text digest"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("offer")
@@ -314,6 +320,15 @@ class Service(HsdsObject):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving the German text (name or description) records its digest with it."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"name", "description"} & set(update_fields):
+            self.german_digest = german_digest(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "german_digest"}
+        super().save(*args, **kwargs)
 
 
 class ServiceAtLocation(HsdsObject):
@@ -412,7 +427,8 @@ class TranslationStatus(models.TextChoices):
 
 
 def german_digest(service: Service) -> str:
-    """Which German text (name and description) a translation was made from."""
+    """Which German text (name and description) a translation was made from (stored as
+    ``Service.german_digest``; migration 0008 computes it the same way)."""
     return hashlib.sha256(f"{service.name}\n{service.description}".encode()).hexdigest()
 
 

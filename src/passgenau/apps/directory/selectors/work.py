@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, FilteredRelation, Q, QuerySet, Value, When
 
 from ..models import (
     ChangeRequest,
@@ -15,9 +14,7 @@ from ..models import (
     Directory,
     Organization,
     Service,
-    ServiceText,
     TranslationStatus,
-    german_digest,
 )
 from .search import SIMPLE_GERMAN, VISIBLE
 
@@ -137,35 +134,31 @@ def text_languages(directory: Directory) -> list[str]:
     return [*(kept or [c for c in settings.DIRECTORY_LANGUAGES if c != "de"]), SIMPLE_GERMAN]
 
 
-@dataclass(frozen=True)
-class TextRow:
-    service: Service
-    status: str  # a TranslationStatus
-
-
-def text_rows(*, directory: Directory, language: str, status: str = "") -> list[TextRow]:
-    """The directory's offers (closed ones apart) with the state of their text in ``language``
-    (``SIMPLE_GERMAN``: Einfache Sprache): up to date, outdated (the German changed since) or
-    missing; ``status`` keeps only those. Two queries."""
+def text_rows(*, directory: Directory, language: str, status: str = "") -> QuerySet[Service]:
+    """The directory's offers (closed ones apart), by name, each with ``text_status``, the state
+    of its text in ``language`` (``SIMPLE_GERMAN``: Einfache Sprache): up to date, outdated (the
+    German changed since: the text's ``source_digest`` is not the offer's ``german_digest``) or
+    missing; ``status`` keeps only those. One query (a join), to count and page in the
+    database."""
     easy = language == SIMPLE_GERMAN
-    services = list(
+    text = FilteredRelation(
+        "texts", condition=Q(texts__language="de" if easy else language, texts__easy_language=easy)
+    )
+    missing = Q(text__id__isnull=True)
+    up_to_date = Q(text__source_digest=F("german_digest"))
+    services = (
         Service.objects.filter(directory=directory, status__in=VISIBLE)
-        .only("pk", "name", "description", "directory_id")
+        .annotate(text=text)
+        .annotate(
+            text_status=Case(
+                When(missing, then=Value(TranslationStatus.MISSING.value)),
+                When(up_to_date, then=Value(TranslationStatus.UP_TO_DATE.value)),
+                default=Value(TranslationStatus.OUTDATED.value),
+            )
+        )
+        .only("pk", "name")
         .order_by("name", "pk")
     )
-    digests = dict(
-        ServiceText.objects.filter(
-            service__in=services, language="de" if easy else language, easy_language=easy
-        ).values_list("service_id", "source_digest")
-    )
-    rows = []
-    for service in services:
-        if service.pk not in digests:
-            state = TranslationStatus.MISSING
-        elif digests[service.pk] == german_digest(service):
-            state = TranslationStatus.UP_TO_DATE
-        else:
-            state = TranslationStatus.OUTDATED
-        if not status or state == status:
-            rows.append(TextRow(service, state))
-    return rows
+    if status:
+        services = services.filter(text_status=status)
+    return services

@@ -37,6 +37,7 @@ from ..models import (
     ServiceStatus,
     Taxonomy,
     TaxonomyTerm,
+    german_digest,
 )
 from .derive import location_refresh, service_derive
 
@@ -288,6 +289,7 @@ def directory_import_hsds(
         o.minimum_age = _age(r.get("minimum_age"))
         o.maximum_age = _age(r.get("maximum_age"))
         o.last_confirmed = _date(r.get("assured_date"))
+        o.german_digest = german_digest(o)  # bulk writes pass by Service.save()
 
     services, c, u = _upsert(Service, {"directory": directory}, dataset, "services", service_build)
     count("services", c, u)
