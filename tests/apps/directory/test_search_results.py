@@ -8,6 +8,7 @@ two words searches on PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 
 import pytest
@@ -236,3 +237,54 @@ def test_the_hsds_api_lists_an_offer_of_two_matching_topics_once(client):
     term = service.topics.first()
     page = client.get("/api/v1/hsds/services", {"taxonomy_term_id": term.hsds_id}).json()
     assert page["total_items"] == Service.objects.filter(status__in=VISIBLE, topics=term).count()
+
+
+def _scattered(rng: random.Random, count: int) -> Directory:
+    """Offers from 100 m to some 400 km around one point, several at the very same place (a
+    tie, decided by id), and locations that lack coordinates in each way: no latitude, no
+    longitude, the Gemeinde's seat standing in, a Gemeinde without a seat, no location."""
+    territories_load_demo()
+    seats = list(Gemeinde.objects.filter(latitude__isnull=False)[:3])
+    seatless = seats[0]
+    Gemeinde.objects.filter(pk=seatless.pk).update(latitude=None, longitude=None)
+    directory = Directory.objects.create(name="Streu", slug="streu")
+    spot = (52.1 + rng.gauss(0, 0.3), 10.3 + rng.gauss(0, 0.3))
+    for i in range(count):
+        service = Service.objects.create(directory=directory, hsds_id=f"s{i}", name=f"o{i:03d}")
+        for j in range(rng.choice([0, 1, 1, 1, 2])):
+            kind = rng.random()
+            if kind < 0.1:
+                lat, lon = spot  # ties
+            else:
+                km, bearing = 10 ** rng.uniform(-1, 2.6), rng.uniform(0, 6.283)
+                lat = 52.1 + km / 111.2 * math.cos(bearing)
+                lon = 10.3 + km / (111.2 * math.cos(math.radians(52.1))) * math.sin(bearing)
+            location = Location.objects.create(
+                directory=directory,
+                hsds_id=f"l{i}-{j}",
+                postcode="38259" if i % 7 == 0 else "38226",
+                latitude=None if 0.1 <= kind < 0.2 else lat,
+                longitude=None if 0.1 <= kind < 0.25 else lon,
+                gemeinde=rng.choice([None, seatless, *seats[1:]]),
+            )
+            ServiceAtLocation.objects.create(service=service, location=location)
+    return directory
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_nearest_first_without_a_distance_is_the_order_of_sorting_every_offer(seed):
+    """The circle grown from a small radius (by up to 8 times where it finds few) and the count
+    from the offers with any location less those whose every location lacks coordinates give
+    the page and the number of a sort of every offer by distance (then id)."""
+    directory = _scattered(random.Random(seed), 120)
+    for place in ("38259", "38226"):
+        for limit in (1, 7, 50, 200):
+            query = SearchQuery(place=place)
+            views, _place, total = offers_search(
+                directory=directory, query=query, language="de", now=NOW, limit=limit
+            )
+            ids, expected_total = _reference(directory, query, limit)
+            assert [v.service.pk for v in views] == ids, (place, limit)
+            assert total == expected_total, (place, limit)
+            distances = [v.distance_km for v in views]
+            assert distances == sorted(distances)

@@ -223,7 +223,15 @@ class Location(HsdsObject):
             models.UniqueConstraint(fields=["directory", "hsds_id"], name="location_unique_id")
         ]
         # the public search narrows to a box around the place before the exact distance
-        indexes = [models.Index(fields=["latitude", "longitude"], name="directory_location_coords")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="directory_location_coords"),
+            # the few without coordinates, which the search by place leaves out of its count
+            models.Index(
+                fields=["id"],
+                condition=Q(latitude__isnull=True) | Q(longitude__isnull=True),
+                name="directory_location_uncoords",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.street or self.hsds_id
@@ -316,7 +324,11 @@ class Service(HsdsObject):
                 name="service_ages_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["directory", "status"], name="directory_service_status")]
+        indexes = [
+            # with the id: the search by place counts the offers with a location from this
+            # index and that of their locations alone (an index-only join)
+            models.Index(fields=["directory", "status", "id"], name="directory_service_status_id")
+        ]
 
     def __str__(self) -> str:
         return self.name

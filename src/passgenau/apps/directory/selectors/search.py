@@ -254,6 +254,33 @@ def _located() -> tuple[Q, Q]:
     return own, seat
 
 
+def _located_count(services: QuerySet[Service]) -> int:
+    """The number of ``services`` with a location that has coordinates (its own or its
+    Gemeinde's): those with any location, less the few whose every location lacks them. Each
+    half is answered from an index (the offers' locations, the locations without coordinates);
+    joining every location and Gemeinde to find the located ones took most of the time of a
+    search by place without a distance."""
+    own, seat = _located()
+    at = ServiceAtLocation.objects.order_by()
+    lacking = (
+        Q(location__latitude__isnull=False, location__longitude__isnull=True)
+        | Q(location__latitude__isnull=True, location__gemeinde__latitude__isnull=True)
+        | Q(location__latitude__isnull=True, location__gemeinde__longitude__isnull=True)
+    )  # neither ``own`` nor ``seat``: every location is one of the three
+    unlocated = (
+        at.filter(lacking)
+        .exclude(Exists(at.filter(own, service_id=OuterRef("service_id"))))
+        .exclude(Exists(at.filter(seat, service_id=OuterRef("service_id"))))
+        .values("service_id")
+    )
+    return (
+        services.order_by()
+        .filter(Exists(at.filter(service_id=OuterRef("pk"))))
+        .exclude(pk__in=unlocated)
+        .count()
+    )
+
+
 def _distances(services: QuerySet[Service], place: Point, km: float | None) -> dict[int, float]:
     """Service id → distance (km) of its nearest location from ``place``, for the offers with
     a location within ``km`` (every located offer when None). The database narrows to a box
@@ -281,31 +308,30 @@ def _distances(services: QuerySet[Service], place: Point, km: float | None) -> d
     return found
 
 
+FIRST_RADIUS_KM = 5.0
+
+
 def _nearest(
     services: QuerySet[Service], place: Point, max_km: float | None, limit: int
 ) -> tuple[list[int], dict[int, float], int]:
     """The ids of the ``limit`` offers nearest to ``place`` (within ``max_km``), nearest first,
-    their distances and the number of all. Without ``max_km`` the circle grows (25 km, doubled)
-    until it holds ``limit`` offers or every located one: nothing outside a circle is nearer
-    than what is inside, so the first ``limit`` are those of all offers."""
+    their distances and the number of all. Without ``max_km`` the circle grows (from 5 km, by
+    2 to 8 times, more where it found few) until it holds ``limit`` offers or every located
+    one: nothing outside a circle is nearer than what is inside, so the first ``limit`` are
+    those of all offers; only the rows of the last circles are read and measured."""
     if max_km is not None:
         found = _distances(services, place, max_km)
         total = len(found)
     else:
-        own, seat = _located()
-        located = ServiceAtLocation.objects.order_by().values("service_id")
-        # a UNION, not an OR of two EXISTS (which PostgreSQL estimates so dear that it compiles
-        # the count first, for longer than the count takes)
-        total = services.filter(pk__in=located.filter(own).union(located.filter(seat))).count()
-        radius = 25.0
+        total = _located_count(services)
+        need = min(limit, total)
+        radius = FIRST_RADIUS_KM
         while True:
             found = _distances(services, place, radius)
-            if (
-                len(found) >= min(limit, total)
-                or bounding_box(place.latitude, place.longitude, radius) is None
-            ):
+            if len(found) >= need or bounding_box(place.latitude, place.longitude, radius) is None:
                 break
-            radius *= 2
+            # the area holding ``need`` at the density found so far, with a margin
+            radius *= min(8.0, max(2.0, 1.25 * (need / max(1, len(found))) ** 0.5))
         if len(found) < min(limit, total):  # the circle reached a pole: take every one
             found = _distances(services, place, None)
     ids = sorted(found, key=lambda i: (found[i], i))[:limit]
