@@ -203,3 +203,64 @@ def test_a_long_excel_file_is_read_only_up_to_the_row_limit():
         (5002, "At most 5000 households per file.")
     ]
     assert not Household.objects.exists()
+
+
+def _listed_codes(page: str) -> dict[str, list[str]]:
+    """Column → the codes the import page lists for it (a column may have two lists)."""
+    import re
+
+    listed: dict[str, list[str]] = {}
+    for block in re.findall(r'<details class="rl-codes">(.*?)</details>', page, re.S):
+        summary = re.search(r"<summary>(.*?)</summary>", block, re.S)
+        assert summary is not None
+        columns = re.findall(r"<code>(.*?)</code>", summary.group(1))
+        codes = re.findall(r"<tr><td><code>(.*?)</code></td>", block)
+        for column in columns:
+            listed.setdefault(column, []).extend(codes)
+    return listed
+
+
+def test_the_import_page_lists_the_allowed_codes_and_the_import_takes_each_of_them(client):
+    from django.urls import reverse
+
+    from accounts_helpers import login_client
+
+    round_ = make_round()
+    login_client(client, user("interviewer"))
+    page = client.get(reverse("relocation:household_import", kwargs={"pk": round_.pk}))
+    listed = _listed_codes(page.content.decode())
+    coded = {"language", "consent_language", "consent_purposes", "members", "languages"}
+    coded |= {"german_level", "occupations", "needs", "preferred_size", "preferred_region"}
+    coded |= {"ties", "ranked_places", "excluded_places"}
+    assert coded <= set(listed) and all(listed[c] for c in coded)
+    assert sorted(listed["ranked_places"]) == sorted(
+        round_.profiles.values_list("municipality__name", flat=True)
+    )
+    # every listed code goes through the import: one row per value of a single-valued column,
+    # every value at once in a list column
+    rows = []
+    for column in ("language", "consent_language", "german_level"):
+        rows += [GOOD | {column: code} for code in listed[column]]
+    for column in ("preferred_size", "preferred_region"):
+        rows += [GOOD | {column: code} for code in listed[column]]
+    relations = [code for code in listed["members"] if not code[0].isdigit()]
+    bands = [code for code in listed["members"] if code[0].isdigit()]
+    rows += [GOOD | {"members": f"30-44 main_contact; {band} other"} for band in bands]
+    rows += [
+        GOOD | {"members": f"30-44 main_contact; 18-29 {relation}"}
+        for relation in relations
+        if relation != "main_contact"
+    ]
+    purposes = [code for code in listed["consent_purposes"] if code != "all"]
+    rows.append(GOOD | {"consent_purposes": "all"})  # a word for every purpose, on its own
+    every = {"consent_purposes": "; ".join(purposes)}
+    every |= {c: "; ".join(listed[c]) for c in ("languages", "occupations")}
+    every |= {"needs": "; ".join(listed["needs"]), "ties": "; ".join(listed["ties"])}
+    rows.append(GOOD | every | {"ranked_places": "", "excluded_places": listed["ties"][0]})
+    rows = [row | {"external_reference": f"CODE-{i}"} for i, row in enumerate(rows)]
+    result = _import(round_, _csv(rows, delimiter=";"))
+    assert len(result.households) == len(rows)
+    # and a code the page does not list is refused, naming the column
+    with pytest.raises(ImportFailed) as failed:
+        _import(round_, _csv([GOOD | {"external_reference": "X", "needs": "telepathy"}]))
+    assert [p.field for p in failed.value.problems] == ["needs"]

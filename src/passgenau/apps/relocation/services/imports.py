@@ -23,10 +23,21 @@ from passgenau.apps.audit.services import log_action
 from passgenau.apps.core.input_limits import text_limit_problem
 from passgenau.apps.core.input_problems import ImportFailed, ImportProblem
 from passgenau.apps.core.spreadsheets import csv_lines, xlsx_rows
+from passgenau.engine.matching.profiles import AGE_BANDS
 
 from ..models import Household, HouseholdContact, Interview, Round, RoundAction
-from ..models.vocab import ConsentPurpose
+from ..models.vocab import (
+    ConsentPurpose,
+    Need,
+    Occupation,
+    QuestionnaireLanguage,
+    Region,
+    Relation,
+    SizeClass,
+    SpokenLanguage,
+)
 from .intake import (
+    GERMAN_LEVELS,
     INTERVIEW_FIELDS,
     Registration,
     _create_household,
@@ -78,6 +89,37 @@ def import_columns(*, round_: Round) -> list[str]:
     """Every column the import understands, in the order of the template."""
     importance = [f"{IMPORTANCE_PREFIX}{c.id}" for c in household_rated_criteria(round_)]
     return [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *importance]
+
+
+@dataclass(frozen=True)
+class ColumnCodes:
+    """The values a coded column accepts, each with what it means in the reader's language."""
+
+    columns: tuple[str, ...]
+    codes: list[tuple[str, str]]
+
+
+def import_codes(*, round_: Round) -> list[ColumnCodes]:
+    """Every coded column with the values the import accepts (the checks of ``intake`` use the
+    same vocabularies), for the import page; places are the round's municipalities by name."""
+
+    def choices(vocabulary: type[models.TextChoices]) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in vocabulary.choices]
+
+    places = sorted(round_.profiles.values_list("municipality__name", flat=True))
+    return [
+        ColumnCodes(("language", "consent_language"), choices(QuestionnaireLanguage)),
+        ColumnCodes(("consent_purposes",), [*choices(ConsentPurpose), ("all", _("every purpose"))]),
+        ColumnCodes(("members",), [(band, _("age band")) for band in AGE_BANDS]),
+        ColumnCodes(("members",), choices(Relation)),
+        ColumnCodes(("languages",), choices(SpokenLanguage)),
+        ColumnCodes(("german_level",), [(level, level) for level in GERMAN_LEVELS]),
+        ColumnCodes(("occupations",), choices(Occupation)),
+        ColumnCodes(("needs",), choices(Need)),
+        ColumnCodes(("preferred_size",), choices(SizeClass)),
+        ColumnCodes(("preferred_region",), choices(Region)),
+        ColumnCodes(("ties", "ranked_places", "excluded_places"), [(n, n) for n in places]),
+    ]
 
 
 def import_template_csv(*, round_: Round) -> str:

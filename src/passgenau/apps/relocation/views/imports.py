@@ -57,6 +57,7 @@ def household_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "problems": problems,
             "columns": imports.import_columns(round_=round_),
             "required": imports.REQUIRED_COLUMNS,
+            "codes": imports.import_codes(round_=round_),
             "open": round_.allows(RoundAction.REGISTER_HOUSEHOLDS),
         },
     )
