@@ -314,6 +314,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("accounts:password_change"),
     PageCase("accounts:user_list"),
     PageCase("accounts:user_detail", kwargs=_some_user_id),
+    PageCase("accounts:user_edit", kwargs=_some_user_id),
     PageCase("accounts:user_role_change", kwargs=_some_user_id),
     PageCase("accounts:user_invite"),
     PageCase("accounts:user_deactivate", kwargs=_some_user_id),

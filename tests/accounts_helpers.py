@@ -50,3 +50,25 @@ def login_client(client, user):
     session[SESSION_OTP_VERIFIED] = True
     session.save()
     return client
+
+
+def invite(client, **fields):
+    """Post the invitation form as ``client`` for a municipal officer "nora" (``fields`` override
+    the form's data); the response."""
+    from django.urls import reverse
+
+    from passgenau.apps.accounts.models import Organisation
+
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Stadt Nord", defaults={"kind": "municipality"}
+    )
+    data = {
+        "username": "nora",
+        "first_name": "Nora",
+        "last_name": "Neu",
+        "email": "nora@example.org",
+        "role": "municipal_officer",
+        "organisation": organisation.pk,
+        **fields,
+    }
+    return client.post(reverse("accounts:user_invite"), data)

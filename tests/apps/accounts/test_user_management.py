@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts_helpers import login_client, make_user
+from accounts_helpers import invite, login_client, make_user
 from passgenau.apps.accounts import services
 from passgenau.apps.accounts.models import Organisation, User
 from passgenau.apps.audit.models import AuditEntry
@@ -137,24 +137,10 @@ def test_the_audit_page_reads_the_new_actions(administrator_client, administrato
 # --- new accounts by invitation
 
 
-def _invite(client: Client, **fields) -> object:
-    organisation = Organisation.objects.create(name="Stadt Nord", kind="municipality")
-    data = {
-        "username": "nora",
-        "first_name": "Nora",
-        "last_name": "Neu",
-        "email": "nora@example.org",
-        "role": "municipal_officer",
-        "organisation": organisation.pk,
-        **fields,
-    }
-    return client.post(reverse("accounts:user_invite"), data)
-
-
 def test_a_new_user_is_invited_sets_a_password_and_then_enrols(
     administrator_client, administrator_user, mailoutbox
 ):
-    response = _invite(administrator_client)
+    response = invite(administrator_client)
     assert response.status_code == 302
     user = User.objects.get(username="nora")
     assert (user.role, user.email, user.get_full_name()) == (
@@ -201,7 +187,7 @@ def test_a_new_user_is_invited_sets_a_password_and_then_enrols(
 
 def test_an_e_mail_address_in_use_is_a_form_error(administrator_client, mailoutbox):
     make_user("caseworker", username="carla", email="Nora@Example.org")
-    response = _invite(administrator_client)
+    response = invite(administrator_client)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="id_email_error"' in html
@@ -212,14 +198,14 @@ def test_an_e_mail_address_in_use_is_a_form_error(administrator_client, mailoutb
 
 def test_a_user_name_in_use_is_a_form_error(administrator_client, mailoutbox):
     make_user("caseworker", username="nora")
-    response = _invite(administrator_client)
+    response = invite(administrator_client)
     assert response.status_code == 200
     assert 'id="id_username_error"' in response.content.decode()
     assert mailoutbox == []
 
 
 def test_an_old_invitation_no_longer_works(administrator_client, mailoutbox, settings):
-    _invite(administrator_client)
+    invite(administrator_client)
     link = re.search(r"http://testserver(/accounts/invitation/\S+/)", mailoutbox[0].body).group(1)
     settings.ACCOUNT_INVITATION_TIMEOUT = -1
     page = Client().get(link, follow=True).content.decode()
@@ -231,7 +217,7 @@ def test_a_reset_token_is_no_invitation(administrator_client, mailoutbox):
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    _invite(administrator_client)
+    invite(administrator_client)
     user = User.objects.get(username="nora")
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)

@@ -162,6 +162,7 @@ def test_pages_list_mark_read_and_preferences(client) -> None:
         reverse("notifications:preferences"), {"language": "ru", f"{PUBLISHED}:in_app": "on"}
     )
     assert response.status_code == 302
+    officer.refresh_from_db()  # the language is the user's own field (User.language)
     assert selectors.language_for(user=officer) == "ru"
     pref = selectors.preference_for(user=officer, kind=PUBLISHED)
     assert pref.in_app and not pref.email

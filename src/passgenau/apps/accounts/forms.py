@@ -1,8 +1,25 @@
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation
 from .roles import Role
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages the application writes e-mails in, each named in itself."""
+    return [(code, get_language_info(code)["name_local"]) for code in settings.INTERFACE_LANGUAGES]
+
+
+class LanguageField(forms.ChoiceField):
+    """The language of a user's e-mails (``User.language``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Language of e-mails"))
+        super().__init__(choices=language_choices, **kwargs)
 
 
 class LoginForm(forms.Form):
@@ -63,5 +80,38 @@ class UserInviteForm(UserRoleForm):
         help_text=_("The invitation to set a password goes to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    language = LanguageField(
+        initial=settings.LANGUAGE_CODE,
+        required=False,  # the platform's language when none is given
+        help_text=_("The invitation and later e-mails are written in this language."),
+    )
 
-    field_order = ["username", "first_name", "last_name", "email", "role", "organisation"]
+    field_order = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "language",
+        "role",
+        "organisation",
+    ]
+
+
+class UserEditForm(forms.Form):
+    """An account's name, e-mail address and language (the service checks the rest)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("A notice of the change goes to the old and to the new address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    language = LanguageField()
+
+
+class OwnLanguageForm(forms.Form):
+    """One's own language of e-mails, on one's account page."""
+
+    language = LanguageField()

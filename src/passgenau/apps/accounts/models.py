@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
@@ -104,6 +105,11 @@ class SealedCharField(models.CharField):  # type: ignore[type-arg]
         return str(self.get_prep_value(self.value_from_object(obj)))
 
 
+def platform_language() -> str:
+    """The language of a new account's e-mails until the user or an administrator picks one."""
+    return str(settings.LANGUAGE_CODE)
+
+
 class User(AbstractUser):
     """A staff member: one organisation and one role (administrators may have no organisation)."""
 
@@ -129,6 +135,11 @@ class User(AbstractUser):
     session_generation = models.PositiveIntegerField(
         _("session generation"), default=0, editable=False
     )
+
+    # The language the application writes to the user in (account e-mails, notifications): a code
+    # of settings.INTERFACE_LANGUAGES, checked by the forms and services (no choices, which would
+    # freeze the list of languages into a migration).
+    language = models.CharField(_("language"), max_length=10, default=platform_language)
 
     class Meta:
         verbose_name = _("user")

@@ -15,21 +15,34 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .access import public
 from .addresses import client_ip
-from .services import password_reset_request_allowed
+from .services import language_of, password_reset_request_allowed
 from .tokens import invitation_token_generator
 from .trail import log_action
 
 
+class _PasswordResetForm(PasswordResetForm):
+    """Django's form, writing the e-mail in the language of the account it goes to (not in the
+    one of the page it was asked from)."""
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        context = kwargs["context"] if "context" in kwargs else args[2]
+        with translation.override(language_of(context["user"])):
+            super().send_mail(*args, **kwargs)
+
+
 class _PasswordReset(auth_views.PasswordResetView):
+    form_class = _PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ from .trail import log_action
 
 if TYPE_CHECKING:
     from .access import Actor
+
+logger = logging.getLogger(__name__)
 
 # A code is accepted one time step (30 s) early or late, for clocks that drift.
 TOTP_VALID_WINDOW = 1
@@ -97,6 +100,7 @@ def user_invite(
     organisation: Organisation | None,
     first_name: str = "",
     last_name: str = "",
+    language: str = "",
     base_url: str,
 ) -> User:
     """A new account without a password: the user gets an e-mail with a link (valid for
@@ -105,12 +109,14 @@ def user_invite(
     email = User.objects.normalize_email(email.strip())
     if not email:
         raise ValidationError({"email": [_("Give the e-mail address the invitation goes to.")]})
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": [_("Another account has this e-mail address already.")]},
-            code="duplicate_email",
-        )
-    user = User(username=username, role=role, organisation=organisation, email=email)
+    _email_unused(email=email)
+    user = User(
+        username=username,
+        role=role,
+        organisation=organisation,
+        email=email,
+        language=_language_checked(language or settings.LANGUAGE_CODE),
+    )
     user.first_name, user.last_name = first_name, last_name
     user.set_unusable_password()
     user.full_clean(exclude=["password"])  # a refusal names the fields
@@ -119,6 +125,78 @@ def user_invite(
         _password_link_send(user=user, base_url=base_url, invitation=True)
         log_action("accounts.user.invited", actor=actor, obj=user)
     return user
+
+
+def _email_unused(*, email: str, exclude: User | None = None) -> None:
+    """Refuse an e-mail address another account has (in any case: ``A@x.org`` is ``a@x.org``)."""
+    others = User.objects.filter(email__iexact=email)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.exists():
+        raise ValidationError(
+            {"email": [_("Another account has this e-mail address already.")]},
+            code="duplicate_email",
+        )
+
+
+def _language_checked(language: str) -> str:
+    if language not in settings.INTERFACE_LANGUAGES:
+        raise ValidationError({"language": [_("Choose one of the languages offered.")]})
+    return language
+
+
+def user_update(
+    *, actor: Actor, user: User, first_name: str, last_name: str, email: str, language: str
+) -> bool:
+    """Change the name, e-mail address and language of ``user``; False when nothing changed.
+
+    The trail names the fields changed, never their values. A new e-mail address is told to
+    both addresses: the old one learns that the account no longer writes to it (without the new
+    address), the new one that it now does. Password links sent to the old address stop working
+    (Django's token covers the address). The sessions go on: one logs in with the user name,
+    not the e-mail address.
+    """
+    first_name, last_name = first_name.strip(), last_name.strip()
+    email = User.objects.normalize_email(email.strip())
+    errors: dict[str, list[Any]] = {}
+    if not (first_name or last_name):
+        errors["last_name"] = [_("Give the user's name: a first or a last name at least.")]
+    if not email:
+        errors["email"] = [_("Give the user's e-mail address.")]
+    if errors:
+        raise ValidationError(errors, code="required")
+    _email_unused(email=email, exclude=user)
+    after = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "language": _language_checked(language),
+    }
+    changed = sorted(field for field, value in after.items() if getattr(user, field) != value)
+    if not changed:
+        return False
+    old_email = user.email
+    for field in changed:
+        setattr(user, field, after[field])
+    user.full_clean(exclude=["password"])  # e.g. an address that is too long, named by field
+    with transaction.atomic():
+        user.save(update_fields=changed)
+        log_action("accounts.user.updated", actor=actor, obj=user, data={"fields": changed})
+    if "email" in changed:
+        _account_notice_send(user=user, kind="email_changed_old", to=old_email or None)
+        _account_notice_send(user=user, kind="email_changed_new")
+    return True
+
+
+def user_language_set(*, actor: Actor, user: User, language: str) -> bool:
+    """The language the application writes to ``user`` in (their own choice or an
+    administrator's); logged as a change of that field. False when it was set already."""
+    if user.language == _language_checked(language):
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    log_action("accounts.user.updated", actor=actor, obj=user, data={"fields": ["language"]})
+    return True
 
 
 def user_password_link_send(*, actor: Actor, user: User, base_url: str) -> None:
@@ -136,8 +214,8 @@ def user_password_link_send(*, actor: Actor, user: User, base_url: str) -> None:
 
 def _password_link_send(*, user: User, base_url: str, invitation: bool) -> None:
     """E-mail ``user`` a one-time link to set a password: an invitation to a new account or a
-    reset sent by an administrator; in the platform's language (the user has chosen none yet
-    where it matters most, at the invitation)."""
+    reset sent by an administrator; in the user's language (an administrator sets it at the
+    invitation)."""
     generator = invitation_token_generator if invitation else default_token_generator
     url_name = "accounts:invitation_accept" if invitation else "accounts:password_reset_confirm"
     path = reverse(
@@ -148,17 +226,42 @@ def _password_link_send(*, user: User, base_url: str, invitation: bool) -> None:
         },
     )
     timeout = settings.ACCOUNT_INVITATION_TIMEOUT if invitation else settings.PASSWORD_RESET_TIMEOUT
-    context = {
-        "user": user,
-        "link": base_url.rstrip("/") + path,
-        "hours": max(1, timeout // 3600),
-        "second_factor": user.requires_totp,
-    }
-    kind = "invitation" if invitation else "password_link"
-    with translation.override(settings.LANGUAGE_CODE):
+    _account_email_send(
+        user=user,
+        kind="invitation" if invitation else "password_link",
+        link=base_url.rstrip("/") + path,
+        hours=max(1, timeout // 3600),
+        second_factor=user.requires_totp,
+    )
+
+
+def language_of(user: User) -> str:
+    """The language the application writes to ``user`` in: their own choice, else the
+    platform's (a code no longer offered falls back too)."""
+    return (
+        user.language if user.language in settings.INTERFACE_LANGUAGES else settings.LANGUAGE_CODE
+    )
+
+
+def _account_email_send(*, user: User, kind: str, to: str | None = None, **context: Any) -> None:
+    """E-mail ``user`` (at ``to``, else their address) the message ``accounts/<kind>_subject.txt``
+    and ``_email.txt``, rendered in the user's language."""
+    context = {"user": user, **context}
+    with translation.override(language_of(user)):
         subject = render_to_string(f"accounts/{kind}_subject.txt", context).strip()
         body = render_to_string(f"accounts/{kind}_email.txt", context)
-    send_mail(subject, body, None, [user.email], fail_silently=False)
+    send_mail(subject, body, None, [to or user.email], fail_silently=False)
+
+
+def _account_notice_send(*, user: User, kind: str, to: str | None = None, **context: Any) -> None:
+    """A notice about a change that is already made (a new role, a reset second factor, a new
+    e-mail address): when the mail server fails, the change stands and the failure is logged."""
+    if not (to or user.email):
+        return
+    try:
+        _account_email_send(user=user, kind=kind, to=to, **context)
+    except OSError:
+        logger.exception("account notice %s for user %s not sent", kind, user.pk)
 
 
 def user_sessions_end(*, user: User) -> None:
@@ -210,6 +313,7 @@ def user_change_role(
                 if before[key] != after[key]
             },
         )
+    _account_notice_send(user=user, kind="role_changed")
     return True
 
 
@@ -399,3 +503,4 @@ def totp_reset(*, actor: Actor, user: User) -> None:
     user.totp_last_counter = None
     user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_counter"])
     log_action("accounts.user.totp_reset", actor=actor, obj=user)
+    _account_notice_send(user=user, kind="totp_reset")

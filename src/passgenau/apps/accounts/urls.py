@@ -31,6 +31,7 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_invite, name="user_invite"),
     path("users/<int:id>/", views.user_detail, name="user_detail"),
+    path("users/<int:id>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:id>/role/", views.user_role_change, name="user_role_change"),
     path("users/<int:id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:id>/second-factor/", views.user_totp_reset, name="user_totp_reset"),

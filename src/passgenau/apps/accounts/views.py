@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
@@ -28,7 +29,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import permissions, selectors, services
 from .access import SESSION_OTP_VERIFIED, AuthenticatedHttpRequest, public, require
 from .addresses import client_ip
-from .forms import LoginForm, OneTimeCodeForm, UserInviteForm, UserRoleForm
+from .forms import (
+    LoginForm,
+    OneTimeCodeForm,
+    OwnLanguageForm,
+    UserEditForm,
+    UserInviteForm,
+    UserRoleForm,
+)
 from .models import LoginStep, User
 from .trail import log_action
 
@@ -190,8 +198,17 @@ def totp_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require("accounts.view_own_account")
+@require_http_methods(["GET", "POST"])
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html", {"account": request.user})
+    """One's own account, and the language the application writes to one in."""
+    form = OwnLanguageForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        services.user_language_set(
+            actor=request.user, user=request.user, language=form.cleaned_data["language"]
+        )
+        messages.success(request, _("Your language of e-mails has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"account": request.user, "form": form})
 
 
 @require("accounts.view_own_account")
@@ -243,32 +260,58 @@ def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/user_invite.html", {"form": form})
 
 
-@require("accounts.manage_users")
-@require_http_methods(["GET", "POST"])
-def user_role_change(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
-    """Another role or organisation for an account: that user's sessions end."""
+def _account_form_page(
+    request: AuthenticatedHttpRequest,
+    id: int,
+    *,
+    form_class: type[forms.Form],
+    change: Callable[..., bool],
+    done: str,
+    template: str,
+) -> HttpResponse:
+    """A form over fields of an account: shown with the account's values, its data handed to
+    ``change`` (a service: True when something changed), whose refusal names the form's fields."""
     account = selectors.user_get_for_user(user=request.user, id=id)
-    form = UserRoleForm(
-        request.POST or None,
-        initial={"role": account.role, "organisation": account.organisation},
-    )
+    initial = {name: getattr(account, name) for name in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.user_change_role(
-                actor=request.user,
-                user=account,
-                role=form.cleaned_data["role"],
-                organisation=form.cleaned_data["organisation"],
-            )
+            changed = change(actor=request.user, user=account, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)  # its fields are the form's
         else:
             if changed:
-                messages.success(
-                    request, _("The role has been changed; the user has been logged out.")
-                )
+                messages.success(request, done)
             return redirect("accounts:user_detail", id=account.pk)
-    return render(request, "accounts/user_role_form.html", {"account": account, "form": form})
+    return render(request, template, {"account": account, "form": form})
+
+
+@require("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
+def user_edit(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
+    """An account's name, e-mail address and language of e-mails."""
+    return _account_form_page(
+        request,
+        id,
+        form_class=UserEditForm,
+        change=services.user_update,
+        done=_("The account has been changed."),
+        template="accounts/user_edit.html",
+    )
+
+
+@require("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
+def user_role_change(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
+    """Another role or organisation for an account: that user's sessions end."""
+    return _account_form_page(
+        request,
+        id,
+        form_class=UserRoleForm,
+        change=services.user_change_role,
+        done=_("The role has been changed; the user has been logged out."),
+        template="accounts/user_role_form.html",
+    )
 
 
 @dataclass(frozen=True)

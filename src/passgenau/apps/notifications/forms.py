@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from passgenau.apps.accounts.forms import LanguageField
 
 from .kinds import Kind
 
@@ -13,14 +13,11 @@ from .kinds import Kind
 class PreferencesForm(forms.Form):
     """The language of e-mails, then two boxes per kind the user can receive."""
 
-    language = forms.ChoiceField(label=_("Language of e-mails"))
+    language = LanguageField()
 
     def __init__(self, *args: Any, kinds: list[Kind], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kinds = kinds
-        cast(forms.ChoiceField, self.fields["language"]).choices = [
-            (code, get_language_info(code)["name_local"]) for code in settings.INTERFACE_LANGUAGES
-        ]
         for kind in kinds:
             self.fields[f"{kind.code}:in_app"] = forms.BooleanField(
                 label=_("in the application"), required=False

@@ -1,4 +1,5 @@
-"""Notifications in the application, and each user's choice of kinds, channels and language."""
+"""Notifications in the application, and each user's choice of kinds and channels (the language
+is the user's own, ``accounts.User.language``, as for every e-mail of the application)."""
 
 from __future__ import annotations
 
@@ -66,24 +67,3 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind}"
-
-
-class Language(models.Model):
-    """The language a user's e-mails are written in."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="notification_language",
-    )
-    # A code of settings.INTERFACE_LANGUAGES (checked by the form; no choices, which would
-    # freeze the list of languages into a migration).
-    language = models.CharField(_("language"), max_length=10)
-
-    class Meta:
-        verbose_name = _("language of notifications")
-        verbose_name_plural = _("languages of notifications")
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.language}"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from passgenau.apps.accounts.permissions import roles_with
+from passgenau.apps.accounts.services import language_of
 
 from .kinds import Kind, kinds
-from .models import Language, Notification, Preference
+from .models import Notification, Preference
 from .policies import may_receive
 
 if TYPE_CHECKING:
@@ -62,8 +62,8 @@ def preference_for(*, user: User, kind: str) -> Preference:
 
 
 def language_for(*, user: User) -> str:
-    found = Language.objects.filter(user=user).values_list("language", flat=True).first()
-    return found or settings.LANGUAGE_CODE
+    """The language of the user's notifications: the one of all their e-mails."""
+    return language_of(user)
 
 
 def kinds_for_user(*, user: User) -> list[Kind]:

@@ -17,9 +17,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 
+from passgenau.apps.accounts.services import user_language_set
+
 from . import selectors
 from .kinds import due_checks, kind_get
-from .models import Language, Notification, Preference
+from .models import Notification, Preference
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
@@ -117,8 +119,9 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
 
 @transaction.atomic
 def preferences_save(*, user: User, language: str, channels: dict[str, tuple[bool, bool]]) -> None:
-    """Store the user's language and, per kind, (in the application, by e-mail)."""
-    Language.objects.update_or_create(user=user, defaults={"language": language})
+    """Store the user's language (of all their e-mails) and, per kind, (in the application, by
+    e-mail)."""
+    user_language_set(actor=user, user=user, language=language)
     for kind, (in_app, email) in channels.items():
         kind_get(kind)
         Preference.objects.update_or_create(
