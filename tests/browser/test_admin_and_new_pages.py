@@ -1,6 +1,7 @@
 """Issue 11's proof, in a real browser and mostly by keyboard: each role starts at its start page
 and does the day's work from there. The administrator invites a user (the invitation in the
-outbox), changes their role and deactivates them on a confirmation page; the municipal officer
+outbox), changes their role, their name, e-mail address and language (a notice to the old and to
+the new address) and deactivates them on a confirmation page; the municipal officer
 opens the profile of a round from the menu and downloads the arrivals and proposals as CSV (the
 Excel link beside it); the directory editor goes from the changes to review to the texts page and
 writes an offer's missing Ukrainian text, which the public offer page then shows. axe-core finds
@@ -53,7 +54,7 @@ def administrator(transactional_db):
     return person.username, TEST_PASSWORD, secret
 
 
-def test_administrator_invites_changes_the_role_of_and_deactivates_a_user(
+def test_administrator_invites_changes_the_role_and_e_mail_of_and_deactivates_a_user(
     watched, administrator, mailoutbox
 ):
     from accounts_helpers import make_user
@@ -73,11 +74,11 @@ def test_administrator_invites_changes_the_role_of_and_deactivates_a_user(
     type_into(page, page.get_by_label("Benutzername"), "olena")
     type_into(page, page.get_by_label("Vorname"), "Olena")
     type_into(page, page.get_by_label("Nachname"), "Koval")
-    type_into(page, page.get_by_label("E-Mail"), "TAKEN@example.org")
+    type_into(page, page.get_by_label("E-Mail", exact=True), "TAKEN@example.org")
     page.get_by_label("Rolle").select_option("interviewer")
     page.get_by_label("Organisation").select_option(label="Test organisation interviewer")
     submit(page, page.get_by_role("button", name="Anlegen und Einladung senden"))
-    email = page.get_by_label("E-Mail")
+    email = page.get_by_label("E-Mail", exact=True)
     assert "taken@example.org" in email.input_value().lower()
     error = page.locator("#id_email_error")
     assert "E-Mail-Adresse" in error.inner_text()
@@ -111,6 +112,42 @@ def test_administrator_invites_changes_the_role_of_and_deactivates_a_user(
     page.wait_for_url(f"**/accounts/users/{olena.pk}/")
     olena.refresh_from_db()
     assert olena.role == "caseworker"
+    assert mailoutbox[-1].to == ["olena@example.org"]  # told of the new role
+    sent = len(mailoutbox)
+
+    # name, e-mail and language: an address in use is refused on the field, then a new one
+    # is saved and told to the old and to the new address, in the user's new language
+    follow(page, page.get_by_role("link", name="Name und E-Mail ändern"))
+    page.wait_for_url(f"**/accounts/users/{olena.pk}/edit/")
+    assert page.get_by_label("E-Mail", exact=True).input_value() == "olena@example.org"
+    type_into(page, page.get_by_label("E-Mail", exact=True), "Taken@Example.org")
+    submit(page, page.get_by_role("button", name="Speichern"))
+    assert "E-Mail-Adresse" in page.locator("#id_email_error").inner_text()
+    assert "id_email_error" in (
+        page.get_by_label("E-Mail", exact=True).get_attribute("aria-describedby") or ""
+    )
+    assert serious_violations(page) == []
+    assert len(mailoutbox) == sent
+    type_into(page, page.get_by_label("Nachname"), "Koval-Shevchenko")
+    type_into(page, page.get_by_label("E-Mail", exact=True), "olena.koval@example.org")
+    page.get_by_label("Sprache der E-Mails").select_option("uk")
+    submit(page, page.get_by_role("button", name="Speichern"))
+    page.wait_for_url(f"**/accounts/users/{olena.pk}/")
+    assert "Das Konto wurde geändert." in page.content()
+    assert "olena.koval@example.org" in page.content() and "Українська" in page.content()
+    olena.refresh_from_db()
+    assert (olena.last_name, olena.email, olena.language) == (
+        "Koval-Shevchenko",
+        "olena.koval@example.org",
+        "uk",
+    )
+    notices = mailoutbox[sent:]
+    assert [message.to for message in notices] == [
+        ["olena@example.org"],
+        ["olena.koval@example.org"],
+    ]
+    for message in notices:  # in Ukrainian, the user's language now
+        assert any("\u0400" <= letter <= "\u04ff" for letter in message.subject), message.subject
 
     follow(page, page.get_by_role("link", name="Konto deaktivieren"))
     page.wait_for_url(f"**/accounts/users/{olena.pk}/deactivate/")
