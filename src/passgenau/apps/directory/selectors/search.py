@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
@@ -33,6 +34,7 @@ __all__ = [
     "SearchQuery",
     "directories_public",
     "directory_get",
+    "directory_languages",
     "directory_scope",
     "offer_get_public",
     "offers_matching",
@@ -66,6 +68,15 @@ def directory_scope(directory: Directory) -> list[int]:
             )
         )
     return ids
+
+
+def directory_languages(directory: Directory | None) -> list[str]:
+    """The languages a directory is read in: German, then those it keeps its texts in (all of
+    the public directory's when it names none, or for no directory)."""
+    kept = [
+        c for c in (directory.languages if directory else []) if c in settings.DIRECTORY_LANGUAGES
+    ]
+    return ["de", *[c for c in (kept or settings.DIRECTORY_LANGUAGES) if c != "de"]]
 
 
 def topics_list() -> list[TaxonomyTerm]:

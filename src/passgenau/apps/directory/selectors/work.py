@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import Case, F, FilteredRelation, Q, QuerySet, Value, When
 
 from ..models import (
@@ -16,7 +15,7 @@ from ..models import (
     Service,
     TranslationStatus,
 )
-from .search import SIMPLE_GERMAN, VISIBLE
+from .search import SIMPLE_GERMAN, VISIBLE, directory_languages
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -130,8 +129,7 @@ def service_get_for_editor(*, user: Visitor, pk: int) -> Service | None:
 def text_languages(directory: Directory) -> list[str]:
     """The languages the directory keeps its offers' texts in besides German (all of the public
     directory's when it names none), then Einfache Sprache."""
-    kept = [c for c in directory.languages if c in settings.DIRECTORY_LANGUAGES and c != "de"]
-    return [*(kept or [c for c in settings.DIRECTORY_LANGUAGES if c != "de"]), SIMPLE_GERMAN]
+    return [*directory_languages(directory)[1:], SIMPLE_GERMAN]
 
 
 def text_rows(*, directory: Directory, language: str, status: str = "") -> QuerySet[Service]:

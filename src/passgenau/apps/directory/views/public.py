@@ -14,6 +14,7 @@ from passgenau.apps.accounts.access import require
 from passgenau.apps.core.ids import found_or_404
 
 from ..forms import SPOKEN_LANGUAGES, SearchForm
+from ..models import Directory
 from ..selectors import search
 
 LANGUAGE_NAMES = dict(SPOKEN_LANGUAGES)
@@ -31,10 +32,12 @@ def page_language(request: HttpRequest) -> str:
     return asked if asked in settings.DIRECTORY_LANGUAGES else reader_language()
 
 
-def languages_menu(request: HttpRequest, current: str) -> list[dict[str, object]]:
+def languages_menu(
+    request: HttpRequest, current: str, directory: Directory | None = None
+) -> list[dict[str, object]]:
     """Links to this page in each of the directory's languages (the other parameters kept)."""
     menu = []
-    for code in settings.DIRECTORY_LANGUAGES:
+    for code in search.directory_languages(directory):
         params = request.GET.copy()
         params["lang"] = code
         info = translation.get_language_info(code)
@@ -54,10 +57,13 @@ def languages_menu(request: HttpRequest, current: str) -> list[dict[str, object]
 def render_in(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
     """Render in the page's language (Arabic and Farsi right-to-left via LANGUAGE_BIDI)."""
     language = page_language(request)
+    directory = context.get("directory")
     with translation.override("de" if language == search.SIMPLE_GERMAN else language):
         context = {
             **context,
-            "directory_languages": languages_menu(request, language),
+            "directory_languages": languages_menu(
+                request, language, directory if isinstance(directory, Directory) else None
+            ),
             "lang": language,
         }
         return render(request, template, context)
