@@ -526,7 +526,7 @@ def _make_room(state: _Repair, left_out: list[int], sites: int, candidates: int)
     pairs, demand, unit_pair = state.pairs, state.demand, state.unit_pair
     at_site = state.units_at_sites()
     persons_like = demand.sum(axis=1)
-    # each placed unit's best move as things stand (see _movers); valid until the next move
+    # each placed unit's best move as things stand (see _movers), kept up to date after moves
     best_move: dict[int, int] = {}
     for u in sorted(left_out, key=lambda k: -int(persons_like[k])):
         for p in state.by_value(u)[:sites].tolist():
@@ -539,14 +539,50 @@ def _make_room(state: _Repair, left_out: list[int], sites: int, candidates: int)
                 if found is None:
                     continue
                 moves = found
+            changed = {s}
             for v, q in moves:
+                changed.add(int(pairs.site[unit_pair[v]]))
+                changed.add(int(pairs.site[q]))
                 at_site[int(pairs.site[unit_pair[v]])].remove(v)
                 at_site.setdefault(int(pairs.site[q]), []).append(v)
                 state.move(v, q)
             state.move(u, p)
             at_site.setdefault(s, []).append(u)
-            best_move.clear()  # the capacity left has changed
+            _forget_moves(state, best_move, changed, {u, *(v for v, _ in moves)})
             break
+
+
+def _forget_moves(
+    state: _Repair, best_move: dict[int, int], changed: set[int], moved: set[int]
+) -> None:
+    """Drop the cached best moves that the capacity left at the ``changed`` sites (or a move of
+    the unit itself) may have changed: a unit's best move stays where its cached pair still fits
+    (or lies elsewhere) and no pair of the unit at a changed site now fits and beats it (higher
+    reduced value, or the same and first in CSR order)."""
+    if not best_move:
+        return
+    pairs, r = state.pairs, state.r
+    units = np.fromiter(best_move.keys(), dtype=np.int64, count=len(best_move))
+    best = np.fromiter(best_move.values(), dtype=np.int64, count=len(best_move))
+    drop = np.isin(units, np.fromiter(moved, dtype=np.int64, count=len(moved)))
+    segs = state.seg_of_unit[units]
+    lo = pairs.starts[segs]
+    hi = lo + pairs.counts[segs]
+    current = pairs.site[state.unit_pair[units]]
+    best_site = np.where(best >= 0, pairs.site[np.maximum(best, 0)], -1)
+    best_r = np.where(best >= 0, r[np.maximum(best, 0)], -np.inf)
+    demand = state.demand[units]
+    last = len(pairs.site) - 1
+    for c in sorted(changed):
+        at = lo + _segment_search(pairs.site, lo, hi, np.full(len(units), c, dtype=np.int64))
+        has = (at < hi) & (pairs.site[np.minimum(at, last)] == c) & (current != c)
+        fits = has & np.all(state.residual[c] >= demand, axis=1)
+        drop |= (best_site == c) & ~fits
+        at_r = r[np.minimum(at, last)]
+        beats = (best < 0) | (at_r > best_r) | ((at_r == best_r) & (at < best))
+        drop |= fits & (best_site != c) & beats
+    for v in units[drop].tolist():
+        del best_move[v]
 
 
 def _fitting_moves(state: _Repair, s: int, units: IntArray) -> tuple[IntArray, IntArray]:
@@ -586,7 +622,7 @@ def _movers(
     """Units at site ``s`` that together free ``need`` by moving to pairs that fit, or None.
 
     ``best_move`` caches each unit's best move (:func:`_fitting_moves`; -1: none): it depends
-    only on the capacity left, so the caller clears it whenever a unit moves."""
+    only on the capacity left, so the caller drops what a move changes (:func:`_forget_moves`)."""
     pairs, demand, unit_pair, residual, r = (
         state.pairs,
         state.demand,
