@@ -66,6 +66,30 @@ def test_a_duplicate_written_differently_is_found_with_its_reasons():
     assert pair.as_dict()["reasons"] == list(pair.reasons)
 
 
+def test_a_duplicate_by_e_mail_web_address_and_topic_says_so():
+    """No address and no phone shared: the e-mail address, the web address (written with and
+    without 'www.', scheme, capitals and a final slash) and the topic are what the two have in
+    common, and the reasons name each."""
+    a = OfferRecord("1", "Sprachcafé Lebenstedt", "Flüchtlingshilfe Salzgitter e.V.",
+                    phones=("05341 111",), emails=("sprachcafe@fluechtlingshilfe-sz.de",),
+                    urls=("https://www.fluechtlingshilfe-sz.de/sprachcafe",),
+                    topics=("sprache",))  # fmt: skip
+    b = OfferRecord("2", "Sprach-Café Lebenstedt", "Flüchtlingshilfe Salzgitter",
+                    emails=("Sprachcafe@Fluechtlingshilfe-SZ.de",),
+                    urls=("HTTP://Fluechtlingshilfe-SZ.de/sprachcafe/",),
+                    topics=("sprache", "begegnung"))  # fmt: skip
+    [pair] = find_duplicates([a, b])
+    assert {"same e-mail", "same web address", "same topic"} <= set(pair.reasons)
+    assert not {"same address", "same phone"} & set(pair.reasons)
+    # only the phone in common: another e-mail, site and topic give none of the three reasons
+    c = OfferRecord("3", "Sprachcafé Lebenstedt", "Flüchtlingshilfe Salzgitter",
+                    phones=("05341 111",), emails=("info@andere.de",),
+                    urls=("https://andere.de",), topics=("arbeit",))  # fmt: skip
+    pairs = {(p.a, p.b): p for p in find_duplicates([a, c], threshold=0.0)}
+    assert "same phone" in pairs[("1", "3")].reasons
+    assert not {"same e-mail", "same web address", "same topic"} & set(pairs[("1", "3")].reasons)
+
+
 def test_hard_non_duplicates_stay_apart():
     site = dict(
         organization="VHS Salzgitter",
@@ -265,7 +289,7 @@ def test_coverage_and_gaps():
     }
 
 
-def test_duplicates_command_on_an_hsds_folder(tmp_path):
+def test_duplicates_command_on_an_hsds_folder(tmp_path, capsys):
     import io
     import json
 
@@ -286,6 +310,18 @@ def test_duplicates_command_on_an_hsds_folder(tmp_path):
     [pair] = json.loads(out.getvalue())
     assert (pair["a"], pair["b"]) == ("s1", "s2")
     assert "same phone" in pair["reasons"] and 0 <= pair["score"] <= 1
+
+    # through the command line's entry point, as a user types it: JSON, then the plain table
+    from passgenau.cli import main
+
+    assert main(["directory", "duplicates", str(tmp_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(out.getvalue())
+    assert main(["directory", "duplicates", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "3 offers, 1 likely duplicate pairs"
+    assert lines[1].startswith(f"{pair['score']:.2f}  Migrationsberatung für Erwachsene [s1]  ~  ")
+    assert "Migrationsberatung f. Erwachsene (MBE) [s2]" in lines[1] and "same phone" in lines[1]
+    assert len(lines) == 2
 
     (tmp_path / "phones.csv").write_text("id,service_id,number,fax\np1,s1,1,2\n")
     err = io.StringIO()
