@@ -78,6 +78,15 @@ def _directories(directory: str) -> list[int]:
     return directory_scope(found)
 
 
+# HSDS contacts are persons (name, title, department, e-mail) and so is a phone of a contact:
+# kept for the editors' export, never served by the public API.
+PERSONAL_TABLES = frozenset({"contacts"})
+
+
+def _public(table: str, data: dict[str, Any]) -> bool:
+    return table not in PERSONAL_TABLES and not (table == "phones" and data.get("contact_id"))
+
+
 def _dataset(services: list[Service]) -> hsds.Dataset:
     """The HSDS rows of ``services`` with their organisations, locations and records."""
     dataset = hsds.Dataset()
@@ -96,8 +105,9 @@ def _dataset(services: list[Service]) -> hsds.Dataset:
     records = HsdsRecord.objects.filter(
         Q(service_id__in=service_ids) | Q(location_id__in=location_ids, service=None)
     )
-    for table, data in records.values_list("table", "data"):
-        dataset.add(table, dict(data))
+    for table, data in records.exclude(table__in=PERSONAL_TABLES).values_list("table", "data"):
+        if _public(table, data):
+            dataset.add(table, dict(data))
     terms = (
         TaxonomyTerm.objects.filter(services__in=service_ids).select_related("taxonomy").distinct()
     )
@@ -217,7 +227,7 @@ def organization_get(
     for table, data in HsdsRecord.objects.filter(
         directory=organization.directory, service=None, location=None
     ).values_list("table", "data"):
-        if data.get("organization_id") == organization.hsds_id:
+        if data.get("organization_id") == organization.hsds_id and _public(table, data):
             dataset.add(table, dict(data))
     return hsds.nester(dataset, with_services=full_service).build(
         "organization", dataset.get("organizations", organization.hsds_id) or {}
