@@ -277,3 +277,64 @@ def test_freshness_per_provider_counts_the_last_six_months(client_for_role):
         [name, f"{fresh} / {total}", f"{round(100 * fresh / total)} %"]
         for name, (fresh, total) in expected.items()
     )
+
+
+def test_a_kreis_sees_the_offers_of_its_gemeinden_together(client, client_for_role):
+    """A Gemeinde of the Kreis keeps its own directory: the Kreis's search, API and round table
+    count its offers with the Kreis's own, the Gemeinde's directory shows only its own, and the
+    Gemeinde's editor edits only its own directory while the Kreis's editor edits both."""
+    import uuid
+
+    from django.test import Client
+
+    from accounts_helpers import ORGANISATION_KIND_FOR_ROLE, login_client, make_user
+    from passgenau.apps.accounts.models import Organisation
+    from passgenau.apps.directory.demo import offers_dataset
+    from passgenau.apps.directory.models import Directory
+    from passgenau.apps.directory.selectors.work import directories_for_editor
+    from passgenau.apps.directory.services.hsds_io import directory_import_hsds
+    from passgenau.apps.territories.models import Gemeinde, Kreis
+
+    kreis_directory = make_kreis_directory()
+    ammerbuch = Gemeinde.objects.get(name__startswith="Ammerbuch")
+    own = Directory.objects.create(name="Ammerbuch", slug="ammerbuch", gemeinde=ammerbuch)
+    offer = ("Helferkreis Ammerbuch", "Fahrradwerkstatt Ammerbuch", "mobilitaet", "de,fa",
+             "Kirchstraße 6", "72119", "Ammerbuch", 48.553, 8.966, "SA", "10:00-13:00",
+             True)  # fmt: skip
+    directory_import_hsds(
+        directory=own,
+        dataset=offers_dataset([offer], ns=uuid.uuid5(uuid.NAMESPACE_URL, "ammerbuch")),
+    )
+
+    def names(slug):
+        html = client.get(reverse("directory:search", args=[slug]), {"q": ""}).content.decode()
+        return set(_cards(html))
+
+    kreis_names = {o[1] for o in KREIS_OFFERS}
+    assert names("tuebingen") == kreis_names | {"Fahrradwerkstatt Ammerbuch"}
+    assert names("ammerbuch") == {"Fahrradwerkstatt Ammerbuch"}
+    api = _api(client, "services", directory="tuebingen", per_page=50)
+    assert api["total_items"] == len(KREIS_OFFERS) + 1
+
+    kreis_editor = make_user(
+        "directory_editor", username="landratsamt",
+        organisation=Organisation.objects.create(
+            name="Landratsamt Tübingen", kind=ORGANISATION_KIND_FOR_ROLE["directory_editor"],
+            kreis=Kreis.objects.get(ags="08416"),
+        ),
+    )  # fmt: skip
+    gemeinde_editor = make_user(
+        "directory_editor", username="gemeinde-ammerbuch",
+        organisation=Organisation.objects.create(
+            name="Gemeinde Ammerbuch", kind=ORGANISATION_KIND_FOR_ROLE["directory_editor"],
+            gemeinde=ammerbuch,
+        ),
+    )  # fmt: skip
+    assert list(directories_for_editor(user=kreis_editor)) == [own, kreis_directory]
+    assert list(directories_for_editor(user=gemeinde_editor)) == [own]
+    kreis_desk = login_client(Client(), kreis_editor)
+    report = kreis_desk.get(reverse("directory:roundtable", args=["tuebingen"])).context["report"]
+    assert report.offers == len(KREIS_OFFERS) + 1
+    gemeinde_desk = login_client(Client(), gemeinde_editor)
+    assert gemeinde_desk.get(reverse("directory:roundtable", args=["ammerbuch"])).status_code == 200
+    assert gemeinde_desk.get(reverse("directory:roundtable", args=["tuebingen"])).status_code == 403
