@@ -72,6 +72,22 @@ class RoundTableReport:
     summary: str = ""
     stale: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+    # every language spoken with its number of offers, most offers first (the matrix shows 12)
+    language_counts: list[tuple[str, int]] = field(default_factory=list)
+
+    def figures(self) -> list[tuple[str, str]]:
+        """The meeting's figures at a glance: what each table below holds, as one count."""
+        fresh = sum(f for _name, f, _t, _s in self.freshness)
+        return [
+            (_("Offers"), str(self.offers)),
+            (_("Locations"), str(self.locations)),
+            (_("Languages spoken"), str(len(self.languages))),
+            (_("Topics"), str(len(self.topics))),
+            (_("Gaps: needs without a fitting offer"), str(sum(g[3] for g in self.gaps))),
+            (_("Likely duplicates"), str(len(self.duplicates))),
+            (_("Not confirmed recently"), str(self.stale)),
+            (_("Confirmed in the last 6 months"), f"{fresh} / {self.offers}"),
+        ]
 
     def sections(self) -> list[tuple[str, list[tuple[object, ...]]]]:
         per_district: list[tuple[str, list[tuple[object, ...]]]] = [
@@ -86,6 +102,8 @@ class RoundTableReport:
             for district, rows in self.district_matrices
         ]  # fmt: skip
         return [
+            (_("Figures"), [(label, value) for label, value in self.figures()]),
+            (_("Languages spoken (number of offers)"), [(c, n) for c, n in self.language_counts]),
             (_("Offers by topic"), [(t, n) for t, n in self.topics]),
             (
                 _("Topic × language spoken"),
@@ -308,4 +326,5 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
         % {"count": referrals},
         summary=summary,
         stale=stale,
+        language_counts=language_counts.most_common(),
     )
