@@ -252,6 +252,12 @@ def _housing(index: int) -> Callable[[], dict[str, object]]:
     return build
 
 
+def _housing_needs_run() -> dict[str, object]:
+    from cases_helpers import housing_needs_matrix_run
+
+    return {"pk": housing_needs_matrix_run().pk}
+
+
 def _mentoring(index: int) -> Callable[[], dict[str, object]]:
     def build() -> dict[str, object]:
         from cases_helpers import mentoring_matrix_objects
@@ -463,6 +469,10 @@ PAGE_CASES: list[PageCase] = [
     PageCase("cases:offered_flat_withdraw", kwargs=_offered_flat),
     PageCase("cases:housing_run_detail", kwargs=_housing(1)),
     PageCase("cases:housing_run_export", kwargs=_housing(1)),
+    # a run whose input carries health data of a case the role is not responsible for: the run
+    # page answers, its export is refused with the reason (docs/adr/0009)
+    PageCase("cases:housing_run_detail", kwargs=_housing_needs_run),
+    PageCase("cases:housing_run_export", kwargs=_housing_needs_run, granted=frozenset({403})),
     PageCase("cases:housing_request_create", kwargs=_housing_case),
     PageCase("cases:housing_move", kwargs=_housing(2)),
     PageCase("cases:case_detail", kwargs=_housing_case),

@@ -219,6 +219,20 @@ def housing_matrix_objects():
     return flat, run, request
 
 
+def housing_needs_matrix_run():
+    """A run whose household needs a barrier-free flat and care (health data), of a case of
+    another caseworker of the caseworker role's organisation: the role keeps the run but is not
+    the case's responsible caseworker, so its input is not for it (docs/adr/0009)."""
+    from funding_helpers import organisation
+    from passgenau.apps.cases.services import housing
+
+    org = organisation("Test organisation caseworker", "municipality")
+    actor = caseworker("matrix-caseworker-needs", org)
+    make_flat(actor, barrier_free=True, address="Barrierefrei 1")
+    make_housing_request(make_case(actor), barrier_free=True, care_need=True)
+    return housing.allocation_run(actor=actor)
+
+
 def make_mentor(actor=None, *, languages=("uk", "de"), slots=("tue_pm",), capacity=1, **fields):
     from passgenau.apps.cases.services import mentoring
 

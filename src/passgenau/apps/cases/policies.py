@@ -20,12 +20,18 @@ by name.
   mediator's confirmation and the hours. A mediator is told only :data:`MEDIATOR_SEES`; the
   note on what an appointment is about only the responsible caseworker sees, with the consent
   for health data.
+- A matching run's input (the engine instance and profiles of its export, the reasons of its
+  proposals) carries the special-category needs of the requests (housing: a barrier-free flat,
+  care): the input is exported only by a user who may see the health data of every case whose
+  profile in the run carries one (:func:`may_read_run_input`, docs/adr/0009); the run page
+  shows such a user's colleagues the proposals without what the needs decided.
 - Funding contracts and statements (``cases.view_statements``): a funder those on grants of its
   own programmes, a caseworker those on grants to its own organisation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -53,6 +59,7 @@ __all__ = [
     "may_manage_mediation",
     "may_manage_mentoring",
     "may_offer_flats",
+    "may_read_run_input",
     "may_see_appointment_note",
     "may_see_health",
     "may_take_over_case",
@@ -196,6 +203,15 @@ def may_see_health(*, user: Visitor, case: Case, active_purposes: frozenset[str]
         and case.caseworker_id == getattr(user, "pk", None)
         and case.organisation_id == _organisation_id(user)
         and ConsentPurpose.HEALTH in active_purposes
+    )
+
+
+def may_read_run_input(*, user: Visitor, cases: Iterable[tuple[Case, frozenset[str]]]) -> bool:
+    """Whether ``user`` may read a run's input whose profiles carry special-category needs of
+    ``cases`` (each with its consents in force): only where it may see the health data of
+    every one of them (:func:`may_see_health`); a run without such needs, to whoever keeps it."""
+    return all(
+        may_see_health(user=user, case=case, active_purposes=purposes) for case, purposes in cases
     )
 
 

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from passgenau.apps.audit.services import log_read
 from passgenau.apps.relocation.selectors.runs import explanation_relabel
 
-from ..models import EngineRun, RequestStatus
+from .. import policies
+from ..models import CaseConsent, EngineRun, RequestStatus
 from ..services.matching import MatchingArea, criterion_labels
 from ..wording import no_room_words
 from .cases import cases_for_user
@@ -32,7 +33,9 @@ __all__ = [
     "area_run_proposals",
     "area_runs_for_user",
     "area_waiting_for_user",
+    "purposes_in_force",
     "relabelled",
+    "without_special_reasons",
 ]
 
 
@@ -115,4 +118,44 @@ def area_run_proposals(
     )
     log_read(actor=user, objects=[p.request for p in proposals])
     relabelled([p.explanation for p in proposals], area.programme, (get_language() or "en")[:2])
+    if area.special_criteria:
+        purposes = purposes_in_force([p.request.case_id for p in proposals])
+        for proposal in proposals:
+            case = proposal.request.case
+            allowed = policies.may_see_health(
+                user=user, case=case, active_purposes=purposes.get(case.pk, frozenset())
+            )
+            if not allowed:
+                without_special_reasons(area, proposal.explanation)
     return proposals
+
+
+def purposes_in_force(case_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """The purposes with consent in force of each case (one query)."""
+    found: dict[int, set[str]] = {}
+    consents = CaseConsent.objects.filter(case_id__in=set(case_ids), withdrawn_at__isnull=True)
+    for case_id, purpose in consents.values_list("case_id", "purpose"):
+        found.setdefault(case_id, set()).add(purpose)
+    return {case_id: frozenset(p) for case_id, p in found.items()}
+
+
+def without_special_reasons(area: MatchingArea, explanation: dict[str, Any]) -> None:
+    """The explanation as a reader who may not see the case's health data is told it: no
+    contribution of a criterion that reads a special-category need, and no alternative's reason
+    (one could name the need). Done to every such proposal alike, so that what is left out
+    tells nothing of whether the household has a need (docs/adr/0009)."""
+    special = area.special_criteria
+    contributions = explanation.get("contributions", [])
+    explanation["contributions"] = [c for c in contributions if c["criterion"] not in special]
+    for alternative in explanation.get("alternatives", []):
+        alternative["hard_criteria"] = []
+        alternative["binding"] = []
+        alternative["text"] = str(REASON_WITHHELD)
+    explanation["withheld"] = str(REASONS_WITHHELD)
+
+
+REASON_WITHHELD = gettext_lazy("reason shown to the responsible caseworker only")
+REASONS_WITHHELD = gettext_lazy(
+    "What the household's health data (such as a need for a barrier-free flat or for care) "
+    "decided is shown only to the case's responsible caseworker with the consent for health data."
+)

@@ -356,6 +356,9 @@ HOUSING = MatchingArea(
     already_live=gettext_lazy("This case already waits for a flat or has one allocated."),
     request_related=("wished_districts", "anchor_districts"),
     waiting_order=("waiting_since", "id"),
+    # a disability or a need for care is health data (Art. 9), as the request keeps it
+    special_needs=frozenset({"barrier_free", "care_need"}),
+    special_criteria=frozenset({"barrier_free_need", "doctor_nearby"}),
 )
 
 

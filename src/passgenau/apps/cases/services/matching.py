@@ -26,6 +26,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
@@ -47,12 +48,18 @@ from passgenau.engine.problems import InputError
 
 from .. import policies
 from ..models import Case, CaseStatus, ConsentPurpose, EngineRun, ProposalStatus, RequestStatus
-from .cases import CasesError, _needs_consent, _require, transition
+from .cases import CasesError, _needs_consent, _require, active_purposes, transition
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
 
 ALTERNATIVES_SHOWN = 3
+
+RUN_INPUT_REFUSED = gettext_lazy(
+    "The engine's inputs of this run include health data (such as the need for a barrier-free "
+    "flat or for care) of cases for which you are not the responsible caseworker with the "
+    "consent for health data, so only their responsible caseworkers may download them."
+)
 
 
 @dataclass(frozen=True)
@@ -203,14 +210,44 @@ def area_run_reproduce(area: MatchingArea, actor: User, run: EngineRun) -> bool:
     return same
 
 
+def run_special_cases(area: MatchingArea, run: EngineRun) -> list[tuple[Case, frozenset[str]]]:
+    """The cases (with their consents in force) whose profiles in ``run``'s snapshot carry one of
+    the area's special-category needs (``area.special_needs``), for
+    :func:`~..policies.may_read_run_input`."""
+    if not area.special_needs:
+        return []
+    prefix = area.request_prefix
+    ids = [
+        int(h["id"].removeprefix(prefix))
+        for h in run.snapshot.get("households", [])
+        if area.special_needs.intersection(h.get("needs", ())) and h["id"].startswith(prefix)
+    ]
+    if not ids:
+        return []
+    requests: list[Any] = list(
+        area.request_model._default_manager.filter(pk__in=ids).select_related("case")
+    )
+    cases = {r.case_id: r.case for r in requests}
+    return [(case, active_purposes(case)) for case in cases.values()]
+
+
+def may_read_run_input(area: MatchingArea, user: Visitor, run: EngineRun) -> bool:
+    """Whether ``user``, who keeps ``run``, may read its input (the export): the policy on the
+    cases whose special-category needs it carries."""
+    return policies.may_read_run_input(user=user, cases=run_special_cases(area, run))
+
+
 def area_run_export(
     area: MatchingArea, actor: User, run: EngineRun, *, password: str
 ) -> ProtectedExport:
     """The run as a zip encrypted with ``password`` for ``actor`` only (docs/adr/0008): the
     engine instance (``instance/``, read by ``passgenau match`` and ``read_instance``; with the
     run's forbidden pairs applied), the profiles, the placements and ``run.json``. The profiles
-    are personal data of the requests: the export is audited with the requests' ids."""
+    are personal data of the requests: the export is audited with the requests' ids. Where they
+    carry special-category needs, only for a user who may see them all (docs/adr/0009)."""
     area.organisation(actor)
+    if not may_read_run_input(area, actor, run):
+        raise CasesError(str(RUN_INPUT_REFUSED), code="special_categories")
     again = engine_rerun(run)
     if not run.snapshot.get("erased") and again.instance.input_hash() != run.input_hash:
         raise CasesError(_("The rebuilt instance differs from the run's input hash."))
@@ -312,6 +349,11 @@ class MatchingArea:
     already_live: Promise  # the refusal of a second live request
     request_related: tuple[str, ...] = ()  # prefetched for the profiles
     waiting_order: tuple[str, ...] = ("created_at", "id")
+    # the profile tags that are special-category data of the request (Art. 9: housing's
+    # barrier_free, care_need), and the criteria that read them: a run whose input carries one
+    # is read only as policies.may_read_run_input allows (docs/adr/0009)
+    special_needs: frozenset[str] = frozenset()
+    special_criteria: frozenset[str] = frozenset()
 
     @property
     def request_action(self) -> str:
@@ -488,6 +530,7 @@ def area_erase(area: MatchingArea, case: Case) -> int:
 
 
 __all__ = [
+    "RUN_INPUT_REFUSED",
     "MatchingArea",
     "Placement",
     "Site",
@@ -505,6 +548,8 @@ __all__ = [
     "criterion_labels",
     "engine_rerun",
     "engine_run",
+    "may_read_run_input",
     "profiles_erase",
     "programme_catalogue",
+    "run_special_cases",
 ]

@@ -34,7 +34,13 @@ from ..selectors.matching import (
     area_runs_for_user,
 )
 from ..services import CasesError
-from ..services.matching import MatchingArea, area_run_export, area_run_reproduce
+from ..services.matching import (
+    RUN_INPUT_REFUSED,
+    MatchingArea,
+    area_run_export,
+    area_run_reproduce,
+    may_read_run_input,
+)
 from .common import post_action, start_run
 
 RUNS_SHOWN = 10
@@ -162,6 +168,8 @@ def area_views(pages: RunPages) -> AreaViews:
                 ),
                 proposed=ProposalStatus.PROPOSED,
                 unplaced=pages.unplaced(unplaced) if unplaced else "",
+                may_export=may_read_run_input(area, request.user, run),
+                refused=RUN_INPUT_REFUSED,
             ),
         )
 
@@ -204,8 +212,16 @@ def area_views(pages: RunPages) -> AreaViews:
     @require(pages.right)
     def run_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         """The engine's inputs in a zip encrypted with the password the user chooses, on its
-        own expiring download page (docs/adr/0008)."""
+        own expiring download page (docs/adr/0008); refused (403, saying why) where they carry
+        health data of cases the user may not see (docs/adr/0009)."""
         run = _run_or_404(request, pk)
+        if not may_read_run_input(area, request.user, run):
+            return render(
+                request,
+                "cases/matching_run_export.html",
+                _run_context(run, refused=RUN_INPUT_REFUSED),
+                status=403,
+            )
         form = ProtectedExportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
