@@ -5,6 +5,8 @@ the address (the link leads to the flat, for those who may see it)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -12,9 +14,12 @@ from django.utils.translation import ngettext_lazy
 from passgenau.apps.accounts.permissions import roles_with
 from passgenau.apps.notifications.kinds import Kind, register
 from passgenau.apps.notifications.selectors import recipients_with_perm
-from passgenau.apps.notifications.services import notify
+from passgenau.apps.notifications.services import notify_after_commit
 
 from .models import Flat
+
+if TYPE_CHECKING:
+    from passgenau.apps.accounts.models import User
 
 KEEPING = "cases.manage_housing"  # who keeps the housing transition and sees its flats
 
@@ -36,10 +41,11 @@ FLAT_OFFERED = register(
 )
 
 
-def flat_offered_notify(flat: Flat) -> None:
+def flat_offered_notify(flat: Flat, *, actor: User) -> None:
     """Tell the caseworkers who keep ``flat`` (its organisation's, with the right to keep the
-    housing transition) that a housing provider offered it."""
-    notify(
+    housing transition) that a housing provider offered it, once the flat is stored."""
+    notify_after_commit(
+        actor=actor,
         recipients=recipients_with_perm(code=KEEPING, organisation_ids=[flat.organisation_id]),
         kind=FLAT_OFFERED.code,
         params={

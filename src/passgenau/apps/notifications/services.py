@@ -109,6 +109,24 @@ def notify(
     return created
 
 
+def notify_after_commit(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    params: dict[str, Any],
+    url: str = "",
+    key: str = "",
+    actor: User | None = None,
+) -> None:
+    """:func:`notify` once the surrounding change is committed (a change rolled back tells
+    nobody anything), leaving out ``actor``: nobody is told of what they did themselves."""
+    kind_get(kind)  # a wrong kind fails in the change that asks for it, not after its commit
+    others = [user for user in recipients if actor is None or user.pk != actor.pk]
+    transaction.on_commit(
+        lambda: notify(recipients=others, kind=kind, params=params, url=url, key=key)
+    )
+
+
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all unread ones when ``ids`` is None)."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

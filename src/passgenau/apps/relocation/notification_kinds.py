@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,7 @@ from django.utils.translation import ngettext_lazy
 from passgenau.apps.accounts.permissions import roles_with
 from passgenau.apps.notifications.kinds import Due, Kind, register, register_due_check
 from passgenau.apps.notifications.selectors import recipients_with_perm
-from passgenau.apps.notifications.services import notify
+from passgenau.apps.notifications.services import notify_after_commit
 
 from .models import (
     Decision,
@@ -116,11 +115,8 @@ def _date(value: dt.date) -> str:
 def _tell(
     *, actor: User, recipients: list[User], kind: Kind, params: dict[str, Any], url: str, key: str
 ) -> None:
-    """Notify once the change is committed (a change rolled back tells nobody anything), and
-    never the one who acted."""
-    others = [user for user in recipients if user.pk != actor.pk]
-    transaction.on_commit(
-        lambda: notify(recipients=others, kind=kind.code, params=params, url=url, key=key)
+    notify_after_commit(
+        recipients=recipients, kind=kind.code, params=params, url=url, key=key, actor=actor
     )
 
 

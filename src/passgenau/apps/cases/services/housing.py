@@ -164,8 +164,7 @@ def offered_flat_create(*, actor: User, **fields: Any) -> Flat:
     allocate it, and are notified (``cases.flat_offered``)."""
     flat = Flat.objects.create(**_offered_fields(actor, fields))
     log_action("cases.flat.offered", actor=actor, obj=flat)
-    # the caseworkers who allocate it are told once the flat is stored (not on a rollback)
-    transaction.on_commit(lambda: flat_offered_notify(flat))
+    flat_offered_notify(flat, actor=actor)
     return flat
 
 
