@@ -17,6 +17,7 @@ carry no name and no contact.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from typing import Any
@@ -619,6 +620,12 @@ REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
     ReferralOutcome.DID_NOT_GO: frozenset(),
     ReferralOutcome.NOT_SUITABLE: frozenset(),
 }
+
+
+# A referral's outcome (did the person go?) is asked for on the Lotse's to-do list from a week
+# after the referral on, and is overdue two weeks after it.
+REFERRAL_OUTCOME_ASKED_AFTER = dt.timedelta(days=7)
+REFERRAL_OUTCOME_DUE_AFTER = dt.timedelta(days=14)
 
 
 class Referral(models.Model):

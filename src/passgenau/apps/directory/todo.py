@@ -1,19 +1,29 @@
 """What the directory asks of its users on the start page (found at start-up by the core app's
 to-do registry): a provider confirms its offers before they count as not confirmed recently; a
-directory editor reviews the changes waiting for it."""
+directory editor reviews the changes waiting for it; a Lotse records whether the person went to
+the offers it was referred to."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from passgenau.apps.core.todo import MAX_ITEMS, Item, Todo, register, todo_from
 
-from .models import ChangeRequest
+from .models import (
+    REFERRAL_OUTCOME_ASKED_AFTER,
+    REFERRAL_OUTCOME_DUE_AFTER,
+    ChangeRequest,
+    Referral,
+    ReferralOutcome,
+)
+from .selectors.lotse import referrals_for_lotse
 from .selectors.work import (
     changes_for_editor,
     confirmation_due_on,
@@ -75,3 +85,42 @@ def changes_to_review(*, user: User, today: dt.date) -> Todo:
         )
 
     return todo_from(changes_for_editor(user=user), today=today, item=item)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@register(
+    "directory.referral_outcomes",
+    permission="directory.lotse_desk",
+    title=ngettext_lazy(
+        "%(count)s referral whose outcome is not recorded yet",
+        "%(count)s referrals whose outcome is not recorded yet",
+        "count",
+    ),
+    url_name="directory:lotse_desk",
+    order=10,
+)
+def referral_outcomes(*, user: User, today: dt.date) -> Todo:
+    """Referrals of the Lotse's organisation without an outcome a week after they were made (the
+    person has had time to go), the oldest first; overdue two weeks after (two queries)."""
+    referrals = referrals_for_lotse(user=user).filter(
+        outcome=ReferralOutcome.OPEN,
+        created_at__lt=_day_start(today - REFERRAL_OUTCOME_ASKED_AFTER + dt.timedelta(days=1)),
+    )
+    overdue = Q(created_at__lt=_day_start(today - REFERRAL_OUTCOME_DUE_AFTER))
+    counts = referrals.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue))
+
+    def item(referral: Referral) -> Item:
+        referred_on = timezone.localdate(referral.created_at)
+        return Item(
+            _("Outcome of the referral to “%(offer)s”") % {"offer": referral.service.name},
+            reverse("directory:referral_outcome", kwargs={"pk": referral.pk}),
+            referred_on + REFERRAL_OUTCOME_DUE_AFTER,
+            _("Referred on %(date)s")
+            % {"date": formats.date_format(referred_on, "SHORT_DATE_FORMAT")},
+        )
+
+    items = [item(r) for r in referrals.order_by("created_at", "pk")[:MAX_ITEMS]]
+    return Todo(items, counts["total"], counts["overdue"])

@@ -10,7 +10,7 @@ from passgenau.engine.directory import Need, Offer, RankedOffer, rank_offers
 from ..models import NeedsRecord, Referral, Service
 from .search import VISIBLE, directory_scope
 
-__all__ = ["needs_for_lotse", "offers_ranked", "referral_get_for_lotse"]
+__all__ = ["needs_for_lotse", "offers_ranked", "referral_get_for_lotse", "referrals_for_lotse"]
 
 
 def _colleagues(user: User) -> Q:
@@ -30,12 +30,15 @@ def needs_for_lotse(*, user: User) -> QuerySet[NeedsRecord]:
     )
 
 
+def referrals_for_lotse(*, user: User) -> QuerySet[Referral]:
+    """The referrals of the Lotse's organisation's needs records."""
+    return Referral.objects.filter(
+        needs__lotse__in=User.objects.filter(_colleagues(user))
+    ).select_related("needs", "service", "service__organization")
+
+
 def referral_get_for_lotse(*, user: User, pk: int) -> Referral | None:
-    return (
-        Referral.objects.filter(needs__lotse__in=User.objects.filter(_colleagues(user)), pk=pk)
-        .select_related("needs", "service", "service__organization")
-        .first()
-    )
+    return referrals_for_lotse(user=user).filter(pk=pk).first()
 
 
 def _offer(service: Service) -> Offer:
