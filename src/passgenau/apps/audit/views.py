@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from passgenau.apps.accounts.access import require
+from passgenau.apps.core.listing import list_page
 
 from . import selectors
 from .forms import AuditFilterForm
@@ -22,7 +22,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         entries = selectors.audit_entries_for_user(user=request.user).none()
     else:
         entries = selectors.audit_entries_filter(user=request.user, filters=filters)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, entries, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
 from passgenau.apps.core.forms import DateInput, check_dates_in_order
+from passgenau.apps.core.listing import ListSearchForm
 from passgenau.engine.keys import koenigsteiner_years, parse_number
 
 from .models import Distribution, GrantStatus, KeyKind, Level, Method, Ties, Unit
@@ -218,12 +219,6 @@ class ReportForm(forms.Form):
     submitted_on = forms.DateField(label=_("Submitted on"), widget=DateInput())
     spent = AmountField(label=_("Amount spent (EUR)"))
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class ListSearchForm(forms.Form):
-    """Words to look for in a list (name, title, recipient); an empty form lists everything."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
 
 
 class GrantFilterForm(ListSearchForm):

@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404, id_or_404
+from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.pages import form_saved
 
 from . import exports, policies, selectors, services
@@ -88,16 +88,11 @@ def calculator(request: AuthenticatedHttpRequest) -> HttpResponse:
 LIST_PAGE_SIZE = 50
 
 
-def _page(request: HttpRequest, items: Any) -> Any:
-    """One page of a list; a page number that is not one shows the nearest page."""
-    return Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 @require("funding.apportion")
 def distribution_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _page(request, selectors.distributions_search(q=q))
+    page = list_page(request, selectors.distributions_search(q=q), LIST_PAGE_SIZE)
     return render(request, "funding/distribution_list.html", {"form": form, "page": page})
 
 
@@ -153,7 +148,7 @@ def distribution_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) 
 def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _page(request, selectors.programmes_search(user=request.user, q=q))
+    page = list_page(request, selectors.programmes_search(user=request.user, q=q), LIST_PAGE_SIZE)
     return render(request, "funding/programme_list.html", {"form": form, "page": page})
 
 
@@ -266,7 +261,7 @@ def grant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         status=filters.get("status", ""),
         programme_id=filters.get("programme") or None,
     )
-    page = _page(request, grants)
+    page = list_page(request, grants, LIST_PAGE_SIZE)
     return render(request, "funding/grant_list.html", {"form": form, "page": page})
 
 

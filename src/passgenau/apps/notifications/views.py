@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.listing import list_page
 
 from . import selectors, services
 from .forms import PreferencesForm
@@ -20,9 +20,7 @@ PER_PAGE = 25
 
 @require("notifications.view_own")
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_for_user(user=request.user), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = list_page(request, selectors.notifications_for_user(user=request.user), PER_PAGE)
     items = []
     for notification in page.object_list:
         subject, text = services.render_notification(

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from passgenau.apps.accounts.access import require
+from passgenau.apps.core.listing import list_page
 
 from . import selectors
 from .destatis import LAENDER_IN_GERMANY
@@ -41,9 +41,7 @@ def territory_index(request: HttpRequest) -> HttpResponse:
             level=form.cleaned_data["level"],
         )
         context["result"] = result
-        context["page"] = Paginator(result.gemeinden, GEMEINDEN_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        context["page"] = list_page(request, result.gemeinden, GEMEINDEN_PER_PAGE)
     return render(request, "territories/index.html", context)
 
 

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import Form
 from django.http import Http404, HttpResponse
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.audit.services import log_read
+from passgenau.apps.core.listing import list_page
 
 from .. import exports, policies
 from ..forms.cases import (
@@ -83,7 +83,7 @@ def _case_or_404(request: AuthenticatedHttpRequest, pk: int, *, log: bool = True
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     only = request.GET.get("only", "")
     load = selectors.caseload_for_user(user=request.user, only=only)
-    page = Paginator(load.cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = list_page(request, load.cases, CASES_PER_PAGE)
     log_read(actor=request.user, objects=page.object_list)
     return render(
         request,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404
+from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.pages import form_saved
 
 from ..forms import DecisionForm, OfferTextForm
@@ -93,7 +93,7 @@ def text_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if status not in TranslationStatus.values:
         status = ""
     rows = work.text_rows(directory=directory, language=language, status=status)
-    page = Paginator(rows, TEXTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = list_page(request, rows, TEXTS_PER_PAGE)
     return render(
         request,
         "directory/text_list.html",

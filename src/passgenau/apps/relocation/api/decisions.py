@@ -9,12 +9,12 @@ from ninja import Field, Router, Schema
 
 from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED
+from passgenau.apps.core.listing import SEARCH_MAX_LENGTH
 
 from ..models import (
     Proposal,
 )
 from ..selectors import decisions as decision_selectors
-from ..selectors.lists import SEARCH_MAX_LENGTH
 from ..services import decisions
 
 router = Router(tags=["proposals"])

@@ -9,13 +9,13 @@ from ninja import Router, Schema, Status
 
 from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED
+from passgenau.apps.core.listing import SEARCH_MAX_LENGTH
 
 from ..models import (
     Household,
 )
 from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
-from ..selectors.lists import SEARCH_MAX_LENGTH
 from ..services import intake
 
 router = Router(tags=["relocation"])

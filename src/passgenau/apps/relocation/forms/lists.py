@@ -12,13 +12,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.core.listing import ListSearchForm
 
 from ..models import Round
-from ..selectors.lists import SEARCH_MAX_LENGTH, ListFilters
+from ..selectors.lists import ListFilters
 
 
-class ListFilterForm(forms.Form):
-    q = forms.CharField(label=_("Reference"), required=False, max_length=SEARCH_MAX_LENGTH)
+class ListFilterForm(ListSearchForm):
     status = forms.ChoiceField(label=_("Status"), required=False)
     round = forms.ModelChoiceField(
         label=_("Round"), queryset=Round.objects.none(), required=False, empty_label=_("all")
@@ -49,6 +49,8 @@ class ListFilterForm(forms.Form):
             self.fields["q"].label = search_label
         elif names_searchable:
             self.fields["q"].label = _("Name or reference")
+        else:
+            self.fields["q"].label = _("Reference")
         if statuses is None:
             del self.fields["status"]
         else:

@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=Model)
 
-# the longest search text a list takes (the filter bar's field, the API's ``q``)
-SEARCH_MAX_LENGTH = 100
-
 
 @dataclass(frozen=True)
 class ListFilters:

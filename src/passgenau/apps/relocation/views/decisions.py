@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, request_has_perm, require
 from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.pages import form_saved
 
 from .. import policies
@@ -27,7 +28,6 @@ from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
 from ..selectors.lists import municipalities_of
 from ..services import decisions
-from .common import list_page
 
 
 def _statuses_sent_out() -> list[tuple[str, Any]]:

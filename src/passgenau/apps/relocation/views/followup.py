@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.protected_exports import protected_export_url
 
 from .. import policies
@@ -23,7 +24,7 @@ from ..models import QuestionnaireLanguage, Round
 from ..selectors import followup as followup_selectors
 from ..selectors import rounds as round_selectors
 from ..services import followup
-from .common import list_page, questionnaire_language
+from .common import questionnaire_language
 
 
 @require("relocation.record_followup")

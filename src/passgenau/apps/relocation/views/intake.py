@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.listing import list_page
 
 from .. import policies
 from ..forms.intake import (
@@ -41,7 +42,7 @@ from ..models.vocab import (
 from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
 from ..services import intake
-from .common import list_page, questionnaire_language
+from .common import questionnaire_language
 
 
 @require("relocation.view_households")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, request_has_perm, require
+from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.pages import form_saved
 
 from .. import policies
@@ -29,7 +30,6 @@ from ..models.vocab import (
 from ..selectors import profiles as profile_selectors
 from ..selectors import rounds as round_selectors
 from ..services import profiles, rounds
-from .common import list_page
 
 
 @require("relocation.view_rounds")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.core.forms import ProtectedExportForm
+from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.protected_exports import protected_export_url
 
 from .. import policies
@@ -33,7 +34,7 @@ from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
 from ..services import runs
 from ..services.review import REMEASURING
-from .common import errors_to_messages, list_page
+from .common import errors_to_messages
 
 # The engine's household groups for metrics (engine.matching.profiles.GROUPS), in words.
 GROUP_LABELS: dict[str, object] = {

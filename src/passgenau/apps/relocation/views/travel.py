@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.pages import form_saved
 
 from .. import policies
@@ -23,7 +24,6 @@ from ..selectors import rounds as round_selectors
 from ..selectors import travel as travel_selectors
 from ..selectors.lists import municipalities_of
 from ..services import travel
-from .common import list_page
 
 
 def _placements_page(
