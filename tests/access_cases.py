@@ -68,6 +68,20 @@ def _funding_grant() -> dict[str, object]:
     return {"pk": make_grant(approve=True).pk}  # funder role's programme, provider role's grant
 
 
+def _funding_payment() -> dict[str, object]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from funding_helpers import make_grant
+    from passgenau.apps.funding import services
+
+    grant = make_grant(approve=True)
+    payment = services.grant_pay(
+        actor=None, grant=grant, amount=Decimal("100.00"), paid_on=dt.date(2026, 5, 1)
+    )
+    return {"pk": grant.pk, "payment": payment.pk}
+
+
 def _relocation_round() -> dict[str, object]:
     """An open round of the coordinator role's organisation; the municipal officer role's
     municipality takes part (made by a separate user so the role users can still be created)."""
@@ -424,6 +438,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("funding:grant_list"),
     PageCase("funding:grant_detail", kwargs=_funding_grant),
     PageCase("funding:grant_notice", kwargs=_funding_grant),
+    PageCase("funding:payment_correct", kwargs=_funding_payment),
     PageCase("measures:plan_list"),
     PageCase("measures:plan_create"),
     PageCase("measures:plan_detail", kwargs=_measures_plan),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
+from passgenau.apps.core.corrections import correction_reason_field
 from passgenau.apps.core.forms import DateInput, check_dates_in_order
 from passgenau.apps.core.listing import ListSearchForm
 from passgenau.engine.keys import koenigsteiner_years, parse_number
@@ -213,6 +214,12 @@ class PayForm(forms.Form):
         required=False,
         help_text=_("For a payment scheduled for a later date; confirm it once it has been made."),
     )
+
+
+class PaymentCorrectForm(PayForm):
+    """A payment recorded in error: the right amount, date and whether it is only planned."""
+
+    reason = correction_reason_field()
 
 
 class ReportForm(forms.Form):

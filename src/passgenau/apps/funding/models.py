@@ -338,6 +338,44 @@ class Payment(models.Model):
         return f"{self.amount} ({self.paid_on})"
 
 
+class PaymentCorrection(models.Model):
+    """A payment recorded in error, corrected: its amount, date and whether it was only planned,
+    before and after, with the funder's reason (issue 11)."""
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    reason = models.TextField(_("reason"))
+    amount_before = models.DecimalField(_("amount before"), max_digits=16, decimal_places=2)
+    amount_after = models.DecimalField(_("amount after"), max_digits=16, decimal_places=2)
+    paid_on_before = models.DateField(_("date before"))
+    paid_on_after = models.DateField(_("date after"))
+    planned_before = models.BooleanField(_("planned before"))
+    planned_after = models.BooleanField(_("planned after"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction of a payment")
+        verbose_name_plural = _("corrections of payments")
+        ordering = ["payment", "corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="funding_payment_correction_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment}: {self.amount_before} → {self.amount_after}"
+
+
 class IssuedNotice(models.Model):
     """An approval notice exactly as it was issued: the file and its SHA-256, never regenerated
     (a later freeze or payment does not change a notice that has gone out)."""

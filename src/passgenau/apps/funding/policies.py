@@ -15,9 +15,12 @@ from passgenau.apps.accounts.access import user_has_perm
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
 
+    from .models import Grant
+
 __all__ = [
     "GRANT_DECISIONS",
     "funder_organisation",
+    "may_correct_payments",
     "may_decide_grants",
     "may_manage_programmes",
     "recipient_organisation",
@@ -55,3 +58,9 @@ def may_manage_programmes(*, user: Visitor) -> bool:
 def may_decide_grants(*, user: Visitor) -> bool:
     """Whether ``user`` approves, freezes, pays and closes grants (of its own programmes)."""
     return user_has_perm(user, "funding.manage")
+
+
+def may_correct_payments(*, user: Visitor, grant: Grant) -> bool:
+    """Whether ``user`` corrects the payments of ``grant``: its programme's funder."""
+    funder_id = funder_organisation(user=user)
+    return funder_id is not None and grant.programme.funder_id == funder_id

@@ -325,7 +325,7 @@ def grant_get_for_user(*, user: Visitor, pk: int) -> Grant:
         .filter(pk=pk)
         .prefetch_related(
             "cost_lines",
-            "payments",
+            "payments__corrections",
             Prefetch("freezes", queryset=Freeze.objects.order_by("frozen_at", "id")),
         )
         .first()

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.corrections import correction_reason
 from passgenau.apps.core.input_problems import problem_texts
 from passgenau.engine.apportionment import Apportionment, ApportionmentError, apportion
 
-from . import exports, selectors
+from . import exports, policies, selectors
 from .models import (
     CENTS,
     Allocation,
@@ -36,6 +37,7 @@ from .models import (
     KeyKind,
     Level,
     Payment,
+    PaymentCorrection,
     Programme,
     Unit,
     UseOfFundsReport,
@@ -59,6 +61,7 @@ __all__ = [
     "notice_for_download",
     "notice_issue",
     "payment_confirm",
+    "payment_correct",
     "programme_create",
 ]
 
@@ -562,10 +565,24 @@ def freeze_release(*, actor: User | None, freeze: Freeze) -> Freeze:
 
 
 def _mark_paid_when_complete(grant: Grant) -> None:
+    """An approved grant is paid once its payments made reach the amount approved, and approved
+    again when a correction takes it below."""
     money = selectors.grant_money(grant=grant)
-    if money.paid == money.approved:
-        grant.status = GrantStatus.PAID
+    status = GrantStatus.PAID if money.paid == money.approved else GrantStatus.APPROVED
+    if grant.status != status:
+        grant.status = status
         grant.save(update_fields=["status"])
+
+
+def _check_payment_date(paid_on: dt.date, planned: bool) -> None:
+    """A payment made is not dated in the future; one planned is dated after today."""
+    today = timezone.localdate()
+    if paid_on > today and not planned:
+        raise FundingError(
+            _("A payment dated in the future has not been made yet: mark it as planned.")
+        )
+    if planned and paid_on <= today:
+        raise FundingError(_("A planned payment needs a date after today."))
 
 
 @transaction.atomic
@@ -577,13 +594,7 @@ def grant_pay(
     grant = _locked(grant)
     if grant.status != GrantStatus.APPROVED:
         raise FundingError(_("Only an approved grant can be paid."))
-    today = timezone.localdate()
-    if paid_on > today and not planned:
-        raise FundingError(
-            _("A payment dated in the future has not been made yet: mark it as planned.")
-        )
-    if planned and paid_on <= today:
-        raise FundingError(_("A planned payment needs a date after today."))
+    _check_payment_date(paid_on, planned)
     money = selectors.grant_money(grant=grant)
     if amount <= 0 or amount > money.payable:
         raise FundingError(
@@ -623,6 +634,84 @@ def payment_confirm(*, actor: User | None, payment: Payment) -> Payment:
         data={"payment": payment.pk, "amount": _money(payment.amount)},
     )
     return payment
+
+
+PAYMENT_FIELDS = ("amount", "paid_on", "planned")
+# a grant's payments are corrected until its use of funds is reported
+CORRECTABLE_GRANT_STATES = (GrantStatus.APPROVED, GrantStatus.PAID)
+
+
+@transaction.atomic
+def payment_correct(
+    *,
+    actor: User,
+    payment: Payment,
+    reason: str,
+    amount: Decimal,
+    paid_on: dt.date,
+    planned: bool = False,
+) -> PaymentCorrection:
+    """Correct a payment recorded in error (its funder): amount, date, or whether it is only
+    planned, by the same rules as paying; the reason is kept with the old and the new values,
+    and the grant counts as paid exactly when its payments made reach the amount approved."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    grant = _locked(payment.grant)
+    if not policies.may_correct_payments(user=actor, grant=grant):
+        raise FundingError(_("Only the programme's funder corrects its payments."))
+    if grant.status not in CORRECTABLE_GRANT_STATES:
+        raise FundingError(
+            _("The use of funds has been reported: the payments can no longer be corrected.")
+        )
+    reason = correction_reason(reason)
+    _check_payment_date(paid_on, planned)
+    # what may be paid besides the other payments: this payment's amount is free again
+    payable = selectors.grant_money(grant=grant).payable + payment.amount
+    if amount <= 0 or amount > payable:
+        raise FundingError(
+            _("The instalment must be positive and at most %(payable)s EUR.")
+            % {"payable": _shown(payable)}
+        )
+    after = {"amount": amount, "paid_on": paid_on, "planned": planned}
+    before = {name: getattr(payment, name) for name in PAYMENT_FIELDS}
+    if before == after:
+        raise FundingError(_("Nothing was changed."))
+    for name, value in after.items():
+        setattr(payment, name, value)
+    payment.save(update_fields=list(PAYMENT_FIELDS))
+    correction = PaymentCorrection.objects.create(
+        payment=payment,
+        reason=reason,
+        amount_before=before["amount"],
+        amount_after=amount,
+        paid_on_before=before["paid_on"],
+        paid_on_after=paid_on,
+        planned_before=before["planned"],
+        planned_after=planned,
+        corrected_by=actor,
+    )
+    status_before = grant.status
+    _mark_paid_when_complete(grant)
+
+    def logged(values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "amount": _money(values["amount"]),
+            "paid_on": str(values["paid_on"]),
+            "planned": values["planned"],
+        }
+
+    log_action(
+        "funding.payment.corrected",
+        actor=actor,
+        obj=grant,
+        data={
+            "payment": payment.pk,
+            "correction": correction.pk,  # the reason is kept there
+            "from": logged(before),
+            "to": logged(after),
+            "status": {"from": status_before, "to": grant.status},
+        },
+    )
+    return correction
 
 
 @transaction.atomic

@@ -25,5 +25,10 @@ urlpatterns = [
     path("grants/", views.grant_list, name="grant_list"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/notice.pdf", views.grant_notice, name="grant_notice"),
+    path(
+        "grants/<int:pk>/payments/<int:payment>/correct/",
+        views.payment_correct,
+        name="payment_correct",
+    ),
     path("grants/<int:pk>/<str:action>/", views.grant_action, name="grant_action"),
 ]

@@ -34,6 +34,7 @@ from .forms import (
     GrantForm,
     ListSearchForm,
     PayForm,
+    PaymentCorrectForm,
     ProgrammeForm,
     ReportForm,
     SaveDistributionForm,
@@ -286,6 +287,9 @@ def _grant_context(request: HttpRequest, grant: Any, **forms: Any) -> dict[str, 
         "pay_form": forms.get("pay") or PayForm(),
         "report_form": forms.get("report") or ReportForm(),
         "statuses": GrantStatus,
+        "payments_correctable": is_funder
+        and grant.status in services.CORRECTABLE_GRANT_STATES
+        and policies.may_correct_payments(user=request.user, grant=grant),
     }
 
 
@@ -343,6 +347,37 @@ def grant_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
     return redirect(grant)
 
 
+@require("funding.manage")
+def payment_correct(request: AuthenticatedHttpRequest, pk: int, payment: int) -> HttpResponse:
+    """Correct a payment recorded in error, with a reason (kept with the old and new values)."""
+    grant = selectors.grant_get_for_user(user=request.user, pk=pk)
+    recorded = _grant_row_or_404(Payment, grant, payment)
+    if not policies.may_correct_payments(user=request.user, grant=grant):
+        raise PermissionDenied
+    initial = {name: getattr(recorded, name) for name in services.PAYMENT_FIELDS}
+    form = PaymentCorrectForm(request.POST or None, initial=initial)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.payment_correct(actor=request.user, payment=recorded, **data),
+        done=_("The payment has been corrected."),
+        refused=services.FundingError,
+    ):
+        return redirect(grant)
+    return render(
+        request,
+        "funding/payment_correct.html",
+        {
+            "grant": grant,
+            "payment": recorded,
+            "form": form,
+            "corrections": recorded.corrections.select_related("corrected_by"),
+            "correctable": grant.status in services.CORRECTABLE_GRANT_STATES,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
 @require("funding.view_grants")
 def grant_notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The approval notice as PDF (only for an approved grant)."""
@@ -366,6 +401,7 @@ __all__ = [
     "grant_detail",
     "grant_list",
     "grant_notice",
+    "payment_correct",
     "programme_create",
     "programme_detail",
     "programme_list",
