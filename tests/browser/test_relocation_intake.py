@@ -206,3 +206,49 @@ def test_every_relocation_page_is_accessible_on_a_tablet(watched, transactional_
             assert serious_violations(page) == [], url
             assert too_wide(page) == [], url
             assert no_sideways_scrolling(page), url
+
+
+def test_the_member_table_grows_in_place(watched, transactional_db):
+    """The interviewer adds two persons to the member table with "Weitere Person hinzufügen":
+    the rows appear in place (nothing is sent, what was typed stays), the focus moves to the new
+    row's age band; filled in and saved, the household has all four members (issue 11)."""
+    from relocation_helpers import make_round, register, user
+
+    round_ = make_round()
+    household = register(round_)
+    _session_cookie(watched, user("interviewer"))
+    page = watched.page
+    page.set_viewport_size(TABLET)
+    watched.goto(f"/relocation/households/{household.pk}/interview/?lang=de")
+    page.get_by_label("Mitglied 1: Altersgruppe").select_option("30-44")
+    page.get_by_label("Mitglied 1: Beziehung").select_option("main_contact")
+    page.get_by_label("Mitglied 2: Altersgruppe").select_option("30-44")
+    page.get_by_label("Mitglied 2: Beziehung").select_option("partner")
+    page.get_by_label("Ukrainisch", exact=True).check()
+    sent = len(watched.requests)
+
+    add = page.get_by_role("button", name="Weitere Person hinzufügen")
+    add.click()
+    third = page.get_by_label("Mitglied 3: Altersgruppe")
+    assert third.evaluate("el => el === document.activeElement")
+    third.select_option("6-9")
+    page.get_by_label("Mitglied 3: Beziehung").select_option("child")
+    add.focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Mitglied 4: Altersgruppe").select_option("0-2")
+    page.get_by_label("Mitglied 4: Beziehung").select_option("child")
+    assert len(watched.requests) == sent  # in place: no page was asked for
+    assert page.get_by_label("Mitglied 1: Altersgruppe").input_value() == "30-44"
+    assert page.get_by_label("Ukrainisch", exact=True).is_checked()
+    assert page.locator("input[name=members-TOTAL_FORMS]").input_value() == "4"
+    assert serious_violations(page) == []
+
+    page.get_by_role("button", name="Unvollständig speichern").click()
+    page.wait_for_url("**/interview/?lang=de")
+    assert [(m.age_band, m.relation) for m in household.members.all()] == [
+        ("30-44", "main_contact"),
+        ("30-44", "partner"),
+        ("6-9", "child"),
+        ("0-2", "child"),
+    ]
+    assert household.interview.languages == ["uk"]

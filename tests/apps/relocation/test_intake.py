@@ -554,3 +554,136 @@ def test_the_loser_of_two_registrations_with_one_own_reference_gets_a_form_error
     assert response.status_code == 200
     assert "already registered a household with this reference" in response.content.decode()
     # (the winner here ran inside the loser's transaction, so it went with its rollback)
+
+
+def _values_sent(page: str) -> dict[str, list[str]]:
+    """What the page's interview form sends back as it stands: each control's name and values
+    (selected options, checked boxes, text), leaving out the row template."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sent: dict[str, list[str]] = {}
+            self.select: str | None = None
+            self.textarea: str | None = None
+            self.in_template = False
+
+        def send(self, name, value) -> None:
+            self.sent.setdefault(name, []).append(value)
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "template":
+                self.in_template = True
+            elif self.in_template or not a.get("name"):
+                if tag == "option" and self.select and "selected" in a and not self.in_template:
+                    self.send(self.select, a["value"])
+            elif tag == "select":
+                self.select = a["name"]
+            elif tag == "textarea":
+                self.textarea = a["name"]
+                self.send(self.textarea, "")
+            elif tag == "input" and (a.get("type") not in ("checkbox", "radio") or "checked" in a):
+                self.send(a["name"], a.get("value", "on"))
+
+        def handle_endtag(self, tag):
+            if tag == "template":
+                self.in_template = False
+            elif tag == "select":
+                self.select = None
+            elif tag == "textarea" and self.textarea:  # a browser drops the first newline
+                self.sent[self.textarea][-1] = self.sent[self.textarea][-1].removeprefix("\n")
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.sent[self.textarea][-1] += data
+
+    parser = Form()
+    parser.feed(page)
+    return parser.sent
+
+
+def test_add_another_person_without_javascript_keeps_what_was_typed(interviewer_client):
+    """ "Add another person" sends the form: the page comes back with every value as typed
+    (members, a row marked for removal, answers), the rows with anything in them first and one
+    more empty row than before, no error shown and nothing saved (issue 11)."""
+    from django.urls import reverse
+
+    round_ = make_round()
+    household = register(round_)
+    place = str(round_.profiles.values_list("municipality_id", flat=True).first())
+    url = reverse("relocation:interview", kwargs={"pk": household.pk}) + "?lang=uk"
+    data = _interview_post(
+        round_,
+        action="add_member",
+        members=[
+            {"age_band": "30-44", "relation": "main_contact"},
+            {},  # left empty
+            {"relation": "child"},  # no age band yet: an error on saving, none here
+            {"age_band": "65-74", "relation": "other"},
+        ],
+        languages=["uk", "ru"],
+        qualifications="Krankenpflegerin",
+        ranked_1=place,
+        notes="Fragt nach Schulen",
+    )
+    data["members-3-DELETE"] = "on"
+    page = interviewer_client.post(url, data).content.decode()
+
+    sent = _values_sent(page)
+    assert sent["members-TOTAL_FORMS"] == ["5"] and sent["members-INITIAL_FORMS"] == ["3"]
+    rows = [
+        (
+            sent.get(f"members-{i}-age_band", [""])[0],
+            sent.get(f"members-{i}-relation", [""])[0],
+            f"members-{i}-DELETE" in sent,
+        )
+        for i in range(5)
+    ]
+    assert rows == [
+        ("30-44", "main_contact", False),
+        ("", "child", False),
+        ("65-74", "other", True),
+        ("", "", False),
+        ("", "", False),
+    ]
+    assert sent["languages"] == ["uk", "ru"] and sent["ranked_1"] == [place]
+    assert sent["qualifications"] == ["Krankenpflegerin"] and sent["notes"] == [
+        "Fragt nach Schulen"
+    ]
+    assert "error-summary" not in page and "errorlist" not in page
+    assert 'name="members-3-age_band" autofocus' in page.replace("required ", "")
+    assert not Interview.objects.filter(household=household).exists()
+    assert household.members.count() == 0
+
+    # sent once more, the page has one more row again; then saved, the members are those typed
+    data = {**{k: v[0] for k, v in sent.items()}, "languages": sent["languages"]}
+    data["action"] = "add_member"
+    assert _values_sent(interviewer_client.post(url, data).content.decode())[
+        "members-TOTAL_FORMS"
+    ] == ["6"]
+    data["members-1-age_band"] = "6-9"
+    data["action"] = "save"
+    assert interviewer_client.post(url, data).status_code == 302
+    assert [(m.age_band, m.relation) for m in household.members.all()] == [
+        ("30-44", "main_contact"),
+        ("6-9", "child"),
+    ]
+
+
+def test_the_member_table_offers_another_row_up_to_the_most(interviewer_client):
+    from django.urls import reverse
+
+    round_ = make_round()
+    household = register(round_)
+    url = reverse("relocation:interview", kwargs={"pk": household.pk}) + "?lang=en"
+    page = interviewer_client.get(url).content.decode()
+    assert 'value="add_member"' in page and "Add another person" in page
+    assert '<template id="member-row-template">' in page
+    assert 'name="members-__prefix__-age_band"' in page and "Member __number__: age band" in page
+    full = _interview_post(round_, action="add_member", members=[{"age_band": "18-29"}] * 20)
+    page = interviewer_client.post(url, full).content.decode()
+    assert _values_sent(page)["members-TOTAL_FORMS"] == ["20"]
+    assert 'value="add_member"' not in page

@@ -122,13 +122,43 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return out
 
 
-# formset_factory makes a subclass of the formset it is given
-MemberFormSet = cast(
-    type[BaseMemberFormSet],
-    forms.formset_factory(
-        MemberForm, formset=BaseMemberFormSet, extra=2, can_delete=True, max_num=20
-    ),
-)
+MAX_MEMBERS = 20
+
+
+def _member_formset(extra: int) -> type[BaseMemberFormSet]:
+    # formset_factory makes a subclass of the formset it is given
+    return cast(
+        type[BaseMemberFormSet],
+        forms.formset_factory(
+            MemberForm,
+            formset=BaseMemberFormSet,
+            extra=extra,
+            can_delete=True,
+            max_num=MAX_MEMBERS,
+        ),
+    )
+
+
+MemberFormSet = _member_formset(extra=2)
+
+
+def typed_values(form: forms.Form) -> dict[str, Any]:
+    """What was typed into a bound form, field by field, read as sent and not checked."""
+    return {name: form[name].data for name in form.fields}
+
+
+def member_formset_with_another_row(data: Any) -> BaseMemberFormSet:
+    """The members' rows as sent, unchecked (so that no error shows), and one more empty row:
+    "Add another person" without JavaScript. The rows with anything typed come first, in their
+    order, then as many empty rows as were sent and one more (at most MAX_MEMBERS rows)."""
+    sent = MemberFormSet(data, prefix="members")
+    rows = [values for values in map(typed_values, sent.forms) if any(values.values())]
+    extra = max(len(sent.forms) + 1 - len(rows), 1)
+    formset = _member_formset(extra)(initial=rows, prefix="members")
+    if len(rows) < len(formset.forms):  # the first empty row, where the next person goes
+        formset.forms[len(rows)].fields["age_band"].widget.attrs["autofocus"] = True
+    return formset
+
 
 IMPORTANCE_CHOICES = [
     ("0", _("does not matter")),

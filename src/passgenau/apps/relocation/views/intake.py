@@ -25,6 +25,8 @@ from ..forms.intake import (
     InterviewForm,
     MemberFormSet,
     RegistrationForm,
+    member_formset_with_another_row,
+    typed_values,
 )
 from ..forms.lists import ListFilterForm
 from ..models import (
@@ -266,6 +268,9 @@ def _interview_submit(
         formset = MemberFormSet(initial=_member_initial(household), prefix="members")
         return form, formset, None
     form = InterviewForm(request.POST, round_=round_)
+    if request.POST.get("action") == "add_member":  # "Add another person": shown back, not saved
+        typed = InterviewForm(initial=typed_values(form), round_=round_)
+        return typed, member_formset_with_another_row(request.POST), None
     formset = MemberFormSet(request.POST, prefix="members")
     complete = request.POST.get("action") == "complete"
     if not (form.is_valid() and formset.is_valid()):
