@@ -3,14 +3,20 @@ functions, which take the user who asks and log what they return."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils import timezone
 
 from . import policies
-from .models import Organisation, User
+from .models import LoginAttempt, LoginStep, Organisation, User
+from .roles import ROLES_REQUIRING_TOTP
 from .trail import log_read
 
 if TYPE_CHECKING:
@@ -59,3 +65,72 @@ def organisation_get_for_user(*, user: Visitor, id: int) -> Organisation:
         return organisations_for_user(user=user).get(pk=id)
     except Organisation.DoesNotExist:
         raise Http404 from None
+
+
+# --- accounts that need an administrator (the to-do list names them by number only, so it
+# logs no read; the account's page, where the work is done, does)
+
+
+def accounts_never_used(*, user: Visitor) -> QuerySet[User]:
+    """Active accounts of which nobody has ever logged in: invitations not accepted (no password
+    set yet, ``invited``) and accounts set up with a password that was never used."""
+    return (
+        users_for_user(user=user)
+        .filter(is_active=True, last_login__isnull=True)
+        .annotate(invited=Q(password__startswith=UNUSABLE_PASSWORD_PREFIX))
+    )
+
+
+def accounts_without_second_factor(*, user: Visitor) -> QuerySet[User]:
+    """Active accounts in use whose role requires a second factor that is not set up (reset by
+    an administrator, a new role, an enrolment given up): the next log-in stops at enrolment."""
+    return users_for_user(user=user).filter(
+        Q(totp_confirmed_at__isnull=True) | Q(totp_secret=""),
+        is_active=True,
+        last_login__isnull=False,
+        role__in=ROLES_REQUIRING_TOTP,
+    )
+
+
+def _counted_failures(step: str) -> QuerySet[LoginAttempt]:
+    """Failed attempts of ``step`` that count towards a lock-out now, by the rule of
+    ``services.lockout_status`` (passwords: per user name and address) and
+    ``services.code_lockout_status`` (codes: per user name): within the window and after the
+    last success of the same key."""
+    since = timezone.now() - timedelta(seconds=settings.LOCKOUT_WINDOW_SECONDS)
+    later_success = LoginAttempt.objects.filter(
+        username=OuterRef("username"), step=step, succeeded=True, at__gte=OuterRef("at")
+    )
+    failures = LoginAttempt.objects.filter(step=step, succeeded=False, at__gte=since)
+    if step != LoginStep.PASSWORD:
+        return failures.exclude(Exists(later_success))
+    known = failures.filter(ip_address__isnull=False).exclude(
+        Exists(later_success.filter(ip_address=OuterRef("ip_address")))
+    )
+    unknown = failures.filter(ip_address__isnull=True).exclude(
+        Exists(later_success.filter(ip_address__isnull=True))
+    )
+    return known | unknown
+
+
+def accounts_locked_out(*, user: Visitor) -> QuerySet[User]:
+    """Accounts that cannot log in now after too many wrong passwords (from one address) or wrong
+    one-time codes; the lock ends by itself when the window has passed."""
+
+    def locked(step: str, *key: str) -> QuerySet[LoginAttempt]:
+        return (
+            _counted_failures(step)
+            .values("username", *key)
+            .annotate(failures=Count("pk"))
+            .filter(failures__gte=settings.LOCKOUT_MAX_FAILURES)
+            .values("username")
+        )
+
+    return (
+        users_for_user(user=user)
+        .annotate(lower_username=Lower("username"))
+        .filter(
+            Q(lower_username__in=locked(LoginStep.PASSWORD, "ip_address"))
+            | Q(lower_username__in=locked(LoginStep.CODE))
+        )
+    )

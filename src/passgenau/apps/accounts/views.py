@@ -234,7 +234,16 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require("accounts.manage_users")
 def user_detail(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
     account = selectors.user_get_for_user(user=request.user, id=id)
-    return render(request, "accounts/user_detail.html", {"account": account})
+    locked = selectors.accounts_locked_out(user=request.user).filter(pk=account.pk).exists()
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "locked": locked,
+            "lockout_minutes": max(1, settings.LOCKOUT_WINDOW_SECONDS // 60),
+        },
+    )
 
 
 def _base_url(request: HttpRequest) -> str:

@@ -1,0 +1,140 @@
+"""What the administrators find on the start page (found at start-up by the core app's to-do
+registry): accounts nobody has used yet (an invitation not accepted is overdue once its link has
+expired), accounts in use without the second factor their role requires, accounts locked after
+failed log-ins. Each item links to the account's page, where the administrator sends a new
+password link, resets the second factor or deactivates the account.
+
+They are registered here, in the administrators' app, because the accounts app sits below the
+core app (which imports it) and so cannot import the registry. Items name an account by its
+number, role and organisation only: the start page logs no read; the account's page does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from passgenau.apps.accounts.selectors import (
+    accounts_locked_out,
+    accounts_never_used,
+    accounts_without_second_factor,
+)
+from passgenau.apps.core.todo import MAX_ITEMS, Item, Todo, register, todo_from
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.db.models import QuerySet
+    from django.utils.functional import Promise
+
+    from passgenau.apps.accounts.models import User
+
+
+def _account_item(
+    account: User, label: str | Promise, due_on: dt.date | None = None, detail: str = ""
+) -> Item:
+    who = " · ".join(
+        str(part) for part in (account.get_role_display(), account.organisation) if part
+    )
+    return Item(
+        _("Account no. %(number)s: %(what)s") % {"number": account.pk, "what": label},
+        reverse("accounts:user_detail", kwargs={"id": account.pk}),
+        due_on,
+        " · ".join(part for part in (who, detail) if part),
+    )
+
+
+@register(
+    "accounts.never_used",
+    permission="accounts.manage_users",
+    title=ngettext_lazy(
+        "%(count)s account nobody has logged in with yet",
+        "%(count)s accounts nobody has logged in with yet",
+        "count",
+    ),
+    url_name="accounts:user_list",
+    order=10,
+)
+def accounts_never_used_todo(*, user: User, today: dt.date) -> Todo:
+    """Active accounts never logged in with, the oldest first; an invitation is due on the day
+    its link expires (two queries)."""
+    accounts = accounts_never_used(user=user)
+    timeout = dt.timedelta(seconds=settings.ACCOUNT_INVITATION_TIMEOUT)
+    expired = timezone.make_aware(dt.datetime.combine(today, dt.time.min)) - timeout
+    counts = accounts.aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(invited=True, date_joined__lt=expired))
+    )
+
+    def item(account: User) -> Item:
+        invited_on = timezone.localdate(account.date_joined)
+        on = formats.date_format(invited_on, "SHORT_DATE_FORMAT")
+        if account.invited:  # type: ignore[attr-defined]  # annotated by the selector
+            return _account_item(
+                account,
+                _("invitation not accepted"),
+                timezone.localdate(account.date_joined + timeout),
+                str(_("invited on %(date)s") % {"date": on}),
+            )
+        return _account_item(
+            account, _("never logged in"), None, str(_("set up on %(date)s") % {"date": on})
+        )
+
+    items = [item(a) for a in accounts.order_by("date_joined", "pk")[:MAX_ITEMS]]
+    return Todo(items, counts["total"], counts["overdue"])
+
+
+def _accounts_kind(
+    code: str,
+    *,
+    title: Promise,
+    order: int,
+    accounts: Callable[..., QuerySet[User]],
+    what: Promise,
+) -> None:
+    """Register the kind ``code``: the accounts ``accounts`` selects, each labelled ``what``."""
+
+    def provider(*, user: User, today: dt.date) -> Todo:
+        return todo_from(
+            accounts(user=user), today=today, item=lambda account: _account_item(account, what)
+        )
+
+    provider.__doc__ = accounts.__doc__
+    register(
+        code,
+        permission="accounts.manage_users",
+        title=title,
+        url_name="accounts:user_list",
+        order=order,
+    )(provider)
+
+
+# Locked now by wrong passwords or codes: someone may be guessing. First on the page.
+_accounts_kind(
+    "accounts.locked_out",
+    title=ngettext_lazy(
+        "%(count)s account locked after failed log-ins",
+        "%(count)s accounts locked after failed log-ins",
+        "count",
+    ),
+    order=5,
+    accounts=accounts_locked_out,
+    what=_("locked after failed log-ins"),
+)
+_accounts_kind(
+    "accounts.second_factor_missing",
+    title=ngettext_lazy(
+        "%(count)s account without the second factor its role requires",
+        "%(count)s accounts without the second factor their role requires",
+        "count",
+    ),
+    order=20,
+    accounts=accounts_without_second_factor,
+    what=_("second factor not set up"),
+)
