@@ -1,16 +1,25 @@
 """What search needs, derived from a service's HSDS records: topics, languages spoken, opening
-hours, free of charge, barrier-free, the search text. Run on import and after every change."""
+hours, free of charge, barrier-free, target groups, what to bring, the search text. Run on
+import and after every change."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from passgenau.apps.territories.models import fold_name
 
-from ..models import HsdsRecord, Location, Service, ServiceHours, ServiceLanguage
+from ..models import (
+    HsdsRecord,
+    Location,
+    Service,
+    ServiceHours,
+    ServiceLanguage,
+    TargetGroup,
+    TaxonomyTerm,
+)
 
 # three-letter and other codes seen in HSDS data → the two-letter codes used here
 LANGUAGE_ALIASES = {
@@ -19,6 +28,25 @@ LANGUAGE_ALIASES = {
     "tir": "ti", "pus": "ps", "urd": "ur", "spa": "es", "ita": "it", "ron": "ro", "rum": "ro",
     "bul": "bg", "srp": "sr", "hrv": "hr", "sqi": "sq", "alb": "sq", "som": "so",
 }  # fmt: skip
+# words naming a target group (folded) → its code; the codes name themselves
+TARGET_GROUP_WORDS: dict[str, str] = {
+    "erwachsene": TargetGroup.ADULTS, "adults": TargetGroup.ADULTS,
+    "frauen": TargetGroup.WOMEN, "women": TargetGroup.WOMEN,
+    "familien": TargetGroup.FAMILIES, "eltern": TargetGroup.FAMILIES,
+    "families": TargetGroup.FAMILIES, "kinder": TargetGroup.CHILDREN,
+    "children": TargetGroup.CHILDREN, "jugendliche": TargetGroup.YOUTH,
+    "junge menschen": TargetGroup.YOUTH, "youth": TargetGroup.YOUTH,
+    "young people": TargetGroup.YOUTH, "senioren": TargetGroup.SENIORS,
+    "seniorinnen": TargetGroup.SENIORS, "ältere menschen": TargetGroup.SENIORS,
+    "older people": TargetGroup.SENIORS, "seniors": TargetGroup.SENIORS,
+    "umf": TargetGroup.UNACCOMPANIED_MINORS, "uma": TargetGroup.UNACCOMPANIED_MINORS,
+    "unbegleitete minderjährige": TargetGroup.UNACCOMPANIED_MINORS,
+    "unaccompanied minors": TargetGroup.UNACCOMPANIED_MINORS,
+    "lsbtiq": TargetGroup.LGBTIQ, "lgbtiq": TargetGroup.LGBTIQ, "queer": TargetGroup.LGBTIQ,
+}  # fmt: skip
+# the attributes' link types that say for whom an offer is (HSDS's codelist is open)
+TARGET_LINK_TYPES = ("target_group", "eligibility", "audience")
+_GROUP_SPLIT = re.compile(r"\s*[,;\n]\s*")
 WEEKDAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
 _BARRIER_FREE = re.compile(r"barrierefrei|rollstuhl|wheelchair|step-free|stufenlos|aufzug", re.I)
 _NEGATED = re.compile(r"\b(nicht|kein|keine|no|not)\b", re.I)
@@ -27,6 +55,38 @@ _NEGATED = re.compile(r"\b(nicht|kein|keine|no|not)\b", re.I)
 def language_code(value: str) -> str:
     code = value.strip().lower().replace("_", "-").split("-")[0]
     return LANGUAGE_ALIASES.get(code, code)
+
+
+def target_group_code(word: str) -> str | None:
+    """The target group a word names (German or English, or its code), else None."""
+    folded = " ".join(str(word).replace("\u00a0", " ").split()).casefold().strip(" :*")
+    group = TARGET_GROUP_WORDS.get(folded) or (folded if folded in TargetGroup.values else None)
+    return str(group) if group is not None else None
+
+
+def target_groups(
+    attributes: Iterable[dict[str, Any]], terms: Mapping[str, TaxonomyTerm] | None = None
+) -> list[str]:
+    """The target groups that attributes of a target-group link type name, by their value or
+    the code or name of the taxonomy term they link; in the order of :class:`TargetGroup`."""
+    found = set()
+    for row in attributes:
+        if str(row.get("link_type", "")).casefold() not in TARGET_LINK_TYPES:
+            continue
+        words = _GROUP_SPLIT.split(str(row.get("value") or ""))
+        term = (terms or {}).get(str(row.get("taxonomy_term_id") or ""))
+        if term is not None:
+            words += [term.code, term.name]
+        found |= {g for w in words if w and (g := target_group_code(w))}
+    return [g for g in TargetGroup.values if g in found]
+
+
+def what_to_bring(required_documents: Iterable[dict[str, Any]]) -> str:
+    """The documents to bring (HSDS ``required_documents``), one text; in the order of the
+    records' ids, each document once."""
+    rows = sorted(required_documents, key=lambda r: str(r.get("id", "")))
+    texts = [t for r in rows if (t := " ".join(str(r.get("document") or "").split()))]
+    return "; ".join(dict.fromkeys(texts))
 
 
 def _time(value: Any) -> dt.time | None:
@@ -89,8 +149,10 @@ def service_derive(
     location_records: list[HsdsRecord],
     organization_name: str,
     topic_names: list[str],
+    terms: Mapping[str, TaxonomyTerm] | None = None,
 ) -> tuple[set[str], list[tuple[int, dt.time, dt.time]]]:
-    """Set the derived columns of ``service`` (not saved); return its languages and hours."""
+    """Set the derived columns of ``service`` (not saved); return its languages and hours.
+    ``terms`` (by HSDS id) name the taxonomy terms an attribute may give a target group by."""
     languages = {
         language_code(str(r.data.get("code") or r.data.get("name", "")))
         for r in [*records, *location_records]
@@ -98,6 +160,12 @@ def service_derive(
     }
     hours = weekly_hours(r.data for r in [*records, *location_records] if r.table == "schedules")
     service.free_of_charge = free_of_charge([r.data for r in records if r.table == "cost_options"])
+    service.target_groups = target_groups(
+        (r.data for r in records if r.table == "attributes"), terms
+    )
+    service.what_to_bring = what_to_bring(
+        r.data for r in records if r.table == "required_documents"
+    )
     service.search_document = fold_name(
         " ".join([service.name, service.description, organization_name, *topic_names])
     )

@@ -379,7 +379,8 @@ def directory_import_hsds(
 
 
 def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_name) -> None:
-    """Topics, languages, hours, free of charge, barrier-free and places for what was imported."""
+    """Topics, languages, hours, free of charge, target groups, what to bring, barrier-free and
+    places for what was imported."""
     records_of_service: dict[int, list[HsdsRecord]] = defaultdict(list)
     records_of_location: dict[int, list[HsdsRecord]] = defaultdict(list)
     for record in HsdsRecord.objects.filter(directory=directory).only(
@@ -421,6 +422,7 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
             location_records=at,
             organization_name=org_names.get(service.organization_id, ""),
             topic_names=[t.name for t in topics],
+            terms=terms,
         )
         languages += [ServiceLanguage(service=service, code=c) for c in sorted(spoken) if c]
         hours += [
@@ -430,7 +432,11 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
             Through(service_id=service.pk, taxonomyterm_id=t.pk)
             for t in {t.pk: t for t in topics}.values()
         ]
-    rows_update(Service, services.values(), ["free_of_charge", "search_document"])
+    rows_update(
+        Service,
+        services.values(),
+        ["free_of_charge", "target_groups", "what_to_bring", "search_document"],
+    )
     ServiceLanguage.objects.bulk_create(languages, batch_size=5000)
     ServiceHours.objects.bulk_create(hours, batch_size=5000)
     Through.objects.bulk_create(links, batch_size=5000)

@@ -27,7 +27,7 @@ from ..models import (
     TaxonomyTerm,
     german_digest,
 )
-from .derive import derived_rows_save, service_derive
+from .derive import derived_rows_save, service_derive, target_groups
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
@@ -144,6 +144,21 @@ def _is_ours(service: Service, kind: str, record: HsdsRecord) -> bool:
     return record.hsds_id in {_record_id(service, kind, v) for v in candidates}
 
 
+def _linked_terms(service: Service, records: list[HsdsRecord]) -> dict[str, TaxonomyTerm]:
+    """The taxonomy terms (shipped or the directory's) that the attributes among ``records``
+    link, by HSDS id."""
+    ids = [
+        str(r.data["taxonomy_term_id"])
+        for r in records
+        if r.table == "attributes" and r.data.get("taxonomy_term_id")
+    ]
+    terms = TaxonomyTerm.objects.filter(
+        Q(taxonomy__directory__isnull=True) | Q(taxonomy__directory=service.directory),
+        hsds_id__in=ids,
+    )
+    return {t.hsds_id: t for t in terms}
+
+
 def _topics_from(values: list[str], directory: Directory) -> list[TaxonomyTerm]:
     # the shipped topics (of no directory) and the directory's own; ``__in`` never matches NULL
     terms = TaxonomyTerm.objects.filter(
@@ -211,8 +226,20 @@ def service_apply(
     if "what_to_bring" in fields:
         text = str(fields["what_to_bring"]).strip()
         rows = [{"service_id": service.hsds_id, "document": text}] if text else []
+        # the editor's text is all there is to bring: documents imported before it go
+        service.records.filter(table="required_documents").exclude(
+            hsds_id=_record_id(service, "bring")
+        ).delete()
         _replace_records(service, "required_documents", "bring", rows)
     if "target_groups" in fields:
+        # the groups ticked are all the offer's groups: imported attributes naming others go
+        attributes = list(service.records.filter(table="attributes"))
+        linked = _linked_terms(service, attributes)
+        for attribute in attributes:
+            if target_groups([attribute.data], linked) and not _is_ours(
+                service, "target_group", attribute
+            ):
+                attribute.delete()
         rows = [
             {"_value": g, "link_id": service.hsds_id, "link_entity": "service",
              "link_type": "target_group", "value": g}
@@ -249,6 +276,7 @@ def service_apply(
         location_records=location_records,
         organization_name=service.organization.name if service.organization is not None else "",
         topic_names=list(service.topics.values_list("name", flat=True)),
+        terms=_linked_terms(service, records),
     )
     if "free_of_charge" in fields:
         service.free_of_charge = bool(fields["free_of_charge"])

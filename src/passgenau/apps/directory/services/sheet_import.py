@@ -33,8 +33,8 @@ from passgenau.apps.core.input_problems import ImportFailed, ImportProblem, impo
 from passgenau.apps.territories.models import fold_name
 from passgenau.engine import hsds
 
-from ..models import Directory, TargetGroup, TaxonomyTerm
-from .derive import LANGUAGE_ALIASES
+from ..models import Directory, TaxonomyTerm
+from .derive import LANGUAGE_ALIASES, target_group_code
 from .hsds_io import ImportReport, directory_import_hsds
 
 if TYPE_CHECKING:
@@ -184,21 +184,6 @@ LANGUAGE_NAMES: dict[str, str] = {
     "georgisch": "ka", "georgian": "ka", "armenisch": "hy", "armenian": "hy",
     "gebärdensprache": "gsg", "deutsche gebärdensprache": "gsg", "sign language": "gsg",
     "leichte sprache": "de", "einfache sprache": "de",
-}  # fmt: skip
-_TARGET_WORDS: dict[str, str] = {
-    "erwachsene": TargetGroup.ADULTS, "adults": TargetGroup.ADULTS,
-    "frauen": TargetGroup.WOMEN, "women": TargetGroup.WOMEN,
-    "familien": TargetGroup.FAMILIES, "eltern": TargetGroup.FAMILIES,
-    "families": TargetGroup.FAMILIES, "kinder": TargetGroup.CHILDREN,
-    "children": TargetGroup.CHILDREN, "jugendliche": TargetGroup.YOUTH,
-    "junge menschen": TargetGroup.YOUTH, "youth": TargetGroup.YOUTH,
-    "young people": TargetGroup.YOUTH, "senioren": TargetGroup.SENIORS,
-    "seniorinnen": TargetGroup.SENIORS, "ältere menschen": TargetGroup.SENIORS,
-    "older people": TargetGroup.SENIORS, "seniors": TargetGroup.SENIORS,
-    "umf": TargetGroup.UNACCOMPANIED_MINORS, "uma": TargetGroup.UNACCOMPANIED_MINORS,
-    "unbegleitete minderjährige": TargetGroup.UNACCOMPANIED_MINORS,
-    "unaccompanied minors": TargetGroup.UNACCOMPANIED_MINORS,
-    "lsbtiq": TargetGroup.LGBTIQ, "lgbtiq": TargetGroup.LGBTIQ, "queer": TargetGroup.LGBTIQ,
 }  # fmt: skip
 _YES = {"ja", "j", "x", "yes", "y", "true", "wahr", "1", "kostenlos", "kostenfrei", "frei",
         "barrierefrei", "0 €", "0€", "0 eur", "0,00 €", "0"}  # fmt: skip
@@ -419,9 +404,7 @@ def _row_parse(row: SheetRow, file_name: str, vocabulary: _Vocabulary) -> None:
         elif code not in row.languages:
             row.languages.append(code)
     for word in (w for w in _TOPIC_SPLIT.split(values.get("target_groups", "")) if w):
-        group = _TARGET_WORDS.get(_fold(word)) or (
-            _fold(word) if _fold(word) in TargetGroup.values else None
-        )
+        group = target_group_code(word)
         if group is None:
             problem("target_groups", _("Unknown target group “%(value)s”.") % {"value": word})
         elif group not in row.target_groups:
