@@ -19,6 +19,13 @@ def clock(value) -> str:
     return f"{value:%H:%M}"
 
 
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    """The page ``path`` as a full address on this site (``request.build_absolute_uri``): what a
+    printed list shows after each link, as a relative one leads nowhere on paper."""
+    return context["request"].build_absolute_uri(path)
+
+
 @register.filter
 def term_name(term, language: str) -> str:
     return term.name_in(language)
