@@ -1,7 +1,8 @@
 """The start page's to-do list in a real browser, one journey per main role: the person starts at
 the start page, follows an item to the page where the work is done, does it, and the item is
-gone from the list when they come back. The start page passes axe (no serious finding), and an
-overdue item says so in words."""
+gone from the list when they come back (the Lotse does a whole day's work from it: needs, ranked
+offers, the slip, a fortnight later the outcome). The start page passes axe (no serious
+finding), and an overdue item says so in words."""
 
 from __future__ import annotations
 
@@ -222,3 +223,81 @@ def test_actor_reports_an_overdue_measure_done_from_the_todo_list(watched, trans
     assert measure.status == "done"
     watched.goto("/")
     assert kind(page, "measures.measures_overdue").count() == 0
+
+
+def test_lotse_does_the_days_work_from_the_todo_list(watched, transactional_db):
+    """The Lotse starts at the start page: records a newcomer's needs at the desk without a name,
+    refers the best-ranked offer and prints the slip; a fortnight later the referral is overdue
+    on the start page, and the outcome is recorded from there."""
+    from django.utils import timezone
+
+    from accounts_helpers import make_user
+    from directory_helpers import make_directory, role_organisation
+    from passgenau.apps.directory.models import NeedsRecord, Referral
+    from pdf_helpers import pdf_text
+
+    make_directory()
+    lotse = make_user("lotse", username="lotsin", organisation=role_organisation("lotse"))
+    page = watched.page
+    act_as(watched, lotse)
+    watched.goto("/")
+    assert page.locator("[data-testid='todo-empty']").count() == 1
+    assert serious_violations(page) == []
+    page.locator("nav.main-nav").get_by_role("link", name="Lotsen-Schalter", exact=True).click()
+    page.wait_for_url("**/directory/lotse/")
+
+    # the needs, anonymously: the form asks for no name and no contact
+    form = page.locator("main form[method=post]")
+    assert form.locator("input[type=text], input[type=email], input[type=tel]").count() == 1
+    assert form.locator("input[type=text]").get_attribute("name") == "place"
+    form.locator("fieldset").first.get_by_label("Beratung", exact=True).check()
+    form.locator("fieldset").nth(1).get_by_label("العربية").check()
+    page.get_by_label("Zweite Sprache des Vermittlungszettels").select_option("ar")
+    page.get_by_label("Postleitzahl oder Ort").fill("38226")
+    page.get_by_role("button", name="Angebote finden").click()
+    page.wait_for_url("**/directory/lotse/needs/*/")
+    needs = NeedsRecord.objects.get()
+    assert needs.lotse_id == lotse.pk and needs.languages == ["ar"]
+
+    # the offers ranked by fit, the best first with its reasons; refer it and print the slip
+    table = page.get_by_role("table", name="Angebote nach Passung geordnet")
+    best = table.get_by_role("rowheader").first.inner_text()
+    assert best.startswith("Migrationsberatung für Erwachsene")
+    assert "ein gesuchtes Thema" in table.locator("[data-testid=reasons]").first.inner_text()
+    assert serious_violations(page) == []
+    table.get_by_role("button").first.click()
+    page.wait_for_url("**/directory/lotse/needs/*/#referral-*")
+    assert "Vermittlung erfasst" in page.locator(".messages").inner_text()
+    referral = Referral.objects.get()
+    assert referral.outcome == "open"
+    slip = page.request.get(
+        page.get_by_role("link", name="Vermittlungszettel (PDF)").get_attribute("href")
+    )
+    assert slip.headers["content-type"] == "application/pdf"
+    assert "Migrationsberatung für Erwachsene" in pdf_text(slip.body())
+
+    # the same day, nothing is asked yet
+    watched.goto("/")
+    assert kind(page, "directory.referral_outcomes").count() == 0
+
+    # a fortnight and a day later the outcome is overdue on the start page
+    Referral.objects.filter(pk=referral.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=15)
+    )
+    todo = start_page(watched, lotse, "directory.referral_outcomes")
+    assert "1 Vermittlung, deren Ergebnis noch nicht erfasst ist" in todo.inner_text()
+    assert todo.locator("li.overdue").count() == 1
+    assert "Überfällig" in todo.inner_text()
+    assert "Migrationsberatung für Erwachsene" in todo.inner_text()
+    todo.locator("li a").first.click()
+    page.wait_for_url(f"**/directory/lotse/referrals/{referral.pk}/outcome/")
+    assert serious_violations(page) == []
+    page.get_by_label("Ergebnis").select_option("went")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(f"**/directory/lotse/needs/{needs.pk}/")
+    assert "Ergebnis erfasst" in page.locator(".messages").inner_text()
+    referral.refresh_from_db()
+    assert referral.outcome == "went"
+    watched.goto("/")
+    assert kind(page, "directory.referral_outcomes").count() == 0
+    assert page.locator("[data-testid='todo-empty']").count() == 1
