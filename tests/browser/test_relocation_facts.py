@@ -1,7 +1,8 @@
 """Recorded facts and changes in a real browser (issue 11): an arrival date in the future is
 refused on the page, and a recorded arrival is corrected with a reason (bug 1); a change of a
 proposal respects the household's exclusion, the load follows it, and changing back undoes it
-(bug 4)."""
+(bug 4); a re-opened travel plan shows its saved date in the date picker and saving only a new
+status works (bug 2), and a past travel date warns on the page."""
 
 from __future__ import annotations
 
@@ -57,6 +58,70 @@ def test_an_arrival_in_the_future_is_refused_and_a_recorded_one_corrected(watche
         dt.date(2026, 11, 3)
     )
     assert AuditEntry.objects.filter(action="relocation.arrival.corrected").count() == 1
+
+
+def _save_travel(page) -> None:
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url("**/relocation/placements/")
+
+
+def test_a_reopened_travel_plan_shows_its_date_and_saves_only_a_new_status(watched, placement):
+    from passgenau.apps.relocation.models import Travel
+    from relocation_helpers import user
+
+    page = watched.page
+    act_as(watched, user("coordinator"))
+    url = f"/relocation/placements/{placement.pk}/travel/"
+    watched.goto(url)
+    soon = timezone.localdate() + dt.timedelta(days=7)
+    page.locator("input[name=departure_on]").fill(soon.isoformat())
+    page.locator("select[name=status]").select_option("planned")
+    _save_travel(page)
+    assert "Der Reiseplan ist gespeichert." in page.locator(".messages").inner_text()
+    assert "Vergangenheit" not in page.locator(".messages").inner_text()
+
+    # re-opened (the page in German): the date picker holds the saved date, not an empty field
+    watched.goto(url)
+    date = page.locator("input[name=departure_on]")
+    assert date.get_attribute("type") == "date"
+    assert date.input_value() == soon.isoformat()
+    assert (
+        page.evaluate("document.querySelector('input[name=departure_on]').valueAsDate") is not None
+    )
+    assert accessible(page) == []
+    # only the status changes
+    page.locator("select[name=status]").select_option("booked")
+    _save_travel(page)
+    assert "Geben Sie das Reisedatum an" not in page.content()
+    travel = Travel.objects.get(proposal=placement)
+    assert (travel.status, travel.departure_on) == ("booked", soon)
+
+
+def test_a_past_travel_date_warns_on_the_page(watched, placement):
+    from passgenau.apps.relocation.models import Travel
+    from relocation_helpers import user
+
+    page = watched.page
+    act_as(watched, user("coordinator"))
+    url = f"/relocation/placements/{placement.pk}/travel/"
+    watched.goto(url)
+    past = timezone.localdate() - dt.timedelta(days=3)
+    page.locator("input[name=departure_on]").fill(past.isoformat())
+    page.locator("select[name=status]").select_option("booked")
+    _save_travel(page)
+    messages = page.locator(".messages").inner_text()
+    assert f"Das Reisedatum {past:%d.%m.%Y} liegt in der Vergangenheit" in messages
+    assert "„unterwegs“" in messages
+    assert accessible(page) == []
+    assert Travel.objects.get(proposal=placement).departure_on == past  # saved, with a warning
+
+    # the household is on its way: the same date no longer warns
+    watched.goto(url)
+    assert page.locator("input[name=departure_on]").input_value() == past.isoformat()
+    page.locator("select[name=status]").select_option("underway")
+    _save_travel(page)
+    assert "Vergangenheit" not in page.locator(".messages").inner_text()
+    assert Travel.objects.get(proposal=placement).status == "underway"
 
 
 @pytest.fixture
