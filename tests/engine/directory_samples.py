@@ -1,7 +1,8 @@
 """A labelled set of offers shaped like a round table's lists: every true offer appears one to three
 times, written differently (name variants, the provider's name written two ways, phone formats,
 "Str." for "Straße"), next to hard non-duplicates (one provider's different courses at one
-address and phone; the same kind of offer by the same provider in another town)."""
+address and phone; the same kind of offer by the same provider in another town), and the named
+cases of NAMED_RECORDS, which every set holds."""
 
 from __future__ import annotations
 
@@ -53,6 +54,72 @@ STREETS = [
     "Ringstraße",
     "Goethestraße",
 ]
+
+
+# Named cases, in every labelled set: pairs each found because of one way of writing an offer
+# differently, and hard non-duplicates, with the reasons the analysis must give. Musterstadt and
+# Beispielstadt (postcodes and area codes the generated towns do not use) hold only these.
+_MUSTER = {"postcode": "12345", "city": "Musterstadt"}
+_VHS = {"street": "Am Markt 1", **_MUSTER, "topics": ("sprache",)}
+NAMED_RECORDS = [
+    # the provider's name written two ways
+    OfferRecord("named-provider-a", "Migrationsberatung für Erwachsene",
+                "Caritasverband Musterstadt e.V.", "Hauptstraße 5", **_MUSTER,
+                phones=("0123 456789",), urls=("https://www.caritas-im-bistum.de/mbe",),
+                topics=("beratung",)),
+    OfferRecord("named-provider-b", "Migrationsberatung für Erwachsene", "Caritas Musterstadt",
+                "Hauptstraße 5", **_MUSTER, phones=("0123 456789",), topics=("beratung",)),
+    # "Str." for "Straße": the address is all the two have in common
+    OfferRecord("named-street-a", "Sozialberatung für Geflüchtete", "Diakonisches Werk Musterstadt",
+                "Bahnhofstraße 12", **_MUSTER, phones=("0123 777100",), topics=("beratung",)),
+    OfferRecord("named-street-b", "Sozialberatung für Geflüchtete", "Diakonisches Werk Musterstadt",
+                "Bahnhofstr. 12", **_MUSTER, topics=("beratung",)),
+    # the phone written as +49 … and as 0…: the phone is all the two have in common
+    OfferRecord("named-phone-a", "Hausaufgabenhilfe für Schulkinder", "AWO Musterstadt",
+                "Kirchplatz 3", **_MUSTER, phones=("+49 (0)123 55 50-10",), topics=("schule",)),
+    OfferRecord("named-phone-b", "Hausaufgabenhilfe für Schulkinder", "AWO Musterstadt",
+                **_MUSTER, phones=("0123 555010",), topics=("schule",)),
+    # name variants: an abbreviation, capitals and "ue" for "ü"
+    OfferRecord("named-name-a", "Internationales Frauenfrühstück",
+                "Jugendmigrationsdienst Musterstadt", "Marktplatz 1", **_MUSTER,
+                phones=("0123 888200",), topics=("begegnung",)),
+    OfferRecord("named-name-b", "Int. Frauenfrühstück", "JMD Musterstadt", "Marktplatz 1",
+                **_MUSTER, phones=("0123 888200",), topics=("begegnung",)),
+    OfferRecord("named-vhs-a1", "Deutschkurs A1 für Frauen", "Volkshochschule Musterstadt",
+                **_VHS, phones=("0123 400040",)),
+    OfferRecord("named-vhs-a1-copy", "DEUTSCHKURS A1 FUER FRAUEN", "VHS Musterstadt", **_VHS,
+                phones=("+49 123 400040",)),
+    # one provider's different courses at one address and phone
+    OfferRecord("named-vhs-b2", "Deutschkurs B2 für Frauen", "Volkshochschule Musterstadt",
+                **_VHS, phones=("0123 400040",)),
+    OfferRecord("named-vhs-naehcafe", "Nähcafé", "Volkshochschule Musterstadt",
+                "Am Markt 1", **_MUSTER, phones=("0123 400040",), topics=("begegnung",)),
+    OfferRecord("named-vhs-homework", "Hausaufgabenhilfe", "Volkshochschule Musterstadt",
+                "Am Markt 1", **_MUSTER, phones=("0123 400040",), topics=("schule",)),
+    # the same kind of offer in another town: same street name and local number, the provider's
+    # common web address
+    OfferRecord("named-elsewhere", "Migrationsberatung für Erwachsene",
+                "Caritasverband Beispielstadt e.V.", "Hauptstraße 5", "54321", "Beispielstadt",
+                phones=("0456 456789",), urls=("https://www.caritas-im-bistum.de/mbe",),
+                topics=("beratung",)),
+]  # fmt: skip
+# true pairs (ids sorted) and reasons the analysis must give for each
+NAMED_DUPLICATES: dict[tuple[str, str], set[str]] = {
+    ("named-provider-a", "named-provider-b"): {"same provider", "same address", "same phone"},
+    ("named-street-a", "named-street-b"): {"same provider", "same address"},
+    ("named-phone-a", "named-phone-b"): {"same provider", "same phone"},
+    ("named-name-a", "named-name-b"): {"same provider", "same address", "same phone"},
+    ("named-vhs-a1", "named-vhs-a1-copy"): {"same provider", "same address", "same phone"},
+}
+# pairs that must not be reported, and the reason their score gives when asked for every pair
+NAMED_APART: dict[tuple[str, str], str | None] = {
+    ("named-vhs-a1", "named-vhs-b2"): "names differ in level or number",
+    ("named-vhs-a1-copy", "named-vhs-b2"): "names differ in level or number",
+    ("named-vhs-a1", "named-vhs-naehcafe"): None,
+    ("named-vhs-homework", "named-vhs-naehcafe"): None,
+    ("named-vhs-b2", "named-vhs-homework"): None,
+    ("named-elsewhere", "named-provider-a"): "different town",
+}
 
 
 def _phone_variants(area: str, local: str) -> list[str]:
@@ -144,5 +211,7 @@ def labelled_offers(
                     topics=(topic,),
                 )
             )
+    records.extend(NAMED_RECORDS)
+    truth.update(NAMED_DUPLICATES)
     rng.shuffle(records)
     return records, truth

@@ -5,10 +5,11 @@ Duplicates
 ----------
 Round-table lists name one offer in several ways: "Migrationsberatung für Erwachsene" and
 "Migrationsberatung f. Erwachsene (MBE)", "Caritasverband Salzgitter e.V." and "Caritas
-Salzgitter", "05341 123456" and "+49 (0)5341/123456", "Hauptstr. 5" and "Hauptstraße 5". Records are
-normalised (case, umlauts, abbreviations, legal forms, phone digits), then compared only within
-blocks that share a strong key (a phone number, an e-mail address, a web address or a street
-address), so that 50,000 offers take seconds rather
+Salzgitter", "Arbeiterwohlfahrt Kreisverband Goslar" and "AWO Goslar", "05341 123456" and
+"+49 (0)5341/123456", "Hauptstr. 5" and "Hauptstraße 5". Records are normalised (case, umlauts,
+abbreviations, legal forms, branch levels, providers' short names, phone digits), then compared
+only within blocks that share a strong key (a phone number, an e-mail address, a web address or
+a street address), so that 50,000 offers take seconds rather
 than the 1.25 billion comparisons of all pairs. A pair scores from name, provider, place and
 contact similarity; two offers at one address and phone of one provider whose names differ in
 what distinguishes them ("Deutschkurs A1" and "Deutschkurs B2", "Nähcafé" and "Hausaufgabenhilfe")
@@ -76,6 +77,22 @@ _ABBREVIATIONS = {
     "fuer": "fuer",
 }
 _LEGAL = {"ev", "ggmbh", "gmbh", "verein", "verband", "kdoer", "eg", "stiftung"}
+# The level of a provider's branch says nothing about which provider it is ("AWO Kreisverband").
+_BRANCH_LEVELS = {"kreisverband", "ortsverband", "stadtverband", "bezirksverband",
+                  "regionalverband", "ortsverein"}  # fmt: skip
+# Providers known by their short names: the long form (folded) becomes the short one.
+_PROVIDER_SHORT = [
+    (re.compile(rf"\b{long}\b"), short)
+    for long, short in (
+        ("arbeiterwohlfahrt", "awo"),
+        ("deutsches rotes kreuz", "drk"),
+        ("diakonisches werk", "diakonie"),
+        ("volkshochschule", "vhs"),
+        ("internationaler bund", "ib"),
+        ("jugendmigrationsdienst", "jmd"),
+        ("caritasverband", "caritas"),
+    )
+]
 # Tokens that tell two courses apart: language levels, numbers, groups.
 _DISTINGUISHING = re.compile(r"^(?:[abc][12]|\d+|[ivx]+)$")
 
@@ -105,16 +122,23 @@ def normalise_name(name: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _provider_key(name: str) -> str:
-    """A provider's name without legal form or generic words ("Caritasverband e.V." → "caritas")."""
+    """A provider's name without legal form, branch level or generic words, known providers by
+    their short names ("Caritasverband e.V." → "caritas", "Arbeiterwohlfahrt Kreisverband
+    Goslar" → "awo goslar")."""
     tokens = []
     for token in _tokens(name.replace("-", " ")):
+        if token in _BRANCH_LEVELS:
+            continue
         for suffix in ("verband", "verein"):
             if token.endswith(suffix) and len(token) > len(suffix) + 3:
                 token = token[: -len(suffix)]
         if token in _LEGAL or token in ("e", "v", "der", "die", "das", "fuer", "f"):
             continue
         tokens.append(token)
-    return " ".join(tokens)
+    text = " ".join(tokens)
+    for long, short in _PROVIDER_SHORT:
+        text = long.sub(short, text)
+    return text
 
 
 @lru_cache(maxsize=65536)
