@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def two_per_page(monkeypatch):
-    monkeypatch.setattr("passgenau.apps.core.listing.PER_PAGE", 2)
+    monkeypatch.setattr("passgenau.apps.listing.PER_PAGE", 2)
 
 
 @pytest.mark.usefixtures("two_per_page")

@@ -49,14 +49,15 @@ def test_user_get_for_user(role, user_for_role):
 
 def test_user_list_is_logged_with_ids(administrator_user):
     other = make_user("funder", username="someone-else")
-    accounts = selectors.users_list_for_user(user=administrator_user)
+    accounts = list(selectors.users_search(user=administrator_user))
+    selectors.users_log_shown(user=administrator_user, accounts=accounts, searched=False)
     entry = AuditEntry.objects.get(action="accounts.user.list")
     assert set(entry.data["ids"]) == {str(a.pk) for a in accounts} >= {str(other.pk)}
 
 
 def test_user_list_refused_for_other_roles(caseworker_user):
     with pytest.raises(PermissionDenied):
-        selectors.users_list_for_user(user=caseworker_user)
+        selectors.users_search(user=caseworker_user)
 
 
 def test_user_list_page_makes_a_bounded_number_of_queries(

@@ -1,4 +1,4 @@
-"""The list helper every app pages and searches with (core.listing) and its page links
+"""The list helper every app pages and searches with (passgenau.apps.listing) and its page links
 (_pagination.html)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
 
-from passgenau.apps.core.listing import SEARCH_MAX_LENGTH, ListSearchForm, list_page
+from passgenau.apps.listing import SEARCH_MAX_LENGTH, ListSearchForm, list_page
 
 ROWS = list(range(1, 131))  # 7 pages of 20
 

@@ -165,7 +165,7 @@ def test_a_name_search_is_logged_without_the_name(interviewer_client):
 @pytest.fixture
 def two_per_page(monkeypatch):
     """Pages of two rows, so that a few proposals make several pages."""
-    monkeypatch.setattr("passgenau.apps.core.listing.PER_PAGE", 2)
+    monkeypatch.setattr("passgenau.apps.listing.PER_PAGE", 2)
 
 
 def _proposal_refs(response) -> set[str]:

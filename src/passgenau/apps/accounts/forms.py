@@ -1,9 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from passgenau.apps.listing import ListSearchForm
 
 from .models import Organisation
 from .roles import Role
@@ -115,3 +117,41 @@ class OwnLanguageForm(forms.Form):
     """One's own language of e-mails, on one's account page."""
 
     language = LanguageField()
+
+
+class UserSearchForm(ListSearchForm):
+    """The administrators' list of accounts: a text (user name, name, e-mail), a role, an
+    organisation and whether the account is active; an empty or invalid field filters nothing."""
+
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("all"))])
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("all"),
+    )
+    active = forms.TypedChoiceField(
+        label=_("Active"),
+        required=False,
+        choices=[("", _("all")), ("yes", _("yes")), ("no", _("no"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("User name, name or e-mail")
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("all")), *Role.choices]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid values given, as :func:`selectors.users_search` takes them."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "query": self.query(),
+            "role": data.get("role") or "",
+            "organisation": data.get("organisation"),
+            "active": data.get("active"),
+        }

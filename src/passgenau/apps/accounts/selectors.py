@@ -3,6 +3,7 @@ functions, which take the user who asks and log what they return."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -44,13 +45,42 @@ def user_get_for_user(*, user: Visitor, id: int) -> User:
     return account
 
 
-def users_list_for_user(*, user: Visitor) -> list[User]:
-    """The list page of accounts for administrators; the read is logged."""
+def users_search(
+    *,
+    user: Visitor,
+    query: str = "",
+    role: str = "",
+    organisation: Organisation | None = None,
+    active: bool | None = None,
+) -> QuerySet[User]:
+    """The accounts for the administrators' list, by user name: a search text matches the user
+    name, the name and the e-mail address; ``role``, ``organisation`` and ``active`` narrow it
+    (empty or ``None``: every one). Not logged: log the page shown
+    (:func:`users_log_shown`)."""
     if not policies.may_manage_users(user=user):
         raise PermissionDenied
-    accounts = list(users_for_user(user=user))
-    log_read(actor=user, objects=accounts)
+    accounts = users_for_user(user=user).order_by("username")
+    query = query.strip()
+    if query:
+        accounts = accounts.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+    if role:
+        accounts = accounts.filter(role=role)
+    if organisation is not None:
+        accounts = accounts.filter(organisation=organisation)
+    if active is not None:
+        accounts = accounts.filter(is_active=active)
     return accounts
+
+
+def users_log_shown(*, user: Visitor, accounts: Iterable[User], searched: bool) -> None:
+    """Log that ``user`` saw these accounts on the list (their ids, and whether a text was
+    searched — never the text, which may be a name)."""
+    log_read(actor=user, objects=list(accounts), data={"search": True} if searched else {})
 
 
 def organisations_for_user(*, user: Visitor) -> QuerySet[Organisation]:

@@ -26,6 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from passgenau.apps.listing import list_page
+
 from . import permissions, selectors, services
 from .access import SESSION_OTP_VERIFIED, AuthenticatedHttpRequest, public, require
 from .addresses import client_ip
@@ -36,6 +38,7 @@ from .forms import (
     UserEditForm,
     UserInviteForm,
     UserRoleForm,
+    UserSearchForm,
 )
 from .models import LoginStep, User
 from .trail import log_action
@@ -227,8 +230,13 @@ def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require("accounts.manage_users")
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    accounts = selectors.users_list_for_user(user=request.user)
-    return render(request, "accounts/user_list.html", {"accounts": accounts})
+    form = UserSearchForm(request.GET or None)
+    filters = form.filters()
+    page = list_page(request, selectors.users_search(user=request.user, **filters))
+    selectors.users_log_shown(
+        user=request.user, accounts=page.object_list, searched=bool(filters.get("query"))
+    )
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
 
 
 @require("accounts.manage_users")

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from passgenau.apps.accounts.access import require
-from passgenau.apps.core.listing import list_page
+from passgenau.apps.listing import list_page
 
 from . import selectors
 from .forms import AuditFilterForm

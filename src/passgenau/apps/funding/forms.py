@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from passgenau.apps.accounts.models import Organisation, OrganisationKind
 from passgenau.apps.core.corrections import correction_reason_field
 from passgenau.apps.core.forms import DateInput, check_dates_in_order
-from passgenau.apps.core.listing import ListSearchForm
+from passgenau.apps.listing import ListSearchForm
 from passgenau.engine.keys import koenigsteiner_years, parse_number
 
 from .models import Distribution, GrantStatus, KeyKind, Level, Method, Ties, Unit

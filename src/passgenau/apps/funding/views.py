@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404, id_or_404
-from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.pages import form_saved
+from passgenau.apps.listing import list_page
 
 from . import exports, policies, selectors, services
 from .forms import (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
-from passgenau.apps.core.listing import list_page
+from passgenau.apps.listing import list_page
 
 from . import selectors, services
 from .forms import PreferencesForm

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from passgenau.apps.accounts.access import require
-from passgenau.apps.core.listing import list_page
+from passgenau.apps.listing import list_page
 
 from . import selectors
 from .destatis import LAENDER_IN_GERMANY

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.audit.services import log_read
-from passgenau.apps.core.listing import list_page
+from passgenau.apps.listing import list_page
 
 from .. import exports, policies
 from ..forms.cases import (

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404
-from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.pages import form_saved
+from passgenau.apps.listing import list_page
 
 from ..forms import DecisionForm, OfferTextForm
 from ..models import ChangeStatus, TranslationStatus

@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 
 from passgenau.apps.accounts.access import ApiPermission, AuthenticatedHttpRequest
 from passgenau.apps.core.errors import REFUSED
-from passgenau.apps.core.listing import SEARCH_MAX_LENGTH
+from passgenau.apps.listing import SEARCH_MAX_LENGTH
 
 from ..models import (
     Household,

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.models import Organisation
-from passgenau.apps.core.listing import ListSearchForm
+from passgenau.apps.listing import ListSearchForm
 
 from ..models import Round
 from ..selectors.lists import ListFilters

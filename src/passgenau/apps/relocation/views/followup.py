@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
-from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.protected_exports import protected_export_url
+from passgenau.apps.listing import list_page
 
 from .. import policies
 from ..forms.base import form_add_service_errors

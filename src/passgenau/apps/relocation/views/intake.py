@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
-from passgenau.apps.core.listing import list_page
+from passgenau.apps.listing import list_page
 
 from .. import policies
 from ..forms.intake import (

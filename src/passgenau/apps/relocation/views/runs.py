@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.core.forms import ProtectedExportForm
-from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.protected_exports import protected_export_url
+from passgenau.apps.listing import list_page
 
 from .. import policies
 from ..forms.lists import ListFilterForm

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
-from passgenau.apps.core.listing import list_page
 from passgenau.apps.core.pages import form_saved
+from passgenau.apps.listing import list_page
 
 from .. import policies
 from ..forms.lists import ListFilterForm

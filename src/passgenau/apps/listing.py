@@ -1,6 +1,9 @@
 """How every list is paged and searched: one page of rows (``?page=``) with the page numbers to
 link (``_pagination.html``), and the list's search box (``?q=``). What a search text may match is
-the list's selector's business: names only where the policy lets the user see them."""
+the list's selector's business: names only where the policy lets the user see them.
+
+A module of its own below every app, not in core: accounts (whose user list pages too) is the
+app every other one builds on, core among them, and no app may import one that imports it."""
 
 from __future__ import annotations
 
