@@ -1,5 +1,7 @@
-"""Funding in a real browser: 8 million EUR across a Land's Kreise, saved and downloaded; a
-programme with two grants of 50,000 EUR, half of one frozen and then released."""
+"""Funding in a real browser: 8 million EUR across a Land's Kreise, saved and downloaded; the
+same over the demo's four Kreise of Baden-Württemberg warns that they hold only part of its
+inhabitants, and the territory page does not claim all of Germany (issue 11, bug 5); a programme
+with two grants of 50,000 EUR, half of one frozen and then released."""
 
 from __future__ import annotations
 
@@ -86,6 +88,60 @@ def test_eight_million_across_the_kreise_saved_and_downloaded(watched, funder, t
     assert sum(german(r[4]) for r in rows[1:]) == Decimal("8000000.00")
     assert downloads["xlsx"].startswith(b"PK")  # a zip container, as every .xlsx
     assert downloads["pdf"].startswith(b"%PDF")
+
+
+def test_an_incomplete_set_of_kreise_warns_with_the_share_of_inhabitants(watched, transactional_db):
+    from accounts_helpers import TEST_PASSWORD, make_user
+    from passgenau.apps.territories.demo import territories_load_demo
+    from passgenau.apps.territories.models import Kreis, Land
+
+    territories_load_demo()  # three Länder; of Baden-Württemberg four Kreise
+    bw = Land.objects.get(ags="08")
+    loaded = sum(k.population for k in Kreis.objects.filter(land=bw))
+    share = f"{Decimal(100 * loaded) / bw.population:.1f}".replace(".", ",")
+    assert share == "11,3"
+    make_user("funder", username="ministerium")
+    page = watched.page
+    log_in(watched, "ministerium", TEST_PASSWORD)
+    watched.goto("/funding/calculator/")
+    page.locator("select[name=level]").select_option("kreis")
+    page.locator("select[name=land]").select_option("08")
+    page.locator("select[name=key_kind]").select_option("population")
+    page.locator("select[name=unit]").select_option("eur")
+    page.locator("input[name=amount]").fill("8.000.000,00")
+    page.locator("main form[method=get] button[type=submit]").click()
+    page.wait_for_url("**/funding/calculator/?*")
+    warning = page.locator("main .message-warning[role=alert]")
+    assert warning.count() == 1
+    text = warning.inner_text()
+    assert (
+        "Die Gebiete in der Datenbank haben 1,26 Millionen der 11,10 Millionen Einwohner von "
+        f"Baden-Württemberg ({share} %)"
+    ) in text
+    assert "passgenau import-territories" in text
+    # the amount is still distributed, over the four Kreise, and the page passes axe
+    assert page.locator("table.distribution tbody tr").count() == 4
+    assert page.get_by_test_id("total").inner_text() == "8.000.000,00"
+    assert serious_violations(page) == []
+
+    # among the Länder: only 3 of 16
+    page.locator("select[name=level]").select_option("land")
+    page.locator("main form[method=get] button[type=submit]").click()
+    page.wait_for_url("**level=land**")
+    assert (
+        "Nur 3 der 16 Länder sind in der Datenbank."
+        in page.locator("main .message-warning[role=alert]").inner_text()
+    )
+
+    # the territory page says it is not all of Germany, and how to import the rest
+    watched.goto("/territories/")
+    lead = page.locator("main h1 + p").inner_text()
+    assert "Deutschland" not in lead
+    notice = page.locator("main .message-warning").inner_text()
+    assert "Nur 3 der 16 Länder sind in der Datenbank" in notice
+    assert "Das ist nicht ganz Deutschland." in notice
+    assert "passgenau import-territories" in notice
+    assert serious_violations(page) == []
 
 
 def test_programme_with_two_grants_half_of_one_frozen_then_released(watched, funder):
