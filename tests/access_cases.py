@@ -372,6 +372,8 @@ PAGE_CASES: list[PageCase] = [
     PageCase("privacy:case_subject_access", kwargs=_case),
     PageCase("privacy:mentor_subject_access", kwargs=_mentoring(0)),
     PageCase("privacy:household_consent_sheet", kwargs=_relocation_household),
+    PageCase("privacy:blank_consent_sheet"),
+    PageCase("privacy:blank_consent_sheet", query="language=uk"),
     # an export answers its owner only: every other logged-in user gets "not found"
     PageCase("privacy:protected_export", kwargs=_someone_elses_export, granted=frozenset({404})),
     PageCase(

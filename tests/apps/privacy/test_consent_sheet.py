@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from passgenau.apps.audit.models import AuditEntry
-from passgenau.apps.relocation.models.vocab import ConsentPurpose
+from passgenau.apps.relocation.models.vocab import REQUIRED_CONSENT_PURPOSES, ConsentPurpose
 from pdf_helpers import assert_readable_pdf, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,88 @@ def test_the_household_page_offers_the_sheet_to_its_interviewers_only(
     page = reverse("relocation:household_detail", kwargs={"pk": household.pk})
     assert _url(household) in interviewer_client.get(page).content.decode()
     assert _url(household) not in coordinator_client.get(page).content.decode()
+
+
+# -- the blank sheet, before a household is registered ---------------------------------------
+
+BLANK_URL = "privacy:blank_consent_sheet"
+# the sheet's first line and its line of the day in each language, as the catalogues have them
+HEADINGS = {
+    "uk": ("Згода домогосподарства ______________", "Згоду надано ______________ для таких цілей:"),
+    "ru": ("Согласие домохозяйства ______________", "Согласие дано ______________ для следующих"),
+    "en": ("Consent of household ______________", "Consent given on ______________ for these"),
+    "de": (
+        "Einwilligung des Haushalts ______________",
+        "Einwilligung erteilt am ______________ für diese Zwecke:",
+    ),
+}
+
+NEEDED = {
+    "uk": "потрібно для участі",
+    "ru": "необходимо для участия",
+    "en": "needed to take part",
+    "de": "für die Teilnahme nötig",
+}
+
+
+@pytest.mark.parametrize("language", ["uk", "ru", "en", "de"])
+def test_the_blank_sheet_is_in_the_chosen_language_then_german(
+    interviewer_client, interviewer_user, language
+):
+    """The blank sheet to hand out before the interview (issue 11): rendered, no overlapping
+    text, the chosen language's section first and then the German one, every purpose unticked,
+    the reference and the day left blank, the interviewer's organisation as the contact."""
+    response = interviewer_client.get(reverse(BLANK_URL), {"language": language})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pages = 1 if language == "de" else 2
+    assert_readable_pdf(response.content, min_pages=pages)
+    sections = pdf_text(response.content).split("\f")
+    assert len(sections) == pages
+    for section, each in zip(sections, [language, "de"], strict=False):
+        text = " ".join(section.split())
+        heading, day = HEADINGS[each]
+        assert text.startswith(heading) and day in text
+        for purpose in ConsentPurpose.values:
+            assert f"[ ] {_label(purpose, each)}" in text
+        assert "[x]" not in text and "%(" not in text
+        # the purposes needed to take part say so in the section's language (it was English)
+        assert text.count(f"({NEEDED[each]})") == len(REQUIRED_CONSENT_PURPOSES)
+        assert each == "en" or "needed to take part" not in text
+    assert str(interviewer_user.organisation) in " ".join(pdf_text(response.content).split())
+    assert not AuditEntry.objects.exists()  # no personal data, nothing to audit
+
+
+def test_the_blank_sheet_page_offers_the_questionnaires_languages_the_sheet_is_printed_in(
+    interviewer_client,
+):
+    page = interviewer_client.get(reverse(BLANK_URL))
+    assert page.status_code == 200
+    offered = [code for code, _name in page.context["form"].fields["language"].choices]
+    # Polish is a questionnaire language the application does not speak: no Polish sheet
+    assert offered == ["uk", "ru", "de", "en"]
+    html = page.content.decode()
+    assert '<select name="language"' in html and "Українська" in html
+    # a language the sheet is not printed in: the page again, saying so, not an error page
+    for wrong in ("pl", "xx", ""):
+        response = interviewer_client.get(reverse(BLANK_URL), {"language": wrong})
+        assert response.status_code == 400
+        assert 'class="errorlist"' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "municipal_officer", "caseworker", "public"])
+def test_the_blank_sheet_is_for_interviewers_only(client_for_role, role):
+    response = client_for_role(role).get(reverse(BLANK_URL), {"language": "uk"})
+    assert response.status_code == (302 if role == "public" else 403)
+
+
+def test_the_interviewers_pages_link_the_blank_sheet(interviewer_client, coordinator_client):
+    from relocation_helpers import make_round
+
+    round_ = make_round()
+    url = reverse(BLANK_URL)
+    for page in (
+        reverse("relocation:household_list"),
+        reverse("relocation:household_register", kwargs={"pk": round_.pk}),
+    ):
+        assert f'href="{url}"' in interviewer_client.get(page).content.decode()
+    assert url not in coordinator_client.get(reverse("relocation:household_list")).content.decode()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.relocation.models import Household
 
+from .consent_sheet import blank_sheet_languages
 from .vocab import ErasureReason
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
@@ -59,3 +60,16 @@ class MemberEraseForm(HouseholdEraseForm):
             ("", _("(the name is not among them)")),
             *enumerate(name_lines),
         ]
+
+
+class BlankConsentSheetForm(forms.Form):
+    """The language of a blank information sheet and consent form."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the sheet"),
+        help_text=_("The sheet is printed in this language and then in German."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = blank_sheet_languages()  # type: ignore[attr-defined]

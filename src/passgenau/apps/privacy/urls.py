@@ -27,6 +27,7 @@ urlpatterns = [
         views.household_consent_sheet,
         name="household_consent_sheet",
     ),
+    path("consent-form/", views.blank_consent_sheet, name="blank_consent_sheet"),
     path("exports/<uuid:token>/", views.protected_export, name="protected_export"),
     path(
         "exports/<uuid:token>/download/",

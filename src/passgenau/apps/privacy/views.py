@@ -26,7 +26,7 @@ from passgenau.apps.relocation.selectors import intake as intake_selectors
 from passgenau.apps.relocation.services import erasure as relocation_erasure
 
 from . import consent_sheet, selectors, services, subject_access
-from .forms import EraseForm, HouseholdEraseForm, MemberEraseForm
+from .forms import BlankConsentSheetForm, EraseForm, HouseholdEraseForm, MemberEraseForm
 
 ERASE = "relocation.erase_households"
 EXPORT_SUBJECT_DATA = "relocation.export_subject_data"
@@ -279,6 +279,31 @@ def household_consent_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{household.reference}-consent.pdf"'
+    return response
+
+
+@require(INTERVIEW)
+def blank_consent_sheet(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The information sheet and consent form to hand out before the interview, blank, in the
+    language chosen (``?language=uk``) and German, with the interviewer's organisation; without
+    a language (or with one the sheet is not printed in) the page to choose it. It holds no
+    personal data, so nothing is audited."""
+    form = BlankConsentSheetForm(request.GET or None)
+    if not form.is_valid():
+        return render(
+            request,
+            "privacy/blank_consent_sheet.html",
+            {"form": form},
+            status=400 if form.is_bound else 200,
+        )
+    language = form.cleaned_data["language"]
+    organisation = request.user.organisation
+    data = consent_sheet.blank_consent_sheet_pdf(
+        language=language,
+        organisation=str(organisation) if organisation else consent_sheet.BLANK_LINE,
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="consent-form-{language}.pdf"'
     return response
 
 
