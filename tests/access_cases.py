@@ -364,6 +364,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:interview", kwargs=_relocation_household, query="lang=pl"),
     PageCase("relocation:household_contact", kwargs=_relocation_household),
     PageCase("relocation:household_withdraw", kwargs=_relocation_household),
+    PageCase("relocation:consent_correct", kwargs=_relocation_household),
     PageCase("privacy:household_erase", kwargs=_relocation_household),
     PageCase("privacy:member_erase", kwargs=_relocation_household),
     PageCase("privacy:household_subject_access", kwargs=_relocation_household),

@@ -72,6 +72,7 @@ ACTIVITIES: tuple[Activity, ...] = (
             "relocation.Proposal",
             "relocation.Decision",
             "relocation.ProposalReason",
+            "relocation.Correction",
             "relocation.Travel",
             "relocation.Arrival",
             "relocation.FollowUpSurvey",

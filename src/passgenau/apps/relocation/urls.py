@@ -34,6 +34,7 @@ urlpatterns = [
     path("households/<int:pk>/interview/", intake.interview, name="interview"),
     path("households/<int:pk>/contact/", intake.household_contact, name="household_contact"),
     path("households/<int:pk>/withdraw/", intake.household_withdraw, name="household_withdraw"),
+    path("households/<int:pk>/consent/correct/", intake.consent_correct, name="consent_correct"),
     path("rounds/<int:pk>/households/import/", imports.household_import, name="household_import"),
     path(
         "rounds/<int:pk>/households/import/template.csv",

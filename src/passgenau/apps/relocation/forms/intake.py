@@ -9,6 +9,7 @@ from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
+from passgenau.apps.core.corrections import correction_reason_field
 from passgenau.apps.core.forms import DateInput, checkboxes, text_box
 from passgenau.engine.matching.profiles import AGE_BANDS
 
@@ -94,6 +95,13 @@ class ConsentWithdrawalForm(ErrorMappingMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.MultipleChoiceField, self.fields["purposes"])
         field.choices = [(p, label) for p, label in ConsentPurpose.choices if p in given]
+
+
+class ConsentCorrectForm(ErrorMappingMixin, forms.Form):
+    """The right date on which the consent in force was given, and why it is corrected."""
+
+    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+    reason = correction_reason_field()
 
 
 AGE_BAND_FORM_CHOICES = BLANK + [(b, b) for b in AGE_BANDS]

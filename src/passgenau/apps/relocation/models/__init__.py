@@ -14,6 +14,7 @@ Everything is importable from here (migrations and ``apps.get_model`` rely on it
 
 from __future__ import annotations
 
+from .corrections import Correction
 from .decisions import (
     Decision,
     DecisionOutcome,
@@ -109,6 +110,7 @@ __all__ = [
     "CapacityDimension",
     "Consent",
     "ConsentPurpose",
+    "Correction",
     "Decision",
     "DecisionOutcome",
     "DecisionSide",

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.corrections import correction_reason
 from passgenau.engine.matching.profiles import AGE_BANDS, CHILD_BANDS
 
 from .. import policies
@@ -47,7 +48,7 @@ from ..models.vocab import (
     criterion_label,
     role_for_age_band,
 )
-from . import states
+from . import corrections, states
 from .rounds import round_require
 
 if TYPE_CHECKING:
@@ -313,12 +314,9 @@ def consent_withdraw(
     return household
 
 
-CONTACT_FIELDS = ("contact_name", "member_names", "phone", "email", "current_location")
-
-
-@transaction.atomic
-def household_contact_update(*, actor: User, household: Household, **fields: str) -> Household:
-    """Change names and contact data (the log names the changed fields, not their values)."""
+def _lock_for_change(actor: User, household: Household) -> None:
+    """Lock the household's row for a change of its data by ``actor``: one of its
+    organisation's interviewers, and not after it withdrew."""
     _require_interviewer(actor)
     if not policies.household_may_edit(actor, household):
         raise ValidationError(_("This household belongs to another organisation."))
@@ -327,6 +325,59 @@ def household_contact_update(*, actor: User, household: Household, **fields: str
         raise ValidationError(
             _("The household has withdrawn: its data can no longer be changed."), code="withdrawn"
         )
+
+
+@transaction.atomic
+def consent_correct(
+    *, actor: User, household: Household, reason: str, given_on: dt.date
+) -> Consent:
+    """Correct the date on which the household's consent in force was given (its interviewing
+    organisation), with a reason: not in the future, nor after the consent was recorded. The
+    records of the same consent kept from a partial withdrawal take the date too."""
+    _lock_for_change(actor, household)
+    current = household.consents.select_for_update().filter(withdrawn_at__isnull=True).first()
+    if current is None:
+        raise ValidationError(_("The household has no consent in force."), code="no_consent")
+    reason = correction_reason(reason)
+    same = household.consents.filter(given_on=current.given_on)
+    first_recorded = min(timezone.localdate(c.recorded_at) for c in same)
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("The date of consent cannot be in the future.")})
+    if given_on > first_recorded:
+        raise ValidationError(
+            {
+                "given_on": _(
+                    "The consent was recorded on %(date)s: it cannot have been given later."
+                )
+                % {"date": formats.date_format(first_recorded, "SHORT_DATE_FORMAT")}
+            }
+        )
+    changed = corrections.changed_values(current, {"given_on": given_on})
+    before = {"given_on": current.given_on.isoformat()}
+    ids = sorted(same.values_list("pk", flat=True))
+    same.update(given_on=given_on)
+    current.given_on = given_on
+    after = {k: v.isoformat() for k, v in changed.items()}
+    corrections.correction_keep(
+        actor=actor,
+        fact=current,
+        before=before,
+        after=after,
+        reason=reason,
+        action="relocation.consent.corrected",
+        obj=household,
+        data={"consents": ids, "from": before, "to": after},
+    )
+    return current
+
+
+CONTACT_FIELDS = ("contact_name", "member_names", "phone", "email", "current_location")
+
+
+@transaction.atomic
+def household_contact_update(*, actor: User, household: Household, **fields: str) -> Household:
+    """Change names and contact data (the log names the changed fields, not their values)."""
+    _lock_for_change(actor, household)
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown contact fields {sorted(unknown)}")

@@ -15,11 +15,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.pages import form_saved
 from passgenau.apps.listing import list_page
 
 from .. import policies
 from ..forms.intake import (
     IMPORTANCE_CHOICES,
+    ConsentCorrectForm,
     ConsentWithdrawalForm,
     ContactForm,
     InterviewForm,
@@ -43,6 +45,7 @@ from ..models.vocab import (
 )
 from ..selectors import intake as intake_selectors
 from ..selectors import rounds as round_selectors
+from ..selectors.corrections import consent_corrections
 from ..services import intake
 from .common import questionnaire_language
 
@@ -102,6 +105,8 @@ def household_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         # the sheet's page asks the same (privacy.views.household_consent_sheet)
         "can_print_consent_sheet": may_edit and bool(household.consents.all()),
         "can_withdraw": may_edit and household.status != HouseholdStatus.WITHDRAWN,
+        "can_correct_consent": policies.household_may_change_contact(request.user, household),
+        "consent_corrections": consent_corrections(household=household),
         "can_erase": policies.household_may_erase(request.user, household),
         "can_export": policies.household_may_export_subject_data(request.user, household),
     }
@@ -206,6 +211,33 @@ def household_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         request,
         "relocation/household_withdraw.html",
         {"household": household, "form": form, "consent": current},
+    )
+
+
+@require("relocation.register_households")
+def consent_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct the date on which the consent in force was given, with a reason (kept)."""
+    household = intake_selectors.household_get_for_interviewer(user=request.user, pk=pk)
+    current = household.consents.filter(withdrawn_at__isnull=True).first()
+    form = ConsentCorrectForm(
+        request.POST or None, initial={"given_on": current.given_on if current else None}
+    )
+    if form_saved(
+        request,
+        form,
+        lambda data: intake.consent_correct(actor=request.user, household=household, **data),
+        done=_("The date of consent is corrected."),
+    ):
+        return redirect("relocation:household_detail", pk=household.pk)
+    return render(
+        request,
+        "relocation/consent_correct.html",
+        {
+            "household": household,
+            "form": form,
+            "consent": current,
+            "corrections": consent_corrections(household=household),
+        },
     )
 
 
