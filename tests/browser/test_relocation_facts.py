@@ -2,7 +2,9 @@
 refused on the page, and a recorded arrival is corrected with a reason (bug 1); a change of a
 proposal respects the household's exclusion, the load follows it, and changing back undoes it
 (bug 4); a re-opened travel plan shows its saved date in the date picker and saving only a new
-status works (bug 2), and a past travel date warns on the page."""
+status works (bug 2), and a past travel date warns on the page; "Lauf starten" in an open round
+asks first, says what closes and lists the unfinished interviews, and without the confirmation
+the round stays open (bug 3)."""
 
 from __future__ import annotations
 
@@ -179,3 +181,45 @@ def test_a_change_respects_the_exclusion_and_changing_back_undoes_it(watched, re
     page.wait_for_url(f"**/relocation/runs/{reviewed_run.pk}/")
     row = page.locator("tbody tr", has_text=proposal.household.reference).first.inner_text()
     assert "statt" not in row
+
+
+def test_starting_a_run_in_an_open_round_asks_first_and_lists_unfinished_interviews(
+    watched, transactional_db
+):
+    from passgenau.apps.relocation.models import MatchingRun, Round, RoundStatus
+    from relocation_helpers import register, user
+    from relocation_matching_helpers import ready_round
+
+    round_ = ready_round(2)
+    unfinished = register(round_, external_reference="UNFERTIG")
+    page = watched.page
+    act_as(watched, user("coordinator"))
+    watched.goto(f"/relocation/rounds/{round_.pk}/runs/")
+    notice = page.locator("main .rl-notice").inner_text()
+    assert "Interviewende können keine Haushalte mehr registrieren" in notice
+    assert "unfertige Interviews lassen sich nicht mehr ändern" in notice
+    assert "1 Interview ist nicht fertig:" in notice
+    listed = page.locator("main .rl-notice li")
+    assert listed.count() == 1 and unfinished.reference in listed.inner_text()
+    box = page.get_by_label("Erfassung schließen und Zuordnung starten")
+    assert not box.is_checked()
+    assert accessible(page) == []
+
+    # "Lauf starten" without confirming: asked again, nothing started, the round stays open
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lauf starten").click()
+    assert "Bestätigen Sie, dass die Erfassung schließt" in page.locator("main").inner_text()
+    assert page.locator("main .rl-notice li").count() == 1
+    assert accessible(page) == []
+    assert Round.objects.get(pk=round_.pk).status == RoundStatus.OPEN
+    assert not MatchingRun.objects.filter(round=round_).exists()
+
+    # confirmed by keyboard: the run starts and the round moves to matching
+    page.get_by_label("Erfassung schließen und Zuordnung starten").focus()
+    page.keyboard.press("Space")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lauf starten").click()
+    assert Round.objects.get(pk=round_.pk).status == RoundStatus.MATCHING
+    assert MatchingRun.objects.filter(round=round_).count() == 1
+    watched.goto(f"/relocation/rounds/{round_.pk}/runs/")
+    assert page.locator("main .rl-notice").count() == 0
