@@ -1,5 +1,6 @@
-"""On PostgreSQL the public search's words filter is answered from its indexes (migration
-0005), not by reading every offer."""
+"""On PostgreSQL the public search's words filter is answered from its indexes (migrations 0005,
+0010), not by reading every offer, and never computes a text-search vector per row: the offer
+keeps it (``Service.search_vector``, docs/adr/0010)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,26 @@ def test_the_words_search_uses_the_gin_indexes(directory):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "directory_service_search_fts" in plan, plan
+    assert "directory_service_search_vector" in plan, plan
     assert "directory_service_search_trgm" in plan, plan
     assert "Seq Scan on directory_service" not in plan, plan
+    # one scan of the offers for both halves, the stored vector read, none computed
+    assert plan.count("Heap Scan on directory_service") == 1, plan
+    assert "to_tsvector" not in plan, plan
     assert list(services) and services.get().hsds_id == "s1"
+
+
+def test_the_stored_vector_follows_the_search_text(directory):
+    """The vector is the database's own (a generated column): written with the text by a save,
+    a bulk write of the import, or an UPDATE; the stemmed search finds the new words only."""
+    service = Service.objects.create(
+        directory=directory, hsds_id="s1", name="Kurs", search_document="deutschkurs am abend"
+    )
+    assert _fulltext(Service.objects.all(), "Beratungen").count() == 0
+    Service.objects.filter(pk=service.pk).update(search_document="beratung fur familien")
+    assert list(_fulltext(Service.objects.all(), "Beratungen")) == [service]
+    assert _fulltext(Service.objects.all(), "Abende").count() == 0
+    (created,) = Service.objects.bulk_create(
+        [Service(directory=directory, hsds_id="s2", name="Abend", search_document="abend")]
+    )
+    assert list(_fulltext(Service.objects.all(), "Abende")) == [created]

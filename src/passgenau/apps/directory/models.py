@@ -23,6 +23,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -258,6 +259,21 @@ class TargetGroup(models.TextChoices):
     LGBTIQ = "lgbtiq", _("LGBTIQ people")
 
 
+class GermanSearchVector(models.Func):
+    """PostgreSQL's German text-search vector of a text column, as the public search asks it
+    (``selectors.search._fulltext``); NULL on other databases, which search the text itself.
+    See docs/adr/0010."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
+        return "NULL", []
+
+    def as_postgresql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
+        text, params = compiler.compile(self.source_expressions[0])
+        return f"to_tsvector('german'::regconfig, COALESCE({text}, ''))", params
+
+
 class Service(HsdsObject):
     """An offer (HSDS ``service``). Only the published state is shown to the public; a
     provider's change waits as a :class:`ChangeRequest` until an editor approves it."""
@@ -297,6 +313,14 @@ class Service(HsdsObject):
         TaxonomyTerm, verbose_name=_("topics"), blank=True, related_name="services"
     )
     search_document = models.TextField(_("search text"), blank=True, editable=False)
+    # PostgreSQL: the German text-search vector of search_document, stored so that the search
+    # reads it instead of computing it for each candidate row (GIN index, migration 0010)
+    search_vector = models.GeneratedField(
+        expression=GermanSearchVector("search_document"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+        verbose_name=_("search vector"),
+    )
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),

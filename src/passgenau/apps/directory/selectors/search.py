@@ -175,23 +175,17 @@ def _words_filter(words: str) -> Q:
 
 def _fulltext(queryset: QuerySet[Service], words: str) -> QuerySet[Service]:
     """PostgreSQL: German full-text search (stemming: "Beratungen" finds "Beratung") or every
-    word as a substring of the folded search text; elsewhere only the latter. On PostgreSQL each
-    half is answered from its GIN index of migration 0005 (``directory_service_search_fts`` on
-    exactly this vector, ``directory_service_search_trgm`` for the substrings): keep them in
-    step. The two halves are a UNION of ids, not one OR: with the OR, PostgreSQL rechecks every
-    row the trigram index returns against the whole condition and so computes the German
-    text-search vector of each of them again (most of the time of a search by a common word)."""
+    word as a substring of the folded search text; elsewhere only the latter. On PostgreSQL one
+    condition, each half answered from its GIN index (``directory_service_search_vector`` on the
+    stored vector ``Service.search_vector``, ``directory_service_search_trgm`` of migration 0005
+    for the substrings): the database joins both indexes' rows and reads each offer once, and
+    rechecking a row matches the stored vector instead of computing the German vector of each
+    candidate again (docs/adr/0010)."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery as PgQuery
-        from django.contrib.postgres.search import SearchVector
 
-        vector = SearchVector("search_document", config="german")
         query = PgQuery(words, config="german", search_type="websearch")
-        by_words = (
-            Service.objects.order_by().annotate(document=vector).filter(document=query).values("pk")
-        )
-        by_substrings = Service.objects.order_by().filter(_words_filter(words)).values("pk")
-        return queryset.filter(pk__in=by_words.union(by_substrings))
+        return queryset.filter(_words_filter(words) | Q(search_vector=query))
     return queryset.filter(_words_filter(words))
 
 
@@ -401,7 +395,7 @@ def _views(
     services = (
         Service.objects.filter(pk__in=ids)
         .select_related("organization", "directory")
-        .defer("hsds", "search_document", "organization__hsds")
+        .defer("hsds", "search_document", "search_vector", "organization__hsds")
         .prefetch_related(
             Prefetch("texts", queryset=_texts_in(language), to_attr="texts_read"),
             Prefetch(

@@ -177,7 +177,10 @@ def _upsert(
     )
     model.objects.bulk_create(new, batch_size=2000)
     if changed:
-        fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        # every column but the key and those the database computes (Service.search_vector)
+        fields = [
+            f.name for f in model._meta.concrete_fields if not f.primary_key and not f.generated
+        ]
         rows_update(model, changed, fields)
     by_id = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
     return by_id, len(new), len(changed)
