@@ -5,10 +5,9 @@ every page, and each page shown logged with the ids only."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts_helpers import ROLES, make_user
+from listing_helpers import queries_for, ten_per_page  # noqa: F401 - a fixture
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.accounts.roles import Role
 from passgenau.apps.audit.models import AuditEntry
@@ -16,11 +15,6 @@ from passgenau.apps.audit.models import AuditEntry
 URL = "/accounts/users/"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ten_per_page(monkeypatch):
-    monkeypatch.setattr("passgenau.apps.listing.PER_PAGE", 10)
 
 
 def _names(response) -> set[str]:
@@ -75,12 +69,6 @@ def test_page_two_holds_the_rest_and_only_the_page_shown_is_logged(
     assert len(entry.data["ids"]) == 4 and "search" not in entry.data
 
 
-def _queries(client, query: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL, query).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.usefixtures("ten_per_page")
 def test_the_number_of_queries_is_the_same_for_3_and_30_accounts_and_on_a_later_page(
     administrator_client,
@@ -88,11 +76,11 @@ def test_the_number_of_queries_is_the_same_for_3_and_30_accounts_and_on_a_later_
     for number in range(2):
         make_user("funder", username=f"funder-{number}")
     administrator_client.get(URL)  # the session's first request does more
-    few = _queries(administrator_client, {"q": "funder"})
+    few = queries_for(administrator_client, URL, {"q": "funder"})
     for number in range(2, 30):
         make_user("funder", username=f"funder-{number}")
-    assert _queries(administrator_client, {"q": "funder"}) == few
-    assert _queries(administrator_client, {"q": "funder", "page": "3"}) == few
+    assert queries_for(administrator_client, URL, {"q": "funder"}) == few
+    assert queries_for(administrator_client, URL, {"q": "funder", "page": "3"}) == few
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != Role.ADMINISTRATOR])

@@ -20,14 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer_client(client):
-    officer = make_user(
-        "municipal_officer", username="v-officer", organisation=coordinating_office()
-    )
-    return login_client(client, officer)
-
-
-@pytest.fixture
 def provider_client():
     from django.test import Client
 

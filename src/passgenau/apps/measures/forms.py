@@ -15,9 +15,19 @@ from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.core.forms import check_dates_in_order, text_box
 from passgenau.apps.funding.forms import AmountField
 from passgenau.apps.funding.models import Grant, Programme
+from passgenau.apps.listing import ListSearchForm
 
 from . import indicators, selectors
-from .models import Actor, ActorKind, Area, Measure, MeasureStatus, Plan, ReportFormat
+from .models import (
+    Actor,
+    ActorKind,
+    Area,
+    Measure,
+    MeasureStatus,
+    Plan,
+    PlanStatus,
+    ReportFormat,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -364,3 +374,15 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Upload an .xlsx or a .csv file."))
         return upload
+
+
+class PlanSearchForm(ListSearchForm):
+    """The list of plans: a text (plan, coordinating office) and a status."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("all")), *PlanStatus.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("Plan or coordinating office")

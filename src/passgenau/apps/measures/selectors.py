@@ -16,6 +16,7 @@ from django.http import Http404
 from passgenau.apps.accounts.access import user_has_perm
 from passgenau.apps.funding.models import Grant, Payment
 from passgenau.apps.funding.selectors import grants_for_user
+from passgenau.apps.listing import text_matching
 
 from . import policies
 from .models import (
@@ -87,6 +88,15 @@ def plans_for_user(*, user: Visitor) -> QuerySet[Plan]:
         .select_related("coordinating_organisation")
         .order_by("-period_start", "name")
     )
+
+
+def plans_search(*, user: Visitor, query: str = "", status: str = "") -> QuerySet[Plan]:
+    """The user's plans (:func:`plans_for_user`) whose name or coordinating office contains the
+    search text, of one status unless empty. Plans name offices, no person."""
+    plans = plans_for_user(user=user).filter(
+        text_matching(query, "name", "coordinating_organisation__name")
+    )
+    return plans.filter(status=status) if status else plans
 
 
 def plan_get_for_user(*, user: Visitor, pk: int) -> Plan:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.forms import add_service_errors
 from passgenau.apps.core.pages import form_saved
+from passgenau.apps.listing import list_page
 
 from . import policies, selectors, services
 from .forms import (
@@ -35,6 +36,7 @@ from .forms import (
     IndicatorValueForm,
     MeasureForm,
     PlanForm,
+    PlanSearchForm,
     ProposalForm,
     StatusForm,
 )
@@ -61,11 +63,16 @@ def _changeable_plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
 
 @require("measures.view_plans")
 def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PlanSearchForm(request.GET or None)
+    plans = selectors.plans_search(
+        user=request.user, query=form.query(), status=form.value("status") or ""
+    )
     return render(
         request,
         "measures/plan_list.html",
         {
-            "plans": selectors.plans_for_user(user=request.user),
+            "form": form,
+            "page": list_page(request, plans),
             "may_create": policies.may_coordinate_any(user=request.user),
         },
     )

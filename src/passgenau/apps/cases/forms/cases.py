@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from passgenau.apps.core.forms import DateInput
+from passgenau.apps.listing import ListSearchForm
 
 from ..models import (
     Activity,
@@ -27,6 +28,7 @@ from ..models import (
     ReferralOutcome,
     VaccinationStatus,
 )
+from ..selectors.cases import CONTRACT_ENDED, CONTRACT_IN_FORCE
 from ..services import ConsentInput
 
 if TYPE_CHECKING:
@@ -269,3 +271,21 @@ class StatementForm(forms.Form):
     month = forms.TypedChoiceField(
         label=_("Month"), choices=_month_choices, coerce=int, required=False
     )
+
+
+class ContractSearchForm(ListSearchForm):
+    """The list of funding contracts: a text (contract, grant, recipient) and whether in force."""
+
+    period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[
+            ("", _("all")),
+            (CONTRACT_IN_FORCE, _("in force today")),
+            (CONTRACT_ENDED, _("ended")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("Contract, grant or recipient")

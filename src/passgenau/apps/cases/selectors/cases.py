@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from passgenau.apps.accounts.models import User
 from passgenau.apps.audit.services import log_read
+from passgenau.apps.listing import text_matching
 
 from .. import policies
 from ..models import (
@@ -247,6 +248,28 @@ def contracts_for_user(*, user: Visitor) -> QuerySet[FundingContract]:
         )
         .annotate(left=F("hours_budget") - F("used"))
     )
+
+
+CONTRACT_IN_FORCE = "current"
+CONTRACT_ENDED = "ended"
+
+
+def contracts_search(
+    *, user: Visitor, query: str = "", period: str = "", on: dt.date | None = None
+) -> QuerySet[FundingContract]:
+    """The contracts ``user`` sees for the list, newest first: a search text matches the
+    contract's name, its grant's title and the recipient; ``period``: only those in force on
+    ``on`` (today unless told, :data:`CONTRACT_IN_FORCE`) or ended before it
+    (:data:`CONTRACT_ENDED`). Contracts name organisations, no person."""
+    on = on or timezone.localdate()
+    contracts = contracts_for_user(user=user).filter(
+        text_matching(query, "name", "grant__title", "grant__organisation__name")
+    )
+    if period == CONTRACT_IN_FORCE:
+        contracts = contracts.filter(valid_from__lte=on, valid_to__gte=on)
+    elif period == CONTRACT_ENDED:
+        contracts = contracts.filter(valid_to__lt=on)
+    return contracts.order_by("-valid_from", "pk")
 
 
 def contract_get_for_user(*, user: Visitor, pk: int) -> FundingContract | None:

@@ -36,6 +36,7 @@ from ..forms.cases import (
     CloseForm,
     ConsentForm,
     ContractForm,
+    ContractSearchForm,
     CorrectionForm,
     GoalForm,
     HealthForm,
@@ -422,12 +423,23 @@ def _plan_version_shown(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @require("cases.view_statements")
 def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    contracts = list(selectors.contracts_for_user(user=request.user).order_by("-valid_from"))
-    rows = [(c, selectors.contract_usage(c)) for c in contracts]
+    form = ContractSearchForm(request.GET or None)
+    page = list_page(
+        request,
+        selectors.contracts_search(
+            user=request.user, query=form.query(), period=form.value("period") or ""
+        ),
+    )
+    rows = [(c, selectors.contract_usage(c)) for c in page.object_list]
     return render(
         request,
         "cases/contract_list.html",
-        {"rows": rows, "may_agree": policies.may_agree_contracts(user=request.user)},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "may_agree": policies.may_agree_contracts(user=request.user),
+        },
     )
 
 
