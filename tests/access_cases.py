@@ -341,6 +341,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("accounts:user_reactivate", kwargs=_some_user_id),
     PageCase("accounts:user_totp_reset", kwargs=_some_user_id),
     PageCase("accounts:user_password_link", kwargs=_some_user_id),
+    PageCase("accounts:user_invitation_resend", kwargs=_some_user_id),
     PageCase("audit:entry_list"),
     PageCase("audit:entry_export"),
     PageCase("audit:entry_list", query="action=accounts&date_from=2020-01-01"),

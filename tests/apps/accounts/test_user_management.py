@@ -225,6 +225,39 @@ def test_a_reset_token_is_no_invitation(administrator_client, mailoutbox):
     assert "new_password1" not in Client().get(url, follow=True).content.decode()
 
 
+def test_an_invitation_not_accepted_is_sent_again_from_the_account_page(
+    administrator_client, administrator_user, mailoutbox
+):
+    invite(administrator_client)
+    user = User.objects.get(username="nora")
+    detail = administrator_client.get(reverse("accounts:user_detail", kwargs={"id": user.pk}))
+    url = reverse("accounts:user_invitation_resend", kwargs={"id": user.pk})
+    assert url in detail.content.decode()
+    assert reverse("accounts:user_password_link", kwargs={"id": user.pk}) not in (
+        detail.content.decode()
+    )
+    confirm = administrator_client.get(url)
+    assert confirm.status_code == 200 and "Einladung" in confirm.content.decode()
+    assert administrator_client.post(url).status_code == 302
+    assert len(mailoutbox) == 2 and mailoutbox[1].to == ["nora@example.org"]
+    link = re.search(r"http://testserver(/accounts/invitation/\S+/)", mailoutbox[1].body)
+    form_page = Client().get(link.group(1), follow=True)
+    assert "new_password1" in form_page.content.decode()  # the invitation's form, not a reset
+    invited = AuditEntry.objects.filter(action="accounts.user.invited", object_id=str(user.pk))
+    assert [e.actor for e in invited] == [administrator_user, administrator_user]
+
+
+def test_an_accepted_invitation_is_not_sent_again(administrator_client, mailoutbox):
+    user = _enrolled(email="carla@example.org")
+    with pytest.raises(ValidationError):
+        services.user_invitation_resend(actor=None, user=user, base_url="http://testserver")
+    url = reverse("accounts:user_invitation_resend", kwargs={"id": user.pk})
+    response = administrator_client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "send a password link instead" in response.content.decode()
+    assert mailoutbox == []
+
+
 # --- deactivation and reactivation
 
 

@@ -114,6 +114,10 @@ def test_accounts_locked_after_failed_log_ins_as_the_lock_out_rule_says(administ
     assert 'data-testid="locked-out"' in page
     assert 'data-testid="locked-out"' not in administrator_client.get(_page(bert)).content.decode()
 
+    # a deactivated account cannot log in anyway
+    services.user_deactivate(actor=None, user=cara)
+    assert _urls(todo_of(administrator_client)["accounts.locked_out"]) == [_page(anna)]
+
     # the lock ends by itself when the window has passed
     from passgenau.apps.accounts.models import LoginAttempt
 

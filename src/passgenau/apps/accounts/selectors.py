@@ -144,8 +144,8 @@ def _counted_failures(step: str) -> QuerySet[LoginAttempt]:
 
 
 def accounts_locked_out(*, user: Visitor) -> QuerySet[User]:
-    """Accounts that cannot log in now after too many wrong passwords (from one address) or wrong
-    one-time codes; the lock ends by itself when the window has passed."""
+    """Active accounts that cannot log in now after too many wrong passwords (from one address)
+    or wrong one-time codes; the lock ends by itself when the window has passed."""
 
     def locked(step: str, *key: str) -> QuerySet[LoginAttempt]:
         return (
@@ -158,6 +158,7 @@ def accounts_locked_out(*, user: Visitor) -> QuerySet[User]:
 
     return (
         users_for_user(user=user)
+        .filter(is_active=True)
         .annotate(lower_username=Lower("username"))
         .filter(
             Q(lower_username__in=locked(LoginStep.PASSWORD, "ip_address"))

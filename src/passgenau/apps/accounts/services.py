@@ -202,14 +202,36 @@ def user_language_set(*, actor: Actor, user: User, language: str) -> bool:
 def user_password_link_send(*, actor: Actor, user: User, base_url: str) -> None:
     """E-mail ``user`` a link to set a new password (valid ``PASSWORD_RESET_TIMEOUT`` seconds,
     once), as "Forgot your password?" would; the sessions end when the password is set."""
+    _link_may_go_to(user)
+    _password_link_send(user=user, base_url=base_url, invitation=False)
+    log_action("accounts.user.password_link_sent", actor=actor, obj=user)
+
+
+def _link_may_go_to(user: User) -> None:
+    """Refuse a link by e-mail to an account deactivated or without an e-mail address."""
     if not user.is_active:
         raise ValidationError(_("Reactivate the account first."), code="state")
     if not user.email:
         raise ValidationError(
             _("The account has no e-mail address: add one in the admin first."), code="no_email"
         )
-    _password_link_send(user=user, base_url=base_url, invitation=False)
-    log_action("accounts.user.password_link_sent", actor=actor, obj=user)
+
+
+def invitation_open(user: User) -> bool:
+    """Whether ``user``'s invitation has not been accepted: no password set, never logged in."""
+    return not user.has_usable_password() and user.last_login is None
+
+
+def user_invitation_resend(*, actor: Actor, user: User, base_url: str) -> None:
+    """E-mail an invitation not accepted again, with a new link valid
+    ``ACCOUNT_INVITATION_TIMEOUT`` seconds (the first one may have expired or been lost)."""
+    _link_may_go_to(user)
+    if not invitation_open(user):
+        raise ValidationError(
+            _("The invitation has been accepted: send a password link instead."), code="state"
+        )
+    _password_link_send(user=user, base_url=base_url, invitation=True)
+    log_action("accounts.user.invited", actor=actor, obj=user)
 
 
 def _password_link_send(*, user: User, base_url: str, invitation: bool) -> None:

@@ -36,5 +36,6 @@ urlpatterns = [
     path("users/<int:id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:id>/second-factor/", views.user_totp_reset, name="user_totp_reset"),
     path("users/<int:id>/password-link/", views.user_password_link, name="user_password_link"),
+    path("users/<int:id>/invitation/", views.user_invitation_resend, name="user_invitation_resend"),
     path("users/<int:id>/reactivate/", views.user_reactivate, name="user_reactivate"),
 ]

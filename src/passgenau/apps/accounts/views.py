@@ -248,6 +248,7 @@ def user_detail(request: AuthenticatedHttpRequest, id: int) -> HttpResponse:
         "accounts/user_detail.html",
         {
             "account": account,
+            "invitation_open": services.invitation_open(account),
             "locked": locked,
             "lockout_minutes": max(1, settings.LOCKOUT_WINDOW_SECONDS // 60),
         },
@@ -405,6 +406,19 @@ SEND_PASSWORD_LINK = _AccountAction(
     ),
 )
 
+RESEND_INVITATION = _AccountAction(
+    title=gettext_lazy("Send the invitation again"),
+    explanation=gettext_lazy(
+        "The user has not accepted the invitation yet. They get it again by e-mail, with a new "
+        "link to choose their password; it works once, for a limited time."
+    ),
+    button=gettext_lazy("Send the e-mail"),
+    done=gettext_lazy("The invitation has been sent again."),
+    run=lambda request, account: services.user_invitation_resend(
+        actor=request.user, user=account, base_url=_base_url(request)
+    ),
+)
+
 
 def _action_page(name: str, action: _AccountAction) -> Any:
     """The confirmation page of ``action`` as a view guarded by the right to manage users."""
@@ -418,5 +432,6 @@ def _action_page(name: str, action: _AccountAction) -> Any:
 
 user_totp_reset = _action_page("user_totp_reset", RESET_SECOND_FACTOR)
 user_password_link = _action_page("user_password_link", SEND_PASSWORD_LINK)
+user_invitation_resend = _action_page("user_invitation_resend", RESEND_INVITATION)
 user_deactivate = _action_page("user_deactivate", DEACTIVATE)
 user_reactivate = _action_page("user_reactivate", REACTIVATE)
