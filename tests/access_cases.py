@@ -399,6 +399,8 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:round_decisions", kwargs=_relocation_round),
     PageCase("relocation:round_decisions", kwargs=_relocation_round, query="status=declined"),
     PageCase("relocation:decision_received", kwargs=_relocation_proposal),
+    PageCase("relocation:decision_correct", kwargs=_relocation_placement),
+    PageCase("relocation:decision_received_correct", kwargs=_relocation_placement),
     PageCase("relocation:placement_list"),
     PageCase("relocation:travel_edit", kwargs=_relocation_placement),
     PageCase("relocation:arrival_list"),

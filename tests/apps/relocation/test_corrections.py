@@ -14,14 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from passgenau.apps.audit.models import AuditEntry
-from passgenau.apps.relocation.models import Consent, Correction
-from passgenau.apps.relocation.services import intake
+from passgenau.apps.relocation.models import Consent, Correction, Decision, Household, Proposal
+from passgenau.apps.relocation.services import decisions, intake, travel
+from passgenau.apps.relocation.services.states import StatusTransitionError
 from relocation_helpers import (
     english,  # noqa: F401 (the fixture)
     make_round,
     register,
     user,
 )
+from relocation_matching_helpers import accepted_proposal, published_round
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -132,3 +134,155 @@ def test_retention_removes_the_reasons_of_corrections():
     kept = Correction.objects.get(consent__household=household)
     assert kept.reason == retention.REMOVED_REASON
     assert kept.after == {"given_on": "2026-02-01"}  # the date stays, as on the consent
+
+
+# -- a municipality's decision -----------------------------------------------------------------
+
+
+def _officer_corrects(proposal, **values):
+    return decisions.decision_correct(actor=user("municipal_officer"), proposal=proposal, **values)
+
+
+def _municipality_decision(proposal):
+    return Decision.objects.get(proposal=proposal, side="municipality")
+
+
+def test_an_acceptance_recorded_in_error_is_corrected_to_a_decline():
+    proposal = accepted_proposal()
+    _officer_corrects(
+        proposal,
+        reason="Clicked accept on the wrong family",
+        outcome="decline",
+        decline_reason="No flat free for five",
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == "declined"
+    assert Household.objects.get(pk=proposal.household_id).status == "interviewed"
+    decided = _municipality_decision(proposal)
+    assert (decided.outcome, decided.reason) == ("decline", "No flat free for five")
+    kept = Correction.objects.get(decision=decided)
+    assert kept.before == {"outcome": "accept", "reason": ""}
+    assert kept.after == {"outcome": "decline", "reason": "…"}  # the text stays on the decision
+    assert kept.reason == "Clicked accept on the wrong family"
+    entry = AuditEntry.objects.get(action="relocation.decision.corrected")
+    assert entry.data["correction"] == kept.pk
+    assert entry.data["status"] == {"from": "accepted", "to": "declined"}
+    assert entry.data["to"] == {"outcome": "decline"}
+    assert "wrong family" not in str(entry.data) and "five" not in str(entry.data)
+
+
+def test_a_decision_correction_needs_a_reason_and_a_reason_for_declining():
+    proposal = accepted_proposal()
+    with pytest.raises(ValidationError) as refused:
+        _officer_corrects(proposal, reason=" ", outcome="decline", decline_reason="full")
+    assert list(refused.value.message_dict) == ["reason"]
+    with pytest.raises(ValidationError) as refused:
+        _officer_corrects(proposal, reason="typo", outcome="decline")
+    assert list(refused.value.message_dict) == ["reason"]  # the reason for declining
+    assert _municipality_decision(proposal).outcome == "accept"
+    assert not Correction.objects.exists()
+
+
+def test_a_declined_proposal_stays_declined():
+    _round, run = published_round(1)
+    proposal = run.proposals.get()
+    decisions.proposal_decide_municipality(
+        actor=user("municipal_officer"), proposal=proposal, outcome="decline", reason="full"
+    )
+    with pytest.raises(StatusTransitionError):
+        _officer_corrects(proposal, reason="meant accept", outcome="accept")
+    assert Proposal.objects.get(pk=proposal.pk).status == "declined"
+    assert _municipality_decision(proposal).outcome == "decline"
+    assert not Correction.objects.exists()
+
+
+def test_no_correction_of_the_decision_once_travel_is_planned():
+    proposal = accepted_proposal()
+    travel.travel_save(actor=user("coordinator"), proposal=proposal, values={"status": "planned"})
+    with pytest.raises(ValidationError) as refused:
+        _officer_corrects(proposal, reason="typo", outcome="decline", decline_reason="full")
+    assert refused.value.code == "travel_planned"
+    assert Proposal.objects.get(pk=proposal.pk).status == "accepted"
+
+
+def test_the_day_a_decision_was_received_is_corrected_by_its_rules():
+    _round, run = published_round(1)
+    proposal = run.proposals.get()
+    coordinator = user("coordinator")
+    decisions.proposal_record_received_decision(
+        actor=coordinator, proposal=proposal, outcome="accept", source="phone", received_on=TODAY
+    )
+
+    def correct(received_on, source="letter"):
+        return decisions.decision_correct(
+            actor=coordinator,
+            proposal=proposal,
+            reason="It came by letter, a day earlier",
+            outcome="accept",
+            source=source,
+            received_on=received_on,
+        )
+
+    with pytest.raises(ValidationError) as refused:
+        correct(TODAY + dt.timedelta(days=1))
+    assert refused.value.message_dict == {
+        "received_on": ["The day it was received cannot be in the future."]
+    }
+    with pytest.raises(ValidationError) as refused:
+        correct(TODAY - dt.timedelta(days=400))
+    assert "cannot have been answered before" in refused.value.message_dict["received_on"][0]
+    with pytest.raises(ValidationError):
+        correct(TODAY, source="application")
+    assert _municipality_decision(proposal).source == "phone"
+    run.published_at = timezone.now() - dt.timedelta(days=3)
+    run.save(update_fields=["published_at"])
+    earlier = TODAY - dt.timedelta(days=2)
+    correct(earlier)
+    decided = _municipality_decision(proposal)
+    assert (decided.source, decided.received_on) == ("letter", earlier)
+    kept = Correction.objects.get(decision=decided)
+    assert kept.after == {"source": "letter", "received_on": earlier.isoformat()}
+    assert kept.before == {"source": "phone", "received_on": TODAY.isoformat()}
+
+
+def test_only_the_municipality_or_the_coordinator_corrects_its_decision(client_for_role):
+    proposal = accepted_proposal()
+    officer_url = reverse("relocation:decision_correct", kwargs={"pk": proposal.pk})
+    coordinator_url = reverse("relocation:decision_received_correct", kwargs={"pk": proposal.pk})
+    posted = {"outcome": "decline", "decline_reason": "full", "reason": "x"}
+    for role in ("interviewer", "coordinator"):
+        assert client_for_role(role).post(officer_url, posted).status_code == 403, role
+    for role in ("interviewer", "municipal_officer"):
+        assert client_for_role(role).post(coordinator_url, posted).status_code == 403, role
+    stranger = user("municipal_officer", "kiel-officer", organisation=_kiel())
+    with pytest.raises(ValidationError):
+        decisions.decision_correct(
+            actor=stranger, proposal=proposal, reason="x", outcome="decline", decline_reason="y"
+        )
+    assert Proposal.objects.get(pk=proposal.pk).status == "accepted"
+
+
+def _kiel():
+    from passgenau.apps.accounts.models import Organisation
+
+    return Organisation.objects.get(name="Kiel")
+
+
+def test_the_proposal_page_leads_to_the_decision_correction_and_shows_it(client_for_role):
+    proposal = accepted_proposal()
+    officer = client_for_role("municipal_officer")
+    detail = reverse("relocation:proposal_detail", kwargs={"pk": proposal.pk})
+    url = reverse("relocation:decision_correct", kwargs={"pk": proposal.pk})
+    assert f'href="{url}"' in officer.get(detail).content.decode()
+    assert 'name="reason"' in officer.get(url).content.decode()
+    response = officer.post(
+        url, {"outcome": "decline", "decline_reason": "No flat", "reason": "Wrong family"}
+    )
+    assert response.status_code == 302 and response["Location"] == detail
+    shown = officer.get(detail).content.decode()
+    assert "Wrong family" in shown and "Corrected on" in shown
+    coordinator = client_for_role("coordinator")
+    decisions_page = reverse("relocation:round_decisions", kwargs={"pk": proposal.run.round_id})
+    received_url = reverse("relocation:decision_received_correct", kwargs={"pk": proposal.pk})
+    assert f'href="{received_url}"' in coordinator.get(decisions_page).content.decode()
+    assert "Wrong family" in coordinator.get(received_url).content.decode()

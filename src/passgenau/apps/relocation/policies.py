@@ -277,6 +277,14 @@ def proposal_may_record_received_decision(user: Visitor, proposal: Proposal) -> 
     )
 
 
+def decision_may_correct(user: Visitor, proposal: Proposal) -> bool:
+    """Whether the user corrects the municipality's decision on the proposal: one who may
+    record it (its officer, or the round's coordinator)."""
+    return proposal_may_decide_for_municipality(
+        user, proposal
+    ) or proposal_may_record_received_decision(user, proposal)
+
+
 def proposal_may_record_household_answer(user: Visitor, proposal: Proposal) -> bool:
     return _holds(
         user, RECORD_HOUSEHOLD_CONSENT

@@ -56,6 +56,12 @@ urlpatterns = [
     path("proposals/<int:pk>/", decisions.proposal_detail, name="proposal_detail"),
     path("rounds/<int:pk>/decisions/", decisions.round_decisions, name="round_decisions"),
     path("proposals/<int:pk>/received/", decisions.decision_received, name="decision_received"),
+    path("proposals/<int:pk>/correct/", decisions.decision_correct, name="decision_correct"),
+    path(
+        "proposals/<int:pk>/correct-received/",
+        decisions.decision_received_correct,
+        name="decision_received_correct",
+    ),
     # travel
     path("placements/", travel.placement_list, name="placement_list"),
     path("placements/<int:pk>/travel/", travel.travel_edit, name="travel_edit"),

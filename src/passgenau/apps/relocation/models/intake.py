@@ -51,8 +51,14 @@ HOUSEHOLD_TRANSITIONS: dict[str, frozenset[str]] = {
     HouseholdStatus.PROPOSED: frozenset(
         {HouseholdStatus.INTERVIEWED, HouseholdStatus.PLACED, HouseholdStatus.WITHDRAWN}
     ),
+    # back to waiting for the re-matching: the placement's acceptance is corrected to a decline
     HouseholdStatus.PLACED: frozenset(
-        {HouseholdStatus.TRAVELLING, HouseholdStatus.ARRIVED, HouseholdStatus.WITHDRAWN}
+        {
+            HouseholdStatus.INTERVIEWED,
+            HouseholdStatus.TRAVELLING,
+            HouseholdStatus.ARRIVED,
+            HouseholdStatus.WITHDRAWN,
+        }
     ),
     HouseholdStatus.TRAVELLING: frozenset(
         {HouseholdStatus.PLACED, HouseholdStatus.ARRIVED, HouseholdStatus.WITHDRAWN}

@@ -131,7 +131,8 @@ PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
     ProposalStatus.PUBLISHED: frozenset(
         {ProposalStatus.ACCEPTED, ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN}
     ),
-    ProposalStatus.ACCEPTED: frozenset(),
+    # a municipality's acceptance recorded in error, corrected before travel is planned
+    ProposalStatus.ACCEPTED: frozenset({ProposalStatus.DECLINED}),
     ProposalStatus.DECLINED: frozenset(),
     ProposalStatus.SUPERSEDED: frozenset(),
     ProposalStatus.WITHDRAWN: frozenset(),

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ..models import Correction, Household
+from ..models import Correction, DecisionOutcome, DecisionSource, Household, Proposal
 
 
 def _shown(value: Any) -> Any:
@@ -53,4 +53,23 @@ def consent_corrections(*, household: Household) -> list[dict[str, Any]]:
     return corrections_shown(corrections, labels={"given_on": _("Consent given on")})
 
 
-__all__ = ["consent_corrections", "corrections_shown"]
+def decision_corrections(*, proposal: Proposal) -> list[dict[str, Any]]:
+    """The corrections of the municipality's decision on the proposal, oldest first."""
+    corrections = Correction.objects.filter(decision__proposal=proposal).select_related("given_by")
+    return corrections_shown(
+        corrections,
+        labels={
+            "outcome": _("Decision"),
+            "reason": _("Reason for declining"),
+            "source": _("Received"),
+            "received_on": _("Received on"),
+        },
+        values={
+            "outcome": dict(DecisionOutcome.choices),
+            "source": dict(DecisionSource.choices),
+            "reason": {"…": _("given"), "": _("none")},
+        },
+    )
+
+
+__all__ = ["consent_corrections", "corrections_shown", "decision_corrections"]

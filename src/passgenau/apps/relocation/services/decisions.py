@@ -20,11 +20,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.corrections import correction_reason
 from passgenau.apps.core.errors import StateError
 
 from .. import notification_kinds as tell
 from .. import policies
 from ..models import (
+    Arrival,
     Decision,
     DecisionOutcome,
     DecisionSide,
@@ -36,10 +38,11 @@ from ..models import (
     Proposal,
     ProposalStatus,
     RoundAction,
+    Travel,
 )
 from ..models.vocab import CapacityDimension
+from . import corrections, states
 from . import rounds as round_services
-from . import states
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
@@ -181,8 +184,17 @@ def proposal_record_received_decision(
     reason = _validate(outcome, reason)
     if not policies.proposal_may_record_received_decision(actor, proposal):
         raise ValidationError(_("Only the round's coordinators record decisions received."))
+    _check_received(proposal, source, received_on)
+    return _decide_for_municipality(actor, proposal, outcome, reason, source, received_on)
+
+
+def _check_received(proposal: Proposal, source: str | None, received_on: dt.date | None) -> None:
+    """How a decision received came (not in the application), and when: not in the future, nor
+    before the proposal was published."""
     if source not in DecisionSource.values or source == DecisionSource.APPLICATION:
         raise ValidationError({"source": _("Choose how the decision was received.")})
+    if received_on is None:
+        raise ValidationError({"received_on": _("Give the day it was received.")})
     if received_on > timezone.localdate():
         raise ValidationError(
             {"received_on": _("The day it was received cannot be in the future.")}
@@ -197,7 +209,25 @@ def proposal_record_received_decision(
                 % {"date": formats.date_format(timezone.localdate(published), "SHORT_DATE_FORMAT")}
             }
         )
-    return _decide_for_municipality(actor, proposal, outcome, reason, source, received_on)
+
+
+def _check_capacity(profile: MunicipalityProfile, proposal: Proposal) -> None:
+    """Refuses when confirming ``proposal`` would put more on the municipality than the
+    capacities of its (locked) profile allow."""
+    dims = list(profile.round.capacity_dimensions)
+    load = _committed_load(profile, dims)
+    demand = household_demand(proposal.household)
+    over = [
+        d for d in dims if load[d] + int(demand.get(d, 0)) > int(profile.capacities.get(d, 0) or 0)
+    ]
+    if over:
+        labels = dict(CapacityDimension.choices)
+        raise CapacityExceeded(
+            _("Confirming would exceed the capacity for: %(dims)s.")
+            % {"dims": ", ".join(str(labels.get(d, d)) for d in over)},
+            code="capacity",
+        )
+    _after_capacity_check()
 
 
 def _decide_for_municipality(
@@ -222,22 +252,7 @@ def _decide_for_municipality(
         .get(pk=proposal.pk)
     )
     if outcome == DecisionOutcome.ACCEPT:
-        dims = list(profile.round.capacity_dimensions)
-        load = _committed_load(profile, dims)
-        demand = household_demand(proposal.household)
-        over = [
-            d
-            for d in dims
-            if load[d] + int(demand.get(d, 0)) > int(profile.capacities.get(d, 0) or 0)
-        ]
-        if over:
-            labels = dict(CapacityDimension.choices)
-            raise CapacityExceeded(
-                _("Confirming would exceed the capacity for: %(dims)s.")
-                % {"dims": ", ".join(str(labels.get(d, d)) for d in over)},
-                code="capacity",
-            )
-        _after_capacity_check()
+        _check_capacity(profile, proposal)
     return _record(
         proposal,
         side=DecisionSide.MUNICIPALITY,
@@ -268,8 +283,123 @@ def proposal_decide_household(
     )
 
 
+# After a correction, the proposal's and the household's status for the decisions it leaves
+_SETTLED = {
+    ProposalStatus.DECLINED: HouseholdStatus.INTERVIEWED,
+    ProposalStatus.ACCEPTED: HouseholdStatus.PLACED,
+    ProposalStatus.PUBLISHED: HouseholdStatus.PROPOSED,
+}
+
+
+@transaction.atomic
+def decision_correct(
+    *,
+    actor: User,
+    proposal: Proposal,
+    reason: str,
+    outcome: str,
+    decline_reason: str = "",
+    source: str | None = None,
+    received_on: dt.date | None = None,
+) -> Decision:
+    """Correct the municipality's decision recorded in error (its officer, or the round's
+    coordinator), with a reason, while the round takes decisions and before travel is planned:
+    the outcome (and the reason for declining), and for a decision received, how and when it
+    came, by the rules it was recorded under. The proposal and the household move through
+    their transition tables: a declined proposal stays declined (the household may already be
+    proposed elsewhere); an acceptance corrected to a decline declines it."""
+    decline_reason = _validate(outcome, decline_reason)
+    if not policies.decision_may_correct(actor, proposal):
+        raise ValidationError(
+            _("Only the municipality's officers or the round's coordinators correct its decision.")
+        )
+    reason = correction_reason(reason)
+    profile = MunicipalityProfile.objects.select_for_update().get(
+        round_id=proposal.run.round_id, municipality_id=proposal.municipality_id
+    )
+    proposal = (
+        _with_members()
+        .select_for_update(of=("self",))
+        .select_related("run__round")
+        .get(pk=proposal.pk)
+    )
+    decision = proposal.decisions.select_for_update().filter(side=DecisionSide.MUNICIPALITY).first()
+    if decision is None:
+        raise ValidationError(_("The municipality has not decided yet."), code="undecided")
+    round_services.round_require(round_=proposal.run.round, action=RoundAction.DECIDE)
+    if proposal.household.status == HouseholdStatus.WITHDRAWN:
+        raise ValidationError(_("The household has withdrawn."), code="withdrawn")
+    if (
+        Travel.objects.filter(proposal=proposal).exists()
+        or Arrival.objects.filter(proposal=proposal).exists()
+    ):
+        raise ValidationError(
+            _("The travel is planned: the decision can no longer be corrected."),
+            code="travel_planned",
+        )
+    values: dict[str, Any] = {"outcome": outcome, "reason": decline_reason}
+    if decision.source != DecisionSource.APPLICATION:
+        _check_received(proposal, source, received_on)
+        values.update(source=source, received_on=received_on)
+    changed = corrections.changed_values(decision, values)
+    before = {k: _kept(k, getattr(decision, k)) for k in changed}
+    status_before = proposal.status
+    if "outcome" in changed:
+        decided: dict[str, str | None] = {
+            DecisionSide.HOUSEHOLD: None,
+            DecisionSide.MUNICIPALITY: outcome,
+        }
+        decided.update(
+            proposal.decisions.filter(side=DecisionSide.HOUSEHOLD).values_list("side", "outcome")
+        )
+        target = (
+            ProposalStatus.DECLINED
+            if DecisionOutcome.DECLINE in decided.values()
+            else ProposalStatus.ACCEPTED
+            if None not in decided.values()
+            else ProposalStatus.PUBLISHED
+        )
+        states.status_change(actor=actor, obj=proposal, to_status=target)
+        if outcome == DecisionOutcome.ACCEPT:
+            _check_capacity(profile, proposal)
+        states.status_change(actor=actor, obj=proposal.household, to_status=_SETTLED[target])
+    for name, value in changed.items():
+        setattr(decision, name, value)
+    decision.save(update_fields=list(changed))
+    after = {k: _kept(k, v) for k, v in changed.items()}
+    shown = {k: v for k, v in after.items() if k != "reason"}
+    corrections.correction_keep(
+        actor=actor,
+        fact=decision,
+        before=before,
+        after=after,
+        reason=reason,
+        action="relocation.decision.corrected",
+        obj=proposal,
+        data={
+            "decision": decision.pk,
+            "household": proposal.household_id,
+            "from": {k: v for k, v in before.items() if k != "reason"},
+            "to": shown,
+            "status": {"from": status_before, "to": proposal.status},
+        },
+    )
+    return decision
+
+
+def _kept(name: str, value: Any) -> Any:
+    """A decision's value as a correction keeps it: dates as ISO text, the reason for declining
+    only as given or not (the text stays on the decision, where retention removes it)."""
+    if name == "reason":
+        return "…" if value else ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 __all__ = [
     "CapacityExceeded",
+    "decision_correct",
     "household_demand",
     "proposal_decide_household",
     "proposal_decide_municipality",

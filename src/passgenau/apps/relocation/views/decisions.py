@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -16,16 +17,18 @@ from passgenau.apps.core.pages import form_saved
 from passgenau.apps.listing import list_page
 
 from .. import policies
-from ..forms.decisions import DecisionForm, ReceivedDecisionForm
+from ..forms.decisions import DecisionCorrectForm, DecisionForm, ReceivedDecisionForm
 from ..forms.lists import ListFilterForm
 from ..models import (
     DecisionSide,
+    DecisionSource,
     ProposalStatus,
     RoundAction,
 )
 from ..selectors import decisions as decision_selectors
 from ..selectors import rounds as round_selectors
 from ..selectors import runs as run_selectors
+from ..selectors.corrections import decision_corrections
 from ..selectors.lists import municipalities_of
 from ..services import decisions
 
@@ -119,6 +122,10 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and proposal.status == ProposalStatus.PUBLISHED
             and proposal.run.round.allows(RoundAction.DECIDE),
             "is_officer": policies.acts_for_municipality(request.user),
+            "can_correct": decided is not None
+            and my_side == DecisionSide.MUNICIPALITY
+            and policies.decision_may_correct(request.user, proposal),
+            "corrections": decision_corrections(proposal=proposal),
             **decision_selectors.profile_labels(),
         },
     )
@@ -157,6 +164,7 @@ def round_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "may_record": may_record
                 and by_municipality is None
                 and p.status == ProposalStatus.PUBLISHED,
+                "may_correct": may_record and by_municipality is not None,
             }
         )
     return render(
@@ -200,3 +208,50 @@ def decision_received(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             **decision_selectors.profile_labels(),
         },
     )
+
+
+def _decision_correct_page(
+    request: AuthenticatedHttpRequest, proposal: Any, back: str
+) -> HttpResponse:
+    decided = decision_selectors.decision_of(proposal, DecisionSide.MUNICIPALITY)
+    if decided is None or not policies.decision_may_correct(request.user, proposal):
+        raise Http404("no decision of the municipality to correct")
+    received = decided.source != DecisionSource.APPLICATION
+    initial: dict[str, Any] = {"outcome": decided.outcome, "decline_reason": decided.reason}
+    if received:
+        initial.update(source=decided.source, received_on=decided.received_on)
+    form = DecisionCorrectForm(request.POST or None, initial=initial, received=received)
+    if form_saved(
+        request,
+        form,
+        lambda data: decisions.decision_correct(actor=request.user, proposal=proposal, **data),
+        done=_("The municipality's decision is corrected."),
+    ):
+        return redirect(back)
+    return render(
+        request,
+        "relocation/decision_correct.html",
+        {
+            "proposal": proposal,
+            "decided": decided,
+            "form": form,
+            "back": back,
+            "corrections": decision_corrections(proposal=proposal),
+        },
+    )
+
+
+@require("relocation.decide_proposals")
+def decision_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The officer corrects the municipality's decision recorded in error, with a reason."""
+    proposal = decision_selectors.proposal_get_for_user(user=request.user, pk=pk)
+    back = reverse("relocation:proposal_detail", kwargs={"pk": proposal.pk})
+    return _decision_correct_page(request, proposal, back)
+
+
+@require("relocation.record_received_decisions")
+def decision_received_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The coordinator corrects the municipality's decision recorded in error, with a reason."""
+    proposal = decision_selectors.proposal_for_coordinator(user=request.user, pk=pk)
+    back = reverse("relocation:round_decisions", kwargs={"pk": proposal.run.round_id})
+    return _decision_correct_page(request, proposal, back)
