@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from browser.watch import serious_violations
+
 pytestmark = pytest.mark.browser
 
 # The demo's "Migrationsberatung für Erwachsene" is open on Monday and Wednesday 09:00–12:00:
@@ -120,3 +122,105 @@ def test_the_results_and_an_offer_print_well(watched, directory, language):
         assert "05341 839-0" in printed
         assert f"{MONDAY[language]} 09:00–12:00" in " ".join(printed.split())
         assert "Einfache Sprache" not in printed and "English" not in printed
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+# The newcomer's language: the name the menu shows, the topic "Beratung" and a word of the
+# offer's text in that language.
+NEWCOMER = {
+    "ar": {"menu": "العربيّة", "topic": "استشارة", "word": "الهجرة",
+           "offer": "استشارة الهجرة للبالغين"},
+    "fa": {"menu": "فارسی", "topic": "مشاوره", "word": "مهاجرت",
+           "offer": "مشاوره مهاجرت برای بزرگسالان"},
+}  # fmt: skip
+LATIN = re.compile("[A-Za-zÄÖÜäöüß]{2,}")
+
+
+def same_origin(urls: list[str], base_url: str) -> list[str]:
+    """The requests not to the origin (scheme, host and port) of ``base_url``."""
+    from urllib.parse import urlsplit
+
+    origin = urlsplit(base_url)[:2]
+    return [url for url in urls if urlsplit(url)[:2] != origin]
+
+
+@pytest.mark.parametrize("language", list(NEWCOMER))
+def test_a_newcomer_on_a_phone_finds_an_offer_in_arabic_or_farsi(
+    browser, live_server, directory, language
+):
+    """No account, a phone set to German: the newcomer switches the directory to Arabic or Farsi,
+    reads the page right to left in that language, looks for advice by topic (offers not
+    translated are marked German, lang="de"), then by a word of their language, and opens the
+    offer. Every request goes to the site itself."""
+    from passgenau.apps.directory.models import Service
+    from passgenau.apps.directory.services.offers import service_text_save
+
+    words = NEWCOMER[language]
+    if language == "fa":  # the fixture holds Arabic texts only
+        service_text_save(
+            actor=None, service=Service.objects.get(name="Migrationsberatung für Erwachsene"),
+            language="fa", name=words["offer"],
+            description="در اقامت، کار، مسکن و مدرسه به شما کمک می‌کنیم. رایگان و محرمانه.",
+        )  # fmt: skip
+    context = browser.new_context(locale="de-DE", base_url=live_server.url, **PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(live_server.url + "/directory/salzgitter/")
+        assert page.locator("html").get_attribute("lang") == "de"
+        assert page.get_by_role("link", name="Anmelden").is_visible()  # nobody logged in
+        menu = page.get_by_role("navigation", name="Sprache des Verzeichnisses")
+        menu.get_by_role("link", name=words["menu"], exact=True).tap()
+        page.wait_for_url(f"**lang={language}**")
+        html = page.locator("html")
+        assert (html.get_attribute("dir"), html.get_attribute("lang")) == ("rtl", language)
+        form = page.get_by_role("search")
+        interface = [page.get_by_role("heading", level=1).inner_text().replace("Salzgitter", ""),
+                     *form.locator("label").all_inner_texts(),
+                     form.get_by_role("button").inner_text()]  # fmt: skip
+        assert all(text.strip() for text in interface)
+        assert [text for text in interface if LATIN.search(text)] == []
+
+        results = page.locator("ol.results > li")
+        names = results.locator("h3 a")
+        form.locator("select[name=topic]").select_option(label=words["topic"])
+        form.get_by_role("button").tap()
+        page.wait_for_url("**topic=beratung**")
+        assert names.all_inner_texts() == [words["offer"]]
+        assert names.first.get_attribute("lang") is None  # in the page's language
+        heading = page.get_by_role("heading", level=2).inner_text()
+        assert heading.strip() and not LATIN.search(heading)
+
+        form = page.get_by_role("search")
+        form.locator("input[name=q]").fill(words["word"])
+        form.get_by_role("button").tap()
+        page.wait_for_url("**q=*%**")
+        assert names.all_inner_texts() == [words["offer"]]
+
+        # everything near the postcode: the offers not translated are shown in German, marked
+        form = page.get_by_role("search")
+        form.locator("input[name=q]").fill("")
+        form.locator("select[name=topic]").select_option("")
+        form.locator("input[name=place]").fill("38226")
+        form.get_by_role("button").tap()
+        page.wait_for_url("**place=38226**")
+        assert results.count() == 6
+        in_german = [n for n in range(6) if names.nth(n).get_attribute("lang") == "de"]
+        assert len(in_german) == 5
+        assert words["offer"] in names.all_inner_texts()
+        for n in in_german:  # each marked in the reader's language as only in German
+            badge = results.nth(n).locator(".dir-badge-fallback")
+            assert badge.is_visible() and not LATIN.search(badge.inner_text())
+            assert LATIN.search(names.nth(n).inner_text())  # the German name
+        names.get_by_text(words["offer"], exact=True).tap()
+        page.wait_for_url(re.compile(r".*/salzgitter/\d+/\?lang=" + language))
+        assert (html.get_attribute("dir"), html.get_attribute("lang")) == ("rtl", language)
+        assert page.get_by_role("heading", level=1).inner_text() == words["offer"]
+        assert page.locator("dl.offer-facts").get_by_text("05341 839-0").is_visible()
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+    assert len(requests) >= 8  # pages and their style sheets
+    assert same_origin(requests, live_server.url) == []

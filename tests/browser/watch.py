@@ -36,3 +36,14 @@ class WatchedPage:
             if parts.netloc != allowed or parts.hostname != "127.0.0.1":
                 foreign.append(url)
         return foreign
+
+
+def serious_violations(page) -> list[tuple[str, str, list]]:
+    """What axe-core finds serious or critical on the page: (rule, impact, elements)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]

@@ -120,3 +120,32 @@ def test_an_offer_in_the_reader_s_language_has_no_marker(client, language):
     else:  # no Arabic text: German, marked
         assert re.search(r'<h1 lang="de">Hausaufgabenhilfe</h1>', page)
         assert "dir-badge-fallback" in page
+
+
+def test_a_reader_finds_an_offer_by_words_of_their_language():
+    """The words search compares the offer's texts in every language and the topics' names in
+    every language: an Arabic reader typing Arabic words of the offer's Arabic text, a Farsi
+    reader typing the topic's Farsi name, find it (the German text was all that was searched);
+    a re-import keeps the translations searchable, an edited text is searched as edited."""
+    from passgenau.apps.directory.demo import demo_dataset
+    from passgenau.apps.directory.selectors.search import SearchQuery, offers_search
+    from passgenau.apps.directory.services.hsds_io import directory_import_hsds
+
+    directory = make_directory()  # the Migrationsberatung has an Arabic text
+
+    def found(words: str, language: str) -> list[str]:
+        results, _place, _total = offers_search(
+            directory=directory, query=SearchQuery(words=words), language=language
+        )
+        return [view.service.name for view in results]
+
+    mbe = "Migrationsberatung für Erwachsene"
+    assert found("الهجرة للبالغين", "ar") == [mbe]
+    assert found("مشاوره مهاجرت", "fa") == [mbe]  # the topic Migrationsberatung in Farsi
+    assert found("الهجرة", "de") == [mbe]  # whatever the page's language
+    directory_import_hsds(directory=directory, dataset=demo_dataset())
+    assert found("الهجرة للبالغين", "ar") == [mbe]
+    service_text_save(actor=None, service=Service.objects.get(name=mbe), language="ar",
+                      name="مكتب الهجرة", description="نساعدك.")  # fmt: skip
+    assert found("للبالغين", "ar") == []
+    assert found("مكتب", "ar") == [mbe]

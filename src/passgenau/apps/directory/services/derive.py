@@ -142,6 +142,37 @@ def location_refresh(location: Location, records: list[HsdsRecord]) -> None:
     location.barrier_free = barrier_free(r.data for r in records if r.table == "accessibility")
 
 
+def topic_search_names(topics: Iterable[TaxonomyTerm]) -> list[str]:
+    """The topics' names in every language: a reader searches in theirs."""
+    return [name for t in topics for name in dict.fromkeys([t.name, *t.names.values()]) if name]
+
+
+def search_document(
+    service: Service, *, organization_name: str, topic_names: list[str], texts: Iterable[str]
+) -> str:
+    """What a words search compares: the German name and description, the provider, the topics'
+    names (see :func:`topic_search_names`) and the offer's texts in other languages."""
+    return fold_name(
+        " ".join([service.name, service.description, organization_name, *topic_names, *texts])
+    )
+
+
+def service_texts(service: Service) -> list[str]:
+    """The names and descriptions of the offer's texts in other languages, for the search."""
+    return [part for row in service.texts.values_list("name", "description") for part in row]
+
+
+def search_document_refresh(service: Service) -> None:
+    """Store the offer's search document again (after one of its texts changed)."""
+    service.search_document = search_document(
+        service,
+        organization_name=service.organization.name if service.organization is not None else "",
+        topic_names=topic_search_names(service.topics.all()),
+        texts=service_texts(service),
+    )
+    service.save(update_fields=["search_document"])
+
+
 def service_derive(
     service: Service,
     *,
@@ -149,10 +180,13 @@ def service_derive(
     location_records: list[HsdsRecord],
     organization_name: str,
     topic_names: list[str],
+    texts: Iterable[str] = (),
     terms: Mapping[str, TaxonomyTerm] | None = None,
 ) -> tuple[set[str], list[tuple[int, dt.time, dt.time]]]:
     """Set the derived columns of ``service`` (not saved); return its languages and hours.
-    ``terms`` (by HSDS id) name the taxonomy terms an attribute may give a target group by."""
+    ``topic_names`` as :func:`topic_search_names` gives them, ``texts`` as
+    :func:`service_texts`; ``terms`` (by HSDS id) name the taxonomy terms an attribute may give
+    a target group by."""
     languages = {
         language_code(str(r.data.get("code") or r.data.get("name", "")))
         for r in [*records, *location_records]
@@ -166,8 +200,8 @@ def service_derive(
     service.what_to_bring = what_to_bring(
         r.data for r in records if r.table == "required_documents"
     )
-    service.search_document = fold_name(
-        " ".join([service.name, service.description, organization_name, *topic_names])
+    service.search_document = search_document(
+        service, organization_name=organization_name, topic_names=topic_names, texts=texts
     )
     return languages, hours
 

@@ -35,11 +35,12 @@ from ..models import (
     ServiceHours,
     ServiceLanguage,
     ServiceStatus,
+    ServiceText,
     Taxonomy,
     TaxonomyTerm,
     german_digest,
 )
-from .derive import location_refresh, service_derive
+from .derive import location_refresh, service_derive, topic_search_names
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
@@ -414,6 +415,11 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
     ServiceHours.objects.filter(service_id__in=ids).delete()
     Through = Service.topics.through
     Through.objects.filter(service_id__in=ids).delete()
+    texts_of: dict[int, list[str]] = defaultdict(list)  # a re-import keeps the translations
+    for service_id, *parts in ServiceText.objects.filter(service_id__in=ids).values_list(
+        "service_id", "name", "description"
+    ):
+        texts_of[service_id] += parts
     languages, hours, links = [], [], []
     for hsds_id, service in services.items():
         own = records_of_service.get(service.pk, [])
@@ -424,7 +430,8 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
             records=own,
             location_records=at,
             organization_name=org_names.get(service.organization_id, ""),
-            topic_names=[t.name for t in topics],
+            topic_names=topic_search_names(topics),
+            texts=texts_of.get(service.pk, []),
             terms=terms,
         )
         languages += [ServiceLanguage(service=service, code=c) for c in sorted(spoken) if c]

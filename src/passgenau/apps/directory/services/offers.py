@@ -27,7 +27,14 @@ from ..models import (
     TaxonomyTerm,
     german_digest,
 )
-from .derive import derived_rows_save, service_derive, target_groups
+from .derive import (
+    derived_rows_save,
+    search_document_refresh,
+    service_derive,
+    service_texts,
+    target_groups,
+    topic_search_names,
+)
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
@@ -275,14 +282,18 @@ def service_apply(
         records=records,
         location_records=location_records,
         organization_name=service.organization.name if service.organization is not None else "",
-        topic_names=list(service.topics.values_list("name", flat=True)),
+        topic_names=topic_search_names(service.topics.all()),
+        texts=service_texts(service),
         terms=_linked_terms(service, records),
     )
     if "free_of_charge" in fields:
         service.free_of_charge = bool(fields["free_of_charge"])
     service.save()
     derived_rows_save(service, spoken, hours)
-    changes.extend(_easy_text_apply(service, fields))
+    easy = _easy_text_apply(service, fields)
+    if easy:
+        search_document_refresh(service)  # the easy text is searched too
+    changes.extend(easy)
     for field_name, previous, replacement in changes:
         metadata_add(
             service=service,
@@ -424,6 +435,7 @@ def service_text_save(
             "source_digest": german_digest(service),
         },
     )
+    search_document_refresh(service)  # the offer is found by words of this text
     log_action(
         "directory.text.saved",
         actor=actor,
