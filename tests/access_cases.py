@@ -558,6 +558,11 @@ def _hsds_id(kind: str) -> str:
     from directory_helpers import provider_service
 
     service = provider_service()
+    if kind == "service_at_location":
+        return service.at_locations.first().hsds_id
+    if kind in ("taxonomy", "taxonomy_term"):
+        term = service.topics.select_related("taxonomy").first()
+        return term.hsds_id if kind == "taxonomy_term" else term.taxonomy.hsds_id
     return service.hsds_id if kind == "service" else service.organization.hsds_id
 
 
@@ -575,6 +580,11 @@ API_CASES: list[ApiCase] = [
     ApiCase("/api/v1/funding/distributions/{pk}", _as("pk", _funding_distribution)),
     ApiCase("/api/v1/hsds/services/{id}", lambda: {"id": _hsds_id("service")}),
     ApiCase("/api/v1/hsds/organizations/{id}", lambda: {"id": _hsds_id("organization")}),
+    ApiCase("/api/v1/hsds/taxonomies/{id}", lambda: {"id": _hsds_id("taxonomy")}),
+    ApiCase("/api/v1/hsds/taxonomy_terms/{id}", lambda: {"id": _hsds_id("taxonomy_term")}),
+    ApiCase(
+        "/api/v1/hsds/service_at_locations/{id}", lambda: {"id": _hsds_id("service_at_location")}
+    ),
     ApiCase("/api/v1/measures/plans/{plan_id}", _as("plan_id", _measures_plan)),
     ApiCase("/api/v1/measures/public/plans/{plan_id}", _as("plan_id", _measures_public_plan)),
     ApiCase(

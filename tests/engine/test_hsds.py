@@ -21,21 +21,7 @@ def spec() -> Path:
 
 
 def validator(spec: Path, name: str):
-    import jsonschema
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
-    registry = Registry()
-    for path in (spec / "schema").glob("*.json"):
-        if path.name != "openapi.json":
-            contents = json.loads(path.read_text())
-            registry = registry.with_resource(
-                path.name, Resource.from_contents(contents, default_specification=DRAFT202012)
-            )
-    schema = json.loads((spec / "schema" / name).read_text())
-    return jsonschema.Draft202012Validator(
-        schema, registry=registry, format_checker=jsonschema.FormatChecker()
-    )
+    return hsds.schema_validator(spec / "schema", name)
 
 
 def test_csv_example_has_every_table(spec):

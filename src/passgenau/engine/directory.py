@@ -18,6 +18,7 @@ are kept apart, and so is the same kind of offer in another town.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -49,7 +50,9 @@ __all__ = [
     "normalise_phone",
     "normalise_street",
     "offer_records_from_hsds",
+    "point_in_geojson",
     "rank_offers",
+    "service_area_covers",
 ]
 
 DUPLICATE_THRESHOLD = 0.62
@@ -477,6 +480,94 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 EARTH_KM = 6371.0
+
+
+# --- service areas ------------------------------------------------------------------------------
+
+
+def _in_ring(ring: Sequence[Sequence[float]], lon: float, lat: float) -> bool:
+    """Ray casting: whether (lon, lat) lies inside the closed ring of [lon, lat] positions."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]], strict=True):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _polygons(geometry: Any) -> Iterable[list[list[list[float]]]]:
+    """The polygons (each its outer ring, then its holes) of a GeoJSON object."""
+    if not isinstance(geometry, Mapping):
+        return
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        yield geometry.get("coordinates") or []
+    elif kind == "MultiPolygon":
+        yield from geometry.get("coordinates") or []
+    elif kind == "Feature":
+        yield from _polygons(geometry.get("geometry"))
+    elif kind == "FeatureCollection":
+        for feature in geometry.get("features") or []:
+            yield from _polygons(feature)
+    elif kind == "GeometryCollection":
+        for part in geometry.get("geometries") or []:
+            yield from _polygons(part)
+
+
+def point_in_geojson(extent: Any, latitude: float, longitude: float) -> bool | None:
+    """Whether the point lies in the areas of a GeoJSON object (or its JSON text): inside an
+    outer ring and in none of its holes. None when it describes no area (or is not GeoJSON)."""
+    if isinstance(extent, str):
+        try:
+            extent = json.loads(extent)
+        except ValueError:
+            return None
+    found = None
+    try:
+        for polygon in _polygons(extent):
+            rings = [[(float(p[0]), float(p[1])) for p in ring] for ring in polygon if ring]
+            if not rings:
+                continue
+            found = bool(found)
+            outer, holes = rings[0], rings[1:]
+            if _in_ring(outer, longitude, latitude) and not any(
+                _in_ring(h, longitude, latitude) for h in holes
+            ):
+                return True
+    except (TypeError, ValueError, IndexError):
+        return None
+    return found
+
+
+_EVERYWHERE = {"bundesweit", "deutschlandweit", "deutschland", "germany", "nationwide"}
+
+
+def _place_words(text: str) -> str:
+    folded = unicodedata.normalize("NFC", str(text)).casefold().translate(_UMLAUTS)
+    return " ".join(re.findall(r"\w+", folded))
+
+
+def service_area_covers(
+    area: Mapping[str, Any],
+    *,
+    postcode: str,
+    place_names: Iterable[str] = (),
+    point: tuple[float, float] | None = None,
+) -> bool:
+    """Whether an HSDS service area includes ``postcode``: it lists the postcode, names one of
+    ``place_names`` (the postcode's Gemeinde and Kreis) or the whole country, or its GeoJSON
+    extent holds ``point`` (the postcode's centroid, latitude and longitude)."""
+    text = f"{area.get('name') or ''} {area.get('description') or ''}"
+    if postcode and postcode in re.findall(r"\b\d{5}\b", text):
+        return True
+    words = f" {_place_words(text)} "
+    if any(f" {w} " in words for w in _EVERYWHERE):
+        return True
+    if any(name and f" {_place_words(name)} " in words for name in place_names):
+        return True
+    extent_type = str(area.get("extent_type") or "geojson").casefold()
+    if point is not None and area.get("extent") and extent_type == "geojson":
+        return bool(point_in_geojson(area["extent"], point[0], point[1]))
+    return False
 
 
 def bounding_box(

@@ -33,9 +33,12 @@ __all__ = [
     "nest_service_at_location",
     "nest_taxonomy_term",
     "nester",
+    "openapi_response_validator",
     "read_hsds",
     "read_hsds_csv",
     "read_hsds_json",
+    "schema_errors",
+    "schema_validator",
     "write_hsds_csv",
 ]
 
@@ -809,3 +812,56 @@ def iter_leaves(document: Any, path: str = "") -> Iterator[tuple[str, Any]]:
             yield from iter_leaves(item, path)
     else:
         yield path, document
+
+
+# --- validation against the specification's schemas ---------------------------------------------
+
+# where the OpenAPI file's references point: the schemas, and compiled copies of them (the
+# ``*_list`` ones: an object with its one-to-one fields) that the specification does not ship
+SPEC_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
+
+
+def schema_validator(schema_dir: Path, schema: str | Mapping[str, Any]) -> Any:
+    """A JSON Schema (2020-12) validator for ``schema`` (a file name in ``schema_dir``, or a
+    schema) that resolves the specification's references: between its files, into
+    ``openapi.json`` and to the OpenAPI file's URLs of (compiled) schemas."""
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    resources = []
+    for path in sorted(schema_dir.glob("*.json")):
+        resource = Resource.from_contents(
+            json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT202012
+        )
+        resources.append((path.name, resource))
+        if path.name != "openapi.json":
+            stem = path.name.removesuffix(".json")
+            for url in (f"{SPEC_URL}{path.name}", f"{SPEC_URL}compiled/{path.name}",
+                        f"{SPEC_URL}compiled/{stem}_list.json"):  # fmt: skip
+                resources.append((url, resource))
+    registry: Registry = Registry().with_resources(resources)
+    if isinstance(schema, str):
+        schema = json.loads((schema_dir / schema).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(
+        schema, registry=registry, format_checker=jsonschema.FormatChecker()
+    )
+
+
+def openapi_response_validator(schema_dir: Path, path: str) -> Any:
+    """A validator of the OpenAPI file's schema for the answer (200) of ``GET path``."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return schema_validator(
+        schema_dir,
+        {"$ref": f"openapi.json#/paths/{pointer}/get/responses/200/content/"
+                 "application~1json/schema"},
+    )  # fmt: skip
+
+
+def schema_errors(validator: Any, item: Any, where: str = "") -> list[str]:
+    """The validator's errors for ``item``, each with the path to the field."""
+    errors = []
+    for error in validator.iter_errors(item):
+        inside = "/".join(str(p) for p in error.absolute_path)
+        errors.append(f"{where} {inside}: {error.message}".strip())
+    return errors

@@ -1,10 +1,13 @@
 """The HSDS 3.0 read API (``/api/v1/hsds/…``): public like the directory, no personal data.
 
 Endpoints and parameters follow the specification's OpenAPI (``/services``, ``/services/{id}``,
-``/organizations``, ``/taxonomies``, ``/taxonomy_terms``, ``/service_at_locations`` with
-``search``, ``page``, ``per_page``, ``taxonomy_term_id``, ``taxonomy_id``, ``organization_id``,
-``modified_after``, ``postcode``, ``proximity``); lists are HSDS ``Page`` objects. ``directory``
-(a directory's address) narrows to one directory. Only published, visible offers are served.
+``/organizations``, ``/organizations/{id}``, ``/taxonomies``, ``/taxonomies/{id}``,
+``/taxonomy_terms``, ``/taxonomy_terms/{id}``, ``/service_at_locations``,
+``/service_at_locations/{id}`` with ``search``, ``page``, ``per_page``, ``taxonomy_term_id``,
+``taxonomy_id``, ``organization_id``, ``modified_after``, ``postcode`` (by the offers' service
+areas where they have them), ``proximity`` (metres from the postcode's centroid)); lists are
+HSDS ``Page`` objects. ``directory`` (a directory's address) narrows to one directory. Only
+published, visible offers are served.
 """
 
 from __future__ import annotations
@@ -19,9 +22,8 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from passgenau.apps.accounts.access import ApiPermission
-from passgenau.apps.territories.models import Gemeinde
 from passgenau.engine import hsds
-from passgenau.engine.directory import bounding_box, distance_km
+from passgenau.engine.directory import bounding_box, distance_km, service_area_covers
 
 from .models import (
     Directory,
@@ -32,7 +34,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from .selectors.search import VISIBLE, _fulltext, directory_scope
+from .selectors.search import VISIBLE, Point, _fulltext, _origin, _place, directory_scope
 
 router = Router(tags=["directory (HSDS 3.0)"])
 PUBLIC = ApiPermission("directory.search")
@@ -87,13 +89,16 @@ def _public(table: str, data: dict[str, Any]) -> bool:
     return table not in PERSONAL_TABLES and not (table == "phones" and data.get("contact_id"))
 
 
-def _dataset(services: list[Service]) -> hsds.Dataset:
-    """The HSDS rows of ``services`` with their organisations, locations and records."""
+def _dataset(services: list[Service], sals: list[ServiceAtLocation] | None = None) -> hsds.Dataset:
+    """The HSDS rows of ``services`` with their organisations, locations and records; with
+    ``sals``, of those services at those locations only (not every place of an offer at
+    thousands)."""
     dataset = hsds.Dataset()
     service_ids = [s.pk for s in services]
-    sals = list(
-        ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related("location")
-    )
+    if sals is None:
+        sals = list(
+            ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related("location")
+        )
     location_ids = {sal.location_id for sal in sals}
     for service in services:
         dataset.add("services", dict(service.hsds))
@@ -241,16 +246,17 @@ def _terms(directory: str) -> QuerySet[TaxonomyTerm]:
     ).exclude(hsds={})
 
 
+def _taxonomies(directory: str) -> QuerySet[Taxonomy]:
+    ids = _directories(directory)
+    return Taxonomy.objects.filter(Q(directory=None) | Q(directory_id__in=ids)).exclude(hsds={})
+
+
 @router.get("/taxonomies", auth=PUBLIC, response=dict)
 def taxonomies_list(
     request: HttpRequest, search: str = "", page: int = 1, per_page: int = 50, directory: str = ""
 ) -> dict[str, Any]:
     page, per_page = _paging(page, per_page)
-    ids = _directories(directory)
-    taxonomies = Taxonomy.objects.filter(Q(directory=None) | Q(directory_id__in=ids)).exclude(
-        hsds={}
-    )
-    return _records_page(taxonomies, search, page, per_page)
+    return _records_page(_taxonomies(directory), search, page, per_page)
 
 
 @router.get("/taxonomy_terms", auth=PUBLIC, response=dict)
@@ -269,64 +275,141 @@ def taxonomy_terms_list(
     return _records_page(terms, search, page, per_page)
 
 
+def _postcode_services(
+    sals: QuerySet[ServiceAtLocation], services: QuerySet[Service], postcode: str,
+    centroid: Point | None, *, by_location: bool,
+) -> QuerySet[ServiceAtLocation]:  # fmt: skip
+    """``sals`` of the offers whose service areas include ``postcode`` and, of the offers with
+    no service area, those at a location of that postcode (``by_location``) or all."""
+    gemeinde = _place(postcode)
+    names = []
+    if gemeinde is not None:
+        names.append(gemeinde.name_folded.split(",")[0])
+        if gemeinde.kreis is not None:
+            names.append(gemeinde.kreis.name_folded.split(",")[0])
+    point = (centroid.latitude, centroid.longitude) if centroid is not None else None
+    areas = HsdsRecord.objects.filter(table="service_areas", service__in=services)
+    covered = {
+        service_id
+        for service_id, area in areas.values_list("service_id", "data")
+        if service_area_covers(area, postcode=postcode, place_names=names, point=point)
+    }
+    unlimited = Q(has_area=False)
+    if by_location:
+        unlimited &= Q(location__postcode=postcode)
+    with_area = HsdsRecord.objects.filter(table="service_areas", service_id=OuterRef("service_id"))
+    return sals.annotate(has_area=Exists(with_area)).filter(Q(service_id__in=covered) | unlimited)
+
+
 @router.get("/service_at_locations", auth=PUBLIC, response=dict)
 def service_at_locations_list(
     request: HttpRequest, search: str = "", page: int = 1, per_page: int = 50,
     taxonomy_term_id: str = "", taxonomy_id: str = "", organization_id: str = "",
-    modified_after: str = "", postcode: str = "", proximity: str = "", directory: str = "",
+    modified_after: str = "", postcode: str = "", proximity: str = "", full: bool = False,
+    directory: str = "",
 ) -> dict[str, Any]:  # fmt: skip
-    """Offers at their locations; ``postcode`` filters, ``proximity`` (``lat,lon,km`` or a
-    distance in km from ``postcode``'s Gemeinde) orders by and limits the distance."""
+    """Offers at their locations. ``postcode``: the offers whose service areas include it (an
+    offer without one: at a location of that postcode); ``proximity`` (metres, with
+    ``postcode``): those within that distance of the postcode's centroid, nearest first."""
     page, per_page = _paging(page, per_page)
     services = _filtered(
         _services(directory), search=search, taxonomy_term_id=taxonomy_term_id,
         taxonomy_id=taxonomy_id, organization_id=organization_id, modified_after=modified_after,
     )  # fmt: skip
-    sals = ServiceAtLocation.objects.filter(service__in=services).select_related(
-        "location", "service"
-    )
-    if postcode and not proximity:
-        sals = sals.filter(location__postcode=postcode)
-    if not proximity:
-        sals_list = list(sals.order_by("pk")[:20000])
-    else:
+    sals = ServiceAtLocation.objects.filter(service__in=services)
+    postcode = postcode.strip()
+    metres = None
+    if proximity.strip():
         try:
-            parts = [float(p) for p in proximity.split(",")]
+            metres = float(proximity)
         except ValueError:
-            raise HttpError(
-                422, "proximity is 'latitude,longitude,km' or 'km' with postcode"
-            ) from None
-        if len(parts) == 3:
-            lat, lon, km = parts
-        elif len(parts) == 1 and postcode:
-            gemeinde = Gemeinde.objects.filter(postcode=postcode, latitude__isnull=False).first()
-            if gemeinde is None or (seat := gemeinde.coordinates()) is None:
-                raise HttpError(422, "unknown postcode")
-            (lat, lon), km = seat, parts[0]
-        else:
-            raise HttpError(422, "proximity is 'latitude,longitude,km' or 'km' with postcode")
-        # the database narrows to a box around the point (index on the coordinates), the exact
-        # distance is computed for those only
+            metres = -1.0
+        if not (metres >= 0 and math.isfinite(metres)):
+            raise HttpError(422, "proximity is a distance in metres")
+        if not postcode:
+            raise HttpError(422, "proximity needs a postcode: it is measured from its centroid")
+    centroid = _origin(postcode) if postcode and postcode.isdigit() else None
+    if metres is not None and centroid is None:
+        raise HttpError(422, "unknown postcode")
+    if postcode:
+        sals = _postcode_services(sals, services, postcode, centroid, by_location=metres is None)
+    if metres is None or centroid is None:
+        total = sals.count()
+        ids = list(
+            sals.order_by("pk").values_list("pk", flat=True)[
+                (page - 1) * per_page : page * per_page
+            ]
+        )
+    else:
+        # the database narrows to a box around the centroid (index on the coordinates), the
+        # exact distance is computed for those only, from their coordinates alone
+        lat, lon, km = centroid.latitude, centroid.longitude, metres / 1000
         if (box := bounding_box(lat, lon, km)) is not None:
             south, north, west, east = box
             sals = sals.filter(
                 location__latitude__range=(south, north), location__longitude__range=(west, east)
             )
         near = []
-        for sal in sals.order_by("pk")[:20000]:
-            if sal.location.latitude is None or sal.location.longitude is None:
+        for pk, lat2, lon2 in sals.values_list("pk", "location__latitude", "location__longitude"):
+            if lat2 is None or lon2 is None:
                 continue
-            distance = distance_km(lat, lon, sal.location.latitude, sal.location.longitude)
-            if distance <= km:
-                near.append((distance, sal))
-        sals_list = [sal for _d, sal in sorted(near, key=lambda x: (x[0], x[1].pk))]
-    total = len(sals_list)
-    chunk = sals_list[(page - 1) * per_page : page * per_page]
-    dataset = _dataset(list({sal.service_id: sal.service for sal in chunk}.values()))
+            if (distance := distance_km(lat, lon, lat2, lon2)) <= km:
+                near.append((distance, pk))
+        near.sort()
+        total = len(near)
+        ids = [pk for _d, pk in near[(page - 1) * per_page : page * per_page]]
+    found = ServiceAtLocation.objects.select_related("location", "service").in_bulk(ids)
+    chunk = [found[pk] for pk in ids]
+    dataset = _dataset(list({sal.service_id: sal.service for sal in chunk}.values()), chunk)
     nester = hsds.nester(dataset)
-    return _page(
-        [nester.build("service_at_location", dict(sal.hsds)) for sal in chunk],
-        total,
-        page,
-        per_page,
+    items = [nester.build("service_at_location", dict(sal.hsds)) for sal in chunk]
+    if not full:
+        items = [_brief_sal(item) for item in items]
+    return _page(items, total, page, per_page)
+
+
+def _brief_sal(item: dict[str, Any]) -> dict[str, Any]:
+    """A service at a location with the brief service and the location's one-to-one fields."""
+    brief = {k: v for k, v in item.items() if not isinstance(v, list)}
+    if isinstance(item.get("service"), dict):
+        brief["service"] = _brief(item["service"])
+    if isinstance(item.get("location"), dict):
+        brief["location"] = {
+            k: v for k, v in item["location"].items() if not isinstance(v, list) or k == "addresses"
+        }
+    return brief
+
+
+@router.get("/service_at_locations/{id}", auth=PUBLIC, response=dict)
+def service_at_location_get(request: HttpRequest, id: str, directory: str = "") -> dict[str, Any]:
+    """One offer at one location, fully nested (the specification's example response; the
+    OpenAPI file's schema names a service instead, against the API reference's text)."""
+    sal = (
+        ServiceAtLocation.objects.filter(service__in=_services(directory), hsds_id=id)
+        .select_related("location", "service")
+        .first()
     )
+    if sal is None:
+        raise HttpError(404, "no such service_at_location")
+    dataset = _dataset([sal.service], [sal])
+    return hsds.nester(dataset).build("service_at_location", dict(sal.hsds))
+
+
+@router.get("/taxonomies/{id}", auth=PUBLIC, response=dict)
+def taxonomy_get(request: HttpRequest, id: str, directory: str = "") -> dict[str, Any]:
+    taxonomy = _taxonomies(directory).filter(hsds_id=id).first()
+    if taxonomy is None:
+        raise HttpError(404, "no such taxonomy")
+    return dict(taxonomy.hsds)
+
+
+@router.get("/taxonomy_terms/{id}", auth=PUBLIC, response=dict)
+def taxonomy_term_get(request: HttpRequest, id: str, directory: str = "") -> dict[str, Any]:
+    term = _terms(directory).filter(hsds_id=id).select_related("taxonomy").first()
+    if term is None:
+        raise HttpError(404, "no such taxonomy term")
+    dataset = hsds.Dataset()
+    dataset.add("taxonomy_terms", dict(term.hsds))
+    if term.taxonomy.hsds:
+        dataset.add("taxonomies", dict(term.taxonomy.hsds))
+    return hsds.nester(dataset).build("taxonomy_term", dict(term.hsds))

@@ -523,26 +523,9 @@ _SCHEMA_OF = {
 
 def export_validate(*, out_dir: Path, schema_dir: Path) -> list[str]:
     """Errors of the JSON export against the official HSDS 3.0 schemas (empty when valid)."""
-    import jsonschema
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
-    registry: Registry = Registry()
-    for path in schema_dir.glob("*.json"):
-        if path.name == "openapi.json":
-            continue
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        registry = registry.with_resource(
-            path.name, Resource.from_contents(contents, default_specification=DRAFT202012)
-        )
     errors = []
     for name, schema_name in _SCHEMA_OF.items():
-        schema = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
-        validator = jsonschema.Draft202012Validator(
-            schema, registry=registry, format_checker=jsonschema.FormatChecker()
-        )
+        validator = hsds.schema_validator(schema_dir, schema_name)
         for index, item in enumerate(json.loads((out_dir / "json" / name).read_text("utf-8"))):
-            for error in validator.iter_errors(item):
-                where = "/".join(str(p) for p in error.absolute_path)
-                errors.append(f"{name}[{index}] {where}: {error.message}")
+            errors += hsds.schema_errors(validator, item, f"{name}[{index}]")
     return errors
