@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -289,3 +290,29 @@ class ContractSearchForm(ListSearchForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].label = _("Contract, grant or recipient")
+
+
+class PoolSearchForm(ListSearchForm):
+    """A pool of people (mentors, language mediators): a name and whether they take on work
+    (``active_label``: the pool's word for it)."""
+
+    active = forms.TypedChoiceField(
+        required=False,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, active_label: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = pgettext_lazy("person", "Name")
+        active = cast(forms.TypedChoiceField, self.fields["active"])
+        active.label = capfirst(active_label)
+        active.choices = [("", _("all")), ("yes", _("yes")), ("no", _("no"))]
+
+    def taking_work(self) -> bool | None:
+        """True or False when the list is narrowed to either, else None."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        value: bool | None = self.cleaned_data.get("active")
+        return value

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 
 from passgenau.apps.audit.services import log_read
+from passgenau.apps.listing import text_matching
 
 from .. import policies
 from ..models import EngineRun, MediationRequest, Mediator, MediatorProposal, ProposalStatus
@@ -31,7 +32,7 @@ __all__ = [
     "mediation_run_get_for_user",
     "mediation_runs_for_user",
     "mediator_get_for_user",
-    "mediators_for_user",
+    "mediators_search",
     "waiting_mediation_requests_for_user",
     "without_notes",
 ]
@@ -41,17 +42,22 @@ def _mediators(user: Visitor) -> QuerySet[Mediator]:
     return Mediator.objects.filter(policies.mediation_scope(user=user))
 
 
-def mediators_for_user(*, user: Visitor) -> list[Mediator]:
-    """The pool with ``booked`` (assignments and open proposals), audited."""
+def mediators_search(
+    *, user: Visitor, query: str = "", active: bool | None = None
+) -> QuerySet[Mediator]:
+    """The pool with ``booked`` (assignments and open proposals), those who take appointments
+    first: a search text matches the name (everyone who sees the pool sees the names);
+    ``active``: only those who take appointments or only those who do not. Not logged: the view
+    logs the page shown."""
     holding = [ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED]
-    mediators: list[Mediator] = list(
+    mediators = (
         _mediators(user)
+        .filter(text_matching(query, "name"))
         .annotate(booked=Count("proposals", filter=Q(proposals__status__in=holding)))
         .prefetch_related("districts")
         .order_by("-active", "name", "id")
     )
-    log_read(actor=user, objects=mediators)
-    return mediators
+    return mediators if active is None else mediators.filter(active=active)
 
 
 def mediator_get_for_user(*, user: Visitor, pk: int) -> Mediator | None:

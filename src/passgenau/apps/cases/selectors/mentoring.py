@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 
 from passgenau.apps.audit.services import log_read
+from passgenau.apps.listing import text_matching
 
 from .. import policies
 from ..models import (
@@ -33,7 +34,7 @@ __all__ = [
     "mentor_run_proposals",
     "mentoring_run_get_for_user",
     "mentoring_runs_for_user",
-    "mentors_for_user",
+    "mentors_search",
     "pair_get_for_user",
     "pairs_for_user",
     "waiting_mentee_requests_for_user",
@@ -46,16 +47,21 @@ def _mentors(user: Visitor) -> QuerySet[Mentor]:
     return Mentor.objects.filter(policies.mentoring_scope(user=user))
 
 
-def mentors_for_user(*, user: Visitor) -> list[Mentor]:
-    """The organisation's mentors with ``taken`` (pairs and open proposals), audited."""
-    mentors: list[Mentor] = list(
+def mentors_search(
+    *, user: Visitor, query: str = "", active: bool | None = None
+) -> QuerySet[Mentor]:
+    """The organisation's mentors with ``taken`` (pairs and open proposals), those who take
+    newcomers first: a search text matches the name (everyone who sees the pool sees the names);
+    ``active``: only those who take newcomers or only those who do not. Not logged: the view logs
+    the page shown."""
+    mentors = (
         _mentors(user)
+        .filter(text_matching(query, "name"))
         .annotate(taken=Count("proposals", filter=Q(proposals__status__in=HOLDING)))
         .select_related("district")
         .order_by("-active", "name", "id")
     )
-    log_read(actor=user, objects=mentors)
-    return mentors
+    return mentors if active is None else mentors.filter(active=active)
 
 
 def mentor_get_for_user(*, user: Visitor, pk: int) -> Mentor | None:

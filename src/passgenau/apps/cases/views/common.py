@@ -4,19 +4,38 @@ service, and a POST that calls one service and goes back."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Field, Model, QuerySet
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest
+from passgenau.apps.audit.services import log_read
+from passgenau.apps.listing import list_page
 
+from ..forms.cases import PoolSearchForm
 from ..models import EngineRun
 from ..services import CasesError
+
+
+def pool_page(
+    request: AuthenticatedHttpRequest, *, model: type[Model], search: Callable[..., QuerySet[Any]]
+) -> dict[str, Any]:
+    """The search box, filter and page of a pool of people (mentors, language mediators):
+    ``search`` takes the user, the text and whether they take on work; the page shown is
+    logged."""
+    active = cast(Field[Any, Any], model._meta.get_field("active"))
+    form = PoolSearchForm(request.GET or None, active_label=active.verbose_name)
+    page = list_page(
+        request, search(user=request.user, query=form.query(), active=form.taking_work())
+    )
+    log_read(actor=request.user, objects=list(page.object_list))
+    return {"form": form, "page": page}
 
 
 def kept_notes() -> dict[str, str]:

@@ -26,7 +26,7 @@ from ..selectors import housing as housing_selectors
 from ..selectors import mediation as selectors
 from ..services import mediation as services
 from .cases import _case_or_404 as case_or_404
-from .common import form_page, kept_notes
+from .common import form_page, kept_notes, pool_page
 from .matching import RunPages, area_views, by_actor, overview_context
 
 RIGHT = "cases.manage_mediation"
@@ -39,11 +39,13 @@ def _overview() -> str:
 @require(RIGHT)
 def mediation(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    pool = pool_page(request, model=Mediator, search=selectors.mediators_search)
     return render(
         request,
         "cases/mediation.html",
         {
-            "mediators": selectors.mediators_for_user(user=user),
+            **pool,
+            "mediators": pool["page"].object_list,
             "requests": selectors.waiting_mediation_requests_for_user(user=user),
             "assignments": selectors.assignments_for_user(user=user),
             **overview_context(PAGES, request),

@@ -23,7 +23,7 @@ from ..selectors import housing as housing_selectors
 from ..selectors import mentoring as selectors
 from ..services import mentoring as services
 from .cases import _case_or_404 as case_or_404
-from .common import form_page, kept_notes
+from .common import form_page, kept_notes, pool_page
 from .matching import RunPages, area_views, by_actor, overview_context
 
 RIGHT = "cases.manage_mentoring"
@@ -36,11 +36,13 @@ def _overview() -> str:
 @require(RIGHT)
 def mentoring(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    pool = pool_page(request, model=Mentor, search=selectors.mentors_search)
     return render(
         request,
         "cases/mentoring.html",
         {
-            "mentors": selectors.mentors_for_user(user=user),
+            **pool,
+            "mentors": pool["page"].object_list,
             "requests": selectors.waiting_mentee_requests_for_user(user=user),
             "pairs": selectors.pairs_for_user(user=user),
             **overview_context(PAGES, request),
