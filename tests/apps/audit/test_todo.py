@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts_helpers import invite, login_client, make_user
 from passgenau.apps.accounts import services
 from passgenau.apps.accounts.models import User
-from todo_helpers import queries_of, todo_of
+from todo_helpers import provider, queries_of, todo_of
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,9 @@ def _fail(username: str, times: int, *, ip: str | None = "10.0.0.1", step: str =
         services.login_attempt_record(username=username, ip_address=ip, succeeded=False, step=step)
 
 
-def test_an_invitation_not_accepted_is_due_when_its_link_expires(administrator_client, mailoutbox):
+def test_an_invitation_not_accepted_is_due_when_its_link_expires(
+    administrator_client, administrator_user, mailoutbox
+):
     assert invite(administrator_client).status_code == 302
     nora = User.objects.get(username="nora")
     items = todo_of(administrator_client)["accounts.never_used"]
@@ -48,9 +50,26 @@ def test_an_invitation_not_accepted_is_due_when_its_link_expires(administrator_c
     assert "nora" not in str(items[0].label) + str(items[0].detail)  # no name on the start page
     assert "Stadt Nord" in str(items[0].detail)
 
+    # a week and a day later the link has expired: overdue
+    (item,) = provider("accounts.never_used")(
+        user=administrator_user, today=TODAY + dt.timedelta(days=days + 1)
+    ).items
+    assert item.due_on == TODAY + dt.timedelta(days=days) and item.due_on < TODAY + dt.timedelta(
+        days=days + 1
+    )
+    # counted from the last invitation sent (sent again: due again a week later), not from the
+    # account's creation, which counts only when the trail no longer has the invitation
     User.objects.filter(pk=nora.pk).update(date_joined=timezone.now() - dt.timedelta(days=days + 1))
     (item,) = todo_of(administrator_client)["accounts.never_used"]
-    assert item.overdue
+    assert not item.overdue and item.due_on == TODAY + dt.timedelta(days=days)
+    ghost = make_user("provider", username="ghost")
+    ghost.set_unusable_password()
+    ghost.date_joined = timezone.now() - dt.timedelta(days=days + 1)
+    ghost.save()
+    items = todo_of(administrator_client)["accounts.never_used"]
+    assert _urls(items) == [_page(ghost), _page(nora)]  # the most urgent first
+    assert items[0].overdue and not items[1].overdue
+    services.user_deactivate(actor=None, user=ghost)
 
     # an account set up with a password and never used is listed too, undated
     kim = make_user("provider", username="kim")

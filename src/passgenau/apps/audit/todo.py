@@ -15,7 +15,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,8 @@ from passgenau.apps.accounts.selectors import (
     accounts_without_second_factor,
 )
 from passgenau.apps.core.todo import MAX_ITEMS, Item, Todo, register, todo_from
+
+from .models import AuditEntry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,24 +67,35 @@ def _account_item(
 )
 def accounts_never_used_todo(*, user: User, today: dt.date) -> Todo:
     """Active accounts never logged in with, the oldest first; an invitation is due on the day
-    its link expires (two queries)."""
-    accounts = accounts_never_used(user=user)
+    its link expires, counted from the last time it was sent (the trail's ``accounts.user.invited``
+    entry, else the account's creation; two queries)."""
+    last_sent = AuditEntry.objects.filter(
+        action="accounts.user.invited",
+        content_type__app_label="accounts",
+        content_type__model="user",
+        object_id=Cast(OuterRef("pk"), CharField()),
+    ).order_by("-at")
+    accounts = accounts_never_used(user=user).annotate(
+        sent_at=Coalesce(Subquery(last_sent.values("at")[:1]), F("date_joined"))
+    )
     timeout = dt.timedelta(seconds=settings.ACCOUNT_INVITATION_TIMEOUT)
     expired = timezone.make_aware(dt.datetime.combine(today, dt.time.min)) - timeout
     counts = accounts.aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(invited=True, date_joined__lt=expired))
+        total=Count("pk"), overdue=Count("pk", filter=Q(invited=True, sent_at__lt=expired))
     )
 
     def item(account: User) -> Item:
-        invited_on = timezone.localdate(account.date_joined)
-        on = formats.date_format(invited_on, "SHORT_DATE_FORMAT")
-        if account.invited:  # type: ignore[attr-defined]  # annotated by the selector
+        # invited, sent_at: annotated above and by the selector
+        sent_at: dt.datetime = account.sent_at  # type: ignore[attr-defined]
+        if account.invited:  # type: ignore[attr-defined]
+            on = formats.date_format(timezone.localdate(sent_at), "SHORT_DATE_FORMAT")
             return _account_item(
                 account,
                 _("invitation not accepted"),
-                timezone.localdate(account.date_joined + timeout),
+                timezone.localdate(sent_at + timeout),
                 str(_("invited on %(date)s") % {"date": on}),
             )
+        on = formats.date_format(timezone.localdate(account.date_joined), "SHORT_DATE_FORMAT")
         return _account_item(
             account, _("never logged in"), None, str(_("set up on %(date)s") % {"date": on})
         )
