@@ -1,7 +1,8 @@
 """The start page's to-do list in a real browser, one journey per main role: the person starts at
 the start page, follows an item to the page where the work is done, does it, and the item is
 gone from the list when they come back (the Lotse does a whole day's work from it: needs, ranked
-offers, the slip, a fortnight later the outcome). The start page passes axe (no serious
+offers, the slip, a fortnight later the outcome; the administrator a locked account and an
+expired invitation). The start page passes axe (no serious
 finding), and an overdue item says so in words."""
 
 from __future__ import annotations
@@ -301,3 +302,85 @@ def test_lotse_does_the_days_work_from_the_todo_list(watched, transactional_db):
     watched.goto("/")
     assert kind(page, "directory.referral_outcomes").count() == 0
     assert page.locator("[data-testid='todo-empty']").count() == 1
+
+
+def test_administrator_handles_a_locked_account_and_an_expired_invitation_from_the_todo_list(
+    watched, transactional_db, mailoutbox
+):
+    """The administrator starts at the start page: an account locked after wrong passwords comes
+    first, and an invitation whose link has expired is overdue. From the items: the locked
+    account (nobody of that name works here any more) is deactivated, the invitation is sent
+    again; both items are gone or due again when the administrator comes back."""
+    import re
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from accounts_helpers import make_user
+    from passgenau.apps.accounts import services
+    from passgenau.apps.accounts.models import Organisation, User
+
+    admin = make_user("administrator", username="admina", last_login=timezone.now())
+    admin.totp_secret = services.totp_new_secret()
+    admin.totp_confirmed_at = timezone.now()
+    admin.save()
+    left = make_user("interviewer", username="ehemals", last_login=timezone.now())
+    left.totp_secret = services.totp_new_secret()
+    left.totp_confirmed_at = timezone.now()
+    left.save()
+    for _ in range(settings.LOCKOUT_MAX_FAILURES):
+        services.login_attempt_record(username="ehemals", ip_address="10.0.0.9", succeeded=False)
+    # invited a week and a day ago (the trail, which is append-only, has no entry of it: the
+    # account's creation dates the invitation)
+    organisation = Organisation.objects.create(name="Stadt Nord", kind="municipality")
+    nora = User(username="nora", role="municipal_officer", organisation=organisation)
+    nora.email = "nora@example.org"
+    nora.set_unusable_password()
+    nora.save()
+    days = settings.ACCOUNT_INVITATION_TIMEOUT // 86400
+    User.objects.filter(pk=nora.pk).update(date_joined=timezone.now() - dt.timedelta(days=days + 1))
+    page = watched.page
+
+    locked = start_page(watched, admin, "accounts.locked_out")
+    assert "1 Konto nach Fehlversuchen gesperrt" in locked.inner_text()
+    assert "ehemals" not in locked.inner_text()  # the account's number, not its name
+    invitations = kind(page, "accounts.never_used")
+    assert invitations.locator("li.overdue").count() == 1
+    assert "Einladung nicht angenommen" in invitations.inner_text()
+    assert kind(page, "accounts.second_factor_missing").count() == 0
+    # the locked account comes first on the page
+    codes = page.locator("[data-testid^='todo-accounts.']").evaluate_all(
+        "sections => sections.map(s => s.dataset.testid)"
+    )
+    assert codes[0] == "todo-accounts.locked_out"
+
+    locked.locator("li a").first.click()
+    page.wait_for_url(f"**/accounts/users/{left.pk}/")
+    assert "gesperrt" in page.get_by_test_id("locked-out").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Konto deaktivieren").click()
+    page.wait_for_url(f"**/accounts/users/{left.pk}/deactivate/")
+    page.get_by_role("button", name="Deaktivieren").click()
+    page.wait_for_url(f"**/accounts/users/{left.pk}/")
+    assert "Das Konto wurde deaktiviert" in page.locator(".messages").inner_text()
+    assert not User.objects.get(pk=left.pk).is_active
+
+    watched.goto("/")
+    assert kind(page, "accounts.locked_out").count() == 0
+    kind(page, "accounts.never_used").locator("li a").first.click()
+    page.wait_for_url(f"**/accounts/users/{nora.pk}/")
+    assert "Einladung nicht angenommen" in page.locator("main dl").inner_text()
+    page.get_by_role("link", name="Einladung erneut senden").click()
+    page.wait_for_url(f"**/accounts/users/{nora.pk}/invitation/")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="E-Mail senden").click()
+    page.wait_for_url(f"**/accounts/users/{nora.pk}/")
+    assert "Die Einladung wurde erneut gesendet." in page.locator(".messages").inner_text()
+    assert [mail.to for mail in mailoutbox] == [["nora@example.org"]]
+    assert re.search(r"/accounts/invitation/\S+/", mailoutbox[0].body)
+
+    watched.goto("/")
+    invitations = kind(page, "accounts.never_used")
+    assert invitations.locator("li.overdue").count() == 0
+    later = (timezone.localdate() + dt.timedelta(days=days)).strftime("%d.%m.%Y")
+    assert f"Fällig bis {later}" in invitations.inner_text()
