@@ -154,10 +154,14 @@ def test_a_search_by_a_gemeindes_name_finds_its_offers(client):
 def test_the_api_serves_no_personal_data(client):
     """An imported HSDS dataset may name contact persons (HSDS ``contacts``: name, title, e-mail,
     their own phone); the public API leaves them out everywhere, and keeps the offer's own
-    phone and e-mail address. Our own forms and the sheet import fill no contacts."""
+    phone and e-mail address. Our own forms and the sheet import fill no contacts. The offer's
+    history (HSDS ``metadata``) is served without who made each change: neither an editor's
+    pseudonym nor an imported name."""
+    from accounts_helpers import make_user
     from passgenau.apps.directory.demo import demo_dataset
     from passgenau.apps.directory.models import Directory, HsdsRecord
     from passgenau.apps.directory.services.hsds_io import directory_import_hsds
+    from passgenau.apps.directory.services.offers import service_apply
 
     directory = make_directory()
     service = Service.objects.get(name="Migrationsberatung für Erwachsene")
@@ -171,8 +175,21 @@ def test_the_api_serves_no_personal_data(client):
     dataset.add("contacts", person)
     dataset.add("phones", {"id": "c0ffee00-0000-4000-8000-000000000002",
                            "contact_id": person["id"], "number": "05341 839-42"})  # fmt: skip
+    # an imported history entry naming the person who made it
+    dataset.add("metadata", {"id": "c0ffee00-0000-4000-8000-000000000003",
+                             "resource_id": service.hsds_id, "resource_type": "service",
+                             "last_action_date": "2026-01-05", "last_action_type": "update",
+                             "field_name": "name", "previous_value": "MBE",
+                             "replacement_value": "Migrationsberatung für Erwachsene",
+                             "updated_by": "Maria Musterfrau"})  # fmt: skip
     directory_import_hsds(directory=Directory.objects.get(pk=directory.pk), dataset=dataset)
     assert HsdsRecord.objects.filter(table="contacts").count() == 1  # kept for the export
+    # an editor's change writes the history with the editor's pseudonym, kept for the export
+    service.refresh_from_db()
+    editor = make_user("directory_editor", username="history-editor")
+    service_apply(service=service, fields={"url": "https://caritas.example/mbe"}, actor=editor)
+    pseudonym = f"user:{editor.pk}"
+    assert HsdsRecord.objects.filter(table="metadata", data__updated_by=pseudonym).exists()
 
     service.refresh_from_db()
     caritas = service.organization.hsds_id
@@ -187,9 +204,14 @@ def test_the_api_serves_no_personal_data(client):
     for answer in answers:
         assert answer.status_code == 200
         text = answer.content.decode()
-        for personal in ("Musterfrau", "maria.musterfrau", "839-42", "Beraterin"):
+        for personal in ("Musterfrau", "maria.musterfrau", "839-42", "Beraterin", pseudonym):
             assert personal not in text, (answer.request["PATH_INFO"], personal)
     full = answers[0].json()
+    # the history is served, each entry made by "an editor"
+    history = {m["field_name"]: m for m in full["metadata"]}
+    assert history["url"]["replacement_value"] == "https://caritas.example/mbe"
+    assert {m["updated_by"] for m in full["metadata"]} == {"editor"}
+    assert history["name"]["previous_value"] == "MBE"
     assert full.get("contacts", []) == []
     assert full["email"] == "mbe@caritas-salzgitter.de"  # the offer's own address stays
     assert [p["number"] for p in full["phones"]] == ["05341 839-0"]

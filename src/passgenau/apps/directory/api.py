@@ -85,8 +85,20 @@ def _directories(directory: str) -> list[int]:
 PERSONAL_TABLES = frozenset({"contacts"})
 
 
+# who made a change (HSDS metadata ``updated_by``: our editors' pseudonyms "user:<id>", or an
+# imported name) is not public: every entry of the history says an editor did it
+PUBLIC_EDITOR = "editor"
+
+
 def _public(table: str, data: dict[str, Any]) -> bool:
     return table not in PERSONAL_TABLES and not (table == "phones" and data.get("contact_id"))
+
+
+def _served(table: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The record as the public reads it (a copy)."""
+    if table == "metadata" and "updated_by" in data:
+        return {**data, "updated_by": PUBLIC_EDITOR}
+    return dict(data)
 
 
 def _dataset(services: list[Service], sals: list[ServiceAtLocation] | None = None) -> hsds.Dataset:
@@ -112,7 +124,7 @@ def _dataset(services: list[Service], sals: list[ServiceAtLocation] | None = Non
     )
     for table, data in records.exclude(table__in=PERSONAL_TABLES).values_list("table", "data"):
         if _public(table, data):
-            dataset.add(table, dict(data))
+            dataset.add(table, _served(table, data))
     terms = (
         TaxonomyTerm.objects.filter(services__in=service_ids).select_related("taxonomy").distinct()
     )
@@ -233,7 +245,7 @@ def organization_get(
         directory=organization.directory, service=None, location=None
     ).values_list("table", "data"):
         if data.get("organization_id") == organization.hsds_id and _public(table, data):
-            dataset.add(table, dict(data))
+            dataset.add(table, _served(table, data))
     return hsds.nester(dataset, with_services=full_service).build(
         "organization", dataset.get("organizations", organization.hsds_id) or {}
     )

@@ -353,6 +353,8 @@ def directory_import_hsds(
                 service_id, location_id = phone_owner[row["phone_id"]]
             if table == "attributes" and row.get("link_id") in services:
                 service_id = row["link_id"]
+            if table == "metadata" and row.get("resource_id") in services:
+                service_id = row["resource_id"]  # an offer's history, as metadata_add links it
             record.service = _ref(services, service_id)
             record.location = _ref(locations, location_id)
         count(table, created, updated)
