@@ -196,3 +196,38 @@ def _pdf_total(data: bytes, language: str) -> tuple[Decimal, Decimal]:
     found = re.findall(rf"^{label}\s+({figure})\s+({figure})\s*$", pdf_text(data), re.M)
     assert len(found) == 1, pdf_text(data)
     return _decimal(found[0][0], language), _decimal(found[0][1], language)
+
+
+def test_the_year_statement_pdf_reads_as_the_statement(funder_client):
+    """The year statement as the funder downloads it (issue 11: every PDF checked by rendering
+    it): PDFium draws every page and finds no text over other text, though the figures run into
+    the thousands and 45 cases fill more than one page; read back, it has the whole year as its
+    period, the columns, one row per case with its hours and amount as the statement has them,
+    the total, and no name."""
+    from django.urls import reverse
+
+    from pdf_helpers import assert_readable_pdf, pdf_text
+
+    contract = make_contract(budget=Decimal("100000"))
+    cases = [make_case(name=f"Olena Person {i}") for i in range(45)]
+    for number, case in enumerate(cases):
+        _log(case, contract, on=dt.date(2026, 1 + number % 11, 10), hours="7.75")
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    statement = selectors.statement(contract=contract, first_day=first, last_day=last)
+    assert len(statement.lines) == 45
+
+    url = reverse("cases:statement_download", args=[contract.pk, "pdf"]) + "?year=2026"
+    response = funder_client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert_readable_pdf(response.content, min_pages=2)
+    text = pdf_text(response.content)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Abrechnung der Fachleistungsstunden" in lines
+    assert "Zeitraum: 01.01.2026 - 31.12.2026" in lines  # the dash as the core font has it
+    assert "Fall (Pseudonym) Stunden Betrag (EUR)" in lines
+    rows = [line for line in lines if re.match(r"^\S+ \d{1,3}(\.\d{3})*,\d{2} [\d.]+,\d{2}$", line)]
+    expected = [f"{line.case_reference} 7,75 483,60" for line in statement.lines]
+    assert rows[:-1] == expected  # every case once, in the statement's order
+    assert rows[-1] == "Summe 348,75 21.762,00"
+    assert statement.hours == Decimal("348.75") and statement.amount == Decimal("21762.00")
+    assert "Olena" not in text

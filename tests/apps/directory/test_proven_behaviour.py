@@ -360,3 +360,51 @@ def test_a_kreis_sees_the_offers_of_its_gemeinden_together(client, client_for_ro
     gemeinde_desk = login_client(Client(), gemeinde_editor)
     assert gemeinde_desk.get(reverse("directory:roundtable", args=["ammerbuch"])).status_code == 200
     assert gemeinde_desk.get(reverse("directory:roundtable", args=["tuebingen"])).status_code == 403
+
+
+LONG_LIST = (
+    "Aufenthaltstitel oder Fiktionsbescheinigung, Mietvertrag, Bescheid des Jobcenters, "
+    "Nachweise über Einkommen und Ausgaben der letzten drei Monate, Meldebescheinigung und "
+    "Krankenversicherungskarte"
+)
+# the first line and the label of what to bring in the slip's second language
+SECOND_SECTION = {
+    "uk": ("Направлення", "Що взяти з собою"),
+    "ru": ("Направление", "Что взять с собой"),
+    "tr": ("Yönlendirme belgesi", "Yanınızda getirin"),
+    "en": ("Referral slip", "What to bring"),
+}
+
+
+def test_the_referral_slip_renders_in_every_slip_language_without_overlapping_text(
+    client_for_role,
+):
+    """The slip as the Lotse downloads it (issue 11: every PDF checked by rendering it), with a
+    list of papers to bring long enough to wrap: PDFium draws every page and finds no text over
+    other text, in German with Arabic, Farsi, Turkish, Ukrainian, Russian or English; read back,
+    the German section comes first, then the other language's, each with the whole list."""
+    from passgenau.apps.directory.models import NeedsRecord
+    from pdf_helpers import assert_readable_pdf, pdf_text
+
+    needs, referral = needs_with_referral()
+    Service.objects.filter(pk=referral.service_id).update(what_to_bring=LONG_LIST)
+    lotse = client_for_role("lotse")
+    url = reverse("directory:referral_slip", args=[referral.pk])
+    for language in ("ar", "fa", "tr", "uk", "ru", "en"):
+        NeedsRecord.objects.filter(pk=needs.pk).update(reader_language=language)
+        response = lotse.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert_readable_pdf(response.content)
+        text = " ".join(pdf_text(response.content).split())
+        assert text.startswith("Vermittlungszettel Angebot: Migrationsberatung für Erwachsene")
+        assert text.count(LONG_LIST) == (1 if language in ("ar", "fa") else 2), language
+        # in both sections (the lines of a right-to-left section read back in their own order)
+        assert all(text.count(word) >= 2 for word in LONG_LIST.split()), language
+        # the phone number as it is, also inside a right-to-left line (it read "0-839 05341")
+        assert text.count("05341 839-0") + text.count("839-0 05341") == 2, language
+        assert "0-839" not in text, language
+        if language in SECOND_SECTION:
+            heading, label = SECOND_SECTION[language]
+            german_end = text.index(f"Vermittlungsnummer: {referral.pk}")
+            assert text.index(heading, german_end) > german_end, language
+            assert f"{label}: {LONG_LIST}" in text, language

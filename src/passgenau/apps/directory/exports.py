@@ -13,6 +13,13 @@ from passgenau.apps.core.pdf import RTL
 from passgenau.apps.core.pdf import UnicodeDocument as _Document
 
 
+def _isolated(value: str, language: str) -> str:
+    """``value`` kept left to right as one piece inside a right-to-left line (Unicode's left-to-
+    right isolate): otherwise the bidirectional ordering turns a phone number "05341 839-0"
+    into "0-839 05341"."""
+    return f"\u2066{value}\u2069" if language in RTL else value
+
+
 def _slip_section(pdf: _Document, language: str, context: dict[str, Any]) -> None:
     service = context["service"]
     text = context["texts"].get(language)
@@ -38,7 +45,7 @@ def _slip_section(pdf: _Document, language: str, context: dict[str, Any]) -> Non
         if hours:
             pdf.line(f"{_('Opening hours')}: {hours}", align=align)
         for phone in context["phones"]:
-            pdf.line(f"{_('Phone')}: {phone}", align=align)
+            pdf.line(f"{_('Phone')}: {_isolated(phone, language)}", align=align)
         if service.what_to_bring:
             pdf.line(f"{_('What to bring')}: {service.what_to_bring}", align=align)
         label = _("Referral number")
