@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,3 +20,13 @@ def queries_for(client, url: str, query: dict[str, str]) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, query).status_code == 200
     return len(queries)
+
+
+def second_page(client, url: str, query: dict[str, str]):
+    """Page 2 of the list at ``url`` with ``query`` (which has no page): its page links mark
+    it as the current page and the link back to page 1 keeps the query."""
+    response = client.get(url, {**query, "page": "2"})
+    html = response.content.decode()
+    back = urlencode({**query, "page": "1"}).replace("&", "&amp;")
+    assert 'aria-current="page"' in html and f'href="?{back}"' in html
+    return response

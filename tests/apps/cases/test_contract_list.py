@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cases_helpers import make_contract
-from listing_helpers import queries_for, ten_per_page  # noqa: F401 - a fixture
+from listing_helpers import queries_for, second_page, ten_per_page  # noqa: F401 - a fixture
 from passgenau.apps.cases.models import FundingContract
 
 URL = reverse("cases:contract_list")
@@ -64,10 +64,8 @@ def test_the_period_filter_separates_contracts_in_force_from_ended_ones(funder_c
 def test_page_two_holds_the_rest_and_keeps_the_search(funder_client):
     contract = make_contract()
     _more(contract, 14)
-    response = funder_client.get(URL, {"q": "Extra", "page": "2"})
+    response = second_page(funder_client, URL, {"q": "Extra"})
     assert _names(response) == [f"Extra {n:02}" for n in range(10, 14)]
-    html = response.content.decode()
-    assert 'aria-current="page"' in html and 'href="?q=Extra&amp;page=1"' in html
 
 
 @pytest.mark.usefixtures("ten_per_page")

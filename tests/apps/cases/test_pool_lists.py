@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts_helpers import ROLES, login_client
 from cases_helpers import caseworker, make_mediator, make_mentor
-from listing_helpers import queries_for, ten_per_page  # noqa: F401 - a fixture
+from listing_helpers import queries_for, second_page, ten_per_page  # noqa: F401 - a fixture
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.accounts.permissions import role_has_perm
 from passgenau.apps.audit.models import AuditEntry
@@ -68,10 +68,8 @@ def test_page_two_holds_the_rest_and_keeps_the_search(pool, caseworker_client):
     url, make, _permission, _action = pool
     for n in range(12):
         make(name=f"Person {n:02}")
-    response = caseworker_client.get(url, {"q": "Person", "page": "2"})
+    response = second_page(caseworker_client, url, {"q": "Person"})
     assert _names(response) == ["Person 10", "Person 11"]
-    html = response.content.decode()
-    assert 'aria-current="page"' in html and 'href="?q=Person&amp;page=1"' in html
 
 
 @pytest.mark.usefixtures("ten_per_page")

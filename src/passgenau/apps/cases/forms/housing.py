@@ -10,8 +10,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.accounts.models import Organisation
+from passgenau.apps.listing import ListSearchForm
 
-from ..models import District, FlatFeature, FlatWithdrawal
+from ..models import District, FlatFeature, FlatStatus, FlatWithdrawal
 from .cases import _date
 
 if TYPE_CHECKING:
@@ -146,3 +147,19 @@ class HousingRequestForm(forms.Form):
 
 class MoveForm(forms.Form):
     moved_on = _date(_("Moved in on"), initial_today=True)
+
+
+class FlatSearchForm(ListSearchForm):
+    """The organisation's flats: a text (address, housing provider), a status and a district."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("all")), *FlatStatus.choices]
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("all")
+    )
+
+    def __init__(self, *args: Any, districts: QuerySet[District], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("Address or housing provider")
+        cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from passgenau.apps.accounts.models import Organisation
 from passgenau.apps.audit.services import log_read
+from passgenau.apps.listing import text_matching
 
 from .. import policies
 from ..models import (
@@ -32,6 +33,7 @@ __all__ = [
     "districts_for_user",
     "flat_get_for_user",
     "flats_for_user",
+    "flats_search",
     "housing_request_get_for_user",
     "housing_requests_of_case",
     "housing_run_get_for_user",
@@ -54,6 +56,17 @@ def flats_for_user(*, user: Visitor) -> QuerySet[Flat]:
         .select_related("district", "provider")
         .order_by("status", "district__name", "address", "id")
     )
+
+
+def flats_search(
+    *, user: Visitor, query: str = "", status: str = "", district: District | None = None
+) -> QuerySet[Flat]:
+    """The organisation's flats whose address or housing provider contains the search text, of
+    one status and in one district unless empty. A flat names no person."""
+    flats = flats_for_user(user=user).filter(text_matching(query, "address", "provider__name"))
+    if status:
+        flats = flats.filter(status=status)
+    return flats if district is None else flats.filter(district=district)
 
 
 def flat_get_for_user(*, user: Visitor, pk: int) -> Flat | None:

@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.listing import list_page
 
 from ..forms.housing import (
     DistrictForm,
     FlatForm,
+    FlatSearchForm,
     FlatWithdrawForm,
     HousingRequestForm,
     MoveForm,
@@ -46,12 +48,23 @@ def _overview() -> str:
 @require(RIGHT)
 def housing(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    districts = selectors.districts_for_user(user=user)
+    form = FlatSearchForm(request.GET or None, districts=districts)
+    flats = selectors.flats_search(
+        user=user,
+        query=form.query(),
+        status=form.value("status") or "",
+        district=form.value("district"),
+    )
+    page = list_page(request, flats)
     return render(
         request,
         "cases/housing.html",
         {
-            "districts": selectors.districts_for_user(user=user),
-            "flats": selectors.flats_for_user(user=user),
+            "districts": districts,
+            "form": form,
+            "page": page,
+            "flats": page.object_list,
             "requests": selectors.waiting_requests_for_user(user=user),
             **overview_context(PAGES, request),
         },
