@@ -33,6 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from passgenau.apps.audit.models import AuditEntry
 from passgenau.apps.audit.services import entries_delete_before, log_action
 from passgenau.apps.cases.services import retention as cases
 from passgenau.apps.relocation.selectors.retention import households_ended_before
@@ -40,7 +41,17 @@ from passgenau.apps.relocation.services import retention as relocation
 
 from ..vocab import RetentionCategory
 
-__all__ = ["RetentionLine", "RetentionReport", "retention_apply", "retention_periods"]
+__all__ = [
+    "RETENTION_COMPLETED",
+    "RetentionLine",
+    "RetentionReport",
+    "retention_apply",
+    "retention_last_run",
+    "retention_periods",
+]
+
+# The audit action of a completed (not dry) run of the daily job.
+RETENTION_COMPLETED = "privacy.retention.completed"
 
 
 @dataclass(frozen=True)
@@ -154,8 +165,18 @@ def retention_apply(*, today: dt.date, dry_run: bool = False) -> RetentionReport
     report = RetentionReport(today=today, dry_run=dry_run, lines=lines)
     if not dry_run:
         log_action(
-            "privacy.retention.completed",
+            RETENTION_COMPLETED,
             actor=None,
             data={"today": today.isoformat(), **report.counts()},
         )
     return report
+
+
+def retention_last_run() -> dt.datetime | None:
+    """When the daily job last completed (its audit entry), or None if it never has."""
+    return (
+        AuditEntry.objects.filter(action=RETENTION_COMPLETED)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
