@@ -137,6 +137,23 @@ def _relocation_arrived() -> dict[str, object]:
     return {"pk": arrived_proposal().pk}
 
 
+def _relocation_survey_held() -> dict[str, object]:
+    import datetime as dt
+
+    from passgenau.apps.relocation.models import FollowUpSurvey
+    from passgenau.apps.relocation.services import followup
+    from relocation_helpers import user
+
+    pk = _relocation_survey()["pk"]
+    followup.survey_record(
+        actor=user("interviewer"),
+        survey=FollowUpSurvey.objects.get(pk=pk),
+        values={"status": "not_reached"},
+        today=dt.date(2026, 6, 1),
+    )
+    return {"pk": pk}
+
+
 def _relocation_survey() -> dict[str, object]:
     from passgenau.apps.relocation.models import FollowUpSurvey
     from relocation_matching_helpers import arrived_proposal
@@ -408,6 +425,7 @@ PAGE_CASES: list[PageCase] = [
     PageCase("relocation:arrival_correct", kwargs=_relocation_arrived),
     PageCase("relocation:survey_list"),
     PageCase("relocation:survey_record", kwargs=_relocation_survey),
+    PageCase("relocation:survey_correct", kwargs=_relocation_survey_held),
     PageCase("relocation:evaluation"),
     PageCase("relocation:evaluation_export"),
     PageCase("directory:index"),

@@ -195,6 +195,21 @@ def test_a_whole_relocation_leaves_no_name_contact_data_or_typed_reason_in_the_t
             "language_course": "yes",
         },
     )
+    followup.survey_correct(
+        actor=interviewer,
+        survey=survey,
+        reason=f"{NAME} said 2, not 4",
+        values={
+            "satisfaction": "2",
+            "good_decision": "5",
+            "place_fits": "4",
+            "working": "no",
+            "children_in_school": "yes",
+            "language_course": "yes",
+            "comment": f"{NAME} misses home",
+        },
+        completed_on=FollowUpSurvey.objects.get(pk=survey.pk).completed_on,
+    )
     intake.consent_withdraw(actor=interviewer, household=petro)
 
     pages = {
@@ -205,7 +220,7 @@ def test_a_whole_relocation_leaves_no_name_contact_data_or_typed_reason_in_the_t
             ("relocation:interview", [andrii.pk]),
             ("relocation:proposal_list", []),
             ("relocation:survey_list", []),
-            ("relocation:survey_record", [survey.pk]),
+            ("relocation:survey_correct", [survey.pk]),
         ],
         "coordinator": [
             ("relocation:run_list", [round_.pk]),

@@ -14,8 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from passgenau.apps.audit.models import AuditEntry
-from passgenau.apps.relocation.models import Consent, Correction, Decision, Household, Proposal
-from passgenau.apps.relocation.services import decisions, intake, travel
+from passgenau.apps.relocation.models import (
+    Consent,
+    Correction,
+    Decision,
+    FollowUpSurvey,
+    Household,
+    Proposal,
+)
+from passgenau.apps.relocation.services import decisions, followup, intake, travel
 from passgenau.apps.relocation.services.states import StatusTransitionError
 from relocation_helpers import (
     english,  # noqa: F401 (the fixture)
@@ -23,7 +30,7 @@ from relocation_helpers import (
     register,
     user,
 )
-from relocation_matching_helpers import accepted_proposal, published_round
+from relocation_matching_helpers import accepted_proposal, arrived_proposal, published_round
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -286,3 +293,118 @@ def test_the_proposal_page_leads_to_the_decision_correction_and_shows_it(client_
     received_url = reverse("relocation:decision_received_correct", kwargs={"pk": proposal.pk})
     assert f'href="{received_url}"' in coordinator.get(decisions_page).content.decode()
     assert "Wrong family" in coordinator.get(received_url).content.decode()
+
+
+# -- a follow-up survey ------------------------------------------------------------------------
+
+ANSWERS = {
+    "status": "completed",
+    "satisfaction": "4",
+    "good_decision": "5",
+    "place_fits": "4",
+    "working": "no",
+    "children_in_school": "yes",
+    "language_course": "yes",
+    "comment": "",
+}
+HELD = dt.date(2026, 6, 1)  # the one-month survey after an arrival on 5 May opens on 22 May
+
+
+def _recorded_survey():
+    proposal = arrived_proposal()
+    survey = FollowUpSurvey.objects.get(household_id=proposal.household_id, wave=1)
+    followup.survey_record(actor=user("interviewer"), survey=survey, values=ANSWERS, today=HELD)
+    return survey
+
+
+def _correct_survey(survey, completed_on=HELD, **changes):
+    values = {**ANSWERS, **changes}
+    reason = values.pop("reason", "Satisfaction was typed as 4, she said 2")
+    return followup.survey_correct(
+        actor=user("interviewer"),
+        survey=survey,
+        reason=reason,
+        values=values,
+        completed_on=completed_on,
+    )
+
+
+def test_a_survey_is_corrected_with_a_reason_and_kept():
+    survey = _recorded_survey()
+    _correct_survey(survey, satisfaction="2", comment="Olena misses Kyiv")
+    survey.refresh_from_db()
+    assert (survey.satisfaction, survey.answers["comment"]) == (2, "Olena misses Kyiv")
+    kept = Correction.objects.get(survey=survey)
+    assert kept.before == {"satisfaction": 4, "comment": ""}
+    assert kept.after == {"satisfaction": 2, "comment": "…"}
+    entry = AuditEntry.objects.get(action="relocation.survey.corrected")
+    assert entry.data["fields"] == ["comment", "satisfaction"]
+    assert entry.data["correction"] == kept.pk
+    assert "2" not in str(entry.data.get("to", "")) and "Olena" not in str(entry.data)
+
+
+def test_the_day_a_survey_was_held_is_corrected_by_its_rules():
+    survey = _recorded_survey()
+    with pytest.raises(ValidationError) as refused:
+        _correct_survey(survey, completed_on=TODAY + dt.timedelta(days=1))
+    assert refused.value.message_dict == {
+        "completed_on": ["The survey cannot have been held in the future."]
+    }
+    with pytest.raises(ValidationError) as refused:
+        _correct_survey(survey, completed_on=dt.date(2026, 5, 21))
+    assert "could be held from" in refused.value.message_dict["completed_on"][0]
+    _correct_survey(survey, completed_on=dt.date(2026, 5, 28), reason="Held a few days earlier")
+    survey.refresh_from_db()
+    assert survey.completed_on == dt.date(2026, 5, 28)
+    kept = Correction.objects.get(survey=survey)
+    assert (kept.before, kept.after) == (
+        {"completed_on": "2026-06-01"},
+        {"completed_on": "2026-05-28"},
+    )
+
+
+def test_a_survey_correction_needs_a_reason_and_a_state_it_may_take():
+    survey = _recorded_survey()
+    with pytest.raises(ValidationError) as refused:
+        _correct_survey(survey, satisfaction="2", reason="")
+    assert list(refused.value.message_dict) == ["reason"]
+    with pytest.raises(ValidationError) as refused:  # a survey held cannot become due again
+        _correct_survey(survey, status="due")
+    assert list(refused.value.message_dict) == ["status"]
+    survey.refresh_from_db()
+    assert (survey.status, survey.satisfaction) == ("completed", 4)
+    assert not Correction.objects.exists()
+
+
+def test_a_recorded_survey_is_not_recorded_again_but_corrected(client_for_role):
+    survey = _recorded_survey()
+    with pytest.raises(ValidationError) as refused:
+        followup.survey_record(actor=user("interviewer"), survey=survey, values=ANSWERS, today=HELD)
+    assert refused.value.code == "recorded"
+    interviewer = client_for_role("interviewer")
+    url = reverse("relocation:survey_correct", kwargs={"pk": survey.pk})
+    record = interviewer.get(reverse("relocation:survey_record", kwargs={"pk": survey.pk}))
+    assert record.status_code == 302 and record["Location"] == url
+    assert f'href="{url}"' in interviewer.get(reverse("relocation:survey_list")).content.decode()
+    page = interviewer.get(url).content.decode()
+    assert 'name="completed_on" value="2026-06-01"' in page and 'name="reason"' in page
+    response = interviewer.post(
+        url, {**ANSWERS, "satisfaction": "2", "completed_on": "2026-06-01", "reason": "Misheard"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert FollowUpSurvey.objects.get(pk=survey.pk).satisfaction == 2
+    shown = interviewer.get(url).content.decode()
+    assert "Misheard" in shown and "Corrected on" in shown
+
+
+def test_only_the_households_organisation_corrects_its_survey(client_for_role):
+    survey = _recorded_survey()
+    url = reverse("relocation:survey_correct", kwargs={"pk": survey.pk})
+    posted = {**ANSWERS, "satisfaction": "2", "completed_on": "2026-06-01", "reason": "x"}
+    assert client_for_role("municipal_officer").post(url, posted).status_code == 403
+    other = user("interviewer", "other-interviewer", organisation=_other_ngo())
+    with pytest.raises(ValidationError):
+        followup.survey_correct(
+            actor=other, survey=survey, reason="x", values=ANSWERS, completed_on=HELD
+        )
+    assert FollowUpSurvey.objects.get(pk=survey.pk).satisfaction == 4

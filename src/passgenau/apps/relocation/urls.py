@@ -72,6 +72,7 @@ urlpatterns = [
     # follow-up
     path("surveys/", followup.survey_list, name="survey_list"),
     path("surveys/<int:pk>/", followup.survey_record, name="survey_record"),
+    path("surveys/<int:pk>/correct/", followup.survey_correct, name="survey_correct"),
     path("evaluation/", followup.evaluation, name="evaluation"),
     path("evaluation/export/", followup.evaluation_export, name="evaluation_export"),
 ]

@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from passgenau.apps.core.forms import ProtectedExportForm, radio_buttons, text_box
+from passgenau.apps.core.corrections import correction_reason_field
+from passgenau.apps.core.forms import DateInput, ProtectedExportForm, radio_buttons, text_box
 
 from ..models import (
     Round,
@@ -44,6 +45,16 @@ class SurveyForm(forms.Form):
         gettext_lazy("Is anyone attending a German course?"), YesNo.choices
     )
     comment = text_box(gettext_lazy("Anything else you would like to tell us?"))
+
+
+class SurveyCorrectForm(SurveyForm):
+    """A recorded survey as it should have been recorded: with the day it was held, and why it
+    is corrected."""
+
+    completed_on = forms.DateField(
+        label=gettext_lazy("Held on"), required=False, widget=DateInput()
+    )
+    reason = correction_reason_field()
 
 
 class EvaluationExportForm(ProtectedExportForm):

@@ -9,7 +9,16 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ..models import Correction, DecisionOutcome, DecisionSource, Household, Proposal
+from ..models import (
+    Correction,
+    DecisionOutcome,
+    DecisionSource,
+    FollowUpSurvey,
+    Household,
+    Proposal,
+    SurveyStatus,
+    YesNo,
+)
 
 
 def _shown(value: Any) -> Any:
@@ -72,4 +81,25 @@ def decision_corrections(*, proposal: Proposal) -> list[dict[str, Any]]:
     )
 
 
-__all__ = ["consent_corrections", "corrections_shown", "decision_corrections"]
+def survey_corrections(
+    *, survey: FollowUpSurvey, labels: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The corrections of the survey, oldest first; ``labels``: its questions by field."""
+    yes_no = dict(YesNo.choices)
+    return corrections_shown(
+        survey.corrections.select_related("given_by"),
+        labels=labels,
+        values={
+            "status": dict(SurveyStatus.choices),
+            "comment": {"…": _("given"), "": _("none")},
+            **dict.fromkeys(("working", "children_in_school", "language_course"), yes_no),
+        },
+    )
+
+
+__all__ = [
+    "consent_corrections",
+    "corrections_shown",
+    "decision_corrections",
+    "survey_corrections",
+]

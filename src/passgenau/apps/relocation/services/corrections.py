@@ -5,6 +5,8 @@ fact (``decisions``, ``followup``, ``intake``) check their rules first."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -21,12 +23,26 @@ if TYPE_CHECKING:
 _FACT_FIELD: dict[type, str] = {Decision: "decision", FollowUpSurvey: "survey", Consent: "consent"}
 
 
-def changed_values(fact: models.Model, values: dict[str, Any]) -> dict[str, Any]:
-    """The values that differ from the fact's; a ValidationError when none does."""
-    changed = {k: v for k, v in values.items() if getattr(fact, k) != v}
+def changed_values(
+    fact: models.Model | Mapping[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    """The values that differ from the fact's (a model's attributes, or its values by name);
+    a ValidationError when none does."""
+    current = fact if isinstance(fact, Mapping) else {k: getattr(fact, k) for k in values}
+    changed = {k: v for k, v in values.items() if current[k] != v}
     if not changed:
         raise ValidationError(_("Nothing was changed."), code="unchanged")
     return changed
+
+
+def kept(value: Any, *, free_text: bool = False) -> Any:
+    """A value as a correction keeps it: dates as ISO text; free text only as given ("…") or
+    not, since it may name people (the text stays on the fact, where retention reaches it)."""
+    if free_text:
+        return "…" if value else ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def correction_keep(
@@ -58,4 +74,4 @@ def correction_keep(
     return correction
 
 
-__all__ = ["changed_values", "correction_keep"]
+__all__ = ["changed_values", "correction_keep", "kept"]

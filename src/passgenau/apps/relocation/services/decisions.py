@@ -342,7 +342,8 @@ def decision_correct(
         _check_received(proposal, source, received_on)
         values.update(source=source, received_on=received_on)
     changed = corrections.changed_values(decision, values)
-    before = {k: _kept(k, getattr(decision, k)) for k in changed}
+    # the reason for declining only as given or not: it stays on the decision, for retention
+    before = {k: corrections.kept(getattr(decision, k), free_text=k == "reason") for k in changed}
     status_before = proposal.status
     if "outcome" in changed:
         decided: dict[str, str | None] = {
@@ -366,7 +367,7 @@ def decision_correct(
     for name, value in changed.items():
         setattr(decision, name, value)
     decision.save(update_fields=list(changed))
-    after = {k: _kept(k, v) for k, v in changed.items()}
+    after = {k: corrections.kept(v, free_text=k == "reason") for k, v in changed.items()}
     shown = {k: v for k, v in after.items() if k != "reason"}
     corrections.correction_keep(
         actor=actor,
@@ -385,16 +386,6 @@ def decision_correct(
         },
     )
     return decision
-
-
-def _kept(name: str, value: Any) -> Any:
-    """A decision's value as a correction keeps it: dates as ISO text, the reason for declining
-    only as given or not (the text stays on the decision, where retention removes it)."""
-    if name == "reason":
-        return "…" if value else ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 __all__ = [

@@ -13,11 +13,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.corrections import correction_reason
 from passgenau.apps.core.protected_exports import protected_export_create
 
 from .. import policies
 from ..models import FollowUpSurvey, Round, RoundAction, SurveyStatus, YesNo
 from ..selectors import followup as followup_selectors
+from . import corrections
 from . import rounds as round_services
 
 if TYPE_CHECKING:
@@ -43,13 +45,9 @@ def survey_not_open_message(survey: FollowUpSurvey) -> str:
     }
 
 
-@transaction.atomic
-def survey_record(
-    *, actor: User, survey: FollowUpSurvey, values: dict[str, Any], today: dt.date | None = None
-) -> FollowUpSurvey:
-    """Store the answers (ratings 1–5, yes/no/does not apply) or that the household could not
-    be reached or declined to answer; not before the survey's window opens (two weeks before
-    its due date)."""
+def _locked(actor: User, survey: FollowUpSurvey) -> FollowUpSurvey:
+    """The survey re-read under a row lock, for a change by ``actor`` (its household's
+    organisation or the round's coordinator) while the round takes follow-up surveys."""
     survey = (
         FollowUpSurvey.objects.select_for_update(of=("self",))
         .select_related("household__round")
@@ -58,14 +56,18 @@ def survey_record(
     if not survey_may_record(actor=actor, survey=survey):
         raise ValidationError(_("Only the household's organisation records its surveys."))
     round_services.round_require(round_=survey.household.round, action=RoundAction.FOLLOW_UP)
-    today = today or timezone.localdate()
-    if not survey.is_open_on(today):
-        raise ValidationError(survey_not_open_message(survey))
+    return survey
+
+
+def _answers(values: dict[str, Any]) -> dict[str, Any]:
+    """How the survey ended and, when completed, its ratings (1–5) and yes/no answers, checked;
+    a ValidationError naming each answer missing or out of range."""
     status = values.get("status") or SurveyStatus.COMPLETED
     if status not in SurveyStatus.values or status == SurveyStatus.DUE:
         raise ValidationError({"status": _("Choose how the survey ended.")})
     errors: dict[str, str] = {}
-    if status == SurveyStatus.COMPLETED:
+    completed = status == SurveyStatus.COMPLETED
+    if completed:
         for name in RATINGS:
             value = values.get(name)
             if value in (None, ""):
@@ -77,13 +79,33 @@ def survey_record(
                 errors[name] = _("Choose yes, no or does not apply.")
     if errors:
         raise ValidationError(errors)
-    survey.status = status
-    completed = status == SurveyStatus.COMPLETED
-    survey.completed_on = today if completed else None
+    answers: dict[str, Any] = {"status": status}
     for name in RATINGS:
-        setattr(survey, name, int(values[name]) if completed else None)
+        answers[name] = int(values[name]) if completed else None
     for name in YES_NO:
-        setattr(survey, name, values[name] if completed else "")
+        answers[name] = values[name] if completed else ""
+    return answers
+
+
+@transaction.atomic
+def survey_record(
+    *, actor: User, survey: FollowUpSurvey, values: dict[str, Any], today: dt.date | None = None
+) -> FollowUpSurvey:
+    """Store the answers (ratings 1–5, yes/no/does not apply) or that the household could not
+    be reached or declined to answer; not before the survey's window opens (two weeks before
+    its due date)."""
+    survey = _locked(actor, survey)
+    if survey.status != SurveyStatus.DUE:
+        raise ValidationError(
+            _("The survey is already recorded; correct it with a reason."), code="recorded"
+        )
+    today = today or timezone.localdate()
+    if not survey.is_open_on(today):
+        raise ValidationError(survey_not_open_message(survey))
+    answers = _answers(values)
+    for name, value in answers.items():
+        setattr(survey, name, value)
+    survey.completed_on = today if answers["status"] == SurveyStatus.COMPLETED else None
     comment = (values.get("comment") or "").strip()
     if comment:
         survey.answers = {**survey.answers, "comment": comment}
@@ -93,12 +115,82 @@ def survey_record(
         "relocation.survey.recorded",
         actor=actor,
         obj=survey,
-        data={"wave": survey.wave, "status": status},
+        data={"wave": survey.wave, "status": answers["status"]},
     )
     return survey
 
 
-__all__ = ["RATINGS", "YES_NO", "survey_may_record", "survey_not_open_message", "survey_record"]
+@transaction.atomic
+def survey_correct(
+    *,
+    actor: User,
+    survey: FollowUpSurvey,
+    reason: str,
+    values: dict[str, Any],
+    completed_on: dt.date | None = None,
+) -> FollowUpSurvey:
+    """Correct a recorded survey (its household's organisation), with a reason: how it ended,
+    the answers and the day it was held, by the rules of recording it (the day neither in the
+    future nor before the survey's window opened). The values before and after are kept in a
+    ``Correction`` (the comment only as given or not); the audit entry names the fields."""
+    survey = _locked(actor, survey)
+    if survey.status == SurveyStatus.DUE:
+        raise ValidationError(_("The survey is not recorded yet."), code="not_recorded")
+    reason = correction_reason(reason)
+    new = _answers(values)
+    if new["status"] == SurveyStatus.COMPLETED:
+        if completed_on is None:
+            raise ValidationError({"completed_on": _("Give the day the survey was held.")})
+        if completed_on > timezone.localdate():
+            raise ValidationError(
+                {"completed_on": _("The survey cannot have been held in the future.")}
+            )
+        if completed_on < survey.opens_on:
+            raise ValidationError(
+                {
+                    "completed_on": _(
+                        "The survey could be held from %(date)s on: not on an earlier day."
+                    )
+                    % {"date": formats.date_format(survey.opens_on, "SHORT_DATE_FORMAT")}
+                }
+            )
+        new["completed_on"] = completed_on
+    else:
+        new["completed_on"] = None
+    comment = (values.get("comment") or "").strip()
+    new["comment"] = comment
+    current = {k: getattr(survey, k) for k in new if k != "comment"}
+    current["comment"] = survey.answers.get("comment", "")
+    changed = corrections.changed_values(current, new)
+    before = {k: corrections.kept(current[k], free_text=k == "comment") for k in changed}
+    for name, value in changed.items():
+        if name != "comment":
+            setattr(survey, name, value)
+    if "comment" in changed:
+        answers = {k: v for k, v in survey.answers.items() if k != "comment"}
+        survey.answers = {**answers, "comment": comment} if comment else answers
+    survey.save()
+    corrections.correction_keep(
+        actor=actor,
+        fact=survey,
+        before=before,
+        after={k: corrections.kept(v, free_text=k == "comment") for k, v in changed.items()},
+        reason=reason,
+        action="relocation.survey.corrected",
+        obj=survey,
+        data={"wave": survey.wave},  # the answers are the household's: not in the audit trail
+    )
+    return survey
+
+
+__all__ = [
+    "RATINGS",
+    "YES_NO",
+    "survey_correct",
+    "survey_may_record",
+    "survey_not_open_message",
+    "survey_record",
+]
 
 
 def evaluation_export(

@@ -6,23 +6,25 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
+from passgenau.apps.core.pages import form_saved
 from passgenau.apps.core.protected_exports import protected_export_url
 from passgenau.apps.listing import list_page
 
 from .. import policies
 from ..forms.base import form_add_service_errors
-from ..forms.followup import EvaluationExportForm, SurveyForm
+from ..forms.followup import EvaluationExportForm, SurveyCorrectForm, SurveyForm
 from ..forms.lists import ListFilterForm
-from ..models import QuestionnaireLanguage, Round
+from ..models import QuestionnaireLanguage, Round, SurveyStatus
 from ..selectors import followup as followup_selectors
 from ..selectors import rounds as round_selectors
+from ..selectors.corrections import survey_corrections
 from ..services import followup
 from .common import questionnaire_language
 
@@ -56,6 +58,8 @@ def survey_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The questions in the household's language or the one chosen on the page (the
     interviewer reads them out); the page around them and its messages in the interviewer's."""
     survey = followup_selectors.survey_get_for_user(user=request.user, pk=pk)
+    if survey.status != SurveyStatus.DUE:
+        return redirect("relocation:survey_correct", pk=survey.pk)
     language = questionnaire_language(request, survey.language)
     is_open = survey.is_open_on(timezone.localdate())
     recorded = False
@@ -81,6 +85,45 @@ def survey_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "languages": QuestionnaireLanguage.choices,
             "not_open": None if is_open else followup.survey_not_open_message(survey),
             "retention": settings.RETENTION_DAYS,
+        },
+    )
+
+
+@require("relocation.record_followup")
+def survey_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct a recorded survey with a reason (kept with the values before and after)."""
+    survey = followup_selectors.survey_get_for_user(user=request.user, pk=pk)
+    if survey.status == SurveyStatus.DUE:
+        return redirect("relocation:survey_record", pk=survey.pk)
+    if not policies.survey_may_record(request.user, survey):
+        raise PermissionDenied
+    initial = {name: getattr(survey, name) for name in ("status", *followup.YES_NO)}
+    initial.update({name: str(getattr(survey, name) or "") for name in followup.RATINGS})
+    initial.update(completed_on=survey.completed_on, comment=survey.answers.get("comment", ""))
+    form = SurveyCorrectForm(request.POST or None, initial=initial)
+    if form_saved(
+        request,
+        form,
+        lambda data: followup.survey_correct(
+            actor=request.user,
+            survey=survey,
+            reason=data.pop("reason"),
+            completed_on=data.pop("completed_on"),
+            values=data,
+        ),
+        done=_("The survey is corrected."),
+    ):
+        return redirect("relocation:survey_list")
+    return render(
+        request,
+        "relocation/survey_correct.html",
+        {
+            "survey": survey,
+            "form": form,
+            "corrections": survey_corrections(
+                survey=survey,
+                labels={name: field.label for name, field in form.fields.items()},
+            ),
         },
     )
 
