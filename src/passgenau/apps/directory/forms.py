@@ -43,7 +43,14 @@ class SearchForm(forms.Form):
         max_length=60,
         help_text=_("Results are listed by distance from there."),
     )
-    km = forms.IntegerField(label=_("Within (km)"), required=False, min_value=1, max_value=200)
+    km = forms.IntegerField(
+        label=_("Within (km)"),
+        required=False,
+        min_value=1,
+        max_value=200,
+        # a text box with the digits keyboard: styled as the other boxes, no spinner to miss
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*"}),
+    )
     group = forms.ChoiceField(
         label=_("For"), required=False, choices=[("", _("everyone")), *TargetGroup.choices]
     )
