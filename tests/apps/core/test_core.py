@@ -126,12 +126,82 @@ def test_navigation_follows_the_table(client_for_role, role):
             )
 
 
-def _import_settings(module: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+def _import_settings(
+    module: str, *, show: tuple[str, ...] = (), **env: str
+) -> subprocess.CompletedProcess:
+    """Import the settings ``module`` in a fresh interpreter with ``env``; it prints the settings
+    named in ``show`` as JSON."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG"} and not k.startswith("EMAIL_")
+    }
+    environment.pop("DEFAULT_FROM_EMAIL", None)
     environment.update(env)
-    code = f"import importlib; importlib.import_module({module!r})"
+    code = (
+        f"import importlib, json; s = importlib.import_module({module!r}); "
+        f"print(json.dumps({{n: getattr(s, n) for n in {list(show)!r}}}))"
+    )
     return subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
+    )
+
+
+EMAIL_SETTINGS = (
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "DEFAULT_FROM_EMAIL",
+)
+
+
+def test_email_settings_come_from_the_environment():
+    """Notifications and password resets go out by the SMTP server the environment names."""
+    import json
+
+    env = {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.org",
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "passgenau@example.org",
+        "EMAIL_HOST_PASSWORD": "s3cret pass",
+        "EMAIL_USE_TLS": "true",
+        "DEFAULT_FROM_EMAIL": "Passgenau Kreis <noreply@example.org>",
+    }
+    result = _import_settings("passgenau.web.settings.production", show=EMAIL_SETTINGS, **env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",  # production's default
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "passgenau@example.org",
+        "EMAIL_HOST_PASSWORD": "s3cret pass",
+        "EMAIL_USE_TLS": True,
+        "DEFAULT_FROM_EMAIL": "Passgenau Kreis <noreply@example.org>",
+    }
+    # the backend too, and TLS off when it says so
+    env.update(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_USE_TLS="0")
+    result = _import_settings("passgenau.web.settings.production", show=EMAIL_SETTINGS, **env)
+    values = json.loads(result.stdout)
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert values["EMAIL_USE_TLS"] is False
+
+
+def test_without_email_settings_development_writes_mail_to_the_console():
+    import json
+
+    result = _import_settings("passgenau.web.settings.dev", show=EMAIL_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (
+        "localhost",
+        25,
+        False,
     )
 
 
@@ -218,6 +288,20 @@ def test_a_crash_shows_our_translated_error_page(debug) -> None:
 def test_favicon_ico_points_at_the_icon(client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.django_db
+def test_every_page_links_our_favicon_and_it_is_served(client) -> None:
+    """The layout links our own icon (no browser asks elsewhere), and the link works."""
+    html = client.get(reverse("accounts:login")).content.decode()
+    [href] = re.findall(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert href.endswith("/passgenau/favicon.svg") and href.startswith("/static/")
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
+    svg = b"".join(icon.streaming_content).decode() if icon.streaming else icon.content.decode()
+    assert svg.lstrip().startswith("<svg") and "</svg>" in svg
+    assert "href=" not in svg  # draws itself: nothing fetched from elsewhere
+    assert client.get("/favicon.ico", follow=True).status_code == 200
 
 
 @pytest.mark.django_db

@@ -76,3 +76,29 @@ def test_template_counts_take_the_plural_form(source, language, counts) -> None:
     with translation.override(language):
         for n, expected in counts.items():
             assert template.render(Context({"n": n})) == expected
+
+
+@pytest.mark.parametrize(
+    ("households", "shown", "not_shown"),
+    [(1, "1 Vorschlag", "1 Vorschläge"), (2, "2 Vorschläge", "2 Vorschlag<")],
+)
+def test_the_proposal_pages_count_in_german(
+    municipal_officer_client, coordinator_client, households, shown, not_shown
+) -> None:
+    """On the real pages, not only in the catalogue: the officer's proposal list and the run's
+    page say "1 Vorschlag" and "2 Vorschläge"."""
+    import re
+
+    from relocation_matching_helpers import published_round
+
+    _round, run = published_round(households)
+    pages = [
+        (municipal_officer_client, reverse("relocation:proposal_list")),
+        (coordinator_client, reverse("relocation:run_detail", kwargs={"pk": run.pk})),
+    ]
+    for client, url in pages:
+        client.cookies["django_language"] = "de"
+        html = client.get(url).content.decode()
+        counts = re.findall(r"<(?:p|caption)>\s*(\d+ Vorschl\w+)\s*</", html)
+        assert counts == [shown], (url, counts)
+        assert not_shown not in html
