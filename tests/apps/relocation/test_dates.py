@@ -80,6 +80,11 @@ def test_a_recorded_arrival_is_corrected_with_a_reason_and_the_surveys_move():
             actor=_officer(), proposal=proposal, reason=" ", arrived_on=dt.date(2026, 4, 20)
         )
     assert refused.value.message_dict == {"reason": ["Give the reason for the correction."]}
+    with pytest.raises(ValidationError) as refused:
+        travel.arrival_correct(
+            actor=_officer(), proposal=proposal, reason="x" * 2001, arrived_on=dt.date(2026, 4, 20)
+        )
+    assert list(refused.value.message_dict) == ["reason"]
     with pytest.raises(ValidationError):  # the correction obeys the same rules
         travel.arrival_correct(
             actor=_officer(), proposal=proposal, reason="typo", arrived_on=TODAY + dt.timedelta(1)

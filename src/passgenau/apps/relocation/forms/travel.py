@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from passgenau.apps.core.corrections import correction_reason_field
 from passgenau.apps.core.forms import DateInput
 
 from ..models import (
@@ -55,9 +56,4 @@ class ArrivalForm(forms.Form):
 
 
 class ArrivalCorrectForm(ArrivalForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the correction"),
-        help_text=gettext_lazy("Recorded in the audit trail with the old and the new dates."),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
+    reason = correction_reason_field()

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from passgenau.apps.audit.services import log_action
+from passgenau.apps.core.corrections import correction_reason
 
 from .. import notification_kinds as tell
 from .. import policies
@@ -187,9 +188,7 @@ def arrival_correct(
     arrival = Arrival.objects.select_for_update().filter(proposal=proposal).first()
     if arrival is None:
         raise ValidationError(_("No arrival is recorded yet."), code="not_arrived")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    reason = correction_reason(reason)
     _check_arrival_dates(proposal=proposal, arrived_on=arrived_on, registered_on=registered_on)
     values = {
         "arrived_on": arrived_on,
