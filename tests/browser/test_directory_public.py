@@ -8,6 +8,7 @@ import re
 import pytest
 
 from browser.watch import serious_violations
+from pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +31,6 @@ def directory(transactional_db):
     from directory_helpers import make_directory
 
     return make_directory()
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF as printed (pdfium's text layer, page after page)."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
 
 
 def squeezed(text: str) -> str:
