@@ -194,6 +194,8 @@ def test_every_relocation_page_is_accessible_on_a_tablet(watched, transactional_
             reverse("relocation:household_contact", kwargs={"pk": household.pk}),
             reverse("relocation:household_import", kwargs={"pk": round_.pk}),
             reverse("relocation:household_withdraw", kwargs={"pk": household.pk}),
+            reverse("relocation:interview", kwargs={"pk": household.pk}),
+            reverse("privacy:blank_consent_sheet"),
         ],
     }
     page = watched.page
