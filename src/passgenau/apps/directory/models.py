@@ -427,6 +427,8 @@ class ServiceLanguage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "code"], name="service_language_once")
         ]
+        # the search by language spoken reads the offers speaking it from the index alone
+        indexes = [models.Index(fields=["code", "service"], name="directory_language_offers")]
 
     def __str__(self) -> str:
         return self.code
