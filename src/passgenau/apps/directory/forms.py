@@ -10,8 +10,9 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.core.forms import checkboxes
+from passgenau.apps.listing import ListSearchForm
 
-from .models import ServiceStatus, TargetGroup, TaxonomyTerm
+from .models import ChangeStatus, ServiceStatus, TargetGroup, TaxonomyTerm
 
 # languages a newcomer may speak (ISO 639-1); names in their own language so that a reader finds
 # theirs without knowing German
@@ -225,3 +226,17 @@ class OfferTextForm(_TextForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # the text is written in that language and direction
             field.widget.attrs.update({"lang": language, "dir": "auto"})
+
+
+class ChangeSearchForm(ListSearchForm):
+    """The changes to review: a text (offer, provider) and a status (waiting ones unless told)."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=ChangeStatus.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("Offer or provider")
+
+    def chosen_status(self) -> str:
+        """The status asked for; waiting for review when none or none valid is given."""
+        return self.value("status") or ChangeStatus.PENDING

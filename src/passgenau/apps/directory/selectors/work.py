@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Case, F, FilteredRelation, Q, QuerySet, Value, When
 
+from passgenau.apps.listing import text_matching
+
 from ..models import (
     ChangeRequest,
     ChangeStatus,
@@ -97,12 +99,15 @@ def directories_for_user(*, user: Visitor) -> QuerySet[Directory]:
 
 
 def changes_for_editor(
-    *, user: Visitor, status: str = ChangeStatus.PENDING
+    *, user: Visitor, status: str = ChangeStatus.PENDING, query: str = ""
 ) -> QuerySet[ChangeRequest]:
+    """The changes proposed to the editor's directories, of one status, oldest first; a search
+    text matches the offer's name (the one proposed, for a new offer) and the provider's."""
     return (
         ChangeRequest.objects.filter(directory__in=directories_for_editor(user=user), status=status)
+        .filter(text_matching(query, "service__name", "fields__name", "organization__name"))
         .select_related("service", "organization", "directory")
-        .order_by("proposed_at")
+        .order_by("proposed_at", "pk")
     )
 
 

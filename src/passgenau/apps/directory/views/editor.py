@@ -13,8 +13,8 @@ from passgenau.apps.core.ids import found_or_404
 from passgenau.apps.core.pages import form_saved
 from passgenau.apps.listing import list_page
 
-from ..forms import DecisionForm, OfferTextForm
-from ..models import ChangeStatus, TranslationStatus
+from ..forms import ChangeSearchForm, DecisionForm, OfferTextForm
+from ..models import TranslationStatus
 from ..selectors import work
 from ..selectors.search import SIMPLE_GERMAN
 from ..services import offers
@@ -22,16 +22,18 @@ from ..services import offers
 
 @require("directory.review_changes")
 def change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    status = request.GET.get("status", ChangeStatus.PENDING)
-    if status not in ChangeStatus.values:
-        status = ChangeStatus.PENDING
+    form = ChangeSearchForm(request.GET or None)
+    page = list_page(
+        request,
+        work.changes_for_editor(user=request.user, status=form.chosen_status(), query=form.query()),
+    )
     return render(
         request,
         "directory/change_list.html",
         {
-            "changes": work.changes_for_editor(user=request.user, status=status),
-            "status": status,
-            "statuses": ChangeStatus.choices,
+            "form": form,
+            "page": page,
+            "changes": page.object_list,
             "directories": work.directories_for_editor(user=request.user),
         },
     )
