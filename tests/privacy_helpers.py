@@ -88,7 +88,7 @@ def lived_household(
     from passgenau.apps.relocation.models import Arrival, FollowUpSurvey
     from passgenau.apps.relocation.selectors import decisions as decision_selectors
     from passgenau.apps.relocation.selectors import intake as intake_selectors
-    from passgenau.apps.relocation.services import decisions, followup, review, runs, travel
+    from passgenau.apps.relocation.services import decisions, followup, intake, review, runs, travel
 
     round_ = make_round()
     set_capacities(round_, ONLY_OFFICER)
@@ -137,6 +137,12 @@ def lived_household(
             "language_course": "yes",
             "comment": f"Zufrieden mit der Wohnung {marker}",
         },
+    )
+    intake.consent_correct(
+        actor=interviewer,
+        household=household,
+        reason=f"Typed the wrong day {marker}",
+        given_on=dt.date(2026, 2, 28),
     )
     worker = caseworker("privacy-caseworker", proposal.municipality)
     case = cases.case_open_from_arrival(

@@ -33,6 +33,7 @@ CATEGORIES = {
     "travel",
     "arrival",
     "surveys",
+    "corrections",
     "access_log",
 }
 

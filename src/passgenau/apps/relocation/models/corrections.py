@@ -3,6 +3,8 @@ the date of a consent, corrected with a reason."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from .decisions import Decision
 from .followup import FollowUpSurvey
 from .intake import Consent
+
+
+class CorrectionQuerySet(models.QuerySet["Correction"]):
+    def of_households(self, households: Any) -> CorrectionQuerySet:
+        """The corrections of the decisions, surveys and consents of ``households``: a list of
+        ids, or one household (or an ``OuterRef`` to one)."""
+        where = "in" if isinstance(households, list | tuple) else "exact"
+        return self.filter(
+            Q(**{f"decision__proposal__household__{where}": households})
+            | Q(**{f"survey__household__{where}": households})
+            | Q(**{f"consent__household__{where}": households})
+        )
 
 
 class Correction(models.Model):
@@ -55,6 +69,8 @@ class Correction(models.Model):
         related_name="+",
     )
     given_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("correction")

@@ -20,6 +20,7 @@ from ..models import (
     CRITERION_LABELS,
     Arrival,
     ConsentPurpose,
+    Correction,
     Decision,
     FollowUpSurvey,
     Household,
@@ -121,6 +122,11 @@ def household_parts(*, household: Household) -> list[HeldPart]:
             _("follow-up surveys"),
             list(FollowUpSurvey.objects.filter(household=household).order_by("wave")),
             skip=held,
+        ),
+        HeldPart(
+            "corrections",
+            _("corrections"),
+            list(Correction.objects.of_households(household).order_by("given_at", "pk")),
         ),
         HeldPart(
             "access_log",

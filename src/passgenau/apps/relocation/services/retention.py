@@ -125,17 +125,6 @@ def health_needs_remove(*, households: QuerySet[Household], apply: bool) -> int:
     return _apply(due, apply, remove)
 
 
-def _corrections_of(households: Any) -> QuerySet[Correction]:
-    """The corrections of the decisions, surveys and consents of ``households`` (a list of
-    ids, or ``OuterRef`` to one)."""
-    where = "in" if isinstance(households, list) else "exact"
-    return Correction.objects.filter(
-        Q(**{f"decision__proposal__household__{where}": households})
-        | Q(**{f"survey__household__{where}": households})
-        | Q(**{f"consent__household__{where}": households})
-    )
-
-
 def interview_answers_remove(*, households: QuerySet[Household], apply: bool) -> int:
     """Every interview answer and note, the reasons given for decisions on its proposals, for
     changes of them and for corrections of the arrival, a decision, a survey or the consent,
@@ -150,7 +139,7 @@ def interview_answers_remove(*, households: QuerySet[Household], apply: bool) ->
     given = ProposalReason.objects.filter(proposal__household=OuterRef("pk")).exclude(
         text=REMOVED_REASON
     )
-    corrected = _corrections_of(OuterRef("pk")).exclude(reason=REMOVED_REASON)
+    corrected = Correction.objects.of_households(OuterRef("pk")).exclude(reason=REMOVED_REASON)
     notes = Arrival.objects.filter(proposal__household=OuterRef("pk")).exclude(notes="")
     held = _exists(answered) | _exists(reasons) | _exists(overrides) | _exists(notes)
     held |= _exists(given) | _exists(corrected)
@@ -166,7 +155,7 @@ def interview_answers_remove(*, households: QuerySet[Household], apply: bool) ->
             override_reason=REMOVED_REASON
         )
         ProposalReason.objects.filter(proposal__household_id__in=pks).update(text=REMOVED_REASON)
-        _corrections_of(pks).update(reason=REMOVED_REASON)
+        Correction.objects.of_households(pks).update(reason=REMOVED_REASON)
         Arrival.objects.filter(proposal__household_id__in=pks).update(notes="")
         _forget_in_runs_and_proposals(due, pks)
 
