@@ -23,6 +23,8 @@ from typing import Any
 from .problems import InputError, InputProblem
 
 __all__ = [
+    "ALL_TABLES",
+    "EXTENSION_TABLES",
     "TABLES",
     "Dataset",
     "HsdsError",
@@ -229,7 +231,20 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
-TABLE_OF_ENTITY: dict[str, Table] = {t.entity: t for t in TABLES.values()}
+# Tables of our own beside HSDS (which has no field for them), as the specification allows:
+# an additional resource of the CSV package and an additional property of a service in JSON
+# (the schemas accept unknown properties). ``x_service_texts``: an offer's name and
+# description in another language (``de-x-simple``: Einfache Sprache) and ``source_digest``,
+# which German text it was made from (so an outdated translation stays outdated).
+_SERVICE_TEXTS = Table(
+    "x_service_texts",
+    "x_service_text",
+    _fields("id service_id language name description source_digest"),
+    ("id", "service_id", "language"),
+)
+EXTENSION_TABLES: dict[str, Table] = {_SERVICE_TEXTS.name: _SERVICE_TEXTS}
+ALL_TABLES: dict[str, Table] = {**TABLES, **EXTENSION_TABLES}
+TABLE_OF_ENTITY: dict[str, Table] = {t.entity: t for t in ALL_TABLES.values()}
 
 # Nested arrays: (parent entity, key) → (child table, the child's field that names the parent).
 _CHILDREN: dict[tuple[str, str], tuple[str, str]] = {
@@ -260,6 +275,7 @@ _CHILDREN: dict[tuple[str, str], tuple[str, str]] = {
     ("service_at_location", "schedules"): ("schedules", "service_at_location_id"),
     ("contact", "phones"): ("phones", "contact_id"),
     ("phone", "languages"): ("languages", "phone_id"),
+    ("service", "x_service_texts"): ("x_service_texts", "service_id"),
 }
 # Nested single objects: (parent entity, key) → (child table, the parent's field naming it).
 _REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
@@ -415,7 +431,7 @@ def _resource_files(folder: Path) -> tuple[dict[str, Path], list[InputProblem]]:
             for resource in package["resources"]:
                 name = resource.get("name") if isinstance(resource, dict) else None
                 path = resource.get("path") if isinstance(resource, dict) else None
-                if name not in TABLES or not isinstance(path, str):
+                if name not in ALL_TABLES or not isinstance(path, str):
                     problems.append(
                         _problem(
                             "datapackage.json",
@@ -450,7 +466,7 @@ def read_hsds_csv(folder: Path, *, max_rows: int = 1_000_000) -> Dataset:
     dataset = Dataset()
     total = 0
     for name, path in files.items():
-        table = TABLES[name]
+        table = ALL_TABLES[name]
         source = path.name
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -506,7 +522,7 @@ def datapackage_descriptor(tables: Iterable[str]) -> dict[str, Any]:
     """A Tabular Data Package descriptor for the given tables (HSDS field names and types)."""
     resources = []
     for name in tables:
-        table = TABLES[name]
+        table = ALL_TABLES[name]
         resources.append(
             {
                 "name": name,
@@ -534,16 +550,19 @@ def datapackage_descriptor(tables: Iterable[str]) -> dict[str, Any]:
 
 
 def write_hsds_csv(dataset: Dataset, folder: Path) -> list[Path]:
-    """Write every HSDS table (with a header even when empty) and ``datapackage.json``."""
+    """Write every HSDS table (with a header even when empty), the extension tables that have
+    rows, and ``datapackage.json``."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in TABLES.items():
+    extensions = [name for name in EXTENSION_TABLES if dataset.rows(name)]
+    for name in [*TABLES, *extensions]:
         path = folder / f"{name}.csv"
-        path.write_text(_csv_text(table, dataset.rows(name)), encoding="utf-8")
+        path.write_text(_csv_text(ALL_TABLES[name], dataset.rows(name)), encoding="utf-8")
         written.append(path)
     descriptor = folder / "datapackage.json"
     descriptor.write_text(
-        json.dumps(datapackage_descriptor(TABLES), indent=2, ensure_ascii=False) + "\n",
+        json.dumps(datapackage_descriptor([*TABLES, *extensions]), indent=2, ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
     written.append(descriptor)
@@ -617,7 +636,7 @@ def _flatten(
                 _flatten(dataset, "metadata", item, source, f"{where}[{i}]", problems)
         elif (entity, key) in _CHILDREN:
             child_table, fk = _CHILDREN[(entity, key)]
-            child_entity = TABLES[child_table].entity
+            child_entity = ALL_TABLES[child_table].entity
             for i, item in enumerate(_as_list(value, source, where, problems)):
                 _flatten(
                     dataset, child_entity, item, source, f"{where}[{i}]", problems, (fk, own_id)
@@ -757,7 +776,7 @@ class _Nester:
                 continue
             kids = self.children(child_table, fk, str(row["id"]))
             if kids:
-                child_entity = TABLES[child_table].entity
+                child_entity = ALL_TABLES[child_table].entity
                 out[key] = [self.build(child_entity, kid, fk, depth + 1) for kid in kids]
         for (parent, key), (ref_table, fk) in _REFERENCES.items():
             if parent != entity or (key == "service" and depth > 0):

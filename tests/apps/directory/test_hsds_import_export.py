@@ -184,3 +184,80 @@ def test_a_reimported_json_file_keeps_the_fields_an_object_lacks(directory, tmp_
     assert (s1.name, s1.email) == ("Rat", "eins@example.org")
     s2.refresh_from_db()
     assert s2.email == "neu@example.org"
+
+
+def _texts(directory):
+    from passgenau.apps.directory.models import ServiceText
+
+    return {
+        (t.service.hsds_id, t.language, t.easy_language, t.name, t.description, t.source_digest)
+        for t in ServiceText.objects.filter(service__directory=directory).select_related("service")
+    }
+
+
+def _statuses(directory):
+    from passgenau.apps.directory.selectors.search import SIMPLE_GERMAN
+    from passgenau.apps.directory.selectors.work import text_rows
+
+    return {
+        key: {s.hsds_id: s.text_status for s in text_rows(directory=directory, language=code)}
+        for key, code in (("ar", "ar"), ("uk", "uk"), ("easy", SIMPLE_GERMAN))
+    }
+
+
+def test_a_directory_edited_in_the_app_comes_back_whole(hsds_spec, tmp_path):
+    """Translations (up to date and outdated), Einfache Sprache and the offers' statuses, as
+    editors left them, go through the export and an import into an empty directory unchanged:
+    the texts in our extension table (CSV) and property (JSON), still valid HSDS."""
+    from accounts_helpers import make_user
+    from directory_helpers import make_directory
+    from passgenau.apps.directory.models import Directory
+    from passgenau.apps.directory.services.offers import service_apply, service_text_save
+
+    directory = make_directory()  # the demo, with an Arabic text of the Migrationsberatung
+    editor = make_user("directory_editor", username="round-trip-editor")
+    mbe = Service.objects.get(directory=directory, name="Migrationsberatung für Erwachsene")
+    service_apply(service=mbe, fields={"description": "Beratung, neu geschrieben."}, actor=editor)
+    mbe.refresh_from_db()
+    service_text_save(actor=editor, service=mbe, language="uk", name="Міграційна консультація",
+                      description="Консультація для дорослих.")  # fmt: skip
+    homework = Service.objects.get(directory=directory, name="Hausaufgabenhilfe")
+    service_apply(
+        service=homework,
+        fields={"easy_name": "Hilfe bei den Hausaufgaben", "easy_description": "Wir helfen dir."},
+        actor=editor,
+    )
+    closed = Service.objects.get(directory=directory, name="Internationales Frauenfrühstück")
+    service_apply(service=closed, fields={"status": "inactive"}, actor=editor)
+    statuses = _statuses(directory)
+    assert statuses["ar"][mbe.hsds_id] == "outdated" and statuses["uk"][mbe.hsds_id] == "up_to_date"
+    assert statuses["easy"][homework.hsds_id] == "up_to_date"
+
+    directory_export_hsds(directory=directory, out_dir=tmp_path)
+    assert export_validate(out_dir=tmp_path, schema_dir=hsds_spec / "schema") == []
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    assert "x_service_texts" in {r["name"] for r in package["resources"]}
+    for source in (tmp_path, tmp_path / "json"):
+        copy = Directory.objects.create(name="Kopie", slug=f"kopie-{source.name}")
+        directory_import_hsds(directory=copy, dataset=hsds.read_hsds(source))
+        got, want = (
+            directory_dataset(directory=copy).canonical(),
+            directory_dataset(directory=directory).canonical(),
+        )
+        assert got == want, source
+        assert _texts(copy) == _texts(directory) and len(_texts(copy)) == 3
+        assert _statuses(copy) == statuses
+        status = dict(Service.objects.filter(directory=copy).values_list("name", "status"))
+        assert status["Internationales Frauenfrühstück"] == "inactive"
+        copied = Service.objects.get(directory=copy, hsds_id=mbe.hsds_id)
+        assert "консультація" in copied.search_document  # found by its translation's words
+
+
+def test_a_text_of_an_unknown_offer_imports_nothing(directory):
+    dataset = hsds.Dataset()
+    dataset.add("services", {"id": "s1", "name": "Beratung", "status": "active"})
+    dataset.add("x_service_texts", {"id": "t1", "service_id": "s2", "language": "uk"})
+    with pytest.raises(hsds.HsdsError) as error:
+        directory_import_hsds(directory=directory, dataset=dataset)
+    assert "x_service_texts.csv" in str(error.value) and "service_id" in str(error.value)
+    assert not Service.objects.filter(directory=directory).exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from ..models import (
     TaxonomyTerm,
     german_digest,
 )
+from ..selectors.search import SIMPLE_GERMAN
 from .derive import location_refresh, service_derive, topic_search_names
 
 if TYPE_CHECKING:
@@ -63,6 +65,7 @@ OWN_MODELS = {
     "taxonomy_terms",
 }
 MAX_ROWS = 2_000_000
+_TEXT_IDS = uuid.UUID("5d0f3c9e-8a41-4f6b-b7a2-0e9c4d1f2a63")
 
 
 @dataclass
@@ -93,6 +96,17 @@ def _check(dataset: hsds.Dataset) -> None:
                         "service_at_location.csv", number, key, "hsds.unknown_reference", unknown
                     )
                 )
+    for number, row in enumerate(dataset.rows("x_service_texts"), start=1):
+        if row.get("service_id") not in services:
+            unknown = {"value": row.get("service_id"), "table": "services"}
+            problems.append(
+                InputProblem("x_service_texts.csv", number, "service_id", "hsds.unknown_reference",
+                             unknown)
+            )  # fmt: skip
+        if not row.get("language"):
+            problems.append(
+                InputProblem("x_service_texts.csv", number, "language", "field.missing_or_empty")
+            )
     for number, row in enumerate(dataset.rows("services"), start=1):
         status = row.get("status")
         if status not in ServiceStatus.values:
@@ -165,13 +179,15 @@ def _match_rows(
 
 
 def _upsert(
-    model: Any, directory_field: dict[str, Any], dataset: hsds.Dataset, table: str, build
-) -> tuple[dict[str, Any], int, int]:
-    """Create or update objects of ``model`` by HSDS id; ``build(obj, row)`` sets the columns."""
+    model: Any, directory_field: dict[str, Any], dataset: hsds.Dataset, table: str, build,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> tuple[dict[str, Any], int, int]:  # fmt: skip
+    """Create or update objects of ``model`` by HSDS id (rows of an id in ``skip`` left out);
+    ``build(obj, row)`` sets the columns."""
     existing = {o.hsds_id: o for o in model.objects.filter(**directory_field)}
     new, changed = _match_rows(
         existing,
-        dataset.rows(table),
+        [r for r in dataset.rows(table) if r["id"] not in skip],
         lambda row: model(hsds_id=row["id"], **directory_field),
         build,
         lambda row_id: dataset.fields_in_file(table, row_id),
@@ -213,12 +229,18 @@ def directory_import_hsds(
         report.updated[table] = updated
 
     # taxonomies and terms (the shipped topics are shared and found by their id)
+    shared_taxonomies = set(
+        Taxonomy.objects.filter(directory=None)
+        .exclude(hsds_id="")
+        .values_list("hsds_id", flat=True)
+    )
     taxonomies, c, u = _upsert(
         Taxonomy,
         {"directory": directory},
         dataset,
         "taxonomies",
         lambda o, r: setattr(o, "name", str(r.get("name", ""))[:200]),
+        skip=shared_taxonomies,
     )
     count("taxonomies", c, u)
     shared_terms = {t.hsds_id: t for t in TaxonomyTerm.objects.filter(taxonomy__directory=None)}
@@ -297,6 +319,7 @@ def directory_import_hsds(
 
     services, c, u = _upsert(Service, {"directory": directory}, dataset, "services", service_build)
     count("services", c, u)
+    count("x_service_texts", *_texts_import(directory, services, dataset))
 
     existing_sal = {
         s.hsds_id: s for s in ServiceAtLocation.objects.filter(service__directory=directory)
@@ -344,6 +367,9 @@ def directory_import_hsds(
                 changed_records.append(record)
                 updated += 1
                 row = _from_file(record.data, row, dataset.fields_in_file(table, row["id"]))
+            if table == "metadata":
+                # required and empty for a first value: a CSV cell cannot tell empty from absent
+                row = {"previous_value": "", "replacement_value": "", **row}
             record.data = row
             service_id = row.get("service_id") or sal_service.get(row.get("service_at_location_id"))
             location_id = row.get("location_id") or sal_location.get(
@@ -382,6 +408,57 @@ def directory_import_hsds(
         data={"created": report.created, "updated": report.updated},
     )
     return report
+
+
+def _texts_import(
+    directory: Directory, services: dict[str, Service], dataset: hsds.Dataset
+) -> tuple[int, int]:
+    """The offers' texts in other languages and in Einfache Sprache (our extension table),
+    created or replaced by offer and language; (created, updated)."""
+    rows = dataset.rows("x_service_texts")
+    if not rows:
+        return 0, 0
+    existing = {
+        (t.service_id, t.language, t.easy_language): t
+        for t in ServiceText.objects.filter(service__directory=directory)
+    }
+    new, changed = [], []
+    for row in rows:
+        service = services[row["service_id"]]
+        easy = row["language"] == SIMPLE_GERMAN
+        language = "de" if easy else str(row["language"])[:12]
+        text = existing.get((service.pk, language, easy))
+        if text is None:
+            text = ServiceText(service=service, language=language, easy_language=easy)
+            new.append(text)
+        else:
+            changed.append(text)
+        text.name = str(row.get("name", ""))[:300]
+        text.description = str(row.get("description", ""))
+        text.source_digest = str(row.get("source_digest", ""))[:64]
+    ServiceText.objects.bulk_create(new, batch_size=2000)
+    ServiceText.objects.bulk_update(changed, ["name", "description", "source_digest"], 2000)
+    return len(new), len(changed)
+
+
+def _text_rows(directory: Directory) -> list[dict[str, Any]]:
+    """The offers' texts as rows of our extension table (ids derived from offer and language,
+    so that an export of the import of an export is the same)."""
+    rows = []
+    texts = ServiceText.objects.filter(service__directory=directory).select_related("service")
+    for text in texts.order_by("service_id", "language", "easy_language"):
+        language = SIMPLE_GERMAN if text.easy_language else text.language
+        service_id = text.service.hsds_id
+        row = {
+            "id": str(uuid.uuid5(_TEXT_IDS, f"{service_id}/{language}")),
+            "service_id": service_id,
+            "language": language,
+        }
+        for key in ("name", "description", "source_digest"):
+            if value := getattr(text, key):
+                row[key] = value
+        rows.append(row)
+    return rows
 
 
 def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_name) -> None:
@@ -459,7 +536,7 @@ def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_
 
 def directory_dataset(*, directory: Directory) -> hsds.Dataset:
     """Every stored HSDS record of ``directory`` as tables (the shipped topics included when
-    an offer uses them)."""
+    an offer uses them), and the offers' texts in other languages (``x_service_texts``)."""
     dataset = hsds.Dataset()
     for taxonomy in Taxonomy.objects.filter(directory=directory).exclude(hsds={}):
         dataset.rows("taxonomies").append(dict(taxonomy.hsds))
@@ -487,6 +564,7 @@ def directory_dataset(*, directory: Directory) -> hsds.Dataset:
         dataset.rows("service_at_location").append(dict(hsds_row))
     for table, data in HsdsRecord.objects.filter(directory=directory).values_list("table", "data"):
         dataset.rows(table).append(dict(data))
+    dataset.rows("x_service_texts").extend(_text_rows(directory))
     return dataset
 
 
@@ -523,11 +601,31 @@ _SCHEMA_OF = {
 }
 
 
+# our extension of a service (HSDS schemas accept additional properties; this checks ours)
+_TEXTS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "language"],
+        "properties": {
+            key: {"type": "string", "minLength": 1 if key in ("id", "language") else 0}
+            for key in ("id", "service_id", "language", "name", "description", "source_digest")
+        },
+        "additionalProperties": False,
+    },
+}
+
+
 def export_validate(*, out_dir: Path, schema_dir: Path) -> list[str]:
-    """Errors of the JSON export against the official HSDS 3.0 schemas (empty when valid)."""
+    """Errors of the JSON export against the official HSDS 3.0 schemas, and of the services'
+    texts against our extension's schema (empty when valid)."""
     errors = []
+    texts = hsds.schema_validator(schema_dir, _TEXTS_SCHEMA)
     for name, schema_name in _SCHEMA_OF.items():
         validator = hsds.schema_validator(schema_dir, schema_name)
         for index, item in enumerate(json.loads((out_dir / "json" / name).read_text("utf-8"))):
             errors += hsds.schema_errors(validator, item, f"{name}[{index}]")
+            if name == "services.json" and "x_service_texts" in item:
+                where = f"{name}[{index}] x_service_texts"
+                errors += hsds.schema_errors(texts, item["x_service_texts"], where)
     return errors
