@@ -4,6 +4,7 @@ in the reader's language is shown without either."""
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -122,22 +123,26 @@ def test_an_offer_in_the_reader_s_language_has_no_marker(client, language):
         assert "dir-badge-fallback" in page
 
 
+def _found(directory, words: str, language: str) -> list[str]:
+    """The names of the offers a words search finds, read in ``language``."""
+    from passgenau.apps.directory.selectors.search import SearchQuery, offers_search
+
+    results, _place, _total = offers_search(
+        directory=directory, query=SearchQuery(words=words), language=language
+    )
+    return [view.service.name for view in results]
+
+
 def test_a_reader_finds_an_offer_by_words_of_their_language():
     """The words search compares the offer's texts in every language and the topics' names in
     every language: an Arabic reader typing Arabic words of the offer's Arabic text, a Farsi
     reader typing the topic's Farsi name, find it (the German text was all that was searched);
     a re-import keeps the translations searchable, an edited text is searched as edited."""
     from passgenau.apps.directory.demo import demo_dataset
-    from passgenau.apps.directory.selectors.search import SearchQuery, offers_search
     from passgenau.apps.directory.services.hsds_io import directory_import_hsds
 
     directory = make_directory()  # the Migrationsberatung has an Arabic text
-
-    def found(words: str, language: str) -> list[str]:
-        results, _place, _total = offers_search(
-            directory=directory, query=SearchQuery(words=words), language=language
-        )
-        return [view.service.name for view in results]
+    found = functools.partial(_found, directory)
 
     mbe = "Migrationsberatung für Erwachsene"
     assert found("الهجرة للبالغين", "ar") == [mbe]
@@ -149,3 +154,25 @@ def test_a_reader_finds_an_offer_by_words_of_their_language():
                       name="مكتب الهجرة", description="نساعدك.")  # fmt: skip
     assert found("للبالغين", "ar") == []
     assert found("مكتب", "ar") == [mbe]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_offers_translated_before_are_found_by_their_words_after_the_migration():
+    """directory 0012 stores every offer's search document again: an Arabic text saved before
+    (its document then German only) is searched, and so are the topics' names in Farsi."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    found = functools.partial(_found, make_directory())
+    mbe = Service.objects.get(name="Migrationsberatung für Erwachsene")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("directory", "0011_search_filter_indexes")])
+    # as the import and the text's saving left it before: German, the German topic names
+    Service.objects.filter(pk=mbe.pk).update(
+        search_document="migrationsberatung für erwachsene caritasverband migrationsberatung"
+    )
+    MigrationExecutor(connection).migrate([("directory", "0012_search_every_language")])
+
+    assert found("الهجرة للبالغين", "ar") == [mbe.name]
+    assert found("مشاوره مهاجرت", "fa") == [mbe.name]
+    assert found("Migrationsberatung", "de") == [mbe.name]
