@@ -30,3 +30,13 @@ def second_page(client, url: str, query: dict[str, str]):
     back = urlencode({**query, "page": "1"}).replace("&", "&amp;")
     assert 'aria-current="page"' in html and f'href="?{back}"' in html
     return response
+
+
+def same_queries_with_more_rows(client, url: str, query: dict[str, str], more) -> None:
+    """The list at ``url`` with ``query`` takes as many queries after ``more()`` has added rows
+    (a few to 30, with ``ten_per_page``) as before, and as many on page 3."""
+    client.get(url)  # the session's first request does more
+    few = queries_for(client, url, query)
+    more()
+    assert queries_for(client, url, query) == few
+    assert queries_for(client, url, {**query, "page": "3"}) == few

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from passgenau.apps.core.forms import checkboxes
 from passgenau.apps.listing import ListSearchForm
 
-from .models import ChangeStatus, ServiceStatus, TargetGroup, TaxonomyTerm
+from .models import ChangeStatus, Directory, ServiceStatus, TargetGroup, TaxonomyTerm
 
 # languages a newcomer may speak (ISO 639-1); names in their own language so that a reader finds
 # theirs without knowing German
@@ -240,3 +241,19 @@ class ChangeSearchForm(ListSearchForm):
     def chosen_status(self) -> str:
         """The status asked for; waiting for review when none or none valid is given."""
         return self.value("status") or ChangeStatus.PENDING
+
+
+class OfferSearchForm(ListSearchForm):
+    """The provider's offers: a name and a directory."""
+
+    directory = forms.ModelChoiceField(
+        label=_("Directory"),
+        queryset=Directory.objects.none(),
+        required=False,
+        empty_label=_("all"),
+    )
+
+    def __init__(self, *args: Any, directories: QuerySet[Directory], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("Offer")
+        cast(forms.ModelChoiceField, self.fields["directory"]).queryset = directories

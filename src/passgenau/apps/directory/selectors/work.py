@@ -33,10 +33,12 @@ __all__ = [
     "confirmation_due_on",
     "directories_for_editor",
     "directories_for_user",
+    "directories_of_provider",
     "organizations_for_provider",
     "service_get_for_provider",
     "services_due_for_confirmation",
     "services_for_provider",
+    "services_search_for_provider",
     "text_languages",
     "text_rows",
 ]
@@ -52,6 +54,22 @@ def services_for_provider(*, user: User) -> QuerySet[Service]:
         .select_related("organization", "directory")
         .order_by("name")
     )
+
+
+def services_search_for_provider(
+    *, user: User, query: str = "", directory: Directory | None = None
+) -> QuerySet[Service]:
+    """The provider's offers whose name contains the search text, in one directory unless
+    ``None``."""
+    services = services_for_provider(user=user).filter(text_matching(query, "name"))
+    return services if directory is None else services.filter(directory=directory)
+
+
+def directories_of_provider(*, user: User) -> QuerySet[Directory]:
+    """The directories the provider's offers are in (the choices of its list's filter)."""
+    return Directory.objects.filter(
+        pk__in=services_for_provider(user=user).values("directory_id")
+    ).order_by("name")
 
 
 def confirmation_due_on(service: Service, today: dt.date) -> dt.date:

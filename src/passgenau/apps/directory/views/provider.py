@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.ids import found_or_404
+from passgenau.apps.listing import list_page
 
 from .. import policies
-from ..forms import EasyTextForm, OfferForm
+from ..forms import EasyTextForm, OfferForm, OfferSearchForm
 from ..models import ChangeRequest, ChangeStatus, Organization, Service
 from ..selectors import work
 from ..services import offers
@@ -54,7 +55,15 @@ def _changed(form: OfferForm, initial: dict[str, object]) -> dict[str, object]:
 def my_offers(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policies.may_edit_offers(user=request.user):
         raise PermissionDenied
-    services = work.services_for_provider(user=request.user)
+    form = OfferSearchForm(
+        request.GET or None, directories=work.directories_of_provider(user=request.user)
+    )
+    page = list_page(
+        request,
+        work.services_search_for_provider(
+            user=request.user, query=form.query(), directory=form.value("directory")
+        ),
+    )
     pending = ChangeRequest.objects.filter(
         organization__provider_id=request.user.organisation_id
     ).select_related("service")[:50]
@@ -62,7 +71,9 @@ def my_offers(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "directory/my_offers.html",
         {
-            "services": services,
+            "form": form,
+            "page": page,
+            "services": page.object_list,
             "organizations": work.organizations_for_provider(user=request.user),
             "changes": pending,
         },
