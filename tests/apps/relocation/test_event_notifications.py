@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.db.models import Count
 
 from accounts_helpers import make_user
 from passgenau.apps.notifications.models import Notification
@@ -142,3 +143,43 @@ def test_an_arrival_tells_whoever_records_the_follow_up_surveys(
     [note] = Notification.objects.filter(recipient=interviewer, kind="relocation.arrival_recorded")
     assert note.params == {"round": proposal.run.round.name}
     assert not Notification.objects.filter(recipient=officer, kind="relocation.arrival_recorded")
+
+
+def test_publishing_reads_the_recipients_of_all_municipalities_at_once(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:
+    """A Land's round has hundreds of municipalities: the officers of all of them are read in
+    one query (before, one per municipality), and each is told its own count."""
+    from passgenau.apps.relocation.models import MatchingRun, Proposal
+    from passgenau.apps.relocation.notification_kinds import tell_proposals_published
+
+    officers = {
+        name: make_user(
+            "municipal_officer", username=f"{name}-amt", organisation=municipality(name)
+        )
+        for name in ("Kiel", "Ulm")
+    }
+    officers["officer"] = user("municipal_officer")
+    coordinator = user("coordinator")
+    round_ = ready_round(6)
+    run = runs.run_start(actor=coordinator, round_=round_)
+    run.proposals.update(status="published")
+    # proposals at three municipalities: 3 at the officer's, 2 in Kiel, 1 in Ulm
+    pks = list(run.proposals.order_by("pk").values_list("pk", flat=True))
+    assert len(pks) == 6
+    Proposal.objects.filter(pk__in=pks[3:5]).update(municipality=officers["Kiel"].organisation)
+    Proposal.objects.filter(pk__in=pks[5:]).update(municipality=officers["Ulm"].organisation)
+    counts = {
+        row["municipality_id"]: row["n"]
+        for row in Proposal.objects.filter(run=run)
+        .values("municipality_id")
+        .annotate(n=Count("pk"))
+    }
+    assert sorted(counts.values()) == [1, 2, 3]
+    run = MatchingRun.objects.select_related("round").get(pk=run.pk)
+    # two queries: the proposals' counts, the recipients
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(2):
+        tell_proposals_published(actor=coordinator, run=run)
+    for officer in officers.values():
+        [note] = Notification.objects.filter(recipient=officer)
+        assert note.params["count"] == counts[officer.organisation_id]

@@ -121,22 +121,28 @@ def _tell(
 
 
 def tell_proposals_published(*, actor: User, run: MatchingRun) -> None:
-    """Each municipality with proposals in the published run: how many await its decision."""
-    rows = (
+    """Each municipality with proposals in the published run: how many await its decision.
+    The recipients of all municipalities are read in one query (a Land's round has hundreds)."""
+    rows = list(
         Proposal.objects.filter(run=run, status=ProposalStatus.PUBLISHED)
         .values("municipality_id")
         .annotate(count=Count("pk"))
         .order_by("municipality_id")
     )
+    recipients: dict[int | None, list[User]] = {}
+    for person in recipients_with_perm(
+        code="relocation.decide_proposals",
+        organisation_ids=[row["municipality_id"] for row in rows],
+    ):
+        recipients.setdefault(person.organisation_id, []).append(person)
+    url = reverse("relocation:proposal_list")
     for row in rows:
         _tell(
             actor=actor,
-            recipients=recipients_with_perm(
-                code="relocation.decide_proposals", organisation_ids=[row["municipality_id"]]
-            ),
+            recipients=recipients.get(row["municipality_id"], []),
             kind=PROPOSALS_PUBLISHED,
             params={"count": row["count"], "round": run.round.name},
-            url=reverse("relocation:proposal_list"),
+            url=url,
             key=f"published-{run.pk}",
         )
 
