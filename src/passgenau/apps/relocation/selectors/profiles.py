@@ -10,6 +10,7 @@ from django.http import Http404
 
 from .. import policies
 from ..models import MunicipalityProfile, Round
+from .lists import ListFields, ListFilters, list_filtered
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.access import Visitor
@@ -43,12 +44,24 @@ def profile_get_for_officer(*, user: Visitor, round_pk: int) -> MunicipalityProf
     return found
 
 
-def profiles_kept_by(*, user: Visitor) -> list[MunicipalityProfile]:
-    """The profiles the officer keeps, newest round first (no personal data in them)."""
+# a profile list's search text looks at the round's name; the status is the round's
+PROFILE_FIELDS = ListFields(
+    household=None, text="round__name", status="round__status", round_=None, municipality=None
+)
+
+
+def profiles_kept_by(
+    *, user: Visitor, filters: ListFilters | None = None
+) -> QuerySet[MunicipalityProfile]:
+    """The profiles the officer keeps, newest round first (no personal data in them), narrowed
+    by ``filters`` (a round's name, its status)."""
     profiles = MunicipalityProfile.objects.select_related("round", "municipality").order_by(
         "-round__created_at", "-round_id"
     )
-    return list(policies.scoped(profiles, policies.profile_kept_scope(user)))
+    profiles = policies.scoped(profiles, policies.profile_kept_scope(user))
+    return list_filtered(
+        profiles, user=user, filters=filters or ListFilters(), fields=PROFILE_FIELDS
+    )
 
 
 def confirmation_dates(confirmed_at: dict[str, str]) -> dict[str, date]:

@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 
 from passgenau.apps.accounts.access import AuthenticatedHttpRequest, require
 from passgenau.apps.core.pages import form_saved
+from passgenau.apps.listing import list_page
 
+from ..forms.lists import ListFilterForm
 from ..forms.profiles import ProfileForm
 from ..models import (
     RoundAction,
+    RoundStatus,
 )
 from ..selectors import profiles as profile_selectors
 from ..services import profiles
@@ -22,15 +25,23 @@ from ..services import profiles
 @require("relocation.keep_profile")
 def profile_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The officer's profiles in every round, with what is still to confirm and the due date."""
+    form = ListFilterForm(
+        request.GET or None, statuses=RoundStatus.choices, search_label=_("Round")
+    )
+    page = list_page(
+        request, profile_selectors.profiles_kept_by(user=request.user, filters=form.filters())
+    )
     rows = [
         {
             "profile": profile,
             "missing": len(profiles.profile_missing_figures(profile=profile)),
             "editable": profile.round.allows(RoundAction.EDIT_PROFILES),
         }
-        for profile in profile_selectors.profiles_kept_by(user=request.user)
+        for profile in page.object_list
     ]
-    return render(request, "relocation/profile_list.html", {"rows": rows})
+    return render(
+        request, "relocation/profile_list.html", {"form": form, "page": page, "rows": rows}
+    )
 
 
 @require("relocation.keep_profile")
