@@ -18,18 +18,29 @@ from passgenau.engine import hsds
 pytestmark = pytest.mark.django_db
 
 
+def _imported(dataset: hsds.Dataset, services: int) -> dict:
+    """``dataset``'s tables without the history entries the import wrote (one per new offer,
+    checked here): the rest is what came in."""
+    tables = dataset.canonical()
+    ours = [m for m in tables.get("metadata", []) if m["last_action_type"] == "import"]
+    assert len(ours) == services and all(not m.get("field_name") for m in ours)
+    rest = [m for m in tables.pop("metadata", []) if m not in ours]
+    return {**tables, "metadata": rest} if rest else tables
+
+
 def test_csv_example_round_trip_loses_nothing(directory, hsds_spec, tmp_path):
     dataset = hsds.read_hsds_csv(hsds_spec / "examples" / "csv")
     report = directory_import_hsds(directory=directory, dataset=dataset)
     assert report.created["services"] == 1
-    assert directory_dataset(directory=directory).canonical() == dataset.canonical()
+    assert _imported(directory_dataset(directory=directory), 1) == dataset.canonical()
     directory_export_hsds(directory=directory, out_dir=tmp_path)
-    assert hsds.read_hsds_csv(tmp_path).canonical() == dataset.canonical()
+    assert _imported(hsds.read_hsds_csv(tmp_path), 1) == dataset.canonical()
     assert export_validate(out_dir=tmp_path, schema_dir=hsds_spec / "schema") == []
     # importing the export again changes nothing and creates no second copy
     again = directory_import_hsds(directory=directory, dataset=hsds.read_hsds_csv(tmp_path))
     assert again.created.get("services") == 0 and again.updated["services"] == 1
     assert Service.objects.count() == 1
+    assert _imported(directory_dataset(directory=directory), 1) == dataset.canonical()
 
 
 @pytest.mark.parametrize(
@@ -42,7 +53,7 @@ def test_json_example_round_trip(directory, hsds_spec, tmp_path, name):
     directory_export_hsds(directory=directory, out_dir=tmp_path)
     assert export_validate(out_dir=tmp_path, schema_dir=hsds_spec / "schema") == []
     exported = hsds.read_hsds(tmp_path / "json")
-    assert exported.canonical() == dataset.canonical()
+    assert _imported(exported, len(dataset.rows("services"))) == dataset.canonical()
     leaves = set()
     for path in (tmp_path / "json").glob("*.json"):
         leaves |= {v for _, v in hsds.iter_leaves(json.loads(path.read_text()))}

@@ -43,6 +43,7 @@ from ..models import (
 )
 from ..selectors.search import SIMPLE_GERMAN
 from .derive import location_refresh, service_derive, topic_search_names
+from .offers import metadata_add
 
 if TYPE_CHECKING:
     from passgenau.apps.accounts.models import User
@@ -317,6 +318,7 @@ def directory_import_hsds(
         o.last_confirmed = _date(r.get("assured_date"))
         o.german_digest = german_digest(o)  # bulk writes pass by Service.save()
 
+    before = dict(Service.objects.filter(directory=directory).values_list("hsds_id", "hsds"))
     services, c, u = _upsert(Service, {"directory": directory}, dataset, "services", service_build)
     count("services", c, u)
     count("x_service_texts", *_texts_import(directory, services, dataset))
@@ -397,6 +399,9 @@ def directory_import_hsds(
         ).exclude(hsds_id__in=[r["id"] for r in dataset.rows(table)]).delete()
     if changed_records:
         rows_update(HsdsRecord, changed_records, ["data", "service", "location"])
+    HsdsRecord.objects.bulk_create(
+        _import_history(services, before, dataset, actor), batch_size=2000
+    )
 
     _derive_all(
         directory, services, locations, terms, dataset, gemeinde_by_postcode, gemeinde_by_name
@@ -459,6 +464,49 @@ def _text_rows(directory: Directory) -> list[dict[str, Any]]:
                 row[key] = value
         rows.append(row)
     return rows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _import_history(
+    services: dict[str, Service],
+    before: dict[str, dict[str, Any]],
+    dataset: hsds.Dataset,
+    actor: User | None,
+) -> list[HsdsRecord]:
+    """The offers' history entries of the import, as an editor's change writes them: a new offer
+    once (field ""), an offer the file changed once per changed field with both values; an offer
+    the file left as it was has none. Action "import"."""
+    entries = []
+    for row in dataset.rows("services"):
+        service = services[row["id"]]
+        old = before.get(row["id"])
+        if old is None:
+            changed = [("", "", "")]
+        else:
+            new = service.hsds
+            changed = [
+                (name, _text(old.get(name)), _text(new.get(name)))
+                for name in sorted((set(old) | set(new)) - {"id"})
+                if old.get(name) != new.get(name)
+            ]
+        entries += [
+            metadata_add(
+                service=service,
+                field_name=name,
+                previous=previous,
+                replacement=replacement,
+                action="import",
+                actor=actor,
+                save=False,
+            )
+            for name, previous, replacement in changed
+        ]
+    return entries
 
 
 def _derive_all(directory, services, locations, terms, dataset, by_postcode, by_name) -> None:

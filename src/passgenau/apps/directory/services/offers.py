@@ -87,10 +87,12 @@ def metadata_add(
     action: str,
     actor: User | None,
     today: dt.date | None = None,
+    save: bool = True,
 ) -> HsdsRecord:
-    """One entry of the offer's history (HSDS ``metadata``), with a pseudonymous editor id."""
+    """One entry of the offer's history (HSDS ``metadata``), with a pseudonymous editor id;
+    without ``save`` not yet saved (for bulk writes)."""
     metadata_id = str(uuid.uuid4())
-    return HsdsRecord.objects.create(
+    record = HsdsRecord(
         directory=service.directory,
         table="metadata",
         hsds_id=metadata_id,
@@ -107,6 +109,9 @@ def metadata_add(
             "updated_by": _pseudonym(actor),
         },
     )
+    if save:
+        record.save()
+    return record
 
 
 def _record_id(service: Service, kind: str, value: str = "") -> str:
@@ -397,14 +402,25 @@ def change_decide(*, actor: User, change: ChangeRequest, to: str, note: str = ""
 
 @transaction.atomic
 def service_confirm(*, actor: User, service: Service, today: dt.date | None = None) -> Service:
-    """The provider confirms the offer is current (no review needed: nothing public changes)."""
+    """The provider confirms the offer is current (no review needed: nothing public changes
+    but the date of the confirmation, which the offer's history records)."""
     if (
         service.organization is None
         or service.organization.provider_id is None
         or service.organization.provider_id != actor.organisation_id
     ):
         raise PermissionDenied
+    previous = service.last_confirmed
     service.last_confirmed = today or timezone.localdate()
+    metadata_add(
+        service=service,
+        field_name="assured_date",
+        previous=previous.isoformat() if previous else "",
+        replacement=service.last_confirmed.isoformat(),
+        action="confirm",
+        actor=actor,
+        today=service.last_confirmed,
+    )
     record = dict(service.hsds)
     record["assured_date"] = service.last_confirmed.isoformat()
     service.hsds = record
