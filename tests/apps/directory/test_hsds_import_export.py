@@ -255,6 +255,11 @@ def test_a_directory_edited_in_the_app_comes_back_whole(hsds_spec, tmp_path):
             directory_dataset(directory=copy).canonical(),
             directory_dataset(directory=directory).canonical(),
         )
+        came = {m["id"] for m in want["metadata"]}
+        own = [m for m in got["metadata"] if m["id"] not in came]  # the copy's import, per offer
+        assert sorted(m["resource_id"] for m in own) == sorted(s["id"] for s in want["services"])
+        assert {(m["last_action_type"], m["field_name"]) for m in own} == {("import", "")}
+        got["metadata"] = [m for m in got["metadata"] if m["id"] in came]
         assert got == want, source
         assert _texts(copy) == _texts(directory) and len(_texts(copy)) == 3
         assert _statuses(copy) == statuses

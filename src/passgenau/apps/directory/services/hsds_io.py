@@ -370,8 +370,9 @@ def directory_import_hsds(
                 updated += 1
                 row = _from_file(record.data, row, dataset.fields_in_file(table, row["id"]))
             if table == "metadata":
-                # required and empty for a first value: a CSV cell cannot tell empty from absent
-                row = {"previous_value": "", "replacement_value": "", **row}
+                # required and empty for a first value (or the whole offer): a CSV cell cannot tell
+                # empty from absent
+                row = {"field_name": "", "previous_value": "", "replacement_value": "", **row}
             record.data = row
             service_id = row.get("service_id") or sal_service.get(row.get("service_at_location_id"))
             location_id = row.get("location_id") or sal_location.get(
