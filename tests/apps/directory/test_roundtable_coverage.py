@@ -105,3 +105,40 @@ def test_the_chart_is_drawn_from_our_own_data(report_page):
     largest = max(by_topic.values())
     counts = [int(re.search(r"\((\d+)\)$", label).group(1)) for label in labels]
     assert widths == [round(170 * n / largest) for n in counts]
+
+
+def test_a_gap_with_a_place_names_its_gemeinde_and_is_charted(client_for_role):
+    """Needs recorded with a place and without a fitting offer: the gaps table and the PDF name
+    the Gemeinde (not its official key), and a chart of our own draws the gaps per topic."""
+    from accounts_helpers import make_user
+    from passgenau.apps.directory.services.lotse import needs_record
+    from passgenau.apps.territories.models import Gemeinde, Kreis
+    from pdf_helpers import pdf_text
+
+    directory = make_kreis_directory()
+    organisation = role_organisation("directory_editor")
+    organisation.kreis = Kreis.objects.get(ags="08416")
+    organisation.save(update_fields=["kreis"])
+    lotse = make_user("lotse", username="gap-lotse", organisation=role_organisation("lotse"))
+    rottenburg = Gemeinde.objects.get(name="Rottenburg am Neckar, Stadt")
+    for _ in range(2):  # health care in Tigrinya, in Rottenburg: nothing fits
+        needs_record(actor=lotse, directory=directory, topics=["gesundheit"], languages=["ti"],
+                     slip_language="de", gemeinde=rottenburg)  # fmt: skip
+    needs_record(actor=lotse, directory=directory, topics=["wohnen"], languages=["ti"],
+                 slip_language="de")  # fmt: skip
+    editor = client_for_role("directory_editor")
+    page = editor.get(reverse("directory:roundtable", args=["tuebingen"])).content.decode()
+    rows = table_rows(page, "gaps")[1:]
+    terms = {t["code"]: t["name"] for t in topics_data()["terms"]}
+    assert [terms["gesundheit"], "ti", "Rottenburg am Neckar, Stadt", "2"] in rows
+    assert [terms["wohnen"], "ti", "—", "1"] in rows
+    assert rottenburg.ags not in page  # the official key, e.g. "08416036"
+    chart = re.search(r'<svg class="directory-chart directory-chart-gaps".*?</svg>', page, re.S)
+    assert chart is not None and 'aria-labelledby="gap-topics"' in chart.group(0)
+    labels = re.findall(r'<text[^>]*class="bar-label">([^<]*)</text>', chart.group(0))
+    assert labels == [f"{terms['gesundheit']} (2)", f"{terms['wohnen']} (1)"]
+    widths = [float(w) for w in re.findall(r'<rect[^>]*width="([\d.]+)"', chart.group(0))]
+    assert widths == [170, 85]
+    assert "href" not in chart.group(0)
+    pdf = pdf_text(editor.get(reverse("directory:roundtable_pdf", args=["tuebingen"])).content)
+    assert "Rottenburg am Neckar, Stadt" in pdf.split("Lücken")[-1] and rottenburg.ags not in pdf

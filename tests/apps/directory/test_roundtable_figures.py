@@ -126,7 +126,8 @@ def test_the_report_page_and_pdf_show_the_figures_counted_from_the_offers(client
     assert dict(table_rows(page, "figures")) == figures
     languages = {code: int(n) for code, n in table_rows(page, "languages")[1:]}
     assert languages == dict(expected["languages"])
-    chart = dict(re.findall(r'class="bar-label">(.+?) \((\d+)\)</text>', page))
+    offers_chart = re.search(r'<svg class="directory-chart".*?</svg>', page, re.S).group(0)
+    chart = dict(re.findall(r'class="bar-label">(.+?) \((\d+)\)</text>', offers_chart))
     assert {name: int(n) for name, n in chart.items()} == dict(expected["topics"])
     assert table_rows(page, "gaps")[1:] == [["Recht und Aufenthalt", "ti", "—", "2"]]
     duplicates = table_rows(page, "duplicates")[1:]

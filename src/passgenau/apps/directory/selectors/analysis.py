@@ -74,6 +74,8 @@ class RoundTableReport:
     extra: dict[str, int] = field(default_factory=dict)
     # every language spoken with its number of offers, most offers first (the matrix shows 12)
     language_counts: list[tuple[str, int]] = field(default_factory=list)
+    # the needs without a fitting offer per topic, most first (the gaps' chart)
+    gap_topics: list[tuple[str, int]] = field(default_factory=list)
 
     def figures(self) -> list[tuple[str, str]]:
         """The meeting's figures at a glance: what each table below holds, as one count."""
@@ -262,11 +264,16 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
         .select_related("gemeinde")
         .prefetch_related("topics")
     )
+    # a need's place is its Gemeinde's key: the reader gets the Gemeinde's name
+    district_names.update({n.gemeinde.ags: n.gemeinde.name for n in needs if n.gemeinde})
     gap_counts = gaps([need_of(n) for n in needs], offers)
     gap_rows = [
-        (topic_names.get(t, t), lang, district, n)
+        (topic_names.get(t, t), lang, district_names.get(district, district), n)
         for (t, lang, district), n in gap_counts.most_common()
     ]
+    gap_topics: Counter[str] = Counter()
+    for topic, _lang, _place, n in gap_rows:
+        gap_topics[topic] += n
     names = {str(s.pk): s.name for s in services}
     distinct = {
         (str(a), str(b))
@@ -313,6 +320,7 @@ def roundtable_report(*, directory: Directory, today: dt.date | None = None) -> 
         districts=sorted(district_counts.items(), key=lambda kv: (-kv[1], kv[0])),
         district_matrices=district_matrices,
         gaps=gap_rows,
+        gap_topics=sorted(gap_topics.items(), key=lambda kv: (-kv[1], kv[0])),
         duplicates=duplicates,
         freshness=freshness,
         outcomes=outcomes,

@@ -30,6 +30,7 @@ def report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     directory = _directory(request, slug)
     result = analysis.roundtable_report(directory=directory)
     largest = max([n for _t, n in result.topics] or [1])
+    gap_largest = max([n for _t, n in result.gap_topics] or [1])
     return render(
         request,
         "directory/roundtable.html",
@@ -37,6 +38,7 @@ def report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "directory": directory,
             "report": result,
             "largest": largest,
+            "gap_largest": gap_largest,
             "may_decide": may_review(user=request.user),
         },
     )
