@@ -157,7 +157,7 @@ def duplicates_run(
 
 def run_import(args: argparse.Namespace) -> int:
     setup_django()
-    from django.db import DatabaseError
+    from django.db import DatabaseError, transaction
 
     from passgenau.apps.directory.services.hsds_io import directory_import_hsds
     from passgenau.apps.directory.services.setup import directory_get_or_create
@@ -165,10 +165,12 @@ def run_import(args: argparse.Namespace) -> int:
 
     try:
         dataset = hsds.read_hsds(args.path)
-        directory = directory_get_or_create(
-            slug=args.directory, name=args.name, kreis=args.kreis, gemeinde=args.gemeinde
-        )
-        report = directory_import_hsds(directory=directory, dataset=dataset)
+        # one transaction: an import that fails leaves no new, empty directory behind
+        with transaction.atomic():
+            directory = directory_get_or_create(
+                slug=args.directory, name=args.name, kreis=args.kreis, gemeinde=args.gemeinde
+            )
+            report = directory_import_hsds(directory=directory, dataset=dataset)
     except hsds.HsdsError as exc:
         print(f"Nothing imported: {len(exc.problems)} problem(s).", file=sys.stderr)
         return bad_input(exc.problems)

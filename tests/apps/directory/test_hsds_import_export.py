@@ -107,6 +107,20 @@ def test_command_line_import_export_and_errors(hsds_spec, tmp_path, capsys, sett
     assert main(["directory", "export-hsds", str(out), "--directory", "nowhere"]) == 2
 
 
+def test_a_failed_command_line_import_leaves_no_new_directory(tmp_path, capsys):
+    from passgenau.apps.directory.models import Directory
+    from passgenau.cli import main
+
+    bad = tmp_path / "bad"
+    bad.mkdir()  # readable, but the offer's place is not in the files
+    (bad / "services.csv").write_text("id,name,status\ns1,Beratung,active\n")
+    (bad / "service_at_location.csv").write_text("id,service_id,location_id\nsal1,s1,l9\n")
+    args = ["directory", "import-hsds", str(bad), "--directory", "neu", "--name", "Neu"]
+    assert main(args) == 2
+    assert "service_at_location.csv, row 1" in capsys.readouterr().err
+    assert not Directory.objects.filter(slug="neu").exists()
+
+
 def test_a_reimported_folder_blanks_emptied_fields_and_keeps_fields_it_lacks(directory, tmp_path):
     def folder(name: str, services: str, phones: str | None = None):
         path = tmp_path / name
