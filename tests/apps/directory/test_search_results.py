@@ -288,3 +288,36 @@ def test_nearest_first_without_a_distance_is_the_order_of_sorting_every_offer(se
             assert total == expected_total, (place, limit)
             distances = [v.distance_km for v in views]
             assert distances == sorted(distances)
+
+
+def test_the_page_of_50_results_costs_the_queries_of_one_and_shows_each_card(client):
+    """The results page reads a fixed number of queries, whatever the number of cards; each card
+    shows its offer's opening hours and languages spoken, made in the page's language."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.dates import WEEKDAYS
+
+    directory = _offers(random.Random(7))
+    url = reverse("directory:search", args=[directory.slug])
+    one = Service.objects.filter(status__in=VISIBLE, hours__isnull=False, spoken__isnull=False)
+    offer = one.distinct().order_by("pk").first()
+    counts, pages = [], []
+    for words in ("angebot", offer.name):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"q": words, "lang": "uk"})
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+        pages.append(response.content.decode())
+    assert [page.count('<li class="result">') for page in pages] == [50, 1]
+    assert counts[0] == counts[1]
+    card = pages[1].split('<li class="result">')[1]
+    with translation.override("uk"):
+        hours = "; ".join(
+            f"{WEEKDAYS[h.weekday - 1]} {h.opens_at:%H:%M}–{h.closes_at:%H:%M}"
+            for h in offer.hours.all()
+        )
+    assert f"<p>Відчинено: {hours}</p>" in card
+    for code in offer.spoken.values_list("code", flat=True):
+        assert f'<span lang="{code}">' in card

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from passgenau.apps.accounts.access import require
 from passgenau.apps.core.ids import found_or_404
@@ -16,6 +20,7 @@ from passgenau.apps.core.ids import found_or_404
 from ..forms import SPOKEN_LANGUAGES, SearchForm
 from ..models import Directory
 from ..selectors import search
+from ..templatetags.directory_tags import clock, weekday
 
 LANGUAGE_NAMES = dict(SPOKEN_LANGUAGES)
 
@@ -69,6 +74,58 @@ def render_in(request: HttpRequest, template: str, context: dict[str, object]) -
         return render(request, template, context)
 
 
+@dataclass
+class ResultCard:
+    """What one result of the search page shows, its texts made in one pass in the page's
+    language (the template only places them: rendering the card's lookups, filters and tags
+    per result was most of the page's time)."""
+
+    offer: search.OfferView
+    number: int
+    path: str
+    print_url: str
+    text_lang: str  # the text's language when it is not the page's, else ""
+    places: list[str]
+    distance: SafeString | None
+    languages: list[tuple[str, str]]
+    hours: str
+
+
+def result_cards(
+    request: HttpRequest, directory: Directory, views: list[search.OfferView]
+) -> list[ResultCard]:
+    """The cards of ``views`` found in ``directory`` (their links on its address), in the
+    active language."""
+    page = get_language()
+    cards = []
+    for number, offer in enumerate(views, start=1):
+        path = reverse("directory:offer", args=[directory.slug, offer.service.pk])
+        distance = None
+        if offer.distance_km is not None:  # as {% blocktranslate %}: the catalogue's text
+            km = floatformat(offer.distance_km, 1)
+            distance = mark_safe(gettext("%(km)s km away") % {"km": km})  # noqa: S308
+        cards.append(
+            ResultCard(
+                offer=offer,
+                number=number,
+                path=path,
+                print_url=request.build_absolute_uri(path),
+                text_lang=offer.text_language if offer.text_language != page else "",
+                places=[
+                    f"{loc.street}{', ' if loc.street else ''}{loc.postcode} {loc.city}"
+                    for loc in offer.locations
+                ],
+                distance=distance,
+                languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in offer.languages],
+                hours="; ".join(
+                    f"{weekday(h.weekday)} {clock(h.opens_at)}–{clock(h.closes_at)}"
+                    for h in offer.hours
+                ),
+            )
+        )
+    return cards
+
+
 def map_points(views: list[search.OfferView], place) -> dict[str, object] | None:
     """An SVG map drawn from our own coordinates: numbered dots for the results, a cross for the
     place searched from (equirectangular, longitude scaled by the cosine of the latitude)."""
@@ -116,7 +173,8 @@ def directory_index(request: HttpRequest) -> HttpResponse:
 def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
     directory = found_or_404(search.directory_get(slug=slug))
     language = page_language(request)
-    with translation.override("de" if language == search.SIMPLE_GERMAN else language):
+    interface = "de" if language == search.SIMPLE_GERMAN else language
+    with translation.override(interface):
         form = SearchForm(request.GET or None, language=language)
     context: dict[str, object] = {
         "directory": directory,
@@ -149,6 +207,8 @@ def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
             place_unknown=bool(data["place"]) and place is None,
             map=map_points(results, place),
         )
+        with translation.override(interface):
+            context["cards"] = result_cards(request, directory, results)
     return render_in(request, "directory/search.html", context)
 
 
