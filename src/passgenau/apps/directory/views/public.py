@@ -160,7 +160,12 @@ def map_points(views: list[search.OfferView], place) -> dict[str, object] | None
     origin = None
     if place is not None:
         x, y = project(float(place.latitude), float(place.longitude))
-        origin = {"x": x, "y": y, "name": place.name}
+        # a cross of two lines 12 units long, crossing in their middles
+        origin = {
+            "x": x, "y": y, "name": place.name,
+            "left": round(x - 6, 1), "right": round(x + 6, 1),
+            "top": round(y - 6, 1), "bottom": round(y + 6, 1),
+        }  # fmt: skip
     return {"size": size, "dots": dots, "origin": origin}
 
 
